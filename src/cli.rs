@@ -1,0 +1,200 @@
+//! The command line: clap types only, turned into plain option structs.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use jiff::civil::Date;
+
+use opx::commands::{CheckOptions, RankOptions};
+use opx::report::{CheckFormat, RankFormat};
+use opx::scale::{Band, Level};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (for check: the gate passed)
+  1  the gate failed: an error finding, or a warning under --deny-warnings
+  2  the input or the command line is wrong";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "opx",
+    version,
+    about = "An operational risk register as code: rank what can break, gate CI on it",
+    long_about = "An operational risk register as code.\n\n\
+        Keep your systems and the risks to them in TOML files in git. opx ranks the risks \
+        (what should we fix first?) and gates CI on them (is any high-impact risk neither \
+        mitigated nor accepted?). Fail small, detect fast, recover predictably.",
+    after_help = concat!("Examples:\n  opx rank examples/checkout.toml\n  opx check risks/\n\n", "Exit codes: 0 success, 1 the gate failed, 2 bad input or usage"),
+    after_long_help = concat!(
+        "Examples:\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 5 --min-band high\n  opx check risks/ --today 2026-11-27\n\n",
+        "Exit codes:\n  0  success (for check: the gate passed)\n  1  the gate failed: an error finding, or a warning under --deny-warnings\n  2  the input or the command line is wrong"
+    ),
+)]
+pub struct Cli {
+    /// When to colour the output
+    #[arg(long, value_enum, global = true, default_value_t = ColorWhen::Auto, value_name = "WHEN")]
+    pub color: ColorWhen,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when writing to a terminal and NO_COLOR is not set
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Rank risks: what should we fix first?
+    #[command(
+        long_about = "Rank risks by severity (likelihood × impact), then by exposure \
+            (detect level × recover level: how long the damage lasts), then by system and risk id.\n\n\
+            Columns: L likelihood and I impact (1-5); severity with its band (low 1-4, medium 5-9, \
+            high 10-16, critical 20-25); detect and recover as level (time); exposure (- when a time \
+            is missing); state (open, mitigating, mitigated, accepted); actions as K:status with \
+            K = P prevent, D detect, R respond.",
+        after_help = concat!(
+            "Examples:\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n\n",
+            "Exit codes:\n  0  success\n  2  the input or the command line is wrong"
+        )
+    )]
+    Rank(RankArgs),
+
+    /// Gate CI: fail on unmitigated high-impact risks and expired acceptances
+    #[command(
+        long_about = "Check the register against the gate and report findings with their file, \
+            line and column.\n\n\
+            Errors (fail the build):\n  \
+            unmitigated         impact >= --fail-impact (default 4) and state open\n  \
+            acceptance-expired  an acceptance whose `until` is past\n\
+            Warnings:\n  \
+            action-overdue      an action not done whose `due` is past\n  \
+            review-overdue      `reviewed` + cadence is past, or never reviewed\n                      \
+            (cadence: review_every, else critical 30d, high 90d, medium 180d, low 365d)\n  \
+            no-detection        impact >= 4 and no detect action\n  \
+            no-owner            neither the risk nor its system names an owner\n\n\
+            Policy may live in opx.toml in the current folder (or --config FILE):\n  \
+            fail_impact = 4\n  deny_warnings = false\n\
+            Flags override it.",
+        after_help = concat!(
+            "Examples:\n  opx check risks/\n  opx check risks/ --deny-warnings --fail-impact 3\n  opx check examples/checkout.toml --today 2026-11-27\n\n",
+            "Exit codes:\n  0  the gate passed\n  1  the gate failed: an error finding, or a warning under --deny-warnings\n  2  the input or the command line is wrong"
+        )
+    )]
+    Check(CheckArgs),
+}
+
+/// Options both commands share.
+#[derive(Debug, Args)]
+pub struct Common {
+    /// Register files, or folders to search for *.toml files
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Judge dates against this day instead of today (YYYY-MM-DD), for reproducible output
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<Date>,
+}
+
+impl Common {
+    fn today(&self) -> Date {
+        self.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct RankArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = RankFormatArg::Table)]
+    pub format: RankFormatArg,
+
+    /// Show only the first N risks
+    #[arg(long, value_name = "N")]
+    pub top: Option<usize>,
+
+    /// Show only the risks of this system
+    #[arg(long, value_name = "ID")]
+    pub system: Option<String>,
+
+    /// Show only risks in this band or above
+    #[arg(long, value_enum, value_name = "BAND")]
+    pub min_band: Option<BandArg>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum RankFormatArg {
+    /// A table for people
+    Table,
+    /// A versioned JSON document with every computed field
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum BandArg {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Fail on open risks with at least this impact (1-5)
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
+    pub fail_impact: Option<u8>,
+
+    /// Treat warnings as errors
+    #[arg(long)]
+    pub deny_warnings: bool,
+
+    /// Read policy from this file instead of ./opx.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl RankArgs {
+    pub fn into_options(self) -> RankOptions {
+        RankOptions {
+            today: self.common.today(),
+            paths: self.common.paths,
+            format: match self.format {
+                RankFormatArg::Table => RankFormat::Table,
+                RankFormatArg::Json => RankFormat::Json,
+            },
+            top: self.top,
+            system: self.system,
+            min_band: self.min_band.map(|b| match b {
+                BandArg::Low => Band::Low,
+                BandArg::Medium => Band::Medium,
+                BandArg::High => Band::High,
+                BandArg::Critical => Band::Critical,
+            }),
+        }
+    }
+}
+
+impl CheckArgs {
+    pub fn into_options(self) -> CheckOptions {
+        CheckOptions {
+            today: self.common.today(),
+            paths: self.common.paths,
+            format: CheckFormat::Human,
+            config: self.config,
+            fail_impact: self.fail_impact.and_then(Level::new),
+            deny_warnings: self.deny_warnings,
+        }
+    }
+}
+
+#[allow(dead_code)]
+const _: &str = EXIT_CODES;

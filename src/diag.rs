@@ -1,0 +1,252 @@
+//! Diagnostics as data: a stable code, a severity, where, what and a hint.
+//!
+//! Input problems (the register cannot be read) and gate findings (the
+//! register is readable but breaks a rule) are the same type, so that every
+//! output format renders both the same way. Codes are a public contract:
+//! scripts and CI annotations match on them, so they are never renamed.
+
+use std::fmt::Write as _;
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
+
+use crate::source::{Sources, Span, display_path};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn name(self) -> &'static str {
+        match self {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+}
+
+macro_rules! codes {
+    ($($variant:ident = $id:literal, $severity:ident, $description:literal;)*) => {
+        /// Every diagnostic opx can emit.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code { $($variant,)* }
+
+        impl Code {
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable kebab-case id shown to users and matched by scripts.
+            pub fn id(self) -> &'static str {
+                match self { $(Code::$variant => $id,)* }
+            }
+
+            /// One sentence saying what the code means.
+            pub fn description(self) -> &'static str {
+                match self { $(Code::$variant => $description,)* }
+            }
+
+            /// The severity before `--deny-warnings`.
+            pub fn default_severity(self) -> Severity {
+                match self { $(Code::$variant => Severity::$severity,)* }
+            }
+        }
+    };
+}
+
+codes! {
+    // Reading the input.
+    Io = "io", Error, "a file or folder could not be read";
+    NoRegister = "no-register", Error, "a folder holds no .toml register file";
+    NotText = "not-text", Error, "a file is not UTF-8 text";
+    EmptyFile = "empty-file", Error, "a file defines neither a [system] nor a [[risk]]";
+    TomlSyntax = "toml-syntax", Error, "a file is not valid TOML";
+    // Its shape.
+    UnknownKey = "unknown-key", Error, "a key that the register format does not define";
+    WrongType = "wrong-type", Error, "a value of the wrong TOML type";
+    MissingKey = "missing-key", Error, "a required key is absent";
+    InvalidValue = "invalid-value", Error, "a value outside the accepted set (id, category, kind, status)";
+    InvalidLevel = "invalid-level", Error, "a likelihood, impact or time level that is out of range or unknown";
+    InvalidDuration = "invalid-duration", Error, "a duration that cannot be read";
+    InvalidPercent = "invalid-percent", Error, "a percentage that cannot be read or lies outside 0-100%";
+    InvalidFrequency = "invalid-frequency", Error, "a frequency that cannot be read";
+    InvalidDate = "invalid-date", Error, "a date that is not a plain TOML date";
+    // How files fit together.
+    DuplicateSystem = "duplicate-system", Error, "two files define the same system";
+    DuplicateRisk = "duplicate-risk", Error, "two risks of one system share an id";
+    UnknownSystem = "unknown-system", Error, "a risk names a system that no file defines";
+    NoSystem = "no-system", Error, "a risk whose file has no [system] and that names none";
+    ConflictingSystem = "conflicting-system", Error, "a risk names a system other than the one its file defines";
+    // The gate.
+    Unmitigated = "unmitigated", Error, "a high-impact risk that is neither mitigated nor accepted";
+    AcceptanceExpired = "acceptance-expired", Error, "a risk acceptance whose end date has passed";
+    ActionOverdue = "action-overdue", Warning, "an action not done whose due date has passed";
+    ReviewOverdue = "review-overdue", Warning, "a risk not reviewed within its cadence";
+    NoDetection = "no-detection", Warning, "a high-impact risk with no detect action";
+    NoOwner = "no-owner", Warning, "a risk with no owner, on its own or through its system";
+}
+
+/// A place a diagnostic points at, with an optional label under the caret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub text: String,
+}
+
+/// Where a diagnostic is about: a span in a file, a whole path, or nowhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    Span(Label),
+    /// A file or folder as a whole (it could not be read, or holds nothing).
+    Path(String),
+    None,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub message: String,
+    pub location: Location,
+    /// Other places that explain this one (the first definition of a duplicate).
+    pub related: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: code.default_severity(),
+            message: message.into(),
+            location: Location::None,
+            related: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.location = Location::Span(Label {
+            span,
+            text: label.into(),
+        });
+        self
+    }
+
+    pub fn at_path(mut self, path: impl Into<String>) -> Self {
+        self.location = Location::Path(path.into());
+        self
+    }
+
+    pub fn related(mut self, span: Span, label: impl Into<String>) -> Self {
+        self.related.push(Label {
+            span,
+            text: label.into(),
+        });
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn span(&self) -> Option<&Span> {
+        match &self.location {
+            Location::Span(label) => Some(&label.span),
+            _ => None,
+        }
+    }
+
+    /// An order that follows the files and, within a file, the text.
+    pub fn sort_key(&self) -> (Option<(crate::source::FileId, usize)>, Option<&str>, Code) {
+        let at = self.span().map(|s| (s.file, s.range.start));
+        let path = match &self.location {
+            Location::Path(p) => Some(p.as_str()),
+            _ => None,
+        };
+        (at, path, self.code)
+    }
+}
+
+/// Counts of errors and warnings in a list of diagnostics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Tally {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+impl Tally {
+    pub fn of(diagnostics: &[Diagnostic]) -> Tally {
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        Tally {
+            errors,
+            warnings: diagnostics.len() - errors,
+        }
+    }
+}
+
+/// `1 error`, `2 warnings`: a count with its noun, pluralised.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("{n} {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
+/// Renders diagnostics rustc-style, with the source line and a caret under
+/// the exact text. The result carries ANSI styles; the caller's stream
+/// strips them when colour is off.
+pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+    let renderer = Renderer::styled();
+    let mut out = String::new();
+    for d in diagnostics {
+        let level = match d.severity {
+            Severity::Error => Level::ERROR,
+            Severity::Warning => Level::WARNING,
+        };
+        let mut group = Group::with_title(level.primary_title(d.message.as_str()).id(d.code.id()));
+        match &d.location {
+            Location::Span(label) => {
+                group = group.element(snippet(sources, label, AnnotationKind::Primary));
+                for related in &d.related {
+                    group = group.element(snippet(sources, related, AnnotationKind::Context));
+                }
+            }
+            Location::Path(path) => group = group.element(Origin::path(path.as_str())),
+            Location::None => {}
+        }
+        if let Some(help) = &d.help {
+            group = group.element(Level::HELP.message(help.as_str()));
+        }
+        let _ = writeln!(out, "{}\n", renderer.render(&[group]));
+    }
+    out
+}
+
+/// A one-line snippet holding the label's span, so that rendering a
+/// diagnostic costs the length of one line, not of its file.
+fn snippet<'a>(sources: &'a Sources, label: &'a Label, kind: AnnotationKind) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
+    let file = sources.get(label.span.file);
+    let line = file.line_range(label.span.range.start);
+    let line_no = file.line_col(label.span.range.start).line;
+    let text = &file.text()[line.clone()];
+    let start = label.span.range.start.clamp(line.start, line.end) - line.start;
+    // A span that runs past its line is cut at the line's end; an empty one
+    // is widened to the character it sits on, so the caret shows.
+    let mut end = label.span.range.end.clamp(line.start, line.end) - line.start;
+    if end <= start {
+        end = start + text[start..].chars().next().map_or(0, char::len_utf8);
+    }
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    Snippet::source(text)
+        .line_start(line_no)
+        .path(display_path(file.path()))
+        .fold(false)
+        .annotation(kind.span(start..end).label(label.text.as_str()))
+}

@@ -1,0 +1,288 @@
+//! Typed reads from a spanned TOML table, each problem becoming a diagnostic.
+//!
+//! A [`Fields`] wraps one table and the keys the format allows in it. Unknown
+//! keys are reported when it is made; each getter reports a wrong type, a
+//! missing key or an unreadable value, and returns `None` so that validation
+//! carries on and finds every other problem in the same run.
+
+use std::ops::Range;
+
+use jiff::civil::Date;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Code, Diagnostic};
+use crate::register::model::At;
+use crate::scale::{Level, Scale, ScaleError};
+use crate::source::{FileId, Span};
+use crate::suggest::did_you_mean;
+
+/// The file being validated and the diagnostics found in it so far.
+pub(crate) struct Sink<'d> {
+    pub file: FileId,
+    pub diagnostics: &'d mut Vec<Diagnostic>,
+}
+
+impl Sink<'_> {
+    pub fn span(&self, range: Range<usize>) -> Span {
+        Span {
+            file: self.file,
+            range,
+        }
+    }
+
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Reports a TOML syntax error from the parser.
+    pub fn syntax_error(&mut self, error: &toml::de::Error) {
+        let range = error.span().unwrap_or(0..0);
+        let message = error.message().lines().next().unwrap_or_default().trim_end_matches('.');
+        self.push(
+            Diagnostic::new(Code::TomlSyntax, format!("invalid TOML: {message}"))
+                .at(self.span(range), "here")
+                .help("see https://toml.io for the syntax of TOML"),
+        );
+    }
+}
+
+pub(crate) struct Fields<'t, 'i> {
+    table: &'t DeTable<'i>,
+    /// Where a missing key is reported: the table's header or first line.
+    anchor: Range<usize>,
+    /// How the table is named in messages: `[system]`, `[[risk]]`, ...
+    name: &'static str,
+}
+
+impl<'t, 'i> Fields<'t, 'i> {
+    pub fn new(
+        sink: &mut Sink<'_>,
+        table: &'t DeTable<'i>,
+        anchor: Range<usize>,
+        name: &'static str,
+        known: &[&str],
+    ) -> Self {
+        for key in table.keys() {
+            if !known.contains(&key.get_ref().as_ref()) {
+                let key_text = key.get_ref().as_ref();
+                let mut diag = Diagnostic::new(Code::UnknownKey, format!("unknown key `{key_text}` in {name}"))
+                    .at(sink.span(key.span()), "not a key of the register format");
+                diag = match did_you_mean(key_text, known.iter().copied()) {
+                    Some(best) => diag.help(format!("did you mean `{best}`?")),
+                    None => diag.help(format!("{name} accepts: {}", known.join(", "))),
+                };
+                sink.push(diag);
+            }
+        }
+        Fields { table, anchor, name }
+    }
+
+    pub fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+        self.table.get(key)
+    }
+
+    /// Reports a wrong type at `value` and returns `None`.
+    fn wrong_type<T>(&self, sink: &mut Sink<'_>, key: &str, value: &Spanned<DeValue<'_>>, expected: &str, help: Option<&str>) -> Option<T> {
+        let mut diag = Diagnostic::new(
+            Code::WrongType,
+            format!("`{key}` in {} must be {expected}, not {}", self.name, type_name(value.get_ref())),
+        )
+        .at(sink.span(value.span()), format!("expected {expected}"));
+        if let Some(help) = help {
+            diag = diag.help(help);
+        }
+        sink.push(diag);
+        None
+    }
+
+    pub fn missing(&self, sink: &mut Sink<'_>, key: &str, help: impl Into<String>) {
+        sink.push(
+            Diagnostic::new(Code::MissingKey, format!("{} is missing `{key}`", self.name))
+                .at(sink.span(self.anchor.clone()), format!("this table needs `{key}`"))
+                .help(help),
+        );
+    }
+
+    pub fn string(&self, sink: &mut Sink<'_>, key: &str) -> Option<At<String>> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::String(s) => Some(At {
+                value: s.to_string(),
+                span: sink.span(value.span()),
+            }),
+            _ => self.wrong_type(sink, key, value, "a string", None),
+        }
+    }
+
+    pub fn required_string(&self, sink: &mut Sink<'_>, key: &str, help: &str) -> Option<At<String>> {
+        if self.get(key).is_none() {
+            self.missing(sink, key, help);
+            return None;
+        }
+        self.string(sink, key)
+    }
+
+    pub fn strings(&self, sink: &mut Sink<'_>, key: &str) -> Vec<String> {
+        let Some(value) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            return self
+                .wrong_type(sink, key, value, "an array of strings", Some(&format!("write {key} = [\"a\", \"b\"]")))
+                .unwrap_or_default();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) => out.push(s.to_string()),
+                _ => {
+                    self.wrong_type::<()>(sink, key, item, "an array of strings", None);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn table(&self, sink: &mut Sink<'_>, key: &str, help: &str) -> Option<(&'t DeTable<'i>, Range<usize>)> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::Table(t) => Some((t, value.span())),
+            _ => self.wrong_type(sink, key, value, "a table", Some(help)),
+        }
+    }
+
+    /// An array of tables (`[[risk]]`), with each table's span.
+    pub fn tables(&self, sink: &mut Sink<'_>, key: &str, help: &str) -> Vec<(&'t DeTable<'i>, Range<usize>)> {
+        let Some(value) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            return self.wrong_type(sink, key, value, "an array of tables", Some(help)).unwrap_or_default();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::Table(t) => out.push((t, item.span())),
+                _ => {
+                    self.wrong_type::<()>(sink, key, item, "an array of tables", Some(help));
+                }
+            }
+        }
+        out
+    }
+
+    pub fn date(&self, sink: &mut Sink<'_>, key: &str) -> Option<At<Date>> {
+        let value = self.get(key)?;
+        let span = sink.span(value.span());
+        match value.get_ref() {
+            DeValue::Datetime(dt) => match (dt.date, dt.time) {
+                (Some(d), None) => match Date::new(d.year as i16, d.month as i8, d.day as i8) {
+                    Ok(date) => Some(At { value: date, span }),
+                    Err(_) => {
+                        sink.push(Diagnostic::new(Code::InvalidDate, format!("`{key}` is not a date opx can use")).at(span, "out of range"));
+                        None
+                    }
+                },
+                _ => {
+                    sink.push(
+                        Diagnostic::new(Code::InvalidDate, format!("`{key}` must be a date without a time"))
+                            .at(span, "expected a date such as 2026-12-31")
+                            .help(format!("write {key} = {}", date_part(dt))),
+                    );
+                    None
+                }
+            },
+            DeValue::String(s) => {
+                let help = if s.parse::<Date>().is_ok() {
+                    format!("write the date without quotes: {key} = {s}")
+                } else {
+                    format!("write a TOML date without quotes, such as {key} = 2026-12-31")
+                };
+                self.wrong_type(sink, key, value, "a date", Some(&help))
+            }
+            _ => self.wrong_type(sink, key, value, "a date", Some(&format!("write a TOML date, such as {key} = 2026-12-31"))),
+        }
+    }
+
+    /// A string read by `parse`; a failure is reported under `code`.
+    pub fn parsed<T>(
+        &self,
+        sink: &mut Sink<'_>,
+        key: &str,
+        code: Code,
+        expected: &str,
+        parse: impl Fn(&str) -> Result<T, ScaleError>,
+    ) -> Option<At<T>> {
+        let value = self.get(key)?;
+        let DeValue::String(text) = value.get_ref() else {
+            return self.wrong_type(sink, key, value, "a string", Some(&format!("write it in quotes, such as {key} = \"{expected}\"")));
+        };
+        let span = sink.span(value.span());
+        match parse(text) {
+            Ok(v) => Some(At { value: v, span }),
+            Err(e) => {
+                sink.push(Diagnostic::new(code, e.message).at(span, format!("invalid {key}")).help(e.help));
+                None
+            }
+        }
+    }
+
+    /// A level written as an integer 1-5 or a word of `scale`.
+    pub fn level(&self, sink: &mut Sink<'_>, key: &str, scale: Scale) -> Option<Level> {
+        let value = self.get(key)?;
+        let span = sink.span(value.span());
+        let result = match value.get_ref() {
+            DeValue::Integer(n) => i64::from_str_radix(n.as_str(), n.radix())
+                .map_err(|_| ScaleError {
+                    message: format!("{key} `{}` is out of range", n.as_str()),
+                    help: "use 1-5".into(),
+                })
+                .and_then(|n| scale.from_integer(n)),
+            DeValue::String(s) => scale.parse_word(s),
+            other => {
+                sink.push(
+                    Diagnostic::new(
+                        Code::WrongType,
+                        format!("`{key}` must be a level (1-5 or a word), not {}", type_name(other)),
+                    )
+                    .at(span, "expected 1-5 or a word")
+                    .help(format!("write {key} = 4 or {key} = \"{}\"", scale.word(Level::new(4).expect("4 is a level")))),
+                );
+                return None;
+            }
+        };
+        result
+            .map_err(|e| sink.push(Diagnostic::new(Code::InvalidLevel, e.message).at(span, format!("invalid {key}")).help(e.help)))
+            .ok()
+    }
+}
+
+/// A TOML value's type as a user would name it.
+pub(crate) fn type_name(value: &DeValue<'_>) -> &'static str {
+    match value {
+        DeValue::String(_) => "a string",
+        DeValue::Integer(_) => "an integer",
+        DeValue::Float(_) => "a float",
+        DeValue::Boolean(_) => "a boolean",
+        DeValue::Datetime(dt) if dt.time.is_some() && dt.date.is_some() => "a date-time",
+        DeValue::Datetime(dt) if dt.date.is_none() => "a time",
+        DeValue::Datetime(_) => "a date",
+        DeValue::Array(_) => "an array",
+        DeValue::Table(_) => "a table",
+    }
+}
+
+fn date_part(dt: &toml::value::Datetime) -> String {
+    dt.date.map_or_else(|| "2026-12-31".to_string(), |d| d.to_string())
+}
+
+impl Fields<'_, '_> {
+    pub fn boolean(&self, sink: &mut Sink<'_>, key: &str) -> Option<bool> {
+        let value = self.get(key)?;
+        match value.get_ref() {
+            DeValue::Boolean(b) => Some(*b),
+            _ => self.wrong_type(sink, key, value, "true or false", Some(&format!("write {key} = true"))),
+        }
+    }
+}

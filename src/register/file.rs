@@ -1,0 +1,401 @@
+//! One register file: its TOML turned into a system and risks, on its own.
+//!
+//! Nothing here looks at other files, so files can be validated in any
+//! order or in parallel; [`super::assemble`] joins them afterwards.
+
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+
+use crate::diag::{Code, Diagnostic};
+use crate::register::fields::{Fields, Sink};
+use crate::register::model::{
+    Acceptance, Action, ActionKind, ActionStatus, At, Category, Rated, Risk, Slo, Source, System, TimeEstimate,
+};
+use crate::scale::{self, Level, Scale, ScaleError};
+
+/// What one file contributes to the register.
+#[derive(Debug, Default)]
+pub(crate) struct FileRegister {
+    pub system: Option<System>,
+    pub risks: Vec<Risk>,
+    /// Risks that named their system with `system = "id"` (their file has
+    /// none), with the span of that name, to be checked once all files are in.
+    pub system_refs: Vec<(usize, crate::source::Span)>,
+}
+
+const TOP_KEYS: &[&str] = &["system", "risk"];
+const SYSTEM_KEYS: &[&str] = &[
+    "id",
+    "name",
+    "owner",
+    "oncall",
+    "escalation",
+    "scope",
+    "out_of_scope",
+    "dependencies",
+    "slo",
+];
+const SLO_KEYS: &[&str] = &["availability", "latency_p95"];
+const RISK_KEYS: &[&str] = &[
+    "id",
+    "system",
+    "title",
+    "category",
+    "likelihood",
+    "impact",
+    "time_to_detect",
+    "time_to_recover",
+    "frequency",
+    "users_affected",
+    "owner",
+    "reviewed",
+    "review_every",
+    "action",
+    "accepted",
+];
+const ACTION_KEYS: &[&str] = &["kind", "what", "owner", "due", "status", "link"];
+const ACCEPTED_KEYS: &[&str] = &["by", "reason", "until"];
+
+pub(crate) fn validate_file(sink: &mut Sink<'_>, root: &DeTable<'_>, root_span: Range<usize>) -> FileRegister {
+    let top = Fields::new(sink, root, root_span.start..root_span.start, "the file", TOP_KEYS);
+    let system = top
+        .table(sink, "system", "write the system as a table: [system]")
+        .and_then(|(table, span)| validate_system(sink, table, span));
+    let mut out = FileRegister {
+        system,
+        ..FileRegister::default()
+    };
+    let file_system = out.system.as_ref().map(|s| s.id.clone());
+    for (table, span) in top.tables(sink, "risk", "write each risk as [[risk]], with two brackets") {
+        let Some((mut risk, system_ref)) = validate_risk(sink, table, span.clone()) else {
+            continue;
+        };
+        match (&file_system, system_ref) {
+            (Some(own), Some(named)) if *own != named.value => sink.push(
+                Diagnostic::new(
+                    Code::ConflictingSystem,
+                    format!("risk `{}` names system `{}`, but its file defines system `{own}`", risk.id.value, named.value),
+                )
+                .at(named.span, format!("the file's system is `{own}`"))
+                .help("a risk belongs to the system of its file; move it to a file of its own or remove `system`"),
+            ),
+            (Some(own), _) => {
+                risk.system = own.clone();
+                out.risks.push(risk);
+            }
+            (None, Some(named)) => {
+                risk.system = named.value;
+                out.system_refs.push((out.risks.len(), named.span));
+                out.risks.push(risk);
+            }
+            (None, None) => sink.push(
+                Diagnostic::new(Code::NoSystem, format!("risk `{}` belongs to no system", risk.id.value))
+                    .at(risk.id.span.clone(), "no [system] in this file and no `system` key")
+                    .help("add `system = \"<id>\"` to the risk, or a [system] table to the file"),
+            ),
+        }
+    }
+    if root.get("system").is_none() && root.get("risk").is_none() && root.keys().all(|k| TOP_KEYS.contains(&k.get_ref().as_ref())) {
+        sink.push(
+            Diagnostic::new(Code::EmptyFile, "this file defines no system and no risk")
+                .at(sink.span(0..0), "empty register file")
+                .help("add a [system] table or a [[risk]], or remove the file"),
+        );
+    }
+    out
+}
+
+fn validate_id(sink: &mut Sink<'_>, id: At<String>, what: &str) -> Option<At<String>> {
+    let valid = !id.value.is_empty()
+        && id.value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if valid {
+        return Some(id);
+    }
+    let suggestion: String = id
+        .value
+        .trim()
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+        .collect();
+    let mut diag = Diagnostic::new(Code::InvalidValue, format!("`{}` is not a valid {what} id", id.value))
+        .at(id.span, "ids use only a-z, 0-9 and -");
+    diag = if suggestion.trim_matches('-').is_empty() {
+        diag.help("write an id such as \"traffic-spike\"")
+    } else {
+        diag.help(format!("write it as \"{}\"", suggestion.trim_matches('-')))
+    };
+    sink.push(diag);
+    None
+}
+
+fn validate_system(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<System> {
+    let f = Fields::new(sink, table, span.clone(), "[system]", SYSTEM_KEYS);
+    let id = f
+        .required_string(sink, "id", "give the system an id such as id = \"checkout\"")
+        .and_then(|id| validate_id(sink, id, "system"));
+    let name = f.string(sink, "name").map(|s| s.value);
+    let owner = f.string(sink, "owner").map(|s| s.value);
+    let oncall = f.string(sink, "oncall").map(|s| s.value);
+    let escalation = f.strings(sink, "escalation");
+    let scope = f.strings(sink, "scope");
+    let out_of_scope = f.strings(sink, "out_of_scope");
+    let dependencies = f.strings(sink, "dependencies");
+    let slo = f
+        .table(sink, "slo", "write the SLOs as a table: [system.slo]")
+        .map(|(t, span)| {
+            let slo = Fields::new(sink, t, span, "[system.slo]", SLO_KEYS);
+            Slo {
+                availability: slo
+                    .parsed(sink, "availability", Code::InvalidPercent, "99.9%", scale::parse_percent)
+                    .map(|a| a.value),
+                latency_p95: slo
+                    .parsed(sink, "latency_p95", Code::InvalidDuration, "300ms", parse_latency)
+                    .map(|d| d.value),
+            }
+        })
+        .unwrap_or_default();
+    let id = id?;
+    Some(System {
+        span: id.span,
+        id: id.value,
+        name,
+        owner,
+        oncall,
+        escalation,
+        scope,
+        out_of_scope,
+        dependencies,
+        slo,
+    })
+}
+
+/// A latency target: `300ms`, or any duration `scale::parse_duration` reads.
+fn parse_latency(text: &str) -> Result<std::time::Duration, ScaleError> {
+    match text.trim().strip_suffix("ms").map(|n| n.trim().parse::<u64>()) {
+        Some(Ok(ms)) => Ok(std::time::Duration::from_millis(ms)),
+        _ => scale::parse_duration(text).map_err(|e| ScaleError {
+            help: "write a latency such as \"300ms\" or \"2s\"".into(),
+            ..e
+        }),
+    }
+}
+
+fn validate_risk(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<(Risk, Option<At<String>>)> {
+    let f = Fields::new(sink, table, span.clone(), "[[risk]]", RISK_KEYS);
+    let id = f
+        .required_string(sink, "id", "give the risk an id such as id = \"traffic-spike\"")
+        .and_then(|id| validate_id(sink, id, "risk"));
+    let system = f.string(sink, "system");
+    let title = f.required_string(sink, "title", "say in a few words what can break, such as title = \"Traffic spikes during peak hours\"");
+    let category = match f.get("category") {
+        Some(_) => choice(sink, &f, "category", &Category::ALL, |c| c.name()),
+        None => {
+            f.missing(sink, "category", "set category = \"technical\", \"data\", \"process\" or \"people\"");
+            None
+        }
+    };
+    let frequency = f.parsed(sink, "frequency", Code::InvalidFrequency, "4/year", scale::parse_frequency);
+    let users_affected = f.parsed(sink, "users_affected", Code::InvalidPercent, "30%", scale::parse_percent);
+    let likelihood = rated(
+        sink,
+        &f,
+        "likelihood",
+        Scale::Likelihood,
+        frequency.as_ref().map(|fr| scale::likelihood_from_frequency(fr.value)),
+        "frequency",
+    );
+    let impact = rated(
+        sink,
+        &f,
+        "impact",
+        Scale::Impact,
+        users_affected.as_ref().map(|u| scale::impact_from_users(u.value)),
+        "users_affected",
+    );
+    let time_to_detect = time_estimate(sink, &f, "time_to_detect");
+    let time_to_recover = time_estimate(sink, &f, "time_to_recover");
+    let owner = f.string(sink, "owner").map(|s| s.value);
+    let reviewed = f.date(sink, "reviewed");
+    let review_every_days = f
+        .parsed(sink, "review_every", Code::InvalidDuration, "90d", parse_whole_days)
+        .map(|d| d.value);
+    let actions = f
+        .tables(sink, "action", "write each action as [[risk.action]], with two brackets")
+        .into_iter()
+        .filter_map(|(t, span)| validate_action(sink, t, span))
+        .collect();
+    let accepted = f
+        .table(sink, "accepted", "write the acceptance as a table: [risk.accepted]")
+        .and_then(|(t, span)| validate_acceptance(sink, t, span));
+
+    let risk = Risk {
+        system: String::new(),
+        id: id?,
+        title: title?.value,
+        category: category?,
+        likelihood: likelihood?,
+        impact: impact?,
+        time_to_detect: time_to_detect.ok()?,
+        time_to_recover: time_to_recover.ok()?,
+        frequency: frequency.map(|f| f.value),
+        users_affected: users_affected.map(|u| u.value),
+        owner,
+        reviewed,
+        review_every_days,
+        actions,
+        accepted,
+    };
+    Some((risk, system))
+}
+
+/// A required level: written down, or derived from `fallback_key`'s value.
+fn rated(
+    sink: &mut Sink<'_>,
+    f: &Fields<'_, '_>,
+    key: &str,
+    scale: Scale,
+    derived: Option<Level>,
+    fallback_key: &str,
+) -> Option<Rated> {
+    if f.get(key).is_some() {
+        return f.level(sink, key, scale).map(|level| Rated {
+            level,
+            source: Source::Explicit,
+        });
+    }
+    if f.get(fallback_key).is_some() {
+        // Derived, or already reported as unreadable.
+        return derived.map(|level| Rated {
+            level,
+            source: Source::Derived,
+        });
+    }
+    f.missing(
+        sink,
+        key,
+        format!("set `{key}` (1-5 or a word such as \"{}\"), or `{fallback_key}` to derive it", scale.word(Level::MAX)),
+    );
+    None
+}
+
+/// An optional time to detect or recover. `Err` means present but unreadable.
+fn time_estimate(sink: &mut Sink<'_>, f: &Fields<'_, '_>, key: &str) -> Result<Option<TimeEstimate>, ()> {
+    let Some(value) = f.get(key) else {
+        return Ok(None);
+    };
+    let span = sink.span(value.span());
+    let DeValue::String(text) = value.get_ref() else {
+        sink.push(
+            Diagnostic::new(
+                Code::WrongType,
+                format!("`{key}` must be a duration or a word, not {}", crate::register::fields::type_name(value.get_ref())),
+            )
+            .at(span, "expected a string")
+            .help(format!("write a duration in quotes, such as {key} = \"15m\", or a word such as \"fast\"")),
+        );
+        return Err(());
+    };
+    let looks_like_word = text.trim().starts_with(|c: char| c.is_ascii_alphabetic());
+    let result = if looks_like_word {
+        Scale::Time
+            .parse_word(text)
+            .map(|level| TimeEstimate { level, duration: None })
+            .map_err(|e| (Code::InvalidLevel, e))
+    } else {
+        scale::parse_duration(text)
+            .map(|d| TimeEstimate {
+                level: scale::time_level(d),
+                duration: Some(d),
+            })
+            .map_err(|e| (Code::InvalidDuration, e))
+    };
+    result.map(Some).map_err(|(code, e)| {
+        sink.push(Diagnostic::new(code, e.message).at(span, format!("invalid {key}")).help(e.help));
+    })
+}
+
+/// A review cadence: a duration in whole days, at least one.
+fn parse_whole_days(text: &str) -> Result<u32, ScaleError> {
+    let d = scale::parse_duration(text)?;
+    let secs = d.as_secs();
+    if secs == 0 || secs % 86_400 != 0 {
+        return Err(ScaleError {
+            message: format!("`{text}` is not a whole number of days"),
+            help: "write a cadence in days or weeks, such as \"90d\" or \"2w\"".into(),
+        });
+    }
+    u32::try_from(secs / 86_400).map_err(|_| ScaleError {
+        message: format!("`{text}` is too long a cadence"),
+        help: "write a cadence in days or weeks, such as \"90d\" or \"2w\"".into(),
+    })
+}
+
+/// One of a fixed set of words, such as a category or an action status.
+fn choice<T: Copy>(sink: &mut Sink<'_>, f: &Fields<'_, '_>, key: &str, all: &[T], name: impl Fn(T) -> &'static str) -> Option<T> {
+    let text = f.string(sink, key)?;
+    if let Some(found) = all.iter().copied().find(|v| name(*v) == text.value) {
+        return Some(found);
+    }
+    let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+    let lowered = text.value.to_ascii_lowercase();
+    let help = match crate::suggest::did_you_mean(&lowered, names.iter().copied()) {
+        Some(best) => format!("did you mean \"{best}\"? {key} is one of: {}", names.join(", ")),
+        None => format!("{key} is one of: {}", names.join(", ")),
+    };
+    sink.push(
+        Diagnostic::new(Code::InvalidValue, format!("`{}` is not a valid {key}", text.value))
+            .at(text.span, format!("unknown {key}"))
+            .help(help),
+    );
+    None
+}
+
+fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<Action> {
+    let f = Fields::new(sink, table, span.clone(), "[[risk.action]]", ACTION_KEYS);
+    let kind = match f.get("kind") {
+        Some(_) => choice(sink, &f, "kind", &ActionKind::ALL, |k| k.name()),
+        None => {
+            f.missing(sink, "kind", "set kind = \"prevent\", \"detect\" or \"respond\"");
+            None
+        }
+    };
+    let what = f.required_string(sink, "what", "say what the action does, such as what = \"Autoscale on queue depth\"");
+    let owner = f.string(sink, "owner").map(|s| s.value);
+    let due = f.date(sink, "due");
+    // An action with no status has not started.
+    let status = match f.get("status") {
+        Some(_) => choice(sink, &f, "status", &ActionStatus::ALL, |s| s.name()),
+        None => Some(ActionStatus::Planned),
+    };
+    let link = f.string(sink, "link").map(|s| s.value);
+    let what = what?;
+    Some(Action {
+        kind: kind?,
+        span: what.span.clone(),
+        what: what.value,
+        owner,
+        due,
+        status: status?,
+        link,
+    })
+}
+
+fn validate_acceptance(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<Acceptance> {
+    let f = Fields::new(sink, table, span, "[risk.accepted]", ACCEPTED_KEYS);
+    let by = f.required_string(sink, "by", "name who accepted the risk, such as by = \"eng-manager\"");
+    let reason = f.required_string(sink, "reason", "say why the risk is tolerable for now");
+    let until = match f.get("until") {
+        Some(_) => f.date(sink, "until"),
+        None => {
+            f.missing(sink, "until", "an acceptance expires: set until = 2027-03-31");
+            None
+        }
+    };
+    Some(Acceptance {
+        by: by?.value,
+        reason: reason?.value,
+        until: until?,
+    })
+}

@@ -1,0 +1,174 @@
+//! The validated register: plain domain types that scoring and the gate use.
+//!
+//! Every value here has been parsed and checked; nothing can be missing
+//! that the format requires. Spans remain only where a gate finding needs
+//! to point back at the text (a risk's id, a date).
+
+use std::time::Duration;
+
+use jiff::civil::Date;
+
+use crate::scale::{Frequency, Level, Percent};
+use crate::source::Span;
+
+/// A value and the place in the source it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct At<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// Every system and risk of a register, systems sorted by id.
+#[derive(Debug, Default)]
+pub struct Register {
+    pub systems: Vec<System>,
+    pub risks: Vec<Risk>,
+}
+
+impl Register {
+    pub fn system(&self, id: &str) -> Option<&System> {
+        self.systems
+            .binary_search_by(|s| s.id.as_str().cmp(id))
+            .ok()
+            .map(|i| &self.systems[i])
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct System {
+    pub id: String,
+    pub name: Option<String>,
+    pub owner: Option<String>,
+    pub oncall: Option<String>,
+    pub escalation: Vec<String>,
+    pub scope: Vec<String>,
+    pub out_of_scope: Vec<String>,
+    pub dependencies: Vec<String>,
+    pub slo: Slo,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Slo {
+    pub availability: Option<Percent>,
+    pub latency_p95: Option<Duration>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    Technical,
+    Data,
+    Process,
+    People,
+}
+
+impl Category {
+    pub const ALL: [Category; 4] = [Category::Technical, Category::Data, Category::Process, Category::People];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Category::Technical => "technical",
+            Category::Data => "data",
+            Category::Process => "process",
+            Category::People => "people",
+        }
+    }
+}
+
+/// Where a level came from: written down, or derived from another field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    Explicit,
+    /// Likelihood from `frequency`, impact from `users_affected`.
+    Derived,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rated {
+    pub level: Level,
+    pub source: Source,
+}
+
+/// A time to detect or recover: a duration (which gives its level), or only a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeEstimate {
+    pub level: Level,
+    pub duration: Option<Duration>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Risk {
+    /// The id of the system this risk belongs to.
+    pub system: String,
+    pub id: At<String>,
+    pub title: String,
+    pub category: Category,
+    pub likelihood: Rated,
+    pub impact: Rated,
+    pub time_to_detect: Option<TimeEstimate>,
+    pub time_to_recover: Option<TimeEstimate>,
+    pub frequency: Option<Frequency>,
+    pub users_affected: Option<Percent>,
+    /// The risk's owner, or else its system's.
+    pub owner: Option<String>,
+    pub reviewed: Option<At<Date>>,
+    pub review_every_days: Option<u32>,
+    pub actions: Vec<Action>,
+    pub accepted: Option<Acceptance>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ActionKind {
+    Prevent,
+    Detect,
+    Respond,
+}
+
+impl ActionKind {
+    pub const ALL: [ActionKind; 3] = [ActionKind::Prevent, ActionKind::Detect, ActionKind::Respond];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ActionKind::Prevent => "prevent",
+            ActionKind::Detect => "detect",
+            ActionKind::Respond => "respond",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ActionStatus {
+    Planned,
+    InProgress,
+    Done,
+}
+
+impl ActionStatus {
+    pub const ALL: [ActionStatus; 3] = [ActionStatus::Planned, ActionStatus::InProgress, ActionStatus::Done];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ActionStatus::Planned => "planned",
+            ActionStatus::InProgress => "in-progress",
+            ActionStatus::Done => "done",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Action {
+    pub kind: ActionKind,
+    pub what: String,
+    pub owner: Option<String>,
+    pub due: Option<At<Date>>,
+    pub status: ActionStatus,
+    pub link: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Acceptance {
+    pub by: String,
+    pub reason: String,
+    pub until: At<Date>,
+}

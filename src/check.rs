@@ -164,7 +164,7 @@ mod tests {
     fn open_high_impact_risk_fails_and_lacks_detection() {
         let r = reviewed(risk("s", "r", 2, 4, None), "2026-11-01");
         let register = Register { systems: vec![], risks: vec![r] };
-        assert_eq!(codes(&register, &Policy::default()), ["no-detection", "unmitigated"]);
+        assert_eq!(codes(&register, &Policy::default()), ["unmitigated", "no-detection"]);
     }
 
     #[test]
@@ -190,7 +190,7 @@ mod tests {
         r.actions.push(action(ActionKind::Detect, ActionStatus::Planned));
         r.accepted = Some(Acceptance { by: "em".into(), reason: "why".into(), until: At { value: date("2026-11-26"), span: span() } });
         let register = Register { systems: vec![], risks: vec![r.clone()] };
-        assert_eq!(codes(&register, &Policy::default()), ["acceptance-expired", "unmitigated"]);
+        assert_eq!(codes(&register, &Policy::default()), ["unmitigated", "acceptance-expired"]);
         r.accepted.as_mut().unwrap().until.value = date("2026-11-27");
         let register = Register { systems: vec![], risks: vec![r] };
         assert!(codes(&register, &Policy::default()).is_empty());
@@ -218,7 +218,7 @@ mod tests {
         r.owner = None;
         let register = Register { systems: vec![], risks: vec![r] };
         let findings = check(&register, &Policy::default(), date("2026-11-27"));
-        assert_eq!(findings.iter().map(|d| d.code.id()).collect::<Vec<_>>(), ["no-owner", "review-overdue"]);
+        assert_eq!(findings.iter().map(|d| d.code.id()).collect::<Vec<_>>(), ["review-overdue", "no-owner"]);
         assert!(findings.iter().all(|f| f.severity == Severity::Warning));
         let denied = check(&register, &Policy { deny_warnings: true, ..Policy::default() }, date("2026-11-27"));
         assert!(denied.iter().all(|f| f.severity == Severity::Error));

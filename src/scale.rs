@@ -85,7 +85,7 @@ impl Scale {
             }
         }
         Err(ScaleError::new(
-            format!("`{text}` is not a {} level", self.noun()),
+            format!("`{text}` is not {} level", self.with_article()),
             self.accepted(),
         ))
     }
@@ -105,6 +105,14 @@ impl Scale {
             Scale::Likelihood => "likelihood",
             Scale::Impact => "impact",
             Scale::Time => "time",
+        }
+    }
+
+    fn with_article(self) -> &'static str {
+        match self {
+            Scale::Likelihood => "a likelihood",
+            Scale::Impact => "an impact",
+            Scale::Time => "a time",
         }
     }
 

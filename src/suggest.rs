@@ -1,12 +1,18 @@
 //! "Did you mean ...?" for misspelt keys, words and ids.
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
+/// A candidate that begins with `word` (three letters or more) also counts:
+/// `tech` suggests `technical`.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
+    let lowered = word.to_lowercase();
     candidates
         .into_iter()
-        .map(|c| (edit_distance(word, c), c))
-        .filter(|&(d, _)| d <= limit)
+        .filter_map(|c| {
+            let distance = edit_distance(&lowered, c);
+            let is_prefix = lowered.len() >= 3 && c.starts_with(&lowered);
+            (distance <= limit || is_prefix).then_some((distance, c))
+        })
         .min()
         .map(|(_, c)| c)
 }
@@ -46,5 +52,7 @@ mod tests {
         assert_eq!(did_you_mean("impcat", keys), Some("impact"));
         assert_eq!(did_you_mean("Owner", keys), Some("owner"));
         assert_eq!(did_you_mean("colour", keys), None);
+        assert_eq!(did_you_mean("tech", ["technical", "data"]), Some("technical"));
+        assert_eq!(did_you_mean("ti", ["title"]), None);
     }
 }

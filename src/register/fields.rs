@@ -67,7 +67,7 @@ impl<'t, 'i> Fields<'t, 'i> {
             if !known.contains(&key.get_ref().as_ref()) {
                 let key_text = key.get_ref().as_ref();
                 let mut diag = Diagnostic::new(Code::UnknownKey, format!("unknown key `{key_text}` in {name}"))
-                    .at(sink.span(key.span()), "not a key of the register format");
+                    .at(sink.span(key.span()), "unknown key");
                 diag = match did_you_mean(key_text, known.iter().copied()) {
                     Some(best) => diag.help(format!("did you mean `{best}`?")),
                     None => diag.help(format!("{name} accepts: {}", known.join(", "))),

@@ -275,7 +275,10 @@ fn rated(
     f.missing(
         sink,
         key,
-        format!("set `{key}` (1-5 or a word such as \"{}\"), or `{fallback_key}` to derive it", scale.word(Level::MAX)),
+        format!(
+            "set `{key}` (1-5 or a word such as \"{}\"), or `{fallback_key}` to derive it",
+            scale.word(Level::new(4).expect("4 is a level"))
+        ),
     );
     None
 }
@@ -339,8 +342,7 @@ fn choice<T: Copy>(sink: &mut Sink<'_>, f: &Fields<'_, '_>, key: &str, all: &[T]
         return Some(found);
     }
     let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
-    let lowered = text.value.to_ascii_lowercase();
-    let help = match crate::suggest::did_you_mean(&lowered, names.iter().copied()) {
+    let help = match crate::suggest::did_you_mean(&text.value, names.iter().copied()) {
         Some(best) => format!("did you mean \"{best}\"? {key} is one of: {}", names.join(", ")),
         None => format!("{key} is one of: {}", names.join(", ")),
     };

@@ -61,12 +61,19 @@ fn check_risk(risk: &Risk, policy: &Policy, today: Date, findings: &mut Vec<Diag
         );
     }
 
-    if let Some(accepted) = risk.accepted.as_ref().filter(|_| score::acceptance_expired(risk, today)) {
+    if let Some(accepted) = risk
+        .accepted
+        .as_ref()
+        .filter(|_| score::acceptance_expired(risk, today))
+    {
         let until = accepted.until.value;
         findings.push(
             Diagnostic::new(
                 Code::AcceptanceExpired,
-                format!("acceptance of risk `{name}` expired on {until} ({})", days_ago(until, today)),
+                format!(
+                    "acceptance of risk `{name}` expired on {until} ({})",
+                    days_ago(until, today)
+                ),
             )
             .at(accepted.until.span.clone(), "expired")
             .help(format!(
@@ -77,10 +84,18 @@ fn check_risk(risk: &Risk, policy: &Policy, today: Date, findings: &mut Vec<Diag
     }
 
     for action in &risk.actions {
-        let Some(due) = action.due.as_ref().filter(|d| d.value < today && action.status != ActionStatus::Done) else {
+        let Some(due) = action
+            .due
+            .as_ref()
+            .filter(|d| d.value < today && action.status != ActionStatus::Done)
+        else {
             continue;
         };
-        let owner = action.owner.as_deref().or(risk.owner.as_deref()).unwrap_or("its owner");
+        let owner = action
+            .owner
+            .as_deref()
+            .or(risk.owner.as_deref())
+            .unwrap_or("its owner");
         findings.push(
             Diagnostic::new(
                 Code::ActionOverdue,
@@ -92,27 +107,45 @@ fn check_risk(risk: &Risk, policy: &Policy, today: Date, findings: &mut Vec<Diag
                     days_ago(due.value, today)
                 ),
             )
-            .at(due.span.clone(), format!("{}, due {}", action.status.name(), due.value))
-            .help(format!("finish it, or ask {owner} for a date they can keep and update `due`")),
+            .at(
+                due.span.clone(),
+                format!("{}, due {}", action.status.name(), due.value),
+            )
+            .help(format!(
+                "finish it, or ask {owner} for a date they can keep and update `due`"
+            )),
         );
     }
 
-    let cadence = risk.review_every_days.unwrap_or_else(|| score.band.default_review_days());
+    let cadence = risk
+        .review_every_days
+        .unwrap_or_else(|| score.band.default_review_days());
     match &risk.reviewed {
         None => findings.push(
-            Diagnostic::new(Code::ReviewOverdue, format!("risk `{name}` has never been reviewed"))
-                .at(risk.id.span.clone(), "no `reviewed` date")
-                .help(format!("review it and record the day: reviewed = {today}")),
+            Diagnostic::new(
+                Code::ReviewOverdue,
+                format!("risk `{name}` has never been reviewed"),
+            )
+            .at(risk.id.span.clone(), "no `reviewed` date")
+            .help(format!("review it and record the day: reviewed = {today}")),
         ),
         Some(reviewed) => {
-            let next = reviewed.value.saturating_add(jiff::Span::new().days(i64::from(cadence)));
+            let next = reviewed
+                .value
+                .saturating_add(jiff::Span::new().days(i64::from(cadence)));
             if next < today {
                 findings.push(
                     Diagnostic::new(
                         Code::ReviewOverdue,
-                        format!("risk `{name}` was due for review on {next} ({})", days_ago(next, today)),
+                        format!(
+                            "risk `{name}` was due for review on {next} ({})",
+                            days_ago(next, today)
+                        ),
                     )
-                    .at(reviewed.span.clone(), format!("last reviewed {}, every {cadence} days", reviewed.value))
+                    .at(
+                        reviewed.span.clone(),
+                        format!("last reviewed {}, every {cadence} days", reviewed.value),
+                    )
                     .help(format!("review it and record the day: reviewed = {today}")),
                 );
             }
@@ -152,47 +185,86 @@ mod tests {
     use crate::score::tests::{action, date, risk, span};
 
     fn codes(register: &Register, policy: &Policy) -> Vec<&'static str> {
-        check(register, policy, date("2026-11-27")).iter().map(|d| d.code.id()).collect()
+        check(register, policy, date("2026-11-27"))
+            .iter()
+            .map(|d| d.code.id())
+            .collect()
     }
 
     fn reviewed(mut r: Risk, on: &str) -> Risk {
-        r.reviewed = Some(At { value: date(on), span: span() });
+        r.reviewed = Some(At {
+            value: date(on),
+            span: span(),
+        });
         r
     }
 
     #[test]
     fn open_high_impact_risk_fails_and_lacks_detection() {
         let r = reviewed(risk("s", "r", 2, 4, None), "2026-11-01");
-        let register = Register { systems: vec![], risks: vec![r] };
-        assert_eq!(codes(&register, &Policy::default()), ["unmitigated", "no-detection"]);
+        let register = Register {
+            systems: vec![],
+            risks: vec![r],
+        };
+        assert_eq!(
+            codes(&register, &Policy::default()),
+            ["unmitigated", "no-detection"]
+        );
     }
 
     #[test]
     fn fail_impact_sets_the_threshold() {
         let r = reviewed(risk("s", "r", 2, 3, None), "2026-11-01");
-        let register = Register { systems: vec![], risks: vec![r] };
+        let register = Register {
+            systems: vec![],
+            risks: vec![r],
+        };
         assert!(codes(&register, &Policy::default()).is_empty());
-        let strict = Policy { fail_impact: Level::new(3).unwrap(), ..Policy::default() };
+        let strict = Policy {
+            fail_impact: Level::new(3).unwrap(),
+            ..Policy::default()
+        };
         assert_eq!(codes(&register, &strict), ["unmitigated"]);
     }
 
     #[test]
     fn a_done_detect_action_mitigates() {
         let mut r = reviewed(risk("s", "r", 2, 5, None), "2026-11-01");
-        r.actions.push(action(ActionKind::Detect, ActionStatus::Done));
-        let register = Register { systems: vec![], risks: vec![r] };
+        r.actions
+            .push(action(ActionKind::Detect, ActionStatus::Done));
+        let register = Register {
+            systems: vec![],
+            risks: vec![r],
+        };
         assert!(codes(&register, &Policy::default()).is_empty());
     }
 
     #[test]
     fn expired_acceptance_is_an_error_and_no_longer_protects() {
         let mut r = reviewed(risk("s", "r", 2, 4, None), "2026-11-01");
-        r.actions.push(action(ActionKind::Detect, ActionStatus::Planned));
-        r.accepted = Some(Acceptance { by: "em".into(), reason: "why".into(), until: At { value: date("2026-11-26"), span: span() } });
-        let register = Register { systems: vec![], risks: vec![r.clone()] };
-        assert_eq!(codes(&register, &Policy::default()), ["unmitigated", "acceptance-expired"]);
+        r.actions
+            .push(action(ActionKind::Detect, ActionStatus::Planned));
+        r.accepted = Some(Acceptance {
+            by: "em".into(),
+            reason: "why".into(),
+            until: At {
+                value: date("2026-11-26"),
+                span: span(),
+            },
+        });
+        let register = Register {
+            systems: vec![],
+            risks: vec![r.clone()],
+        };
+        assert_eq!(
+            codes(&register, &Policy::default()),
+            ["unmitigated", "acceptance-expired"]
+        );
         r.accepted.as_mut().unwrap().until.value = date("2026-11-27");
-        let register = Register { systems: vec![], risks: vec![r] };
+        let register = Register {
+            systems: vec![],
+            risks: vec![r],
+        };
         assert!(codes(&register, &Policy::default()).is_empty());
     }
 
@@ -200,15 +272,27 @@ mod tests {
     fn overdue_actions_and_reviews_warn() {
         let mut r = reviewed(risk("s", "r", 1, 2, None), "2025-11-26");
         let mut late = action(ActionKind::Prevent, ActionStatus::Planned);
-        late.due = Some(At { value: date("2026-11-26"), span: span() });
+        late.due = Some(At {
+            value: date("2026-11-26"),
+            span: span(),
+        });
         let mut done_late = late.clone();
         done_late.status = ActionStatus::Done;
         r.actions = vec![late, done_late];
-        let register = Register { systems: vec![], risks: vec![r.clone()] };
+        let register = Register {
+            systems: vec![],
+            risks: vec![r.clone()],
+        };
         // Low band: reviewed every 365 days, so 366 days ago is overdue.
-        assert_eq!(codes(&register, &Policy::default()), ["action-overdue", "review-overdue"]);
+        assert_eq!(
+            codes(&register, &Policy::default()),
+            ["action-overdue", "review-overdue"]
+        );
         r.review_every_days = Some(400);
-        let register = Register { systems: vec![], risks: vec![r] };
+        let register = Register {
+            systems: vec![],
+            risks: vec![r],
+        };
         assert_eq!(codes(&register, &Policy::default()), ["action-overdue"]);
     }
 
@@ -216,17 +300,36 @@ mod tests {
     fn never_reviewed_and_ownerless_risks_warn() {
         let mut r = risk("s", "r", 1, 1, None);
         r.owner = None;
-        let register = Register { systems: vec![], risks: vec![r] };
+        let register = Register {
+            systems: vec![],
+            risks: vec![r],
+        };
         let findings = check(&register, &Policy::default(), date("2026-11-27"));
-        assert_eq!(findings.iter().map(|d| d.code.id()).collect::<Vec<_>>(), ["review-overdue", "no-owner"]);
+        assert_eq!(
+            findings.iter().map(|d| d.code.id()).collect::<Vec<_>>(),
+            ["review-overdue", "no-owner"]
+        );
         assert!(findings.iter().all(|f| f.severity == Severity::Warning));
-        let denied = check(&register, &Policy { deny_warnings: true, ..Policy::default() }, date("2026-11-27"));
+        let denied = check(
+            &register,
+            &Policy {
+                deny_warnings: true,
+                ..Policy::default()
+            },
+            date("2026-11-27"),
+        );
         assert!(denied.iter().all(|f| f.severity == Severity::Error));
     }
 
     #[test]
     fn days_ago_reads_well() {
-        assert_eq!(days_ago(date("2026-11-26"), date("2026-11-27")), "yesterday");
-        assert_eq!(days_ago(date("2026-11-01"), date("2026-11-27")), "26 days ago");
+        assert_eq!(
+            days_ago(date("2026-11-26"), date("2026-11-27")),
+            "yesterday"
+        );
+        assert_eq!(
+            days_ago(date("2026-11-01"), date("2026-11-27")),
+            "26 days ago"
+        );
     }
 }

@@ -9,11 +9,14 @@ use opx::commands::{CheckOptions, RankOptions};
 use opx::report::{CheckFormat, RankFormat};
 use opx::scale::{Band, Level};
 
-const EXIT_CODES: &str = "\
-Exit codes:
-  0  success (for check: the gate passed)
-  1  the gate failed: an error finding, or a warning under --deny-warnings
-  2  the input or the command line is wrong";
+/// The exit codes, as `--help` shows them (a macro so that `concat!` can use it).
+macro_rules! exit_codes {
+    () => {
+        "Exit codes:\n  0  success (for check: the gate passed)\n  \
+         1  the gate failed: an error finding, or a warning under --deny-warnings\n  \
+         2  the input or the command line is wrong"
+    };
+}
 
 #[derive(Debug, Parser)]
 #[command(
@@ -24,10 +27,10 @@ Exit codes:
         Keep your systems and the risks to them in TOML files in git. opx ranks the risks \
         (what should we fix first?) and gates CI on them (is any high-impact risk neither \
         mitigated nor accepted?). Fail small, detect fast, recover predictably.",
-    after_help = concat!("Examples:\n  opx rank examples/checkout.toml\n  opx check risks/\n\n", "Exit codes: 0 success, 1 the gate failed, 2 bad input or usage"),
-    after_long_help = concat!(
-        "Examples:\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 5 --min-band high\n  opx check risks/ --today 2026-11-27\n\n",
-        "Exit codes:\n  0  success (for check: the gate passed)\n  1  the gate failed: an error finding, or a warning under --deny-warnings\n  2  the input or the command line is wrong"
+    after_help = concat!(
+        "Examples:\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 5 --min-band high\n  \
+         opx check risks/\n\n",
+        exit_codes!()
     ),
 )]
 pub struct Cli {
@@ -43,7 +46,9 @@ pub struct Cli {
 pub enum ColorWhen {
     /// Colour when writing to a terminal and NO_COLOR is not set
     Auto,
+    /// Always colour, even through a pipe
     Always,
+    /// Never colour
     Never,
 }
 
@@ -59,7 +64,7 @@ pub enum Command {
             K = P prevent, D detect, R respond.",
         after_help = concat!(
             "Examples:\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n\n",
-            "Exit codes:\n  0  success\n  2  the input or the command line is wrong"
+            exit_codes!()
         )
     )]
     Rank(RankArgs),
@@ -82,7 +87,7 @@ pub enum Command {
             Flags override it.",
         after_help = concat!(
             "Examples:\n  opx check risks/\n  opx check risks/ --deny-warnings --fail-impact 3\n  opx check examples/checkout.toml --today 2026-11-27\n\n",
-            "Exit codes:\n  0  the gate passed\n  1  the gate failed: an error finding, or a warning under --deny-warnings\n  2  the input or the command line is wrong"
+            exit_codes!()
         )
     )]
     Check(CheckArgs),
@@ -102,7 +107,8 @@ pub struct Common {
 
 impl Common {
     fn today(&self) -> Date {
-        self.today.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+        self.today
+            .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
     }
 }
 
@@ -195,6 +201,3 @@ impl CheckArgs {
         }
     }
 }
-
-#[allow(dead_code)]
-const _: &str = EXIT_CODES;

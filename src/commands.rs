@@ -43,7 +43,9 @@ impl Outcome {
         let mut stderr = render_human(diagnostics, sources);
         stderr.push_str(&format!(
             "{}error{}: {} in the input; nothing was ranked or checked\n",
-            anstyle::Style::new().bold().fg_color(Some(anstyle::AnsiColor::Red.into())),
+            anstyle::Style::new()
+                .bold()
+                .fg_color(Some(anstyle::AnsiColor::Red.into())),
             anstyle::Reset,
             plural(errors, "problem"),
         ));
@@ -70,7 +72,9 @@ pub fn rank(options: &RankOptions) -> Outcome {
     if has_errors(&loaded.diagnostics) {
         return Outcome::input_errors(&loaded.diagnostics, &loaded.sources);
     }
-    let Loaded { register, sources, .. } = loaded;
+    let Loaded {
+        register, sources, ..
+    } = loaded;
     if let Some(system) = &options.system
         && register.system(system).is_none()
     {
@@ -79,10 +83,17 @@ pub fn rank(options: &RankOptions) -> Outcome {
             Some(best) => format!("did you mean `{best}`?"),
             None => format!(
                 "the register's systems: {}",
-                register.systems.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                register
+                    .systems
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         };
-        return usage_error(format!("no system `{system}` in the register\n  = help: {hint}"));
+        return usage_error(format!(
+            "no system `{system}` in the register\n  = help: {hint}"
+        ));
     }
     let mut ranked = score::rank(&register, options.today);
     if let Some(system) = &options.system {
@@ -129,8 +140,12 @@ pub fn check(options: &CheckOptions) -> Outcome {
     }
     let defaults = Policy::default();
     let policy = Policy {
-        fail_impact: options.fail_impact.or(config.fail_impact).unwrap_or(defaults.fail_impact),
-        deny_warnings: options.deny_warnings || config.deny_warnings.unwrap_or(defaults.deny_warnings),
+        fail_impact: options
+            .fail_impact
+            .or(config.fail_impact)
+            .unwrap_or(defaults.fail_impact),
+        deny_warnings: options.deny_warnings
+            || config.deny_warnings.unwrap_or(defaults.deny_warnings),
     };
     let findings = check::check(&loaded.register, &policy, options.today);
     let ctx = CheckContext {
@@ -141,7 +156,11 @@ pub fn check(options: &CheckOptions) -> Outcome {
     Outcome {
         stdout: options.format.render(&ctx),
         stderr: String::new(),
-        status: if has_errors(&findings) { ExitStatus::Failure } else { ExitStatus::Success },
+        status: if has_errors(&findings) {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        },
     }
 }
 
@@ -157,7 +176,9 @@ fn read_config(explicit: Option<PathBuf>, loaded: &mut Loaded) -> Config {
         }
     };
     let config = config::load(path, &mut loaded.sources, &mut loaded.diagnostics);
-    loaded.diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    loaded
+        .diagnostics
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     config
 }
 

@@ -229,7 +229,11 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources) -> String {
 
 /// A one-line snippet holding the label's span, so that rendering a
 /// diagnostic costs the length of one line, not of its file.
-fn snippet<'a>(sources: &'a Sources, label: &'a Label, kind: AnnotationKind) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
+fn snippet<'a>(
+    sources: &'a Sources,
+    label: &'a Label,
+    kind: AnnotationKind,
+) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
     let file = sources.get(label.span.file);
     let line = file.line_range(label.span.range.start);
     let line_no = file.line_col(label.span.range.start).line;

@@ -16,7 +16,11 @@ fn main() -> ExitCode {
         Err(e) => {
             let _ = e.print();
             // clap exits 0 for --help and --version, 2 for a usage error.
-            return ExitCode::from(if e.use_stderr() { ExitStatus::Error as u8 } else { 0 });
+            return ExitCode::from(if e.use_stderr() {
+                ExitStatus::Error as u8
+            } else {
+                0
+            });
         }
     };
     let choice = match cli.color {
@@ -35,7 +39,10 @@ fn write(outcome: Outcome, choice: anstream::ColorChoice) -> ExitCode {
     let mut stderr = anstream::AutoStream::new(io::stderr().lock(), choice);
     let _ = stderr.write_all(outcome.stderr.as_bytes());
     let mut stdout = anstream::AutoStream::new(io::stdout().lock(), choice);
-    match stdout.write_all(outcome.stdout.as_bytes()).and_then(|()| stdout.flush()) {
+    match stdout
+        .write_all(outcome.stdout.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
         Ok(()) => {}
         // `opx rank | head` closes the pipe early; that is not an error.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}

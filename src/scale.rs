@@ -209,9 +209,14 @@ pub fn parse_duration(text: &str) -> Result<Duration, ScaleError> {
         if digits == 0 {
             return Err(bad("expected a number"));
         }
-        let n: u64 = rest[..digits].parse().map_err(|_| bad("the number is too large"))?;
+        let n: u64 = rest[..digits]
+            .parse()
+            .map_err(|_| bad("the number is too large"))?;
         rest = rest[digits..].trim_start();
-        let unit_len = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_alphabetic()).len();
+        let unit_len = rest.len()
+            - rest
+                .trim_start_matches(|c: char| c.is_ascii_alphabetic())
+                .len();
         let unit = match &rest[..unit_len] {
             "s" => 1,
             "m" => 60,
@@ -277,10 +282,12 @@ impl fmt::Display for Percent {
 
 pub fn parse_percent(text: &str) -> Result<Percent, ScaleError> {
     const HELP: &str = "write a percentage from 0% to 100%, such as \"30%\" or \"99.9%\"";
-    let number = text
-        .trim()
-        .strip_suffix('%')
-        .ok_or_else(|| ScaleError::new(format!("`{text}` is not a percentage: it needs a `%` sign"), HELP))?;
+    let number = text.trim().strip_suffix('%').ok_or_else(|| {
+        ScaleError::new(
+            format!("`{text}` is not a percentage: it needs a `%` sign"),
+            HELP,
+        )
+    })?;
     let value: f64 = number
         .trim()
         .parse()
@@ -313,7 +320,8 @@ impl Frequency {
 /// Reads `N/year`, `N/month`, `N/week`, `N/day` (N may have decimals) or
 /// `every D` with D a duration such as `90d`.
 pub fn parse_frequency(text: &str) -> Result<Frequency, ScaleError> {
-    const HELP: &str = "write a frequency as \"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every 90d\"";
+    const HELP: &str =
+        "write a frequency as \"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every 90d\"";
     let bad = |why: &str| ScaleError::new(format!("`{text}` is not a frequency: {why}"), HELP);
     let trimmed = text.trim();
     if let Some(period) = trimmed.strip_prefix("every ") {
@@ -322,9 +330,13 @@ pub fn parse_frequency(text: &str) -> Result<Frequency, ScaleError> {
             return Err(bad("the period must be longer than zero"));
         }
         let days = d.as_secs_f64() / 86_400.0;
-        return Ok(Frequency { per_year: DAYS_PER_YEAR / days });
+        return Ok(Frequency {
+            per_year: DAYS_PER_YEAR / days,
+        });
     }
-    let (count, unit) = trimmed.split_once('/').ok_or_else(|| bad("expected `N/unit` or `every D`"))?;
+    let (count, unit) = trimmed
+        .split_once('/')
+        .ok_or_else(|| bad("expected `N/unit` or `every D`"))?;
     let count: f64 = count
         .trim()
         .parse()
@@ -375,10 +387,22 @@ mod tests {
 
     #[test]
     fn likelihood_words_and_generic_words() {
-        for (word, n) in [("rare", 1), ("unlikely", 2), ("possible", 3), ("likely", 4), ("almost-certain", 5)] {
+        for (word, n) in [
+            ("rare", 1),
+            ("unlikely", 2),
+            ("possible", 3),
+            ("likely", 4),
+            ("almost-certain", 5),
+        ] {
             assert_eq!(Scale::Likelihood.parse_word(word), Ok(level(n)), "{word}");
         }
-        for (word, n) in [("very-low", 1), ("low", 2), ("medium", 3), ("high", 4), ("very-high", 5)] {
+        for (word, n) in [
+            ("very-low", 1),
+            ("low", 2),
+            ("medium", 3),
+            ("high", 4),
+            ("very-high", 5),
+        ] {
             assert_eq!(Scale::Likelihood.parse_word(word), Ok(level(n)), "{word}");
             assert_eq!(Scale::Impact.parse_word(word), Ok(level(n)), "{word}");
         }
@@ -387,7 +411,13 @@ mod tests {
 
     #[test]
     fn impact_words() {
-        for (word, n) in [("negligible", 1), ("minor", 2), ("moderate", 3), ("major", 4), ("severe", 5)] {
+        for (word, n) in [
+            ("negligible", 1),
+            ("minor", 2),
+            ("moderate", 3),
+            ("major", 4),
+            ("severe", 5),
+        ] {
             assert_eq!(Scale::Impact.parse_word(word), Ok(level(n)), "{word}");
         }
         // Words of one scale are not accepted on another.
@@ -397,7 +427,13 @@ mod tests {
 
     #[test]
     fn time_words() {
-        for (word, n) in [("very-fast", 1), ("fast", 2), ("medium", 3), ("slow", 4), ("very-slow", 5)] {
+        for (word, n) in [
+            ("very-fast", 1),
+            ("fast", 2),
+            ("medium", 3),
+            ("slow", 4),
+            ("very-slow", 5),
+        ] {
             assert_eq!(Scale::Time.parse_word(word), Ok(level(n)), "{word}");
         }
         assert!(Scale::Time.parse_word("high").is_err());
@@ -434,9 +470,23 @@ mod tests {
             (" 0m ", 0),
         ];
         for (text, secs) in cases {
-            assert_eq!(parse_duration(text), Ok(Duration::from_secs(secs)), "{text}");
+            assert_eq!(
+                parse_duration(text),
+                Ok(Duration::from_secs(secs)),
+                "{text}"
+            );
         }
-        for text in ["", "15", "m", "15 minutes", "1.5h", "-5m", "5m x", "99999999999999999999m", "9999999999999999w"] {
+        for text in [
+            "",
+            "15",
+            "m",
+            "15 minutes",
+            "1.5h",
+            "-5m",
+            "5m x",
+            "99999999999999999999m",
+            "9999999999999999w",
+        ] {
             assert!(parse_duration(text).is_err(), "{text} should be rejected");
         }
     }
@@ -463,13 +513,26 @@ mod tests {
             ("3d", 5),
         ];
         for (text, n) in cases {
-            assert_eq!(time_level(parse_duration(text).unwrap()), level(n), "{text}");
+            assert_eq!(
+                time_level(parse_duration(text).unwrap()),
+                level(n),
+                "{text}"
+            );
         }
     }
 
     #[test]
     fn bands_at_their_boundaries() {
-        let cases = [(1, Band::Low), (4, Band::Low), (5, Band::Medium), (9, Band::Medium), (10, Band::High), (16, Band::High), (20, Band::Critical), (25, Band::Critical)];
+        let cases = [
+            (1, Band::Low),
+            (4, Band::Low),
+            (5, Band::Medium),
+            (9, Band::Medium),
+            (10, Band::High),
+            (16, Band::High),
+            (20, Band::Critical),
+            (25, Band::Critical),
+        ];
         for (severity, band) in cases {
             assert_eq!(Band::of(severity), band, "{severity}");
         }
@@ -504,7 +567,12 @@ mod tests {
         for text in ["30", "101%", "-1%", "abc%", "%", "NaN%", "inf%"] {
             assert!(parse_percent(text).is_err(), "{text} should be rejected");
         }
-        assert!(parse_percent("150%").unwrap_err().message.contains("out of range"));
+        assert!(
+            parse_percent("150%")
+                .unwrap_err()
+                .message
+                .contains("out of range")
+        );
     }
 
     #[test]
@@ -517,7 +585,15 @@ mod tests {
         assert_eq!(per_year("1/day"), 365.25);
         assert!((per_year("every 120d") - 3.043_75).abs() < 1e-9);
         assert!((per_year("every 90d") - 4.058_333).abs() < 1e-6);
-        for text in ["4", "4/decade", "x/year", "-1/year", "every", "every 0d", "every soon"] {
+        for text in [
+            "4",
+            "4/decade",
+            "x/year",
+            "-1/year",
+            "every",
+            "every 0d",
+            "every soon",
+        ] {
             assert!(parse_frequency(text).is_err(), "{text} should be rejected");
         }
     }

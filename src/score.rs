@@ -37,14 +37,20 @@ impl State {
 
 /// An acceptance holds through its `until` day and lapses the day after.
 pub fn acceptance_expired(risk: &Risk, today: Date) -> bool {
-    risk.accepted.as_ref().is_some_and(|a| a.until.value < today)
+    risk.accepted
+        .as_ref()
+        .is_some_and(|a| a.until.value < today)
 }
 
 pub fn state(risk: &Risk, today: Date) -> State {
     if risk.accepted.is_some() && !acceptance_expired(risk, today) {
         return State::Accepted;
     }
-    let done = risk.actions.iter().filter(|a| a.status == ActionStatus::Done).count();
+    let done = risk
+        .actions
+        .iter()
+        .filter(|a| a.status == ActionStatus::Done)
+        .count();
     match done {
         0 => State::Open,
         n if n == risk.actions.len() => State::Mitigated,
@@ -96,7 +102,11 @@ pub fn rank_order(a: (&Risk, &Score), b: (&Risk, &Score)) -> Ordering {
 
 /// Every risk of the register, scored and in rank order.
 pub fn rank(register: &Register, today: Date) -> Vec<Ranked<'_>> {
-    let mut scored: Vec<(&Risk, Score)> = register.risks.iter().map(|r| (r, score(r, today))).collect();
+    let mut scored: Vec<(&Risk, Score)> = register
+        .risks
+        .iter()
+        .map(|r| (r, score(r, today)))
+        .collect();
     scored.sort_by(|a, b| rank_order((a.0, &a.1), (b.0, &b.1)));
     scored
         .into_iter()
@@ -117,19 +127,37 @@ pub(crate) mod tests {
     use crate::source::{FileId, Span};
 
     pub(crate) fn span() -> Span {
-        Span { file: FileId(0), range: 0..0 }
+        Span {
+            file: FileId(0),
+            range: 0..0,
+        }
     }
 
     pub(crate) fn date(text: &str) -> Date {
         text.parse().unwrap()
     }
 
-    pub(crate) fn risk(system: &str, id: &str, likelihood: u8, impact: u8, times: Option<(u8, u8)>) -> Risk {
-        let rated = |n| Rated { level: Level::new(n).unwrap(), source: Source::Explicit };
-        let time = |n| TimeEstimate { level: Level::new(n).unwrap(), duration: None };
+    pub(crate) fn risk(
+        system: &str,
+        id: &str,
+        likelihood: u8,
+        impact: u8,
+        times: Option<(u8, u8)>,
+    ) -> Risk {
+        let rated = |n| Rated {
+            level: Level::new(n).unwrap(),
+            source: Source::Explicit,
+        };
+        let time = |n| TimeEstimate {
+            level: Level::new(n).unwrap(),
+            duration: None,
+        };
         Risk {
             system: system.into(),
-            id: At { value: id.into(), span: span() },
+            id: At {
+                value: id.into(),
+                span: span(),
+            },
             title: format!("{id} title"),
             category: Category::Technical,
             likelihood: rated(likelihood),
@@ -147,7 +175,15 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn action(kind: ActionKind, status: ActionStatus) -> Action {
-        Action { kind, what: "do it".into(), owner: None, due: None, status, link: None, span: span() }
+        Action {
+            kind,
+            what: "do it".into(),
+            owner: None,
+            due: None,
+            status,
+            link: None,
+            span: span(),
+        }
     }
 
     #[test]
@@ -156,8 +192,14 @@ pub(crate) mod tests {
         assert_eq!(s.severity, 16);
         assert_eq!(s.band, Band::High);
         assert_eq!(s.exposure, Some(6));
-        assert_eq!(score(&risk("s", "r", 5, 4, None), date("2026-11-27")).band, Band::Critical);
-        assert_eq!(score(&risk("s", "r", 5, 4, None), date("2026-11-27")).exposure, None);
+        assert_eq!(
+            score(&risk("s", "r", 5, 4, None), date("2026-11-27")).band,
+            Band::Critical
+        );
+        assert_eq!(
+            score(&risk("s", "r", 5, 4, None), date("2026-11-27")).exposure,
+            None
+        );
     }
 
     #[test]
@@ -165,19 +207,36 @@ pub(crate) mod tests {
         let today = date("2026-11-27");
         let mut r = risk("s", "r", 3, 4, None);
         assert_eq!(state(&r, today), State::Open);
-        r.actions.push(action(ActionKind::Prevent, ActionStatus::InProgress));
+        r.actions
+            .push(action(ActionKind::Prevent, ActionStatus::InProgress));
         assert_eq!(state(&r, today), State::Open);
-        r.actions.push(action(ActionKind::Detect, ActionStatus::Done));
+        r.actions
+            .push(action(ActionKind::Detect, ActionStatus::Done));
         assert_eq!(state(&r, today), State::Mitigating);
         r.actions[0].status = ActionStatus::Done;
         assert_eq!(state(&r, today), State::Mitigated);
         r.actions[0].status = ActionStatus::Planned;
-        r.accepted = Some(Acceptance { by: "em".into(), reason: "why".into(), until: At { value: today, span: span() } });
-        assert_eq!(state(&r, today), State::Accepted, "an acceptance holds through its last day");
+        r.accepted = Some(Acceptance {
+            by: "em".into(),
+            reason: "why".into(),
+            until: At {
+                value: today,
+                span: span(),
+            },
+        });
+        assert_eq!(
+            state(&r, today),
+            State::Accepted,
+            "an acceptance holds through its last day"
+        );
         assert!(!acceptance_expired(&r, today));
         let tomorrow = date("2026-11-28");
         assert!(acceptance_expired(&r, tomorrow));
-        assert_eq!(state(&r, tomorrow), State::Mitigating, "an expired acceptance is judged as if absent");
+        assert_eq!(
+            state(&r, tomorrow),
+            State::Mitigating,
+            "an expired acceptance is judged as if absent"
+        );
     }
 
     #[test]
@@ -199,7 +258,14 @@ pub(crate) mod tests {
             .collect();
         assert_eq!(
             ranked,
-            ["z/critical#1", "a/high-slow#2", "a/high-fast#3", "a/same-unknown#4", "b/same-unknown#5", "b/low#6"]
+            [
+                "z/critical#1",
+                "a/high-slow#2",
+                "a/high-fast#3",
+                "a/same-unknown#4",
+                "b/same-unknown#5",
+                "b/low#6"
+            ]
         );
     }
 }

@@ -3,7 +3,10 @@
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
 /// A candidate that begins with `word` (three letters or more) also counts:
 /// `tech` suggests `technical`.
-pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let limit = (word.chars().count() / 3).max(1);
     let lowered = word.to_lowercase();
     candidates
@@ -52,7 +55,10 @@ mod tests {
         assert_eq!(did_you_mean("impcat", keys), Some("impact"));
         assert_eq!(did_you_mean("Owner", keys), Some("owner"));
         assert_eq!(did_you_mean("colour", keys), None);
-        assert_eq!(did_you_mean("tech", ["technical", "data"]), Some("technical"));
+        assert_eq!(
+            did_you_mean("tech", ["technical", "data"]),
+            Some("technical")
+        );
         assert_eq!(did_you_mean("ti", ["title"]), None);
     }
 }

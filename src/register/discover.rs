@@ -66,7 +66,9 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>)
         }
         let path = entry.path();
         // Symbolic links to folders are not followed, so a link cycle cannot loop.
-        let Ok(kind) = entry.file_type() else { continue };
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
         if kind.is_dir() {
             walk(&path, found, diagnostics);
         } else if name.ends_with(".toml") && name != CONFIG_FILE_NAME && path.is_file() {
@@ -78,13 +80,18 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>)
 pub fn io_error(path: &Path, error: &std::io::Error) -> Diagnostic {
     let shown = display_path(path);
     let help = match error.kind() {
-        std::io::ErrorKind::NotFound => "check the path; opx takes register files or the folders that hold them",
+        std::io::ErrorKind::NotFound => {
+            "check the path; opx takes register files or the folders that hold them"
+        }
         std::io::ErrorKind::PermissionDenied => "check the file's permissions",
         _ => "check that the path is a readable file or folder",
     };
-    Diagnostic::new(Code::Io, format!("cannot read `{shown}`: {}", io_reason(error)))
-        .at_path(shown)
-        .help(help)
+    Diagnostic::new(
+        Code::Io,
+        format!("cannot read `{shown}`: {}", io_reason(error)),
+    )
+    .at_path(shown)
+    .help(help)
 }
 
 /// The OS message without its "(os error N)" tail, lowercased like our own.

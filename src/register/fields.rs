@@ -38,7 +38,12 @@ impl Sink<'_> {
     /// Reports a TOML syntax error from the parser.
     pub fn syntax_error(&mut self, error: &toml::de::Error) {
         let range = error.span().unwrap_or(0..0);
-        let message = error.message().lines().next().unwrap_or_default().trim_end_matches('.');
+        let message = error
+            .message()
+            .lines()
+            .next()
+            .unwrap_or_default()
+            .trim_end_matches('.');
         self.push(
             Diagnostic::new(Code::TomlSyntax, format!("invalid TOML: {message}"))
                 .at(self.span(range), "here")
@@ -66,8 +71,11 @@ impl<'t, 'i> Fields<'t, 'i> {
         for key in table.keys() {
             if !known.contains(&key.get_ref().as_ref()) {
                 let key_text = key.get_ref().as_ref();
-                let mut diag = Diagnostic::new(Code::UnknownKey, format!("unknown key `{key_text}` in {name}"))
-                    .at(sink.span(key.span()), "unknown key");
+                let mut diag = Diagnostic::new(
+                    Code::UnknownKey,
+                    format!("unknown key `{key_text}` in {name}"),
+                )
+                .at(sink.span(key.span()), "unknown key");
                 diag = match did_you_mean(key_text, known.iter().copied()) {
                     Some(best) => diag.help(format!("did you mean `{best}`?")),
                     None => diag.help(format!("{name} accepts: {}", known.join(", "))),
@@ -75,7 +83,11 @@ impl<'t, 'i> Fields<'t, 'i> {
                 sink.push(diag);
             }
         }
-        Fields { table, anchor, name }
+        Fields {
+            table,
+            anchor,
+            name,
+        }
     }
 
     pub fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
@@ -83,10 +95,21 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 
     /// Reports a wrong type at `value` and returns `None`.
-    fn wrong_type<T>(&self, sink: &mut Sink<'_>, key: &str, value: &Spanned<DeValue<'_>>, expected: &str, help: Option<&str>) -> Option<T> {
+    fn wrong_type<T>(
+        &self,
+        sink: &mut Sink<'_>,
+        key: &str,
+        value: &Spanned<DeValue<'_>>,
+        expected: &str,
+        help: Option<&str>,
+    ) -> Option<T> {
         let mut diag = Diagnostic::new(
             Code::WrongType,
-            format!("`{key}` in {} must be {expected}, not {}", self.name, type_name(value.get_ref())),
+            format!(
+                "`{key}` in {} must be {expected}, not {}",
+                self.name,
+                type_name(value.get_ref())
+            ),
         )
         .at(sink.span(value.span()), format!("expected {expected}"));
         if let Some(help) = help {
@@ -98,9 +121,15 @@ impl<'t, 'i> Fields<'t, 'i> {
 
     pub fn missing(&self, sink: &mut Sink<'_>, key: &str, help: impl Into<String>) {
         sink.push(
-            Diagnostic::new(Code::MissingKey, format!("{} is missing `{key}`", self.name))
-                .at(sink.span(self.anchor.clone()), format!("this table needs `{key}`"))
-                .help(help),
+            Diagnostic::new(
+                Code::MissingKey,
+                format!("{} is missing `{key}`", self.name),
+            )
+            .at(
+                sink.span(self.anchor.clone()),
+                format!("this table needs `{key}`"),
+            )
+            .help(help),
         );
     }
 
@@ -115,7 +144,12 @@ impl<'t, 'i> Fields<'t, 'i> {
         }
     }
 
-    pub fn required_string(&self, sink: &mut Sink<'_>, key: &str, help: &str) -> Option<At<String>> {
+    pub fn required_string(
+        &self,
+        sink: &mut Sink<'_>,
+        key: &str,
+        help: &str,
+    ) -> Option<At<String>> {
         if self.get(key).is_none() {
             self.missing(sink, key, help);
             return None;
@@ -129,7 +163,13 @@ impl<'t, 'i> Fields<'t, 'i> {
         };
         let DeValue::Array(items) = value.get_ref() else {
             return self
-                .wrong_type(sink, key, value, "an array of strings", Some(&format!("write {key} = [\"a\", \"b\"]")))
+                .wrong_type(
+                    sink,
+                    key,
+                    value,
+                    "an array of strings",
+                    Some(&format!("write {key} = [\"a\", \"b\"]")),
+                )
                 .unwrap_or_default();
         };
         let mut out = Vec::new();
@@ -144,7 +184,12 @@ impl<'t, 'i> Fields<'t, 'i> {
         out
     }
 
-    pub fn table(&self, sink: &mut Sink<'_>, key: &str, help: &str) -> Option<(&'t DeTable<'i>, Range<usize>)> {
+    pub fn table(
+        &self,
+        sink: &mut Sink<'_>,
+        key: &str,
+        help: &str,
+    ) -> Option<(&'t DeTable<'i>, Range<usize>)> {
         let value = self.get(key)?;
         match value.get_ref() {
             DeValue::Table(t) => Some((t, value.span())),
@@ -153,12 +198,19 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 
     /// An array of tables (`[[risk]]`), with each table's span.
-    pub fn tables(&self, sink: &mut Sink<'_>, key: &str, help: &str) -> Vec<(&'t DeTable<'i>, Range<usize>)> {
+    pub fn tables(
+        &self,
+        sink: &mut Sink<'_>,
+        key: &str,
+        help: &str,
+    ) -> Vec<(&'t DeTable<'i>, Range<usize>)> {
         let Some(value) = self.get(key) else {
             return Vec::new();
         };
         let DeValue::Array(items) = value.get_ref() else {
-            return self.wrong_type(sink, key, value, "an array of tables", Some(help)).unwrap_or_default();
+            return self
+                .wrong_type(sink, key, value, "an array of tables", Some(help))
+                .unwrap_or_default();
         };
         let mut out = Vec::new();
         for item in items.iter() {
@@ -180,15 +232,24 @@ impl<'t, 'i> Fields<'t, 'i> {
                 (Some(d), None) => match Date::new(d.year as i16, d.month as i8, d.day as i8) {
                     Ok(date) => Some(At { value: date, span }),
                     Err(_) => {
-                        sink.push(Diagnostic::new(Code::InvalidDate, format!("`{key}` is not a date opx can use")).at(span, "out of range"));
+                        sink.push(
+                            Diagnostic::new(
+                                Code::InvalidDate,
+                                format!("`{key}` is not a date opx can use"),
+                            )
+                            .at(span, "out of range"),
+                        );
                         None
                     }
                 },
                 _ => {
                     sink.push(
-                        Diagnostic::new(Code::InvalidDate, format!("`{key}` must be a date without a time"))
-                            .at(span, "expected a date such as 2026-12-31")
-                            .help(format!("write {key} = {}", date_part(dt))),
+                        Diagnostic::new(
+                            Code::InvalidDate,
+                            format!("`{key}` must be a date without a time"),
+                        )
+                        .at(span, "expected a date such as 2026-12-31")
+                        .help(format!("write {key} = {}", date_part(dt))),
                     );
                     None
                 }
@@ -201,7 +262,13 @@ impl<'t, 'i> Fields<'t, 'i> {
                 };
                 self.wrong_type(sink, key, value, "a date", Some(&help))
             }
-            _ => self.wrong_type(sink, key, value, "a date", Some(&format!("write a TOML date, such as {key} = 2026-12-31"))),
+            _ => self.wrong_type(
+                sink,
+                key,
+                value,
+                "a date",
+                Some(&format!("write a TOML date, such as {key} = 2026-12-31")),
+            ),
         }
     }
 
@@ -216,13 +283,25 @@ impl<'t, 'i> Fields<'t, 'i> {
     ) -> Option<At<T>> {
         let value = self.get(key)?;
         let DeValue::String(text) = value.get_ref() else {
-            return self.wrong_type(sink, key, value, "a string", Some(&format!("write it in quotes, such as {key} = \"{expected}\"")));
+            return self.wrong_type(
+                sink,
+                key,
+                value,
+                "a string",
+                Some(&format!(
+                    "write it in quotes, such as {key} = \"{expected}\""
+                )),
+            );
         };
         let span = sink.span(value.span());
         match parse(text) {
             Ok(v) => Some(At { value: v, span }),
             Err(e) => {
-                sink.push(Diagnostic::new(code, e.message).at(span, format!("invalid {key}")).help(e.help));
+                sink.push(
+                    Diagnostic::new(code, e.message)
+                        .at(span, format!("invalid {key}"))
+                        .help(e.help),
+                );
                 None
             }
         }
@@ -244,16 +323,28 @@ impl<'t, 'i> Fields<'t, 'i> {
                 sink.push(
                     Diagnostic::new(
                         Code::WrongType,
-                        format!("`{key}` must be a level (1-5 or a word), not {}", type_name(other)),
+                        format!(
+                            "`{key}` must be a level (1-5 or a word), not {}",
+                            type_name(other)
+                        ),
                     )
                     .at(span, "expected 1-5 or a word")
-                    .help(format!("write {key} = 4 or {key} = \"{}\"", scale.word(Level::new(4).expect("4 is a level")))),
+                    .help(format!(
+                        "write {key} = 4 or {key} = \"{}\"",
+                        scale.word(Level::new(4).expect("4 is a level"))
+                    )),
                 );
                 return None;
             }
         };
         result
-            .map_err(|e| sink.push(Diagnostic::new(Code::InvalidLevel, e.message).at(span, format!("invalid {key}")).help(e.help)))
+            .map_err(|e| {
+                sink.push(
+                    Diagnostic::new(Code::InvalidLevel, e.message)
+                        .at(span, format!("invalid {key}"))
+                        .help(e.help),
+                )
+            })
             .ok()
     }
 }
@@ -274,7 +365,8 @@ pub(crate) fn type_name(value: &DeValue<'_>) -> &'static str {
 }
 
 fn date_part(dt: &toml::value::Datetime) -> String {
-    dt.date.map_or_else(|| "2026-12-31".to_string(), |d| d.to_string())
+    dt.date
+        .map_or_else(|| "2026-12-31".to_string(), |d| d.to_string())
 }
 
 impl Fields<'_, '_> {
@@ -282,7 +374,13 @@ impl Fields<'_, '_> {
         let value = self.get(key)?;
         match value.get_ref() {
             DeValue::Boolean(b) => Some(*b),
-            _ => self.wrong_type(sink, key, value, "true or false", Some(&format!("write {key} = true"))),
+            _ => self.wrong_type(
+                sink,
+                key,
+                value,
+                "true or false",
+                Some(&format!("write {key} = true")),
+            ),
         }
     }
 }

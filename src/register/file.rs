@@ -10,7 +10,8 @@ use toml::de::{DeTable, DeValue};
 use crate::diag::{Code, Diagnostic};
 use crate::register::fields::{Fields, Sink};
 use crate::register::model::{
-    Acceptance, Action, ActionKind, ActionStatus, At, Category, Rated, Risk, Slo, Source, System, TimeEstimate,
+    Acceptance, Action, ActionKind, ActionStatus, At, Category, Rated, Risk, Slo, Source, System,
+    TimeEstimate,
 };
 use crate::scale::{self, Level, Scale, ScaleError};
 
@@ -57,8 +58,18 @@ const RISK_KEYS: &[&str] = &[
 const ACTION_KEYS: &[&str] = &["kind", "what", "owner", "due", "status", "link"];
 const ACCEPTED_KEYS: &[&str] = &["by", "reason", "until"];
 
-pub(crate) fn validate_file(sink: &mut Sink<'_>, root: &DeTable<'_>, root_span: Range<usize>) -> FileRegister {
-    let top = Fields::new(sink, root, root_span.start..root_span.start, "the file", TOP_KEYS);
+pub(crate) fn validate_file(
+    sink: &mut Sink<'_>,
+    root: &DeTable<'_>,
+    root_span: Range<usize>,
+) -> FileRegister {
+    let top = Fields::new(
+        sink,
+        root,
+        root_span.start..root_span.start,
+        "the file",
+        TOP_KEYS,
+    );
     let system = top
         .table(sink, "system", "write the system as a table: [system]")
         .and_then(|(table, span)| validate_system(sink, table, span));
@@ -67,7 +78,11 @@ pub(crate) fn validate_file(sink: &mut Sink<'_>, root: &DeTable<'_>, root_span: 
         ..FileRegister::default()
     };
     let file_system = out.system.as_ref().map(|s| s.id.clone());
-    for (table, span) in top.tables(sink, "risk", "write each risk as [[risk]], with two brackets") {
+    for (table, span) in top.tables(
+        sink,
+        "risk",
+        "write each risk as [[risk]], with two brackets",
+    ) {
         let Some((mut risk, system_ref)) = validate_risk(sink, table, span.clone()) else {
             continue;
         };
@@ -96,7 +111,12 @@ pub(crate) fn validate_file(sink: &mut Sink<'_>, root: &DeTable<'_>, root_span: 
             ),
         }
     }
-    if root.get("system").is_none() && root.get("risk").is_none() && root.keys().all(|k| TOP_KEYS.contains(&k.get_ref().as_ref())) {
+    if root.get("system").is_none()
+        && root.get("risk").is_none()
+        && root
+            .keys()
+            .all(|k| TOP_KEYS.contains(&k.get_ref().as_ref()))
+    {
         sink.push(
             Diagnostic::new(Code::EmptyFile, "this file defines no system and no risk")
                 .at(sink.span(0..0), "empty register file")
@@ -108,7 +128,10 @@ pub(crate) fn validate_file(sink: &mut Sink<'_>, root: &DeTable<'_>, root_span: 
 
 fn validate_id(sink: &mut Sink<'_>, id: At<String>, what: &str) -> Option<At<String>> {
     let valid = !id.value.is_empty()
-        && id.value.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && id
+            .value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if valid {
         return Some(id);
     }
@@ -119,8 +142,11 @@ fn validate_id(sink: &mut Sink<'_>, id: At<String>, what: &str) -> Option<At<Str
         .chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect();
-    let mut diag = Diagnostic::new(Code::InvalidValue, format!("`{}` is not a valid {what} id", id.value))
-        .at(id.span, "ids use only a-z, 0-9 and -");
+    let mut diag = Diagnostic::new(
+        Code::InvalidValue,
+        format!("`{}` is not a valid {what} id", id.value),
+    )
+    .at(id.span, "ids use only a-z, 0-9 and -");
     diag = if suggestion.trim_matches('-').is_empty() {
         diag.help("write an id such as \"traffic-spike\"")
     } else {
@@ -133,7 +159,11 @@ fn validate_id(sink: &mut Sink<'_>, id: At<String>, what: &str) -> Option<At<Str
 fn validate_system(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<System> {
     let f = Fields::new(sink, table, span.clone(), "[system]", SYSTEM_KEYS);
     let id = f
-        .required_string(sink, "id", "give the system an id such as id = \"checkout\"")
+        .required_string(
+            sink,
+            "id",
+            "give the system an id such as id = \"checkout\"",
+        )
         .and_then(|id| validate_id(sink, id, "system"));
     let name = f.string(sink, "name").map(|s| s.value);
     let owner = f.string(sink, "owner").map(|s| s.value);
@@ -148,10 +178,22 @@ fn validate_system(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
             let slo = Fields::new(sink, t, span, "[system.slo]", SLO_KEYS);
             Slo {
                 availability: slo
-                    .parsed(sink, "availability", Code::InvalidPercent, "99.9%", scale::parse_percent)
+                    .parsed(
+                        sink,
+                        "availability",
+                        Code::InvalidPercent,
+                        "99.9%",
+                        scale::parse_percent,
+                    )
                     .map(|a| a.value),
                 latency_p95: slo
-                    .parsed(sink, "latency_p95", Code::InvalidDuration, "300ms", parse_latency)
+                    .parsed(
+                        sink,
+                        "latency_p95",
+                        Code::InvalidDuration,
+                        "300ms",
+                        parse_latency,
+                    )
                     .map(|d| d.value),
             }
         })
@@ -173,7 +215,11 @@ fn validate_system(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
 
 /// A latency target: `300ms`, or any duration `scale::parse_duration` reads.
 fn parse_latency(text: &str) -> Result<std::time::Duration, ScaleError> {
-    match text.trim().strip_suffix("ms").map(|n| n.trim().parse::<u64>()) {
+    match text
+        .trim()
+        .strip_suffix("ms")
+        .map(|n| n.trim().parse::<u64>())
+    {
         Some(Ok(ms)) => Ok(std::time::Duration::from_millis(ms)),
         _ => scale::parse_duration(text).map_err(|e| ScaleError {
             help: "write a latency such as \"300ms\" or \"2s\"".into(),
@@ -182,28 +228,58 @@ fn parse_latency(text: &str) -> Result<std::time::Duration, ScaleError> {
     }
 }
 
-fn validate_risk(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<(Risk, Option<At<String>>)> {
+fn validate_risk(
+    sink: &mut Sink<'_>,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+) -> Option<(Risk, Option<At<String>>)> {
     let f = Fields::new(sink, table, span.clone(), "[[risk]]", RISK_KEYS);
     let id = f
-        .required_string(sink, "id", "give the risk an id such as id = \"traffic-spike\"")
+        .required_string(
+            sink,
+            "id",
+            "give the risk an id such as id = \"traffic-spike\"",
+        )
         .and_then(|id| validate_id(sink, id, "risk"));
     let system = f.string(sink, "system");
-    let title = f.required_string(sink, "title", "say in a few words what can break, such as title = \"Traffic spikes during peak hours\"");
+    let title = f.required_string(
+        sink,
+        "title",
+        "say in a few words what can break, such as title = \"Traffic spikes during peak hours\"",
+    );
     let category = match f.get("category") {
         Some(_) => choice(sink, &f, "category", &Category::ALL, |c| c.name()),
         None => {
-            f.missing(sink, "category", "set category = \"technical\", \"data\", \"process\" or \"people\"");
+            f.missing(
+                sink,
+                "category",
+                "set category = \"technical\", \"data\", \"process\" or \"people\"",
+            );
             None
         }
     };
-    let frequency = f.parsed(sink, "frequency", Code::InvalidFrequency, "4/year", scale::parse_frequency);
-    let users_affected = f.parsed(sink, "users_affected", Code::InvalidPercent, "30%", scale::parse_percent);
+    let frequency = f.parsed(
+        sink,
+        "frequency",
+        Code::InvalidFrequency,
+        "4/year",
+        scale::parse_frequency,
+    );
+    let users_affected = f.parsed(
+        sink,
+        "users_affected",
+        Code::InvalidPercent,
+        "30%",
+        scale::parse_percent,
+    );
     let likelihood = rated(
         sink,
         &f,
         "likelihood",
         Scale::Likelihood,
-        frequency.as_ref().map(|fr| scale::likelihood_from_frequency(fr.value)),
+        frequency
+            .as_ref()
+            .map(|fr| scale::likelihood_from_frequency(fr.value)),
         "frequency",
     );
     let impact = rated(
@@ -211,7 +287,9 @@ fn validate_risk(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -
         &f,
         "impact",
         Scale::Impact,
-        users_affected.as_ref().map(|u| scale::impact_from_users(u.value)),
+        users_affected
+            .as_ref()
+            .map(|u| scale::impact_from_users(u.value)),
         "users_affected",
     );
     let time_to_detect = time_estimate(sink, &f, "time_to_detect");
@@ -219,15 +297,29 @@ fn validate_risk(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -
     let owner = f.string(sink, "owner").map(|s| s.value);
     let reviewed = f.date(sink, "reviewed");
     let review_every_days = f
-        .parsed(sink, "review_every", Code::InvalidDuration, "90d", parse_whole_days)
+        .parsed(
+            sink,
+            "review_every",
+            Code::InvalidDuration,
+            "90d",
+            parse_whole_days,
+        )
         .map(|d| d.value);
     let actions = f
-        .tables(sink, "action", "write each action as [[risk.action]], with two brackets")
+        .tables(
+            sink,
+            "action",
+            "write each action as [[risk.action]], with two brackets",
+        )
         .into_iter()
         .filter_map(|(t, span)| validate_action(sink, t, span))
         .collect();
     let accepted = f
-        .table(sink, "accepted", "write the acceptance as a table: [risk.accepted]")
+        .table(
+            sink,
+            "accepted",
+            "write the acceptance as a table: [risk.accepted]",
+        )
         .and_then(|(t, span)| validate_acceptance(sink, t, span));
 
     let risk = Risk {
@@ -284,7 +376,11 @@ fn rated(
 }
 
 /// An optional time to detect or recover. `Err` means present but unreadable.
-fn time_estimate(sink: &mut Sink<'_>, f: &Fields<'_, '_>, key: &str) -> Result<Option<TimeEstimate>, ()> {
+fn time_estimate(
+    sink: &mut Sink<'_>,
+    f: &Fields<'_, '_>,
+    key: &str,
+) -> Result<Option<TimeEstimate>, ()> {
     let Some(value) = f.get(key) else {
         return Ok(None);
     };
@@ -293,10 +389,15 @@ fn time_estimate(sink: &mut Sink<'_>, f: &Fields<'_, '_>, key: &str) -> Result<O
         sink.push(
             Diagnostic::new(
                 Code::WrongType,
-                format!("`{key}` must be a duration or a word, not {}", crate::register::fields::type_name(value.get_ref())),
+                format!(
+                    "`{key}` must be a duration or a word, not {}",
+                    crate::register::fields::type_name(value.get_ref())
+                ),
             )
             .at(span, "expected a string")
-            .help(format!("write a duration in quotes, such as {key} = \"15m\", or a word such as \"fast\"")),
+            .help(format!(
+                "write a duration in quotes, such as {key} = \"15m\", or a word such as \"fast\""
+            )),
         );
         return Err(());
     };
@@ -304,7 +405,10 @@ fn time_estimate(sink: &mut Sink<'_>, f: &Fields<'_, '_>, key: &str) -> Result<O
     let result = if looks_like_word {
         Scale::Time
             .parse_word(text)
-            .map(|level| TimeEstimate { level, duration: None })
+            .map(|level| TimeEstimate {
+                level,
+                duration: None,
+            })
             .map_err(|e| (Code::InvalidLevel, e))
     } else {
         scale::parse_duration(text)
@@ -315,7 +419,11 @@ fn time_estimate(sink: &mut Sink<'_>, f: &Fields<'_, '_>, key: &str) -> Result<O
             .map_err(|e| (Code::InvalidDuration, e))
     };
     result.map(Some).map_err(|(code, e)| {
-        sink.push(Diagnostic::new(code, e.message).at(span, format!("invalid {key}")).help(e.help));
+        sink.push(
+            Diagnostic::new(code, e.message)
+                .at(span, format!("invalid {key}"))
+                .help(e.help),
+        );
     })
 }
 
@@ -336,20 +444,32 @@ fn parse_whole_days(text: &str) -> Result<u32, ScaleError> {
 }
 
 /// One of a fixed set of words, such as a category or an action status.
-fn choice<T: Copy>(sink: &mut Sink<'_>, f: &Fields<'_, '_>, key: &str, all: &[T], name: impl Fn(T) -> &'static str) -> Option<T> {
+fn choice<T: Copy>(
+    sink: &mut Sink<'_>,
+    f: &Fields<'_, '_>,
+    key: &str,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+) -> Option<T> {
     let text = f.string(sink, key)?;
     if let Some(found) = all.iter().copied().find(|v| name(*v) == text.value) {
         return Some(found);
     }
     let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
     let help = match crate::suggest::did_you_mean(&text.value, names.iter().copied()) {
-        Some(best) => format!("did you mean \"{best}\"? {key} is one of: {}", names.join(", ")),
+        Some(best) => format!(
+            "did you mean \"{best}\"? {key} is one of: {}",
+            names.join(", ")
+        ),
         None => format!("{key} is one of: {}", names.join(", ")),
     };
     sink.push(
-        Diagnostic::new(Code::InvalidValue, format!("`{}` is not a valid {key}", text.value))
-            .at(text.span, format!("unknown {key}"))
-            .help(help),
+        Diagnostic::new(
+            Code::InvalidValue,
+            format!("`{}` is not a valid {key}", text.value),
+        )
+        .at(text.span, format!("unknown {key}"))
+        .help(help),
     );
     None
 }
@@ -359,11 +479,19 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
     let kind = match f.get("kind") {
         Some(_) => choice(sink, &f, "kind", &ActionKind::ALL, |k| k.name()),
         None => {
-            f.missing(sink, "kind", "set kind = \"prevent\", \"detect\" or \"respond\"");
+            f.missing(
+                sink,
+                "kind",
+                "set kind = \"prevent\", \"detect\" or \"respond\"",
+            );
             None
         }
     };
-    let what = f.required_string(sink, "what", "say what the action does, such as what = \"Autoscale on queue depth\"");
+    let what = f.required_string(
+        sink,
+        "what",
+        "say what the action does, such as what = \"Autoscale on queue depth\"",
+    );
     let owner = f.string(sink, "owner").map(|s| s.value);
     let due = f.date(sink, "due");
     // An action with no status has not started.
@@ -384,14 +512,26 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
     })
 }
 
-fn validate_acceptance(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<Acceptance> {
+fn validate_acceptance(
+    sink: &mut Sink<'_>,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+) -> Option<Acceptance> {
     let f = Fields::new(sink, table, span, "[risk.accepted]", ACCEPTED_KEYS);
-    let by = f.required_string(sink, "by", "name who accepted the risk, such as by = \"eng-manager\"");
+    let by = f.required_string(
+        sink,
+        "by",
+        "name who accepted the risk, such as by = \"eng-manager\"",
+    );
     let reason = f.required_string(sink, "reason", "say why the risk is tolerable for now");
     let until = match f.get("until") {
         Some(_) => f.date(sink, "until"),
         None => {
-            f.missing(sink, "until", "an acceptance expires: set until = 2027-03-31");
+            f.missing(
+                sink,
+                "until",
+                "an acceptance expires: set until = 2027-03-31",
+            );
             None
         }
     };

@@ -75,7 +75,10 @@ pub(crate) fn read_file(
     };
     let id = sources.add(path, text);
     let text = sources.get(id).text();
-    let mut sink = Sink { file: id, diagnostics };
+    let mut sink = Sink {
+        file: id,
+        diagnostics,
+    };
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         // What the parser recovered may be half a table; validating it would
@@ -100,10 +103,15 @@ fn assemble(parts: Vec<(FileId, FileRegister)>, diagnostics: &mut Vec<Diagnostic
         if let Some(system) = part.system {
             match system_at.get(&system.id) {
                 Some(first) => diagnostics.push(
-                    Diagnostic::new(Code::DuplicateSystem, format!("system `{}` is defined twice", system.id))
-                        .at(system.span.clone(), "defined again here")
-                        .related(first.clone(), "first defined here")
-                        .help("each system is defined by one file; merge the two or give one another id"),
+                    Diagnostic::new(
+                        Code::DuplicateSystem,
+                        format!("system `{}` is defined twice", system.id),
+                    )
+                    .at(system.span.clone(), "defined again here")
+                    .related(first.clone(), "first defined here")
+                    .help(
+                        "each system is defined by one file; merge the two or give one another id",
+                    ),
                 ),
                 None => {
                     system_at.insert(system.id.clone(), system.span.clone());
@@ -123,18 +131,29 @@ fn assemble(parts: Vec<(FileId, FileRegister)>, diagnostics: &mut Vec<Diagnostic
             let Some(system) = register.system(&risk.system) else {
                 let mut diag = Diagnostic::new(
                     Code::UnknownSystem,
-                    format!("risk `{}` names system `{}`, which no file defines", risk.id.value, risk.system),
+                    format!(
+                        "risk `{}` names system `{}`, which no file defines",
+                        risk.id.value, risk.system
+                    ),
                 )
-                .at(named_at.unwrap_or_else(|| risk.id.span.clone()), "unknown system");
+                .at(
+                    named_at.unwrap_or_else(|| risk.id.span.clone()),
+                    "unknown system",
+                );
                 let ids = register.systems.iter().map(|s| s.id.as_str());
                 diag = match did_you_mean(&risk.system, ids) {
                     Some(best) => diag.help(format!("did you mean `{best}`?")),
-                    None if register.systems.is_empty() => {
-                        diag.help("define the system with a [system] table in one of the register's files")
-                    }
+                    None if register.systems.is_empty() => diag.help(
+                        "define the system with a [system] table in one of the register's files",
+                    ),
                     None => diag.help(format!(
                         "known systems: {}",
-                        register.systems.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join(", ")
+                        register
+                            .systems
+                            .iter()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                 };
                 diagnostics.push(diag);
@@ -148,7 +167,10 @@ fn assemble(parts: Vec<(FileId, FileRegister)>, diagnostics: &mut Vec<Diagnostic
                 diagnostics.push(
                     Diagnostic::new(
                         Code::DuplicateRisk,
-                        format!("risk `{}` is defined twice in system `{}`", risk.id.value, risk.system),
+                        format!(
+                            "risk `{}` is defined twice in system `{}`",
+                            risk.id.value, risk.system
+                        ),
                     )
                     .at(risk.id.span.clone(), "defined again here")
                     .related(first.clone(), "first defined here")

@@ -63,7 +63,12 @@ pub enum Category {
 }
 
 impl Category {
-    pub const ALL: [Category; 4] = [Category::Technical, Category::Data, Category::Process, Category::People];
+    pub const ALL: [Category; 4] = [
+        Category::Technical,
+        Category::Data,
+        Category::Process,
+        Category::People,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -144,7 +149,11 @@ pub enum ActionStatus {
 }
 
 impl ActionStatus {
-    pub const ALL: [ActionStatus; 3] = [ActionStatus::Planned, ActionStatus::InProgress, ActionStatus::Done];
+    pub const ALL: [ActionStatus; 3] = [
+        ActionStatus::Planned,
+        ActionStatus::InProgress,
+        ActionStatus::Done,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {

@@ -88,7 +88,8 @@ pub fn render(ctx: &RankContext<'_>) -> String {
         today: ctx.today.to_string(),
         risks: ctx.ranked.iter().map(|r| risk_out(ctx, r)).collect(),
     };
-    let mut out = serde_json::to_string_pretty(&document).expect("a rank document always serialises");
+    let mut out =
+        serde_json::to_string_pretty(&document).expect("a rank document always serialises");
     out.push('\n');
     out
 }
@@ -114,7 +115,9 @@ fn risk_out<'a>(ctx: &RankContext<'_>, r: &Ranked<'a>) -> RiskOut<'a> {
         state: r.score.state.name(),
         owner: risk.owner.as_deref(),
         reviewed: risk.reviewed.as_ref().map(|d| d.value.to_string()),
-        review_every_days: risk.review_every_days.unwrap_or_else(|| r.score.band.default_review_days()),
+        review_every_days: risk
+            .review_every_days
+            .unwrap_or_else(|| r.score.band.default_review_days()),
         accepted: risk.accepted.as_ref().map(|a| AcceptedOut {
             by: &a.by,
             reason: &a.reason,

@@ -7,7 +7,8 @@ use crate::register::model::{ActionKind, TimeEstimate};
 use crate::scale::{Band, Scale, format_duration};
 
 const HEADER: [&str; 13] = [
-    "#", "system", "risk", "title", "L", "I", "severity", "detect", "recover", "exposure", "state", "owner", "actions",
+    "#", "system", "risk", "title", "L", "I", "severity", "detect", "recover", "exposure", "state",
+    "owner", "actions",
 ];
 
 pub fn render(ctx: &RankContext<'_>) -> String {
@@ -30,10 +31,12 @@ pub fn render(ctx: &RankContext<'_>) -> String {
             Cell::new(&risk.title),
             Cell::new(risk.likelihood.level).set_alignment(CellAlignment::Right),
             Cell::new(risk.impact.level).set_alignment(CellAlignment::Right),
-            Cell::new(format!("{} {}", r.score.severity, r.score.band)).fg(band_color(r.score.band)),
+            Cell::new(format!("{} {}", r.score.severity, r.score.band))
+                .fg(band_color(r.score.band)),
             Cell::new(time(risk.time_to_detect)),
             Cell::new(time(risk.time_to_recover)),
-            Cell::new(r.score.exposure.map_or("-".to_string(), |e| e.to_string())).set_alignment(CellAlignment::Right),
+            Cell::new(r.score.exposure.map_or("-".to_string(), |e| e.to_string()))
+                .set_alignment(CellAlignment::Right),
             Cell::new(r.score.state.name()),
             Cell::new(risk.owner.as_deref().unwrap_or("-")),
             Cell::new(actions(risk)),
@@ -62,7 +65,10 @@ fn time(estimate: Option<TimeEstimate>) -> String {
             level,
             duration: Some(d),
         }) => format!("{level} ({})", format_duration(d)),
-        Some(TimeEstimate { level, duration: None }) => format!("{level} ({})", Scale::Time.word(level)),
+        Some(TimeEstimate {
+            level,
+            duration: None,
+        }) => format!("{level} ({})", Scale::Time.word(level)),
     }
 }
 

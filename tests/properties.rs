@@ -1,0 +1,170 @@
+//! Invariants that hold for any input: the loader never panics, and the
+//! rank order is total and independent of the order risks are read in.
+
+use std::path::PathBuf;
+
+use opx::commands::{self, ExitStatus, RankOptions};
+use opx::report::RankFormat;
+use proptest::prelude::*;
+
+const TODAY: &str = "2026-11-27";
+
+fn write_register(dir: &tempfile::TempDir, name: &str, text: &[u8]) -> PathBuf {
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn rank_json(paths: Vec<PathBuf>) -> commands::Outcome {
+    commands::rank(&RankOptions {
+        paths,
+        format: RankFormat::Json,
+        top: None,
+        system: None,
+        min_band: None,
+        today: TODAY.parse().unwrap(),
+    })
+}
+
+/// A value for a risk field: mostly valid, sometimes not.
+fn field_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        (0i64..8).prop_map(|n| n.to_string()),
+        prop::sample::select(vec![
+            "\"likely\"",
+            "\"major\"",
+            "\"15m\"",
+            "\"2h 30m\"",
+            "\"fast\"",
+            "\"30%\"",
+            "\"150%\"",
+            "\"4/year\"",
+            "\"every 90d\"",
+            "2026-10-01",
+            "\"2026-10-01\"",
+            "true",
+            "[1, 2]",
+            "{ a = 1 }",
+            "\"\"",
+            "\"🙂\"",
+            "2.5",
+            "\"very-slow\"",
+            "\"x\"",
+        ])
+        .prop_map(str::to_string),
+    ]
+}
+
+fn risk_table() -> impl Strategy<Value = String> {
+    let keys = prop::sample::select(vec![
+        "id",
+        "title",
+        "category",
+        "likelihood",
+        "impact",
+        "time_to_detect",
+        "time_to_recover",
+        "frequency",
+        "users_affected",
+        "owner",
+        "reviewed",
+        "review_every",
+        "system",
+        "likelyhood",
+    ]);
+    prop::collection::btree_map(keys, field_value(), 0..12).prop_map(|fields| {
+        let mut text = String::from("\n[[risk]]\n");
+        for (k, v) in fields {
+            text.push_str(&format!("{k} = {v}\n"));
+        }
+        text
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Arbitrary bytes: an input error or a ranking, never a panic.
+    #[test]
+    fn loader_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_register(&dir, "risks.toml", &bytes);
+        let outcome = rank_json(vec![path]);
+        prop_assert!(matches!(outcome.status, ExitStatus::Success | ExitStatus::Error));
+    }
+
+    /// Near-valid registers with random fields: any error is located, never a panic.
+    #[test]
+    fn loader_never_panics_on_near_valid_registers(risks in prop::collection::vec(risk_table(), 0..5)) {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!("[system]\nid = \"s\"\n{}", risks.concat());
+        let path = write_register(&dir, "risks.toml", text.as_bytes());
+        let outcome = rank_json(vec![path]);
+        if outcome.status == ExitStatus::Error {
+            prop_assert!(outcome.stderr.contains("risks.toml:"), "unlocated error:\n{}", outcome.stderr);
+        }
+    }
+
+    /// The ranking does not depend on the order of files or of risks in them.
+    #[test]
+    fn rank_order_is_total_and_deterministic(
+        levels in prop::collection::vec((1u8..=5, 1u8..=5, prop::option::of((1u8..=5, 1u8..=5))), 1..30),
+        seed in any::<u64>(),
+    ) {
+        let risks: Vec<String> = levels
+            .iter()
+            .enumerate()
+            .map(|(i, (l, im, times))| {
+                let times = times.map_or(String::new(), |(d, r)| {
+                    let word = |n: u8| ["very-fast", "fast", "medium", "slow", "very-slow"][usize::from(n - 1)];
+                    format!("time_to_detect = \"{}\"\ntime_to_recover = \"{}\"\n", word(d), word(r))
+                });
+                format!(
+                    "[[risk]]\nid = \"r{i}\"\nsystem = \"{}\"\ntitle = \"t\"\ncategory = \"data\"\nlikelihood = {l}\nimpact = {im}\n{times}\n",
+                    if i % 2 == 0 { "a" } else { "b" }
+                )
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let systems = write_register(&dir, "systems.toml", b"");
+        std::fs::write(&systems, "[system]\nid = \"a\"\n").unwrap();
+        let other = write_register(&dir, "b.toml", b"[system]\nid = \"b\"\n");
+        let forward = write_register(&dir, "forward.toml", risks.concat().as_bytes());
+        let mut shuffled = risks.clone();
+        // A cheap deterministic shuffle driven by the seed.
+        let n = shuffled.len();
+        for i in (1..n).rev() {
+            let j = (seed.wrapping_mul(6364136223846793005).wrapping_add(i as u64) % (i as u64 + 1)) as usize;
+            shuffled.swap(i, j);
+        }
+        let dir2 = tempfile::tempdir().unwrap();
+        let shuffled_path = write_register(&dir2, "shuffled.toml", shuffled.concat().as_bytes());
+        let first = rank_json(vec![systems.clone(), other.clone(), forward]);
+        let second = rank_json(vec![shuffled_path, other, systems]);
+        prop_assert_eq!(first.status, ExitStatus::Success, "{}", first.stderr);
+        prop_assert_eq!(second.status, ExitStatus::Success, "{}", second.stderr);
+        let order = |out: &str| -> Vec<(u64, String, String)> {
+            let doc: serde_json::Value = serde_json::from_str(out).unwrap();
+            doc["risks"].as_array().unwrap().iter().map(|r| (
+                r["rank"].as_u64().unwrap(),
+                r["system"].as_str().unwrap().to_string(),
+                r["id"].as_str().unwrap().to_string(),
+            )).collect()
+        };
+        let a = order(&first.stdout);
+        prop_assert_eq!(&a, &order(&second.stdout));
+        // Total: every rank once, and each neighbour pair strictly ordered by the documented keys.
+        let doc: serde_json::Value = serde_json::from_str(&first.stdout).unwrap();
+        let rows = doc["risks"].as_array().unwrap();
+        for (i, pair) in rows.windows(2).enumerate() {
+            let key = |r: &serde_json::Value| (
+                std::cmp::Reverse(r["severity"].as_u64().unwrap()),
+                std::cmp::Reverse(r["exposure"].as_u64().map_or(0, |e| e + 1)),
+                r["system"].as_str().unwrap().to_string(),
+                r["id"].as_str().unwrap().to_string(),
+            );
+            prop_assert!(key(&pair[0]) < key(&pair[1]), "rows {} and {} out of order", i, i + 1);
+        }
+        prop_assert_eq!(a.len(), levels.len());
+    }
+}

@@ -6,7 +6,7 @@
 
 use jiff::civil::Date;
 
-use crate::diag::{Code, Diagnostic, Severity};
+use crate::diag::{Code, Diagnostic, Severity, Subject};
 use crate::register::model::{ActionKind, ActionStatus, Register, Risk};
 use crate::scale::{Level, Scale};
 use crate::score::{self, State};
@@ -36,7 +36,15 @@ impl Default for Policy {
 pub fn check(register: &Register, policy: &Policy, today: Date) -> Vec<Diagnostic> {
     let mut findings = Vec::new();
     for risk in &register.risks {
+        let first = findings.len();
         check_risk(risk, policy, today, &mut findings);
+        let subject = Subject {
+            system: risk.system.clone(),
+            risk: risk.id.value.clone(),
+        };
+        for finding in &mut findings[first..] {
+            finding.subject = Some(subject.clone());
+        }
     }
     if policy.deny_warnings {
         for finding in &mut findings {

@@ -8,6 +8,7 @@ use jiff::civil::Date;
 use opx::commands::{CheckOptions, RankOptions};
 use opx::report::{CheckFormat, RankFormat};
 use opx::scale::{Band, Level};
+use opx::schema::SchemaKind;
 
 /// The exit codes, as `--help` shows them (a macro so that `concat!` can use it).
 macro_rules! exit_codes {
@@ -63,7 +64,7 @@ pub enum Command {
             is missing); state (open, mitigating, mitigated, accepted); actions as K:status with \
             K = P prevent, D detect, R respond.",
         after_help = concat!(
-            "Examples:\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n\n",
+            "Examples:\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n  opx rank risks/ --format csv --output risks.csv\n\n",
             exit_codes!()
         )
     )]
@@ -86,11 +87,53 @@ pub enum Command {
             fail_impact = 4\n  deny_warnings = false\n\
             Flags override it.",
         after_help = concat!(
-            "Examples:\n  opx check risks/\n  opx check risks/ --deny-warnings --fail-impact 3\n  opx check examples/checkout.toml --today 2026-11-27\n\n",
+            "Examples:\n  opx check risks/\n  opx check risks/ --deny-warnings --fail-impact 3\n  opx check risks/ --format sarif --output opx.sarif\n  opx check risks/ --format junit --output opx-junit.xml\n  opx check examples/checkout.toml --today 2026-11-27\n\n",
             exit_codes!()
         )
     )]
     Check(CheckArgs),
+
+    /// Print a JSON Schema: the register format for editors, or a JSON report's shape
+    #[command(
+        long_about = "Print a JSON Schema.\n\n\
+            `opx schema` (or `opx schema register`) describes the register format, so that an \
+            editor completes and checks risks.toml as you type: save it, then point Even Better \
+            TOML (taplo) at it with a `#:schema ./opx.schema.json` first line in each register \
+            file, or a [[rule]] in .taplo.toml. `rank-report` and `check-report` describe the \
+            JSON that `--format json` writes.",
+        after_help = concat!(
+            "Examples:\n  opx schema > opx.schema.json\n  opx schema check-report\n\n",
+            exit_codes!()
+        )
+    )]
+    Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// Which schema
+    #[arg(value_enum, default_value_t = SchemaArg::Register)]
+    pub kind: SchemaArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum SchemaArg {
+    /// A register file (format version 1)
+    Register,
+    /// The document `opx rank --format json` writes
+    RankReport,
+    /// The document `opx check --format json` writes
+    CheckReport,
+}
+
+impl SchemaArg {
+    pub fn kind(self) -> SchemaKind {
+        match self {
+            SchemaArg::Register => SchemaKind::Register,
+            SchemaArg::RankReport => SchemaKind::RankReport,
+            SchemaArg::CheckReport => SchemaKind::CheckReport,
+        }
+    }
 }
 
 /// Options both commands share.
@@ -103,6 +146,10 @@ pub struct Common {
     /// Judge dates against this day instead of today (YYYY-MM-DD), for reproducible output
     #[arg(long, value_name = "DATE")]
     pub today: Option<Date>,
+
+    /// Write the report to FILE (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 impl Common {
@@ -138,8 +185,28 @@ pub struct RankArgs {
 pub enum RankFormatArg {
     /// A table for people
     Table,
-    /// A versioned JSON document with every computed field
+    /// A versioned JSON document with every computed field (see `opx schema rank-report`)
     Json,
+    /// A GitHub-flavoured Markdown table, for a pull-request comment
+    Markdown,
+    /// CSV (RFC 4180), one row per risk, safe to open in a spreadsheet
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CheckFormatArg {
+    /// Findings with source snippets, for people
+    Human,
+    /// A versioned JSON document (see `opx schema check-report`)
+    Json,
+    /// GitHub Actions annotations; also appends a Markdown summary to $GITHUB_STEP_SUMMARY
+    Github,
+    /// SARIF 2.1.0, for code scanning
+    Sarif,
+    /// JUnit XML: a test suite per system, a test case per risk
+    Junit,
+    /// A GitHub-flavoured Markdown table of findings, for a pull-request comment
+    Markdown,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -154,6 +221,10 @@ pub enum BandArg {
 pub struct CheckArgs {
     #[command(flatten)]
     pub common: Common,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormatArg::Human)]
+    pub format: CheckFormatArg,
 
     /// Fail on open risks with at least this impact (1-5)
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
@@ -176,7 +247,10 @@ impl RankArgs {
             format: match self.format {
                 RankFormatArg::Table => RankFormat::Table,
                 RankFormatArg::Json => RankFormat::Json,
+                RankFormatArg::Markdown => RankFormat::Markdown,
+                RankFormatArg::Csv => RankFormat::Csv,
             },
+            output: self.common.output,
             top: self.top,
             system: self.system,
             min_band: self.min_band.map(|b| match b {
@@ -194,7 +268,15 @@ impl CheckArgs {
         CheckOptions {
             today: self.common.today(),
             paths: self.common.paths,
-            format: CheckFormat::Human,
+            format: match self.format {
+                CheckFormatArg::Human => CheckFormat::Human,
+                CheckFormatArg::Json => CheckFormat::Json,
+                CheckFormatArg::Github => CheckFormat::Github,
+                CheckFormatArg::Sarif => CheckFormat::Sarif,
+                CheckFormatArg::Junit => CheckFormat::Junit,
+                CheckFormatArg::Markdown => CheckFormat::Markdown,
+            },
+            output: self.common.output,
             config: self.config,
             fail_impact: self.fail_impact.and_then(Level::new),
             deny_warnings: self.deny_warnings,

@@ -4,18 +4,19 @@
 //! returns the text to print and the exit status; the binary does the
 //! printing. Input problems stop a command before scoring, with status 2.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
 use crate::check::{self, Policy};
 use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Severity, Tally, plural, render_human};
-use crate::register::{self, CONFIG_FILE_NAME, Loaded};
+use crate::register::{self, CONFIG_FILE_NAME, Loaded, Register};
 use crate::report::{CheckContext, CheckFormat, RankContext, RankFormat};
 use crate::scale::{Band, Level};
+use crate::schema::SchemaKind;
 use crate::score;
-use crate::source::Sources;
+use crate::source::{Sources, display_path};
 use crate::suggest::did_you_mean;
 
 /// How a run ended; its number is the process's exit code.
@@ -35,25 +36,75 @@ pub struct Outcome {
     pub stdout: String,
     pub stderr: String,
     pub status: ExitStatus,
+    /// Markdown for the CI job's summary page (`$GITHUB_STEP_SUMMARY`), if the format has one.
+    pub step_summary: Option<String>,
 }
 
 impl Outcome {
-    fn input_errors(diagnostics: &[Diagnostic], sources: &Sources) -> Outcome {
-        let errors = Tally::of(diagnostics).errors;
-        let mut stderr = render_human(diagnostics, sources);
-        stderr.push_str(&format!(
-            "{}error{}: {} in the input; nothing was ranked or checked\n",
-            anstyle::Style::new()
-                .bold()
-                .fg_color(Some(anstyle::AnsiColor::Red.into())),
-            anstyle::Reset,
-            plural(errors, "problem"),
-        ));
+    fn new(status: ExitStatus) -> Outcome {
         Outcome {
             stdout: String::new(),
-            stderr,
-            status: ExitStatus::Error,
+            stderr: String::new(),
+            status,
+            step_summary: None,
         }
+    }
+
+    fn usage_error(message: impl std::fmt::Display, help: impl std::fmt::Display) -> Outcome {
+        let mut outcome = Outcome::new(ExitStatus::Error);
+        outcome.stderr = format!(
+            "{}error{}: {message}\n  = help: {help}\n",
+            red(),
+            anstyle::Reset
+        );
+        outcome
+    }
+}
+
+fn red() -> anstyle::Style {
+    anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Red.into()))
+}
+
+/// Input errors, for people, on stderr.
+fn input_errors(diagnostics: &[Diagnostic], sources: &Sources) -> String {
+    let mut text = render_human(diagnostics, sources);
+    text.push_str(&format!(
+        "{}error{}: {} in the input; nothing was ranked or checked\n",
+        red(),
+        anstyle::Reset,
+        plural(Tally::of(diagnostics).errors, "problem"),
+    ));
+    text
+}
+
+/// Puts a report where the user asked: standard output, or `--output FILE`,
+/// written atomically and never over a file of the register itself.
+fn deliver(report: String, output: Option<&Path>, sources: &Sources, outcome: &mut Outcome) {
+    let Some(path) = output else {
+        outcome.stdout = report;
+        return;
+    };
+    let target = std::fs::canonicalize(path).ok();
+    let is_register_file = target.is_some()
+        && sources
+            .iter()
+            .any(|(_, f)| std::fs::canonicalize(f.path()).ok() == target);
+    let failure = if is_register_file {
+        Some("it is a file of the register, which opx never writes".to_string())
+    } else {
+        crate::output::write_atomically(path, report.as_bytes())
+            .err()
+            .map(|e| register::io_reason(&e))
+    };
+    if let Some(reason) = failure {
+        let failed = Outcome::usage_error(
+            format!("cannot write `{}`: {reason}", display_path(path)),
+            "choose another --output path, in a folder that exists and is writable",
+        );
+        outcome.stderr.push_str(&failed.stderr);
+        outcome.status = ExitStatus::Error;
     }
 }
 
@@ -61,6 +112,7 @@ impl Outcome {
 pub struct RankOptions {
     pub paths: Vec<PathBuf>,
     pub format: RankFormat,
+    pub output: Option<PathBuf>,
     pub top: Option<usize>,
     pub system: Option<String>,
     pub min_band: Option<Band>,
@@ -70,7 +122,9 @@ pub struct RankOptions {
 pub fn rank(options: &RankOptions) -> Outcome {
     let loaded = register::load(&options.paths);
     if has_errors(&loaded.diagnostics) {
-        return Outcome::input_errors(&loaded.diagnostics, &loaded.sources);
+        let mut outcome = Outcome::new(ExitStatus::Error);
+        outcome.stderr = input_errors(&loaded.diagnostics, &loaded.sources);
+        return outcome;
     }
     let Loaded {
         register, sources, ..
@@ -78,22 +132,7 @@ pub fn rank(options: &RankOptions) -> Outcome {
     if let Some(system) = &options.system
         && register.system(system).is_none()
     {
-        let ids = register.systems.iter().map(|s| s.id.as_str());
-        let hint = match did_you_mean(system, ids) {
-            Some(best) => format!("did you mean `{best}`?"),
-            None => format!(
-                "the register's systems: {}",
-                register
-                    .systems
-                    .iter()
-                    .map(|s| s.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        };
-        return usage_error(format!(
-            "no system `{system}` in the register\n  = help: {hint}"
-        ));
+        return unknown_system(system, &register);
     }
     let mut ranked = score::rank(&register, options.today);
     if let Some(system) = &options.system {
@@ -114,17 +153,33 @@ pub fn rank(options: &RankOptions) -> Outcome {
         sources: &sources,
         today: options.today,
     };
-    Outcome {
-        stdout: options.format.render(&ctx),
-        stderr: String::new(),
-        status: ExitStatus::Success,
-    }
+    let mut outcome = Outcome::new(ExitStatus::Success);
+    deliver(
+        options.format.render(&ctx),
+        options.output.as_deref(),
+        &sources,
+        &mut outcome,
+    );
+    outcome
+}
+
+fn unknown_system(system: &str, register: &Register) -> Outcome {
+    let ids = register.systems.iter().map(|s| s.id.as_str());
+    let help = match did_you_mean(system, ids.clone()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!(
+            "the register's systems: {}",
+            ids.collect::<Vec<_>>().join(", ")
+        ),
+    };
+    Outcome::usage_error(format!("no system `{system}` in the register"), help)
 }
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     pub format: CheckFormat,
+    pub output: Option<PathBuf>,
     pub today: Date,
     /// `--config FILE`; without it, `opx.toml` in the current folder if present.
     pub config: Option<PathBuf>,
@@ -135,33 +190,56 @@ pub struct CheckOptions {
 pub fn check(options: &CheckOptions) -> Outcome {
     let mut loaded = register::load(&options.paths);
     let config = read_config(options.config.clone(), &mut loaded);
-    if has_errors(&loaded.diagnostics) {
-        return Outcome::input_errors(&loaded.diagnostics, &loaded.sources);
-    }
-    let defaults = Policy::default();
-    let policy = Policy {
-        fail_impact: options
-            .fail_impact
-            .or(config.fail_impact)
-            .unwrap_or(defaults.fail_impact),
-        deny_warnings: options.deny_warnings
-            || config.deny_warnings.unwrap_or(defaults.deny_warnings),
+    let input_failed = has_errors(&loaded.diagnostics);
+    let findings = if input_failed {
+        loaded.diagnostics.clone()
+    } else {
+        let defaults = Policy::default();
+        let policy = Policy {
+            fail_impact: options
+                .fail_impact
+                .or(config.fail_impact)
+                .unwrap_or(defaults.fail_impact),
+            deny_warnings: options.deny_warnings
+                || config.deny_warnings.unwrap_or(defaults.deny_warnings),
+        };
+        check::check(&loaded.register, &policy, options.today)
     };
-    let findings = check::check(&loaded.register, &policy, options.today);
+    let empty = Register::default();
     let ctx = CheckContext {
         findings: &findings,
-        risks_checked: loaded.register.risks.len(),
-        sources: &loaded.sources,
-    };
-    Outcome {
-        stdout: options.format.render(&ctx),
-        stderr: String::new(),
-        status: if has_errors(&findings) {
-            ExitStatus::Failure
+        // A register that failed to load is judged as holding no risk.
+        register: if input_failed {
+            &empty
         } else {
-            ExitStatus::Success
+            &loaded.register
         },
+        sources: &loaded.sources,
+        today: options.today,
+    };
+    let mut outcome = Outcome::new(if input_failed {
+        ExitStatus::Error
+    } else if has_errors(&findings) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    });
+    if input_failed {
+        outcome.stderr = input_errors(&findings, &loaded.sources);
+        if options.format == CheckFormat::Human {
+            // People read the errors on stderr; there is no report.
+            return outcome;
+        }
     }
+    // Machine formats carry input errors too, so CI shows them on their lines.
+    outcome.step_summary = options.format.step_summary(&ctx);
+    deliver(
+        options.format.render(&ctx),
+        options.output.as_deref(),
+        &loaded.sources,
+        &mut outcome,
+    );
+    outcome
 }
 
 fn read_config(explicit: Option<PathBuf>, loaded: &mut Loaded) -> Config {
@@ -186,10 +264,9 @@ fn has_errors(diagnostics: &[Diagnostic]) -> bool {
     diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
-fn usage_error(message: String) -> Outcome {
-    Outcome {
-        stdout: String::new(),
-        stderr: format!("error: {message}\n"),
-        status: ExitStatus::Error,
-    }
+/// `opx schema`: a published JSON Schema.
+pub fn schema(kind: SchemaKind) -> Outcome {
+    let mut outcome = Outcome::new(ExitStatus::Success);
+    outcome.stdout = kind.text().to_string();
+    outcome
 }

@@ -27,7 +27,7 @@ impl Severity {
 }
 
 macro_rules! codes {
-    ($($variant:ident = $id:literal, $severity:ident, $description:literal;)*) => {
+    ($($variant:ident = $id:literal, $severity:ident, $description:literal, $explanation:literal;)*) => {
         /// Every diagnostic opx can emit.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code { $($variant,)* }
@@ -45,6 +45,11 @@ macro_rules! codes {
                 match self { $(Code::$variant => $description,)* }
             }
 
+            /// A few sentences on why the rule exists and how to resolve it.
+            pub fn explanation(self) -> &'static str {
+                match self { $(Code::$variant => $explanation,)* }
+            }
+
             /// The severity before `--deny-warnings`.
             pub fn default_severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$severity,)* }
@@ -55,34 +60,34 @@ macro_rules! codes {
 
 codes! {
     // Reading the input.
-    Io = "io", Error, "a file or folder could not be read";
-    NoRegister = "no-register", Error, "a folder holds no .toml register file";
-    NotText = "not-text", Error, "a file is not UTF-8 text";
-    EmptyFile = "empty-file", Error, "a file defines neither a [system] nor a [[risk]]";
-    TomlSyntax = "toml-syntax", Error, "a file is not valid TOML";
+    Io = "io", Error, "a file or folder could not be read", "opx could not open a path named on the command line. Check that the path exists and is readable; opx takes register files or the folders that hold them.";
+    NoRegister = "no-register", Error, "a folder holds no .toml register file", "A folder named on the command line holds no .toml file below it (hidden folders and opx.toml are skipped). Point opx at the folder that holds the register.";
+    NotText = "not-text", Error, "a file is not UTF-8 text", "Register files are UTF-8 TOML. This file holds bytes that are not UTF-8: it may be binary, or saved in another encoding. Save it as UTF-8.";
+    EmptyFile = "empty-file", Error, "a file defines neither a [system] nor a [[risk]]", "A register file holds a [system] table, [[risk]] tables, or both. An empty file, or one with only comments, is most likely a mistake; add content or remove it.";
+    TomlSyntax = "toml-syntax", Error, "a file is not valid TOML", "The file is not valid TOML, so nothing in it could be read. Fix the syntax at the location shown; https://toml.io describes TOML.";
     // Its shape.
-    UnknownKey = "unknown-key", Error, "a key that the register format does not define";
-    WrongType = "wrong-type", Error, "a value of the wrong TOML type";
-    MissingKey = "missing-key", Error, "a required key is absent";
-    InvalidValue = "invalid-value", Error, "a value outside the accepted set (id, category, kind, status)";
-    InvalidLevel = "invalid-level", Error, "a likelihood, impact or time level that is out of range or unknown";
-    InvalidDuration = "invalid-duration", Error, "a duration that cannot be read";
-    InvalidPercent = "invalid-percent", Error, "a percentage that cannot be read or lies outside 0-100%";
-    InvalidFrequency = "invalid-frequency", Error, "a frequency that cannot be read";
-    InvalidDate = "invalid-date", Error, "a date that is not a plain TOML date";
+    UnknownKey = "unknown-key", Error, "a key that the register format does not define", "The register format has a fixed set of keys, so a misspelt key is caught instead of silently ignored. Rename the key (the message suggests the closest one) or remove it.";
+    WrongType = "wrong-type", Error, "a value of the wrong TOML type", "The value has the wrong TOML type, for example a quoted date or a number where a string is expected. Write it in the type the format reference gives.";
+    MissingKey = "missing-key", Error, "a required key is absent", "A key the format requires is absent: a risk needs id, title, category, a likelihood (or frequency) and an impact (or users_affected); an action needs kind and what; an acceptance needs by, reason and until.";
+    InvalidValue = "invalid-value", Error, "a value outside the accepted set (id, category, kind, status)", "The value is outside its accepted set. Ids use a-z, 0-9 and -; category is technical, data, process or people; kind is prevent, detect or respond; status is planned, in-progress or done.";
+    InvalidLevel = "invalid-level", Error, "a likelihood, impact or time level that is out of range or unknown", "Levels are 1-5 or a word of their scale: likelihood rare..almost-certain, impact negligible..severe, both also very-low..very-high; times very-fast..very-slow.";
+    InvalidDuration = "invalid-duration", Error, "a duration that cannot be read", "Durations are whole numbers with units s, m, h, d or w, such as \"15m\", \"2h 30m\" or \"90d\". Review cadences are whole days or weeks.";
+    InvalidPercent = "invalid-percent", Error, "a percentage that cannot be read or lies outside 0-100%", "Percentages are written with a % sign and lie between 0% and 100%, such as \"30%\" or \"99.9%\".";
+    InvalidFrequency = "invalid-frequency", Error, "a frequency that cannot be read", "Frequencies are \"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every D\" with D a duration such as 90d.";
+    InvalidDate = "invalid-date", Error, "a date that is not a plain TOML date", "Dates are TOML dates without quotes and without a time, such as 2026-12-31.";
     // How files fit together.
-    DuplicateSystem = "duplicate-system", Error, "two files define the same system";
-    DuplicateRisk = "duplicate-risk", Error, "two risks of one system share an id";
-    UnknownSystem = "unknown-system", Error, "a risk names a system that no file defines";
-    NoSystem = "no-system", Error, "a risk whose file has no [system] and that names none";
-    ConflictingSystem = "conflicting-system", Error, "a risk names a system other than the one its file defines";
+    DuplicateSystem = "duplicate-system", Error, "two files define the same system", "Each system is defined by exactly one [system] table across the register. Merge the two definitions or give one of them another id.";
+    DuplicateRisk = "duplicate-risk", Error, "two risks of one system share an id", "Risk ids are unique within their system, so that findings, reviews and links point at one risk. Rename one of the two.";
+    UnknownSystem = "unknown-system", Error, "a risk names a system that no file defines", "A risk in a file without [system] names its system with system = \"id\", and that system must be defined in some file of the register. Fix the id or add the system.";
+    NoSystem = "no-system", Error, "a risk whose file has no [system] and that names none", "Every risk belongs to a system: the [system] of its file, or the one it names with system = \"id\". Add one of the two.";
+    ConflictingSystem = "conflicting-system", Error, "a risk names a system other than the one its file defines", "A risk in a file with a [system] belongs to that system; naming another one is contradictory. Move the risk to another file or remove its system key.";
     // The gate.
-    Unmitigated = "unmitigated", Error, "a high-impact risk that is neither mitigated nor accepted";
-    AcceptanceExpired = "acceptance-expired", Error, "a risk acceptance whose end date has passed";
-    ActionOverdue = "action-overdue", Warning, "an action not done whose due date has passed";
-    ReviewOverdue = "review-overdue", Warning, "a risk not reviewed within its cadence";
-    NoDetection = "no-detection", Warning, "a high-impact risk with no detect action";
-    NoOwner = "no-owner", Warning, "a risk with no owner, on its own or through its system";
+    Unmitigated = "unmitigated", Error, "a high-impact risk that is neither mitigated nor accepted", "An open risk (no action done, no acceptance that holds) with impact at or above the gate's threshold (default 4, major). Finish an action that reduces it, or accept it explicitly, with a reason and an end date, under [risk.accepted].";
+    AcceptanceExpired = "acceptance-expired", Error, "a risk acceptance whose end date has passed", "An acceptance of a risk is a trade-off with an end date; once the date passes the risk is judged as if it had never been accepted. Renew the acceptance with a new date and reason, or mitigate the risk.";
+    ActionOverdue = "action-overdue", Warning, "an action not done whose due date has passed", "An action that is not done has passed its due date. Finish it, or agree a new date with its owner and record it in due.";
+    ReviewOverdue = "review-overdue", Warning, "a risk not reviewed within its cadence", "A risk is reviewed on a cadence: review_every, else 30 days for critical, 90 for high, 180 for medium and 365 for low. Review it and record the day in reviewed.";
+    NoDetection = "no-detection", Warning, "a high-impact risk with no detect action", "A risk of impact 4 or more has no detect action: nobody would know it happened until users complain. Add an alert, a probe or a watched dashboard as a detect action.";
+    NoOwner = "no-owner", Warning, "a risk with no owner, on its own or through its system", "Nobody is accountable for the risk: neither it nor its system names an owner. Set owner on the risk or on its [system].";
 }
 
 /// A place a diagnostic points at, with an optional label under the caret.
@@ -101,6 +106,13 @@ pub enum Location {
     None,
 }
 
+/// The risk a gate finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Subject {
+    pub system: String,
+    pub risk: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
@@ -110,6 +122,8 @@ pub struct Diagnostic {
     /// Other places that explain this one (the first definition of a duplicate).
     pub related: Vec<Label>,
     pub help: Option<String>,
+    /// The risk it is about, for gate findings.
+    pub subject: Option<Subject>,
 }
 
 impl Diagnostic {
@@ -121,6 +135,7 @@ impl Diagnostic {
             location: Location::None,
             related: Vec::new(),
             help: None,
+            subject: None,
         }
     }
 

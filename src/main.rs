@@ -31,6 +31,7 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Rank(args) => commands::rank(&args.into_options()),
         Command::Check(args) => commands::check(&args.into_options()),
+        Command::Schema(args) => commands::schema(args.kind.kind()),
     };
     write(outcome, choice)
 }
@@ -38,6 +39,23 @@ fn main() -> ExitCode {
 fn write(outcome: Outcome, choice: anstream::ColorChoice) -> ExitCode {
     let mut stderr = anstream::AutoStream::new(io::stderr().lock(), choice);
     let _ = stderr.write_all(outcome.stderr.as_bytes());
+    if let (Some(summary), Some(path)) = (
+        &outcome.step_summary,
+        std::env::var_os("GITHUB_STEP_SUMMARY"),
+    ) {
+        // The job summary is a nicety: failing to write it never fails the gate.
+        let appended = std::fs::OpenOptions::new()
+            .append(true)
+            .create(true)
+            .open(&path)
+            .and_then(|mut file| file.write_all(summary.as_bytes()));
+        if let Err(e) = appended {
+            let _ = writeln!(
+                stderr,
+                "warning: cannot append to $GITHUB_STEP_SUMMARY: {e}"
+            );
+        }
+    }
     let mut stdout = anstream::AutoStream::new(io::stdout().lock(), choice);
     match stdout
         .write_all(outcome.stdout.as_bytes())

@@ -19,6 +19,7 @@ fn rank_json(paths: Vec<PathBuf>) -> commands::Outcome {
     commands::rank(&RankOptions {
         paths,
         format: RankFormat::Json,
+        output: None,
         top: None,
         system: None,
         min_band: None,

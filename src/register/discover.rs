@@ -95,7 +95,7 @@ pub fn io_error(path: &Path, error: &std::io::Error) -> Diagnostic {
 }
 
 /// The OS message without its "(os error N)" tail, lowercased like our own.
-fn io_reason(error: &std::io::Error) -> String {
+pub fn io_reason(error: &std::io::Error) -> String {
     let text = error.to_string();
     let text = text.split(" (os error").next().unwrap_or(&text);
     let mut chars = text.chars();

@@ -13,7 +13,7 @@ pub mod model;
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub use discover::{CONFIG_FILE_NAME, io_error};
+pub use discover::{CONFIG_FILE_NAME, io_error, io_reason};
 use toml::de::DeTable;
 
 use crate::diag::{Code, Diagnostic};

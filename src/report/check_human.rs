@@ -2,8 +2,8 @@
 
 use anstyle::{AnsiColor, Style};
 
-use super::CheckContext;
-use crate::diag::{Tally, plural, render_human};
+use super::{CheckContext, check_summary};
+use crate::diag::{Tally, render_human};
 
 pub fn render(ctx: &CheckContext<'_>) -> String {
     let mut out = render_human(ctx.findings, ctx.sources);
@@ -14,11 +14,6 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
         _ => AnsiColor::Red,
     };
     let style = Style::new().bold().fg_color(Some(color.into()));
-    out.push_str(&format!(
-        "{style}{}, {} in {}{style:#}\n",
-        plural(tally.errors, "error"),
-        plural(tally.warnings, "warning"),
-        plural(ctx.risks_checked, "risk"),
-    ));
+    out.push_str(&format!("{style}{}{style:#}\n", check_summary(ctx)));
     out
 }

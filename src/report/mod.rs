@@ -1,19 +1,34 @@
 //! Output formats. Each format lives in its own file and turns already
 //! computed results into text; none of them decides anything.
 //!
-//! Renderers return `String`s that may hold ANSI styles; the binary's
-//! stream strips them when colour is off, so no renderer checks the terminal.
+//! Renderers return `String`s; the human ones may hold ANSI styles, which
+//! the binary's stream strips when colour is off, so no renderer checks the
+//! terminal. Pieces that several formats show the same way (a location, a
+//! time estimate, the action summary) live here, once.
 
+mod check_github;
 mod check_human;
+mod check_json;
+mod check_junit;
+mod check_markdown;
+mod check_sarif;
+mod markdown;
+mod rank_csv;
 mod rank_json;
+mod rank_markdown;
 mod rank_table;
 
 use jiff::civil::Date;
 
-use crate::diag::Diagnostic;
-use crate::register::model::Register;
-use crate::score::Ranked;
-use crate::source::Sources;
+use crate::diag::{Diagnostic, Location};
+use crate::register::model::{ActionKind, Register, Risk, TimeEstimate};
+use crate::scale::{Band, Scale, format_duration};
+use crate::score::{Ranked, State};
+use crate::source::{LineCol, Sources, display_path};
+
+/// The tool as reports name it.
+pub const TOOL_NAME: &str = "opx";
+pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// What every rank format is given.
 pub struct RankContext<'a> {
@@ -27,6 +42,8 @@ pub struct RankContext<'a> {
 pub enum RankFormat {
     Table,
     Json,
+    Markdown,
+    Csv,
 }
 
 impl RankFormat {
@@ -34,26 +51,154 @@ impl RankFormat {
         match self {
             RankFormat::Table => rank_table::render(ctx),
             RankFormat::Json => rank_json::render(ctx),
+            RankFormat::Markdown => rank_markdown::render(ctx),
+            RankFormat::Csv => rank_csv::render(ctx),
         }
     }
 }
 
-/// What every check format is given.
+/// What every check format is given. When the register could not be read,
+/// `findings` are the input errors and `register` is empty.
 pub struct CheckContext<'a> {
     pub findings: &'a [Diagnostic],
-    pub risks_checked: usize,
+    pub register: &'a Register,
     pub sources: &'a Sources,
+    pub today: Date,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CheckFormat {
     Human,
+    Json,
+    Github,
+    Sarif,
+    Junit,
+    Markdown,
 }
 
 impl CheckFormat {
     pub fn render(self, ctx: &CheckContext<'_>) -> String {
         match self {
             CheckFormat::Human => check_human::render(ctx),
+            CheckFormat::Json => check_json::render(ctx),
+            CheckFormat::Github => check_github::render(ctx),
+            CheckFormat::Sarif => check_sarif::render(ctx),
+            CheckFormat::Junit => check_junit::render(ctx),
+            CheckFormat::Markdown => check_markdown::render(ctx),
         }
     }
+
+    /// The Markdown summary GitHub shows on a job's page, for formats that have one.
+    pub fn step_summary(self, ctx: &CheckContext<'_>) -> Option<String> {
+        (self == CheckFormat::Github).then(|| check_markdown::render(ctx))
+    }
+}
+
+/// Where a diagnostic points, resolved to a path and, for a span, its start and end.
+pub(crate) struct Place {
+    pub file: String,
+    pub start: Option<LineCol>,
+    pub end: Option<LineCol>,
+}
+
+impl Place {
+    pub fn of(diagnostic: &Diagnostic, sources: &Sources) -> Option<Place> {
+        match &diagnostic.location {
+            Location::Span(label) => {
+                let file = sources.get(label.span.file);
+                Some(Place {
+                    file: display_path(file.path()),
+                    start: Some(file.line_col(label.span.range.start)),
+                    end: Some(file.line_col(label.span.range.end.max(label.span.range.start))),
+                })
+            }
+            Location::Path(path) => Some(Place {
+                file: path.clone(),
+                start: None,
+                end: None,
+            }),
+            Location::None => None,
+        }
+    }
+
+    /// `file:line:col`, or the bare path when there is no line.
+    pub fn text(&self) -> String {
+        match self.start {
+            Some(at) => format!("{}:{}:{}", self.file, at.line, at.col),
+            None => self.file.clone(),
+        }
+    }
+}
+
+/// `file:line:col` of a diagnostic, or "" when it points nowhere.
+pub(crate) fn place_text(diagnostic: &Diagnostic, sources: &Sources) -> String {
+    Place::of(diagnostic, sources).map_or_else(String::new, |p| p.text())
+}
+
+/// `2 (15m)` for a duration, `3 (medium)` for a word, `-` when unknown.
+pub(crate) fn time_cell(estimate: Option<TimeEstimate>) -> String {
+    match estimate {
+        None => "-".to_string(),
+        Some(TimeEstimate {
+            level,
+            duration: Some(d),
+        }) => format!("{level} ({})", format_duration(d)),
+        Some(TimeEstimate {
+            level,
+            duration: None,
+        }) => format!("{level} ({})", Scale::Time.word(level)),
+    }
+}
+
+/// One `K:status` token per action, `P` prevent, `D` detect, `R` respond.
+pub(crate) fn actions_cell(risk: &Risk) -> String {
+    if risk.actions.is_empty() {
+        return "none".to_string();
+    }
+    let mut sorted: Vec<_> = risk.actions.iter().collect();
+    sorted.sort_by_key(|a| a.kind);
+    sorted
+        .iter()
+        .map(|a| {
+            let letter = match a.kind {
+                ActionKind::Prevent => 'P',
+                ActionKind::Detect => 'D',
+                ActionKind::Respond => 'R',
+            };
+            format!("{letter}:{}", a.status.name())
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `12 risks: 1 critical, 4 high, 5 medium, 2 low; 3 open`
+pub(crate) fn rank_summary(ranked: &[Ranked<'_>]) -> String {
+    let count = |band: Band| ranked.iter().filter(|r| r.score.band == band).count();
+    let bands: Vec<String> = Band::ALL
+        .iter()
+        .rev()
+        .map(|&b| (b, count(b)))
+        .filter(|&(_, n)| n > 0)
+        .map(|(b, n)| format!("{n} {b}"))
+        .collect();
+    let open = ranked
+        .iter()
+        .filter(|r| r.score.state == State::Open)
+        .count();
+    format!(
+        "{}: {}; {open} open",
+        crate::diag::plural(ranked.len(), "risk"),
+        bands.join(", ")
+    )
+}
+
+/// `1 error, 3 warnings in 11 risks`
+pub(crate) fn check_summary(ctx: &CheckContext<'_>) -> String {
+    let tally = crate::diag::Tally::of(ctx.findings);
+    format!(
+        "{}, {} in {}",
+        crate::diag::plural(tally.errors, "error"),
+        crate::diag::plural(tally.warnings, "warning"),
+        crate::diag::plural(ctx.register.risks.len(), "risk"),
+    )
 }

@@ -1,0 +1,150 @@
+//! `opx check --format junit`: JUnit XML for the test tabs of GitLab,
+//! Jenkins, Azure DevOps and CircleCI.
+//!
+//! One `<testsuite>` per system, one `<testcase>` per risk (classname =
+//! system, name = risk); each error finding is a `<failure>`, warnings go
+//! to `<system-out>`. Findings about no risk (input errors) form a suite
+//! named `register`, one case per file. The output validates against the
+//! Jenkins/Surefire schema, which allows no `skipped` on `<testsuites>`.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::{CheckContext, Place, place_text};
+use crate::diag::{Diagnostic, Severity};
+
+/// The suite holding findings that belong to no risk.
+const REGISTER_SUITE: &str = "register";
+
+#[derive(Default)]
+struct Case<'a> {
+    failures: Vec<&'a Diagnostic>,
+    warnings: Vec<&'a Diagnostic>,
+}
+
+pub fn render(ctx: &CheckContext<'_>) -> String {
+    // suite → case → findings; BTreeMap keeps the output order stable.
+    let mut suites: BTreeMap<&str, BTreeMap<String, Case<'_>>> = BTreeMap::new();
+    for risk in &ctx.register.risks {
+        suites
+            .entry(risk.system.as_str())
+            .or_default()
+            .entry(risk.id.value.clone())
+            .or_default();
+    }
+    for d in ctx.findings {
+        let (suite, case) = match &d.subject {
+            Some(s) => (s.system.as_str(), s.risk.clone()),
+            None => (
+                REGISTER_SUITE,
+                Place::of(d, ctx.sources).map_or_else(|| "input".to_string(), |p| p.file),
+            ),
+        };
+        let case = suites.entry(suite).or_default().entry(case).or_default();
+        match d.severity {
+            Severity::Error => case.failures.push(d),
+            Severity::Warning => case.warnings.push(d),
+        }
+    }
+
+    let count = |cases: &BTreeMap<String, Case<'_>>| {
+        cases.values().filter(|c| !c.failures.is_empty()).count()
+    };
+    let tests: usize = suites.values().map(BTreeMap::len).sum();
+    let failures: usize = suites.values().map(count).sum();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites name=\"opx check\" tests=\"{tests}\" failures=\"{failures}\" errors=\"0\" time=\"0\">"
+    );
+    for (suite, cases) in &suites {
+        let _ = writeln!(
+            out,
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"0\">",
+            escape(suite),
+            cases.len(),
+            count(cases)
+        );
+        for (name, case) in cases {
+            let _ = write!(
+                out,
+                "    <testcase classname=\"{}\" name=\"{}\" time=\"0\"",
+                escape(suite),
+                escape(name)
+            );
+            if case.failures.is_empty() && case.warnings.is_empty() {
+                out.push_str("/>\n");
+                continue;
+            }
+            out.push_str(">\n");
+            for d in &case.failures {
+                let _ = writeln!(
+                    out,
+                    "      <failure type=\"{}\" message=\"{}\">{}</failure>",
+                    escape(d.code.id()),
+                    escape(&d.message),
+                    escape(&detail(d, ctx))
+                );
+            }
+            if !case.warnings.is_empty() {
+                let text: Vec<String> = case.warnings.iter().map(|d| detail(d, ctx)).collect();
+                let _ = writeln!(
+                    out,
+                    "      <system-out>{}</system-out>",
+                    escape(&text.join("\n\n"))
+                );
+            }
+            out.push_str("    </testcase>\n");
+        }
+        out.push_str("  </testsuite>\n");
+    }
+    out.push_str("</testsuites>\n");
+    out
+}
+
+/// The body of a failure or warning: where, what, and the hint.
+fn detail(d: &Diagnostic, ctx: &CheckContext<'_>) -> String {
+    let mut text = format!("{}[{}]: {}", d.severity.name(), d.code.id(), d.message);
+    let place = place_text(d, ctx.sources);
+    if !place.is_empty() {
+        let _ = write!(text, "\n  --> {place}");
+    }
+    if let Some(help) = &d.help {
+        let _ = write!(text, "\n  = help: {help}");
+    }
+    text
+}
+
+/// Escapes text for an XML attribute or element. Characters XML 1.0 cannot
+/// hold at all (most control characters) become U+FFFD; line breaks in
+/// attributes are kept as character references.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => out.push('\u{FFFD}'),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escaping_keeps_text_inert_and_well_formed() {
+        assert_eq!(escape("<script>&\"'"), "&lt;script&gt;&amp;&quot;&apos;");
+        assert_eq!(escape("a\nb"), "a&#10;b");
+        assert_eq!(escape("bell\u{7}"), "bell\u{FFFD}");
+    }
+}

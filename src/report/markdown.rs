@@ -1,0 +1,66 @@
+//! GitHub-flavoured Markdown tables whose cells can hold any text.
+//!
+//! Text comes from people: a title may hold `|`, a backtick, a newline or
+//! `<script>`. Every cell is escaped so the table never breaks and no text
+//! turns into markup or HTML; a reader still sees the text as written.
+
+/// Escapes text for one table cell: Markdown punctuation is
+/// backslash-escaped, `<`, `>` and `&` become entities, line breaks `<br>`.
+pub fn cell(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '$' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '&' => out.push_str("&amp;"),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push_str("<br>");
+                }
+            }
+            '\n' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A table with a header row; every cell is escaped here.
+pub fn table<const N: usize>(
+    header: [&str; N],
+    rows: impl IntoIterator<Item = [String; N]>,
+) -> String {
+    let mut out = String::new();
+    let line = |cells: &mut dyn Iterator<Item = String>| -> String {
+        let cells: Vec<String> = cells.collect();
+        format!("| {} |\n", cells.join(" | "))
+    };
+    out.push_str(&line(&mut header.iter().map(|h| cell(h))));
+    out.push_str(&line(&mut header.iter().map(|_| "---".to_string())));
+    for row in rows {
+        out.push_str(&line(&mut row.iter().map(|c| cell(c))));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_escape_what_would_break_a_table_or_become_markup() {
+        assert_eq!(cell("a|b"), "a\\|b");
+        assert_eq!(cell("`x`"), "\\`x\\`");
+        assert_eq!(cell("<script>"), "&lt;script&gt;");
+        assert_eq!(
+            cell("one\ntwo\r\nthree\rfour"),
+            "one<br>two<br>three<br>four"
+        );
+        assert_eq!(cell("=1+1, \"q\""), "=1+1, \"q\"");
+    }
+}

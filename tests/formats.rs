@@ -1,0 +1,415 @@
+//! Every output format, checked against its official schema or a real
+//! parser, on the shipped examples, on a register that fails to load, and
+//! on a register full of hostile text that must come out intact and inert.
+
+use std::path::Path;
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const TODAY: &str = "2026-11-27";
+const CHECKOUT: &str = "examples/checkout.toml";
+const HOSTILE: &str = "tests/fixtures/hostile.toml";
+const BROKEN: &str = "tests/cmd/error-many.in/risks.toml";
+
+/// The hostile texts of `tests/fixtures/hostile.toml`, as TOML decodes them.
+const HOSTILE_TITLE: &str = "=HYPERLINK(\"http://evil.example\") <script>alert('x')</script> | `tick` \"quoted\", comma\nsecond line & more";
+const HOSTILE_ACTION: &str = "+SUM(A1) <img src=x onerror=alert(1)> | ``` \"fence\" ```,\r\nnext";
+
+fn opx(args: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .args(args)
+        .args(["--today", TODAY])
+        .output()
+        .unwrap();
+    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+fn validate(schema: &Value, instance: &Value) {
+    let validator = jsonschema::validator_for(schema).expect("the schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "schema violations:\n{}", errors.join("\n"));
+}
+
+fn opx_schema(kind: &str) -> Value {
+    let out = Command::cargo_bin("opx").unwrap().args(["schema", kind]).output().unwrap();
+    assert!(out.status.success());
+    json(&String::from_utf8(out.stdout).unwrap())
+}
+
+// ---- SARIF ----
+
+#[test]
+fn sarif_validates_against_the_oasis_schema() {
+    let schema = json(&std::fs::read_to_string("tests/schemas/sarif-schema-2.1.0.json").unwrap());
+    for (path, expected) in [(CHECKOUT, 1), (HOSTILE, 1), (BROKEN, 2), ("examples/cheatsheet.toml", 1)] {
+        let (code, text) = opx(&["check", path, "--format", "sarif"]);
+        assert_eq!(code, expected, "{path}");
+        let sarif = json(&text);
+        validate(&schema, &sarif);
+        let run = &sarif["runs"][0];
+        for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
+            assert!(rule["fullDescription"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+            assert!(rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+        }
+        for result in run["results"].as_array().unwrap() {
+            let location = &result["locations"][0]["physicalLocation"];
+            assert!(location["artifactLocation"]["uri"].as_str().unwrap().ends_with(".toml"));
+            assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
+            let index = result["ruleIndex"].as_u64().unwrap() as usize;
+            assert_eq!(run["tool"]["driver"]["rules"][index]["id"], result["ruleId"]);
+        }
+    }
+}
+
+#[test]
+fn sarif_names_the_failing_risk_with_its_line() {
+    let (_, text) = opx(&["check", CHECKOUT, "--format", "sarif"]);
+    let sarif = json(&text);
+    let errors: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["level"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["ruleId"], "unmitigated");
+    assert_eq!(errors[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 210);
+}
+
+// ---- JUnit ----
+
+/// Validates with xmllint, which `.ci/run` installs; a local run without it says so and skips.
+#[test]
+fn junit_validates_against_the_surefire_schema() {
+    if Process::new("xmllint").arg("--version").output().is_err() {
+        assert!(std::env::var_os("CI").is_none(), "xmllint is missing on CI");
+        eprintln!("skipped: xmllint is not installed (apt-get install libxml2-utils)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for (name, path, expected) in [("checkout", CHECKOUT, 1), ("hostile", HOSTILE, 1), ("broken", BROKEN, 2)] {
+        let (code, xml) = opx(&["check", path, "--format", "junit"]);
+        assert_eq!(code, expected, "{path}");
+        let file = dir.path().join(format!("{name}.xml"));
+        std::fs::write(&file, &xml).unwrap();
+        let out = Process::new("xmllint")
+            .args(["--noout", "--schema", "tests/schemas/junit-10.xsd"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{name}: {}\n{xml}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn junit_has_a_suite_per_system_and_a_case_per_risk() {
+    let (_, xml) = opx(&["check", CHECKOUT, "--format", "junit"]);
+    assert_eq!(xml.matches("<testsuite ").count(), 1);
+    assert_eq!(xml.matches("<testcase ").count(), 11);
+    assert_eq!(xml.matches("<failure ").count(), 1);
+    assert!(xml.contains("<testsuites name=\"opx check\" tests=\"11\" failures=\"1\""));
+    assert!(!xml.contains("<testsuites name=\"opx check\" tests=\"11\" failures=\"1\" errors=\"0\" skipped"));
+    assert!(xml.contains("classname=\"checkout\" name=\"single-payments-expert\""));
+}
+
+// ---- GitHub annotations ----
+
+fn unescape_annotation(text: &str) -> String {
+    text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+}
+
+#[test]
+fn github_annotations_are_one_line_each_and_round_trip() {
+    let (code, text) = opx(&["check", HOSTILE, "--format", "github"]);
+    assert_eq!(code, 1);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 4, "three annotations and a summary:\n{text}");
+    assert!(lines[..3].iter().all(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")));
+    assert_eq!(lines[3], "opx: 1 error, 2 warnings in 2 risks");
+    let overdue = lines.iter().find(|l| l.contains("title=action-overdue")).unwrap();
+    let (properties, message) = overdue.split_once("::").unwrap().1.split_once("::").unwrap();
+    assert!(properties.contains("line=21,col=7"));
+    assert!(unescape_annotation(message).contains(HOSTILE_ACTION));
+}
+
+#[test]
+fn github_format_appends_a_markdown_job_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    std::fs::write(&summary, "earlier step\n").unwrap();
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args(["check", CHECKOUT, "--format", "github", "--today", TODAY])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(text.starts_with("earlier step\n### opx check: ❌ the gate failed"), "{text}");
+    assert!(text.contains("| error | unmitigated |"));
+}
+
+// ---- Markdown ----
+
+/// Parses GitHub-flavoured Markdown and returns each table's rows of cell texts.
+fn markdown_tables(text: &str) -> Vec<Vec<Vec<String>>> {
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+    let mut tables = Vec::new();
+    let mut cell: Option<String> = None;
+    for event in Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
+        match event {
+            Event::Start(Tag::Table(_)) => tables.push(Vec::new()),
+            Event::Start(Tag::TableHead | Tag::TableRow) => tables.last_mut().unwrap().push(Vec::new()),
+            Event::Start(Tag::TableCell) => cell = Some(String::new()),
+            Event::End(TagEnd::TableCell) => {
+                let row: &mut Vec<String> = tables.last_mut().unwrap().last_mut().unwrap();
+                row.push(cell.take().unwrap());
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some(c) = cell.as_mut() {
+                    c.push_str(&t);
+                }
+            }
+            Event::InlineHtml(html) | Event::Html(html) => {
+                let c = cell.as_mut().expect("HTML only as the <br> opx writes in cells");
+                assert_eq!(&*html, "<br>", "raw HTML leaked into the table");
+                c.push('\n');
+            }
+            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }) => {
+                panic!("text turned into markup: {event:?}")
+            }
+            _ => {}
+        }
+    }
+    tables
+}
+
+#[test]
+fn markdown_rank_table_parses_with_one_row_per_risk() {
+    let (code, text) = opx(&["rank", CHECKOUT, "--format", "markdown"]);
+    assert_eq!(code, 0);
+    let tables = markdown_tables(&text);
+    assert_eq!(tables.len(), 1);
+    assert_eq!(tables[0].len(), 12, "a header and 11 risks");
+    assert!(tables[0].iter().all(|row| row.len() == 13));
+    assert_eq!(tables[0][1][2], "traffic-spike");
+}
+
+#[test]
+fn markdown_keeps_hostile_text_intact_and_inert() {
+    let (_, rank) = opx(&["rank", HOSTILE, "--format", "markdown"]);
+    let table = &markdown_tables(&rank)[0];
+    assert_eq!(table.len(), 3);
+    assert!(table.iter().all(|row| row.len() == 13));
+    assert_eq!(table[1][3], HOSTILE_TITLE);
+
+    let (_, check) = opx(&["check", HOSTILE, "--format", "markdown"]);
+    let table = &markdown_tables(&check)[0];
+    assert_eq!(table.len(), 4, "a header and three findings");
+    assert!(table.iter().all(|row| row.len() == 6));
+    // The CR LF inside the action becomes one line break.
+    let expected = HOSTILE_ACTION.replace("\r\n", "\n");
+    assert!(table.iter().any(|row| row[4].contains(&expected)), "{table:?}");
+}
+
+// ---- CSV ----
+
+/// A strict RFC 4180 reader: quoted fields may hold commas, quotes and line breaks.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut rows = vec![Vec::new()];
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut quoted = false;
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') if field.is_empty() => quoted = true,
+            (false, ',') => rows.last_mut().unwrap().push(std::mem::take(&mut field)),
+            (false, '\r') => {
+                assert_eq!(chars.next(), Some('\n'), "records end in CRLF");
+                rows.last_mut().unwrap().push(std::mem::take(&mut field));
+                rows.push(Vec::new());
+            }
+            (false, c) => {
+                assert!(c != '"' && c != '\n', "bare {c:?} in an unquoted field");
+                field.push(c)
+            }
+        }
+    }
+    assert!(field.is_empty() && rows.last().unwrap().is_empty(), "the file ends with CRLF");
+    rows.pop();
+    rows
+}
+
+#[test]
+fn csv_is_rfc_4180_with_every_field() {
+    let (code, text) = opx(&["rank", CHECKOUT, "--format", "csv"]);
+    assert_eq!(code, 0);
+    let rows = parse_csv(&text);
+    assert_eq!(rows.len(), 12);
+    let width = rows[0].len();
+    assert!(rows.iter().all(|r| r.len() == width));
+    let column = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    assert_eq!(rows[1][column("id")], "traffic-spike");
+    assert_eq!(rows[1][column("severity")], "16");
+    assert_eq!(rows[1][column("detect_minutes")], "15");
+    assert_eq!(rows[1][column("line")], "19");
+}
+
+#[test]
+fn csv_keeps_hostile_text_and_neutralises_formulas() {
+    let (_, text) = opx(&["rank", HOSTILE, "--format", "csv"]);
+    let rows = parse_csv(&text);
+    assert_eq!(rows.len(), 3);
+    let column = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    assert_eq!(rows[1][column("title")], format!("'{HOSTILE_TITLE}"));
+    assert_eq!(rows[1][column("owner")], "'=cmd|' /C calc'!A0");
+    assert_eq!(rows[2][column("title")], "'-100% off: a, b; c\ttab %0A");
+    for row in &rows {
+        for cell in row {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "live formula: {cell:?}");
+        }
+    }
+}
+
+// ---- JSON and the published schemas ----
+
+#[test]
+fn json_reports_validate_against_their_published_schemas() {
+    let rank_schema = opx_schema("rank-report");
+    let check_schema = opx_schema("check-report");
+    for path in [CHECKOUT, HOSTILE, "examples/cheatsheet.toml"] {
+        let (_, rank) = opx(&["rank", path, "--format", "json"]);
+        let rank = json(&rank);
+        assert_eq!(rank["version"], 1);
+        validate(&rank_schema, &rank);
+        let (_, check) = opx(&["check", path, "--format", "json"]);
+        let check = json(&check);
+        assert_eq!(check["version"], 1);
+        validate(&check_schema, &check);
+    }
+    let (code, broken) = opx(&["check", BROKEN, "--format", "json"]);
+    assert_eq!(code, 2);
+    let broken = json(&broken);
+    validate(&check_schema, &broken);
+    assert_eq!(broken["summary"]["passed"], false);
+    assert_eq!(broken["findings"][0]["code"], "unknown-key");
+}
+
+#[test]
+fn json_keeps_hostile_text_intact() {
+    let (_, rank) = opx(&["rank", HOSTILE, "--format", "json"]);
+    let rank = json(&rank);
+    assert_eq!(rank["risks"][0]["title"], HOSTILE_TITLE);
+    assert_eq!(rank["risks"][0]["actions"][0]["what"], HOSTILE_ACTION);
+}
+
+/// A register file as the JSON an editor's schema check sees: dates become strings.
+fn toml_as_json(path: &Path) -> Value {
+    fn convert(value: toml::Value) -> Value {
+        match value {
+            toml::Value::String(s) => Value::String(s),
+            toml::Value::Integer(i) => Value::from(i),
+            toml::Value::Float(f) => Value::from(f),
+            toml::Value::Boolean(b) => Value::Bool(b),
+            toml::Value::Datetime(d) => Value::String(d.to_string()),
+            toml::Value::Array(items) => Value::Array(items.into_iter().map(convert).collect()),
+            toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, convert(v))).collect()),
+        }
+    }
+    let text = std::fs::read_to_string(path).unwrap();
+    convert(toml::Value::Table(toml::from_str(&text).unwrap()))
+}
+
+#[test]
+fn every_example_validates_against_the_register_schema() {
+    let schema = opx_schema("register");
+    let mut seen = 0;
+    for entry in std::fs::read_dir("examples").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "toml") {
+            validate(&schema, &toml_as_json(&path));
+            seen += 1;
+        }
+    }
+    assert!(seen >= 2);
+    validate(&schema, &toml_as_json(Path::new(HOSTILE)));
+}
+
+#[test]
+fn the_register_schema_rejects_a_misspelt_key_and_an_out_of_range_level() {
+    let schema = opx_schema("register");
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let mut register = toml_as_json(Path::new(CHECKOUT));
+    assert!(validator.is_valid(&register));
+    let risk = register["risk"][0].as_object_mut().unwrap();
+    let likelihood = risk.remove("likelihood").unwrap();
+    risk.insert("likelyhood".into(), likelihood);
+    assert!(!validator.is_valid(&register), "a misspelt key must not validate");
+    let mut register = toml_as_json(Path::new(CHECKOUT));
+    register["risk"][0]["impact"] = Value::from(6);
+    assert!(!validator.is_valid(&register), "impact 6 must not validate");
+    let mut register = toml_as_json(Path::new(CHECKOUT));
+    register["risk"][0]["impact"] = Value::from("huge");
+    assert!(!validator.is_valid(&register), "an unknown word must not validate");
+}
+
+// ---- --output ----
+
+#[test]
+fn output_writes_the_report_to_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("opx.sarif");
+    let (code, stdout) = opx(&["check", CHECKOUT, "--format", "sarif", "--output", file.to_str().unwrap()]);
+    assert_eq!(code, 1, "the gate's verdict does not change with --output");
+    assert!(stdout.is_empty());
+    let sarif = json(&std::fs::read_to_string(&file).unwrap());
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left");
+}
+
+#[test]
+fn output_to_an_unwritable_place_is_exit_2() {
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .args(["rank", CHECKOUT, "--format", "csv", "--output", "/nonexistent-folder/risks.csv"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot write `/nonexistent-folder/risks.csv`: no such file or directory"), "{stderr}");
+}
+
+#[test]
+fn output_never_overwrites_a_register_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("risks.toml");
+    std::fs::copy(CHECKOUT, &register).unwrap();
+    let before = std::fs::read(&register).unwrap();
+    let path = register.to_str().unwrap();
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .args(["rank", path, "--format", "json", "--output", path])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("it is a file of the register"));
+    assert_eq!(std::fs::read(&register).unwrap(), before);
+}

@@ -152,7 +152,11 @@ fn check_risk(risk: &Risk, policy: &Policy, today: Date, findings: &mut Vec<Diag
                     )
                     .at(
                         reviewed.span.clone(),
-                        format!("last reviewed {}, every {cadence} days", reviewed.value),
+                        format!(
+                            "last reviewed {}, every {}",
+                            reviewed.value,
+                            crate::diag::plural(cadence as usize, "day")
+                        ),
                     )
                     .help(format!("review it and record the day: reviewed = {today}")),
                 );

@@ -7,8 +7,15 @@ use jiff::civil::Date;
 
 use opx::commands::{CheckOptions, RankOptions};
 use opx::report::{CheckFormat, RankFormat};
-use opx::scale::{Band, Level};
+use opx::scale::{Band, Level, Scale};
 use opx::schema::SchemaKind;
+
+/// The exit codes of the commands that judge nothing (`rank`, `schema`).
+macro_rules! exit_codes_without_gate {
+    () => {
+        "Exit codes:\n  0  success\n  2  the input or the command line is wrong"
+    };
+}
 
 /// The exit codes, as `--help` shows them (a macro so that `concat!` can use it).
 macro_rules! exit_codes {
@@ -65,7 +72,7 @@ pub enum Command {
             K = P prevent, D detect, R respond.",
         after_help = concat!(
             "Examples:\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n  opx rank risks/ --format csv --output risks.csv\n\n",
-            exit_codes!()
+            exit_codes_without_gate!()
         )
     )]
     Rank(RankArgs),
@@ -103,7 +110,7 @@ pub enum Command {
             JSON that `--format json` writes.",
         after_help = concat!(
             "Examples:\n  opx schema > opx.schema.json\n  opx schema check-report\n\n",
-            exit_codes!()
+            exit_codes_without_gate!()
         )
     )]
     Schema(SchemaArgs),
@@ -144,7 +151,7 @@ pub struct Common {
     pub paths: Vec<PathBuf>,
 
     /// Judge dates against this day instead of today (YYYY-MM-DD), for reproducible output
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", value_parser = parse_today)]
     pub today: Option<Date>,
 
     /// Write the report to FILE (atomically) instead of standard output
@@ -226,13 +233,17 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = CheckFormatArg::Human)]
     pub format: CheckFormatArg,
 
-    /// Fail on open risks with at least this impact (1-5)
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=5))]
-    pub fail_impact: Option<u8>,
+    /// Fail on open risks with at least this impact: 1-5, or a word such as major [default: 4]
+    #[arg(long, value_name = "LEVEL", value_parser = parse_impact)]
+    pub fail_impact: Option<Level>,
 
     /// Treat warnings as errors
-    #[arg(long)]
+    #[arg(long, overrides_with = "no_deny_warnings")]
     pub deny_warnings: bool,
+
+    /// Let warnings pass, even where opx.toml sets deny_warnings
+    #[arg(long, overrides_with = "deny_warnings")]
+    pub no_deny_warnings: bool,
 
     /// Read policy from this file instead of ./opx.toml
     #[arg(long, value_name = "FILE")]
@@ -278,8 +289,35 @@ impl CheckArgs {
             },
             output: self.common.output,
             config: self.config,
-            fail_impact: self.fail_impact.and_then(Level::new),
-            deny_warnings: self.deny_warnings,
+            fail_impact: self.fail_impact,
+            deny_warnings: match (self.deny_warnings, self.no_deny_warnings) {
+                (true, _) => Some(true),
+                (_, true) => Some(false),
+                _ => None,
+            },
         }
     }
+}
+
+/// `--today`: exactly YYYY-MM-DD, a real day.
+fn parse_today(text: &str) -> Result<Date, String> {
+    let shaped = text.len() == 10
+        && text.bytes().enumerate().all(|(i, b)| match i {
+            4 | 7 => b == b'-',
+            _ => b.is_ascii_digit(),
+        });
+    if !shaped {
+        return Err("expected a date as YYYY-MM-DD, such as 2026-11-27".to_string());
+    }
+    text.parse()
+        .map_err(|_| format!("{text} is not a day of the calendar"))
+}
+
+/// `--fail-impact`: a level as the register writes it, a number or a word.
+fn parse_impact(text: &str) -> Result<Level, String> {
+    let level = match text.parse::<i64>() {
+        Ok(n) => Scale::Impact.from_integer(n),
+        Err(_) => Scale::Impact.parse_word(text),
+    };
+    level.map_err(|e| format!("{}\n  = help: {}", e.message, e.help))
 }

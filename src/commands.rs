@@ -184,7 +184,8 @@ pub struct CheckOptions {
     /// `--config FILE`; without it, `opx.toml` in the current folder if present.
     pub config: Option<PathBuf>,
     pub fail_impact: Option<Level>,
-    pub deny_warnings: bool,
+    /// `Some` when a flag decides, overriding `opx.toml`.
+    pub deny_warnings: Option<bool>,
 }
 
 pub fn check(options: &CheckOptions) -> Outcome {
@@ -200,8 +201,10 @@ pub fn check(options: &CheckOptions) -> Outcome {
                 .fail_impact
                 .or(config.fail_impact)
                 .unwrap_or(defaults.fail_impact),
-            deny_warnings: options.deny_warnings
-                || config.deny_warnings.unwrap_or(defaults.deny_warnings),
+            deny_warnings: options
+                .deny_warnings
+                .or(config.deny_warnings)
+                .unwrap_or(defaults.deny_warnings),
         };
         check::check(&loaded.register, &policy, options.today)
     };
@@ -254,9 +257,7 @@ fn read_config(explicit: Option<PathBuf>, loaded: &mut Loaded) -> Config {
         }
     };
     let config = config::load(path, &mut loaded.sources, &mut loaded.diagnostics);
-    loaded
-        .diagnostics
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    register::sort_and_dedup(&mut loaded.diagnostics);
     config
 }
 

@@ -7,6 +7,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::suggest::did_you_mean;
+
 /// A position on a five-step scale, 1 (best) to 5 (worst).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Level(u8);
@@ -77,17 +79,26 @@ impl Scale {
     }
 
     /// Reads a word of this scale.
+    /// Words are lowercase, as everywhere in the register format.
     pub fn parse_word(self, text: &str) -> Result<Level, ScaleError> {
-        let word = text.trim().to_ascii_lowercase();
         for list in self.word_lists() {
-            if let Some(i) = list.iter().position(|w| *w == word) {
+            if let Some(i) = list.iter().position(|w| *w == text) {
                 return Ok(Level(i as u8 + 1));
             }
         }
-        Err(ScaleError::new(
-            format!("`{text}` is not {} level", self.with_article()),
-            self.accepted(),
-        ))
+        let message = format!("`{text}` is not {} level", self.with_article());
+        let words = self.word_lists().iter().flatten().copied();
+        let help = if text.trim().parse::<i64>().is_ok() && self != Scale::Time {
+            format!(
+                "write the level without quotes, as a number: {}",
+                text.trim()
+            )
+        } else if let Some(best) = did_you_mean(&text.replace(' ', "-"), words) {
+            format!("did you mean \"{best}\"? {}", self.accepted())
+        } else {
+            self.accepted()
+        };
+        Err(ScaleError::new(message, help))
     }
 
     /// Reads an integer level, checking its range.
@@ -204,6 +215,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, ScaleError> {
         return Err(bad("it is empty"));
     }
     let mut seconds: u64 = 0;
+    // Units run from the largest to the smallest, each at most once.
+    let mut previous_unit = u64::MAX;
     while !rest.is_empty() {
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
         if digits == 0 {
@@ -213,6 +226,9 @@ pub fn parse_duration(text: &str) -> Result<Duration, ScaleError> {
             .parse()
             .map_err(|_| bad("the number is too large"))?;
         rest = rest[digits..].trim_start();
+        if rest.starts_with(['.', ',']) {
+            return Err(bad("numbers are whole; write 1.5h as \"1h 30m\""));
+        }
         let unit_len = rest.len()
             - rest
                 .trim_start_matches(|c: char| c.is_ascii_alphabetic())
@@ -223,9 +239,19 @@ pub fn parse_duration(text: &str) -> Result<Duration, ScaleError> {
             "h" => 3_600,
             "d" => 86_400,
             "w" => 604_800,
-            "" => return Err(bad("a number needs a unit")),
+            "" if rest.is_empty() => return Err(bad("a number needs a unit")),
+            "" => {
+                let c = rest.chars().next().unwrap_or_default();
+                return Err(bad(&format!("unexpected `{c}`")));
+            }
             other => return Err(bad(&format!("unknown unit `{other}`"))),
         };
+        if unit >= previous_unit {
+            return Err(bad(
+                "write each unit once, largest first, such as \"1d 2h 30m\"",
+            ));
+        }
+        previous_unit = unit;
         seconds = n
             .checked_mul(unit)
             .and_then(|s| seconds.checked_add(s))
@@ -288,11 +314,13 @@ pub fn parse_percent(text: &str) -> Result<Percent, ScaleError> {
             HELP,
         )
     })?;
-    let value: f64 = number
-        .trim()
-        .parse()
-        .ok()
-        .filter(|v: &f64| v.is_finite())
+    if number.trim().starts_with('-') {
+        return Err(ScaleError::new(
+            format!("`{text}` is negative: a percentage lies between 0% and 100%"),
+            HELP,
+        ));
+    }
+    let value = decimal(number.trim())
         .ok_or_else(|| ScaleError::new(format!("`{text}` is not a percentage"), HELP))?;
     if !(0.0..=100.0).contains(&value) {
         return Err(ScaleError::new(
@@ -301,6 +329,17 @@ pub fn parse_percent(text: &str) -> Result<Percent, ScaleError> {
         ));
     }
     Ok(Percent(value))
+}
+
+/// A plain decimal number, `12` or `99.95`: no sign, exponent or separators,
+/// so that what a person reads is what opx reads.
+fn decimal(text: &str) -> Option<f64> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(fraction) {
+        return None;
+    }
+    text.parse().ok().filter(|n: &f64| n.is_finite())
 }
 
 /// How often a risk happens, normalised to incidents per year.
@@ -337,12 +376,8 @@ pub fn parse_frequency(text: &str) -> Result<Frequency, ScaleError> {
     let (count, unit) = trimmed
         .split_once('/')
         .ok_or_else(|| bad("expected `N/unit` or `every D`"))?;
-    let count: f64 = count
-        .trim()
-        .parse()
-        .ok()
-        .filter(|n: &f64| n.is_finite() && *n >= 0.0)
-        .ok_or_else(|| bad("the count must be a number of 0 or more"))?;
+    let count =
+        decimal(count.trim()).ok_or_else(|| bad("the count must be a number of 0 or more"))?;
     let per_year = match unit.trim() {
         "year" | "yr" => count,
         "month" => count * 12.0,
@@ -406,7 +441,10 @@ mod tests {
             assert_eq!(Scale::Likelihood.parse_word(word), Ok(level(n)), "{word}");
             assert_eq!(Scale::Impact.parse_word(word), Ok(level(n)), "{word}");
         }
-        assert_eq!(Scale::Likelihood.parse_word("Likely"), Ok(level(4)));
+        assert!(
+            Scale::Likelihood.parse_word("Likely").is_err(),
+            "words are lowercase"
+        );
     }
 
     #[test]
@@ -437,6 +475,36 @@ mod tests {
             assert_eq!(Scale::Time.parse_word(word), Ok(level(n)), "{word}");
         }
         assert!(Scale::Time.parse_word("high").is_err());
+    }
+
+    #[test]
+    fn misspelt_and_quoted_levels_get_a_precise_hint() {
+        let quoted = Scale::Impact.parse_word("4").unwrap_err();
+        assert_eq!(
+            quoted.help,
+            "write the level without quotes, as a number: 4"
+        );
+        let spaced = Scale::Likelihood.parse_word("very high").unwrap_err();
+        assert!(
+            spaced.help.starts_with("did you mean \"very-high\"?"),
+            "{}",
+            spaced.help
+        );
+        let capital = Scale::Impact.parse_word("Severe").unwrap_err();
+        assert!(
+            capital.help.starts_with("did you mean \"severe\"?"),
+            "{}",
+            capital.help
+        );
+    }
+
+    #[test]
+    fn duration_errors_say_what_is_wrong() {
+        let message = |t: &str| parse_duration(t).unwrap_err().message;
+        assert!(message("1.5h").contains("numbers are whole"));
+        assert!(message("1_000s").contains("unexpected `_`"));
+        assert!(message("30m 1h").contains("largest first"));
+        assert!(message("15").contains("needs a unit"));
     }
 
     #[test]
@@ -564,7 +632,9 @@ mod tests {
         assert_eq!(parse_percent("99.9%").unwrap().value(), 99.9);
         assert_eq!(parse_percent("0%").unwrap().value(), 0.0);
         assert_eq!(parse_percent("100%").unwrap().value(), 100.0);
-        for text in ["30", "101%", "-1%", "abc%", "%", "NaN%", "inf%"] {
+        for text in [
+            "30", "101%", "-1%", "abc%", "%", "NaN%", "inf%", "1e2%", "+5%", ".5%",
+        ] {
             assert!(parse_percent(text).is_err(), "{text} should be rejected");
         }
         assert!(

@@ -26,7 +26,10 @@ fn opx(args: &[&str]) -> (i32, String) {
         .args(["--today", TODAY])
         .output()
         .unwrap();
-    (out.status.code().unwrap(), String::from_utf8(out.stdout).unwrap())
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
 }
 
 fn json(text: &str) -> Value {
@@ -39,11 +42,19 @@ fn validate(schema: &Value, instance: &Value) {
         .iter_errors(instance)
         .map(|e| format!("{} at {}", e, e.instance_path()))
         .collect();
-    assert!(errors.is_empty(), "schema violations:\n{}", errors.join("\n"));
+    assert!(
+        errors.is_empty(),
+        "schema violations:\n{}",
+        errors.join("\n")
+    );
 }
 
 fn opx_schema(kind: &str) -> Value {
-    let out = Command::cargo_bin("opx").unwrap().args(["schema", kind]).output().unwrap();
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .args(["schema", kind])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     json(&String::from_utf8(out.stdout).unwrap())
 }
@@ -53,22 +64,39 @@ fn opx_schema(kind: &str) -> Value {
 #[test]
 fn sarif_validates_against_the_oasis_schema() {
     let schema = json(&std::fs::read_to_string("tests/schemas/sarif-schema-2.1.0.json").unwrap());
-    for (path, expected) in [(CHECKOUT, 1), (HOSTILE, 1), (BROKEN, 2), ("examples/cheatsheet.toml", 1)] {
+    for (path, expected) in [
+        (CHECKOUT, 1),
+        (HOSTILE, 1),
+        (BROKEN, 2),
+        ("examples/cheatsheet.toml", 1),
+    ] {
         let (code, text) = opx(&["check", path, "--format", "sarif"]);
         assert_eq!(code, expected, "{path}");
         let sarif = json(&text);
         validate(&schema, &sarif);
         let run = &sarif["runs"][0];
         for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
-            assert!(rule["fullDescription"]["text"].as_str().is_some_and(|t| !t.is_empty()));
+            assert!(
+                rule["fullDescription"]["text"]
+                    .as_str()
+                    .is_some_and(|t| !t.is_empty())
+            );
             assert!(rule["help"]["text"].as_str().is_some_and(|t| !t.is_empty()));
         }
         for result in run["results"].as_array().unwrap() {
             let location = &result["locations"][0]["physicalLocation"];
-            assert!(location["artifactLocation"]["uri"].as_str().unwrap().ends_with(".toml"));
+            assert!(
+                location["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .ends_with(".toml")
+            );
             assert!(location["region"]["startLine"].as_u64().unwrap() >= 1);
             let index = result["ruleIndex"].as_u64().unwrap() as usize;
-            assert_eq!(run["tool"]["driver"]["rules"][index]["id"], result["ruleId"]);
+            assert_eq!(
+                run["tool"]["driver"]["rules"][index]["id"],
+                result["ruleId"]
+            );
         }
     }
 }
@@ -85,7 +113,10 @@ fn sarif_names_the_failing_risk_with_its_line() {
         .collect();
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0]["ruleId"], "unmitigated");
-    assert_eq!(errors[0]["locations"][0]["physicalLocation"]["region"]["startLine"], 210);
+    assert_eq!(
+        errors[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        210
+    );
 }
 
 // ---- JUnit ----
@@ -99,7 +130,11 @@ fn junit_validates_against_the_surefire_schema() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    for (name, path, expected) in [("checkout", CHECKOUT, 1), ("hostile", HOSTILE, 1), ("broken", BROKEN, 2)] {
+    for (name, path, expected) in [
+        ("checkout", CHECKOUT, 1),
+        ("hostile", HOSTILE, 1),
+        ("broken", BROKEN, 2),
+    ] {
         let (code, xml) = opx(&["check", path, "--format", "junit"]);
         assert_eq!(code, expected, "{path}");
         let file = dir.path().join(format!("{name}.xml"));
@@ -109,7 +144,11 @@ fn junit_validates_against_the_surefire_schema() {
             .arg(&file)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{name}: {}\n{xml}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{name}: {}\n{xml}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }
 
@@ -120,14 +159,20 @@ fn junit_has_a_suite_per_system_and_a_case_per_risk() {
     assert_eq!(xml.matches("<testcase ").count(), 11);
     assert_eq!(xml.matches("<failure ").count(), 1);
     assert!(xml.contains("<testsuites name=\"opx check\" tests=\"11\" failures=\"1\""));
-    assert!(!xml.contains("<testsuites name=\"opx check\" tests=\"11\" failures=\"1\" errors=\"0\" skipped"));
+    assert!(!xml.contains(
+        "<testsuites name=\"opx check\" tests=\"11\" failures=\"1\" errors=\"0\" skipped"
+    ));
     assert!(xml.contains("classname=\"checkout\" name=\"single-payments-expert\""));
 }
 
 // ---- GitHub annotations ----
 
 fn unescape_annotation(text: &str) -> String {
-    text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+    text.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
 }
 
 #[test]
@@ -136,10 +181,22 @@ fn github_annotations_are_one_line_each_and_round_trip() {
     assert_eq!(code, 1);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 4, "three annotations and a summary:\n{text}");
-    assert!(lines[..3].iter().all(|l| l.starts_with("::error file=") || l.starts_with("::warning file=")));
+    assert!(
+        lines[..3]
+            .iter()
+            .all(|l| l.starts_with("::error file=") || l.starts_with("::warning file="))
+    );
     assert_eq!(lines[3], "opx: 1 error, 2 warnings in 2 risks");
-    let overdue = lines.iter().find(|l| l.contains("title=action-overdue")).unwrap();
-    let (properties, message) = overdue.split_once("::").unwrap().1.split_once("::").unwrap();
+    let overdue = lines
+        .iter()
+        .find(|l| l.contains("title=action-overdue"))
+        .unwrap();
+    let (properties, message) = overdue
+        .split_once("::")
+        .unwrap()
+        .1
+        .split_once("::")
+        .unwrap();
     assert!(properties.contains("line=21,col=7"));
     assert!(unescape_annotation(message).contains(HOSTILE_ACTION));
 }
@@ -157,7 +214,10 @@ fn github_format_appends_a_markdown_job_summary() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let text = std::fs::read_to_string(&summary).unwrap();
-    assert!(text.starts_with("earlier step\n### opx check: ❌ the gate failed"), "{text}");
+    assert!(
+        text.starts_with("earlier step\n### opx check: ❌ the gate failed"),
+        "{text}"
+    );
     assert!(text.contains("| error | unmitigated |"));
 }
 
@@ -171,7 +231,9 @@ fn markdown_tables(text: &str) -> Vec<Vec<Vec<String>>> {
     for event in Parser::new_ext(text, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH) {
         match event {
             Event::Start(Tag::Table(_)) => tables.push(Vec::new()),
-            Event::Start(Tag::TableHead | Tag::TableRow) => tables.last_mut().unwrap().push(Vec::new()),
+            Event::Start(Tag::TableHead | Tag::TableRow) => {
+                tables.last_mut().unwrap().push(Vec::new())
+            }
             Event::Start(Tag::TableCell) => cell = Some(String::new()),
             Event::End(TagEnd::TableCell) => {
                 let row: &mut Vec<String> = tables.last_mut().unwrap().last_mut().unwrap();
@@ -183,11 +245,19 @@ fn markdown_tables(text: &str) -> Vec<Vec<Vec<String>>> {
                 }
             }
             Event::InlineHtml(html) | Event::Html(html) => {
-                let c = cell.as_mut().expect("HTML only as the <br> opx writes in cells");
+                let c = cell
+                    .as_mut()
+                    .expect("HTML only as the <br> opx writes in cells");
                 assert_eq!(&*html, "<br>", "raw HTML leaked into the table");
                 c.push('\n');
             }
-            Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. } | Tag::Image { .. }) => {
+            Event::Start(
+                Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Image { .. },
+            ) => {
                 panic!("text turned into markup: {event:?}")
             }
             _ => {}
@@ -221,7 +291,10 @@ fn markdown_keeps_hostile_text_intact_and_inert() {
     assert!(table.iter().all(|row| row.len() == 6));
     // The CR LF inside the action becomes one line break.
     let expected = HOSTILE_ACTION.replace("\r\n", "\n");
-    assert!(table.iter().any(|row| row[4].contains(&expected)), "{table:?}");
+    assert!(
+        table.iter().any(|row| row[4].contains(&expected)),
+        "{table:?}"
+    );
 }
 
 // ---- CSV ----
@@ -253,7 +326,10 @@ fn parse_csv(text: &str) -> Vec<Vec<String>> {
             }
         }
     }
-    assert!(field.is_empty() && rows.last().unwrap().is_empty(), "the file ends with CRLF");
+    assert!(
+        field.is_empty() && rows.last().unwrap().is_empty(),
+        "the file ends with CRLF"
+    );
     rows.pop();
     rows
 }
@@ -284,7 +360,10 @@ fn csv_keeps_hostile_text_and_neutralises_formulas() {
     assert_eq!(rows[2][column("title")], "'-100% off: a, b; c\ttab %0A");
     for row in &rows {
         for cell in row {
-            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "live formula: {cell:?}");
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "live formula: {cell:?}"
+            );
         }
     }
 }
@@ -331,7 +410,9 @@ fn toml_as_json(path: &Path) -> Value {
             toml::Value::Boolean(b) => Value::Bool(b),
             toml::Value::Datetime(d) => Value::String(d.to_string()),
             toml::Value::Array(items) => Value::Array(items.into_iter().map(convert).collect()),
-            toml::Value::Table(t) => Value::Object(t.into_iter().map(|(k, v)| (k, convert(v))).collect()),
+            toml::Value::Table(t) => {
+                Value::Object(t.into_iter().map(|(k, v)| (k, convert(v))).collect())
+            }
         }
     }
     let text = std::fs::read_to_string(path).unwrap();
@@ -362,13 +443,19 @@ fn the_register_schema_rejects_a_misspelt_key_and_an_out_of_range_level() {
     let risk = register["risk"][0].as_object_mut().unwrap();
     let likelihood = risk.remove("likelihood").unwrap();
     risk.insert("likelyhood".into(), likelihood);
-    assert!(!validator.is_valid(&register), "a misspelt key must not validate");
+    assert!(
+        !validator.is_valid(&register),
+        "a misspelt key must not validate"
+    );
     let mut register = toml_as_json(Path::new(CHECKOUT));
     register["risk"][0]["impact"] = Value::from(6);
     assert!(!validator.is_valid(&register), "impact 6 must not validate");
     let mut register = toml_as_json(Path::new(CHECKOUT));
     register["risk"][0]["impact"] = Value::from("huge");
-    assert!(!validator.is_valid(&register), "an unknown word must not validate");
+    assert!(
+        !validator.is_valid(&register),
+        "an unknown word must not validate"
+    );
 }
 
 // ---- --output ----
@@ -377,24 +464,45 @@ fn the_register_schema_rejects_a_misspelt_key_and_an_out_of_range_level() {
 fn output_writes_the_report_to_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("opx.sarif");
-    let (code, stdout) = opx(&["check", CHECKOUT, "--format", "sarif", "--output", file.to_str().unwrap()]);
+    let (code, stdout) = opx(&[
+        "check",
+        CHECKOUT,
+        "--format",
+        "sarif",
+        "--output",
+        file.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1, "the gate's verdict does not change with --output");
     assert!(stdout.is_empty());
     let sarif = json(&std::fs::read_to_string(&file).unwrap());
     assert_eq!(sarif["version"], "2.1.0");
-    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file is left");
+    assert_eq!(
+        std::fs::read_dir(dir.path()).unwrap().count(),
+        1,
+        "no temporary file is left"
+    );
 }
 
 #[test]
 fn output_to_an_unwritable_place_is_exit_2() {
     let out = Command::cargo_bin("opx")
         .unwrap()
-        .args(["rank", CHECKOUT, "--format", "csv", "--output", "/nonexistent-folder/risks.csv"])
+        .args([
+            "rank",
+            CHECKOUT,
+            "--format",
+            "csv",
+            "--output",
+            "/nonexistent-folder/risks.csv",
+        ])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("cannot write `/nonexistent-folder/risks.csv`: no such file or directory"), "{stderr}");
+    assert!(
+        stderr.contains("cannot write `/nonexistent-folder/risks.csv`: no such file or directory"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -71,8 +71,14 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>)
         };
         if kind.is_dir() {
             walk(&path, found, diagnostics);
-        } else if name.ends_with(".toml") && name != CONFIG_FILE_NAME && path.is_file() {
-            found.push(path);
+        } else if name.ends_with(".toml") && name != CONFIG_FILE_NAME {
+            // A link to a file is read like the file; one that leads nowhere
+            // is reported rather than skipped, so no register file is lost.
+            match fs::metadata(&path) {
+                Ok(m) if m.is_file() => found.push(path),
+                Ok(_) => {}
+                Err(e) => diagnostics.push(io_error(&path, &e)),
+            }
         }
     }
 }

@@ -58,6 +58,9 @@ pub(crate) struct Fields<'t, 'i> {
     anchor: Range<usize>,
     /// How the table is named in messages: `[system]`, `[[risk]]`, ...
     name: &'static str,
+    /// Known keys that an unknown key was taken for (`likelyhood` → `likelihood`):
+    /// their absence is already explained by the unknown-key diagnostic.
+    misspelt: Vec<&'static str>,
 }
 
 impl<'t, 'i> Fields<'t, 'i> {
@@ -66,8 +69,9 @@ impl<'t, 'i> Fields<'t, 'i> {
         table: &'t DeTable<'i>,
         anchor: Range<usize>,
         name: &'static str,
-        known: &[&str],
+        known: &'static [&'static str],
     ) -> Self {
+        let mut misspelt = Vec::new();
         for key in table.keys() {
             if !known.contains(&key.get_ref().as_ref()) {
                 let key_text = key.get_ref().as_ref();
@@ -77,7 +81,10 @@ impl<'t, 'i> Fields<'t, 'i> {
                 )
                 .at(sink.span(key.span()), "unknown key");
                 diag = match did_you_mean(key_text, known.iter().copied()) {
-                    Some(best) => diag.help(format!("did you mean `{best}`?")),
+                    Some(best) => {
+                        misspelt.push(best);
+                        diag.help(format!("did you mean `{best}`?"))
+                    }
                     None => diag.help(format!("{name} accepts: {}", known.join(", "))),
                 };
                 sink.push(diag);
@@ -87,6 +94,7 @@ impl<'t, 'i> Fields<'t, 'i> {
             table,
             anchor,
             name,
+            misspelt,
         }
     }
 
@@ -120,6 +128,9 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 
     pub fn missing(&self, sink: &mut Sink<'_>, key: &str, help: impl Into<String>) {
+        if self.misspelt.contains(&key) {
+            return;
+        }
         sink.push(
             Diagnostic::new(
                 Code::MissingKey,
@@ -133,9 +144,22 @@ impl<'t, 'i> Fields<'t, 'i> {
         );
     }
 
+    /// A string with some text in it: an empty or blank string is never
+    /// meaningful in a register (an owner of "" is no owner).
     pub fn string(&self, sink: &mut Sink<'_>, key: &str) -> Option<At<String>> {
         let value = self.get(key)?;
         match value.get_ref() {
+            DeValue::String(s) if s.trim().is_empty() => {
+                sink.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        format!("`{key}` in {} is empty", self.name),
+                    )
+                    .at(sink.span(value.span()), "empty")
+                    .help(format!("write a value for `{key}`, or remove the key")),
+                );
+                None
+            }
             DeValue::String(s) => Some(At {
                 value: s.to_string(),
                 span: sink.span(value.span()),
@@ -175,6 +199,14 @@ impl<'t, 'i> Fields<'t, 'i> {
         let mut out = Vec::new();
         for item in items.iter() {
             match item.get_ref() {
+                DeValue::String(s) if s.trim().is_empty() => sink.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        format!("`{key}` in {} holds an empty string", self.name),
+                    )
+                    .at(sink.span(item.span()), "empty")
+                    .help("remove the empty entry"),
+                ),
                 DeValue::String(s) => out.push(s.to_string()),
                 _ => {
                     self.wrong_type::<()>(sink, key, item, "an array of strings", None);

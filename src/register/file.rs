@@ -19,10 +19,19 @@ use crate::scale::{self, Level, Scale, ScaleError};
 #[derive(Debug, Default)]
 pub(crate) struct FileRegister {
     pub system: Option<System>,
-    pub risks: Vec<Risk>,
-    /// Risks that named their system with `system = "id"` (their file has
-    /// none), with the span of that name, to be checked once all files are in.
-    pub system_refs: Vec<(usize, crate::source::Span)>,
+    pub entries: Vec<Entry>,
+}
+
+/// A risk with a readable id, and the system it belongs to.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    pub system: String,
+    pub id: At<String>,
+    /// Where the risk named its system with `system = "id"` (its file has
+    /// none); that system is looked up once every file is in.
+    pub system_ref: Option<crate::source::Span>,
+    /// The validated risk, or `None` if some field was wrong (and reported).
+    pub risk: Option<Risk>,
 }
 
 const TOP_KEYS: &[&str] = &["system", "risk"];
@@ -78,38 +87,57 @@ pub(crate) fn validate_file(
         ..FileRegister::default()
     };
     let file_system = out.system.as_ref().map(|s| s.id.clone());
+    // A [system] that failed validation was reported; its risks are not orphans.
+    let has_system_table = root.get("system").is_some();
     for (table, span) in top.tables(
         sink,
         "risk",
         "write each risk as [[risk]], with two brackets",
     ) {
-        let Some((mut risk, system_ref)) = validate_risk(sink, table, span.clone()) else {
+        let draft = validate_risk(sink, table, span.clone());
+        let Some(id) = draft.id else {
             continue;
         };
-        match (&file_system, system_ref) {
-            (Some(own), Some(named)) if *own != named.value => sink.push(
-                Diagnostic::new(
-                    Code::ConflictingSystem,
-                    format!("risk `{}` names system `{}`, but its file defines system `{own}`", risk.id.value, named.value),
-                )
-                .at(named.span, format!("the file's system is `{own}`"))
-                .help("a risk belongs to the system of its file; move it to a file of its own or remove `system`"),
-            ),
-            (Some(own), _) => {
-                risk.system = own.clone();
-                out.risks.push(risk);
+        let (system, system_ref) = match (&file_system, draft.system) {
+            (Some(own), Some(named)) if *own != named.value => {
+                sink.push(
+                    Diagnostic::new(
+                        Code::ConflictingSystem,
+                        format!(
+                            "risk `{}` names system `{}`, but its file defines system `{own}`",
+                            id.value, named.value
+                        ),
+                    )
+                    .at(named.span, format!("the file's system is `{own}`"))
+                    .help("a risk belongs to the system of its file; move it to a file of its own or remove `system`"),
+                );
+                continue;
             }
-            (None, Some(named)) => {
-                risk.system = named.value;
-                out.system_refs.push((out.risks.len(), named.span));
-                out.risks.push(risk);
-            }
-            (None, None) => sink.push(
-                Diagnostic::new(Code::NoSystem, format!("risk `{}` belongs to no system", risk.id.value))
-                    .at(risk.id.span.clone(), "no [system] in this file and no `system` key")
+            (Some(own), _) => (own.clone(), None),
+            (None, Some(named)) => (named.value, Some(named.span)),
+            // A [system] that failed validation was reported; its risks are not orphans.
+            (None, None) if has_system_table => continue,
+            (None, None) => {
+                sink.push(
+                    Diagnostic::new(
+                        Code::NoSystem,
+                        format!("risk `{}` belongs to no system", id.value),
+                    )
+                    .at(
+                        id.span.clone(),
+                        "no [system] in this file and no `system` key",
+                    )
                     .help("add `system = \"<id>\"` to the risk, or a [system] table to the file"),
-            ),
-        }
+                );
+                continue;
+            }
+        };
+        out.entries.push(Entry {
+            system,
+            id,
+            system_ref,
+            risk: draft.risk,
+        });
     }
     if root.get("system").is_none()
         && root.get("risk").is_none()
@@ -228,11 +256,7 @@ fn parse_latency(text: &str) -> Result<std::time::Duration, ScaleError> {
     }
 }
 
-fn validate_risk(
-    sink: &mut Sink<'_>,
-    table: &DeTable<'_>,
-    span: Range<usize>,
-) -> Option<(Risk, Option<At<String>>)> {
+fn validate_risk(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> RiskDraft {
     let f = Fields::new(sink, table, span.clone(), "[[risk]]", RISK_KEYS);
     let id = f
         .required_string(
@@ -322,24 +346,34 @@ fn validate_risk(
         )
         .and_then(|(t, span)| validate_acceptance(sink, t, span));
 
-    let risk = Risk {
-        system: String::new(),
-        id: id?,
-        title: title?.value,
-        category: category?,
-        likelihood: likelihood?,
-        impact: impact?,
-        time_to_detect: time_to_detect.ok()?,
-        time_to_recover: time_to_recover.ok()?,
-        frequency: frequency.map(|f| f.value),
-        users_affected: users_affected.map(|u| u.value),
-        owner,
-        reviewed,
-        review_every_days,
-        actions,
-        accepted,
-    };
-    Some((risk, system))
+    let risk = (|| {
+        Some(Risk {
+            system: String::new(),
+            id: id.clone()?,
+            title: title?.value,
+            category: category?,
+            likelihood: likelihood?,
+            impact: impact?,
+            time_to_detect: time_to_detect.ok()?,
+            time_to_recover: time_to_recover.ok()?,
+            frequency: frequency.map(|f| f.value),
+            users_affected: users_affected.map(|u| u.value),
+            owner,
+            reviewed,
+            review_every_days,
+            actions,
+            accepted,
+        })
+    })();
+    RiskDraft { id, system, risk }
+}
+
+/// A risk as far as it could be read: its id and system name even when
+/// other fields are wrong, so a duplicate id is still found in the same run.
+struct RiskDraft {
+    id: Option<At<String>>,
+    system: Option<At<String>>,
+    risk: Option<Risk>,
 }
 
 /// A required level: written down, or derived from `fallback_key`'s value.
@@ -431,7 +465,13 @@ fn time_estimate(
 fn parse_whole_days(text: &str) -> Result<u32, ScaleError> {
     let d = scale::parse_duration(text)?;
     let secs = d.as_secs();
-    if secs == 0 || secs % 86_400 != 0 {
+    if secs == 0 {
+        return Err(ScaleError {
+            message: format!("`{text}` is too short: a review cadence is at least a day"),
+            help: "write a cadence in days or weeks, such as \"90d\" or \"2w\"".into(),
+        });
+    }
+    if secs % 86_400 != 0 {
         return Err(ScaleError {
             message: format!("`{text}` is not a whole number of days"),
             help: "write a cadence in days or weeks, such as \"90d\" or \"2w\"".into(),

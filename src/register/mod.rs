@@ -45,7 +45,7 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
         }
     }
     let register = assemble(parts, &mut diagnostics);
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    sort_and_dedup(&mut diagnostics);
     Loaded {
         register,
         sources,
@@ -73,6 +73,11 @@ pub(crate) fn read_file(
             return (id, FileRegister::default());
         }
     };
+    // A byte-order mark is not part of the text: dropping it keeps columns right.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     let id = sources.add(path, text);
     let text = sources.get(id).text();
     let mut sink = Sink {
@@ -83,14 +88,29 @@ pub(crate) fn read_file(
     if !errors.is_empty() {
         // What the parser recovered may be half a table; validating it would
         // report problems that are only echoes of the syntax error.
+        // While it recovers, the parser may report one spot several ways;
+        // the first says it best.
+        let mut last_start = None;
         for error in &errors {
-            sink.syntax_error(error);
+            let start = error.span().map(|s| s.start);
+            if start.is_none() || start != last_start {
+                sink.syntax_error(error);
+            }
+            last_start = start;
         }
         return (id, FileRegister::default());
     }
     let span = root.span();
     let part = file::validate_file(&mut sink, root.get_ref(), span);
     (id, part)
+}
+
+/// Orders diagnostics by file and position, and drops repeats (the TOML
+/// parser can report one error twice while it recovers).
+pub(crate) fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics
+        .dedup_by(|a, b| a.code == b.code && a.location == b.location && a.message == b.message);
 }
 
 /// Joins the files: one definition per system, each risk to an existing
@@ -119,68 +139,68 @@ fn assemble(parts: Vec<(FileId, FileRegister)>, diagnostics: &mut Vec<Diagnostic
                 }
             }
         }
-        pending.push((part.risks, part.system_refs));
+        pending.push(part.entries);
     }
     register.systems.sort_by(|a, b| a.id.cmp(&b.id));
 
     let mut risk_at: HashMap<(String, String), Span> = HashMap::new();
-    for (risks, refs) in pending {
-        let mut refs = refs.into_iter().peekable();
-        for (index, mut risk) in risks.into_iter().enumerate() {
-            let named_at = refs.next_if(|(i, _)| *i == index).map(|(_, span)| span);
-            let Some(system) = register.system(&risk.system) else {
-                let mut diag = Diagnostic::new(
-                    Code::UnknownSystem,
+    for entry in pending.into_iter().flatten() {
+        let Some(system) = register.system(&entry.system) else {
+            diagnostics.push(unknown_system(&entry, &register));
+            continue;
+        };
+        let key = (entry.system.clone(), entry.id.value.clone());
+        if let Some(first) = risk_at.get(&key) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateRisk,
                     format!(
-                        "risk `{}` names system `{}`, which no file defines",
-                        risk.id.value, risk.system
+                        "risk `{}` is defined twice in system `{}`",
+                        entry.id.value, entry.system
                     ),
                 )
-                .at(
-                    named_at.unwrap_or_else(|| risk.id.span.clone()),
-                    "unknown system",
-                );
-                let ids = register.systems.iter().map(|s| s.id.as_str());
-                diag = match did_you_mean(&risk.system, ids) {
-                    Some(best) => diag.help(format!("did you mean `{best}`?")),
-                    None if register.systems.is_empty() => diag.help(
-                        "define the system with a [system] table in one of the register's files",
-                    ),
-                    None => diag.help(format!(
-                        "known systems: {}",
-                        register
-                            .systems
-                            .iter()
-                            .map(|s| s.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
-                };
-                diagnostics.push(diag);
-                continue;
-            };
+                .at(entry.id.span.clone(), "defined again here")
+                .related(first.clone(), "first defined here")
+                .help("risk ids are unique within their system; rename one of them"),
+            );
+            continue;
+        }
+        risk_at.insert(key, entry.id.span.clone());
+        if let Some(mut risk) = entry.risk {
+            risk.system = entry.system;
             if risk.owner.is_none() {
                 risk.owner = system.owner.clone();
             }
-            let key = (risk.system.clone(), risk.id.value.clone());
-            if let Some(first) = risk_at.get(&key) {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::DuplicateRisk,
-                        format!(
-                            "risk `{}` is defined twice in system `{}`",
-                            risk.id.value, risk.system
-                        ),
-                    )
-                    .at(risk.id.span.clone(), "defined again here")
-                    .related(first.clone(), "first defined here")
-                    .help("risk ids are unique within their system; rename one of them"),
-                );
-                continue;
-            }
-            risk_at.insert(key, risk.id.span.clone());
             register.risks.push(risk);
         }
     }
     register
+}
+
+fn unknown_system(entry: &file::Entry, register: &Register) -> Diagnostic {
+    let diag = Diagnostic::new(
+        Code::UnknownSystem,
+        format!(
+            "risk `{}` names system `{}`, which no file defines",
+            entry.id.value, entry.system
+        ),
+    )
+    .at(
+        entry
+            .system_ref
+            .clone()
+            .unwrap_or_else(|| entry.id.span.clone()),
+        "unknown system",
+    );
+    let ids = register.systems.iter().map(|s| s.id.as_str());
+    match did_you_mean(&entry.system, ids.clone()) {
+        Some(best) => diag.help(format!("did you mean `{best}`?")),
+        None if register.systems.is_empty() => {
+            diag.help("define the system with a [system] table in one of the register's files")
+        }
+        None => diag.help(format!(
+            "known systems: {}",
+            ids.collect::<Vec<_>>().join(", ")
+        )),
+    }
 }

@@ -1,9 +1,12 @@
 //! `opx rank` as a table for a terminal, with a one-line summary under it.
 
-use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table, presets};
+use comfy_table::{
+    Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
 
 use super::{RankContext, actions_cell, rank_summary, time_cell};
 use crate::scale::Band;
+use crate::score::Ranked;
 
 const HEADER: [&str; 13] = [
     "#", "system", "risk", "title", "L", "I", "severity", "detect", "recover", "exposure", "state",
@@ -40,6 +43,36 @@ pub fn render(ctx: &RankContext<'_>) -> String {
             Cell::new(risk.owner.as_deref().unwrap_or("-")),
             Cell::new(actions_cell(risk)),
         ]);
+    }
+    // On a narrow terminal the free text wraps (the title, and the owner and
+    // actions at their spaces); ids, levels and states are never split. What
+    // still does not fit runs past the edge rather than being torn mid-word.
+    let widest = |cell: &dyn Fn(&Ranked<'_>) -> String| {
+        ctx.ranked
+            .iter()
+            .map(|r| cell(r).chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    // A column shrinks to `wanted` at most, and is never padded past its content.
+    let at_least = |wanted: usize, header: &str, content: usize| {
+        let width = wanted.min(content.max(header.len())) as u16;
+        ColumnConstraint::LowerBoundary(Width::Fixed(width))
+    };
+    let title_min = at_least(24, "title", widest(&|r| r.risk.title.clone()));
+    let owner_min = at_least(
+        12,
+        "owner",
+        widest(&|r| r.risk.owner.clone().unwrap_or_default()),
+    );
+    let actions_min = at_least(14, "actions", widest(&|r| actions_cell(r.risk)));
+    for (i, column) in table.column_iter_mut().enumerate() {
+        column.set_constraint(match HEADER[i] {
+            "title" => title_min,
+            "owner" => owner_min,
+            "actions" => actions_min,
+            _ => ColumnConstraint::ContentWidth,
+        });
     }
     let mut out = table.to_string();
     out.push('\n');

@@ -522,3 +522,41 @@ fn output_never_overwrites_a_register_file() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("it is a file of the register"));
     assert_eq!(std::fs::read(&register).unwrap(), before);
 }
+
+// ---- the CI examples ----
+
+/// Every `opx check` line of the shipped CI examples runs as written
+/// (against `examples/` in place of a team's `risks/`).
+#[test]
+fn ci_examples_run_as_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut seen = 0;
+    for example in ["examples/ci/github-actions.yml", "examples/ci/gitlab-ci.yml"] {
+        let text = std::fs::read_to_string(example).unwrap();
+        for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
+            let Some(command) = line.split("opx check ").nth(1) else {
+                continue;
+            };
+            let args: Vec<String> = command
+                .split_whitespace()
+                .map(|a| match a {
+                    "risks/" => "examples/".to_string(),
+                    a if a.starts_with("opx") && a.contains('.') => dir.path().join(a).display().to_string(),
+                    a => a.to_string(),
+                })
+                .collect();
+            let out = Command::cargo_bin("opx")
+                .unwrap()
+                .env_remove("GITHUB_STEP_SUMMARY")
+                .arg("check")
+                .args(&args)
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1), "{example}: {line}\n{}", String::from_utf8_lossy(&out.stderr));
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, 3);
+    assert!(dir.path().join("opx.sarif").is_file());
+    assert!(dir.path().join("opx-junit.xml").is_file());
+}

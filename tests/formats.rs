@@ -123,7 +123,10 @@ fn sarif_names_the_failing_risk_with_its_line() {
 
 /// Validates with xmllint, which `.ci/run` installs; a local run without it says so and skips.
 #[test]
-#[allow(clippy::print_stderr, reason = "tells a local run why the check was skipped")]
+#[allow(
+    clippy::print_stderr,
+    reason = "tells a local run why the check was skipped"
+)]
 fn junit_validates_against_the_surefire_schema() {
     if Process::new("xmllint").arg("--version").output().is_err() {
         assert!(std::env::var_os("CI").is_none(), "xmllint is missing on CI");
@@ -531,7 +534,10 @@ fn output_never_overwrites_a_register_file() {
 fn ci_examples_run_as_written() {
     let dir = tempfile::tempdir().unwrap();
     let mut seen = 0;
-    for example in ["examples/ci/github-actions.yml", "examples/ci/gitlab-ci.yml"] {
+    for example in [
+        "examples/ci/github-actions.yml",
+        "examples/ci/gitlab-ci.yml",
+    ] {
         let text = std::fs::read_to_string(example).unwrap();
         for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
             let Some(command) = line.split("opx check ").nth(1) else {
@@ -541,7 +547,9 @@ fn ci_examples_run_as_written() {
                 .split_whitespace()
                 .map(|a| match a {
                     "risks/" => "examples/".to_string(),
-                    a if a.starts_with("opx") && a.contains('.') => dir.path().join(a).display().to_string(),
+                    a if a.starts_with("opx") && a.contains('.') => {
+                        dir.path().join(a).display().to_string()
+                    }
                     a => a.to_string(),
                 })
                 .collect();
@@ -552,7 +560,12 @@ fn ci_examples_run_as_written() {
                 .args(&args)
                 .output()
                 .unwrap();
-            assert_eq!(out.status.code(), Some(1), "{example}: {line}\n{}", String::from_utf8_lossy(&out.stderr));
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{example}: {line}\n{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
             seen += 1;
         }
     }

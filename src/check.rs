@@ -1,26 +1,30 @@
 //! The CI gate: rules over a validated register, each giving findings.
 //!
 //! A finding is a [`Diagnostic`] with a gate code. Errors fail the build;
-//! warnings fail it only under `deny_warnings`. Every rule judges the
-//! risk's derived state on `today`, so a run is reproducible with `--today`.
+//! warnings fail it only under `deny_warnings`; notes never do. Every rule
+//! judges a risk's current view (its done actions applied) and its derived
+//! state on `today`, so a run is reproducible with `--today`.
 
 use jiff::civil::Date;
 
+use crate::budget::{self, Size, SystemBudget};
 use crate::diag::{Code, Diagnostic, Severity, Subject};
 use crate::register::model::{ActionKind, ActionStatus, Register, Risk};
-use crate::scale::{Level, Scale};
-use crate::score::{self, State};
+use crate::scale::{Band, Level, Scale};
+use crate::score::{self, Score, State};
 
 /// Impact at or above which a risk needs a way to be detected.
 const HIGH_IMPACT: u8 = 4;
 
 /// What the gate enforces; from `opx.toml`, then overridden by flags.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Policy {
     /// An open risk with at least this impact fails the gate.
     pub fail_impact: Level,
     /// Warnings fail the gate too.
     pub deny_warnings: bool,
+    /// The share of its system's yearly error budget one risk may use.
+    pub single_risk_share: f64,
 }
 
 impl Default for Policy {
@@ -28,26 +32,38 @@ impl Default for Policy {
         Policy {
             fail_impact: Level::new(HIGH_IMPACT).expect("4 is a level"),
             deny_warnings: false,
+            single_risk_share: budget::DEFAULT_SINGLE_RISK_SHARE,
         }
     }
 }
 
 /// Every finding for the register, in file and text order.
 pub fn check(register: &Register, policy: &Policy, today: Date) -> Vec<Diagnostic> {
+    let scored: Vec<(&Risk, Score)> = register
+        .risks
+        .iter()
+        .map(|r| (r, score::score(r, score::budget_of(register, r), today)))
+        .collect();
     let mut findings = Vec::new();
-    for risk in &register.risks {
+    for (risk, score) in &scored {
         let first = findings.len();
-        check_risk(risk, policy, today, &mut findings);
+        check_risk(risk, score, register, policy, today, &mut findings);
         let subject = Subject {
             system: risk.system.clone(),
-            risk: risk.id.value.clone(),
+            risk: Some(risk.id.value.clone()),
         };
         for finding in &mut findings[first..] {
             finding.subject = Some(subject.clone());
         }
     }
+    for system_budget in budget::system_budgets(register, scored.iter().map(|(r, s)| (*r, s))) {
+        check_budget(&system_budget, register, &mut findings);
+    }
     if policy.deny_warnings {
-        for finding in &mut findings {
+        for finding in findings
+            .iter_mut()
+            .filter(|f| f.severity == Severity::Warning)
+        {
             finding.severity = Severity::Error;
         }
     }
@@ -55,17 +71,30 @@ pub fn check(register: &Register, policy: &Policy, today: Date) -> Vec<Diagnosti
     findings
 }
 
-fn check_risk(risk: &Risk, policy: &Policy, today: Date, findings: &mut Vec<Diagnostic>) {
+fn check_risk(
+    risk: &Risk,
+    score: &Score,
+    register: &Register,
+    policy: &Policy,
+    today: Date,
+    findings: &mut Vec<Diagnostic>,
+) {
     let name = format!("{}/{}", risk.system, risk.id.value);
-    let score = score::score(risk, today);
-    let impact = risk.impact.level;
+    let current = &score.current;
+    let impact = current.view.impact.level;
     let impact_words = format!("impact {impact}, {}", Scale::Impact.word(impact));
 
     if impact >= policy.fail_impact && score.state == State::Open {
         findings.push(
-            Diagnostic::new(Code::Unmitigated, format!("risk `{name}` ({impact_words}) has no mitigation"))
-                .at(risk.id.span.clone(), "open: no action is done and no acceptance holds")
-                .help("finish an action that reduces it (status = \"done\"), or accept it for a time with [risk.accepted]"),
+            Diagnostic::new(
+                Code::Unmitigated,
+                format!("risk `{name}` ({impact_words}) has no mitigation"),
+            )
+            .at(
+                risk.id.span.clone(),
+                "open: no action is done and no acceptance holds",
+            )
+            .help("finish an action that reduces it (status = \"done\"), or accept it for a time with [risk.accepted]"),
         );
     }
 
@@ -88,6 +117,37 @@ fn check_risk(risk: &Risk, policy: &Policy, today: Date, findings: &mut Vec<Diag
                 "renew it with a later `until` if {} still accepts it, or mitigate the risk",
                 accepted.by
             )),
+        );
+    }
+
+    if let (Some(minutes), Some(share)) = (current.bad_minutes, current.budget_share)
+        && budget::size(share, policy.single_risk_share) == Size::TooBig
+    {
+        let budget = score::budget_of(register, risk).unwrap_or_default();
+        let accepted = if score.state == State::Accepted {
+            "; accepted, but a risk this big is not safe to accept"
+        } else {
+            ""
+        };
+        findings.push(
+            Diagnostic::new(
+                Code::TooBig,
+                format!(
+                    "risk `{name}` expects {} bad minutes a year, {} of the error budget of `{}`",
+                    budget::minutes_text(minutes),
+                    budget::percent_text(share),
+                    risk.system
+                ),
+            )
+            .at(
+                risk.id.span.clone(),
+                format!(
+                    "at or over the single-risk threshold of {} ({} minutes){accepted}",
+                    budget::percent_text(policy.single_risk_share),
+                    budget::minutes_text(policy.single_risk_share * budget)
+                ),
+            )
+            .help("make it rarer, detect or recover faster, or reach fewer users; record what an action buys with its effect keys"),
         );
     }
 
@@ -127,7 +187,7 @@ fn check_risk(risk: &Risk, policy: &Policy, today: Date, findings: &mut Vec<Diag
 
     let cadence = risk
         .review_every_days
-        .unwrap_or_else(|| score.band.default_review_days());
+        .unwrap_or_else(|| current.band.default_review_days());
     match &risk.reviewed {
         None => findings.push(
             Diagnostic::new(
@@ -166,9 +226,12 @@ fn check_risk(risk: &Risk, policy: &Policy, today: Date, findings: &mut Vec<Diag
 
     if impact.get() >= HIGH_IMPACT && !risk.actions.iter().any(|a| a.kind == ActionKind::Detect) {
         findings.push(
-            Diagnostic::new(Code::NoDetection, format!("risk `{name}` ({impact_words}) has no detect action"))
-                .at(risk.id.span.clone(), "how would we know this is broken at 3am?")
-                .help("add a [[risk.action]] with kind = \"detect\": an alert, a probe or a dashboard someone watches"),
+            Diagnostic::new(
+                Code::NoDetection,
+                format!("risk `{name}` ({impact_words}) has no detect action"),
+            )
+            .at(risk.id.span.clone(), "how would we know this is broken at 3am?")
+            .help("add a [[risk.action]] with kind = \"detect\": an alert, a probe or a dashboard someone watches"),
         );
     }
 
@@ -178,6 +241,110 @@ fn check_risk(risk: &Risk, policy: &Policy, today: Date, findings: &mut Vec<Diag
                 .at(risk.id.span.clone(), "nobody is accountable for this risk")
                 .help("set `owner` on the risk, or on its [system]"),
         );
+    }
+
+    if current.band >= Band::High
+        && current.bad_minutes.is_none()
+        && score::budget_of(register, risk).is_some()
+    {
+        let view = &current.view;
+        let mut missing = Vec::new();
+        for (key, time) in [
+            ("time_to_detect", view.time_to_detect),
+            ("time_to_recover", view.time_to_recover),
+        ] {
+            if time.and_then(|t| t.duration).is_none() {
+                missing.push(format!("`{key}` as a duration"));
+            }
+        }
+        if view.frequency.is_none() {
+            missing.push("`frequency`".to_string());
+        }
+        findings.push(
+            Diagnostic::new(
+                Code::EstimateMissing,
+                format!(
+                    "risk `{name}` ({}) has no bad-minute estimate",
+                    current.band
+                ),
+            )
+            .at(
+                risk.id.span.clone(),
+                "its share of the error budget is unknown",
+            )
+            .help(format!("give it {}", join_and(&missing))),
+        );
+    }
+}
+
+/// Findings about a system's error budget as a whole.
+fn check_budget(system_budget: &SystemBudget, register: &Register, findings: &mut Vec<Diagnostic>) {
+    let Some(system) = register.system(&system_budget.system) else {
+        return;
+    };
+    let subject = Subject {
+        system: system.id.clone(),
+        risk: None,
+    };
+    if system_budget.current > system_budget.budget {
+        let top: Vec<String> = system_budget
+            .contributors
+            .iter()
+            .take(3)
+            .map(|(id, minutes)| format!("`{id}` ({})", budget::minutes_text(*minutes)))
+            .collect();
+        let mut diagnostic = Diagnostic::new(
+            Code::BudgetExceeded,
+            format!(
+                "system `{}` expects {} bad minutes a year, {} of its error budget",
+                system.id,
+                budget::minutes_text(system_budget.current),
+                budget::percent_text(system_budget.current_share())
+            ),
+        )
+        .at(
+            system.span.clone(),
+            format!(
+                "budget {} minutes a year",
+                budget::minutes_text(system_budget.budget)
+            ),
+        )
+        .help(format!("the largest contributors: {}", top.join(", ")));
+        diagnostic.subject = Some(subject.clone());
+        findings.push(diagnostic);
+    }
+    if system_budget.unknown > 0 {
+        let mut diagnostic = Diagnostic::new(
+            Code::BudgetIncomplete,
+            format!(
+                "{} of system `{}` {} no bad-minute estimate and {} left out of its budget sums",
+                crate::diag::plural(system_budget.unknown, "risk"),
+                system.id,
+                if system_budget.unknown == 1 {
+                    "has"
+                } else {
+                    "have"
+                },
+                if system_budget.unknown == 1 {
+                    "is"
+                } else {
+                    "are"
+                },
+            ),
+        )
+        .at(system.span.clone(), "sums may be too low")
+        .help("give risks both times as durations and a frequency to count them");
+        diagnostic.subject = Some(subject);
+        findings.push(diagnostic);
+    }
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 

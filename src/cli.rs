@@ -9,6 +9,7 @@ use opx::commands::{CheckOptions, RankOptions};
 use opx::report::{CheckFormat, RankFormat};
 use opx::scale::{Band, Level, Scale};
 use opx::schema::SchemaKind;
+use opx::score::RankBy;
 
 /// The exit codes of the commands that judge nothing (`rank`, `schema`).
 macro_rules! exit_codes_without_gate {
@@ -175,6 +176,10 @@ pub struct RankArgs {
     #[arg(long, value_enum, default_value_t = RankFormatArg::Table)]
     pub format: RankFormatArg,
 
+    /// What to rank by first: severity (then exposure), exposure (then severity), or budget (bad minutes a year)
+    #[arg(long, value_enum, default_value_t = ByArg::Severity)]
+    pub by: ByArg,
+
     /// Show only the first N risks
     #[arg(long, value_name = "N")]
     pub top: Option<usize>,
@@ -217,6 +222,13 @@ pub enum CheckFormatArg {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ByArg {
+    Severity,
+    Exposure,
+    Budget,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum BandArg {
     Low,
     Medium,
@@ -245,6 +257,10 @@ pub struct CheckArgs {
     #[arg(long, overrides_with = "deny_warnings")]
     pub no_deny_warnings: bool,
 
+    /// The share of its system's yearly error budget one risk may use before it is too big [default: 0.25]
+    #[arg(long, value_name = "SHARE", value_parser = parse_share)]
+    pub single_risk_share: Option<f64>,
+
     /// Read policy from this file instead of ./opx.toml
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -262,6 +278,11 @@ impl RankArgs {
                 RankFormatArg::Csv => RankFormat::Csv,
             },
             output: self.common.output,
+            by: match self.by {
+                ByArg::Severity => RankBy::Severity,
+                ByArg::Exposure => RankBy::Exposure,
+                ByArg::Budget => RankBy::Budget,
+            },
             top: self.top,
             system: self.system,
             min_band: self.min_band.map(|b| match b {
@@ -295,6 +316,7 @@ impl CheckArgs {
                 (_, true) => Some(false),
                 _ => None,
             },
+            single_risk_share: self.single_risk_share,
         }
     }
 }
@@ -311,6 +333,14 @@ fn parse_today(text: &str) -> Result<Date, String> {
     }
     text.parse()
         .map_err(|_| format!("{text} is not a day of the calendar"))
+}
+
+/// `--single-risk-share`: above 0, at most 1.
+fn parse_share(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(share) if share > 0.0 && share <= 1.0 => Ok(share),
+        _ => Err("expected a share above 0 and at most 1, such as 0.25 for 25%".to_string()),
+    }
 }
 
 /// `--fail-impact`: a level as the register writes it, a number or a word.

@@ -15,7 +15,7 @@ use crate::register::{self, CONFIG_FILE_NAME, Loaded, Register};
 use crate::report::{CheckContext, CheckFormat, RankContext, RankFormat};
 use crate::scale::{Band, Level};
 use crate::schema::SchemaKind;
-use crate::score;
+use crate::score::{self, RankBy};
 use crate::source::{Sources, display_path};
 use crate::suggest::did_you_mean;
 
@@ -113,6 +113,7 @@ pub struct RankOptions {
     pub paths: Vec<PathBuf>,
     pub format: RankFormat,
     pub output: Option<PathBuf>,
+    pub by: RankBy,
     pub top: Option<usize>,
     pub system: Option<String>,
     pub min_band: Option<Band>,
@@ -134,7 +135,7 @@ pub fn rank(options: &RankOptions) -> Outcome {
     {
         return unknown_system(system, &register);
     }
-    let mut ranked = score::rank(&register, options.today);
+    let mut ranked = score::rank(&register, options.today, options.by);
     if let Some(system) = &options.system {
         ranked.retain(|r| &r.risk.system == system);
         for (i, r) in ranked.iter_mut().enumerate() {
@@ -142,7 +143,7 @@ pub fn rank(options: &RankOptions) -> Outcome {
         }
     }
     if let Some(min) = options.min_band {
-        ranked.retain(|r| r.score.band >= min);
+        ranked.retain(|r| r.score.current.band >= min);
     }
     if let Some(top) = options.top {
         ranked.truncate(top);
@@ -186,6 +187,7 @@ pub struct CheckOptions {
     pub fail_impact: Option<Level>,
     /// `Some` when a flag decides, overriding `opx.toml`.
     pub deny_warnings: Option<bool>,
+    pub single_risk_share: Option<f64>,
 }
 
 pub fn check(options: &CheckOptions) -> Outcome {
@@ -205,6 +207,10 @@ pub fn check(options: &CheckOptions) -> Outcome {
                 .deny_warnings
                 .or(config.deny_warnings)
                 .unwrap_or(defaults.deny_warnings),
+            single_risk_share: options
+                .single_risk_share
+                .or(config.single_risk_share)
+                .unwrap_or(defaults.single_risk_share),
         };
         check::check(&loaded.register, &policy, options.today)
     };

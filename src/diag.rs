@@ -13,6 +13,8 @@ use crate::source::{Sources, Span, display_path};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Context that explains a result; never fails the gate.
+    Note,
     Warning,
     Error,
 }
@@ -20,6 +22,7 @@ pub enum Severity {
 impl Severity {
     pub fn name(self) -> &'static str {
         match self {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         }
@@ -84,10 +87,14 @@ codes! {
     // The gate.
     Unmitigated = "unmitigated", Error, "a high-impact risk that is neither mitigated nor accepted", "An open risk (no action done, no acceptance that holds) with impact at or above the gate's threshold (default 4, major). Finish an action that reduces it, or accept it explicitly, with a reason and an end date, under [risk.accepted].";
     AcceptanceExpired = "acceptance-expired", Error, "a risk acceptance whose end date has passed", "An acceptance of a risk is a trade-off with an end date; once the date passes the risk is judged as if it had never been accepted. Renew the acceptance with a new date and reason, or mitigate the risk.";
+    TooBig = "too-big", Error, "a risk whose expected bad minutes take too large a share of its system's error budget", "One risk may use at most the single-risk share of its system's yearly error budget (25% unless single_risk_share says otherwise): expected bad minutes a year = (time to detect + time to recover) × users affected × incidents a year. A risk this big is not safe to accept; cut how often it happens, how long it lasts or how many users it reaches.";
+    BudgetExceeded = "budget-exceeded", Error, "a system whose risks together expect more bad minutes than its error budget", "The expected bad minutes a year of a system's risks add up to more than its availability SLO allows. Reduce the largest contributors, or revisit the SLO with the people who depend on it.";
     ActionOverdue = "action-overdue", Warning, "an action not done whose due date has passed", "An action that is not done has passed its due date. Finish it, or agree a new date with its owner and record it in due.";
     ReviewOverdue = "review-overdue", Warning, "a risk not reviewed within its cadence", "A risk is reviewed on a cadence: review_every, else 30 days for critical, 90 for high, 180 for medium and 365 for low. Review it and record the day in reviewed.";
     NoDetection = "no-detection", Warning, "a high-impact risk with no detect action", "A risk of impact 4 or more has no detect action: nobody would know it happened until users complain. Add an alert, a probe or a watched dashboard as a detect action.";
     NoOwner = "no-owner", Warning, "a risk with no owner, on its own or through its system", "Nobody is accountable for the risk: neither it nor its system names an owner. Set owner on the risk or on its [system].";
+    EstimateMissing = "estimate-missing", Warning, "a high or critical risk without the inputs for its bad minutes", "On a system with an availability SLO, a high or critical risk needs time_to_detect and time_to_recover as durations and a frequency, so that its share of the error budget is known.";
+    BudgetIncomplete = "budget-incomplete", Note, "a system's budget sums leave out risks without a bad-minute estimate", "Risks without durations for both times, or without a frequency, have no bad-minute estimate and are left out of their system's budget sums, which may then be too low.";
 }
 
 /// A place a diagnostic points at, with an optional label under the caret.
@@ -106,11 +113,22 @@ pub enum Location {
     None,
 }
 
-/// The risk a gate finding is about.
+/// What a gate finding is about: a risk, or a system as a whole.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Subject {
     pub system: String,
-    pub risk: String,
+    /// `None` for a finding about the system itself (its error budget).
+    pub risk: Option<String>,
+}
+
+impl Subject {
+    /// `checkout/traffic-spike`, or `checkout` for the system itself.
+    pub fn name(&self) -> String {
+        match &self.risk {
+            Some(risk) => format!("{}/{risk}", self.system),
+            None => self.system.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -183,22 +201,26 @@ impl Diagnostic {
     }
 }
 
-/// Counts of errors and warnings in a list of diagnostics.
+/// Counts of errors, warnings and notes in a list of diagnostics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Tally {
     pub errors: usize,
     pub warnings: usize,
+    pub notes: usize,
 }
 
 impl Tally {
     pub fn of(diagnostics: &[Diagnostic]) -> Tally {
-        let errors = diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
+        let count = |severity| {
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == severity)
+                .count()
+        };
         Tally {
-            errors,
-            warnings: diagnostics.len() - errors,
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
         }
     }
 }
@@ -222,6 +244,7 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources) -> String {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
+            Severity::Note => Level::NOTE,
         };
         let mut group = Group::with_title(level.primary_title(d.message.as_str()).id(d.code.id()));
         match &d.location {

@@ -9,6 +9,7 @@
 //! [`commands`] strings these together for each subcommand. The library
 //! never prints: it returns text and an exit status, and the binary writes.
 
+pub mod budget;
 pub mod check;
 pub mod commands;
 pub mod config;

@@ -388,6 +388,21 @@ pub fn parse_frequency(text: &str) -> Result<Frequency, ScaleError> {
     Ok(Frequency { per_year })
 }
 
+/// Reads a throughput such as `1200/s`, `50/min` or `3/h`, as events per second.
+pub fn parse_rate(text: &str) -> Result<f64, ScaleError> {
+    const HELP: &str = "write a rate such as \"1200/s\", \"50/min\" or \"3/h\"";
+    let bad = || ScaleError::new(format!("`{text}` is not a rate"), HELP);
+    let (count, unit) = text.trim().split_once('/').ok_or_else(bad)?;
+    let count = decimal(count.trim()).ok_or_else(bad)?;
+    let seconds = match unit.trim() {
+        "s" => 1.0,
+        "min" | "m" => 60.0,
+        "h" => 3_600.0,
+        _ => return Err(bad()),
+    };
+    Ok(count / seconds)
+}
+
 /// Likelihood derived from how often a risk happens: ≥12/year → 5, ≥4 → 4,
 /// ≥1 → 3, ≥0.2 → 2, else 1.
 pub fn likelihood_from_frequency(f: Frequency) -> Level {

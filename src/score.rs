@@ -1,15 +1,20 @@
-//! Scoring and ranking: pure functions of a risk and the date.
+//! Scoring and ranking: pure functions of a risk, its system's budget and the date.
 //!
+//! Each risk is scored in three views: **inherent** (its own fields),
+//! **current** (with the effects of its done actions) and **target** (with
+//! the effects of every action: what the plan buys). In each view,
 //! severity = likelihood × impact (how bad), exposure = detect level ×
-//! recover level (how long the damage lasts). The rank order sorts by
-//! both, then by ids, so it is total and the same on every run.
+//! recover level (how long the damage lasts), and bad minutes = the minutes
+//! of users' pain a year (see [`crate::budget`]). Rankings use the current
+//! view and are total orders, the same on every run.
 
 use std::cmp::Ordering;
 
 use jiff::civil::Date;
 
-use crate::register::model::{ActionStatus, Register, Risk};
-use crate::scale::Band;
+use crate::budget;
+use crate::register::model::{Action, ActionStatus, Rated, Register, Risk, Source, TimeEstimate};
+use crate::scale::{self, Band, Frequency, Percent};
 
 /// Where a risk stands, derived from its actions and acceptance; never typed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -58,28 +63,165 @@ pub fn state(risk: &Risk, today: Date) -> State {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Score {
+/// A risk's inputs as seen with some of its actions applied.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct View {
+    pub likelihood: Rated,
+    pub impact: Rated,
+    pub time_to_detect: Option<TimeEstimate>,
+    pub time_to_recover: Option<TimeEstimate>,
+    pub frequency: Option<Frequency>,
+    pub users_affected: Option<Percent>,
+}
+
+impl View {
+    /// The risk with the effects of `actions` applied. Each field takes the
+    /// best of the risk's own value and the actions' values: an action
+    /// never makes a risk worse. A likelihood or impact that the risk
+    /// derives (from frequency, from users affected) is derived again from
+    /// the improved input, unless an action sets the level itself.
+    pub fn of<'a>(risk: &Risk, actions: impl Iterator<Item = &'a Action> + Clone) -> View {
+        let effects = actions.map(|a| a.effects);
+        let frequency = best(
+            risk.frequency,
+            effects.clone().map(|e| e.frequency),
+            |a, b| a.per_year().total_cmp(&b.per_year()),
+        );
+        let users_affected = best(
+            risk.users_affected,
+            effects.clone().map(|e| e.users_affected),
+            |a, b| a.value().total_cmp(&b.value()),
+        );
+        let level = |own: Rated, set: Option<scale::Level>, derived: Option<scale::Level>| {
+            let base = match own.source {
+                Source::Derived => Rated {
+                    level: derived.unwrap_or(own.level),
+                    source: Source::Derived,
+                },
+                Source::Explicit => own,
+            };
+            match set {
+                Some(level) if level < base.level => Rated {
+                    level,
+                    source: Source::Explicit,
+                },
+                _ => base,
+            }
+        };
+        let set_likelihood = effects.clone().filter_map(|e| e.likelihood).min();
+        let set_impact = effects.clone().filter_map(|e| e.impact).min();
+        View {
+            likelihood: level(
+                risk.likelihood,
+                set_likelihood,
+                frequency.map(scale::likelihood_from_frequency),
+            ),
+            impact: level(
+                risk.impact,
+                set_impact,
+                users_affected.map(scale::impact_from_users),
+            ),
+            time_to_detect: best(
+                risk.time_to_detect,
+                effects.clone().map(|e| e.time_to_detect),
+                time_order,
+            ),
+            time_to_recover: best(
+                risk.time_to_recover,
+                effects.map(|e| e.time_to_recover),
+                time_order,
+            ),
+            frequency,
+            users_affected,
+        }
+    }
+}
+
+/// The smallest of a value and its replacements, by `order`.
+fn best<T: Copy>(
+    own: Option<T>,
+    others: impl Iterator<Item = Option<T>>,
+    order: impl Fn(&T, &T) -> Ordering,
+) -> Option<T> {
+    own.into_iter().chain(others.flatten()).min_by(order)
+}
+
+/// Shorter is better; between equal levels, a known duration is the sharper estimate.
+fn time_order(a: &TimeEstimate, b: &TimeEstimate) -> Ordering {
+    a.level
+        .cmp(&b.level)
+        .then_with(|| match (a.duration, b.duration) {
+            (Some(x), Some(y)) => x.cmp(&y),
+            (Some(_), None) => Ordering::Less,
+            (None, Some(_)) => Ordering::Greater,
+            (None, None) => Ordering::Equal,
+        })
+}
+
+/// The scores of one view.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ViewScore {
+    pub view: View,
     /// likelihood × impact, 1-25.
     pub severity: u8,
     pub band: Band,
     /// detect level × recover level, 1-25; `None` when either time is unknown.
     pub exposure: Option<u8>,
+    /// Expected minutes of users' pain a year; `None` without the inputs.
+    pub bad_minutes: Option<f64>,
+    /// Bad minutes as a share of the system's yearly error budget (1.0 = all of it).
+    pub budget_share: Option<f64>,
+}
+
+impl ViewScore {
+    pub fn of(view: View, budget: Option<f64>) -> ViewScore {
+        let severity = view.likelihood.level.get() * view.impact.level.get();
+        let exposure = match (view.time_to_detect, view.time_to_recover) {
+            (Some(d), Some(r)) => Some(d.level.get() * r.level.get()),
+            _ => None,
+        };
+        let bad_minutes = budget::bad_minutes(&view);
+        ViewScore {
+            view,
+            severity,
+            band: Band::of(severity),
+            exposure,
+            bad_minutes,
+            budget_share: bad_minutes.zip(budget).map(|(m, b)| budget::share(m, b)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Score {
+    pub inherent: ViewScore,
+    /// With the done actions applied: what the gate judges and rankings sort by.
+    pub current: ViewScore,
+    /// With every action applied: what the plan buys.
+    pub target: ViewScore,
     pub state: State,
 }
 
-pub fn score(risk: &Risk, today: Date) -> Score {
-    let severity = risk.likelihood.level.get() * risk.impact.level.get();
-    let exposure = match (risk.time_to_detect, risk.time_to_recover) {
-        (Some(d), Some(r)) => Some(d.level.get() * r.level.get()),
-        _ => None,
-    };
+/// Scores a risk; `budget` is its system's yearly error budget in minutes, if it has an SLO.
+pub fn score(risk: &Risk, budget: Option<f64>, today: Date) -> Score {
+    let done = risk
+        .actions
+        .iter()
+        .filter(|a| a.status == ActionStatus::Done);
     Score {
-        severity,
-        band: Band::of(severity),
-        exposure,
+        inherent: ViewScore::of(View::of(risk, std::iter::empty()), budget),
+        current: ViewScore::of(View::of(risk, done), budget),
+        target: ViewScore::of(View::of(risk, risk.actions.iter()), budget),
         state: state(risk, today),
     }
+}
+
+/// The yearly error budget of a risk's system, if the system has an availability SLO.
+pub fn budget_of(register: &Register, risk: &Risk) -> Option<f64> {
+    register
+        .system(&risk.system)
+        .and_then(|s| s.slo.availability)
+        .map(budget::yearly_budget)
 }
 
 /// A risk with its score and its place in the ranking (1-based).
@@ -90,24 +232,52 @@ pub struct Ranked<'r> {
     pub score: Score,
 }
 
-/// The rank order: severity descending, then exposure descending (unknown
-/// after every known exposure), then system id, then risk id.
-pub fn rank_order(a: (&Risk, &Score), b: (&Risk, &Score)) -> Ordering {
-    b.1.severity
-        .cmp(&a.1.severity)
-        .then_with(|| b.1.exposure.cmp(&a.1.exposure))
-        .then_with(|| a.0.system.cmp(&b.0.system))
-        .then_with(|| a.0.id.value.cmp(&b.0.id.value))
+/// What a ranking sorts by first; every order falls back to the others and then to ids.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RankBy {
+    /// Severity, then exposure.
+    #[default]
+    Severity,
+    /// Exposure, then severity.
+    Exposure,
+    /// Bad minutes a year, then severity, then exposure.
+    Budget,
+}
+
+/// Descending, with unknown values after every known one.
+fn descending<T: PartialOrd>(a: Option<T>, b: Option<T>) -> Ordering {
+    match (a, b) {
+        (Some(x), Some(y)) => y.partial_cmp(&x).unwrap_or(Ordering::Equal),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
+
+/// The rank order over the current view. Ties fall back to system id, then
+/// risk id, so the order is total.
+pub fn rank_order(by: RankBy, a: (&Risk, &Score), b: (&Risk, &Score)) -> Ordering {
+    let (x, y) = (&a.1.current, &b.1.current);
+    let severity = || y.severity.cmp(&x.severity);
+    let exposure = || descending(x.exposure, y.exposure);
+    let minutes = || descending(x.bad_minutes, y.bad_minutes);
+    match by {
+        RankBy::Severity => severity().then_with(exposure),
+        RankBy::Exposure => exposure().then_with(severity),
+        RankBy::Budget => minutes().then_with(severity).then_with(exposure),
+    }
+    .then_with(|| a.0.system.cmp(&b.0.system))
+    .then_with(|| a.0.id.value.cmp(&b.0.id.value))
 }
 
 /// Every risk of the register, scored and in rank order.
-pub fn rank(register: &Register, today: Date) -> Vec<Ranked<'_>> {
+pub fn rank(register: &Register, today: Date, by: RankBy) -> Vec<Ranked<'_>> {
     let mut scored: Vec<(&Risk, Score)> = register
         .risks
         .iter()
-        .map(|r| (r, score(r, today)))
+        .map(|r| (r, score(r, budget_of(register, r), today)))
         .collect();
-    scored.sort_by(|a, b| rank_order((a.0, &a.1), (b.0, &b.1)));
+    scored.sort_by(|a, b| rank_order(by, (a.0, &a.1), (b.0, &b.1)));
     scored
         .into_iter()
         .enumerate()
@@ -182,24 +352,107 @@ pub(crate) mod tests {
             due: None,
             status,
             link: None,
+            effects: Effects::default(),
             span: span(),
         }
     }
 
     #[test]
     fn severity_band_and_exposure() {
-        let s = score(&risk("s", "r", 4, 4, Some((3, 2))), date("2026-11-27"));
+        let today = date("2026-11-27");
+        let s = score(&risk("s", "r", 4, 4, Some((3, 2))), None, today).current;
         assert_eq!(s.severity, 16);
         assert_eq!(s.band, Band::High);
         assert_eq!(s.exposure, Some(6));
+        let s = score(&risk("s", "r", 5, 4, None), None, today).current;
+        assert_eq!(s.band, Band::Critical);
+        assert_eq!(s.exposure, None);
+    }
+
+    fn timed(text: &str) -> TimeEstimate {
+        let d = crate::scale::parse_duration(text).unwrap();
+        TimeEstimate {
+            level: crate::scale::time_level(d),
+            duration: Some(d),
+        }
+    }
+
+    #[test]
+    fn views_apply_done_actions_to_current_and_all_actions_to_target() {
+        let today = date("2026-11-27");
+        let mut r = risk("s", "r", 4, 4, None);
+        r.time_to_detect = Some(timed("30m"));
+        r.time_to_recover = Some(timed("2h"));
+        r.frequency = Some(crate::scale::parse_frequency("every 120d").unwrap());
+        r.users_affected = Some(crate::scale::parse_percent("20%").unwrap());
+        let mut detect = action(ActionKind::Detect, ActionStatus::Done);
+        detect.effects.time_to_detect = Some(timed("5m"));
+        let mut prevent = action(ActionKind::Prevent, ActionStatus::Planned);
+        prevent.effects.likelihood = Level::new(2);
+        let mut worse = action(ActionKind::Prevent, ActionStatus::Planned);
+        worse.effects.likelihood = Level::new(5);
+        r.actions = vec![detect, prevent, worse];
+        let s = score(&r, Some(525.96), today);
+        // inherent: 150 minutes × 20% × 3.04375 a year.
+        assert!((s.inherent.bad_minutes.unwrap() - 91.3125).abs() < 1e-9);
+        assert_eq!(s.inherent.severity, 16);
+        // current: the done detect action cuts detection to 5 minutes.
+        assert!((s.current.bad_minutes.unwrap() - 125.0 * 0.2 * 3.04375).abs() < 1e-9);
+        assert_eq!(s.current.view.time_to_detect.unwrap().level.get(), 1);
+        assert_eq!(s.current.severity, 16);
+        // target: the best likelihood of the plan wins; an action never makes it worse.
+        assert_eq!(s.target.severity, 8);
+        assert_eq!(s.target.view.likelihood.level.get(), 2);
+        assert!((s.current.budget_share.unwrap() - 76.09375 / 525.96).abs() < 1e-9);
+    }
+
+    #[test]
+    fn derived_levels_follow_improved_inputs() {
+        let today = date("2026-11-27");
+        let mut r = risk("s", "r", 4, 4, None);
+        r.frequency = Some(crate::scale::parse_frequency("12/year").unwrap());
+        r.likelihood = Rated {
+            level: Level::new(5).unwrap(),
+            source: Source::Derived,
+        };
+        let mut prevent = action(ActionKind::Prevent, ActionStatus::Done);
+        prevent.effects.frequency = Some(crate::scale::parse_frequency("1/year").unwrap());
+        r.actions = vec![prevent];
+        let s = score(&r, None, today);
+        assert_eq!(s.inherent.view.likelihood.level.get(), 5);
         assert_eq!(
-            score(&risk("s", "r", 5, 4, None), date("2026-11-27")).band,
-            Band::Critical
+            s.current.view.likelihood.level.get(),
+            3,
+            "1/year derives likelihood 3"
         );
-        assert_eq!(
-            score(&risk("s", "r", 5, 4, None), date("2026-11-27")).exposure,
-            None
-        );
+        assert_eq!(s.current.view.likelihood.source, Source::Derived);
+    }
+
+    #[test]
+    fn rank_by_budget_puts_unknown_bad_minutes_last() {
+        let today = date("2026-11-27");
+        let mut small = risk("a", "small", 5, 5, None);
+        let mut big = risk("a", "big", 1, 1, None);
+        for (r, per_year) in [(&mut small, "1/year"), (&mut big, "10/year")] {
+            r.time_to_detect = Some(timed("10m"));
+            r.time_to_recover = Some(timed("10m"));
+            r.frequency = Some(crate::scale::parse_frequency(per_year).unwrap());
+        }
+        let unknown = risk("a", "unknown", 5, 5, None);
+        let register = Register {
+            systems: Vec::new(),
+            risks: vec![unknown, small, big],
+        };
+        let order: Vec<&str> = rank(&register, today, RankBy::Budget)
+            .iter()
+            .map(|r| r.risk.id.value.as_str())
+            .collect();
+        assert_eq!(order, ["big", "small", "unknown"]);
+        let order: Vec<&str> = rank(&register, today, RankBy::Severity)
+            .iter()
+            .map(|r| r.risk.id.value.as_str())
+            .collect();
+        assert_eq!(order, ["small", "unknown", "big"]);
     }
 
     #[test]
@@ -252,7 +505,7 @@ pub(crate) mod tests {
                 risk("z", "critical", 5, 5, Some((1, 1))),
             ],
         };
-        let ranked: Vec<String> = rank(&register, date("2026-11-27"))
+        let ranked: Vec<String> = rank(&register, date("2026-11-27"), RankBy::Severity)
             .iter()
             .map(|r| format!("{}/{}#{}", r.risk.system, r.risk.id.value, r.rank))
             .collect();

@@ -115,7 +115,7 @@ fn sarif_names_the_failing_risk_with_its_line() {
     assert_eq!(errors[0]["ruleId"], "unmitigated");
     assert_eq!(
         errors[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
-        210
+        234
     );
 }
 
@@ -160,11 +160,13 @@ fn junit_validates_against_the_surefire_schema() {
 fn junit_has_a_suite_per_system_and_a_case_per_risk() {
     let (_, xml) = opx(&["check", CHECKOUT, "--format", "junit"]);
     assert_eq!(xml.matches("<testsuite ").count(), 1);
-    assert_eq!(xml.matches("<testcase ").count(), 11);
+    // A case per risk, and one for the system's own findings (its budget note).
+    assert_eq!(xml.matches("<testcase ").count(), 12);
+    assert!(xml.contains("classname=\"checkout\" name=\"(system)\""));
     assert_eq!(xml.matches("<failure ").count(), 1);
-    assert!(xml.contains("<testsuites name=\"opx check\" tests=\"11\" failures=\"1\""));
-    assert!(!xml.contains(
-        "<testsuites name=\"opx check\" tests=\"11\" failures=\"1\" errors=\"0\" skipped"
+    // The Surefire schema allows no `skipped` on <testsuites>.
+    assert!(xml.contains(
+        "<testsuites name=\"opx check\" tests=\"12\" failures=\"1\" errors=\"0\" time=\"0\">"
     ));
     assert!(xml.contains("classname=\"checkout\" name=\"single-payments-expert\""));
 }
@@ -277,7 +279,7 @@ fn markdown_rank_table_parses_with_one_row_per_risk() {
     let tables = markdown_tables(&text);
     assert_eq!(tables.len(), 1);
     assert_eq!(tables[0].len(), 12, "a header and 11 risks");
-    assert!(tables[0].iter().all(|row| row.len() == 13));
+    assert!(tables[0].iter().all(|row| row.len() == 15));
     assert_eq!(tables[0][1][2], "traffic-spike");
 }
 
@@ -286,7 +288,7 @@ fn markdown_keeps_hostile_text_intact_and_inert() {
     let (_, rank) = opx(&["rank", HOSTILE, "--format", "markdown"]);
     let table = &markdown_tables(&rank)[0];
     assert_eq!(table.len(), 3);
-    assert!(table.iter().all(|row| row.len() == 13));
+    assert!(table.iter().all(|row| row.len() == 15));
     assert_eq!(table[1][3], HOSTILE_TITLE);
 
     let (_, check) = opx(&["check", HOSTILE, "--format", "markdown"]);
@@ -350,7 +352,7 @@ fn csv_is_rfc_4180_with_every_field() {
     assert_eq!(rows[1][column("id")], "traffic-spike");
     assert_eq!(rows[1][column("severity")], "16");
     assert_eq!(rows[1][column("detect_minutes")], "15");
-    assert_eq!(rows[1][column("line")], "19");
+    assert_eq!(rows[1][column("line")], "29");
 }
 
 #[test]

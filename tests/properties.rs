@@ -20,6 +20,7 @@ fn rank_json(paths: Vec<PathBuf>) -> commands::Outcome {
         paths,
         format: RankFormat::Json,
         output: None,
+        by: opx::score::RankBy::Severity,
         top: None,
         system: None,
         min_band: None,

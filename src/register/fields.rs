@@ -402,6 +402,60 @@ fn date_part(dt: &toml::value::Datetime) -> String {
 }
 
 impl Fields<'_, '_> {
+    /// A number of 0 or more, integer or not: a count or a rate from a measurement.
+    pub fn count(&self, sink: &mut Sink<'_>, key: &str) -> Option<f64> {
+        let value = self.get(key)?;
+        let number = match value.get_ref() {
+            DeValue::Integer(n) => i64::from_str_radix(n.as_str(), n.radix())
+                .ok()
+                .map(|n| n as f64),
+            DeValue::Float(x) => x.as_str().parse::<f64>().ok(),
+            _ => {
+                return self.wrong_type(
+                    sink,
+                    key,
+                    value,
+                    "a number",
+                    Some(&format!("write {key} = 12")),
+                );
+            }
+        };
+        match number.filter(|n| n.is_finite() && *n >= 0.0) {
+            Some(n) => Some(n),
+            None => {
+                sink.push(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        format!("`{key}` must be a number of 0 or more"),
+                    )
+                    .at(sink.span(value.span()), "out of range")
+                    .help(format!("write {key} = 12")),
+                );
+                None
+            }
+        }
+    }
+
+    /// A share such as `0.25`: more than 0, at most 1.
+    pub fn fraction(&self, sink: &mut Sink<'_>, key: &str) -> Option<f64> {
+        let value = self.get(key)?;
+        let share = self.count(sink, key)?;
+        if share > 0.0 && share <= 1.0 {
+            return Some(share);
+        }
+        sink.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                format!("`{key}` must lie above 0 and at most 1"),
+            )
+            .at(sink.span(value.span()), "out of range")
+            .help(format!(
+                "write a share of the budget, such as {key} = 0.25 for 25%"
+            )),
+        );
+        None
+    }
+
     pub fn boolean(&self, sink: &mut Sink<'_>, key: &str) -> Option<bool> {
         let value = self.get(key)?;
         match value.get_ref() {

@@ -10,8 +10,8 @@ use toml::de::{DeTable, DeValue};
 use crate::diag::{Code, Diagnostic};
 use crate::register::fields::{Fields, Sink};
 use crate::register::model::{
-    Acceptance, Action, ActionKind, ActionStatus, At, Category, Rated, Risk, Slo, Source, System,
-    TimeEstimate,
+    Acceptance, Action, ActionKind, ActionStatus, At, Baseline, Category, Effects, Rated, Risk,
+    Slo, Source, System, TimeEstimate,
 };
 use crate::scale::{self, Level, Scale, ScaleError};
 
@@ -45,6 +45,7 @@ const SYSTEM_KEYS: &[&str] = &[
     "out_of_scope",
     "dependencies",
     "slo",
+    "baseline",
 ];
 const SLO_KEYS: &[&str] = &["availability", "latency_p95"];
 const RISK_KEYS: &[&str] = &[
@@ -64,7 +65,30 @@ const RISK_KEYS: &[&str] = &[
     "action",
     "accepted",
 ];
-const ACTION_KEYS: &[&str] = &["kind", "what", "owner", "due", "status", "link"];
+const ACTION_KEYS: &[&str] = &[
+    "kind",
+    "what",
+    "owner",
+    "due",
+    "status",
+    "link",
+    // What the action changes once done.
+    "likelihood",
+    "impact",
+    "time_to_detect",
+    "time_to_recover",
+    "frequency",
+    "users_affected",
+];
+const BASELINE_KEYS: &[&str] = &[
+    "availability",
+    "error_rate",
+    "latency_p95",
+    "throughput",
+    "open_bugs",
+    "pages_per_week",
+    "toil_hours_per_week",
+];
 const ACCEPTED_KEYS: &[&str] = &["by", "reason", "until"];
 
 pub(crate) fn validate_file(
@@ -226,6 +250,14 @@ fn validate_system(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
             }
         })
         .unwrap_or_default();
+    let baseline = f
+        .table(
+            sink,
+            "baseline",
+            "write the measurements as a table: [system.baseline]",
+        )
+        .map(|(t, span)| validate_baseline(sink, t, span))
+        .unwrap_or_default();
     let id = id?;
     Some(System {
         span: id.span,
@@ -238,7 +270,53 @@ fn validate_system(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
         out_of_scope,
         dependencies,
         slo,
+        baseline,
     })
+}
+
+fn validate_baseline(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Baseline {
+    let f = Fields::new(sink, table, span, "[system.baseline]", BASELINE_KEYS);
+    Baseline {
+        availability: f
+            .parsed(
+                sink,
+                "availability",
+                Code::InvalidPercent,
+                "99.85%",
+                scale::parse_percent,
+            )
+            .map(|v| v.value),
+        error_rate: f
+            .parsed(
+                sink,
+                "error_rate",
+                Code::InvalidPercent,
+                "0.4%",
+                scale::parse_percent,
+            )
+            .map(|v| v.value),
+        latency_p95: f
+            .parsed(
+                sink,
+                "latency_p95",
+                Code::InvalidDuration,
+                "340ms",
+                parse_latency,
+            )
+            .map(|v| v.value),
+        throughput: f
+            .parsed(
+                sink,
+                "throughput",
+                Code::InvalidValue,
+                "1200/s",
+                scale::parse_rate,
+            )
+            .map(|v| v.value),
+        open_bugs: f.count(sink, "open_bugs"),
+        pages_per_week: f.count(sink, "pages_per_week"),
+        toil_hours_per_week: f.count(sink, "toil_hours_per_week"),
+    }
 }
 
 /// A latency target: `300ms`, or any duration `scale::parse_duration` reads.
@@ -540,6 +618,30 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
         None => Some(ActionStatus::Planned),
     };
     let link = f.string(sink, "link").map(|s| s.value);
+    let effects = Effects {
+        likelihood: f.level(sink, "likelihood", Scale::Likelihood),
+        impact: f.level(sink, "impact", Scale::Impact),
+        time_to_detect: time_estimate(sink, &f, "time_to_detect").ok().flatten(),
+        time_to_recover: time_estimate(sink, &f, "time_to_recover").ok().flatten(),
+        frequency: f
+            .parsed(
+                sink,
+                "frequency",
+                Code::InvalidFrequency,
+                "1/year",
+                scale::parse_frequency,
+            )
+            .map(|v| v.value),
+        users_affected: f
+            .parsed(
+                sink,
+                "users_affected",
+                Code::InvalidPercent,
+                "5%",
+                scale::parse_percent,
+            )
+            .map(|v| v.value),
+    };
     let what = what?;
     Some(Action {
         kind: kind?,
@@ -549,6 +651,7 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
         due,
         status: status?,
         link,
+        effects,
     })
 }
 

@@ -45,6 +45,7 @@ pub struct System {
     pub out_of_scope: Vec<String>,
     pub dependencies: Vec<String>,
     pub slo: Slo,
+    pub baseline: Baseline,
     pub span: Span,
 }
 
@@ -52,6 +53,19 @@ pub struct System {
 pub struct Slo {
     pub availability: Option<Percent>,
     pub latency_p95: Option<Duration>,
+}
+
+/// What the system measures today, set beside its SLOs by `opx assess`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Baseline {
+    pub availability: Option<Percent>,
+    pub error_rate: Option<Percent>,
+    pub latency_p95: Option<Duration>,
+    /// Requests per second.
+    pub throughput: Option<f64>,
+    pub open_bugs: Option<f64>,
+    pub pages_per_week: Option<f64>,
+    pub toil_hours_per_week: Option<f64>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -172,7 +186,22 @@ pub struct Action {
     pub due: Option<At<Date>>,
     pub status: ActionStatus,
     pub link: Option<String>,
+    /// What the action changes once it is done.
+    pub effects: Effects,
     pub span: Span,
+}
+
+/// The values an action brings to its risk once it lands: a detect action
+/// that pages within 5 minutes sets `time_to_detect`, a prevent action
+/// that makes the failure rarer sets `likelihood` or `frequency`.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Effects {
+    pub likelihood: Option<Level>,
+    pub impact: Option<Level>,
+    pub time_to_detect: Option<TimeEstimate>,
+    pub time_to_recover: Option<TimeEstimate>,
+    pub frequency: Option<Frequency>,
+    pub users_affected: Option<Percent>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

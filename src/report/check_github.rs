@@ -10,6 +10,7 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Note => "notice",
         };
         let mut properties = Vec::new();
         if let Some(place) = Place::of(d, ctx.sources) {

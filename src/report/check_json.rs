@@ -74,7 +74,7 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
                 message: &d.message,
                 help: d.help.as_deref(),
                 system: d.subject.as_ref().map(|s| s.system.as_str()),
-                risk: d.subject.as_ref().map(|s| s.risk.as_str()),
+                risk: d.subject.as_ref().and_then(|s| s.risk.as_deref()),
                 location: Place::of(d, ctx.sources).map(|p| LocationOut {
                     file: p.file,
                     line: p.start.map(|s| s.line),

@@ -2,8 +2,9 @@
 //! Jenkins, Azure DevOps and CircleCI.
 //!
 //! One `<testsuite>` per system, one `<testcase>` per risk (classname =
-//! system, name = risk); each error finding is a `<failure>`, warnings go
-//! to `<system-out>`. Findings about no risk (input errors) form a suite
+//! system, name = risk; findings about a whole system, such as its error
+//! budget, go to a case named `(system)`); each error finding is a
+//! `<failure>`, warnings and notes go to `<system-out>`. Findings about no risk (input errors) form a suite
 //! named `register`, one case per file. The output validates against the
 //! Jenkins/Surefire schema, which allows no `skipped` on `<testsuites>`.
 
@@ -15,6 +16,9 @@ use crate::diag::{Diagnostic, Severity};
 
 /// The suite holding findings that belong to no risk.
 const REGISTER_SUITE: &str = "register";
+
+/// The case, in a system's suite, for findings about the system as a whole.
+const SYSTEM_CASE: &str = "(system)";
 
 #[derive(Default)]
 struct Case<'a> {
@@ -34,7 +38,10 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
     }
     for d in ctx.findings {
         let (suite, case) = match &d.subject {
-            Some(s) => (s.system.as_str(), s.risk.clone()),
+            Some(s) => (
+                s.system.as_str(),
+                s.risk.clone().unwrap_or_else(|| SYSTEM_CASE.to_string()),
+            ),
             None => (
                 REGISTER_SUITE,
                 Place::of(d, ctx.sources).map_or_else(|| "input".to_string(), |p| p.file),
@@ -43,7 +50,7 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
         let case = suites.entry(suite).or_default().entry(case).or_default();
         match d.severity {
             Severity::Error => case.failures.push(d),
-            Severity::Warning => case.warnings.push(d),
+            Severity::Warning | Severity::Note => case.warnings.push(d),
         }
     }
 

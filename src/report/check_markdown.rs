@@ -25,12 +25,11 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
             match d.severity {
                 Severity::Error => "error".to_string(),
                 Severity::Warning => "warning".to_string(),
+                Severity::Note => "note".to_string(),
             },
             d.code.id().to_string(),
             place_text(d, ctx.sources),
-            d.subject
-                .as_ref()
-                .map_or(String::new(), |s| format!("{}/{}", s.system, s.risk)),
+            d.subject.as_ref().map_or(String::new(), |s| s.name()),
             d.message.clone(),
             d.help.clone().unwrap_or_default(),
         ]

@@ -41,7 +41,10 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
                 result["locations"] = json!([{ "physicalLocation": physical }]);
             }
             if let Some(subject) = &d.subject {
-                result["properties"] = json!({ "system": subject.system, "risk": subject.risk });
+                result["properties"] = match &subject.risk {
+                    Some(risk) => json!({ "system": subject.system, "risk": risk }),
+                    None => json!({ "system": subject.system }),
+                };
             }
             result
         })
@@ -103,6 +106,7 @@ fn level(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+        Severity::Note => "note",
     }
 }
 

@@ -20,10 +20,11 @@ mod rank_table;
 
 use jiff::civil::Date;
 
+use crate::budget::{minutes_text, percent_text};
 use crate::diag::{Diagnostic, Location};
 use crate::register::model::{ActionKind, Register, Risk, TimeEstimate};
 use crate::scale::{Band, Scale, format_duration};
-use crate::score::{Ranked, State};
+use crate::score::{Ranked, Score, State};
 use crate::source::{LineCol, Sources, display_path};
 
 /// The tool as reports name it.
@@ -135,6 +136,81 @@ pub(crate) fn place_text(diagnostic: &Diagnostic, sources: &Sources) -> String {
     Place::of(diagnostic, sources).map_or_else(String::new, |p| p.text())
 }
 
+/// The columns people read in a ranking, shared by the table and Markdown.
+pub(crate) const RANK_HEADER: [&str; 15] = [
+    "#",
+    "system",
+    "risk",
+    "title",
+    "L",
+    "I",
+    "severity",
+    "detect",
+    "recover",
+    "exposure",
+    "bad min/yr",
+    "budget",
+    "state",
+    "owner",
+    "actions",
+];
+
+/// One risk's cells under [`RANK_HEADER`], from its current view (and
+/// where the plan changes them, current → target).
+pub(crate) fn rank_row(r: &Ranked<'_>) -> [String; 15] {
+    let risk = r.risk;
+    let current = &r.score.current;
+    [
+        r.rank.to_string(),
+        risk.system.clone(),
+        risk.id.value.clone(),
+        risk.title.clone(),
+        current.view.likelihood.level.to_string(),
+        current.view.impact.level.to_string(),
+        severity_cell(&r.score),
+        time_cell(current.view.time_to_detect),
+        time_cell(current.view.time_to_recover),
+        current.exposure.map_or("-".to_string(), |e| e.to_string()),
+        minutes_cell(&r.score),
+        share_cell(&r.score),
+        r.score.state.name().to_string(),
+        risk.owner.clone().unwrap_or_else(|| "-".to_string()),
+        actions_cell(risk),
+    ]
+}
+
+/// `16 high`, or `16 high → 8 medium` when the plan changes it.
+pub(crate) fn severity_cell(score: &Score) -> String {
+    let (now, then) = (&score.current, &score.target);
+    if now.severity == then.severity {
+        format!("{} {}", now.severity, now.band)
+    } else {
+        format!(
+            "{} {} → {} {}",
+            now.severity, now.band, then.severity, then.band
+        )
+    }
+}
+
+/// `91.3`, `91.3 → 12.0` when the plan changes it, or `-` when unknown.
+pub(crate) fn minutes_cell(score: &Score) -> String {
+    let text = |m: Option<f64>| m.map_or("-".to_string(), minutes_text);
+    let (now, then) = (score.current.bad_minutes, score.target.bad_minutes);
+    if text(now) == text(then) {
+        text(now)
+    } else {
+        format!("{} → {}", text(now), text(then))
+    }
+}
+
+/// The current share of the error budget, `17.4%`, or `-`.
+pub(crate) fn share_cell(score: &Score) -> String {
+    score
+        .current
+        .budget_share
+        .map_or("-".to_string(), percent_text)
+}
+
 /// `2 (15m)` for a duration, `3 (medium)` for a word, `-` when unknown.
 pub(crate) fn time_cell(estimate: Option<TimeEstimate>) -> String {
     match estimate {
@@ -173,7 +249,12 @@ pub(crate) fn actions_cell(risk: &Risk) -> String {
 
 /// `12 risks: 1 critical, 4 high, 5 medium, 2 low; 3 open`
 pub(crate) fn rank_summary(ranked: &[Ranked<'_>]) -> String {
-    let count = |band: Band| ranked.iter().filter(|r| r.score.band == band).count();
+    let count = |band: Band| {
+        ranked
+            .iter()
+            .filter(|r| r.score.current.band == band)
+            .count()
+    };
     let bands: Vec<String> = Band::ALL
         .iter()
         .rev()
@@ -192,11 +273,15 @@ pub(crate) fn rank_summary(ranked: &[Ranked<'_>]) -> String {
     )
 }
 
-/// `1 error, 3 warnings in 11 risks`
+/// `1 error, 3 warnings in 11 risks`, with `, 1 note` when there are notes.
 pub(crate) fn check_summary(ctx: &CheckContext<'_>) -> String {
     let tally = crate::diag::Tally::of(ctx.findings);
+    let notes = match tally.notes {
+        0 => String::new(),
+        n => format!(", {}", crate::diag::plural(n, "note")),
+    };
     format!(
-        "{}, {} in {}",
+        "{}, {}{notes} in {}",
         crate::diag::plural(tally.errors, "error"),
         crate::diag::plural(tally.warnings, "warning"),
         crate::diag::plural(ctx.register.risks.len(), "risk"),

@@ -24,6 +24,11 @@ const HEADER: &[&str] = &[
     "exposure",
     "frequency_per_year",
     "users_affected_percent",
+    "bad_minutes",
+    "budget_share_percent",
+    "target_severity",
+    "target_band",
+    "target_bad_minutes",
     "state",
     "owner",
     "reviewed",
@@ -53,36 +58,42 @@ pub fn render(ctx: &RankContext<'_>) -> String {
                 .map_or(String::new(), |d| number(d.as_secs_f64() / 60.0))
         };
         let accepted = risk.accepted.as_ref();
+        let (current, target) = (&r.score.current, &r.score.target);
+        let view = &current.view;
+        let optional = |x: Option<f64>| x.map_or(String::new(), number);
         let row = [
             r.rank.to_string(),
             risk.system.clone(),
             risk.id.value.clone(),
             risk.title.clone(),
             risk.category.name().to_string(),
-            risk.likelihood.level.to_string(),
-            source(risk.likelihood.source).to_string(),
-            risk.impact.level.to_string(),
-            source(risk.impact.source).to_string(),
-            r.score.severity.to_string(),
-            r.score.band.name().to_string(),
-            risk.time_to_detect
+            view.likelihood.level.to_string(),
+            source(view.likelihood.source).to_string(),
+            view.impact.level.to_string(),
+            source(view.impact.source).to_string(),
+            current.severity.to_string(),
+            current.band.name().to_string(),
+            view.time_to_detect
                 .map_or(String::new(), |t| t.level.to_string()),
-            minutes(risk.time_to_detect),
-            risk.time_to_recover
+            minutes(view.time_to_detect),
+            view.time_to_recover
                 .map_or(String::new(), |t| t.level.to_string()),
-            minutes(risk.time_to_recover),
-            r.score.exposure.map_or(String::new(), |e| e.to_string()),
-            risk.frequency
-                .map_or(String::new(), |f| number(f.per_year())),
-            risk.users_affected
-                .map_or(String::new(), |p| number(p.value())),
+            minutes(view.time_to_recover),
+            current.exposure.map_or(String::new(), |e| e.to_string()),
+            optional(view.frequency.map(|f| f.per_year())),
+            optional(view.users_affected.map(|p| p.value())),
+            optional(current.bad_minutes),
+            optional(current.budget_share.map(|s| s * 100.0)),
+            target.severity.to_string(),
+            target.band.name().to_string(),
+            optional(target.bad_minutes),
             r.score.state.name().to_string(),
             risk.owner.clone().unwrap_or_default(),
             risk.reviewed
                 .as_ref()
                 .map_or(String::new(), |d| d.value.to_string()),
             risk.review_every_days
-                .unwrap_or_else(|| r.score.band.default_review_days())
+                .unwrap_or_else(|| current.band.default_review_days())
                 .to_string(),
             accepted.map_or(String::new(), |a| a.by.clone()),
             accepted.map_or(String::new(), |a| a.until.value.to_string()),

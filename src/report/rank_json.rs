@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::RankContext;
 use crate::register::model::{Rated, Risk, Source, TimeEstimate};
 use crate::scale::Scale;
-use crate::score::Ranked;
+use crate::score::{Ranked, ViewScore};
 
 pub const VERSION: u32 = 1;
 
@@ -34,6 +34,10 @@ struct RiskOut<'a> {
     exposure: Option<u8>,
     frequency_per_year: Option<f64>,
     users_affected_percent: Option<f64>,
+    bad_minutes: Option<f64>,
+    budget_share: Option<f64>,
+    /// Each view in full; the fields above repeat the current view.
+    views: Views,
     state: &'static str,
     owner: Option<&'a str>,
     reviewed: Option<String>,
@@ -41,6 +45,28 @@ struct RiskOut<'a> {
     accepted: Option<AcceptedOut<'a>>,
     actions: Vec<ActionOut<'a>>,
     location: LocationOut,
+}
+
+#[derive(Serialize)]
+struct Views {
+    inherent: ViewOut,
+    current: ViewOut,
+    target: ViewOut,
+}
+
+#[derive(Serialize)]
+struct ViewOut {
+    likelihood: LevelOut,
+    impact: LevelOut,
+    severity: u8,
+    band: &'static str,
+    time_to_detect: Option<TimeOut>,
+    time_to_recover: Option<TimeOut>,
+    exposure: Option<u8>,
+    frequency_per_year: Option<f64>,
+    users_affected_percent: Option<f64>,
+    bad_minutes: Option<f64>,
+    budget_share: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -73,6 +99,24 @@ struct ActionOut<'a> {
     owner: Option<&'a str>,
     due: Option<String>,
     link: Option<&'a str>,
+    effects: EffectsOut,
+}
+
+/// What an action changes once done; only the keys it sets.
+#[derive(Serialize)]
+struct EffectsOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    likelihood: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    impact: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_to_detect: Option<TimeOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_to_recover: Option<TimeOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    frequency_per_year: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    users_affected_percent: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -97,27 +141,35 @@ pub fn render(ctx: &RankContext<'_>) -> String {
 fn risk_out<'a>(ctx: &RankContext<'_>, r: &Ranked<'a>) -> RiskOut<'a> {
     let risk: &'a Risk = r.risk;
     let (file, at) = ctx.sources.locate(&risk.id.span);
+    let current = view_out(&r.score.current);
     RiskOut {
         rank: r.rank,
         system: &risk.system,
         id: &risk.id.value,
         title: &risk.title,
         category: risk.category.name(),
-        likelihood: level_out(risk.likelihood, Scale::Likelihood),
-        impact: level_out(risk.impact, Scale::Impact),
-        severity: r.score.severity,
-        band: r.score.band.name(),
-        time_to_detect: risk.time_to_detect.map(time_out),
-        time_to_recover: risk.time_to_recover.map(time_out),
-        exposure: r.score.exposure,
-        frequency_per_year: risk.frequency.map(|f| f.per_year()),
-        users_affected_percent: risk.users_affected.map(|p| p.value()),
+        likelihood: level_out(r.score.current.view.likelihood, Scale::Likelihood),
+        impact: level_out(r.score.current.view.impact, Scale::Impact),
+        severity: current.severity,
+        band: current.band,
+        time_to_detect: r.score.current.view.time_to_detect.map(time_out),
+        time_to_recover: r.score.current.view.time_to_recover.map(time_out),
+        exposure: current.exposure,
+        frequency_per_year: current.frequency_per_year,
+        users_affected_percent: current.users_affected_percent,
+        bad_minutes: current.bad_minutes,
+        budget_share: current.budget_share,
+        views: Views {
+            inherent: view_out(&r.score.inherent),
+            current,
+            target: view_out(&r.score.target),
+        },
         state: r.score.state.name(),
         owner: risk.owner.as_deref(),
         reviewed: risk.reviewed.as_ref().map(|d| d.value.to_string()),
         review_every_days: risk
             .review_every_days
-            .unwrap_or_else(|| r.score.band.default_review_days()),
+            .unwrap_or_else(|| r.score.current.band.default_review_days()),
         accepted: risk.accepted.as_ref().map(|a| AcceptedOut {
             by: &a.by,
             reason: &a.reason,
@@ -134,6 +186,14 @@ fn risk_out<'a>(ctx: &RankContext<'_>, r: &Ranked<'a>) -> RiskOut<'a> {
                 owner: a.owner.as_deref(),
                 due: a.due.as_ref().map(|d| d.value.to_string()),
                 link: a.link.as_deref(),
+                effects: EffectsOut {
+                    likelihood: a.effects.likelihood.map(|l| l.get()),
+                    impact: a.effects.impact.map(|l| l.get()),
+                    time_to_detect: a.effects.time_to_detect.map(time_out),
+                    time_to_recover: a.effects.time_to_recover.map(time_out),
+                    frequency_per_year: a.effects.frequency.map(|f| f.per_year()),
+                    users_affected_percent: a.effects.users_affected.map(|p| p.value()),
+                },
             })
             .collect(),
         location: LocationOut {
@@ -141,6 +201,32 @@ fn risk_out<'a>(ctx: &RankContext<'_>, r: &Ranked<'a>) -> RiskOut<'a> {
             line: at.line,
             column: at.col,
         },
+    }
+}
+
+fn view_out(score: &ViewScore) -> ViewOut {
+    let view = &score.view;
+    ViewOut {
+        likelihood: level_out(view.likelihood, Scale::Likelihood),
+        impact: level_out(view.impact, Scale::Impact),
+        severity: score.severity,
+        band: score.band.name(),
+        time_to_detect: view.time_to_detect.map(time_out),
+        time_to_recover: view.time_to_recover.map(time_out),
+        exposure: score.exposure,
+        frequency_per_year: view.frequency.map(|f| f.per_year()),
+        users_affected_percent: view.users_affected.map(|p| p.value()),
+        bad_minutes: score.bad_minutes.map(round),
+        budget_share: score.budget_share.map(round),
+    }
+}
+
+/// Six decimals: stable output, well beyond the precision of any estimate.
+fn round(x: f64) -> f64 {
+    if x.is_finite() {
+        (x * 1e6).round() / 1e6
+    } else {
+        x
     }
 }
 

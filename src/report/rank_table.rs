@@ -4,14 +4,11 @@ use comfy_table::{
     Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
 };
 
-use super::{RankContext, actions_cell, rank_summary, time_cell};
+use super::{RANK_HEADER, RankContext, rank_row, rank_summary};
 use crate::scale::Band;
-use crate::score::Ranked;
 
-const HEADER: [&str; 13] = [
-    "#", "system", "risk", "title", "L", "I", "severity", "detect", "recover", "exposure", "state",
-    "owner", "actions",
-];
+/// Columns of numbers, aligned right.
+const NUMERIC: [&str; 6] = ["#", "L", "I", "exposure", "bad min/yr", "budget"];
 
 pub fn render(ctx: &RankContext<'_>) -> String {
     if ctx.ranked.is_empty() {
@@ -23,54 +20,36 @@ pub fn render(ctx: &RankContext<'_>) -> String {
         .set_content_arrangement(ContentArrangement::Dynamic)
         // Styles are always written; the output stream strips them when colour is off.
         .enforce_styling()
-        .set_header(HEADER);
-    for r in ctx.ranked {
-        let risk = r.risk;
-        table.add_row(vec![
-            Cell::new(r.rank).set_alignment(CellAlignment::Right),
-            Cell::new(&risk.system),
-            Cell::new(&risk.id.value),
-            Cell::new(&risk.title),
-            Cell::new(risk.likelihood.level).set_alignment(CellAlignment::Right),
-            Cell::new(risk.impact.level).set_alignment(CellAlignment::Right),
-            Cell::new(format!("{} {}", r.score.severity, r.score.band))
-                .fg(band_color(r.score.band)),
-            Cell::new(time_cell(risk.time_to_detect)),
-            Cell::new(time_cell(risk.time_to_recover)),
-            Cell::new(r.score.exposure.map_or("-".to_string(), |e| e.to_string()))
-                .set_alignment(CellAlignment::Right),
-            Cell::new(r.score.state.name()),
-            Cell::new(risk.owner.as_deref().unwrap_or("-")),
-            Cell::new(actions_cell(risk)),
-        ]);
+        .set_header(RANK_HEADER);
+    let rows: Vec<[String; 15]> = ctx.ranked.iter().map(rank_row).collect();
+    for (r, row) in ctx.ranked.iter().zip(&rows) {
+        table.add_row(row.iter().zip(RANK_HEADER).map(|(text, column)| {
+            let cell = Cell::new(text);
+            match column {
+                "severity" => cell.fg(band_color(r.score.current.band)),
+                c if NUMERIC.contains(&c) => cell.set_alignment(CellAlignment::Right),
+                _ => cell,
+            }
+        }));
     }
     // On a narrow terminal the free text wraps (the title, and the owner and
     // actions at their spaces); ids, levels and states are never split. What
     // still does not fit runs past the edge rather than being torn mid-word.
-    let widest = |cell: &dyn Fn(&Ranked<'_>) -> String| {
-        ctx.ranked
-            .iter()
-            .map(|r| cell(r).chars().count())
+    let widest = |column: usize| {
+        rows.iter()
+            .map(|row| row[column].chars().count())
             .max()
             .unwrap_or(0)
+            .max(RANK_HEADER[column].len())
     };
-    // A column shrinks to `wanted` at most, and is never padded past its content.
-    let at_least = |wanted: usize, header: &str, content: usize| {
-        let width = wanted.min(content.max(header.len())) as u16;
-        ColumnConstraint::LowerBoundary(Width::Fixed(width))
-    };
-    let title_min = at_least(24, "title", widest(&|r| r.risk.title.clone()));
-    let owner_min = at_least(
-        12,
-        "owner",
-        widest(&|r| r.risk.owner.clone().unwrap_or_default()),
-    );
-    let actions_min = at_least(14, "actions", widest(&|r| actions_cell(r.risk)));
     for (i, column) in table.column_iter_mut().enumerate() {
-        column.set_constraint(match HEADER[i] {
-            "title" => title_min,
-            "owner" => owner_min,
-            "actions" => actions_min,
+        let at_least = |wanted: usize| {
+            ColumnConstraint::LowerBoundary(Width::Fixed(wanted.min(widest(i)) as u16))
+        };
+        column.set_constraint(match RANK_HEADER[i] {
+            "title" => at_least(24),
+            "owner" => at_least(12),
+            "actions" => at_least(14),
             _ => ColumnConstraint::ContentWidth,
         });
     }

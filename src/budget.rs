@@ -1,0 +1,238 @@
+//! The error-budget model: expected bad minutes a year against the budget
+//! an availability SLO allows.
+//!
+//! - incidents a year come from `frequency` (see [`crate::scale::parse_frequency`]);
+//! - bad minutes a year = (time to detect + time to recover, in minutes)
+//!   × users affected (a fraction, 100% when not given) × incidents a year;
+//!   it needs both times as durations, and a frequency;
+//! - the yearly error budget of an availability SLO `A%` is
+//!   (1 − A/100) × 1440 × 365.25 minutes;
+//! - a risk is too big when its bad minutes reach the single-risk threshold
+//!   (by default 25% of the budget), and near it above 80% of the threshold.
+
+use crate::register::model::Register;
+use crate::scale::Percent;
+use crate::score::{Score, State, View};
+
+/// Minutes in an average year of the Gregorian calendar.
+pub const MINUTES_PER_YEAR: f64 = 1_440.0 * 365.25;
+
+/// The default share of a yearly budget that one risk may use before it is too big.
+pub const DEFAULT_SINGLE_RISK_SHARE: f64 = 0.25;
+
+/// A risk is "near" too big above this fraction of the threshold.
+pub const NEAR_FRACTION: f64 = 0.8;
+
+/// The minutes a year an availability SLO allows to go bad.
+pub fn yearly_budget(availability: Percent) -> f64 {
+    (1.0 - availability.value() / 100.0) * MINUTES_PER_YEAR
+}
+
+/// Expected bad minutes a year, or `None` without durations and a frequency.
+pub fn bad_minutes(view: &View) -> Option<f64> {
+    let detect = view.time_to_detect?.duration?;
+    let recover = view.time_to_recover?.duration?;
+    let per_year = view.frequency?.per_year();
+    let users = view.users_affected.map_or(1.0, |p| p.value() / 100.0);
+    Some((detect + recover).as_secs_f64() / 60.0 * users * per_year)
+}
+
+/// `minutes` as a share of `budget`; an SLO of 100% has no budget, so any
+/// bad minute overruns it.
+pub fn share(minutes: f64, budget: f64) -> f64 {
+    if budget > 0.0 {
+        minutes / budget
+    } else if minutes > 0.0 {
+        f64::INFINITY
+    } else {
+        0.0
+    }
+}
+
+/// How a risk's bad minutes compare with the single-risk threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Size {
+    Fits,
+    /// Above 80% of the threshold.
+    Near,
+    /// At or over the threshold.
+    TooBig,
+}
+
+pub fn size(budget_share: f64, single_risk_share: f64) -> Size {
+    if budget_share >= single_risk_share {
+        Size::TooBig
+    } else if budget_share > single_risk_share * NEAR_FRACTION {
+        Size::Near
+    } else {
+        Size::Fits
+    }
+}
+
+/// One system's risks against its error budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SystemBudget {
+    pub system: String,
+    /// Minutes a year the SLO allows.
+    pub budget: f64,
+    /// Expected bad minutes a year of every risk, current view.
+    pub current: f64,
+    /// The same after the plan (target view).
+    pub target: f64,
+    /// Current bad minutes of the accepted risks: budget spent on purpose.
+    pub accepted: f64,
+    /// Risks whose bad minutes are unknown, and so left out of the sums.
+    pub unknown: usize,
+    /// Risks by current bad minutes, largest first: (risk id, minutes).
+    pub contributors: Vec<(String, f64)>,
+}
+
+impl SystemBudget {
+    pub fn current_share(&self) -> f64 {
+        share(self.current, self.budget)
+    }
+
+    pub fn target_share(&self) -> f64 {
+        share(self.target, self.budget)
+    }
+
+    /// Budget not yet spent on accepted risks.
+    pub fn unallocated(&self) -> f64 {
+        self.budget - self.accepted
+    }
+}
+
+/// The budget of every system with an availability SLO, in system order.
+/// `scored` pairs each risk of the register with its score.
+pub fn system_budgets<'r>(
+    register: &'r Register,
+    scored: impl IntoIterator<Item = (&'r crate::register::model::Risk, &'r Score)>,
+) -> Vec<SystemBudget> {
+    let mut budgets: Vec<SystemBudget> = register
+        .systems
+        .iter()
+        .filter_map(|s| {
+            Some(SystemBudget {
+                system: s.id.clone(),
+                budget: yearly_budget(s.slo.availability?),
+                current: 0.0,
+                target: 0.0,
+                accepted: 0.0,
+                unknown: 0,
+                contributors: Vec::new(),
+            })
+        })
+        .collect();
+    for (risk, score) in scored {
+        let Ok(i) = budgets.binary_search_by(|b| b.system.as_str().cmp(&risk.system)) else {
+            continue;
+        };
+        let entry = &mut budgets[i];
+        match score.current.bad_minutes {
+            Some(minutes) => {
+                entry.current += minutes;
+                if score.state == State::Accepted {
+                    entry.accepted += minutes;
+                }
+                entry.contributors.push((risk.id.value.clone(), minutes));
+            }
+            None => entry.unknown += 1,
+        }
+        entry.target += score.target.bad_minutes.unwrap_or(0.0);
+    }
+    for entry in &mut budgets {
+        entry
+            .contributors
+            .sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    }
+    budgets
+}
+
+/// `91.31` minutes: two decimals, as the SLO arithmetic is usually quoted.
+pub fn minutes_text(minutes: f64) -> String {
+    format!("{minutes:.2}")
+}
+
+/// `17.4%` of a share where 1.0 is 100%.
+pub fn percent_text(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::register::model::{Rated, Source, TimeEstimate};
+    use crate::scale::{Level, parse_duration, parse_frequency, parse_percent};
+
+    fn view(detect: &str, recover: &str, users: Option<&str>, frequency: &str) -> View {
+        let rated = Rated {
+            level: Level::new(3).unwrap(),
+            source: Source::Explicit,
+        };
+        let time = |t: &str| {
+            let d = parse_duration(t).unwrap();
+            Some(TimeEstimate {
+                level: crate::scale::time_level(d),
+                duration: Some(d),
+            })
+        };
+        View {
+            likelihood: rated,
+            impact: rated,
+            time_to_detect: time(detect),
+            time_to_recover: time(recover),
+            frequency: Some(parse_frequency(frequency).unwrap()),
+            users_affected: users.map(|u| parse_percent(u).unwrap()),
+        }
+    }
+
+    fn close(a: f64, b: f64, tolerance: f64) -> bool {
+        (a - b).abs() <= tolerance
+    }
+
+    #[test]
+    fn the_worked_example() {
+        // detect 30m, recover 2h, 20% of users, every 120 days.
+        let minutes = bad_minutes(&view("30m", "2h", Some("20%"), "every 120d")).unwrap();
+        assert!(close(minutes, 91.31, 0.005), "{minutes}");
+        let budget = yearly_budget(parse_percent("99.9%").unwrap());
+        assert!(close(budget, 525.96, 1e-9), "{budget}");
+        let used = share(minutes, budget);
+        assert!(close(used * 100.0, 17.4, 0.05), "{used}");
+        let threshold = DEFAULT_SINGLE_RISK_SHARE * budget;
+        assert!(close(threshold, 131.49, 1e-9));
+        assert_eq!(size(used, DEFAULT_SINGLE_RISK_SHARE), Size::Fits);
+    }
+
+    #[test]
+    fn users_default_to_everyone() {
+        let minutes = bad_minutes(&view("10m", "20m", None, "2/year")).unwrap();
+        assert!(close(minutes, 60.0, 1e-9));
+    }
+
+    #[test]
+    fn words_and_missing_frequency_leave_bad_minutes_unknown() {
+        let mut v = view("10m", "20m", None, "2/year");
+        v.frequency = None;
+        assert_eq!(bad_minutes(&v), None);
+        let mut v = view("10m", "20m", None, "2/year");
+        v.time_to_detect = Some(TimeEstimate {
+            level: Level::new(2).unwrap(),
+            duration: None,
+        });
+        assert_eq!(bad_minutes(&v), None);
+    }
+
+    #[test]
+    fn sizes_against_the_threshold() {
+        assert_eq!(size(0.25, 0.25), Size::TooBig);
+        assert_eq!(size(0.2001, 0.25), Size::Near);
+        assert_eq!(
+            size(0.2, 0.25),
+            Size::Fits,
+            "exactly 80% of the threshold is not above it"
+        );
+        assert_eq!(share(1.0, 0.0), f64::INFINITY);
+        assert_eq!(share(0.0, 0.0), 0.0);
+    }
+}

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use opx::commands::{CheckOptions, RankOptions};
-use opx::report::{CheckFormat, RankFormat};
+use opx::commands::{AssessOptions, CheckOptions, PlanOptions, RankOptions};
+use opx::report::{AssessFormat, CheckFormat, PlanFormat, RankFormat};
 use opx::scale::{Band, Level, Scale};
 use opx::schema::SchemaKind;
 use opx::score::RankBy;
@@ -101,6 +101,40 @@ pub enum Command {
     )]
     Check(CheckArgs),
 
+    /// Assess the current state: owners, SLOs against what is measured, risks against the budget
+    #[command(
+        long_about = "Assess the current state of each system: scope, owner, on-call and escalation; \
+            each SLO beside the measured [system.baseline], with a verdict (ok, at risk, breached); \
+            quality and operations measures against the thresholds of opx.toml; and the risks: \
+            counts per band and category, expected bad minutes against the error budget, and the \
+            three risks that use most of it.\n\n\
+            Verdicts: availability and error rate are breached when they burn 100% or more of what \
+            the SLO allows, at risk from 75%; latency is breached above its target, at risk from 90%; \
+            open_bugs, pages_per_week and toil_hours_per_week are breached above max_open_bugs, \
+            max_pages_per_week and max_toil_hours_per_week in opx.toml, at risk from 80%.",
+        after_help = concat!(
+            "Examples:\n  opx assess examples/checkout.toml\n  opx assess risks/ --format markdown --output ASSESSMENT.md\n\n",
+            exit_codes_without_gate!()
+        )
+    )]
+    Assess(AssessArgs),
+
+    /// Communicate the plan: what to do now and later, the trade-offs, and what it buys
+    #[command(
+        long_about = "Write the plan as a document a team lead can paste into a doc or a pull request.\n\n\
+            Now: the open actions of risks that are critical or high, too big for the error budget, \
+            or on a system over its budget, grouped by the week they are due (overdue ones marked). \
+            Later: every other open action. Accepted risks: who accepted them, why, until when, and \
+            their bad minutes. Escalation paths per system. What the plan buys: severity, bad minutes \
+            and budget share now → after every action is done, per risk and per system. No plan yet: \
+            risks with no action at all.",
+        after_help = concat!(
+            "Examples:\n  opx plan examples/checkout.toml\n  opx plan risks/ --output PLAN.md\n  opx plan risks/ --format json | jq '.now'\n\n",
+            exit_codes_without_gate!()
+        )
+    )]
+    Plan(PlanArgs),
+
     /// Print a JSON Schema: the register format for editors, or a JSON report's shape
     #[command(
         long_about = "Print a JSON Schema.\n\n\
@@ -115,6 +149,88 @@ pub enum Command {
         )
     )]
     Schema(SchemaArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = AssessFormatArg::Table)]
+    pub format: AssessFormatArg,
+
+    /// Read thresholds from this file instead of ./opx.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum AssessFormatArg {
+    /// Tables for a terminal
+    Table,
+    /// A versioned JSON document
+    Json,
+    /// GitHub-flavoured Markdown, for a doc or a pull request
+    Markdown,
+}
+
+impl AssessArgs {
+    pub fn into_options(self) -> AssessOptions {
+        AssessOptions {
+            today: self.common.today(),
+            paths: self.common.paths,
+            format: match self.format {
+                AssessFormatArg::Table => AssessFormat::Table,
+                AssessFormatArg::Json => AssessFormat::Json,
+                AssessFormatArg::Markdown => AssessFormat::Markdown,
+            },
+            output: self.common.output,
+            config: self.config,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = PlanFormatArg::Markdown)]
+    pub format: PlanFormatArg,
+
+    /// Read policy from this file instead of ./opx.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// The share of its system's yearly error budget one risk may use before it is too big [default: 0.25]
+    #[arg(long, value_name = "SHARE", value_parser = parse_share)]
+    pub single_risk_share: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum PlanFormatArg {
+    /// GitHub-flavoured Markdown, for a doc or a pull request
+    Markdown,
+    /// A versioned JSON document
+    Json,
+}
+
+impl PlanArgs {
+    pub fn into_options(self) -> PlanOptions {
+        PlanOptions {
+            today: self.common.today(),
+            paths: self.common.paths,
+            format: match self.format {
+                PlanFormatArg::Markdown => PlanFormat::Markdown,
+                PlanFormatArg::Json => PlanFormat::Json,
+            },
+            output: self.common.output,
+            config: self.config,
+            single_risk_share: self.single_risk_share,
+        }
+    }
 }
 
 #[derive(Debug, Args)]

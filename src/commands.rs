@@ -12,7 +12,7 @@ use crate::check::{self, Policy};
 use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Severity, Tally, plural, render_human};
 use crate::register::{self, CONFIG_FILE_NAME, Loaded, Register};
-use crate::report::{CheckContext, CheckFormat, RankContext, RankFormat};
+use crate::report::{AssessFormat, CheckContext, CheckFormat, PlanFormat, RankContext, RankFormat};
 use crate::scale::{Band, Level};
 use crate::schema::SchemaKind;
 use crate::score::{self, RankBy};
@@ -65,6 +65,13 @@ fn red() -> anstyle::Style {
     anstyle::Style::new()
         .bold()
         .fg_color(Some(anstyle::AnsiColor::Red.into()))
+}
+
+/// The outcome of a command that cannot read its input.
+fn refused(loaded: &Loaded) -> Outcome {
+    let mut outcome = Outcome::new(ExitStatus::Error);
+    outcome.stderr = input_errors(&loaded.diagnostics, &loaded.sources);
+    outcome
 }
 
 /// Input errors, for people, on stderr.
@@ -123,9 +130,7 @@ pub struct RankOptions {
 pub fn rank(options: &RankOptions) -> Outcome {
     let loaded = register::load(&options.paths);
     if has_errors(&loaded.diagnostics) {
-        let mut outcome = Outcome::new(ExitStatus::Error);
-        outcome.stderr = input_errors(&loaded.diagnostics, &loaded.sources);
-        return outcome;
+        return refused(&loaded);
     }
     let Loaded {
         register, sources, ..
@@ -191,8 +196,7 @@ pub struct CheckOptions {
 }
 
 pub fn check(options: &CheckOptions) -> Outcome {
-    let mut loaded = register::load(&options.paths);
-    let config = read_config(options.config.clone(), &mut loaded);
+    let (loaded, config) = load_with_config(&options.paths, options.config.clone());
     let input_failed = has_errors(&loaded.diagnostics);
     let findings = if input_failed {
         loaded.diagnostics.clone()
@@ -251,6 +255,13 @@ pub fn check(options: &CheckOptions) -> Outcome {
     outcome
 }
 
+/// Loads the register and the policy file, their problems together.
+fn load_with_config(paths: &[PathBuf], config: Option<PathBuf>) -> (Loaded, Config) {
+    let mut loaded = register::load(paths);
+    let config = read_config(config, &mut loaded);
+    (loaded, config)
+}
+
 fn read_config(explicit: Option<PathBuf>, loaded: &mut Loaded) -> Config {
     let path = match explicit {
         Some(path) => path,
@@ -276,4 +287,74 @@ pub fn schema(kind: SchemaKind) -> Outcome {
     let mut outcome = Outcome::new(ExitStatus::Success);
     outcome.stdout = kind.text().to_string();
     outcome
+}
+
+#[derive(Debug, Clone)]
+pub struct AssessOptions {
+    pub paths: Vec<PathBuf>,
+    pub format: AssessFormat,
+    pub output: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub today: Date,
+}
+
+/// `opx assess`: each system's current state.
+pub fn assess(options: &AssessOptions) -> Outcome {
+    let (loaded, config) = load_with_config(&options.paths, options.config.clone());
+    if has_errors(&loaded.diagnostics) {
+        return refused(&loaded);
+    }
+    let scored = score_all(&loaded.register, options.today);
+    let systems = crate::assess::assess(&loaded.register, &scored, &config.thresholds);
+    let mut outcome = Outcome::new(ExitStatus::Success);
+    deliver(
+        options.format.render(&systems, options.today),
+        options.output.as_deref(),
+        &loaded.sources,
+        &mut outcome,
+    );
+    outcome
+}
+
+#[derive(Debug, Clone)]
+pub struct PlanOptions {
+    pub paths: Vec<PathBuf>,
+    pub format: PlanFormat,
+    pub output: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub single_risk_share: Option<f64>,
+    pub today: Date,
+}
+
+/// `opx plan`: what to do now and later, and what it buys.
+pub fn plan(options: &PlanOptions) -> Outcome {
+    let (loaded, config) = load_with_config(&options.paths, options.config.clone());
+    if has_errors(&loaded.diagnostics) {
+        return refused(&loaded);
+    }
+    let scored = score_all(&loaded.register, options.today);
+    let share = options
+        .single_risk_share
+        .or(config.single_risk_share)
+        .unwrap_or(crate::budget::DEFAULT_SINGLE_RISK_SHARE);
+    let plan = crate::plan::plan(&loaded.register, &scored, share, options.today);
+    let mut outcome = Outcome::new(ExitStatus::Success);
+    deliver(
+        options.format.render(&plan),
+        options.output.as_deref(),
+        &loaded.sources,
+        &mut outcome,
+    );
+    outcome
+}
+
+/// Every risk with its score, in rank order.
+fn score_all(
+    register: &Register,
+    today: Date,
+) -> Vec<(&crate::register::model::Risk, score::Score)> {
+    score::rank(register, today, RankBy::Severity)
+        .into_iter()
+        .map(|r| (r.risk, r.score))
+        .collect()
 }

@@ -9,12 +9,14 @@
 //! [`commands`] strings these together for each subcommand. The library
 //! never prints: it returns text and an exit status, and the binary writes.
 
+pub mod assess;
 pub mod budget;
 pub mod check;
 pub mod commands;
 pub mod config;
 pub mod diag;
 pub mod output;
+pub mod plan;
 pub mod register;
 pub mod report;
 pub mod scale;

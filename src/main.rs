@@ -31,6 +31,8 @@ fn main() -> ExitCode {
     let outcome = match cli.command {
         Command::Rank(args) => commands::rank(&args.into_options()),
         Command::Check(args) => commands::check(&args.into_options()),
+        Command::Assess(args) => commands::assess(&args.into_options()),
+        Command::Plan(args) => commands::plan(&args.into_options()),
         Command::Schema(args) => commands::schema(args.kind.kind()),
     };
     write(outcome, choice)

@@ -575,3 +575,60 @@ fn ci_examples_run_as_written() {
     assert!(dir.path().join("opx.sarif").is_file());
     assert!(dir.path().join("opx-junit.xml").is_file());
 }
+
+// ---- assess and plan ----
+
+#[test]
+fn assess_and_plan_markdown_parse_and_keep_hostile_text() {
+    for path in [CHECKOUT, HOSTILE] {
+        for command in ["assess", "plan"] {
+            let (code, text) = opx(&[command, path, "--format", "markdown"]);
+            assert_eq!(code, 0, "{command} {path}");
+            let tables = markdown_tables(&text);
+            assert!(path == HOSTILE || !tables.is_empty(), "{command} {path}");
+            for table in &tables {
+                let width = table[0].len();
+                assert!(
+                    table.iter().all(|row| row.len() == width),
+                    "{command} {path}: {table:?}"
+                );
+            }
+        }
+    }
+    let (_, assess) = opx(&["assess", HOSTILE, "--format", "markdown"]);
+    assert!(
+        assess.contains("## hostile — &lt;b&gt;Hostile&lt;/b&gt; \\| system\n"),
+        "{assess}"
+    );
+    let (_, plan) = opx(&["plan", HOSTILE]);
+    let tables = markdown_tables(&plan);
+    let step = tables
+        .iter()
+        .flatten()
+        .find(|row| row[2] == "hostile/script-title")
+        .unwrap();
+    assert_eq!(step[1], HOSTILE_ACTION.replace("\r\n", "\n"));
+    assert!(step[4].ends_with("(overdue)"));
+}
+
+#[test]
+fn plan_json_puts_urgent_actions_now_and_says_what_the_plan_buys() {
+    let (_, text) = opx(&["plan", CHECKOUT, "--format", "json"]);
+    let plan = json(&text);
+    assert_eq!(plan["version"], 1);
+    let now: Vec<&str> = plan["now"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|w| w["actions"].as_array().unwrap())
+        .map(|a| a["risk"].as_str().unwrap())
+        .collect();
+    assert!(now.contains(&"traffic-spike"));
+    assert!(
+        !now.contains(&"runbook-rot"),
+        "a medium risk's action waits for later"
+    );
+    let system = &plan["buys"]["systems"][0];
+    assert_eq!(system["now"]["bad_minutes"], 482.3);
+    assert_eq!(system["after"]["bad_minutes"], 197.1);
+}

@@ -35,7 +35,7 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
         ]
     });
     out.push_str(&markdown::table(
-        ["level", "code", "where", "risk", "finding", "help"],
+        &["level", "code", "where", "risk", "finding", "help"],
         rows,
     ));
     out

@@ -31,19 +31,12 @@ pub fn cell(text: &str) -> String {
 }
 
 /// A table with a header row; every cell is escaped here.
-pub fn table<const N: usize>(
-    header: [&str; N],
-    rows: impl IntoIterator<Item = [String; N]>,
-) -> String {
-    let mut out = String::new();
-    let line = |cells: &mut dyn Iterator<Item = String>| -> String {
-        let cells: Vec<String> = cells.collect();
-        format!("| {} |\n", cells.join(" | "))
-    };
-    out.push_str(&line(&mut header.iter().map(|h| cell(h))));
-    out.push_str(&line(&mut header.iter().map(|_| "---".to_string())));
+pub fn table<R: AsRef<[String]>>(header: &[&str], rows: impl IntoIterator<Item = R>) -> String {
+    let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
+    let mut out = line(header.iter().map(|h| cell(h)).collect());
+    out.push_str(&line(header.iter().map(|_| "---".to_string()).collect()));
     for row in rows {
-        out.push_str(&line(&mut row.iter().map(|c| cell(c))));
+        out.push_str(&line(row.as_ref().iter().map(|c| cell(c)).collect()));
     }
     out
 }

@@ -6,13 +6,16 @@
 //! terminal. Pieces that several formats show the same way (a location, a
 //! time estimate, the action summary) live here, once.
 
+mod assess;
 mod check_github;
 mod check_human;
 mod check_json;
 mod check_junit;
 mod check_markdown;
 mod check_sarif;
+mod doc;
 mod markdown;
+mod plan;
 mod rank_csv;
 mod rank_json;
 mod rank_markdown;
@@ -54,6 +57,38 @@ impl RankFormat {
             RankFormat::Json => rank_json::render(ctx),
             RankFormat::Markdown => rank_markdown::render(ctx),
             RankFormat::Csv => rank_csv::render(ctx),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssessFormat {
+    Table,
+    Json,
+    Markdown,
+}
+
+impl AssessFormat {
+    pub fn render(self, systems: &[crate::assess::SystemAssessment<'_>], today: Date) -> String {
+        match self {
+            AssessFormat::Table => assess::doc(systems, today).terminal(),
+            AssessFormat::Json => assess::json(systems, today),
+            AssessFormat::Markdown => assess::doc(systems, today).markdown(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanFormat {
+    Markdown,
+    Json,
+}
+
+impl PlanFormat {
+    pub fn render(self, plan: &crate::plan::Plan<'_>) -> String {
+        match self {
+            PlanFormat::Markdown => plan::doc(plan).markdown(),
+            PlanFormat::Json => plan::json(plan),
         }
     }
 }

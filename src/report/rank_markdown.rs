@@ -10,7 +10,7 @@ pub fn render(ctx: &RankContext<'_>) -> String {
         return out;
     }
     out.push_str(&markdown::table(
-        RANK_HEADER,
+        &RANK_HEADER,
         ctx.ranked.iter().map(rank_row),
     ));
     out.push('\n');

@@ -1,0 +1,184 @@
+//! `opx assess` as a document (terminal or Markdown) and as JSON.
+
+use serde_json::{Value, json};
+
+use super::doc::Doc;
+use crate::assess::{Row, SystemAssessment};
+use crate::budget::{minutes_text, percent_text};
+use crate::diag::plural;
+
+pub const VERSION: u32 = 1;
+
+pub fn doc(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Doc {
+    let mut doc = Doc::default();
+    doc.heading(1, format!("Assessment ({today})"));
+    if systems.is_empty() {
+        doc.text("The register defines no system.");
+    }
+    for a in systems {
+        let s = a.system;
+        doc.heading(
+            2,
+            match &s.name {
+                Some(name) => format!("{} — {name}", s.id),
+                None => s.id.clone(),
+            },
+        );
+        let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".to_string());
+        let listed = |v: &[String]| {
+            if v.is_empty() {
+                "none".to_string()
+            } else {
+                v.join(", ")
+            }
+        };
+        doc.list(vec![
+            format!("owner: {}", or_none(&s.owner)),
+            format!("on-call: {}", or_none(&s.oncall)),
+            format!(
+                "escalation: {}",
+                if s.escalation.is_empty() {
+                    "none".to_string()
+                } else {
+                    s.escalation.join(" → ")
+                }
+            ),
+            format!("scope: {}", listed(&s.scope)),
+            format!("out of scope: {}", listed(&s.out_of_scope)),
+            format!("dependencies: {}", listed(&s.dependencies)),
+        ]);
+        doc.heading(3, "Service levels and measures");
+        if a.rows.is_empty() {
+            doc.text(
+                "No SLO and no baseline: add [system.slo] and [system.baseline] to assess it.",
+            );
+        } else {
+            doc.table(
+                vec!["area", "measure", "target", "measured", "verdict", "why"],
+                a.rows.iter().map(row_cells).collect(),
+            );
+        }
+        doc.heading(3, "Risks");
+        let bands: Vec<String> = a.by_band.iter().map(|(b, n)| format!("{n} {b}")).collect();
+        let categories: Vec<String> = a
+            .by_category
+            .iter()
+            .map(|(c, n)| format!("{n} {}", c.name()))
+            .collect();
+        doc.text(if a.risks == 0 {
+            "No risks yet: identify what can break.".to_string()
+        } else {
+            format!(
+                "{}: {}; by category {}.",
+                plural(a.risks, "risk"),
+                bands.join(", "),
+                categories.join(", ")
+            )
+        });
+        match &a.budget {
+            Some(b) => {
+                doc.text(format!(
+                    "Error budget {} bad minutes a year. Expected {} ({}), of which accepted {}; unallocated {}.{}",
+                    minutes_text(b.budget),
+                    minutes_text(b.current),
+                    percent_text(b.current_share()),
+                    minutes_text(b.accepted),
+                    minutes_text(b.unallocated()),
+                    match b.unknown {
+                        0 => String::new(),
+                        n => format!(" {} without an estimate left out.", plural(n, "risk")),
+                    }
+                ));
+                if !a.top.is_empty() {
+                    doc.table(
+                        vec!["largest", "title", "bad min/yr", "budget"],
+                        a.top
+                            .iter()
+                            .map(|(risk, minutes, share)| {
+                                vec![
+                                    risk.id.value.clone(),
+                                    risk.title.clone(),
+                                    minutes_text(*minutes),
+                                    share.map_or("-".to_string(), percent_text),
+                                ]
+                            })
+                            .collect(),
+                    );
+                }
+            }
+            None => doc.text("No availability SLO, so no error budget to weigh the risks against."),
+        }
+    }
+    doc
+}
+
+fn row_cells(row: &Row) -> Vec<String> {
+    let dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_string());
+    vec![
+        row.group.name().to_string(),
+        row.measure.to_string(),
+        dash(&row.target),
+        dash(&row.measured),
+        row.verdict
+            .map_or("-".to_string(), |v| v.name().to_string()),
+        row.detail.clone(),
+    ]
+}
+
+pub fn json(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> String {
+    let systems: Vec<Value> = systems
+        .iter()
+        .map(|a| {
+            let s = a.system;
+            json!({
+                "id": s.id,
+                "name": s.name,
+                "owner": s.owner,
+                "oncall": s.oncall,
+                "escalation": s.escalation,
+                "scope": s.scope,
+                "out_of_scope": s.out_of_scope,
+                "dependencies": s.dependencies,
+                "measures": a.rows.iter().map(|r| json!({
+                    "area": r.group.name(),
+                    "measure": r.measure,
+                    "target": r.target,
+                    "measured": r.measured,
+                    "verdict": r.verdict.map(|v| v.name()),
+                    "detail": r.detail,
+                })).collect::<Vec<_>>(),
+                "risks": {
+                    "total": a.risks,
+                    "by_band": a.by_band.iter().map(|(b, n)| (b.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+                    "by_category": a.by_category.iter().map(|(c, n)| (c.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+                },
+                "budget": a.budget.as_ref().map(|b| json!({
+                    "minutes": round(b.budget),
+                    "expected_minutes": round(b.current),
+                    "expected_share": round(b.current_share()),
+                    "accepted_minutes": round(b.accepted),
+                    "unallocated_minutes": round(b.unallocated()),
+                    "risks_without_estimate": b.unknown,
+                })),
+                "largest": a.top.iter().map(|(r, m, share)| json!({
+                    "risk": r.id.value,
+                    "bad_minutes": round(*m),
+                    "budget_share": share.map(round),
+                })).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let document = json!({ "version": VERSION, "today": today.to_string(), "systems": systems });
+    let mut out = serde_json::to_string_pretty(&document).expect("an assessment always serialises");
+    out.push('\n');
+    out
+}
+
+/// Six decimals: stable output, well beyond the precision of any estimate.
+pub(crate) fn round(x: f64) -> f64 {
+    if x.is_finite() {
+        (x * 1e6).round() / 1e6
+    } else {
+        x
+    }
+}

@@ -1,0 +1,242 @@
+//! `opx plan` as a Markdown document (to paste into a doc or a PR) and as JSON.
+
+use serde_json::{Value, json};
+
+use super::assess::round;
+use super::doc::Doc;
+use crate::budget::{minutes_text, percent_text};
+use crate::plan::{Plan, Step, Week};
+use crate::score::ViewScore;
+
+pub const VERSION: u32 = 1;
+
+pub fn doc(plan: &Plan<'_>) -> Doc {
+    let mut doc = Doc::default();
+    doc.heading(1, format!("Risk plan ({})", plan.today));
+
+    doc.heading(2, "Now");
+    doc.text("Open actions of the risks that need them first: critical or high, too big for the error budget, or on a system over its budget.");
+    weeks(&mut doc, &plan.now);
+
+    doc.heading(2, "Later");
+    weeks(&mut doc, &plan.later);
+
+    doc.heading(2, "Accepted risks");
+    if plan.accepted.is_empty() {
+        doc.text("None.");
+    } else {
+        doc.table(
+            vec!["risk", "accepted by", "why", "until", "bad min/yr"],
+            plan.accepted
+                .iter()
+                .map(|a| {
+                    vec![
+                        name(a.risk),
+                        a.acceptance.by.clone(),
+                        a.acceptance.reason.clone(),
+                        a.acceptance.until.value.to_string(),
+                        a.bad_minutes.map_or("-".to_string(), minutes_text),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    doc.heading(2, "Escalation paths");
+    doc.list(
+        plan.systems
+            .iter()
+            .map(|s| {
+                let path = if s.escalation.is_empty() {
+                    "no escalation path".to_string()
+                } else {
+                    s.escalation.join(" → ")
+                };
+                match &s.oncall {
+                    Some(oncall) => format!("{}: on-call {oncall}; {path}", s.id),
+                    None => format!("{}: no on-call; {path}", s.id),
+                }
+            })
+            .collect(),
+    );
+
+    doc.heading(2, "What the plan buys");
+    if plan.gains.is_empty() {
+        doc.text("No open actions.");
+    } else {
+        doc.table(
+            vec!["risk", "severity", "bad min/yr", "budget"],
+            plan.gains
+                .iter()
+                .map(|g| {
+                    let (now, then) = (&g.score.current, &g.score.target);
+                    vec![
+                        name(g.risk),
+                        format!(
+                            "{} {} → {} {}",
+                            now.severity, now.band, then.severity, then.band
+                        ),
+                        change(now.bad_minutes, then.bad_minutes, minutes_text),
+                        change(now.budget_share, then.budget_share, percent_text),
+                    ]
+                })
+                .collect(),
+        );
+    }
+    if !plan.budgets.is_empty() {
+        doc.table(
+            vec!["system", "bad min/yr", "budget", "error budget"],
+            plan.budgets
+                .iter()
+                .map(|b| {
+                    vec![
+                        b.system.clone(),
+                        format!("{} → {}", minutes_text(b.current), minutes_text(b.target)),
+                        format!(
+                            "{} → {}",
+                            percent_text(b.current_share()),
+                            percent_text(b.target_share())
+                        ),
+                        format!("{} min/yr", minutes_text(b.budget)),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    doc.heading(2, "No plan yet");
+    if plan.no_plan.is_empty() {
+        doc.text("Every risk has at least one action.");
+    } else {
+        doc.list(
+            plan.no_plan
+                .iter()
+                .map(|r| format!("{}: {}", name(r), r.title))
+                .collect(),
+        );
+    }
+    doc
+}
+
+fn weeks(doc: &mut Doc, weeks: &[Week<'_>]) {
+    if weeks.is_empty() {
+        doc.text("Nothing.");
+    }
+    for week in weeks {
+        doc.heading(
+            3,
+            match week.week {
+                Some(monday) => format!("Week of {monday}"),
+                None => "No due date".to_string(),
+            },
+        );
+        doc.table(
+            vec!["kind", "what", "risk", "owner", "due", "status", "link"],
+            week.steps.iter().map(step_cells).collect(),
+        );
+    }
+}
+
+fn step_cells(step: &Step<'_>) -> Vec<String> {
+    let a = step.action;
+    let due = match (&a.due, step.overdue) {
+        (Some(d), true) => format!("{} (overdue)", d.value),
+        (Some(d), false) => d.value.to_string(),
+        (None, _) => "-".to_string(),
+    };
+    vec![
+        a.kind.name().to_string(),
+        a.what.clone(),
+        name(step.risk),
+        a.owner
+            .clone()
+            .or_else(|| step.risk.owner.clone())
+            .unwrap_or_else(|| "-".to_string()),
+        due,
+        a.status.name().to_string(),
+        a.link.clone().unwrap_or_else(|| "-".to_string()),
+    ]
+}
+
+fn name(risk: &crate::register::model::Risk) -> String {
+    format!("{}/{}", risk.system, risk.id.value)
+}
+
+/// `91.31 → 20.00`, or `-` for a side that is unknown.
+fn change(now: Option<f64>, then: Option<f64>, show: fn(f64) -> String) -> String {
+    let text = |v: Option<f64>| v.map_or("-".to_string(), show);
+    format!("{} → {}", text(now), text(then))
+}
+
+pub fn json(plan: &Plan<'_>) -> String {
+    let weeks = |weeks: &[Week<'_>]| -> Vec<Value> {
+        weeks
+            .iter()
+            .map(|w| {
+                json!({
+                    "week_of": w.week.map(|d| d.to_string()),
+                    "actions": w.steps.iter().map(|s| json!({
+                        "system": s.risk.system,
+                        "risk": s.risk.id.value,
+                        "kind": s.action.kind.name(),
+                        "what": s.action.what,
+                        "owner": s.action.owner.as_ref().or(s.risk.owner.as_ref()),
+                        "due": s.action.due.as_ref().map(|d| d.value.to_string()),
+                        "overdue": s.overdue,
+                        "status": s.action.status.name(),
+                        "link": s.action.link,
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect()
+    };
+    let view = |v: &ViewScore| {
+        json!({
+            "severity": v.severity,
+            "band": v.band.name(),
+            "bad_minutes": v.bad_minutes.map(round),
+            "budget_share": v.budget_share.map(round),
+        })
+    };
+    let document = json!({
+        "version": VERSION,
+        "today": plan.today.to_string(),
+        "now": weeks(&plan.now),
+        "later": weeks(&plan.later),
+        "accepted": plan.accepted.iter().map(|a| json!({
+            "system": a.risk.system,
+            "risk": a.risk.id.value,
+            "by": a.acceptance.by,
+            "reason": a.acceptance.reason,
+            "until": a.acceptance.until.value.to_string(),
+            "bad_minutes": a.bad_minutes.map(round),
+        })).collect::<Vec<_>>(),
+        "escalation": plan.systems.iter().map(|s| json!({
+            "system": s.id,
+            "oncall": s.oncall,
+            "path": s.escalation,
+        })).collect::<Vec<_>>(),
+        "buys": {
+            "risks": plan.gains.iter().map(|g| json!({
+                "system": g.risk.system,
+                "risk": g.risk.id.value,
+                "now": view(&g.score.current),
+                "after": view(&g.score.target),
+            })).collect::<Vec<_>>(),
+            "systems": plan.budgets.iter().map(|b| json!({
+                "system": b.system,
+                "budget_minutes": round(b.budget),
+                "now": { "bad_minutes": round(b.current), "budget_share": round(b.current_share()) },
+                "after": { "bad_minutes": round(b.target), "budget_share": round(b.target_share()) },
+            })).collect::<Vec<_>>(),
+        },
+        "no_plan": plan.no_plan.iter().map(|r| json!({
+            "system": r.system,
+            "risk": r.id.value,
+            "title": r.title,
+        })).collect::<Vec<_>>(),
+    });
+    let mut out = serde_json::to_string_pretty(&document).expect("a plan always serialises");
+    out.push('\n');
+    out
+}

@@ -66,11 +66,17 @@ pub enum Command {
     /// Rank risks: what should we fix first?
     #[command(
         long_about = "Rank risks by severity (likelihood × impact), then by exposure \
-            (detect level × recover level: how long the damage lasts), then by system and risk id.\n\n\
+            (detect level × recover level: how long the damage lasts), then by system and risk id; \
+            --by exposure or --by budget (expected bad minutes a year) puts another key first.\n\n\
+            Risks are ranked in their current view: the risk's fields with the effects of its done \
+            actions applied. Where the plan (every action done) changes a value, the table shows \
+            current → target.\n\n\
             Columns: L likelihood and I impact (1-5); severity with its band (low 1-4, medium 5-9, \
             high 10-16, critical 20-25); detect and recover as level (time); exposure (- when a time \
-            is missing); state (open, mitigating, mitigated, accepted); actions as K:status with \
-            K = P prevent, D detect, R respond.",
+            is missing); bad min/yr = (detect + recover minutes) × users affected × incidents a year \
+            (- without durations and a frequency); budget = bad minutes as a share of the system's \
+            yearly error budget; state (open, mitigating, mitigated, accepted); actions as K:status \
+            with K = P prevent, D detect, R respond.",
         after_help = concat!(
             "Examples:\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n  opx rank risks/ --format csv --output risks.csv\n\n",
             exit_codes_without_gate!()
@@ -81,18 +87,25 @@ pub enum Command {
     /// Gate CI: fail on unmitigated high-impact risks and expired acceptances
     #[command(
         long_about = "Check the register against the gate and report findings with their file, \
-            line and column.\n\n\
+            line and column. Rules judge each risk's current view (its done actions applied).\n\n\
             Errors (fail the build):\n  \
             unmitigated         impact >= --fail-impact (default 4) and state open\n  \
-            acceptance-expired  an acceptance whose `until` is past\n\
+            acceptance-expired  an acceptance whose `until` is past\n  \
+            too-big             bad minutes >= the single-risk share (default 25%) of the\n                      \
+            system's error budget, even if accepted\n  \
+            budget-exceeded     a system's bad minutes add up to more than its error budget\n\
             Warnings:\n  \
             action-overdue      an action not done whose `due` is past\n  \
             review-overdue      `reviewed` + cadence is past, or never reviewed\n                      \
             (cadence: review_every, else critical 30d, high 90d, medium 180d, low 365d)\n  \
             no-detection        impact >= 4 and no detect action\n  \
-            no-owner            neither the risk nor its system names an owner\n\n\
+            no-owner            neither the risk nor its system names an owner\n  \
+            estimate-missing    a high or critical risk without the inputs for bad minutes,\n                      \
+            on a system with an availability SLO\n\
+            Notes:\n  \
+            budget-incomplete   risks without bad minutes are left out of a system's sums\n\n\
             Policy may live in opx.toml in the current folder (or --config FILE):\n  \
-            fail_impact = 4\n  deny_warnings = false\n\
+            fail_impact = 4\n  deny_warnings = false\n  single_risk_share = 0.25\n\
             Flags override it.",
         after_help = concat!(
             "Examples:\n  opx check risks/\n  opx check risks/ --deny-warnings --fail-impact 3\n  opx check risks/ --format sarif --output opx.sarif\n  opx check risks/ --format junit --output opx-junit.xml\n  opx check examples/checkout.toml --today 2026-11-27\n\n",

@@ -3,6 +3,7 @@
 use serde_json::{Value, json};
 
 use super::doc::Doc;
+use super::round;
 use crate::assess::{Row, SystemAssessment};
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
@@ -172,13 +173,4 @@ pub fn json(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Strin
     let mut out = serde_json::to_string_pretty(&document).expect("an assessment always serialises");
     out.push('\n');
     out
-}
-
-/// Six decimals: stable output, well beyond the precision of any estimate.
-pub(crate) fn round(x: f64) -> f64 {
-    if x.is_finite() {
-        (x * 1e6).round() / 1e6
-    } else {
-        x
-    }
 }

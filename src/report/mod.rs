@@ -171,6 +171,15 @@ pub(crate) fn place_text(diagnostic: &Diagnostic, sources: &Sources) -> String {
     Place::of(diagnostic, sources).map_or_else(String::new, |p| p.text())
 }
 
+/// Six decimals: stable output, well beyond the precision of any estimate.
+pub(crate) fn round(x: f64) -> f64 {
+    if x.is_finite() {
+        (x * 1e6).round() / 1e6
+    } else {
+        x
+    }
+}
+
 /// The columns people read in a ranking, shared by the table and Markdown.
 pub(crate) const RANK_HEADER: [&str; 15] = [
     "#",

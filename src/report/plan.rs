@@ -2,8 +2,8 @@
 
 use serde_json::{Value, json};
 
-use super::assess::round;
 use super::doc::Doc;
+use super::round;
 use crate::budget::{minutes_text, percent_text};
 use crate::plan::{Plan, Step, Week};
 use crate::score::ViewScore;

@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::RankContext;
+use super::{RankContext, round};
 use crate::register::model::{Rated, Risk, Source, TimeEstimate};
 use crate::scale::Scale;
 use crate::score::{Ranked, ViewScore};
@@ -218,15 +218,6 @@ fn view_out(score: &ViewScore) -> ViewOut {
         users_affected_percent: view.users_affected.map(|p| p.value()),
         bad_minutes: score.bad_minutes.map(round),
         budget_share: score.budget_share.map(round),
-    }
-}
-
-/// Six decimals: stable output, well beyond the precision of any estimate.
-fn round(x: f64) -> f64 {
-    if x.is_finite() {
-        (x * 1e6).round() / 1e6
-    } else {
-        x
     }
 }
 

@@ -16,9 +16,11 @@ use std::time::Duration;
 
 use crate::budget::{self, SystemBudget};
 use crate::config::Thresholds;
+use crate::monitor::{History, WINDOW_DAYS, incident_bad_minutes, within};
 use crate::register::model::{Category, Register, Risk, System};
 use crate::scale::Band;
 use crate::score::Score;
+use jiff::civil::Date;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
@@ -89,12 +91,15 @@ pub struct SystemAssessment<'a> {
     pub budget: Option<SystemBudget>,
     /// The three risks with the most current bad minutes: (risk, minutes, share).
     pub top: Vec<(&'a Risk, f64, Option<f64>)>,
+    /// Its incidents and near-misses of the last 365 days, and what they cost.
+    pub history: History,
 }
 
 pub fn assess<'a>(
     register: &'a Register,
     scored: &'a [(&'a Risk, Score)],
     thresholds: &Thresholds,
+    today: Date,
 ) -> Vec<SystemAssessment<'a>> {
     let budgets = budget::system_budgets(register, scored.iter().map(|(r, s)| (*r, s)));
     register
@@ -134,9 +139,35 @@ pub fn assess<'a>(
                     .collect(),
                 budget: budgets.iter().find(|b| b.system == system.id).cloned(),
                 top,
+                history: system_history(register, &system.id, today),
             }
         })
         .collect()
+}
+
+/// A system's incidents of the last 365 days, each counted once however
+/// many risks it realised.
+fn system_history(register: &Register, system: &str, today: Date) -> History {
+    let mut history = History {
+        bad_minutes: Some(0.0),
+        ..History::default()
+    };
+    for incident in register
+        .incidents
+        .iter()
+        .filter(|i| i.system == system && within(i.date.value, today, WINDOW_DAYS))
+    {
+        if incident.near_miss {
+            history.near_misses += 1;
+        } else {
+            history.incidents += 1;
+        }
+        history.bad_minutes = history
+            .bad_minutes
+            .zip(incident_bad_minutes(incident))
+            .map(|(a, b)| a + b);
+    }
+    history
 }
 
 fn rows(system: &System, thresholds: &Thresholds) -> Vec<Row> {

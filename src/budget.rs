@@ -153,6 +153,11 @@ pub fn minutes_text(minutes: f64) -> String {
     format!("{minutes:.2}")
 }
 
+/// `4`, `4.06`: at most two decimals, no trailing zeros.
+pub fn number_text(n: f64) -> String {
+    format!("{}", (n * 100.0).round() / 100.0)
+}
+
 /// `17.4%` of a share where 1.0 is 100%.
 pub fn percent_text(share: f64) -> String {
     format!("{:.1}%", share * 100.0)

@@ -9,8 +9,9 @@ use jiff::civil::Date;
 
 use crate::budget::{self, Size, SystemBudget};
 use crate::diag::{Code, Diagnostic, Severity, Subject};
-use crate::register::model::{ActionKind, ActionStatus, Register, Risk};
-use crate::scale::{Band, Level, Scale};
+use crate::monitor::IncidentIndex;
+use crate::register::model::{ActionKind, ActionStatus, Register, Risk, Runbook};
+use crate::scale::{Band, Level, Scale, format_duration};
 use crate::score::{self, Score, State};
 
 /// Impact at or above which a risk needs a way to be detected.
@@ -44,10 +45,13 @@ pub fn check(register: &Register, policy: &Policy, today: Date) -> Vec<Diagnosti
         .iter()
         .map(|r| (r, score::score(r, score::budget_of(register, r), today)))
         .collect();
+    let incidents = IncidentIndex::new(register);
     let mut findings = Vec::new();
     for (risk, score) in &scored {
         let first = findings.len();
         check_risk(risk, score, register, policy, today, &mut findings);
+        check_history(risk, score, &incidents, today, &mut findings);
+        check_response(risk, score, &mut findings);
         let subject = Subject {
             system: risk.system.clone(),
             risk: Some(risk.id.value.clone()),
@@ -277,6 +281,132 @@ fn check_risk(
     }
 }
 
+/// What the incidents of the last year say about a risk's estimates.
+fn check_history(
+    risk: &Risk,
+    score: &Score,
+    incidents: &IncidentIndex<'_>,
+    today: Date,
+    findings: &mut Vec<Diagnostic>,
+) {
+    let name = format!("{}/{}", risk.system, risk.id.value);
+    let view = &score.current.view;
+    for incident in incidents.recent(risk, today) {
+        for (verb, key, took, estimate) in [
+            (
+                "detect",
+                "time_to_detect",
+                &incident.detected_after,
+                view.time_to_detect,
+            ),
+            (
+                "recover",
+                "time_to_recover",
+                &incident.recovered_after,
+                view.time_to_recover,
+            ),
+        ] {
+            let (Some(took), Some(estimate)) = (took, estimate.and_then(|e| e.duration)) else {
+                continue;
+            };
+            if took.value <= estimate {
+                continue;
+            }
+            findings.push(
+                Diagnostic::new(
+                    Code::EstimateExceeded,
+                    format!(
+                        "incident `{}` took {} to {verb}, {} more than risk `{name}` estimates",
+                        incident.id.value,
+                        format_duration(took.value),
+                        format_duration(took.value - estimate),
+                    ),
+                )
+                .at(took.span.clone(), format!("the estimate is {}", format_duration(estimate)))
+                .help(format!(
+                    "set `{key}` to what incidents show, or finish the action that makes the estimate true"
+                )),
+            );
+        }
+    }
+    let history = incidents.history(risk, today);
+    if let Some(frequency) = view.frequency
+        && history.incidents as f64 > frequency.per_year()
+    {
+        findings.push(
+            Diagnostic::new(
+                Code::FrequencyExceeded,
+                format!(
+                    "risk `{name}` had {} in the last 365 days; its frequency predicts {} a year",
+                    crate::diag::plural(history.incidents, "incident"),
+                    crate::budget::number_text(frequency.per_year()),
+                ),
+            )
+            .at(
+                risk.id.span.clone(),
+                "it happens more often than the register says",
+            )
+            .help("update `frequency` to what happened, or prevent the failures"),
+        );
+    }
+}
+
+/// Whether a serious risk can be detected and answered at 3am.
+fn check_response(risk: &Risk, score: &Score, findings: &mut Vec<Diagnostic>) {
+    let name = format!("{}/{}", risk.system, risk.id.value);
+    for action in &risk.actions {
+        if let Some(runbook) = &action.runbook
+            && let Runbook::Path {
+                path,
+                exists: false,
+            } = &runbook.value
+        {
+            findings.push(
+                Diagnostic::new(Code::RunbookMissing, format!("runbook `{path}` of risk `{name}` does not exist"))
+                    .at(runbook.span.clone(), "no file or folder at this path")
+                    .help("a runbook path is relative to this register file; fix it, or link the runbook with its URL"),
+            );
+        }
+    }
+    if score.current.band < Band::High {
+        return;
+    }
+    let responds = risk
+        .actions
+        .iter()
+        .filter(|a| a.kind == ActionKind::Respond);
+    if !responds.clone().any(|a| a.runbook.is_some()) {
+        let has_respond = responds.clone().next().is_some();
+        findings.push(
+            Diagnostic::new(
+                Code::NoRunbook,
+                format!("risk `{name}` ({}) has no runbook", score.current.band),
+            )
+            .at(risk.id.span.clone(), "what is our fastest safe rollback?")
+            .help(if has_respond {
+                "name the runbook on its respond action: runbook = \"docs/runbooks/<id>.md\" or a link"
+            } else {
+                "add a [[risk.action]] with kind = \"respond\" and a runbook = \"...\" to follow"
+            }),
+        );
+    }
+    for action in risk.actions.iter().filter(|a| {
+        a.kind == ActionKind::Detect && a.status == ActionStatus::Done && a.signal.is_none()
+    }) {
+        findings.push(
+            Diagnostic::new(
+                Code::NoSignal,
+                format!(
+                    "detect action \"{}\" of risk `{name}` names no signal",
+                    action.what
+                ),
+            )
+            .at(action.span.clone(), "which alert or metric fires?")
+            .help("name what it watches: signal = \"<alert or metric>\""),
+        );
+    }
+}
+
 /// Findings about a system's error budget as a whole.
 fn check_budget(system_budget: &SystemBudget, register: &Register, findings: &mut Vec<Diagnostic>) {
     let Some(system) = register.system(&system_budget.system) else {
@@ -360,7 +490,7 @@ fn days_ago(date: Date, today: Date) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::register::model::{Acceptance, At};
+    use crate::register::model::{Acceptance, At, Runbook};
     use crate::score::tests::{action, date, risk, span};
 
     fn codes(register: &Register, policy: &Policy) -> Vec<&'static str> {
@@ -382,8 +512,8 @@ mod tests {
     fn open_high_impact_risk_fails_and_lacks_detection() {
         let r = reviewed(risk("s", "r", 2, 4, None), "2026-11-01");
         let register = Register {
-            systems: vec![],
             risks: vec![r],
+            ..Register::default()
         };
         assert_eq!(
             codes(&register, &Policy::default()),
@@ -395,8 +525,8 @@ mod tests {
     fn fail_impact_sets_the_threshold() {
         let r = reviewed(risk("s", "r", 2, 3, None), "2026-11-01");
         let register = Register {
-            systems: vec![],
             risks: vec![r],
+            ..Register::default()
         };
         assert!(codes(&register, &Policy::default()).is_empty());
         let strict = Policy {
@@ -412,8 +542,24 @@ mod tests {
         r.actions
             .push(action(ActionKind::Detect, ActionStatus::Done));
         let register = Register {
-            systems: vec![],
+            risks: vec![r.clone()],
+            ..Register::default()
+        };
+        // Mitigated; a high risk still wants a runbook, and its alert a name.
+        assert_eq!(
+            codes(&register, &Policy::default()),
+            ["no-runbook", "no-signal"]
+        );
+        r.actions[0].signal = Some("checkout-p95".into());
+        let mut respond = action(ActionKind::Respond, ActionStatus::Planned);
+        respond.runbook = Some(At {
+            value: Runbook::Link("https://wiki.example/rollback".into()),
+            span: span(),
+        });
+        r.actions.push(respond);
+        let register = Register {
             risks: vec![r],
+            ..Register::default()
         };
         assert!(codes(&register, &Policy::default()).is_empty());
     }
@@ -432,8 +578,8 @@ mod tests {
             },
         });
         let register = Register {
-            systems: vec![],
             risks: vec![r.clone()],
+            ..Register::default()
         };
         assert_eq!(
             codes(&register, &Policy::default()),
@@ -441,8 +587,8 @@ mod tests {
         );
         r.accepted.as_mut().unwrap().until.value = date("2026-11-27");
         let register = Register {
-            systems: vec![],
             risks: vec![r],
+            ..Register::default()
         };
         assert!(codes(&register, &Policy::default()).is_empty());
     }
@@ -459,8 +605,8 @@ mod tests {
         done_late.status = ActionStatus::Done;
         r.actions = vec![late, done_late];
         let register = Register {
-            systems: vec![],
             risks: vec![r.clone()],
+            ..Register::default()
         };
         // Low band: reviewed every 365 days, so 366 days ago is overdue.
         assert_eq!(
@@ -469,8 +615,8 @@ mod tests {
         );
         r.review_every_days = Some(400);
         let register = Register {
-            systems: vec![],
             risks: vec![r],
+            ..Register::default()
         };
         assert_eq!(codes(&register, &Policy::default()), ["action-overdue"]);
     }
@@ -480,8 +626,8 @@ mod tests {
         let mut r = risk("s", "r", 1, 1, None);
         r.owner = None;
         let register = Register {
-            systems: vec![],
             risks: vec![r],
+            ..Register::default()
         };
         let findings = check(&register, &Policy::default(), date("2026-11-27"));
         assert_eq!(

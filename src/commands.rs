@@ -305,7 +305,8 @@ pub fn assess(options: &AssessOptions) -> Outcome {
         return refused(&loaded);
     }
     let scored = score_all(&loaded.register, options.today);
-    let systems = crate::assess::assess(&loaded.register, &scored, &config.thresholds);
+    let systems =
+        crate::assess::assess(&loaded.register, &scored, &config.thresholds, options.today);
     let mut outcome = Outcome::new(ExitStatus::Success);
     deliver(
         options.format.render(&systems, options.today),

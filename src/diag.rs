@@ -83,16 +83,23 @@ codes! {
     DuplicateRisk = "duplicate-risk", Error, "two risks of one system share an id", "Risk ids are unique within their system, so that findings, reviews and links point at one risk. Rename one of the two.";
     UnknownSystem = "unknown-system", Error, "a risk names a system that no file defines", "A risk in a file without [system] names its system with system = \"id\", and that system must be defined in some file of the register. Fix the id or add the system.";
     NoSystem = "no-system", Error, "a risk whose file has no [system] and that names none", "Every risk belongs to a system: the [system] of its file, or the one it names with system = \"id\". Add one of the two.";
+    UnknownRisk = "unknown-risk", Error, "an incident names a risk that does not exist", "An incident records the risks it realised by id: a risk of the incident's system, or `system/risk` for another system's. Fix the id, or add the risk to the register.";
+    DuplicateIncident = "duplicate-incident", Error, "two incidents of one system share an id", "Incident ids are unique within their system, so that reviews and diffs point at one incident. Merge the two records or rename one.";
     ConflictingSystem = "conflicting-system", Error, "a risk names a system other than the one its file defines", "A risk in a file with a [system] belongs to that system; naming another one is contradictory. Move the risk to another file or remove its system key.";
     // The gate.
     Unmitigated = "unmitigated", Error, "a high-impact risk that is neither mitigated nor accepted", "An open risk (no action done, no acceptance that holds) with impact at or above the gate's threshold (default 4, major). Finish an action that reduces it, or accept it explicitly, with a reason and an end date, under [risk.accepted].";
     AcceptanceExpired = "acceptance-expired", Error, "a risk acceptance whose end date has passed", "An acceptance of a risk is a trade-off with an end date; once the date passes the risk is judged as if it had never been accepted. Renew the acceptance with a new date and reason, or mitigate the risk.";
     TooBig = "too-big", Error, "a risk whose expected bad minutes take too large a share of its system's error budget", "One risk may use at most the single-risk share of its system's yearly error budget (25% unless single_risk_share says otherwise): expected bad minutes a year = (time to detect + time to recover) × users affected × incidents a year. A risk this big is not safe to accept; cut how often it happens, how long it lasts or how many users it reaches.";
     BudgetExceeded = "budget-exceeded", Error, "a system whose risks together expect more bad minutes than its error budget", "The expected bad minutes a year of a system's risks add up to more than its availability SLO allows. Reduce the largest contributors, or revisit the SLO with the people who depend on it.";
+    RunbookMissing = "runbook-missing", Error, "a runbook path that does not exist", "A respond action names a runbook by a path relative to its register file, and nothing is there. In an incident, a broken runbook link costs the minutes you cannot spare; fix the path or restore the runbook.";
     ActionOverdue = "action-overdue", Warning, "an action not done whose due date has passed", "An action that is not done has passed its due date. Finish it, or agree a new date with its owner and record it in due.";
     ReviewOverdue = "review-overdue", Warning, "a risk not reviewed within its cadence", "A risk is reviewed on a cadence: review_every, else 30 days for critical, 90 for high, 180 for medium and 365 for low. Review it and record the day in reviewed.";
     NoDetection = "no-detection", Warning, "a high-impact risk with no detect action", "A risk of impact 4 or more has no detect action: nobody would know it happened until users complain. Add an alert, a probe or a watched dashboard as a detect action.";
     NoOwner = "no-owner", Warning, "a risk with no owner, on its own or through its system", "Nobody is accountable for the risk: neither it nor its system names an owner. Set owner on the risk or on its [system].";
+    EstimateExceeded = "estimate-exceeded", Warning, "an incident took longer to detect or recover than the risk's estimate", "An incident of the last 365 days took longer to detect or to recover than the risk's current time_to_detect or time_to_recover: the register is optimistic. Update the estimate to what incidents show, or finish the action that makes it true.";
+    FrequencyExceeded = "frequency-exceeded", Warning, "a risk happened more often in the last year than its frequency predicts", "The risk had more incidents (near-misses aside) in the last 365 days than its frequency predicts for a year. Update the frequency, or prevent the failures.";
+    NoRunbook = "no-runbook", Warning, "a high or critical risk whose respond actions name no runbook", "What is our fastest safe rollback? A high or critical risk needs a respond action with a runbook (a link, or a path in the repository) that the on-call can follow at 3am.";
+    NoSignal = "no-signal", Warning, "a done detect action of a high or critical risk that names no signal", "A detect action is only as good as the alert or metric it watches; name it with signal = \"...\" so the on-call knows what fires.";
     EstimateMissing = "estimate-missing", Warning, "a high or critical risk without the inputs for its bad minutes", "On a system with an availability SLO, a high or critical risk needs time_to_detect and time_to_recover as durations and a frequency, so that its share of the error budget is known.";
     BudgetIncomplete = "budget-incomplete", Note, "a system's budget sums leave out risks without a bad-minute estimate", "Risks without durations for both times, or without a frequency, have no bad-minute estimate and are left out of their system's budget sums, which may then be too low.";
 }
@@ -225,12 +232,12 @@ impl Tally {
     }
 }
 
-/// `1 error`, `2 warnings`: a count with its noun, pluralised.
+/// `1 error`, `2 warnings`, `2 near-misses`: a count with its noun, pluralised.
 pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
+    match (n, noun.ends_with('s')) {
+        (1, _) => format!("{n} {noun}"),
+        (_, true) => format!("{n} {noun}es"),
+        (_, false) => format!("{n} {noun}s"),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod check;
 pub mod commands;
 pub mod config;
 pub mod diag;
+pub mod monitor;
 pub mod output;
 pub mod plan;
 pub mod register;

@@ -352,6 +352,8 @@ pub(crate) mod tests {
             due: None,
             status,
             link: None,
+            runbook: None,
+            signal: None,
             effects: Effects::default(),
             span: span(),
         }
@@ -440,8 +442,8 @@ pub(crate) mod tests {
         }
         let unknown = risk("a", "unknown", 5, 5, None);
         let register = Register {
-            systems: Vec::new(),
             risks: vec![unknown, small, big],
+            ..Register::default()
         };
         let order: Vec<&str> = rank(&register, today, RankBy::Budget)
             .iter()
@@ -495,7 +497,6 @@ pub(crate) mod tests {
     #[test]
     fn rank_order_sorts_by_severity_exposure_then_ids() {
         let register = Register {
-            systems: Vec::new(),
             risks: vec![
                 risk("b", "low", 1, 2, Some((5, 5))),
                 risk("b", "same-unknown", 4, 4, None),
@@ -504,6 +505,7 @@ pub(crate) mod tests {
                 risk("a", "high-fast", 4, 4, Some((1, 1))),
                 risk("z", "critical", 5, 5, Some((1, 1))),
             ],
+            ..Register::default()
         };
         let ranked: Vec<String> = rank(&register, date("2026-11-27"), RankBy::Severity)
             .iter()

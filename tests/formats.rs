@@ -115,7 +115,7 @@ fn sarif_names_the_failing_risk_with_its_line() {
     assert_eq!(errors[0]["ruleId"], "unmitigated");
     assert_eq!(
         errors[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
-        234
+        243
     );
 }
 
@@ -186,13 +186,13 @@ fn github_annotations_are_one_line_each_and_round_trip() {
     let (code, text) = opx(&["check", HOSTILE, "--format", "github"]);
     assert_eq!(code, 1);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 4, "three annotations and a summary:\n{text}");
+    assert_eq!(lines.len(), 5, "four annotations and a summary:\n{text}");
     assert!(
-        lines[..3]
+        lines[..4]
             .iter()
             .all(|l| l.starts_with("::error file=") || l.starts_with("::warning file="))
     );
-    assert_eq!(lines[3], "opx: 1 error, 2 warnings in 2 risks");
+    assert_eq!(lines[4], "opx: 1 error, 3 warnings in 2 risks");
     let overdue = lines
         .iter()
         .find(|l| l.contains("title=action-overdue"))
@@ -279,7 +279,7 @@ fn markdown_rank_table_parses_with_one_row_per_risk() {
     let tables = markdown_tables(&text);
     assert_eq!(tables.len(), 1);
     assert_eq!(tables[0].len(), 12, "a header and 11 risks");
-    assert!(tables[0].iter().all(|row| row.len() == 15));
+    assert!(tables[0].iter().all(|row| row.len() == 16));
     assert_eq!(tables[0][1][2], "traffic-spike");
 }
 
@@ -288,12 +288,12 @@ fn markdown_keeps_hostile_text_intact_and_inert() {
     let (_, rank) = opx(&["rank", HOSTILE, "--format", "markdown"]);
     let table = &markdown_tables(&rank)[0];
     assert_eq!(table.len(), 3);
-    assert!(table.iter().all(|row| row.len() == 15));
+    assert!(table.iter().all(|row| row.len() == 16));
     assert_eq!(table[1][3], HOSTILE_TITLE);
 
     let (_, check) = opx(&["check", HOSTILE, "--format", "markdown"]);
     let table = &markdown_tables(&check)[0];
-    assert_eq!(table.len(), 4, "a header and three findings");
+    assert_eq!(table.len(), 5, "a header and four findings");
     assert!(table.iter().all(|row| row.len() == 6));
     // The CR LF inside the action becomes one line break.
     let expected = HOSTILE_ACTION.replace("\r\n", "\n");

@@ -181,6 +181,37 @@ impl<'t, 'i> Fields<'t, 'i> {
         self.string(sink, key)
     }
 
+    /// An array of non-empty strings, each with its span.
+    pub fn strings_at(&self, sink: &mut Sink<'_>, key: &str) -> Vec<At<String>> {
+        let Some(value) = self.get(key) else {
+            return Vec::new();
+        };
+        let DeValue::Array(items) = value.get_ref() else {
+            return self
+                .wrong_type(
+                    sink,
+                    key,
+                    value,
+                    "an array of strings",
+                    Some(&format!("write {key} = [\"a\", \"b\"]")),
+                )
+                .unwrap_or_default();
+        };
+        let mut out = Vec::new();
+        for item in items.iter() {
+            match item.get_ref() {
+                DeValue::String(s) if !s.trim().is_empty() => out.push(At {
+                    value: s.to_string(),
+                    span: sink.span(item.span()),
+                }),
+                _ => {
+                    self.wrong_type::<()>(sink, key, item, "an array of non-empty strings", None);
+                }
+            }
+        }
+        out
+    }
+
     pub fn strings(&self, sink: &mut Sink<'_>, key: &str) -> Vec<String> {
         let Some(value) = self.get(key) else {
             return Vec::new();

@@ -10,16 +10,25 @@ use toml::de::{DeTable, DeValue};
 use crate::diag::{Code, Diagnostic};
 use crate::register::fields::{Fields, Sink};
 use crate::register::model::{
-    Acceptance, Action, ActionKind, ActionStatus, At, Baseline, Category, Effects, Rated, Risk,
-    Slo, Source, System, TimeEstimate,
+    Acceptance, Action, ActionKind, ActionStatus, At, Baseline, Category, Effects, Incident, Rated,
+    Risk, Runbook, Slo, Source, System, TimeEstimate,
 };
 use crate::scale::{self, Level, Scale, ScaleError};
+use crate::source::Span;
 
 /// What one file contributes to the register.
 #[derive(Debug, Default)]
 pub(crate) struct FileRegister {
     pub system: Option<System>,
     pub entries: Vec<Entry>,
+    pub incidents: Vec<IncidentEntry>,
+}
+
+/// An incident and where it named its system, if its file has none.
+#[derive(Debug)]
+pub(crate) struct IncidentEntry {
+    pub incident: Incident,
+    pub system_ref: Option<Span>,
 }
 
 /// A risk with a readable id, and the system it belongs to.
@@ -34,7 +43,19 @@ pub(crate) struct Entry {
     pub risk: Option<Risk>,
 }
 
-const TOP_KEYS: &[&str] = &["system", "risk"];
+const TOP_KEYS: &[&str] = &["system", "risk", "incident"];
+const INCIDENT_KEYS: &[&str] = &[
+    "id",
+    "system",
+    "date",
+    "risks",
+    "near_miss",
+    "detected_after",
+    "recovered_after",
+    "users_affected",
+    "summary",
+    "postmortem",
+];
 const SYSTEM_KEYS: &[&str] = &[
     "id",
     "name",
@@ -72,6 +93,8 @@ const ACTION_KEYS: &[&str] = &[
     "due",
     "status",
     "link",
+    "runbook",
+    "signal",
     // What the action changes once done.
     "likelihood",
     "impact",
@@ -111,8 +134,10 @@ pub(crate) fn validate_file(
         ..FileRegister::default()
     };
     let file_system = out.system.as_ref().map(|s| s.id.clone());
-    // A [system] that failed validation was reported; its risks are not orphans.
-    let has_system_table = root.get("system").is_some();
+    let owner = Owner {
+        file_system: file_system.as_deref(),
+        has_system_table: root.get("system").is_some(),
+    };
     for (table, span) in top.tables(
         sink,
         "risk",
@@ -122,39 +147,8 @@ pub(crate) fn validate_file(
         let Some(id) = draft.id else {
             continue;
         };
-        let (system, system_ref) = match (&file_system, draft.system) {
-            (Some(own), Some(named)) if *own != named.value => {
-                sink.push(
-                    Diagnostic::new(
-                        Code::ConflictingSystem,
-                        format!(
-                            "risk `{}` names system `{}`, but its file defines system `{own}`",
-                            id.value, named.value
-                        ),
-                    )
-                    .at(named.span, format!("the file's system is `{own}`"))
-                    .help("a risk belongs to the system of its file; move it to a file of its own or remove `system`"),
-                );
-                continue;
-            }
-            (Some(own), _) => (own.clone(), None),
-            (None, Some(named)) => (named.value, Some(named.span)),
-            // A [system] that failed validation was reported; its risks are not orphans.
-            (None, None) if has_system_table => continue,
-            (None, None) => {
-                sink.push(
-                    Diagnostic::new(
-                        Code::NoSystem,
-                        format!("risk `{}` belongs to no system", id.value),
-                    )
-                    .at(
-                        id.span.clone(),
-                        "no [system] in this file and no `system` key",
-                    )
-                    .help("add `system = \"<id>\"` to the risk, or a [system] table to the file"),
-                );
-                continue;
-            }
+        let Some((system, system_ref)) = owner.resolve(sink, "risk", &id, draft.system) else {
+            continue;
         };
         out.entries.push(Entry {
             system,
@@ -163,8 +157,18 @@ pub(crate) fn validate_file(
             risk: draft.risk,
         });
     }
+    for (table, span) in top.tables(
+        sink,
+        "incident",
+        "write each incident as [[incident]], with two brackets",
+    ) {
+        if let Some(entry) = validate_incident(sink, table, span, &owner) {
+            out.incidents.push(entry);
+        }
+    }
     if root.get("system").is_none()
         && root.get("risk").is_none()
+        && root.get("incident").is_none()
         && root
             .keys()
             .all(|k| TOP_KEYS.contains(&k.get_ref().as_ref()))
@@ -176,6 +180,162 @@ pub(crate) fn validate_file(
         );
     }
     out
+}
+
+/// Which system a risk or an incident of this file belongs to.
+struct Owner<'a> {
+    /// The id of the file's [system], if it has a valid one.
+    file_system: Option<&'a str>,
+    /// The file has a [system] table, valid or not.
+    has_system_table: bool,
+}
+
+impl Owner<'_> {
+    /// The system of an item (`what` is "risk" or "incident"), and where it
+    /// named it; `None` after reporting why it has none.
+    fn resolve(
+        &self,
+        sink: &mut Sink<'_>,
+        what: &str,
+        id: &At<String>,
+        named: Option<At<String>>,
+    ) -> Option<(String, Option<Span>)> {
+        match (self.file_system, named) {
+            (Some(own), Some(named)) if own != named.value => {
+                sink.push(
+                    Diagnostic::new(
+                        Code::ConflictingSystem,
+                        format!(
+                            "{what} `{}` names system `{}`, but its file defines system `{own}`",
+                            id.value, named.value
+                        ),
+                    )
+                    .at(named.span, format!("the file's system is `{own}`"))
+                    .help(format!("a {what} belongs to the system of its file; move it to a file of its own or remove `system`")),
+                );
+                None
+            }
+            (Some(own), _) => Some((own.to_string(), None)),
+            (None, Some(named)) => Some((named.value, Some(named.span))),
+            // A [system] that failed validation was reported; its items are not orphans.
+            (None, None) if self.has_system_table => None,
+            (None, None) => {
+                sink.push(
+                    Diagnostic::new(
+                        Code::NoSystem,
+                        format!("{what} `{}` belongs to no system", id.value),
+                    )
+                    .at(
+                        id.span.clone(),
+                        "no [system] in this file and no `system` key",
+                    )
+                    .help(format!(
+                        "add `system = \"<id>\"` to the {what}, or a [system] table to the file"
+                    )),
+                );
+                None
+            }
+        }
+    }
+}
+
+fn validate_incident(
+    sink: &mut Sink<'_>,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+    owner: &Owner<'_>,
+) -> Option<IncidentEntry> {
+    let f = Fields::new(sink, table, span, "[[incident]]", INCIDENT_KEYS);
+    let id = f.required_string(
+        sink,
+        "id",
+        "give the incident an id such as id = \"INC-204\"",
+    );
+    let named = f.string(sink, "system");
+    let date = match f.get("date") {
+        Some(_) => f.date(sink, "date"),
+        None => {
+            f.missing(sink, "date", "set the day it happened: date = 2026-09-14");
+            None
+        }
+    };
+    let risks = match f.get("risks") {
+        Some(value) => {
+            let refs = f.strings_at(sink, "risks");
+            if matches!(value.get_ref(), DeValue::Array(a) if a.is_empty()) {
+                sink.push(
+                    Diagnostic::new(Code::MissingKey, "an incident realises at least one risk")
+                        .at(sink.span(value.span()), "empty")
+                        .help("name the risks it realised: risks = [\"traffic-spike\"]"),
+                );
+            }
+            refs
+        }
+        None => {
+            f.missing(
+                sink,
+                "risks",
+                "name the risks it realised: risks = [\"traffic-spike\"]",
+            );
+            Vec::new()
+        }
+    };
+    let near_miss = f.boolean(sink, "near_miss").unwrap_or(false);
+    let detected_after = f.parsed(
+        sink,
+        "detected_after",
+        Code::InvalidDuration,
+        "22m",
+        scale::parse_duration,
+    );
+    let recovered_after = f.parsed(
+        sink,
+        "recovered_after",
+        Code::InvalidDuration,
+        "1h 30m",
+        scale::parse_duration,
+    );
+    let users_affected = f
+        .parsed(
+            sink,
+            "users_affected",
+            Code::InvalidPercent,
+            "30%",
+            scale::parse_percent,
+        )
+        .map(|v| v.value);
+    let summary = f.string(sink, "summary").map(|s| s.value);
+    let postmortem = f.string(sink, "postmortem").map(|s| s.value);
+    let id = id?;
+    let (system, system_ref) = owner.resolve(sink, "incident", &id, named)?;
+    if risks.is_empty() {
+        return None;
+    }
+    let risks = risks
+        .into_iter()
+        .map(|r| At {
+            value: match r.value.split_once('/') {
+                Some((system, risk)) => (system.to_string(), risk.to_string()),
+                None => (system.clone(), r.value.clone()),
+            },
+            span: r.span,
+        })
+        .collect();
+    Some(IncidentEntry {
+        incident: Incident {
+            system,
+            id,
+            date: date?,
+            risks,
+            near_miss,
+            detected_after,
+            recovered_after,
+            users_affected,
+            summary,
+            postmortem,
+        },
+        system_ref,
+    })
 }
 
 fn validate_id(sink: &mut Sink<'_>, id: At<String>, what: &str) -> Option<At<String>> {
@@ -618,6 +778,19 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
         None => Some(ActionStatus::Planned),
     };
     let link = f.string(sink, "link").map(|s| s.value);
+    // Whether a path exists is settled once the file's folder is known.
+    let runbook = f.string(sink, "runbook").map(|r| At {
+        value: if r.value.contains("://") {
+            Runbook::Link(r.value)
+        } else {
+            Runbook::Path {
+                path: r.value,
+                exists: true,
+            }
+        },
+        span: r.span,
+    });
+    let signal = f.string(sink, "signal").map(|s| s.value);
     let effects = Effects {
         likelihood: f.level(sink, "likelihood", Scale::Likelihood),
         impact: f.level(sink, "impact", Scale::Impact),
@@ -651,6 +824,8 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
         due,
         status: status?,
         link,
+        runbook,
+        signal,
         effects,
     })
 }

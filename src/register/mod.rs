@@ -44,7 +44,8 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
             Err(e) => diagnostics.push(io_error(&path, &e)),
         }
     }
-    let register = assemble(parts, &mut diagnostics);
+    let mut register = assemble(parts, &mut diagnostics);
+    find_runbooks(&mut register, &sources);
     sort_and_dedup(&mut diagnostics);
     Loaded {
         register,
@@ -105,6 +106,24 @@ pub(crate) fn read_file(
     (id, part)
 }
 
+/// Settles whether each runbook path exists, relative to the folder of the
+/// file that names it. This is the one place the model looks at the disk
+/// beyond the register itself.
+fn find_runbooks(register: &mut Register, sources: &Sources) {
+    for risk in &mut register.risks {
+        for action in &mut risk.actions {
+            let Some(runbook) = action.runbook.as_mut() else {
+                continue;
+            };
+            if let model::Runbook::Path { path, exists } = &mut runbook.value {
+                let file = sources.get(runbook.span.file).path();
+                let folder = file.parent().unwrap_or(std::path::Path::new(""));
+                *exists = folder.join(path.as_str()).exists();
+            }
+        }
+    }
+}
+
 /// Orders diagnostics by file and position, and drops repeats (the TOML
 /// parser can report one error twice while it recovers).
 pub(crate) fn sort_and_dedup(diagnostics: &mut Vec<Diagnostic>) {
@@ -119,6 +138,7 @@ fn assemble(parts: Vec<(FileId, FileRegister)>, diagnostics: &mut Vec<Diagnostic
     let mut register = Register::default();
     let mut system_at: HashMap<String, Span> = HashMap::new();
     let mut pending = Vec::new();
+    let mut incidents = Vec::new();
     for (_, part) in parts {
         if let Some(system) = part.system {
             match system_at.get(&system.id) {
@@ -140,13 +160,24 @@ fn assemble(parts: Vec<(FileId, FileRegister)>, diagnostics: &mut Vec<Diagnostic
             }
         }
         pending.push(part.entries);
+        incidents.extend(part.incidents);
     }
     register.systems.sort_by(|a, b| a.id.cmp(&b.id));
 
     let mut risk_at: HashMap<(String, String), Span> = HashMap::new();
     for entry in pending.into_iter().flatten() {
         let Some(system) = register.system(&entry.system) else {
-            diagnostics.push(unknown_system(&entry, &register));
+            let at = entry
+                .system_ref
+                .clone()
+                .unwrap_or_else(|| entry.id.span.clone());
+            diagnostics.push(unknown_system(
+                "risk",
+                &entry.id.value,
+                &entry.system,
+                at,
+                &register,
+            ));
             continue;
         };
         let key = (entry.system.clone(), entry.id.value.clone());
@@ -174,26 +205,91 @@ fn assemble(parts: Vec<(FileId, FileRegister)>, diagnostics: &mut Vec<Diagnostic
             register.risks.push(risk);
         }
     }
+    assemble_incidents(incidents, &risk_at, &mut register, diagnostics);
     register
 }
 
-fn unknown_system(entry: &file::Entry, register: &Register) -> Diagnostic {
+/// Adds the incidents whose system and risks exist; one id per system.
+fn assemble_incidents(
+    incidents: Vec<file::IncidentEntry>,
+    risk_at: &HashMap<(String, String), Span>,
+    register: &mut Register,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut incident_at: HashMap<(String, String), Span> = HashMap::new();
+    for entry in incidents {
+        let incident = entry.incident;
+        if register.system(&incident.system).is_none() {
+            let at = entry.system_ref.unwrap_or_else(|| incident.id.span.clone());
+            diagnostics.push(unknown_system(
+                "incident",
+                &incident.id.value,
+                &incident.system,
+                at,
+                register,
+            ));
+            continue;
+        }
+        let key = (incident.system.clone(), incident.id.value.clone());
+        if let Some(first) = incident_at.get(&key) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateIncident,
+                    format!(
+                        "incident `{}` is recorded twice in system `{}`",
+                        incident.id.value, incident.system
+                    ),
+                )
+                .at(incident.id.span.clone(), "recorded again here")
+                .related(first.clone(), "first recorded here")
+                .help("incident ids are unique within their system; merge the two or rename one"),
+            );
+            continue;
+        }
+        incident_at.insert(key, incident.id.span.clone());
+        let mut complete = true;
+        for named in &incident.risks {
+            if risk_at.contains_key(&named.value) {
+                continue;
+            }
+            complete = false;
+            let (system, risk) = &named.value;
+            let ids = risk_at
+                .keys()
+                .filter(|(s, _)| s == system)
+                .map(|(_, id)| id.as_str());
+            let help = match did_you_mean(risk, ids) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "name a risk of system `{system}`, or `system/risk` for another system's"
+                ),
+            };
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::UnknownRisk,
+                    format!(
+                        "incident `{}` names risk `{system}/{risk}`, which does not exist",
+                        incident.id.value
+                    ),
+                )
+                .at(named.span.clone(), "unknown risk")
+                .help(help),
+            );
+        }
+        if complete {
+            register.incidents.push(incident);
+        }
+    }
+}
+
+fn unknown_system(what: &str, id: &str, system: &str, at: Span, register: &Register) -> Diagnostic {
     let diag = Diagnostic::new(
         Code::UnknownSystem,
-        format!(
-            "risk `{}` names system `{}`, which no file defines",
-            entry.id.value, entry.system
-        ),
+        format!("{what} `{id}` names system `{system}`, which no file defines"),
     )
-    .at(
-        entry
-            .system_ref
-            .clone()
-            .unwrap_or_else(|| entry.id.span.clone()),
-        "unknown system",
-    );
+    .at(at, "unknown system");
     let ids = register.systems.iter().map(|s| s.id.as_str());
-    match did_you_mean(&entry.system, ids.clone()) {
+    match did_you_mean(system, ids.clone()) {
         Some(best) => diag.help(format!("did you mean `{best}`?")),
         None if register.systems.is_empty() => {
             diag.help("define the system with a [system] table in one of the register's files")

@@ -23,6 +23,7 @@ pub struct At<T> {
 pub struct Register {
     pub systems: Vec<System>,
     pub risks: Vec<Risk>,
+    pub incidents: Vec<Incident>,
 }
 
 impl Register {
@@ -186,9 +187,21 @@ pub struct Action {
     pub due: Option<At<Date>>,
     pub status: ActionStatus,
     pub link: Option<String>,
+    /// For a respond action: the runbook to follow, a link or a path.
+    pub runbook: Option<At<Runbook>>,
+    /// For a detect action: the alert or metric it watches.
+    pub signal: Option<String>,
     /// What the action changes once it is done.
     pub effects: Effects,
     pub span: Span,
+}
+
+/// A runbook reference. A path is relative to the register file that
+/// names it; whether it exists is found when the register is loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Runbook {
+    Link(String),
+    Path { path: String, exists: bool },
 }
 
 /// The values an action brings to its risk once it lands: a detect action
@@ -202,6 +215,33 @@ pub struct Effects {
     pub time_to_recover: Option<TimeEstimate>,
     pub frequency: Option<Frequency>,
     pub users_affected: Option<Percent>,
+}
+
+/// Something that went wrong (or nearly did), and the risks it realised.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Incident {
+    /// The id of the system it happened to.
+    pub system: String,
+    pub id: At<String>,
+    pub date: At<Date>,
+    /// The risks it realised, each as (system id, risk id); at least one.
+    pub risks: Vec<At<(String, String)>>,
+    /// Caught before users were hurt.
+    pub near_miss: bool,
+    pub detected_after: Option<At<Duration>>,
+    pub recovered_after: Option<At<Duration>>,
+    pub users_affected: Option<Percent>,
+    pub summary: Option<String>,
+    pub postmortem: Option<String>,
+}
+
+impl Incident {
+    /// Whether it realised `risk`.
+    pub fn realises(&self, risk: &Risk) -> bool {
+        self.risks
+            .iter()
+            .any(|r| r.value.0 == risk.system && r.value.1 == risk.id.value)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]

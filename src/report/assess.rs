@@ -109,6 +109,21 @@ pub fn doc(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Doc {
             }
             None => doc.text("No availability SLO, so no error budget to weigh the risks against."),
         }
+        let h = &a.history;
+        doc.text(match (h.incidents, h.near_misses) {
+            (0, 0) => "No incidents or near-misses in the last 365 days.".to_string(),
+            (n, m) => format!(
+                "In the last 365 days: {} and {}, costing {} bad minutes{}.",
+                plural(n, "incident"),
+                plural(m, "near-miss"),
+                h.bad_minutes
+                    .map_or("an unknown number of".to_string(), minutes_text),
+                a.budget.as_ref().map_or(String::new(), |b| format!(
+                    " against {} expected a year",
+                    minutes_text(b.current)
+                )),
+            ),
+        });
     }
     doc
 }
@@ -161,6 +176,11 @@ pub fn json(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Strin
                     "unallocated_minutes": round(b.unallocated()),
                     "risks_without_estimate": b.unknown,
                 })),
+                "incidents_365d": {
+                    "count": a.history.incidents,
+                    "near_misses": a.history.near_misses,
+                    "bad_minutes": a.history.bad_minutes.map(round),
+                },
                 "largest": a.top.iter().map(|(r, m, share)| json!({
                     "risk": r.id.value,
                     "bad_minutes": round(*m),

@@ -25,6 +25,7 @@ use jiff::civil::Date;
 
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::{Diagnostic, Location};
+use crate::monitor::History;
 use crate::register::model::{ActionKind, Register, Risk, TimeEstimate};
 use crate::scale::{Band, Scale, format_duration};
 use crate::score::{Ranked, Score, State};
@@ -181,7 +182,7 @@ pub(crate) fn round(x: f64) -> f64 {
 }
 
 /// The columns people read in a ranking, shared by the table and Markdown.
-pub(crate) const RANK_HEADER: [&str; 15] = [
+pub(crate) const RANK_HEADER: [&str; 16] = [
     "#",
     "system",
     "risk",
@@ -194,6 +195,7 @@ pub(crate) const RANK_HEADER: [&str; 15] = [
     "exposure",
     "bad min/yr",
     "budget",
+    "incidents",
     "state",
     "owner",
     "actions",
@@ -201,7 +203,7 @@ pub(crate) const RANK_HEADER: [&str; 15] = [
 
 /// One risk's cells under [`RANK_HEADER`], from its current view (and
 /// where the plan changes them, current → target).
-pub(crate) fn rank_row(r: &Ranked<'_>) -> [String; 15] {
+pub(crate) fn rank_row(r: &Ranked<'_>, history: &History) -> [String; 16] {
     let risk = r.risk;
     let current = &r.score.current;
     [
@@ -217,10 +219,21 @@ pub(crate) fn rank_row(r: &Ranked<'_>) -> [String; 15] {
         current.exposure.map_or("-".to_string(), |e| e.to_string()),
         minutes_cell(&r.score),
         share_cell(&r.score),
+        incidents_cell(history),
         r.score.state.name().to_string(),
         risk.owner.clone().unwrap_or_else(|| "-".to_string()),
         actions_cell(risk),
     ]
+}
+
+/// `2`, `2 + 1 near`, `1 near`, or `-`: incidents and near-misses of the last 365 days.
+pub(crate) fn incidents_cell(history: &History) -> String {
+    match (history.incidents, history.near_misses) {
+        (0, 0) => "-".to_string(),
+        (n, 0) => n.to_string(),
+        (0, m) => format!("{m} near"),
+        (n, m) => format!("{n} + {m} near"),
+    }
 }
 
 /// `16 high`, or `16 high → 8 medium` when the plan changes it.

@@ -2,6 +2,7 @@
 //! RFC 4180, safe to open in a spreadsheet.
 
 use super::RankContext;
+use crate::monitor::IncidentIndex;
 use crate::register::model::{ActionStatus, Source, TimeEstimate};
 use crate::score::acceptance_expired;
 
@@ -29,6 +30,9 @@ const HEADER: &[&str] = &[
     "target_severity",
     "target_band",
     "target_bad_minutes",
+    "incidents_365d",
+    "near_misses_365d",
+    "incident_bad_minutes_365d",
     "state",
     "owner",
     "reviewed",
@@ -46,8 +50,10 @@ const HEADER: &[&str] = &[
 pub fn render(ctx: &RankContext<'_>) -> String {
     let mut out = String::new();
     push_row(&mut out, HEADER.iter().map(|h| h.to_string()));
+    let incidents = IncidentIndex::new(ctx.register);
     for r in ctx.ranked {
         let risk = r.risk;
+        let history = incidents.history(risk, ctx.today);
         let (file, at) = ctx.sources.locate(&risk.id.span);
         let source = |s: Source| match s {
             Source::Explicit => "explicit",
@@ -87,6 +93,9 @@ pub fn render(ctx: &RankContext<'_>) -> String {
             target.severity.to_string(),
             target.band.name().to_string(),
             optional(target.bad_minutes),
+            history.incidents.to_string(),
+            history.near_misses.to_string(),
+            optional(history.bad_minutes),
             r.score.state.name().to_string(),
             risk.owner.clone().unwrap_or_default(),
             risk.reviewed

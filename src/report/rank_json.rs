@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::{RankContext, round};
+use crate::monitor::{History, IncidentIndex};
 use crate::register::model::{Rated, Risk, Source, TimeEstimate};
 use crate::scale::Scale;
 use crate::score::{Ranked, ViewScore};
@@ -38,6 +39,8 @@ struct RiskOut<'a> {
     budget_share: Option<f64>,
     /// Each view in full; the fields above repeat the current view.
     views: Views,
+    /// Incidents and near-misses of the last 365 days, and what they cost.
+    incidents: IncidentsOut,
     state: &'static str,
     owner: Option<&'a str>,
     reviewed: Option<String>,
@@ -45,6 +48,13 @@ struct RiskOut<'a> {
     accepted: Option<AcceptedOut<'a>>,
     actions: Vec<ActionOut<'a>>,
     location: LocationOut,
+}
+
+#[derive(Serialize)]
+struct IncidentsOut {
+    count: usize,
+    near_misses: usize,
+    bad_minutes: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -127,10 +137,15 @@ struct LocationOut {
 }
 
 pub fn render(ctx: &RankContext<'_>) -> String {
+    let incidents = IncidentIndex::new(ctx.register);
     let document = Document {
         version: VERSION,
         today: ctx.today.to_string(),
-        risks: ctx.ranked.iter().map(|r| risk_out(ctx, r)).collect(),
+        risks: ctx
+            .ranked
+            .iter()
+            .map(|r| risk_out(ctx, r, incidents.history(r.risk, ctx.today)))
+            .collect(),
     };
     let mut out =
         serde_json::to_string_pretty(&document).expect("a rank document always serialises");
@@ -138,7 +153,7 @@ pub fn render(ctx: &RankContext<'_>) -> String {
     out
 }
 
-fn risk_out<'a>(ctx: &RankContext<'_>, r: &Ranked<'a>) -> RiskOut<'a> {
+fn risk_out<'a>(ctx: &RankContext<'_>, r: &Ranked<'a>, history: History) -> RiskOut<'a> {
     let risk: &'a Risk = r.risk;
     let (file, at) = ctx.sources.locate(&risk.id.span);
     let current = view_out(&r.score.current);
@@ -163,6 +178,11 @@ fn risk_out<'a>(ctx: &RankContext<'_>, r: &Ranked<'a>) -> RiskOut<'a> {
             inherent: view_out(&r.score.inherent),
             current,
             target: view_out(&r.score.target),
+        },
+        incidents: IncidentsOut {
+            count: history.incidents,
+            near_misses: history.near_misses,
+            bad_minutes: history.bad_minutes.map(round),
         },
         state: r.score.state.name(),
         owner: risk.owner.as_deref(),

@@ -2,6 +2,7 @@
 
 use super::markdown;
 use super::{RANK_HEADER, RankContext, rank_row, rank_summary};
+use crate::monitor::IncidentIndex;
 
 pub fn render(ctx: &RankContext<'_>) -> String {
     let mut out = format!("### Risk ranking ({})\n\n", ctx.today);
@@ -9,9 +10,12 @@ pub fn render(ctx: &RankContext<'_>) -> String {
         out.push_str("No risks match.\n");
         return out;
     }
+    let incidents = IncidentIndex::new(ctx.register);
     out.push_str(&markdown::table(
         &RANK_HEADER,
-        ctx.ranked.iter().map(rank_row),
+        ctx.ranked
+            .iter()
+            .map(|r| rank_row(r, &incidents.history(r.risk, ctx.today))),
     ));
     out.push('\n');
     out.push_str(&markdown::cell(&rank_summary(ctx.ranked)));

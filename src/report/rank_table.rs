@@ -5,6 +5,7 @@ use comfy_table::{
 };
 
 use super::{RANK_HEADER, RankContext, rank_row, rank_summary};
+use crate::monitor::IncidentIndex;
 use crate::scale::Band;
 
 /// Columns of numbers, aligned right.
@@ -21,7 +22,12 @@ pub fn render(ctx: &RankContext<'_>) -> String {
         // Styles are always written; the output stream strips them when colour is off.
         .enforce_styling()
         .set_header(RANK_HEADER);
-    let rows: Vec<[String; 15]> = ctx.ranked.iter().map(rank_row).collect();
+    let incidents = IncidentIndex::new(ctx.register);
+    let rows: Vec<[String; 16]> = ctx
+        .ranked
+        .iter()
+        .map(|r| rank_row(r, &incidents.history(r.risk, ctx.today)))
+        .collect();
     for (r, row) in ctx.ranked.iter().zip(&rows) {
         table.add_row(row.iter().zip(RANK_HEADER).map(|(text, column)| {
             let cell = Cell::new(text);

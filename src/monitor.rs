@@ -1,0 +1,119 @@
+//! Incidents and near-misses against the risks they realised: what the
+//! register predicted, and what happened in the last 365 days.
+//!
+//! An incident's bad minutes = (detected after + recovered after, in
+//! minutes) × users affected (100% when not given); a near-miss hurt no
+//! one and costs none; without both durations the cost is unknown.
+
+use std::collections::HashMap;
+
+use jiff::civil::Date;
+
+use crate::register::model::{Incident, Register, Risk};
+
+/// How far back "recent" looks: incidents within this many days, today included.
+pub const WINDOW_DAYS: i64 = 365;
+
+/// Whether `date` lies in the `days` up to and including `today`.
+pub fn within(date: Date, today: Date, days: i64) -> bool {
+    let start = today.saturating_sub(jiff::Span::new().days(days));
+    date > start && date <= today
+}
+
+/// A risk's record over the last [`WINDOW_DAYS`].
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct History {
+    /// Incidents that hurt users.
+    pub incidents: usize,
+    pub near_misses: usize,
+    /// What the incidents cost, where every one of them says.
+    pub bad_minutes: Option<f64>,
+}
+
+/// The cost of one incident in bad minutes, if it gives both durations.
+pub fn incident_bad_minutes(incident: &Incident) -> Option<f64> {
+    if incident.near_miss {
+        return Some(0.0);
+    }
+    let detected = incident.detected_after.as_ref()?.value;
+    let recovered = incident.recovered_after.as_ref()?.value;
+    let users = incident.users_affected.map_or(1.0, |p| p.value() / 100.0);
+    Some((detected + recovered).as_secs_f64() / 60.0 * users)
+}
+
+/// Incidents by the risks they realised, built once so that looking up a
+/// risk's incidents does not scan them all.
+pub struct IncidentIndex<'r> {
+    /// system id → risk id → incidents.
+    by_risk: HashMap<&'r str, HashMap<&'r str, Vec<&'r Incident>>>,
+}
+
+impl<'r> IncidentIndex<'r> {
+    pub fn new(register: &'r Register) -> Self {
+        let mut by_risk: HashMap<&str, HashMap<&str, Vec<&Incident>>> = HashMap::new();
+        for incident in &register.incidents {
+            for named in &incident.risks {
+                by_risk
+                    .entry(named.value.0.as_str())
+                    .or_default()
+                    .entry(named.value.1.as_str())
+                    .or_default()
+                    .push(incident);
+            }
+        }
+        IncidentIndex { by_risk }
+    }
+
+    /// The incidents that realised `risk`, in register order.
+    pub fn of(&self, risk: &Risk) -> &[&'r Incident] {
+        self.by_risk
+            .get(risk.system.as_str())
+            .and_then(|risks| risks.get(risk.id.value.as_str()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The incidents of `risk` in the last [`WINDOW_DAYS`].
+    pub fn recent(&self, risk: &Risk, today: Date) -> impl Iterator<Item = &'r Incident> + '_ {
+        self.of(risk)
+            .iter()
+            .copied()
+            .filter(move |i| within(i.date.value, today, WINDOW_DAYS))
+    }
+
+    pub fn history(&self, risk: &Risk, today: Date) -> History {
+        let mut history = History {
+            bad_minutes: Some(0.0),
+            ..History::default()
+        };
+        for incident in self.recent(risk, today) {
+            if incident.near_miss {
+                history.near_misses += 1;
+            } else {
+                history.incidents += 1;
+            }
+            history.bad_minutes = history
+                .bad_minutes
+                .zip(incident_bad_minutes(incident))
+                .map(|(a, b)| a + b);
+        }
+        history
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_window_holds_the_last_365_days() {
+        let d = |t: &str| t.parse::<Date>().unwrap();
+        let today = d("2026-11-27");
+        assert!(within(d("2026-11-27"), today, 365));
+        assert!(within(d("2025-11-28"), today, 365));
+        assert!(!within(d("2025-11-27"), today, 365));
+        assert!(
+            !within(d("2026-11-28"), today, 365),
+            "a future date is not recent"
+        );
+    }
+}

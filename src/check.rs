@@ -189,9 +189,7 @@ fn check_risk(
         );
     }
 
-    let cadence = risk
-        .review_every_days
-        .unwrap_or_else(|| current.band.default_review_days());
+    let cadence = score::review_cadence(risk, current.band);
     match &risk.reviewed {
         None => findings.push(
             Diagnostic::new(
@@ -202,9 +200,7 @@ fn check_risk(
             .help(format!("review it and record the day: reviewed = {today}")),
         ),
         Some(reviewed) => {
-            let next = reviewed
-                .value
-                .saturating_add(jiff::Span::new().days(i64::from(cadence)));
+            let next = score::next_review(reviewed.value, cadence);
             if next < today {
                 findings.push(
                     Diagnostic::new(
@@ -291,43 +287,27 @@ fn check_history(
 ) {
     let name = format!("{}/{}", risk.system, risk.id.value);
     let view = &score.current.view;
-    for incident in incidents.recent(risk, today) {
-        for (verb, key, took, estimate) in [
-            (
-                "detect",
-                "time_to_detect",
-                &incident.detected_after,
-                view.time_to_detect,
-            ),
-            (
-                "recover",
-                "time_to_recover",
-                &incident.recovered_after,
-                view.time_to_recover,
-            ),
-        ] {
-            let (Some(took), Some(estimate)) = (took, estimate.and_then(|e| e.duration)) else {
-                continue;
-            };
-            if took.value <= estimate {
-                continue;
-            }
-            findings.push(
-                Diagnostic::new(
-                    Code::EstimateExceeded,
-                    format!(
-                        "incident `{}` took {} to {verb}, {} more than risk `{name}` estimates",
-                        incident.id.value,
-                        format_duration(took.value),
-                        format_duration(took.value - estimate),
-                    ),
-                )
-                .at(took.span.clone(), format!("the estimate is {}", format_duration(estimate)))
-                .help(format!(
-                    "set `{key}` to what incidents show, or finish the action that makes the estimate true"
-                )),
-            );
-        }
+    for c in incidents.contradictions(risk, view, today) {
+        findings.push(
+            Diagnostic::new(
+                Code::EstimateExceeded,
+                format!(
+                    "incident `{}` took {} to {}, {} more than risk `{name}` estimates",
+                    c.incident.id.value,
+                    format_duration(c.took.value),
+                    c.measure.verb(),
+                    format_duration(c.took.value - c.estimate),
+                ),
+            )
+            .at(
+                c.took.span.clone(),
+                format!("the estimate is {}", format_duration(c.estimate)),
+            )
+            .help(format!(
+                "set `{}` to what incidents show, or finish the action that makes the estimate true",
+                c.measure.key()
+            )),
+        );
     }
     let history = incidents.history(risk, today);
     if let Some(frequency) = view.frequency

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use opx::commands::{AssessOptions, CheckOptions, PlanOptions, RankOptions};
-use opx::report::{AssessFormat, CheckFormat, PlanFormat, RankFormat};
+use opx::commands::{AssessOptions, CheckOptions, PlanOptions, RankOptions, ReviewOptions};
+use opx::report::{AssessFormat, CheckFormat, PlanFormat, RankFormat, ReviewFormat};
 use opx::scale::{Band, Level, Scale};
 use opx::schema::SchemaKind;
 use opx::score::RankBy;
@@ -148,6 +148,25 @@ pub enum Command {
     )]
     Plan(PlanArgs),
 
+    /// The weekly health review: what is due, what happened, what the incidents contradicted
+    #[command(
+        long_about = "Print the digest a team walks through at its weekly health review: reviews \
+            due within --days and overdue; open actions due within --days and overdue; acceptances \
+            that end within 30 days or have ended; incidents and near-misses of the last --days; \
+            estimates that incidents of the last 365 days contradicted; and risks with no plan. \
+            Empty sections say so in one line.\n\n\
+            With --mark, record instead that the named risks were reviewed today: opx sets \
+            `reviewed = <today>` in their files (adding the key where it is missing) and changes \
+            nothing else, byte for byte. Each write is atomic, and if a file changed on disk while \
+            opx worked, it stops and writes nothing.",
+        after_help = concat!(
+            "Examples:\n  opx review risks/\n  opx review risks/ --days 14 --format table\n  \
+             opx review risks/ --mark traffic-spike checkout/db-failover\n\n",
+            exit_codes_without_gate!()
+        )
+    )]
+    Review(ReviewArgs),
+
     /// Print a JSON Schema: the register format for editors, or a JSON report's shape
     #[command(
         long_about = "Print a JSON Schema.\n\n\
@@ -242,6 +261,51 @@ impl PlanArgs {
             output: self.common.output,
             config: self.config,
             single_risk_share: self.single_risk_share,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ReviewFormatArg::Markdown)]
+    pub format: ReviewFormatArg,
+
+    /// The window: what is due within it, what happened within it
+    #[arg(long, value_name = "N", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=3660))]
+    pub days: i64,
+
+    /// Record that these risks (id, or system/risk) were reviewed today
+    #[arg(long, value_name = "ID", num_args = 1.., conflicts_with_all = ["format", "output"])]
+    pub mark: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReviewFormatArg {
+    /// GitHub-flavoured Markdown, for the meeting's notes
+    Markdown,
+    /// Tables for a terminal
+    Table,
+    /// A versioned JSON document
+    Json,
+}
+
+impl ReviewArgs {
+    pub fn into_options(self) -> ReviewOptions {
+        ReviewOptions {
+            today: self.common.today(),
+            paths: self.common.paths,
+            format: match self.format {
+                ReviewFormatArg::Markdown => ReviewFormat::Markdown,
+                ReviewFormatArg::Table => ReviewFormat::Table,
+                ReviewFormatArg::Json => ReviewFormat::Json,
+            },
+            output: self.common.output,
+            days: self.days,
+            mark: self.mark,
         }
     }
 }

@@ -12,7 +12,9 @@ use crate::check::{self, Policy};
 use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Severity, Tally, plural, render_human};
 use crate::register::{self, CONFIG_FILE_NAME, Loaded, Register};
-use crate::report::{AssessFormat, CheckContext, CheckFormat, PlanFormat, RankContext, RankFormat};
+use crate::report::{
+    AssessFormat, CheckContext, CheckFormat, PlanFormat, RankContext, RankFormat, ReviewFormat,
+};
 use crate::scale::{Band, Level};
 use crate::schema::SchemaKind;
 use crate::score::{self, RankBy};
@@ -342,6 +344,51 @@ pub fn plan(options: &PlanOptions) -> Outcome {
     let mut outcome = Outcome::new(ExitStatus::Success);
     deliver(
         options.format.render(&plan),
+        options.output.as_deref(),
+        &loaded.sources,
+        &mut outcome,
+    );
+    outcome
+}
+
+#[derive(Debug, Clone)]
+pub struct ReviewOptions {
+    pub paths: Vec<PathBuf>,
+    pub format: ReviewFormat,
+    pub output: Option<PathBuf>,
+    pub days: i64,
+    /// Risks to record as reviewed today, instead of printing the digest.
+    pub mark: Vec<String>,
+    pub today: Date,
+}
+
+/// `opx review`: the weekly digest, or `--mark` to record reviews.
+pub fn review(options: &ReviewOptions) -> Outcome {
+    let loaded = register::load(&options.paths);
+    if has_errors(&loaded.diagnostics) {
+        return refused(&loaded);
+    }
+    if !options.mark.is_empty() {
+        return match crate::mark::mark(&loaded, &options.mark, options.today) {
+            Ok(marked) => {
+                let mut outcome = Outcome::new(ExitStatus::Success);
+                for m in marked {
+                    let verb = if m.added { "added" } else { "updated" };
+                    outcome.stdout.push_str(&format!(
+                        "{}: reviewed = {} ({verb} in {})\n",
+                        m.risk, options.today, m.file
+                    ));
+                }
+                outcome
+            }
+            Err(e) => Outcome::usage_error(e.message, e.help),
+        };
+    }
+    let scored = score_all(&loaded.register, options.today);
+    let digest = crate::review::digest(&loaded.register, &scored, options.today, options.days);
+    let mut outcome = Outcome::new(ExitStatus::Success);
+    deliver(
+        options.format.render(&digest),
         options.output.as_deref(),
         &loaded.sources,
         &mut outcome,

@@ -33,6 +33,7 @@ fn main() -> ExitCode {
         Command::Check(args) => commands::check(&args.into_options()),
         Command::Assess(args) => commands::assess(&args.into_options()),
         Command::Plan(args) => commands::plan(&args.into_options()),
+        Command::Review(args) => commands::review(&args.into_options()),
         Command::Schema(args) => commands::schema(args.kind.kind()),
     };
     write(outcome, choice)

@@ -9,7 +9,10 @@ use std::collections::HashMap;
 
 use jiff::civil::Date;
 
-use crate::register::model::{Incident, Register, Risk};
+use std::time::Duration;
+
+use crate::register::model::{At, Incident, Register, Risk};
+use crate::score::View;
 
 /// How far back "recent" looks: incidents within this many days, today included.
 pub const WINDOW_DAYS: i64 = 365;
@@ -97,6 +100,73 @@ impl<'r> IncidentIndex<'r> {
                 .map(|(a, b)| a + b);
         }
         history
+    }
+}
+
+/// Which estimate an incident contradicted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    Detect,
+    Recover,
+}
+
+impl Measure {
+    pub fn verb(self) -> &'static str {
+        match self {
+            Measure::Detect => "detect",
+            Measure::Recover => "recover",
+        }
+    }
+
+    /// The risk's key that holds the estimate.
+    pub fn key(self) -> &'static str {
+        match self {
+            Measure::Detect => "time_to_detect",
+            Measure::Recover => "time_to_recover",
+        }
+    }
+}
+
+/// An incident that took longer than the risk's estimate said it would.
+#[derive(Debug, Clone, Copy)]
+pub struct Contradiction<'r> {
+    pub incident: &'r Incident,
+    pub measure: Measure,
+    pub took: &'r At<Duration>,
+    pub estimate: Duration,
+}
+
+impl<'r> IncidentIndex<'r> {
+    /// The recent incidents of `risk` that took longer to detect or recover
+    /// than its estimates in `view` (the current view, for the gate).
+    pub fn contradictions(&self, risk: &Risk, view: &View, today: Date) -> Vec<Contradiction<'r>> {
+        let mut found = Vec::new();
+        for incident in self.recent(risk, today) {
+            for (measure, took, estimate) in [
+                (
+                    Measure::Detect,
+                    &incident.detected_after,
+                    view.time_to_detect,
+                ),
+                (
+                    Measure::Recover,
+                    &incident.recovered_after,
+                    view.time_to_recover,
+                ),
+            ] {
+                if let (Some(took), Some(estimate)) = (took, estimate.and_then(|e| e.duration))
+                    && took.value > estimate
+                {
+                    found.push(Contradiction {
+                        incident,
+                        measure,
+                        took,
+                        estimate,
+                    });
+                }
+            }
+        }
+        found
     }
 }
 

@@ -63,6 +63,17 @@ pub fn state(risk: &Risk, today: Date) -> State {
     }
 }
 
+/// Days between reviews: the risk's `review_every`, else its band's default.
+pub fn review_cadence(risk: &Risk, band: Band) -> u32 {
+    risk.review_every_days
+        .unwrap_or_else(|| band.default_review_days())
+}
+
+/// The day a risk reviewed on `reviewed` is next due for review.
+pub fn next_review(reviewed: Date, cadence_days: u32) -> Date {
+    reviewed.saturating_add(jiff::Span::new().days(i64::from(cadence_days)))
+}
+
 /// A risk's inputs as seen with some of its actions applied.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct View {

@@ -54,6 +54,23 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
     }
 }
 
+/// The risks of one file's text, validated on its own (without the other
+/// files of the register); problems go to `diagnostics`.
+pub fn reread(
+    path: &std::path::Path,
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<model::Risk> {
+    let mut sources = Sources::default();
+    let (_, part) = read_file(
+        &mut sources,
+        path.to_path_buf(),
+        text.as_bytes().to_vec(),
+        diagnostics,
+    );
+    part.entries.into_iter().filter_map(|e| e.risk).collect()
+}
+
 /// Parses and validates one file's bytes; the text is kept in `sources`.
 pub(crate) fn read_file(
     sources: &mut Sources,

@@ -20,6 +20,7 @@ mod rank_csv;
 mod rank_json;
 mod rank_markdown;
 mod rank_table;
+mod review;
 
 use jiff::civil::Date;
 
@@ -90,6 +91,23 @@ impl PlanFormat {
         match self {
             PlanFormat::Markdown => plan::doc(plan).markdown(),
             PlanFormat::Json => plan::json(plan),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReviewFormat {
+    Markdown,
+    Table,
+    Json,
+}
+
+impl ReviewFormat {
+    pub fn render(self, digest: &crate::review::Digest<'_>) -> String {
+        match self {
+            ReviewFormat::Markdown => review::doc(digest).markdown(),
+            ReviewFormat::Table => review::doc(digest).terminal(),
+            ReviewFormat::Json => review::json(digest),
         }
     }
 }

@@ -101,9 +101,7 @@ pub fn render(ctx: &RankContext<'_>) -> String {
             risk.reviewed
                 .as_ref()
                 .map_or(String::new(), |d| d.value.to_string()),
-            risk.review_every_days
-                .unwrap_or_else(|| current.band.default_review_days())
-                .to_string(),
+            crate::score::review_cadence(risk, current.band).to_string(),
             accepted.map_or(String::new(), |a| a.by.clone()),
             accepted.map_or(String::new(), |a| a.until.value.to_string()),
             accepted.map_or(String::new(), |_| {

@@ -187,9 +187,7 @@ fn risk_out<'a>(ctx: &RankContext<'_>, r: &Ranked<'a>, history: History) -> Risk
         state: r.score.state.name(),
         owner: risk.owner.as_deref(),
         reviewed: risk.reviewed.as_ref().map(|d| d.value.to_string()),
-        review_every_days: risk
-            .review_every_days
-            .unwrap_or_else(|| r.score.current.band.default_review_days()),
+        review_every_days: crate::score::review_cadence(risk, r.score.current.band),
         accepted: risk.accepted.as_ref().map(|a| AcceptedOut {
             by: &a.by,
             reason: &a.reason,

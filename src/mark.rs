@@ -1,0 +1,261 @@
+//! `opx review --mark`: records a review in the register files, and
+//! changes nothing else.
+//!
+//! A risk's `reviewed` value is replaced, or a `reviewed = <today>` line is
+//! added after its `id` line, by splicing the original bytes: comments,
+//! blank lines, key order, quoting, CRLF line endings, a byte-order mark
+//! and a missing final newline all stay as they were. Each edited file is
+//! read back through the validator before anything is written; all files
+//! are written atomically, and only if none changed on disk since opx read
+//! them.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use jiff::civil::Date;
+
+use crate::output::Staged;
+use crate::register::model::Risk;
+use crate::register::{self, Loaded, io_reason};
+use crate::source::{FileId, display_path};
+use crate::suggest::did_you_mean;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Why nothing was marked, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkError {
+    pub message: String,
+    pub help: String,
+}
+
+impl MarkError {
+    fn new(message: impl Into<String>, help: impl Into<String>) -> Self {
+        MarkError {
+            message: message.into(),
+            help: help.into(),
+        }
+    }
+}
+
+/// A review that was recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Marked {
+    /// `system/risk`.
+    pub risk: String,
+    /// The file that was changed.
+    pub file: String,
+    /// The key was added rather than changed.
+    pub added: bool,
+}
+
+/// Records `today` as the review date of each risk named in `ids` (`risk`
+/// or `system/risk`); every id must name exactly one risk.
+pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>, MarkError> {
+    let mut chosen: Vec<&Risk> = Vec::new();
+    for id in ids {
+        let risk = resolve(loaded, id)?;
+        if !chosen.iter().any(|r| std::ptr::eq(*r, risk)) {
+            chosen.push(risk);
+        }
+    }
+    let mut by_file: BTreeMap<FileId, Vec<&Risk>> = BTreeMap::new();
+    for risk in chosen {
+        by_file.entry(risk.id.span.file).or_default().push(risk);
+    }
+
+    let mut staged = Vec::new();
+    let mut marked = Vec::new();
+    let result = (|| {
+        for (file, risks) in &by_file {
+            let source = loaded.sources.get(*file);
+            let path = source.path();
+            let original = std::fs::read(path).map_err(|e| cannot_read(path, &e))?;
+            let (bom, text) = split_bom(&original);
+            if text != source.text().as_bytes() {
+                return Err(changed(path));
+            }
+            let (edited, mut done) = edit(source.text(), risks, today);
+            done.iter_mut().for_each(|m| m.file = display_path(path));
+            verify(path, &edited, risks, today)?;
+            let mut bytes = Vec::with_capacity(bom.len() + edited.len());
+            bytes.extend_from_slice(bom);
+            bytes.extend_from_slice(edited.as_bytes());
+            let stage = Staged::write(path, &bytes).map_err(|e| {
+                MarkError::new(
+                    format!("cannot write `{}`: {}", display_path(path), io_reason(&e)),
+                    "check that the folder is writable",
+                )
+            })?;
+            staged.push((stage, path.to_path_buf(), original));
+            marked.append(&mut done);
+        }
+        Ok(())
+    })();
+    if let Err(e) = result {
+        staged.into_iter().for_each(|(s, _, _)| s.discard());
+        return Err(e);
+    }
+    // The last look before writing: a file edited meanwhile keeps its edit.
+    if let Some((_, path, _)) = staged
+        .iter()
+        .find(|(_, path, original)| std::fs::read(path).ok().as_ref() != Some(original))
+    {
+        let error = changed(path);
+        staged.into_iter().for_each(|(s, _, _)| s.discard());
+        return Err(error);
+    }
+    for (stage, path, _) in staged {
+        stage.commit().map_err(|e| {
+            MarkError::new(
+                format!("cannot write `{}`: {}", display_path(&path), io_reason(&e)),
+                "check that the folder is writable",
+            )
+        })?;
+    }
+    Ok(marked)
+}
+
+/// The one risk `id` names: `system/risk`, or a risk id unique across systems.
+fn resolve<'a>(loaded: &'a Loaded, id: &str) -> Result<&'a Risk, MarkError> {
+    let risks = &loaded.register.risks;
+    let matches: Vec<&Risk> = match id.split_once('/') {
+        Some((system, risk)) => risks
+            .iter()
+            .filter(|r| r.system == system && r.id.value == risk)
+            .collect(),
+        None => risks.iter().filter(|r| r.id.value == id).collect(),
+    };
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            let bare = id.rsplit('/').next().unwrap_or(id);
+            let help = match did_you_mean(bare, risks.iter().map(|r| r.id.value.as_str())) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "name a risk by its id, or as system/risk".to_string(),
+            };
+            Err(MarkError::new(
+                format!("no risk `{id}` in the register; no file was changed"),
+                help,
+            ))
+        }
+        many => Err(MarkError::new(
+            format!(
+                "risk id `{id}` is used by {} systems; no file was changed",
+                many.len()
+            ),
+            format!(
+                "name it with its system: {}",
+                many.iter()
+                    .map(|r| format!("{}/{}", r.system, r.id.value))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )),
+    }
+}
+
+fn split_bom(bytes: &[u8]) -> (&[u8], &[u8]) {
+    match bytes.strip_prefix(BOM) {
+        Some(rest) => (BOM, rest),
+        None => (&[], bytes),
+    }
+}
+
+/// Applies the review date to `risks` in `text`, returning the new text and
+/// what was marked.
+fn edit(text: &str, risks: &[&Risk], today: Date) -> (String, Vec<Marked>) {
+    let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+    let mut edits: Vec<(Range<usize>, String)> = Vec::new();
+    let mut marked = Vec::new();
+    for risk in risks {
+        let added = match &risk.reviewed {
+            Some(reviewed) => {
+                edits.push((reviewed.span.range.clone(), today.to_string()));
+                false
+            }
+            None => {
+                // A new line after the `id` line, indented like it.
+                let id = &risk.id.span.range;
+                let line_start = text[..id.start].rfind('\n').map_or(0, |i| i + 1);
+                let indent: String = text[line_start..]
+                    .chars()
+                    .take_while(|c| *c == ' ' || *c == '\t')
+                    .collect();
+                let line = format!("{indent}reviewed = {today}");
+                match text[id.end..].find('\n') {
+                    Some(i) => {
+                        let at = id.end + i + 1;
+                        edits.push((at..at, format!("{line}{eol}")));
+                    }
+                    None => edits.push((text.len()..text.len(), format!("{eol}{line}"))),
+                }
+                true
+            }
+        };
+        marked.push(Marked {
+            risk: format!("{}/{}", risk.system, risk.id.value),
+            file: String::new(),
+            added,
+        });
+    }
+    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    let mut out = text.to_string();
+    for (range, replacement) in edits {
+        out.replace_range(range, &replacement);
+    }
+    (out, marked)
+}
+
+/// Reads the edited text back through the validator: it must still be a
+/// valid register file whose marked risks now carry today's date.
+fn verify(
+    path: &std::path::Path,
+    edited: &str,
+    risks: &[&Risk],
+    today: Date,
+) -> Result<(), MarkError> {
+    let unsafe_edit = || {
+        MarkError::new(
+            format!(
+                "cannot record the review in `{}` without changing more than the date; no file was changed",
+                display_path(path)
+            ),
+            "add `reviewed = <date>` to the risk by hand (it may be written as an inline table)",
+        )
+    };
+    let mut diagnostics = Vec::new();
+    let reread = register::reread(path, edited, &mut diagnostics);
+    if diagnostics
+        .iter()
+        .any(|d| d.severity == crate::diag::Severity::Error)
+    {
+        return Err(unsafe_edit());
+    }
+    for risk in risks {
+        let ok = reread.iter().any(|r| {
+            r.id.value == risk.id.value && r.reviewed.as_ref().map(|d| d.value) == Some(today)
+        });
+        if !ok {
+            return Err(unsafe_edit());
+        }
+    }
+    Ok(())
+}
+
+fn cannot_read(path: &std::path::Path, e: &std::io::Error) -> MarkError {
+    MarkError::new(
+        format!("cannot read `{}`: {}", display_path(path), io_reason(e)),
+        "no file was changed",
+    )
+}
+
+fn changed(path: &std::path::Path) -> MarkError {
+    MarkError::new(
+        format!(
+            "`{}` changed on disk while opx was working; no file was changed",
+            display_path(path)
+        ),
+        "run the command again",
+    )
+}

@@ -1,0 +1,236 @@
+//! `opx review` as a document (terminal or Markdown) and as JSON.
+
+use serde_json::json;
+
+use super::doc::Doc;
+use crate::register::model::Risk;
+use crate::review::Digest;
+use crate::scale::format_duration;
+
+pub const VERSION: u32 = 1;
+
+fn name(risk: &Risk) -> String {
+    format!("{}/{}", risk.system, risk.id.value)
+}
+
+/// `2026-11-20 (overdue)` or the plain date.
+fn when(date: jiff::civil::Date, overdue: bool) -> String {
+    if overdue {
+        format!("{date} (overdue)")
+    } else {
+        date.to_string()
+    }
+}
+
+pub fn doc(d: &Digest<'_>) -> Doc {
+    let mut doc = Doc::default();
+    doc.heading(
+        1,
+        format!("Weekly review ({}, next {} days)", d.today, d.days),
+    );
+
+    doc.heading(2, "Reviews due");
+    if d.reviews.is_empty() {
+        doc.text("No review is due.");
+    } else {
+        doc.table(
+            vec!["risk", "title", "due", "owner"],
+            d.reviews
+                .iter()
+                .map(|r| {
+                    vec![
+                        name(r.risk),
+                        r.risk.title.clone(),
+                        r.due
+                            .map_or("never reviewed".to_string(), |due| when(due, r.overdue)),
+                        r.risk.owner.clone().unwrap_or_else(|| "-".to_string()),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    doc.heading(2, "Actions due");
+    if d.actions.is_empty() {
+        doc.text("No action is due.");
+    } else {
+        doc.table(
+            vec!["kind", "what", "risk", "owner", "due", "status"],
+            d.actions
+                .iter()
+                .map(|a| {
+                    vec![
+                        a.action.kind.name().to_string(),
+                        a.action.what.clone(),
+                        name(a.risk),
+                        a.action
+                            .owner
+                            .clone()
+                            .or_else(|| a.risk.owner.clone())
+                            .unwrap_or_else(|| "-".to_string()),
+                        when(a.due, a.overdue),
+                        a.action.status.name().to_string(),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    doc.heading(2, "Acceptances ending");
+    if d.acceptances.is_empty() {
+        doc.text("No acceptance ends within 30 days.");
+    } else {
+        doc.table(
+            vec!["risk", "accepted by", "until", "why"],
+            d.acceptances
+                .iter()
+                .map(|a| {
+                    vec![
+                        name(a.risk),
+                        a.acceptance.by.clone(),
+                        if a.expired {
+                            format!("{} (expired)", a.acceptance.until.value)
+                        } else {
+                            a.acceptance.until.value.to_string()
+                        },
+                        a.acceptance.reason.clone(),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    doc.heading(2, "Incidents and near-misses");
+    if d.incidents.is_empty() {
+        doc.text(format!(
+            "No incident or near-miss in the last {} days.",
+            d.days
+        ));
+    } else {
+        doc.table(
+            vec![
+                "date",
+                "incident",
+                "kind",
+                "risks",
+                "detected",
+                "recovered",
+                "summary",
+            ],
+            d.incidents
+                .iter()
+                .map(|i| {
+                    let duration = |d: &Option<crate::register::model::At<std::time::Duration>>| {
+                        d.as_ref()
+                            .map_or("-".to_string(), |d| format_duration(d.value))
+                    };
+                    vec![
+                        i.date.value.to_string(),
+                        i.id.value.clone(),
+                        if i.near_miss { "near-miss" } else { "incident" }.to_string(),
+                        i.risks
+                            .iter()
+                            .map(|r| format!("{}/{}", r.value.0, r.value.1))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        duration(&i.detected_after),
+                        duration(&i.recovered_after),
+                        i.summary.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    doc.heading(2, "Estimates contradicted");
+    if d.contradicted.is_empty() {
+        doc.text("No incident of the last 365 days took longer than its risk's estimates.");
+    } else {
+        doc.table(
+            vec!["risk", "incident", "measure", "estimate", "took"],
+            d.contradicted
+                .iter()
+                .map(|(risk, c)| {
+                    vec![
+                        name(risk),
+                        c.incident.id.value.clone(),
+                        c.measure.key().to_string(),
+                        format_duration(c.estimate),
+                        format_duration(c.took.value),
+                    ]
+                })
+                .collect(),
+        );
+    }
+
+    doc.heading(2, "No plan yet");
+    if d.no_plan.is_empty() {
+        doc.text("Every risk has at least one action.");
+    } else {
+        doc.list(
+            d.no_plan
+                .iter()
+                .map(|r| format!("{}: {}", name(r), r.title))
+                .collect(),
+        );
+    }
+    doc
+}
+
+pub fn json(d: &Digest<'_>) -> String {
+    let document = json!({
+        "version": VERSION,
+        "today": d.today.to_string(),
+        "days": d.days,
+        "reviews": d.reviews.iter().map(|r| json!({
+            "system": r.risk.system,
+            "risk": r.risk.id.value,
+            "due": r.due.map(|d| d.to_string()),
+            "overdue": r.overdue,
+        })).collect::<Vec<_>>(),
+        "actions": d.actions.iter().map(|a| json!({
+            "system": a.risk.system,
+            "risk": a.risk.id.value,
+            "kind": a.action.kind.name(),
+            "what": a.action.what,
+            "owner": a.action.owner.as_ref().or(a.risk.owner.as_ref()),
+            "due": a.due.to_string(),
+            "overdue": a.overdue,
+            "status": a.action.status.name(),
+        })).collect::<Vec<_>>(),
+        "acceptances": d.acceptances.iter().map(|a| json!({
+            "system": a.risk.system,
+            "risk": a.risk.id.value,
+            "by": a.acceptance.by,
+            "until": a.acceptance.until.value.to_string(),
+            "expired": a.expired,
+        })).collect::<Vec<_>>(),
+        "incidents": d.incidents.iter().map(|i| json!({
+            "system": i.system,
+            "id": i.id.value,
+            "date": i.date.value.to_string(),
+            "near_miss": i.near_miss,
+            "risks": i.risks.iter().map(|r| format!("{}/{}", r.value.0, r.value.1)).collect::<Vec<_>>(),
+            "detected_after_minutes": i.detected_after.as_ref().map(|d| d.value.as_secs_f64() / 60.0),
+            "recovered_after_minutes": i.recovered_after.as_ref().map(|d| d.value.as_secs_f64() / 60.0),
+            "summary": i.summary,
+            "postmortem": i.postmortem,
+        })).collect::<Vec<_>>(),
+        "estimates_contradicted": d.contradicted.iter().map(|(risk, c)| json!({
+            "system": risk.system,
+            "risk": risk.id.value,
+            "incident": c.incident.id.value,
+            "measure": c.measure.key(),
+            "estimate_minutes": c.estimate.as_secs_f64() / 60.0,
+            "took_minutes": c.took.value.as_secs_f64() / 60.0,
+        })).collect::<Vec<_>>(),
+        "no_plan": d.no_plan.iter().map(|r| json!({
+            "system": r.system,
+            "risk": r.id.value,
+            "title": r.title,
+        })).collect::<Vec<_>>(),
+    });
+    let mut out = serde_json::to_string_pretty(&document).expect("a digest always serialises");
+    out.push('\n');
+    out
+}

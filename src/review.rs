@@ -1,0 +1,141 @@
+//! `opx review`: the digest a team walks through at its weekly health review.
+//!
+//! Over a window of `days` (7 by default): reviews due within it and
+//! overdue; open actions due within it and overdue; acceptances that
+//! expire within 30 days or have expired; incidents and near-misses of the
+//! last `days`; estimates that incidents of the last 365 days contradicted;
+//! and risks with no plan.
+
+use jiff::civil::Date;
+
+use crate::monitor::{Contradiction, IncidentIndex, within};
+use crate::register::model::{Acceptance, Action, ActionStatus, Incident, Register, Risk};
+use crate::score::{self, Score};
+
+/// How far ahead an acceptance's end is worth raising.
+pub const ACCEPTANCE_NOTICE_DAYS: i64 = 30;
+
+#[derive(Debug)]
+pub struct ReviewDue<'a> {
+    pub risk: &'a Risk,
+    /// `None` when it was never reviewed.
+    pub due: Option<Date>,
+    pub overdue: bool,
+}
+
+#[derive(Debug)]
+pub struct ActionDue<'a> {
+    pub risk: &'a Risk,
+    pub action: &'a Action,
+    pub due: Date,
+    pub overdue: bool,
+}
+
+#[derive(Debug)]
+pub struct AcceptanceEnding<'a> {
+    pub risk: &'a Risk,
+    pub acceptance: &'a Acceptance,
+    pub expired: bool,
+}
+
+#[derive(Debug)]
+pub struct Digest<'a> {
+    pub today: Date,
+    pub days: i64,
+    pub reviews: Vec<ReviewDue<'a>>,
+    pub actions: Vec<ActionDue<'a>>,
+    pub acceptances: Vec<AcceptanceEnding<'a>>,
+    pub incidents: Vec<&'a Incident>,
+    pub contradicted: Vec<(&'a Risk, Contradiction<'a>)>,
+    pub no_plan: Vec<&'a Risk>,
+}
+
+/// Builds the digest; `scored` is every risk with its score, in rank order.
+pub fn digest<'a>(
+    register: &'a Register,
+    scored: &[(&'a Risk, Score)],
+    today: Date,
+    days: i64,
+) -> Digest<'a> {
+    let horizon = today.saturating_add(jiff::Span::new().days(days));
+    let notice = today.saturating_add(jiff::Span::new().days(ACCEPTANCE_NOTICE_DAYS));
+    let index = IncidentIndex::new(register);
+    let mut digest = Digest {
+        today,
+        days,
+        reviews: Vec::new(),
+        actions: Vec::new(),
+        acceptances: Vec::new(),
+        incidents: Vec::new(),
+        contradicted: Vec::new(),
+        no_plan: Vec::new(),
+    };
+    for (risk, score) in scored {
+        let cadence = score::review_cadence(risk, score.current.band);
+        match &risk.reviewed {
+            None => digest.reviews.push(ReviewDue {
+                risk,
+                due: None,
+                overdue: true,
+            }),
+            Some(reviewed) => {
+                let due = score::next_review(reviewed.value, cadence);
+                if due <= horizon {
+                    digest.reviews.push(ReviewDue {
+                        risk,
+                        due: Some(due),
+                        overdue: due < today,
+                    });
+                }
+            }
+        }
+        for action in risk
+            .actions
+            .iter()
+            .filter(|a| a.status != ActionStatus::Done)
+        {
+            if let Some(due) = action
+                .due
+                .as_ref()
+                .map(|d| d.value)
+                .filter(|d| *d <= horizon)
+            {
+                digest.actions.push(ActionDue {
+                    risk,
+                    action,
+                    due,
+                    overdue: due < today,
+                });
+            }
+        }
+        if let Some(acceptance) = risk.accepted.as_ref().filter(|a| a.until.value <= notice) {
+            digest.acceptances.push(AcceptanceEnding {
+                risk,
+                acceptance,
+                expired: score::acceptance_expired(risk, today),
+            });
+        }
+        for c in index.contradictions(risk, &score.current.view, today) {
+            digest.contradicted.push((risk, c));
+        }
+        if risk.actions.is_empty() {
+            digest.no_plan.push(risk);
+        }
+    }
+    // Overdue first, then soonest; rank order breaks ties (the sorts are stable).
+    digest.reviews.sort_by_key(|r| (!r.overdue, r.due));
+    digest.actions.sort_by_key(|a| a.due);
+    digest.acceptances.sort_by_key(|a| a.acceptance.until.value);
+    digest.incidents = register
+        .incidents
+        .iter()
+        .filter(|i| within(i.date.value, today, days))
+        .collect();
+    digest.incidents.sort_by(|a, b| {
+        b.date
+            .value
+            .cmp(&a.date.value)
+            .then_with(|| a.id.value.cmp(&b.id.value))
+    });
+    digest
+}

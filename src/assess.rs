@@ -40,6 +40,9 @@ impl Verdict {
 
     /// `ratio` of a limit used: breached at or past `breach`, at risk from `warn`.
     fn of(ratio: f64, warn: f64, breached: impl Fn(f64) -> bool) -> Verdict {
+        // 100 − 99.99 is not exactly 0.01 in floating point; a ratio that
+        // prints as 100.0% must judge as 100%.
+        let ratio = (ratio * 1e9).round() / 1e9;
         if breached(ratio) {
             Verdict::Breached
         } else if ratio >= warn {
@@ -248,7 +251,7 @@ fn rows(system: &System, thresholds: &Thresholds) -> Vec<Row> {
             group: Group::Service,
             measure: "throughput",
             target: None,
-            measured: Some(format!("{}/s", number(rate))),
+            measured: Some(format!("{}/s", budget::number_text(rate))),
             verdict: None,
             detail: String::new(),
         });
@@ -287,8 +290,8 @@ fn rows(system: &System, thresholds: &Thresholds) -> Vec<Row> {
         rows.push(Row {
             group,
             measure,
-            target: max.map(|m| format!("≤ {}", number(m))),
-            measured: Some(number(value)),
+            target: max.map(|m| format!("≤ {}", budget::number_text(m))),
+            measured: Some(budget::number_text(value)),
             verdict,
             detail,
         });
@@ -298,17 +301,12 @@ fn rows(system: &System, thresholds: &Thresholds) -> Vec<Row> {
 
 /// `0.1%`: rounded, since 100 − 99.9 is not exactly 0.1 in floating point.
 fn percent(value: f64) -> String {
-    format!("{}%", number(value))
+    // Six decimals: a 99.999% SLO allows 0.001%, which two would print as 0%.
+    format!("{}%", (value * 1e6).round() / 1e6)
 }
 
 fn millis(d: Duration) -> String {
     format!("{}ms", d.as_millis())
-}
-
-/// `12`, `2.5`: no trailing `.0`.
-fn number(n: f64) -> String {
-    let rounded = (n * 100.0).round() / 100.0;
-    format!("{rounded}")
 }
 
 #[cfg(test)]

@@ -77,7 +77,9 @@ pub struct SystemBudget {
     pub budget: f64,
     /// Expected bad minutes a year of every risk, current view.
     pub current: f64,
-    /// The same after the plan (target view).
+    /// The same risks after the plan (target view); a risk whose target is
+    /// unknown counts at its current minutes, so the plan is never credited
+    /// with what it cannot show.
     pub target: f64,
     /// Current bad minutes of the accepted risks: budget spent on purpose.
     pub accepted: f64,
@@ -94,6 +96,11 @@ impl SystemBudget {
 
     pub fn target_share(&self) -> f64 {
         share(self.target, self.budget)
+    }
+
+    /// The risks together expect more bad minutes than the budget allows.
+    pub fn exceeded(&self) -> bool {
+        self.current > self.budget
     }
 
     /// Budget not yet spent on accepted risks.
@@ -131,6 +138,7 @@ pub fn system_budgets<'r>(
         match score.current.bad_minutes {
             Some(minutes) => {
                 entry.current += minutes;
+                entry.target += score.target.bad_minutes.unwrap_or(minutes);
                 if score.state == State::Accepted {
                     entry.accepted += minutes;
                 }
@@ -138,7 +146,6 @@ pub fn system_budgets<'r>(
             }
             None => entry.unknown += 1,
         }
-        entry.target += score.target.bad_minutes.unwrap_or(0.0);
     }
     for entry in &mut budgets {
         entry

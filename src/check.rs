@@ -7,7 +7,7 @@
 
 use jiff::civil::Date;
 
-use crate::budget::{self, Size, SystemBudget};
+use crate::budget::{self, SystemBudget};
 use crate::diag::{Code, Diagnostic, Severity, Subject};
 use crate::monitor::IncidentIndex;
 use crate::register::model::{ActionKind, ActionStatus, Register, Risk, Runbook};
@@ -125,7 +125,7 @@ fn check_risk(
     }
 
     if let (Some(minutes), Some(share)) = (current.bad_minutes, current.budget_share)
-        && budget::size(share, policy.single_risk_share) == Size::TooBig
+        && current.too_big(policy.single_risk_share)
     {
         let budget = score::budget_of(register, risk).unwrap_or_default();
         let accepted = if score.state == State::Accepted {
@@ -396,7 +396,7 @@ fn check_budget(system_budget: &SystemBudget, register: &Register, findings: &mu
         system: system.id.clone(),
         risk: None,
     };
-    if system_budget.current > system_budget.budget {
+    if system_budget.exceeded() {
         let top: Vec<String> = system_budget
             .contributors
             .iter()

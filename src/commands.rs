@@ -203,21 +203,12 @@ pub fn check(options: &CheckOptions) -> Outcome {
     let findings = if input_failed {
         loaded.diagnostics.clone()
     } else {
-        let defaults = Policy::default();
-        let policy = Policy {
-            fail_impact: options
-                .fail_impact
-                .or(config.fail_impact)
-                .unwrap_or(defaults.fail_impact),
-            deny_warnings: options
-                .deny_warnings
-                .or(config.deny_warnings)
-                .unwrap_or(defaults.deny_warnings),
-            single_risk_share: options
-                .single_risk_share
-                .or(config.single_risk_share)
-                .unwrap_or(defaults.single_risk_share),
-        };
+        let policy = policy(
+            &config,
+            options.fail_impact,
+            options.deny_warnings,
+            options.single_risk_share,
+        );
         check::check(&loaded.register, &policy, options.today)
     };
     let empty = Register::default();
@@ -255,6 +246,27 @@ pub fn check(options: &CheckOptions) -> Outcome {
         &mut outcome,
     );
     outcome
+}
+
+/// The gate's policy: each flag given, else `opx.toml`, else the default.
+fn policy(
+    config: &Config,
+    fail_impact: Option<Level>,
+    deny_warnings: Option<bool>,
+    single_risk_share: Option<f64>,
+) -> Policy {
+    let defaults = Policy::default();
+    Policy {
+        fail_impact: fail_impact
+            .or(config.fail_impact)
+            .unwrap_or(defaults.fail_impact),
+        deny_warnings: deny_warnings
+            .or(config.deny_warnings)
+            .unwrap_or(defaults.deny_warnings),
+        single_risk_share: single_risk_share
+            .or(config.single_risk_share)
+            .unwrap_or(defaults.single_risk_share),
+    }
 }
 
 /// Loads the register and the policy file, their problems together.
@@ -336,10 +348,7 @@ pub fn plan(options: &PlanOptions) -> Outcome {
         return refused(&loaded);
     }
     let scored = score_all(&loaded.register, options.today);
-    let share = options
-        .single_risk_share
-        .or(config.single_risk_share)
-        .unwrap_or(crate::budget::DEFAULT_SINGLE_RISK_SHARE);
+    let share = policy(&config, None, None, options.single_risk_share).single_risk_share;
     let plan = crate::plan::plan(&loaded.register, &scored, share, options.today);
     let mut outcome = Outcome::new(ExitStatus::Success);
     deliver(

@@ -5,6 +5,7 @@
 //! output format renders both the same way. Codes are a public contract:
 //! scripts and CI annotations match on them, so they are never renamed.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
@@ -244,6 +245,25 @@ pub fn plural(n: usize, noun: &str) -> String {
 /// Renders diagnostics rustc-style, with the source line and a caret under
 /// the exact text. The result carries ANSI styles; the caller's stream
 /// strips them when colour is off.
+/// Text from a register made safe for a terminal: control characters other
+/// than newline and tab become U+FFFD, so no title can move the cursor,
+/// clear the screen or plant a hyperlink.
+pub fn inert(text: &str) -> Cow<'_, str> {
+    if text.chars().any(is_unsafe) {
+        Cow::Owned(
+            text.chars()
+                .map(|c| if is_unsafe(c) { '\u{FFFD}' } else { c })
+                .collect(),
+        )
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
+fn is_unsafe(c: char) -> bool {
+    c.is_control() && c != '\n' && c != '\t'
+}
+
 pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     let renderer = Renderer::styled();
     let mut out = String::new();
@@ -253,7 +273,7 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources) -> String {
             Severity::Warning => Level::WARNING,
             Severity::Note => Level::NOTE,
         };
-        let mut group = Group::with_title(level.primary_title(d.message.as_str()).id(d.code.id()));
+        let mut group = Group::with_title(level.primary_title(inert(&d.message)).id(d.code.id()));
         match &d.location {
             Location::Span(label) => {
                 group = group.element(snippet(sources, label, AnnotationKind::Primary));
@@ -265,7 +285,7 @@ pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources) -> String {
             Location::None => {}
         }
         if let Some(help) = &d.help {
-            group = group.element(Level::HELP.message(help.as_str()));
+            group = group.element(Level::HELP.message(inert(help)));
         }
         let _ = writeln!(out, "{}\n", renderer.render(&[group]));
     }

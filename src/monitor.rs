@@ -19,7 +19,7 @@ pub const WINDOW_DAYS: i64 = 365;
 
 /// Whether `date` lies in the `days` up to and including `today`.
 pub fn within(date: Date, today: Date, days: i64) -> bool {
-    let start = today.saturating_sub(jiff::Span::new().days(days));
+    let start = crate::score::add_days(today, -days);
     date > start && date <= today
 }
 

@@ -12,7 +12,7 @@
 
 use jiff::civil::Date;
 
-use crate::budget::{self, Size, SystemBudget};
+use crate::budget::{self, SystemBudget};
 use crate::register::model::{Acceptance, Action, ActionStatus, Register, Risk, System};
 use crate::scale::Band;
 use crate::score::{Score, State};
@@ -67,17 +67,10 @@ pub fn plan<'a>(
     today: Date,
 ) -> Plan<'a> {
     let budgets = budget::system_budgets(register, scored.iter().map(|(r, s)| (*r, s)));
-    let over_budget = |system: &str| {
-        budgets
-            .iter()
-            .any(|b| b.system == system && b.current > b.budget)
-    };
+    let over_budget = |system: &str| budgets.iter().any(|b| b.system == system && b.exceeded());
     let urgent = |risk: &Risk, score: &Score| {
         score.current.band >= Band::High
-            || score
-                .current
-                .budget_share
-                .is_some_and(|s| budget::size(s, single_risk_share) == Size::TooBig)
+            || score.current.too_big(single_risk_share)
             || over_budget(&risk.system)
     };
     let (mut now, mut later) = (Vec::new(), Vec::new());
@@ -153,7 +146,7 @@ fn by_week(mut steps: Vec<Step<'_>>) -> Vec<Week<'_>> {
 /// The Monday on or before `date`.
 pub fn monday_of(date: Date) -> Date {
     let back = i64::from(date.weekday().to_monday_zero_offset());
-    date.saturating_sub(jiff::Span::new().days(back))
+    crate::score::add_days(date, -back)
 }
 
 #[cfg(test)]

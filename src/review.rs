@@ -57,8 +57,8 @@ pub fn digest<'a>(
     today: Date,
     days: i64,
 ) -> Digest<'a> {
-    let horizon = today.saturating_add(jiff::Span::new().days(days));
-    let notice = today.saturating_add(jiff::Span::new().days(ACCEPTANCE_NOTICE_DAYS));
+    let horizon = score::add_days(today, days);
+    let notice = score::add_days(today, ACCEPTANCE_NOTICE_DAYS);
     let index = IncidentIndex::new(register);
     let mut digest = Digest {
         today,

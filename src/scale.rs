@@ -261,6 +261,49 @@ pub fn parse_duration(text: &str) -> Result<Duration, ScaleError> {
     Ok(Duration::from_secs(seconds))
 }
 
+/// A latency target: `300ms`, or any duration [`parse_duration`] reads.
+pub fn parse_latency(text: &str) -> Result<Duration, ScaleError> {
+    match text
+        .trim()
+        .strip_suffix("ms")
+        .map(|n| n.trim().parse::<u64>())
+    {
+        Some(Ok(ms)) => Ok(Duration::from_millis(ms)),
+        _ => parse_duration(text).map_err(|e| ScaleError {
+            help: "write a latency such as \"300ms\" or \"2s\"".into(),
+            ..e
+        }),
+    }
+}
+
+/// The longest review cadence: ten years.
+pub const MAX_REVIEW_DAYS: u32 = 3_660;
+
+/// A review cadence: whole days (or weeks), from one day to ten years.
+pub fn parse_review_cadence(text: &str) -> Result<u32, ScaleError> {
+    const HELP: &str = "write a cadence in days or weeks, such as \"90d\" or \"2w\"";
+    let secs = parse_duration(text)?.as_secs();
+    if secs == 0 {
+        return Err(ScaleError::new(
+            format!("`{text}` is too short: a review cadence is at least a day"),
+            HELP,
+        ));
+    }
+    if secs % 86_400 != 0 {
+        return Err(ScaleError::new(
+            format!("`{text}` is not a whole number of days"),
+            HELP,
+        ));
+    }
+    match u32::try_from(secs / 86_400) {
+        Ok(days) if days <= MAX_REVIEW_DAYS => Ok(days),
+        _ => Err(ScaleError::new(
+            format!("`{text}` is too long: review a risk at least every ten years"),
+            HELP,
+        )),
+    }
+}
+
 /// Writes a duration in the largest units that divide it: `2h 30m`, `90d`.
 pub fn format_duration(d: Duration) -> String {
     let mut secs = d.as_secs();
@@ -288,6 +331,18 @@ pub fn time_level(d: Duration) -> Level {
         m if m <= 1_440.0 => 4,
         _ => 5,
     })
+}
+
+/// The longest duration a time level admits: 5m, 30m, 2h, 24h; level 5 has none.
+pub fn level_upper_bound(level: Level) -> Option<Duration> {
+    let minutes = match level.0 {
+        1 => 5,
+        2 => 30,
+        3 => 120,
+        4 => 1_440,
+        _ => return None,
+    };
+    Some(Duration::from_secs(minutes * 60))
 }
 
 /// A percentage from 0 to 100 inclusive, written as `"30%"`.
@@ -342,6 +397,19 @@ fn decimal(text: &str) -> Option<f64> {
     text.parse().ok().filter(|n: &f64| n.is_finite())
 }
 
+/// An availability SLO: a percentage below 100%, since a target of 100%
+/// leaves no error budget to weigh risks against.
+pub fn parse_availability_target(text: &str) -> Result<Percent, ScaleError> {
+    let target = parse_percent(text)?;
+    if target.0 >= 100.0 {
+        return Err(ScaleError::new(
+            format!("an availability SLO of `{text}` leaves no error budget"),
+            "every system fails sometimes; set the target users need, such as \"99.9%\" or \"99.99%\"",
+        ));
+    }
+    Ok(target)
+}
+
 /// How often a risk happens, normalised to incidents per year.
 #[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
 pub struct Frequency {
@@ -349,6 +417,10 @@ pub struct Frequency {
 }
 
 const DAYS_PER_YEAR: f64 = 365.25;
+
+/// The most incidents a year a frequency may claim; it keeps every product
+/// of the budget arithmetic finite.
+const MAX_PER_YEAR: f64 = 1e6;
 
 impl Frequency {
     pub fn per_year(self) -> f64 {
@@ -369,9 +441,7 @@ pub fn parse_frequency(text: &str) -> Result<Frequency, ScaleError> {
             return Err(bad("the period must be longer than zero"));
         }
         let days = d.as_secs_f64() / 86_400.0;
-        return Ok(Frequency {
-            per_year: DAYS_PER_YEAR / days,
-        });
+        return bounded(DAYS_PER_YEAR / days, bad);
     }
     let (count, unit) = trimmed
         .split_once('/')
@@ -385,6 +455,14 @@ pub fn parse_frequency(text: &str) -> Result<Frequency, ScaleError> {
         "day" => count * DAYS_PER_YEAR,
         other => return Err(bad(&format!("unknown period `{other}`"))),
     };
+    bounded(per_year, bad)
+}
+
+/// A frequency within [`MAX_PER_YEAR`].
+fn bounded(per_year: f64, bad: impl Fn(&str) -> ScaleError) -> Result<Frequency, ScaleError> {
+    if per_year > MAX_PER_YEAR {
+        return Err(bad("more than a million a year"));
+    }
     Ok(Frequency { per_year })
 }
 
@@ -572,6 +650,17 @@ mod tests {
         ] {
             assert!(parse_duration(text).is_err(), "{text} should be rejected");
         }
+    }
+
+    #[test]
+    fn review_cadences() {
+        assert_eq!(parse_review_cadence("90d"), Ok(90));
+        assert_eq!(parse_review_cadence("2w"), Ok(14));
+        for text in ["0d", "36h", "3661d", "99999999d"] {
+            assert!(parse_review_cadence(text).is_err(), "{text}");
+        }
+        assert_eq!(parse_latency("300ms"), Ok(Duration::from_millis(300)));
+        assert_eq!(parse_latency("2s"), Ok(Duration::from_secs(2)));
     }
 
     #[test]

@@ -71,7 +71,16 @@ pub fn review_cadence(risk: &Risk, band: Band) -> u32 {
 
 /// The day a risk reviewed on `reviewed` is next due for review.
 pub fn next_review(reviewed: Date, cadence_days: u32) -> Date {
-    reviewed.saturating_add(jiff::Span::new().days(i64::from(cadence_days)))
+    add_days(reviewed, i64::from(cadence_days))
+}
+
+/// `date` plus `days`, held at the calendar's ends rather than overflowing.
+pub fn add_days(date: Date, days: i64) -> Date {
+    match jiff::Span::new().try_days(days) {
+        Ok(span) => date.saturating_add(span),
+        Err(_) if days < 0 => Date::MIN,
+        Err(_) => Date::MAX,
+    }
 }
 
 /// A risk's inputs as seen with some of its actions applied.
@@ -132,16 +141,11 @@ impl View {
                 set_impact,
                 users_affected.map(scale::impact_from_users),
             ),
-            time_to_detect: best(
+            time_to_detect: best_time(
                 risk.time_to_detect,
                 effects.clone().map(|e| e.time_to_detect),
-                time_order,
             ),
-            time_to_recover: best(
-                risk.time_to_recover,
-                effects.map(|e| e.time_to_recover),
-                time_order,
-            ),
+            time_to_recover: best_time(risk.time_to_recover, effects.map(|e| e.time_to_recover)),
             frequency,
             users_affected,
         }
@@ -157,16 +161,23 @@ fn best<T: Copy>(
     own.into_iter().chain(others.flatten()).min_by(order)
 }
 
-/// Shorter is better; between equal levels, a known duration is the sharper estimate.
-fn time_order(a: &TimeEstimate, b: &TimeEstimate) -> Ordering {
-    a.level
-        .cmp(&b.level)
-        .then_with(|| match (a.duration, b.duration) {
-            (Some(x), Some(y)) => x.cmp(&y),
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        })
+/// The best of a time and its replacements: the lowest level, and the
+/// shortest duration that any of them vouches for. A word vouches for no
+/// more than its band's upper bound (`fast` is at most 30 minutes), so a
+/// word that improves on a known duration caps it rather than erasing it.
+fn best_time(
+    own: Option<TimeEstimate>,
+    others: impl Iterator<Item = Option<TimeEstimate>>,
+) -> Option<TimeEstimate> {
+    let all: Vec<TimeEstimate> = own.into_iter().chain(others.flatten()).collect();
+    let level = all.iter().map(|t| t.level).min()?;
+    let known = all.iter().filter_map(|t| t.duration).min();
+    let duration = known.map(|d| {
+        all.iter()
+            .filter_map(|t| scale::level_upper_bound(t.level))
+            .fold(d, std::cmp::min)
+    });
+    Some(TimeEstimate { level, duration })
 }
 
 /// The scores of one view.
@@ -185,6 +196,12 @@ pub struct ViewScore {
 }
 
 impl ViewScore {
+    /// Its bad minutes reach the single-risk share of the error budget.
+    pub fn too_big(&self, single_risk_share: f64) -> bool {
+        self.budget_share
+            .is_some_and(|share| budget::size(share, single_risk_share) == budget::Size::TooBig)
+    }
+
     pub fn of(view: View, budget: Option<f64>) -> ViewScore {
         let severity = view.likelihood.level.get() * view.impact.level.get();
         let exposure = match (view.time_to_detect, view.time_to_recover) {
@@ -255,10 +272,10 @@ pub enum RankBy {
     Budget,
 }
 
-/// Descending, with unknown values after every known one.
-fn descending<T: PartialOrd>(a: Option<T>, b: Option<T>) -> Ordering {
+/// Descending by `order`, with unknown values after every known one.
+fn descending<T>(a: Option<T>, b: Option<T>, order: impl Fn(&T, &T) -> Ordering) -> Ordering {
     match (a, b) {
-        (Some(x), Some(y)) => y.partial_cmp(&x).unwrap_or(Ordering::Equal),
+        (Some(x), Some(y)) => order(&y, &x),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
@@ -270,8 +287,8 @@ fn descending<T: PartialOrd>(a: Option<T>, b: Option<T>) -> Ordering {
 pub fn rank_order(by: RankBy, a: (&Risk, &Score), b: (&Risk, &Score)) -> Ordering {
     let (x, y) = (&a.1.current, &b.1.current);
     let severity = || y.severity.cmp(&x.severity);
-    let exposure = || descending(x.exposure, y.exposure);
-    let minutes = || descending(x.bad_minutes, y.bad_minutes);
+    let exposure = || descending(x.exposure, y.exposure, Ord::cmp);
+    let minutes = || descending(x.bad_minutes, y.bad_minutes, f64::total_cmp);
     match by {
         RankBy::Severity => severity().then_with(exposure),
         RankBy::Exposure => exposure().then_with(severity),

@@ -13,7 +13,7 @@ use crate::register::model::{
     Acceptance, Action, ActionKind, ActionStatus, At, Baseline, Category, Effects, Incident, Rated,
     Risk, Runbook, Slo, Source, System, TimeEstimate,
 };
-use crate::scale::{self, Level, Scale, ScaleError};
+use crate::scale::{self, Level, Scale};
 use crate::source::Span;
 
 /// What one file contributes to the register.
@@ -395,7 +395,7 @@ fn validate_system(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
                         "availability",
                         Code::InvalidPercent,
                         "99.9%",
-                        scale::parse_percent,
+                        scale::parse_availability_target,
                     )
                     .map(|a| a.value),
                 latency_p95: slo
@@ -404,7 +404,7 @@ fn validate_system(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
                         "latency_p95",
                         Code::InvalidDuration,
                         "300ms",
-                        parse_latency,
+                        scale::parse_latency,
                     )
                     .map(|d| d.value),
             }
@@ -461,7 +461,7 @@ fn validate_baseline(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize
                 "latency_p95",
                 Code::InvalidDuration,
                 "340ms",
-                parse_latency,
+                scale::parse_latency,
             )
             .map(|v| v.value),
         throughput: f
@@ -476,21 +476,6 @@ fn validate_baseline(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize
         open_bugs: f.count(sink, "open_bugs"),
         pages_per_week: f.count(sink, "pages_per_week"),
         toil_hours_per_week: f.count(sink, "toil_hours_per_week"),
-    }
-}
-
-/// A latency target: `300ms`, or any duration `scale::parse_duration` reads.
-fn parse_latency(text: &str) -> Result<std::time::Duration, ScaleError> {
-    match text
-        .trim()
-        .strip_suffix("ms")
-        .map(|n| n.trim().parse::<u64>())
-    {
-        Some(Ok(ms)) => Ok(std::time::Duration::from_millis(ms)),
-        _ => scale::parse_duration(text).map_err(|e| ScaleError {
-            help: "write a latency such as \"300ms\" or \"2s\"".into(),
-            ..e
-        }),
     }
 }
 
@@ -564,7 +549,7 @@ fn validate_risk(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -
             "review_every",
             Code::InvalidDuration,
             "90d",
-            parse_whole_days,
+            scale::parse_review_cadence,
         )
         .map(|d| d.value);
     let actions = f
@@ -696,28 +681,6 @@ fn time_estimate(
                 .at(span, format!("invalid {key}"))
                 .help(e.help),
         );
-    })
-}
-
-/// A review cadence: a duration in whole days, at least one.
-fn parse_whole_days(text: &str) -> Result<u32, ScaleError> {
-    let d = scale::parse_duration(text)?;
-    let secs = d.as_secs();
-    if secs == 0 {
-        return Err(ScaleError {
-            message: format!("`{text}` is too short: a review cadence is at least a day"),
-            help: "write a cadence in days or weeks, such as \"90d\" or \"2w\"".into(),
-        });
-    }
-    if secs % 86_400 != 0 {
-        return Err(ScaleError {
-            message: format!("`{text}` is not a whole number of days"),
-            help: "write a cadence in days or weeks, such as \"90d\" or \"2w\"".into(),
-        });
-    }
-    u32::try_from(secs / 86_400).map_err(|_| ScaleError {
-        message: format!("`{text}` is too long a cadence"),
-        help: "write a cadence in days or weeks, such as \"90d\" or \"2w\"".into(),
     })
 }
 

@@ -29,6 +29,7 @@ struct Summary {
     passed: bool,
     errors: usize,
     warnings: usize,
+    notes: usize,
     risks: usize,
 }
 
@@ -63,6 +64,7 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
             passed: tally.errors == 0,
             errors: tally.errors,
             warnings: tally.warnings,
+            notes: tally.notes,
             risks: ctx.register.risks.len(),
         },
         findings: ctx

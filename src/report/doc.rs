@@ -7,6 +7,7 @@ use anstyle::Style;
 use comfy_table::{ContentArrangement, Table, presets};
 
 use super::markdown;
+use crate::diag::inert;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
@@ -79,6 +80,7 @@ impl Doc {
         for block in &self.blocks {
             match block {
                 Block::Heading(level, text) => {
+                    let text = inert(text);
                     let style = if *level == 1 {
                         Style::new().bold().underline()
                     } else {
@@ -86,10 +88,10 @@ impl Doc {
                     };
                     out.push_str(&format!("{style}{text}{style:#}\n\n"));
                 }
-                Block::Text(text) => out.push_str(&format!("{text}\n\n")),
+                Block::Text(text) => out.push_str(&format!("{}\n\n", inert(text))),
                 Block::List(items) => {
                     for item in items {
-                        out.push_str(&format!("  • {item}\n"));
+                        out.push_str(&format!("  • {}\n", inert(item)));
                     }
                     out.push('\n');
                 }
@@ -100,7 +102,7 @@ impl Doc {
                         .set_content_arrangement(ContentArrangement::Dynamic)
                         .set_header(header.clone());
                     for row in rows {
-                        table.add_row(row.clone());
+                        table.add_row(row.iter().map(|cell| inert(cell).into_owned()));
                     }
                     out.push_str(&format!("{table}\n\n"));
                 }

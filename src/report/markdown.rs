@@ -5,12 +5,19 @@
 //! turns into markup or HTML; a reader still sees the text as written.
 
 /// Escapes text for one table cell: Markdown punctuation is
-/// backslash-escaped, `<`, `>` and `&` become entities, line breaks `<br>`.
+/// backslash-escaped, `<`, `>` and `&` become entities, line breaks `<br>`,
+/// other control characters U+FFFD. An underscore inside a word
+/// (`time_to_detect`) cannot start emphasis in GFM and stays as it is.
 pub fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    let mut previous = ' ';
     let mut chars = text.chars().peekable();
     while let Some(c) = chars.next() {
+        let next = chars.peek().copied().unwrap_or(' ');
+        let intraword = previous.is_alphanumeric() && next.is_alphanumeric();
+        previous = c;
         match c {
+            '_' if intraword => out.push('_'),
             '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '$' => {
                 out.push('\\');
                 out.push(c);
@@ -24,6 +31,7 @@ pub fn cell(text: &str) -> String {
                 }
             }
             '\n' => out.push_str("<br>"),
+            c if c.is_control() && c != '\t' => out.push('\u{FFFD}'),
             c => out.push(c),
         }
     }
@@ -55,5 +63,7 @@ mod tests {
             "one<br>two<br>three<br>four"
         );
         assert_eq!(cell("=1+1, \"q\""), "=1+1, \"q\"");
+        assert_eq!(cell("time_to_detect _x_"), "time_to_detect \\_x\\_");
+        assert_eq!(cell("bell\u{7}"), "bell\u{FFFD}");
     }
 }

@@ -122,10 +122,9 @@ pub fn render(ctx: &RankContext<'_>) -> String {
     out
 }
 
-/// A number without a trailing `.0`, rounded to what a spreadsheet shows.
+/// A number without a trailing `.0`, to six decimals.
 fn number(n: f64) -> String {
-    let rounded = (n * 1e6).round() / 1e6;
-    format!("{rounded}")
+    format!("{}", super::round(n))
 }
 
 fn push_row(out: &mut String, cells: impl Iterator<Item = String>) {

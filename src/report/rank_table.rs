@@ -5,6 +5,7 @@ use comfy_table::{
 };
 
 use super::{RANK_HEADER, RankContext, rank_row, rank_summary};
+use crate::diag::inert;
 use crate::monitor::IncidentIndex;
 use crate::scale::Band;
 
@@ -30,7 +31,7 @@ pub fn render(ctx: &RankContext<'_>) -> String {
         .collect();
     for (r, row) in ctx.ranked.iter().zip(&rows) {
         table.add_row(row.iter().zip(RANK_HEADER).map(|(text, column)| {
-            let cell = Cell::new(text);
+            let cell = Cell::new(inert(text));
             match column {
                 "severity" => cell.fg(band_color(r.score.current.band)),
                 c if NUMERIC.contains(&c) => cell.set_alignment(CellAlignment::Right),

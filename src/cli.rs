@@ -5,8 +5,11 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use opx::commands::{AssessOptions, CheckOptions, PlanOptions, RankOptions, ReviewOptions};
-use opx::report::{AssessFormat, CheckFormat, PlanFormat, RankFormat, ReviewFormat};
+use opx::commands::{
+    AssessOptions, CheckOptions, DiffOptions, DiffSides, FailOn, PlanOptions, RankOptions,
+    ReviewOptions,
+};
+use opx::report::{AssessFormat, CheckFormat, DiffFormat, PlanFormat, RankFormat, ReviewFormat};
 use opx::scale::{Band, Level, Scale};
 use opx::schema::SchemaKind;
 use opx::score::RankBy;
@@ -167,6 +170,27 @@ pub enum Command {
     )]
     Review(ReviewArgs),
 
+    /// Compare two versions of the register: what a change makes better or worse
+    #[command(
+        long_about = "Compare two versions of a register: two files or folders (OLD NEW), or the \
+            working tree against a git revision (--git REF, read with `git show`). Lists risks \
+            added and removed; changes of severity, band, exposure and bad minutes; state changes \
+            (open → mitigated, newly accepted, acceptance expired); actions added, done or slipped \
+            (due moved later); and new incidents. The Markdown starts with a one-line verdict, \
+            ready to post as a pull-request comment.\n\n\
+            A risk is worse when its current severity or bad minutes rise or it falls back to open; \
+            a new risk of band high or above counts as worse. --fail-on worse exits 1 when any risk \
+            is worse; --fail-on new-critical when a risk is new, or newly, critical.",
+        after_help = concat!(
+            "Examples:\n  opx diff old/risks new/risks\n  opx diff --git origin/main risks/\n  \
+             opx diff --git origin/main risks/ --fail-on worse --output comment.md\n\n",
+            "Exit codes:\n  0  done (and, with --fail-on, the change passed)\n  \
+             1  --fail-on: the change makes the register worse, or adds a critical risk\n  \
+             2  the input or the command line is wrong"
+        )
+    )]
+    Diff(DiffArgs),
+
     /// Print a JSON Schema: the register format for editors, or a JSON report's shape
     #[command(
         long_about = "Print a JSON Schema.\n\n\
@@ -311,6 +335,96 @@ impl ReviewArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// OLD and NEW (files or folders); with --git, the paths to compare (default: .)
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Compare the working tree against this git revision
+    #[arg(long, value_name = "REF")]
+    pub git: Option<String>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = DiffFormatArg::Markdown)]
+    pub format: DiffFormatArg,
+
+    /// Exit 1 when the change makes the register worse, or adds a critical risk
+    #[arg(long, value_enum, value_name = "WHEN")]
+    pub fail_on: Option<FailOnArg>,
+
+    /// Judge dates against this day instead of today (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_today)]
+    pub today: Option<Date>,
+
+    /// Write the report to FILE (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiffFormatArg {
+    /// GitHub-flavoured Markdown, a verdict first: a pull-request comment
+    Markdown,
+    /// Tables for a terminal
+    Table,
+    /// A versioned JSON document
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FailOnArg {
+    /// Any risk worse, or a new risk of band high or above
+    Worse,
+    /// A risk new, or newly, critical
+    NewCritical,
+}
+
+impl DiffArgs {
+    pub fn into_options(self) -> Result<DiffOptions, clap::Error> {
+        use clap::CommandFactory;
+        let sides = match (self.git, self.paths.as_slice()) {
+            (Some(revision), _) => DiffSides::Git {
+                revision,
+                paths: if self.paths.is_empty() {
+                    vec![PathBuf::from(".")]
+                } else {
+                    self.paths
+                },
+            },
+            (None, [old, new]) => DiffSides::Paths {
+                old: old.clone(),
+                new: new.clone(),
+            },
+            (None, _) => {
+                let mut cli = Cli::command();
+                let diff = cli
+                    .find_subcommand_mut("diff")
+                    .expect("diff is a subcommand");
+                diff.set_bin_name("opx diff");
+                return Err(diff.error(
+                    clap::error::ErrorKind::WrongNumberOfValues,
+                    "opx diff takes OLD and NEW, or --git REF and the paths to compare",
+                ));
+            }
+        };
+        Ok(DiffOptions {
+            sides,
+            format: match self.format {
+                DiffFormatArg::Markdown => DiffFormat::Markdown,
+                DiffFormatArg::Table => DiffFormat::Table,
+                DiffFormatArg::Json => DiffFormat::Json,
+            },
+            output: self.output,
+            fail_on: self.fail_on.map(|f| match f {
+                FailOnArg::Worse => FailOn::Worse,
+                FailOnArg::NewCritical => FailOn::NewCritical,
+            }),
+            today: today_or_local(self.today),
+        })
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct SchemaArgs {
     /// Which schema
     #[arg(value_enum, default_value_t = SchemaArg::Register)]
@@ -355,9 +469,13 @@ pub struct Common {
 
 impl Common {
     fn today(&self) -> Date {
-        self.today
-            .unwrap_or_else(|| jiff::ZonedDateTime::now().date())
+        today_or_local(self.today)
     }
+}
+
+/// The day given with --today, else the local date.
+fn today_or_local(today: Option<Date>) -> Date {
+    today.unwrap_or_else(|| jiff::ZonedDateTime::now().date())
 }
 
 #[derive(Debug, Args)]

@@ -13,7 +13,8 @@ use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Severity, Tally, plural, render_human};
 use crate::register::{self, CONFIG_FILE_NAME, Loaded, Register};
 use crate::report::{
-    AssessFormat, CheckContext, CheckFormat, PlanFormat, RankContext, RankFormat, ReviewFormat,
+    AssessFormat, CheckContext, CheckFormat, DiffFormat, PlanFormat, RankContext, RankFormat,
+    ReviewFormat,
 };
 use crate::scale::{Band, Level};
 use crate::schema::SchemaKind;
@@ -400,6 +401,76 @@ pub fn review(options: &ReviewOptions) -> Outcome {
         options.format.render(&digest),
         options.output.as_deref(),
         &loaded.sources,
+        &mut outcome,
+    );
+    outcome
+}
+
+/// Which two versions of the register `opx diff` compares.
+#[derive(Debug, Clone)]
+pub enum DiffSides {
+    /// Two files or folders.
+    Paths { old: PathBuf, new: PathBuf },
+    /// The working tree against a git revision, under these paths.
+    Git {
+        revision: String,
+        paths: Vec<PathBuf>,
+    },
+}
+
+/// When `opx diff` fails (exits 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FailOn {
+    /// Any risk worse, or a new risk of band high or above.
+    Worse,
+    /// Any risk new, or newly, critical.
+    NewCritical,
+}
+
+#[derive(Debug, Clone)]
+pub struct DiffOptions {
+    pub sides: DiffSides,
+    pub format: DiffFormat,
+    pub output: Option<PathBuf>,
+    pub fail_on: Option<FailOn>,
+    pub today: Date,
+}
+
+/// `opx diff`: what a change does to the register.
+pub fn diff(options: &DiffOptions) -> Outcome {
+    let (old, new) = match &options.sides {
+        DiffSides::Paths { old, new } => (
+            register::load(std::slice::from_ref(old)),
+            register::load(std::slice::from_ref(new)),
+        ),
+        DiffSides::Git { revision, paths } => {
+            let old = match register::git::files_at(revision, paths) {
+                Ok(files) => register::load_contents(files, Vec::new()),
+                Err(e) => return Outcome::usage_error(e.message, e.help),
+            };
+            (old, register::load(paths))
+        }
+    };
+    for side in [&old, &new] {
+        if has_errors(&side.diagnostics) {
+            return refused(side);
+        }
+    }
+    let d = crate::diff::diff(&old.register, &new.register, options.today);
+    let failed = match options.fail_on {
+        Some(FailOn::Worse) => d.count(crate::diff::Direction::Worse) > 0,
+        Some(FailOn::NewCritical) => d.new_critical() > 0,
+        None => false,
+    };
+    let mut outcome = Outcome::new(if failed {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    });
+    deliver(
+        options.format.render(&d),
+        options.output.as_deref(),
+        &new.sources,
         &mut outcome,
     );
     outcome

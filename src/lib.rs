@@ -15,6 +15,7 @@ pub mod check;
 pub mod commands;
 pub mod config;
 pub mod diag;
+pub mod diff;
 pub mod mark;
 pub mod monitor;
 pub mod output;

@@ -34,6 +34,13 @@ fn main() -> ExitCode {
         Command::Assess(args) => commands::assess(&args.into_options()),
         Command::Plan(args) => commands::plan(&args.into_options()),
         Command::Review(args) => commands::review(&args.into_options()),
+        Command::Diff(args) => match args.into_options() {
+            Ok(options) => commands::diff(&options),
+            Err(e) => {
+                let _ = e.print();
+                return ExitCode::from(ExitStatus::Error as u8);
+            }
+        },
         Command::Schema(args) => commands::schema(args.kind.kind()),
     };
     write(outcome, choice)

@@ -83,6 +83,18 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>)
     }
 }
 
+/// Whether a path found below a folder is a register file: a `.toml` that
+/// is not the policy file, with no hidden folder or file on its way.
+pub fn is_register_file(relative: &Path) -> bool {
+    let hidden = relative.components().any(|c| {
+        matches!(c, std::path::Component::Normal(part) if part.to_string_lossy().starts_with('.'))
+    });
+    let name = relative
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned());
+    !hidden && name.is_some_and(|n| n.ends_with(".toml") && n != CONFIG_FILE_NAME)
+}
+
 pub fn io_error(path: &Path, error: &std::io::Error) -> Diagnostic {
     let shown = display_path(path);
     let help = match error.kind() {

@@ -8,12 +8,13 @@
 mod discover;
 pub(crate) mod fields;
 mod file;
+pub mod git;
 pub mod model;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-pub use discover::{CONFIG_FILE_NAME, io_error, io_reason};
+pub use discover::{CONFIG_FILE_NAME, io_error, io_reason, is_register_file};
 use toml::de::DeTable;
 
 use crate::diag::{Code, Diagnostic};
@@ -33,16 +34,23 @@ pub struct Loaded {
 
 pub fn load(paths: &[PathBuf]) -> Loaded {
     let mut diagnostics = Vec::new();
-    let mut sources = Sources::default();
-    let mut parts = Vec::new();
+    let mut files = Vec::new();
     for path in discover::discover(paths, &mut diagnostics) {
         match std::fs::read(&path) {
-            Ok(bytes) => {
-                let (id, part) = read_file(&mut sources, path, bytes, &mut diagnostics);
-                parts.push((id, part));
-            }
+            Ok(bytes) => files.push((path, bytes)),
             Err(e) => diagnostics.push(io_error(&path, &e)),
         }
+    }
+    load_contents(files, diagnostics)
+}
+
+/// Loads a register from file contents already in hand (a git revision's,
+/// say); `diagnostics` holds any problem met while gathering them.
+pub fn load_contents(files: Vec<(PathBuf, Vec<u8>)>, mut diagnostics: Vec<Diagnostic>) -> Loaded {
+    let mut sources = Sources::default();
+    let mut parts = Vec::new();
+    for (path, bytes) in files {
+        parts.push(read_file(&mut sources, path, bytes, &mut diagnostics));
     }
     let mut register = assemble(parts, &mut diagnostics);
     find_runbooks(&mut register, &sources);

@@ -13,6 +13,7 @@ mod check_json;
 mod check_junit;
 mod check_markdown;
 mod check_sarif;
+mod diff;
 mod doc;
 mod markdown;
 mod plan;
@@ -108,6 +109,23 @@ impl ReviewFormat {
             ReviewFormat::Markdown => review::doc(digest).markdown(),
             ReviewFormat::Table => review::doc(digest).terminal(),
             ReviewFormat::Json => review::json(digest),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffFormat {
+    Markdown,
+    Table,
+    Json,
+}
+
+impl DiffFormat {
+    pub fn render(self, d: &crate::diff::Diff<'_>) -> String {
+        match self {
+            DiffFormat::Markdown => diff::doc(d).markdown(),
+            DiffFormat::Table => diff::doc(d).terminal(),
+            DiffFormat::Json => diff::json(d),
         }
     }
 }

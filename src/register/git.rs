@@ -1,0 +1,76 @@
+//! A register as a git revision holds it, read with `git ls-tree` and
+//! `git show`, for `opx diff --git`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use super::discover::is_register_file;
+
+/// Why a revision could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GitError {
+    pub message: String,
+    pub help: String,
+    /// git ran (and failed); `false` when it could not be started at all.
+    spawned: bool,
+}
+
+fn git(args: &[&str]) -> Result<Vec<u8>, GitError> {
+    let output = Command::new("git")
+        .args(args)
+        .output()
+        .map_err(|e| GitError {
+            message: format!("cannot run git: {e}"),
+            help: "install git, or compare two folders with `opx diff OLD NEW`".to_string(),
+            spawned: false,
+        })?;
+    if output.status.success() {
+        return Ok(output.stdout);
+    }
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    Err(GitError {
+        message: format!(
+            "git {} failed: {}",
+            args.first().copied().unwrap_or_default(),
+            stderr.trim().trim_start_matches("fatal: ")
+        ),
+        help: "run opx inside the repository, and name a revision it has (a branch, tag or commit)"
+            .to_string(),
+        spawned: true,
+    })
+}
+
+/// The register files under `paths` (folders or files, relative to the
+/// current folder) as they are at `revision`.
+pub fn files_at(revision: &str, paths: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>, GitError> {
+    let commit = format!("{revision}^{{commit}}");
+    git(&["rev-parse", "--verify", "--quiet", &commit]).map_err(|e| match e.spawned {
+        false => e,
+        true => GitError {
+            message: format!("no revision `{revision}` in this repository"),
+            help: "name a branch, tag or commit that exists, such as origin/main or HEAD~1"
+                .to_string(),
+            spawned: true,
+        },
+    })?;
+    let mut args = vec!["ls-tree", "-r", "-z", "--name-only", revision, "--"];
+    let shown: Vec<String> = paths
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    args.extend(shown.iter().map(String::as_str));
+    let listing = git(&args)?;
+    let mut files = Vec::new();
+    for name in listing.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+        let name = String::from_utf8_lossy(name).into_owned();
+        let path = PathBuf::from(&name);
+        let named_directly = paths.iter().any(|p| p == Path::new(&name));
+        if !named_directly && !is_register_file(&path) {
+            continue;
+        }
+        let bytes = git(&["show", &format!("{revision}:./{name}")])?;
+        files.push((path, bytes));
+    }
+    files.sort();
+    Ok(files)
+}

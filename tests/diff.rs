@@ -1,0 +1,132 @@
+//! `opx diff --git`: the working tree against a git revision, in a real
+//! repository made for the test.
+
+use std::path::Path;
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Process::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=opx",
+            "-c",
+            "user.email=opx@example.invalid",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn opx(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .args(["--today", "2026-11-27"])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let risks = dir.path().join("risks");
+    std::fs::create_dir_all(risks.join(".drafts")).unwrap();
+    std::fs::copy(
+        "tests/fixtures/diff/old/checkout.toml",
+        risks.join("checkout.toml"),
+    )
+    .unwrap();
+    std::fs::write(risks.join(".drafts/wip.toml"), "not a register = = =").unwrap();
+    std::fs::write(
+        dir.path().join("README.md"),
+        "a repository with a register\n",
+    )
+    .unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "register"]);
+    std::fs::copy(
+        "tests/fixtures/diff/new/checkout.toml",
+        risks.join("checkout.toml"),
+    )
+    .unwrap();
+    dir
+}
+
+#[test]
+fn compares_the_working_tree_with_a_revision() {
+    let dir = repository();
+    let (code, stdout, stderr) = opx(dir.path(), &["diff", "--git", "HEAD", "risks"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.starts_with(
+            "2 risks worse, 1 better, 1 new critical, 1 added, 1 removed, 1 new incident\n"
+        ),
+        "{stdout}"
+    );
+    let (code, _, _) = opx(
+        dir.path(),
+        &[
+            "diff",
+            "--git",
+            "HEAD",
+            "risks",
+            "--fail-on",
+            "new-critical",
+        ],
+    );
+    assert_eq!(code, 1);
+    // With no path, the whole working tree; the hidden draft is skipped either way.
+    let (code, stdout, stderr) = opx(dir.path(), &["diff", "--git", "HEAD"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("checkout/region-outage"));
+}
+
+#[test]
+fn a_missing_revision_is_a_clear_error() {
+    let dir = repository();
+    let (code, _, stderr) = opx(dir.path(), &["diff", "--git", "no-such-branch", "risks"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no revision `no-such-branch` in this repository"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn outside_a_repository_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("examples/checkout.toml", dir.path().join("checkout.toml")).unwrap();
+    let (code, _, stderr) = opx(dir.path(), &["diff", "--git", "HEAD", "."]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("no revision `HEAD`"), "{stderr}");
+}
+
+#[test]
+fn without_git_it_says_so() {
+    let dir = repository();
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("PATH", "")
+        .args(["diff", "--git", "HEAD", "risks", "--today", "2026-11-27"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot run git"), "{stderr}");
+}

@@ -16,7 +16,7 @@ use std::time::Duration;
 
 use crate::budget::{self, SystemBudget};
 use crate::config::Thresholds;
-use crate::monitor::{History, WINDOW_DAYS, incident_bad_minutes, within};
+use crate::monitor::{History, WINDOW_DAYS, within};
 use crate::register::model::{Category, Register, Risk, System};
 use crate::scale::Band;
 use crate::score::Score;
@@ -151,26 +151,12 @@ pub fn assess<'a>(
 /// A system's incidents of the last 365 days, each counted once however
 /// many risks it realised.
 fn system_history(register: &Register, system: &str, today: Date) -> History {
-    let mut history = History {
-        bad_minutes: Some(0.0),
-        ..History::default()
-    };
-    for incident in register
-        .incidents
-        .iter()
-        .filter(|i| i.system == system && within(i.date.value, today, WINDOW_DAYS))
-    {
-        if incident.near_miss {
-            history.near_misses += 1;
-        } else {
-            history.incidents += 1;
-        }
-        history.bad_minutes = history
-            .bad_minutes
-            .zip(incident_bad_minutes(incident))
-            .map(|(a, b)| a + b);
-    }
-    history
+    History::of(
+        register
+            .incidents
+            .iter()
+            .filter(|i| i.system == system && within(i.date.value, today, WINDOW_DAYS)),
+    )
 }
 
 fn rows(system: &System, thresholds: &Thresholds) -> Vec<Row> {

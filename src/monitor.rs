@@ -33,6 +33,28 @@ pub struct History {
     pub bad_minutes: Option<f64>,
 }
 
+impl History {
+    /// Counts `incidents` and adds up what they cost.
+    pub fn of<'r>(incidents: impl Iterator<Item = &'r Incident>) -> History {
+        let mut history = History {
+            bad_minutes: Some(0.0),
+            ..History::default()
+        };
+        for incident in incidents {
+            if incident.near_miss {
+                history.near_misses += 1;
+            } else {
+                history.incidents += 1;
+            }
+            history.bad_minutes = history
+                .bad_minutes
+                .zip(incident_bad_minutes(incident))
+                .map(|(a, b)| a + b);
+        }
+        history
+    }
+}
+
 /// The cost of one incident in bad minutes, if it gives both durations.
 pub fn incident_bad_minutes(incident: &Incident) -> Option<f64> {
     if incident.near_miss {
@@ -84,22 +106,7 @@ impl<'r> IncidentIndex<'r> {
     }
 
     pub fn history(&self, risk: &Risk, today: Date) -> History {
-        let mut history = History {
-            bad_minutes: Some(0.0),
-            ..History::default()
-        };
-        for incident in self.recent(risk, today) {
-            if incident.near_miss {
-                history.near_misses += 1;
-            } else {
-                history.incidents += 1;
-            }
-            history.bad_minutes = history
-                .bad_minutes
-                .zip(incident_bad_minutes(incident))
-                .map(|(a, b)| a + b);
-        }
-        history
+        History::of(self.recent(risk, today))
     }
 }
 

@@ -200,36 +200,6 @@ impl<'t, 'i> Fields<'t, 'i> {
         let mut out = Vec::new();
         for item in items.iter() {
             match item.get_ref() {
-                DeValue::String(s) if !s.trim().is_empty() => out.push(At {
-                    value: s.to_string(),
-                    span: sink.span(item.span()),
-                }),
-                _ => {
-                    self.wrong_type::<()>(sink, key, item, "an array of non-empty strings", None);
-                }
-            }
-        }
-        out
-    }
-
-    pub fn strings(&self, sink: &mut Sink<'_>, key: &str) -> Vec<String> {
-        let Some(value) = self.get(key) else {
-            return Vec::new();
-        };
-        let DeValue::Array(items) = value.get_ref() else {
-            return self
-                .wrong_type(
-                    sink,
-                    key,
-                    value,
-                    "an array of strings",
-                    Some(&format!("write {key} = [\"a\", \"b\"]")),
-                )
-                .unwrap_or_default();
-        };
-        let mut out = Vec::new();
-        for item in items.iter() {
-            match item.get_ref() {
                 DeValue::String(s) if s.trim().is_empty() => sink.push(
                     Diagnostic::new(
                         Code::InvalidValue,
@@ -238,13 +208,24 @@ impl<'t, 'i> Fields<'t, 'i> {
                     .at(sink.span(item.span()), "empty")
                     .help("remove the empty entry"),
                 ),
-                DeValue::String(s) => out.push(s.to_string()),
+                DeValue::String(s) => out.push(At {
+                    value: s.to_string(),
+                    span: sink.span(item.span()),
+                }),
                 _ => {
                     self.wrong_type::<()>(sink, key, item, "an array of strings", None);
                 }
             }
         }
         out
+    }
+
+    /// An array of non-empty strings.
+    pub fn strings(&self, sink: &mut Sink<'_>, key: &str) -> Vec<String> {
+        self.strings_at(sink, key)
+            .into_iter()
+            .map(|s| s.value)
+            .collect()
     }
 
     pub fn table(

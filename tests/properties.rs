@@ -83,8 +83,191 @@ fn risk_table() -> impl Strategy<Value = String> {
     })
 }
 
+/// Values for actions and incidents, mostly valid.
+fn extra_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        field_value(),
+        prop::sample::select(vec![
+            "\"prevent\"",
+            "\"detect\"",
+            "\"respond\"",
+            "\"done\"",
+            "\"planned\"",
+            "[\"r1\"]",
+            "[\"s/r2\"]",
+            "[]",
+            "\"5m\"",
+            "\"0m\"",
+            "\"0%\"",
+            "\"100%\"",
+            "\"1/day\"",
+            "2026-11-20",
+            "2027-02-28",
+            "\"runbooks/x.md\"",
+        ])
+        .prop_map(str::to_string),
+    ]
+}
+
+/// A valid risk `r{n}` whose fields a random selection then overrides,
+/// with random actions.
+fn rich_risk(n: usize) -> impl Strategy<Value = String> {
+    let keys = prop::sample::select(vec![
+        "likelihood",
+        "impact",
+        "time_to_detect",
+        "time_to_recover",
+        "frequency",
+        "users_affected",
+        "reviewed",
+        "review_every",
+    ]);
+    let action_keys = prop::sample::select(vec![
+        "kind",
+        "what",
+        "status",
+        "due",
+        "likelihood",
+        "impact",
+        "time_to_detect",
+        "time_to_recover",
+        "frequency",
+        "users_affected",
+        "runbook",
+        "signal",
+    ]);
+    (
+        prop::collection::btree_map(keys, extra_value(), 0..5),
+        prop::collection::vec(
+            prop::collection::btree_map(action_keys, extra_value(), 0..8),
+            0..3,
+        ),
+    )
+        .prop_map(move |(fields, actions)| {
+            let mut base: std::collections::BTreeMap<&str, String> = [
+                ("likelihood", "3"),
+                ("impact", "4"),
+                ("time_to_detect", "\"15m\""),
+                ("time_to_recover", "\"1h\""),
+                ("frequency", "\"4/year\""),
+            ]
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string()))
+            .collect();
+            base.extend(fields);
+            let mut text =
+                format!("\n[[risk]]\nid = \"r{n}\"\ntitle = \"t\"\ncategory = \"data\"\n");
+            for (k, v) in base {
+                text.push_str(&format!("{k} = {v}\n"));
+            }
+            for action in actions {
+                text.push_str("\n[[risk.action]]\nkind = \"prevent\"\nwhat = \"a\"\n");
+                for (k, v) in action
+                    .into_iter()
+                    .filter(|(k, _)| *k != "kind" && *k != "what")
+                {
+                    text.push_str(&format!("{k} = {v}\n"));
+                }
+            }
+            text
+        })
+}
+
+fn incident() -> impl Strategy<Value = String> {
+    let keys = prop::sample::select(vec![
+        "date",
+        "risks",
+        "near_miss",
+        "detected_after",
+        "recovered_after",
+        "users_affected",
+    ]);
+    (
+        any::<u8>(),
+        prop::collection::btree_map(keys, extra_value(), 0..6),
+    )
+        .prop_map(|(n, fields)| {
+            let mut text =
+                format!("\n[[incident]]\nid = \"INC-{n}\"\ndate = 2026-11-01\nrisks = [\"r1\"]\n");
+            text = fields.iter().fold(text, |mut t, (k, v)| {
+                // A later key would be a TOML duplicate; replace the defaults instead.
+                if let Some(start) = t.find(&format!("\n{k} = ")) {
+                    let end = t[start + 1..].find('\n').map_or(t.len(), |i| start + 1 + i);
+                    t.replace_range(start + 1..end, &format!("{k} = {v}"));
+                } else {
+                    t.push_str(&format!("{k} = {v}\n"));
+                }
+                t
+            });
+            text
+        })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Every command, on registers with actions, effects, incidents and a
+    /// baseline drawn at random: an outcome, never a panic.
+    #[test]
+    fn no_command_panics_on_rich_registers(
+        r1 in rich_risk(1),
+        r2 in rich_risk(2),
+        incidents in prop::collection::vec(incident(), 0..3),
+        slo in prop::sample::select(vec!["99.9%", "99%", "0%", "99.999%"]),
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        let text = format!(
+            "[system]\nid = \"s\"\n\n[system.slo]\navailability = \"{slo}\"\n\n[system.baseline]\navailability = \"99.5%\"\nopen_bugs = 3\n{r1}{r2}{}",
+            incidents.concat()
+        );
+        let path = write_register(&dir, "risks.toml", text.as_bytes());
+        let today: jiff::civil::Date = TODAY.parse().unwrap();
+        let paths = vec![path];
+        let outcomes = [
+            rank_json(paths.clone()),
+            commands::check(&commands::CheckOptions {
+                paths: paths.clone(),
+                format: opx::report::CheckFormat::Json,
+                output: None,
+                today,
+                config: None,
+                fail_impact: None,
+                deny_warnings: None,
+                single_risk_share: None,
+            }),
+            commands::assess(&commands::AssessOptions {
+                paths: paths.clone(),
+                format: opx::report::AssessFormat::Json,
+                output: None,
+                config: None,
+                today,
+            }),
+            commands::plan(&commands::PlanOptions {
+                paths: paths.clone(),
+                format: opx::report::PlanFormat::Json,
+                output: None,
+                config: None,
+                single_risk_share: None,
+                today,
+            }),
+            commands::review(&commands::ReviewOptions {
+                paths: paths.clone(),
+                format: opx::report::ReviewFormat::Json,
+                output: None,
+                days: 7,
+                mark: Vec::new(),
+                today,
+            }),
+        ];
+        for outcome in outcomes {
+            prop_assert!(outcome.status != ExitStatus::Error || outcome.stderr.contains("risks.toml:"), "{}", outcome.stderr);
+            if outcome.status != ExitStatus::Error {
+                let parsed: Result<serde_json::Value, _> = serde_json::from_str(&outcome.stdout);
+                prop_assert!(parsed.is_ok(), "not JSON:\n{}", outcome.stdout);
+                prop_assert!(!outcome.stdout.contains("NaN") && !outcome.stdout.contains("inf"));
+            }
+        }
+    }
 
     /// Arbitrary bytes: an input error or a ranking, never a panic.
     #[test]

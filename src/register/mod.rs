@@ -48,10 +48,13 @@ pub fn load(paths: &[PathBuf]) -> Loaded {
 /// say); `diagnostics` holds any problem met while gathering them.
 pub fn load_contents(files: Vec<(PathBuf, Vec<u8>)>, mut diagnostics: Vec<Diagnostic>) -> Loaded {
     let mut sources = Sources::default();
-    let mut parts = Vec::new();
+    let mut texts = Vec::new();
     for (path, bytes) in files {
-        parts.push(read_file(&mut sources, path, bytes, &mut diagnostics));
+        if let Ok(id) = decode(&mut sources, path, bytes, &mut diagnostics) {
+            texts.push(id);
+        }
     }
+    let parts = parse_all(&sources, &texts, &mut diagnostics);
     let mut register = assemble(parts, &mut diagnostics);
     find_runbooks(&mut register, &sources);
     sort_and_dedup(&mut diagnostics);
@@ -60,6 +63,46 @@ pub fn load_contents(files: Vec<(PathBuf, Vec<u8>)>, mut diagnostics: Vec<Diagno
         sources,
         diagnostics,
     }
+}
+
+/// Each file's contribution, by file.
+type Parts = Vec<(FileId, FileRegister)>;
+
+/// Parses and validates files side by side: each file stands alone until
+/// [`assemble`], so they split across the machine's cores, and the parts
+/// come back in file order.
+fn parse_all(
+    sources: &Sources,
+    files: &[FileId],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(FileId, FileRegister)> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(16);
+    let results: Vec<(Parts, Vec<Diagnostic>)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = files
+            .chunks(chunk)
+            .map(|ids| {
+                scope.spawn(move || {
+                    let mut found = Vec::new();
+                    let parts = ids
+                        .iter()
+                        .map(|&id| (id, parse(sources, id, &mut found)))
+                        .collect();
+                    (parts, found)
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("validating a file does not panic"))
+            .collect()
+    });
+    let mut parts = Vec::with_capacity(files.len());
+    for (chunk_parts, found) in results {
+        parts.extend(chunk_parts);
+        diagnostics.extend(found);
+    }
+    parts
 }
 
 /// The risks of one file's text, validated on its own (without the other
@@ -86,8 +129,29 @@ pub(crate) fn read_file(
     bytes: Vec<u8>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (FileId, FileRegister) {
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
+    match decode(sources, path, bytes, diagnostics) {
+        Ok(id) => (id, parse(sources, id, diagnostics)),
+        Err(id) => (id, FileRegister::default()),
+    }
+}
+
+/// Adds a file's text to `sources`. A file that is not UTF-8 is `Err`,
+/// with a diagnostic; its lossy text is kept only to show the error.
+fn decode(
+    sources: &mut Sources,
+    path: PathBuf,
+    bytes: Vec<u8>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<FileId, FileId> {
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            // A byte-order mark is not part of the text: dropping it keeps columns right.
+            let text = match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            };
+            Ok(sources.add(path, text))
+        }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();
             let id = sources.add(path, String::from_utf8_lossy(e.as_bytes()).into_owned());
@@ -96,15 +160,13 @@ pub(crate) fn read_file(
                     .at(Span { file: id, range: at..at + 1 }, "first byte that is not UTF-8")
                     .help("a register file is UTF-8 TOML; is this a binary file, or saved in another encoding?"),
             );
-            return (id, FileRegister::default());
+            Err(id)
         }
-    };
-    // A byte-order mark is not part of the text: dropping it keeps columns right.
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
-    let id = sources.add(path, text);
+    }
+}
+
+/// Parses and validates one file already in `sources`.
+fn parse(sources: &Sources, id: FileId, diagnostics: &mut Vec<Diagnostic>) -> FileRegister {
     let text = sources.get(id).text();
     let mut sink = Sink {
         file: id,
@@ -113,9 +175,9 @@ pub(crate) fn read_file(
     let (root, errors) = DeTable::parse_recoverable(text);
     if !errors.is_empty() {
         // What the parser recovered may be half a table; validating it would
-        // report problems that are only echoes of the syntax error.
-        // While it recovers, the parser may report one spot several ways;
-        // the first says it best.
+        // report problems that are only echoes of the syntax error. While it
+        // recovers, the parser may report one spot several ways; the first
+        // says it best.
         let mut last_start = None;
         for error in &errors {
             let start = error.span().map(|s| s.start);
@@ -124,11 +186,10 @@ pub(crate) fn read_file(
             }
             last_start = start;
         }
-        return (id, FileRegister::default());
+        return FileRegister::default();
     }
     let span = root.span();
-    let part = file::validate_file(&mut sink, root.get_ref(), span);
-    (id, part)
+    file::validate_file(&mut sink, root.get_ref(), span)
 }
 
 /// Settles whether each runbook path exists, relative to the folder of the

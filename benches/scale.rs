@@ -1,4 +1,7 @@
-#![allow(clippy::print_stdout, reason = "a benchmark reports on standard output")]
+#![allow(
+    clippy::print_stdout,
+    reason = "a benchmark reports on standard output"
+)]
 
 //! How opx scales: a register of 100,000 risks in 1,000 files, loaded and
 //! ranked, beside the time the toml crate alone needs to parse the same

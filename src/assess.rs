@@ -151,12 +151,10 @@ pub fn assess<'a>(
 /// A system's incidents of the last 365 days, each counted once however
 /// many risks it realised.
 fn system_history(register: &Register, system: &str, today: Date) -> History {
-    History::of(
-        register
-            .incidents
-            .iter()
-            .filter(|i| i.system == system && within(i.date.value, today, WINDOW_DAYS)),
-    )
+    History::of(register.incidents.iter().filter(|i| {
+        (i.system == system || i.risks.iter().any(|r| r.value.0 == system))
+            && within(i.date.value, today, WINDOW_DAYS)
+    }))
 }
 
 fn rows(system: &System, thresholds: &Thresholds) -> Vec<Row> {

@@ -60,6 +60,22 @@ pub fn check(register: &Register, policy: &Policy, today: Date) -> Vec<Diagnosti
             finding.subject = Some(subject.clone());
         }
     }
+    for incident in register.incidents.iter().filter(|i| i.date.value > today) {
+        let mut diagnostic = Diagnostic::new(
+            Code::FutureDate,
+            format!(
+                "incident `{}` is dated {}, after today ({today})",
+                incident.id.value, incident.date.value
+            ),
+        )
+        .at(incident.date.span.clone(), "a date in the future")
+        .help("record the day it happened; until then it counts in no year");
+        diagnostic.subject = Some(Subject {
+            system: incident.system.clone(),
+            risk: None,
+        });
+        findings.push(diagnostic);
+    }
     for system_budget in budget::system_budgets(register, scored.iter().map(|(r, s)| (*r, s))) {
         check_budget(&system_budget, register, &mut findings);
     }
@@ -189,6 +205,19 @@ fn check_risk(
         );
     }
 
+    if let Some(reviewed) = risk.reviewed.as_ref().filter(|r| r.value > today) {
+        findings.push(
+            Diagnostic::new(
+                Code::FutureDate,
+                format!(
+                    "risk `{name}` was reviewed on {}, after today ({today})",
+                    reviewed.value
+                ),
+            )
+            .at(reviewed.span.clone(), "a date in the future")
+            .help("record the day the review happened"),
+        );
+    }
     let cadence = score::review_cadence(risk, current.band);
     match &risk.reviewed {
         None => findings.push(

@@ -96,7 +96,8 @@ pub enum Command {
             acceptance-expired  an acceptance whose `until` is past\n  \
             too-big             bad minutes >= the single-risk share (default 25%) of the\n                      \
             system's error budget, even if accepted\n  \
-            budget-exceeded     a system's bad minutes add up to more than its error budget\n\
+            budget-exceeded     a system's bad minutes add up to more than its error budget\n  \
+            runbook-missing     a runbook path where nothing exists\n\
             Warnings:\n  \
             action-overdue      an action not done whose `due` is past\n  \
             review-overdue      `reviewed` + cadence is past, or never reviewed\n                      \
@@ -104,7 +105,12 @@ pub enum Command {
             no-detection        impact >= 4 and no detect action\n  \
             no-owner            neither the risk nor its system names an owner\n  \
             estimate-missing    a high or critical risk without the inputs for bad minutes,\n                      \
-            on a system with an availability SLO\n\
+            on a system with an availability SLO\n  \
+            estimate-exceeded   an incident took longer to detect or recover than estimated\n  \
+            frequency-exceeded  more incidents in a year than the frequency predicts\n  \
+            no-runbook          a high or critical risk whose respond actions name no runbook\n  \
+            no-signal           a done detect action of a high or critical risk with no signal\n  \
+            future-date         a review or an incident dated after today\n\
             Notes:\n  \
             budget-incomplete   risks without bad minutes are left out of a system's sums\n\n\
             Policy may live in opx.toml in the current folder (or --config FILE):\n  \
@@ -164,7 +170,7 @@ pub enum Command {
             opx worked, it stops and writes nothing.",
         after_help = concat!(
             "Examples:\n  opx review risks/\n  opx review risks/ --days 14 --format table\n  \
-             opx review risks/ --mark traffic-spike checkout/db-failover\n\n",
+             opx review examples/checkout.toml --mark pager-noise checkout/bad-deploy\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -298,7 +304,7 @@ pub struct ReviewArgs {
     #[arg(long, value_enum, default_value_t = ReviewFormatArg::Markdown)]
     pub format: ReviewFormatArg,
 
-    /// The window: what is due within it, what happened within it
+    /// The window in days (1-3660): what is due within it, what happened within it
     #[arg(long, value_name = "N", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=3660))]
     pub days: i64,
 

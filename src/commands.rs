@@ -81,7 +81,7 @@ fn refused(loaded: &Loaded) -> Outcome {
 fn input_errors(diagnostics: &[Diagnostic], sources: &Sources) -> String {
     let mut text = render_human(diagnostics, sources);
     text.push_str(&format!(
-        "{}error{}: {} in the input; nothing was ranked or checked\n",
+        "{}error{}: {} in the input; opx stopped before using it\n",
         red(),
         anstyle::Reset,
         plural(Tally::of(diagnostics).errors, "problem"),
@@ -91,15 +91,16 @@ fn input_errors(diagnostics: &[Diagnostic], sources: &Sources) -> String {
 
 /// Puts a report where the user asked: standard output, or `--output FILE`,
 /// written atomically and never over a file of the register itself.
-fn deliver(report: String, output: Option<&Path>, sources: &Sources, outcome: &mut Outcome) {
+fn deliver(report: String, output: Option<&Path>, registers: &[&Sources], outcome: &mut Outcome) {
     let Some(path) = output else {
         outcome.stdout = report;
         return;
     };
     let target = std::fs::canonicalize(path).ok();
     let is_register_file = target.is_some()
-        && sources
+        && registers
             .iter()
+            .flat_map(|sources| sources.iter())
             .any(|(_, f)| std::fs::canonicalize(f.path()).ok() == target);
     let failure = if is_register_file {
         Some("it is a file of the register, which opx never writes".to_string())
@@ -131,10 +132,11 @@ pub struct RankOptions {
 }
 
 pub fn rank(options: &RankOptions) -> Outcome {
-    let loaded = register::load(&options.paths);
+    let (loaded, config) = load_with_config(&options.paths, None);
     if has_errors(&loaded.diagnostics) {
         return refused(&loaded);
     }
+    let single_risk_share = policy(&config, None, None, None).single_risk_share;
     let Loaded {
         register, sources, ..
     } = loaded;
@@ -161,12 +163,13 @@ pub fn rank(options: &RankOptions) -> Outcome {
         register: &register,
         sources: &sources,
         today: options.today,
+        single_risk_share,
     };
     let mut outcome = Outcome::new(ExitStatus::Success);
     deliver(
         options.format.render(&ctx),
         options.output.as_deref(),
-        &sources,
+        &[&sources],
         &mut outcome,
     );
     outcome
@@ -243,7 +246,7 @@ pub fn check(options: &CheckOptions) -> Outcome {
     deliver(
         options.format.render(&ctx),
         options.output.as_deref(),
-        &loaded.sources,
+        &[&loaded.sources],
         &mut outcome,
     );
     outcome
@@ -326,7 +329,7 @@ pub fn assess(options: &AssessOptions) -> Outcome {
     deliver(
         options.format.render(&systems, options.today),
         options.output.as_deref(),
-        &loaded.sources,
+        &[&loaded.sources],
         &mut outcome,
     );
     outcome
@@ -355,7 +358,7 @@ pub fn plan(options: &PlanOptions) -> Outcome {
     deliver(
         options.format.render(&plan),
         options.output.as_deref(),
-        &loaded.sources,
+        &[&loaded.sources],
         &mut outcome,
     );
     outcome
@@ -400,7 +403,7 @@ pub fn review(options: &ReviewOptions) -> Outcome {
     deliver(
         options.format.render(&digest),
         options.output.as_deref(),
-        &loaded.sources,
+        &[&loaded.sources],
         &mut outcome,
     );
     outcome
@@ -470,7 +473,7 @@ pub fn diff(options: &DiffOptions) -> Outcome {
     deliver(
         options.format.render(&d),
         options.output.as_deref(),
-        &new.sources,
+        &[&old.sources, &new.sources],
         &mut outcome,
     );
     outcome

@@ -104,6 +104,14 @@ impl Diff<'_> {
         if self.new_critical() > 0 {
             parts.push(format!("{} new critical", self.new_critical()));
         }
+        let changed_only = self
+            .risks
+            .iter()
+            .filter(|r| r.kind == Kind::Changed && r.direction == Direction::Same)
+            .count();
+        if changed_only > 0 {
+            parts.push(format!("{changed_only} otherwise changed"));
+        }
         for (kind, word) in [(Kind::Added, "added"), (Kind::Removed, "removed")] {
             let n = self.count_kind(kind);
             if n > 0 {

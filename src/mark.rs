@@ -75,19 +75,27 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
             if text != source.text().as_bytes() {
                 return Err(changed(path));
             }
+            // A link is followed: the file it points to is the one to edit.
+            let target = std::fs::canonicalize(path).map_err(|e| cannot_read(path, &e))?;
+            if std::fs::metadata(&target).is_ok_and(|m| m.permissions().readonly()) {
+                return Err(MarkError::new(
+                    format!("`{}` is read-only; no file was changed", display_path(path)),
+                    "make it writable if the review should be recorded there",
+                ));
+            }
             let (edited, mut done) = edit(source.text(), risks, today);
             done.iter_mut().for_each(|m| m.file = display_path(path));
             verify(path, &edited, risks, today)?;
             let mut bytes = Vec::with_capacity(bom.len() + edited.len());
             bytes.extend_from_slice(bom);
             bytes.extend_from_slice(edited.as_bytes());
-            let stage = Staged::write(path, &bytes).map_err(|e| {
+            let stage = Staged::write(&target, &bytes).map_err(|e| {
                 MarkError::new(
                     format!("cannot write `{}`: {}", display_path(path), io_reason(&e)),
                     "check that the folder is writable",
                 )
             })?;
-            staged.push((stage, path.to_path_buf(), original));
+            staged.push((stage, target, original));
             marked.append(&mut done);
         }
         Ok(())

@@ -255,7 +255,8 @@ pub fn parse_duration(text: &str) -> Result<Duration, ScaleError> {
         seconds = n
             .checked_mul(unit)
             .and_then(|s| seconds.checked_add(s))
-            .ok_or_else(|| bad("it is too long"))?;
+            .filter(|s| *s <= MAX_DURATION_SECS)
+            .ok_or_else(|| bad("it is longer than a hundred years"))?;
         rest = rest[unit_len..].trim_start();
     }
     Ok(Duration::from_secs(seconds))
@@ -263,17 +264,24 @@ pub fn parse_duration(text: &str) -> Result<Duration, ScaleError> {
 
 /// A latency target: `300ms`, or any duration [`parse_duration`] reads.
 pub fn parse_latency(text: &str) -> Result<Duration, ScaleError> {
-    match text
+    let latency = match text
         .trim()
         .strip_suffix("ms")
         .map(|n| n.trim().parse::<u64>())
     {
-        Some(Ok(ms)) => Ok(Duration::from_millis(ms)),
+        Some(Ok(ms)) => Duration::from_millis(ms),
         _ => parse_duration(text).map_err(|e| ScaleError {
             help: "write a latency such as \"300ms\" or \"2s\"".into(),
             ..e
-        }),
+        })?,
+    };
+    if latency.is_zero() {
+        return Err(ScaleError::new(
+            format!("`{text}` is no latency: it must be longer than zero"),
+            "write a latency such as \"300ms\" or \"2s\"",
+        ));
     }
+    Ok(latency)
 }
 
 /// The longest review cadence: ten years.
@@ -303,6 +311,9 @@ pub fn parse_review_cadence(text: &str) -> Result<u32, ScaleError> {
         )),
     }
 }
+
+/// The longest duration opx reads: a hundred years.
+const MAX_DURATION_SECS: u64 = 36_525 * 86_400;
 
 /// Writes a duration in the largest units that divide it: `2h 30m`, `90d`.
 pub fn format_duration(d: Duration) -> String {

@@ -74,7 +74,7 @@ fn compares_the_working_tree_with_a_revision() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "2 risks worse, 1 better, 1 new critical, 1 added, 1 removed, 1 new incident\n"
+            "2 risks worse, 1 better, 1 new critical, 1 otherwise changed, 1 added, 1 removed, 1 new incident\n"
         ),
         "{stdout}"
     );
@@ -113,7 +113,7 @@ fn outside_a_repository_is_a_clear_error() {
     std::fs::copy("examples/checkout.toml", dir.path().join("checkout.toml")).unwrap();
     let (code, _, stderr) = opx(dir.path(), &["diff", "--git", "HEAD", "."]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("no revision `HEAD`"), "{stderr}");
+    assert!(stderr.contains("not a git repository"), "{stderr}");
 }
 
 #[test]
@@ -129,4 +129,21 @@ fn without_git_it_says_so() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot run git"), "{stderr}");
+}
+
+#[test]
+fn output_never_overwrites_a_file_of_either_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = dir.path().join("old.toml");
+    let new = dir.path().join("new.toml");
+    std::fs::copy("tests/fixtures/diff/old/checkout.toml", &old).unwrap();
+    std::fs::copy("tests/fixtures/diff/new/checkout.toml", &new).unwrap();
+    let before = std::fs::read(&old).unwrap();
+    let (code, _, stderr) = opx(
+        dir.path(),
+        &["diff", "old.toml", "new.toml", "--output", "old.toml"],
+    );
+    assert_eq!(code, 2);
+    assert!(stderr.contains("it is a file of the register"), "{stderr}");
+    assert_eq!(std::fs::read(&old).unwrap(), before);
 }

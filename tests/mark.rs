@@ -190,3 +190,45 @@ fn a_file_changed_while_marking_is_left_alone() {
         "no temporary file is left"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_linked_file_is_edited_where_it_lives() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real");
+    let linked = dir.path().join("register");
+    std::fs::create_dir_all(&real).unwrap();
+    std::fs::create_dir_all(&linked).unwrap();
+    let target = write(&real, "one.toml", b"[system]\nid = \"checkout\"\n\n[[risk]]\nid = \"db\"\ntitle = \"t\"\ncategory = \"data\"\nlikelihood = 1\nimpact = 1\nreviewed = 2020-01-01\n");
+    std::os::unix::fs::symlink(&target, linked.join("one.toml")).unwrap();
+    assert_eq!(mark(&linked, &["db"]).0, 0);
+    assert!(
+        std::fs::symlink_metadata(linked.join("one.toml"))
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link stays a link"
+    );
+    assert!(
+        String::from_utf8(std::fs::read(&target).unwrap())
+            .unwrap()
+            .contains("reviewed = 2026-11-27\n")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_is_refused() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let text = b"[system]\nid = \"checkout\"\n\n[[risk]]\nid = \"db\"\ntitle = \"t\"\ncategory = \"data\"\nlikelihood = 1\nimpact = 1\n";
+    let path = write(dir.path(), "risks.toml", text);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let (code, _, stderr) = mark(dir.path(), &["db"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("is read-only; no file was changed"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&path).unwrap(), text);
+}

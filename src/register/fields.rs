@@ -432,13 +432,14 @@ impl Fields<'_, '_> {
                 );
             }
         };
-        match number.filter(|n| n.is_finite() && *n >= 0.0) {
+        // A billion is past any count a team measures; beyond it, a typo.
+        match number.filter(|n| n.is_finite() && (0.0..=1e9).contains(n)) {
             Some(n) => Some(n),
             None => {
                 sink.push(
                     Diagnostic::new(
                         Code::InvalidValue,
-                        format!("`{key}` must be a number of 0 or more"),
+                        format!("`{key}` must be a number from 0 to a billion"),
                     )
                     .at(sink.span(value.span()), "out of range")
                     .help(format!("write {key} = 12")),

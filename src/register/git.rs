@@ -45,6 +45,9 @@ fn git(args: &[&str]) -> Result<Vec<u8>, GitError> {
 pub fn files_at(revision: &str, paths: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>, GitError> {
     let commit = format!("{revision}^{{commit}}");
     git(&["rev-parse", "--verify", "--quiet", &commit]).map_err(|e| match e.spawned {
+        // With --quiet, git explains only what is not about the revision
+        // itself, such as running outside a repository.
+        true if !e.message.ends_with("failed: ") => e,
         false => e,
         true => GitError {
             message: format!("no revision `{revision}` in this repository"),
@@ -69,7 +72,8 @@ pub fn files_at(revision: &str, paths: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u
             continue;
         }
         let bytes = git(&["show", &format!("{revision}:./{name}")])?;
-        files.push((path, bytes));
+        // Named `REV:path`, so that a problem in the old version says so.
+        files.push((PathBuf::from(format!("{revision}:{name}")), bytes));
     }
     files.sort();
     Ok(files)

@@ -25,7 +25,7 @@ mod review;
 
 use jiff::civil::Date;
 
-use crate::budget::{minutes_text, percent_text};
+use crate::budget::{self, minutes_text, percent_text};
 use crate::diag::{Diagnostic, Location};
 use crate::monitor::History;
 use crate::register::model::{ActionKind, Register, Risk, TimeEstimate};
@@ -43,6 +43,8 @@ pub struct RankContext<'a> {
     pub register: &'a Register,
     pub sources: &'a Sources,
     pub today: Date,
+    /// The share of an error budget one risk may use, to mark risks near or over it.
+    pub single_risk_share: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -239,7 +241,7 @@ pub(crate) const RANK_HEADER: [&str; 16] = [
 
 /// One risk's cells under [`RANK_HEADER`], from its current view (and
 /// where the plan changes them, current → target).
-pub(crate) fn rank_row(r: &Ranked<'_>, history: &History) -> [String; 16] {
+pub(crate) fn rank_row(r: &Ranked<'_>, history: &History, single_risk_share: f64) -> [String; 16] {
     let risk = r.risk;
     let current = &r.score.current;
     [
@@ -254,7 +256,7 @@ pub(crate) fn rank_row(r: &Ranked<'_>, history: &History) -> [String; 16] {
         time_cell(current.view.time_to_recover),
         current.exposure.map_or("-".to_string(), |e| e.to_string()),
         minutes_cell(&r.score),
-        share_cell(&r.score),
+        share_cell(&r.score, single_risk_share),
         incidents_cell(history),
         r.score.state.name().to_string(),
         risk.owner.clone().unwrap_or_else(|| "-".to_string()),
@@ -297,11 +299,15 @@ pub(crate) fn minutes_cell(score: &Score) -> String {
 }
 
 /// The current share of the error budget, `17.4%`, or `-`.
-pub(crate) fn share_cell(score: &Score) -> String {
-    score
-        .current
-        .budget_share
-        .map_or("-".to_string(), percent_text)
+pub(crate) fn share_cell(score: &Score, single_risk_share: f64) -> String {
+    let Some(share) = score.current.budget_share else {
+        return "-".to_string();
+    };
+    match budget::size(share, single_risk_share) {
+        budget::Size::Fits => percent_text(share),
+        budget::Size::Near => format!("{} near", percent_text(share)),
+        budget::Size::TooBig => format!("{} too big", percent_text(share)),
+    }
 }
 
 /// `2 (15m)` for a duration, `3 (medium)` for a word, `-` when unknown.

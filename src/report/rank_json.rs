@@ -37,6 +37,8 @@ struct RiskOut<'a> {
     users_affected_percent: Option<f64>,
     bad_minutes: Option<f64>,
     budget_share: Option<f64>,
+    /// `fits`, `near` or `too-big` against the single-risk threshold; null without a budget share.
+    budget_size: Option<&'static str>,
     /// Each view in full; the fields above repeat the current view.
     views: Views,
     /// Incidents and near-misses of the last 365 days, and what they cost.
@@ -174,6 +176,13 @@ fn risk_out<'a>(ctx: &RankContext<'_>, r: &Ranked<'a>, history: History) -> Risk
         users_affected_percent: current.users_affected_percent,
         bad_minutes: current.bad_minutes,
         budget_share: current.budget_share,
+        budget_size: r.score.current.budget_share.map(|share| {
+            match crate::budget::size(share, ctx.single_risk_share) {
+                crate::budget::Size::Fits => "fits",
+                crate::budget::Size::Near => "near",
+                crate::budget::Size::TooBig => "too-big",
+            }
+        }),
         views: Views {
             inherent: view_out(&r.score.inherent),
             current,

@@ -13,9 +13,13 @@ pub fn render(ctx: &RankContext<'_>) -> String {
     let incidents = IncidentIndex::new(ctx.register);
     out.push_str(&markdown::table(
         &RANK_HEADER,
-        ctx.ranked
-            .iter()
-            .map(|r| rank_row(r, &incidents.history(r.risk, ctx.today))),
+        ctx.ranked.iter().map(|r| {
+            rank_row(
+                r,
+                &incidents.history(r.risk, ctx.today),
+                ctx.single_risk_share,
+            )
+        }),
     ));
     out.push('\n');
     out.push_str(&markdown::cell(&rank_summary(ctx.ranked)));

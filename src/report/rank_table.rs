@@ -27,7 +27,13 @@ pub fn render(ctx: &RankContext<'_>) -> String {
     let rows: Vec<[String; 16]> = ctx
         .ranked
         .iter()
-        .map(|r| rank_row(r, &incidents.history(r.risk, ctx.today)))
+        .map(|r| {
+            rank_row(
+                r,
+                &incidents.history(r.risk, ctx.today),
+                ctx.single_risk_share,
+            )
+        })
         .collect();
     for (r, row) in ctx.ranked.iter().zip(&rows) {
         table.add_row(row.iter().zip(RANK_HEADER).map(|(text, column)| {

@@ -111,6 +111,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
             vec![
                 "date",
                 "incident",
+                "system",
                 "kind",
                 "risks",
                 "detected",
@@ -127,6 +128,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                     vec![
                         i.date.value.to_string(),
                         i.id.value.clone(),
+                        i.system.clone(),
                         if i.near_miss { "near-miss" } else { "incident" }.to_string(),
                         i.risks
                             .iter()

@@ -59,6 +59,16 @@ pub enum Size {
     TooBig,
 }
 
+impl Size {
+    pub fn name(self) -> &'static str {
+        match self {
+            Size::Fits => "fits",
+            Size::Near => "near",
+            Size::TooBig => "too-big",
+        }
+    }
+}
+
 pub fn size(budget_share: f64, single_risk_share: f64) -> Size {
     if budget_share >= single_risk_share {
         Size::TooBig

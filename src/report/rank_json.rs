@@ -26,20 +26,12 @@ struct RiskOut<'a> {
     id: &'a str,
     title: &'a str,
     category: &'static str,
-    likelihood: LevelOut,
-    impact: LevelOut,
-    severity: u8,
-    band: &'static str,
-    time_to_detect: Option<TimeOut>,
-    time_to_recover: Option<TimeOut>,
-    exposure: Option<u8>,
-    frequency_per_year: Option<f64>,
-    users_affected_percent: Option<f64>,
-    bad_minutes: Option<f64>,
-    budget_share: Option<f64>,
+    /// The current view's fields, at the top level for scripts that want only it.
+    #[serde(flatten)]
+    current: ViewOut,
     /// `fits`, `near` or `too-big` against the single-risk threshold; null without a budget share.
     budget_size: Option<&'static str>,
-    /// Each view in full; the fields above repeat the current view.
+    /// Each view in full.
     views: Views,
     /// Incidents and near-misses of the last 365 days, and what they cost.
     incidents: IncidentsOut,
@@ -158,34 +150,21 @@ pub fn render(ctx: &RankContext<'_>) -> String {
 fn risk_out<'a>(ctx: &RankContext<'_>, r: &Ranked<'a>, history: History) -> RiskOut<'a> {
     let risk: &'a Risk = r.risk;
     let (file, at) = ctx.sources.locate(&risk.id.span);
-    let current = view_out(&r.score.current);
     RiskOut {
         rank: r.rank,
         system: &risk.system,
         id: &risk.id.value,
         title: &risk.title,
         category: risk.category.name(),
-        likelihood: level_out(r.score.current.view.likelihood, Scale::Likelihood),
-        impact: level_out(r.score.current.view.impact, Scale::Impact),
-        severity: current.severity,
-        band: current.band,
-        time_to_detect: r.score.current.view.time_to_detect.map(time_out),
-        time_to_recover: r.score.current.view.time_to_recover.map(time_out),
-        exposure: current.exposure,
-        frequency_per_year: current.frequency_per_year,
-        users_affected_percent: current.users_affected_percent,
-        bad_minutes: current.bad_minutes,
-        budget_share: current.budget_share,
-        budget_size: r.score.current.budget_share.map(|share| {
-            match crate::budget::size(share, ctx.single_risk_share) {
-                crate::budget::Size::Fits => "fits",
-                crate::budget::Size::Near => "near",
-                crate::budget::Size::TooBig => "too-big",
-            }
-        }),
+        current: view_out(&r.score.current),
+        budget_size: r
+            .score
+            .current
+            .budget_share
+            .map(|share| crate::budget::size(share, ctx.single_risk_share).name()),
         views: Views {
             inherent: view_out(&r.score.inherent),
-            current,
+            current: view_out(&r.score.current),
             target: view_out(&r.score.target),
         },
         incidents: IncidentsOut {

@@ -102,6 +102,37 @@ fn sarif_validates_against_the_oasis_schema() {
 }
 
 #[test]
+fn sarif_and_junit_keep_hostile_text_intact() {
+    let (_, text) = opx(&["check", HOSTILE, "--format", "sarif"]);
+    let sarif = json(&text);
+    let messages: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["message"]["text"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains(HOSTILE_ACTION)),
+        "{messages:?}"
+    );
+
+    let (_, xml) = opx(&["check", HOSTILE, "--format", "junit"]);
+    assert!(
+        !xml.contains("<img"),
+        "markup from the register must not reach the XML"
+    );
+    let escaped = HOSTILE_ACTION
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+        .replace('\r', "&#13;")
+        .replace('\n', "&#10;");
+    assert!(xml.contains(&escaped), "{xml}");
+}
+
+#[test]
 fn sarif_names_the_failing_risk_with_its_line() {
     let (_, text) = opx(&["check", CHECKOUT, "--format", "sarif"]);
     let sarif = json(&text);

@@ -13,8 +13,9 @@ use std::cmp::Ordering;
 use jiff::civil::Date;
 
 use crate::budget;
+pub use crate::register::model::View;
 use crate::register::model::{Action, ActionStatus, Rated, Register, Risk, Source, TimeEstimate};
-use crate::scale::{self, Band, Frequency, Percent};
+use crate::scale::{self, Band};
 
 /// Where a risk stands, derived from its actions and acceptance; never typed in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -83,17 +84,6 @@ pub fn add_days(date: Date, days: i64) -> Date {
     }
 }
 
-/// A risk's inputs as seen with some of its actions applied.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct View {
-    pub likelihood: Rated,
-    pub impact: Rated,
-    pub time_to_detect: Option<TimeEstimate>,
-    pub time_to_recover: Option<TimeEstimate>,
-    pub frequency: Option<Frequency>,
-    pub users_affected: Option<Percent>,
-}
-
 impl View {
     /// The risk with the effects of `actions` applied. Each field takes the
     /// best of the risk's own value and the actions' values: an action
@@ -103,12 +93,12 @@ impl View {
     pub fn of<'a>(risk: &Risk, actions: impl Iterator<Item = &'a Action> + Clone) -> View {
         let effects = actions.map(|a| a.effects);
         let frequency = best(
-            risk.frequency,
+            risk.inputs.frequency,
             effects.clone().map(|e| e.frequency),
             |a, b| a.per_year().total_cmp(&b.per_year()),
         );
         let users_affected = best(
-            risk.users_affected,
+            risk.inputs.users_affected,
             effects.clone().map(|e| e.users_affected),
             |a, b| a.value().total_cmp(&b.value()),
         );
@@ -132,20 +122,23 @@ impl View {
         let set_impact = effects.clone().filter_map(|e| e.impact).min();
         View {
             likelihood: level(
-                risk.likelihood,
+                risk.inputs.likelihood,
                 set_likelihood,
                 frequency.map(scale::likelihood_from_frequency),
             ),
             impact: level(
-                risk.impact,
+                risk.inputs.impact,
                 set_impact,
                 users_affected.map(scale::impact_from_users),
             ),
             time_to_detect: best_time(
-                risk.time_to_detect,
+                risk.inputs.time_to_detect,
                 effects.clone().map(|e| e.time_to_detect),
             ),
-            time_to_recover: best_time(risk.time_to_recover, effects.map(|e| e.time_to_recover)),
+            time_to_recover: best_time(
+                risk.inputs.time_to_recover,
+                effects.map(|e| e.time_to_recover),
+            ),
             frequency,
             users_affected,
         }
@@ -237,7 +230,7 @@ pub fn score(risk: &Risk, budget: Option<f64>, today: Date) -> Score {
         .iter()
         .filter(|a| a.status == ActionStatus::Done);
     Score {
-        inherent: ViewScore::of(View::of(risk, std::iter::empty()), budget),
+        inherent: ViewScore::of(risk.inputs, budget),
         current: ViewScore::of(View::of(risk, done), budget),
         target: ViewScore::of(View::of(risk, risk.actions.iter()), budget),
         state: state(risk, today),
@@ -358,12 +351,14 @@ pub(crate) mod tests {
             },
             title: format!("{id} title"),
             category: Category::Technical,
-            likelihood: rated(likelihood),
-            impact: rated(impact),
-            time_to_detect: times.map(|(d, _)| time(d)),
-            time_to_recover: times.map(|(_, r)| time(r)),
-            frequency: None,
-            users_affected: None,
+            inputs: View {
+                likelihood: rated(likelihood),
+                impact: rated(impact),
+                time_to_detect: times.map(|(d, _)| time(d)),
+                time_to_recover: times.map(|(_, r)| time(r)),
+                frequency: None,
+                users_affected: None,
+            },
             owner: Some("alice".into()),
             reviewed: None,
             review_every_days: None,
@@ -411,10 +406,10 @@ pub(crate) mod tests {
     fn views_apply_done_actions_to_current_and_all_actions_to_target() {
         let today = date("2026-11-27");
         let mut r = risk("s", "r", 4, 4, None);
-        r.time_to_detect = Some(timed("30m"));
-        r.time_to_recover = Some(timed("2h"));
-        r.frequency = Some(crate::scale::parse_frequency("every 120d").unwrap());
-        r.users_affected = Some(crate::scale::parse_percent("20%").unwrap());
+        r.inputs.time_to_detect = Some(timed("30m"));
+        r.inputs.time_to_recover = Some(timed("2h"));
+        r.inputs.frequency = Some(crate::scale::parse_frequency("every 120d").unwrap());
+        r.inputs.users_affected = Some(crate::scale::parse_percent("20%").unwrap());
         let mut detect = action(ActionKind::Detect, ActionStatus::Done);
         detect.effects.time_to_detect = Some(timed("5m"));
         let mut prevent = action(ActionKind::Prevent, ActionStatus::Planned);
@@ -440,8 +435,8 @@ pub(crate) mod tests {
     fn derived_levels_follow_improved_inputs() {
         let today = date("2026-11-27");
         let mut r = risk("s", "r", 4, 4, None);
-        r.frequency = Some(crate::scale::parse_frequency("12/year").unwrap());
-        r.likelihood = Rated {
+        r.inputs.frequency = Some(crate::scale::parse_frequency("12/year").unwrap());
+        r.inputs.likelihood = Rated {
             level: Level::new(5).unwrap(),
             source: Source::Derived,
         };
@@ -464,9 +459,9 @@ pub(crate) mod tests {
         let mut small = risk("a", "small", 5, 5, None);
         let mut big = risk("a", "big", 1, 1, None);
         for (r, per_year) in [(&mut small, "1/year"), (&mut big, "10/year")] {
-            r.time_to_detect = Some(timed("10m"));
-            r.time_to_recover = Some(timed("10m"));
-            r.frequency = Some(crate::scale::parse_frequency(per_year).unwrap());
+            r.inputs.time_to_detect = Some(timed("10m"));
+            r.inputs.time_to_recover = Some(timed("10m"));
+            r.inputs.frequency = Some(crate::scale::parse_frequency(per_year).unwrap());
         }
         let unknown = risk("a", "unknown", 5, 5, None);
         let register = Register {

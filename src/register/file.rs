@@ -11,7 +11,7 @@ use crate::diag::{Code, Diagnostic};
 use crate::register::fields::{Fields, Sink};
 use crate::register::model::{
     Acceptance, Action, ActionKind, ActionStatus, At, Baseline, Category, Effects, Incident, Rated,
-    Risk, Runbook, Slo, Source, System, TimeEstimate,
+    Risk, Runbook, Slo, Source, System, TimeEstimate, View,
 };
 use crate::scale::{self, Level, Scale};
 use crate::source::Span;
@@ -575,12 +575,14 @@ fn validate_risk(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -
             id: id.clone()?,
             title: title?.value,
             category: category?,
-            likelihood: likelihood?,
-            impact: impact?,
-            time_to_detect: time_to_detect.ok()?,
-            time_to_recover: time_to_recover.ok()?,
-            frequency: frequency.map(|f| f.value),
-            users_affected: users_affected.map(|u| u.value),
+            inputs: View {
+                likelihood: likelihood?,
+                impact: impact?,
+                time_to_detect: time_to_detect.ok()?,
+                time_to_recover: time_to_recover.ok()?,
+                frequency: frequency.map(|f| f.value),
+                users_affected: users_affected.map(|u| u.value),
+            },
             owner,
             reviewed,
             review_every_days,

@@ -123,18 +123,26 @@ pub struct Risk {
     pub id: At<String>,
     pub title: String,
     pub category: Category,
-    pub likelihood: Rated,
-    pub impact: Rated,
-    pub time_to_detect: Option<TimeEstimate>,
-    pub time_to_recover: Option<TimeEstimate>,
-    pub frequency: Option<Frequency>,
-    pub users_affected: Option<Percent>,
+    /// Its own estimates: the inherent view.
+    pub inputs: View,
     /// The risk's owner, or else its system's.
     pub owner: Option<String>,
     pub reviewed: Option<At<Date>>,
     pub review_every_days: Option<u32>,
     pub actions: Vec<Action>,
     pub accepted: Option<Acceptance>,
+}
+
+/// What a risk is estimated to be: as written (its inherent view), or as
+/// seen with some of its actions applied (see `crate::score`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct View {
+    pub likelihood: Rated,
+    pub impact: Rated,
+    pub time_to_detect: Option<TimeEstimate>,
+    pub time_to_recover: Option<TimeEstimate>,
+    pub frequency: Option<Frequency>,
+    pub users_affected: Option<Percent>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

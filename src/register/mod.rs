@@ -267,7 +267,7 @@ fn assemble(parts: Vec<(FileId, FileRegister)>, diagnostics: &mut Vec<Diagnostic
             continue;
         };
         let key = (entry.system.clone(), entry.id.value.clone());
-        if let Some(first) = risk_at.get(&key) {
+        if let Err(first) = claim(&mut risk_at, key, &entry.id.span) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::DuplicateRisk,
@@ -277,12 +277,11 @@ fn assemble(parts: Vec<(FileId, FileRegister)>, diagnostics: &mut Vec<Diagnostic
                     ),
                 )
                 .at(entry.id.span.clone(), "defined again here")
-                .related(first.clone(), "first defined here")
+                .related(first, "first defined here")
                 .help("risk ids are unique within their system; rename one of them"),
             );
             continue;
         }
-        risk_at.insert(key, entry.id.span.clone());
         if let Some(mut risk) = entry.risk {
             risk.system = entry.system;
             if risk.owner.is_none() {
@@ -293,6 +292,21 @@ fn assemble(parts: Vec<(FileId, FileRegister)>, diagnostics: &mut Vec<Diagnostic
     }
     assemble_incidents(incidents, &risk_at, &mut register, diagnostics);
     register
+}
+
+/// Records `key` as defined at `at`; if it already was, the first place.
+fn claim(
+    seen: &mut HashMap<(String, String), Span>,
+    key: (String, String),
+    at: &Span,
+) -> Result<(), Span> {
+    match seen.entry(key) {
+        std::collections::hash_map::Entry::Occupied(first) => Err(first.get().clone()),
+        std::collections::hash_map::Entry::Vacant(slot) => {
+            slot.insert(at.clone());
+            Ok(())
+        }
+    }
 }
 
 /// Adds the incidents whose system and risks exist; one id per system.
@@ -317,7 +331,7 @@ fn assemble_incidents(
             continue;
         }
         let key = (incident.system.clone(), incident.id.value.clone());
-        if let Some(first) = incident_at.get(&key) {
+        if let Err(first) = claim(&mut incident_at, key, &incident.id.span) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::DuplicateIncident,
@@ -327,12 +341,11 @@ fn assemble_incidents(
                     ),
                 )
                 .at(incident.id.span.clone(), "recorded again here")
-                .related(first.clone(), "first recorded here")
+                .related(first, "first recorded here")
                 .help("incident ids are unique within their system; merge the two or rename one"),
             );
             continue;
         }
-        incident_at.insert(key, incident.id.span.clone());
         let mut complete = true;
         for named in &incident.risks {
             if risk_at.contains_key(&named.value) {

@@ -14,13 +14,12 @@
 
 use std::time::Duration;
 
+use crate::analysis::Analysis;
+use crate::band::Band;
 use crate::budget::{self, SystemBudget};
-use crate::config::Thresholds;
-use crate::monitor::{History, WINDOW_DAYS, within};
-use crate::register::model::{Category, Register, Risk, System};
-use crate::scale::Band;
-use crate::score::Score;
-use jiff::civil::Date;
+use crate::history::History;
+use crate::policy::Thresholds;
+use crate::register::model::{Category, Risk, System};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
@@ -99,36 +98,20 @@ pub struct SystemAssessment<'a> {
 }
 
 pub fn assess<'a>(
-    register: &'a Register,
-    scored: &'a [(&'a Risk, Score)],
+    analysis: &'a Analysis<'a>,
     thresholds: &Thresholds,
-    today: Date,
 ) -> Vec<SystemAssessment<'a>> {
-    let budgets = budget::system_budgets(register, scored.iter().map(|(r, s)| (*r, s)));
-    register
+    analysis
         .systems
         .iter()
-        .map(|system| {
-            let risks: Vec<&(&Risk, Score)> = scored
-                .iter()
-                .filter(|(r, _)| r.system == system.id)
-                .collect();
-            let count_band = |band| risks.iter().filter(|(_, s)| s.current.band == band).count();
-            let count_category =
-                |category| risks.iter().filter(|(r, _)| r.category == category).count();
-            let mut top: Vec<(&Risk, f64, Option<f64>)> = risks
-                .iter()
-                .filter_map(|(r, s)| Some((*r, s.current.bad_minutes?, s.current.budget_share)))
-                .collect();
-            top.sort_by(|a, b| {
-                b.1.total_cmp(&a.1)
-                    .then_with(|| a.0.id.value.cmp(&b.0.id.value))
-            });
-            top.truncate(3);
+        .map(|assessed| {
+            let risks = || assessed.risks.iter().map(|&i| &analysis.risks[i]);
+            let count_band = |band| risks().filter(|r| r.score.current.band == band).count();
+            let count_category = |category| risks().filter(|r| r.risk.category == category).count();
             SystemAssessment {
-                system,
-                rows: rows(system, thresholds),
-                risks: risks.len(),
+                system: assessed.system,
+                rows: rows(assessed.system, thresholds),
+                risks: assessed.risks.len(),
                 by_band: Band::ALL
                     .iter()
                     .rev()
@@ -140,21 +123,24 @@ pub fn assess<'a>(
                     .map(|&c| (c, count_category(c)))
                     .filter(|&(_, n)| n > 0)
                     .collect(),
-                budget: budgets.iter().find(|b| b.system == system.id).cloned(),
-                top,
-                history: system_history(register, &system.id, today),
+                budget: assessed.budget.clone(),
+                top: analysis
+                    .largest(assessed, 3)
+                    .into_iter()
+                    .map(|i| {
+                        let r = &analysis.risks[i];
+                        let current = &r.score.current;
+                        (
+                            r.risk,
+                            current.bad_minutes.unwrap_or_default(),
+                            current.budget_share,
+                        )
+                    })
+                    .collect(),
+                history: assessed.history,
             }
         })
         .collect()
-}
-
-/// A system's incidents of the last 365 days, each counted once however
-/// many risks it realised.
-fn system_history(register: &Register, system: &str, today: Date) -> History {
-    History::of(register.incidents.iter().filter(|i| {
-        (i.system == system || i.risks.iter().any(|r| r.value.0 == system))
-            && within(i.date.value, today, WINDOW_DAYS)
-    }))
 }
 
 fn rows(system: &System, thresholds: &Thresholds) -> Vec<Row> {
@@ -235,7 +221,7 @@ fn rows(system: &System, thresholds: &Thresholds) -> Vec<Row> {
             group: Group::Service,
             measure: "throughput",
             target: None,
-            measured: Some(format!("{}/s", budget::number_text(rate))),
+            measured: Some(rate.to_string()),
             verdict: None,
             detail: String::new(),
         });
@@ -297,25 +283,13 @@ fn millis(d: Duration) -> String {
 mod tests {
     use super::*;
     use crate::register::model::{Baseline, Slo};
-    use crate::scale::parse_percent;
-    use crate::source::{FileId, Span};
+    use crate::units::parse_percent;
 
     fn system(slo: Slo, baseline: Baseline) -> System {
         System {
-            id: "s".into(),
-            name: None,
-            owner: None,
-            oncall: None,
-            escalation: Vec::new(),
-            scope: Vec::new(),
-            out_of_scope: Vec::new(),
-            dependencies: Vec::new(),
             slo,
             baseline,
-            span: Span {
-                file: FileId(0),
-                range: 0..0,
-            },
+            ..crate::analysis::tests::system("s")
         }
     }
 

@@ -10,9 +10,8 @@
 //! - a risk is too big when its bad minutes reach the single-risk threshold
 //!   (by default 25% of the budget), and near it above 80% of the threshold.
 
-use crate::register::model::Register;
-use crate::scale::Percent;
-use crate::score::{Score, State, View};
+use crate::register::model::View;
+use crate::units::{Percent, minutes};
 
 /// Minutes in an average year of the Gregorian calendar.
 pub const MINUTES_PER_YEAR: f64 = 1_440.0 * 365.25;
@@ -33,8 +32,8 @@ pub fn bad_minutes(view: &View) -> Option<f64> {
     let detect = view.time_to_detect?.duration?;
     let recover = view.time_to_recover?.duration?;
     let per_year = view.frequency?.per_year();
-    let users = view.users_affected.map_or(1.0, |p| p.value() / 100.0);
-    Some((detect + recover).as_secs_f64() / 60.0 * users * per_year)
+    let users = view.users_affected.map_or(1.0, Percent::fraction);
+    Some(minutes(detect + recover) * users * per_year)
 }
 
 /// `minutes` as a share of `budget`; an SLO of 100% has no budget, so any
@@ -50,7 +49,8 @@ pub fn share(minutes: f64, budget: f64) -> f64 {
 }
 
 /// How a risk's bad minutes compare with the single-risk threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum Size {
     Fits,
     /// Above 80% of the threshold.
@@ -80,9 +80,8 @@ pub fn size(budget_share: f64, single_risk_share: f64) -> Size {
 }
 
 /// One system's risks against its error budget.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SystemBudget {
-    pub system: String,
     /// Minutes a year the SLO allows.
     pub budget: f64,
     /// Expected bad minutes a year of every risk, current view.
@@ -95,11 +94,30 @@ pub struct SystemBudget {
     pub accepted: f64,
     /// Risks whose bad minutes are unknown, and so left out of the sums.
     pub unknown: usize,
-    /// Risks by current bad minutes, largest first: (risk id, minutes).
-    pub contributors: Vec<(String, f64)>,
 }
 
 impl SystemBudget {
+    pub fn new(budget: f64) -> SystemBudget {
+        SystemBudget {
+            budget,
+            ..SystemBudget::default()
+        }
+    }
+
+    /// Counts one risk in: its current and target minutes, and whether it is accepted.
+    pub fn add(&mut self, current: Option<f64>, target: Option<f64>, accepted: bool) {
+        match current {
+            Some(minutes) => {
+                self.current += minutes;
+                self.target += target.unwrap_or(minutes);
+                if accepted {
+                    self.accepted += minutes;
+                }
+            }
+            None => self.unknown += 1,
+        }
+    }
+
     pub fn current_share(&self) -> f64 {
         share(self.current, self.budget)
     }
@@ -117,52 +135,6 @@ impl SystemBudget {
     pub fn unallocated(&self) -> f64 {
         self.budget - self.accepted
     }
-}
-
-/// The budget of every system with an availability SLO, in system order.
-/// `scored` pairs each risk of the register with its score.
-pub fn system_budgets<'r>(
-    register: &'r Register,
-    scored: impl IntoIterator<Item = (&'r crate::register::model::Risk, &'r Score)>,
-) -> Vec<SystemBudget> {
-    let mut budgets: Vec<SystemBudget> = register
-        .systems
-        .iter()
-        .filter_map(|s| {
-            Some(SystemBudget {
-                system: s.id.clone(),
-                budget: yearly_budget(s.slo.availability?),
-                current: 0.0,
-                target: 0.0,
-                accepted: 0.0,
-                unknown: 0,
-                contributors: Vec::new(),
-            })
-        })
-        .collect();
-    for (risk, score) in scored {
-        let Ok(i) = budgets.binary_search_by(|b| b.system.as_str().cmp(&risk.system)) else {
-            continue;
-        };
-        let entry = &mut budgets[i];
-        match score.current.bad_minutes {
-            Some(minutes) => {
-                entry.current += minutes;
-                entry.target += score.target.bad_minutes.unwrap_or(minutes);
-                if score.state == State::Accepted {
-                    entry.accepted += minutes;
-                }
-                entry.contributors.push((risk.id.value.clone(), minutes));
-            }
-            None => entry.unknown += 1,
-        }
-    }
-    for entry in &mut budgets {
-        entry
-            .contributors
-            .sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    }
-    budgets
 }
 
 /// `91.31` minutes: two decimals, as the SLO arithmetic is usually quoted.
@@ -184,7 +156,8 @@ pub fn percent_text(share: f64) -> String {
 mod tests {
     use super::*;
     use crate::register::model::{Rated, Source, TimeEstimate};
-    use crate::scale::{Level, parse_duration, parse_frequency, parse_percent};
+    use crate::scale::Level;
+    use crate::units::{parse_duration, parse_frequency, parse_percent};
 
     fn view(detect: &str, recover: &str, users: Option<&str>, frequency: &str) -> View {
         let rated = Rated {

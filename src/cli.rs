@@ -5,12 +5,14 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
+use opx::band::Band;
 use opx::commands::{
     AssessOptions, CheckOptions, DiffOptions, DiffSides, FailOn, PlanOptions, RankOptions,
     ReviewOptions,
 };
+use opx::policy::Overrides;
 use opx::report::{AssessFormat, CheckFormat, DiffFormat, PlanFormat, RankFormat, ReviewFormat};
-use opx::scale::{Band, Level, Scale};
+use opx::scale::{Level, Scale};
 use opx::schema::SchemaKind;
 use opx::score::RankBy;
 
@@ -62,6 +64,18 @@ pub enum ColorWhen {
     Always,
     /// Never colour
     Never,
+}
+
+impl ColorWhen {
+    /// Whether output to `stream` is coloured: `auto` follows the
+    /// terminal, NO_COLOR, CLICOLOR and CLICOLOR_FORCE.
+    pub fn enabled(self, stream: &impl anstream::stream::RawStream) -> bool {
+        match self {
+            ColorWhen::Always => true,
+            ColorWhen::Never => false,
+            ColorWhen::Auto => anstream::AutoStream::choice(stream) != anstream::ColorChoice::Never,
+        }
+    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -210,7 +224,7 @@ pub enum Command {
             exit_codes_without_gate!()
         )
     )]
-    Schema(SchemaArgs),
+    Schema(SchemaKinds),
 }
 
 #[derive(Debug, Args)]
@@ -219,22 +233,12 @@ pub struct AssessArgs {
     pub common: Common,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = AssessFormatArg::Table)]
-    pub format: AssessFormatArg,
+    #[arg(long, value_enum, default_value_t = AssessFormat::Table)]
+    pub format: AssessFormat,
 
     /// Read thresholds from this file instead of ./opx.toml
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum AssessFormatArg {
-    /// Tables for a terminal
-    Table,
-    /// A versioned JSON document
-    Json,
-    /// GitHub-flavoured Markdown, for a doc or a pull request
-    Markdown,
 }
 
 impl AssessArgs {
@@ -242,11 +246,7 @@ impl AssessArgs {
         AssessOptions {
             today: self.common.today(),
             paths: self.common.paths,
-            format: match self.format {
-                AssessFormatArg::Table => AssessFormat::Table,
-                AssessFormatArg::Json => AssessFormat::Json,
-                AssessFormatArg::Markdown => AssessFormat::Markdown,
-            },
+            format: self.format,
             output: self.common.output,
             config: self.config,
         }
@@ -259,8 +259,8 @@ pub struct PlanArgs {
     pub common: Common,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = PlanFormatArg::Markdown)]
-    pub format: PlanFormatArg,
+    #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
+    pub format: PlanFormat,
 
     /// Read policy from this file instead of ./opx.toml
     #[arg(long, value_name = "FILE")]
@@ -271,23 +271,12 @@ pub struct PlanArgs {
     pub single_risk_share: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum PlanFormatArg {
-    /// GitHub-flavoured Markdown, for a doc or a pull request
-    Markdown,
-    /// A versioned JSON document
-    Json,
-}
-
 impl PlanArgs {
     pub fn into_options(self) -> PlanOptions {
         PlanOptions {
             today: self.common.today(),
             paths: self.common.paths,
-            format: match self.format {
-                PlanFormatArg::Markdown => PlanFormat::Markdown,
-                PlanFormatArg::Json => PlanFormat::Json,
-            },
+            format: self.format,
             output: self.common.output,
             config: self.config,
             single_risk_share: self.single_risk_share,
@@ -301,8 +290,8 @@ pub struct ReviewArgs {
     pub common: Common,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = ReviewFormatArg::Markdown)]
-    pub format: ReviewFormatArg,
+    #[arg(long, value_enum, default_value_t = ReviewFormat::Markdown)]
+    pub format: ReviewFormat,
 
     /// The window in days (1-3660): what is due within it, what happened within it
     #[arg(long, value_name = "N", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=3660))]
@@ -313,26 +302,12 @@ pub struct ReviewArgs {
     pub mark: Vec<String>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ReviewFormatArg {
-    /// GitHub-flavoured Markdown, for the meeting's notes
-    Markdown,
-    /// Tables for a terminal
-    Table,
-    /// A versioned JSON document
-    Json,
-}
-
 impl ReviewArgs {
     pub fn into_options(self) -> ReviewOptions {
         ReviewOptions {
             today: self.common.today(),
             paths: self.common.paths,
-            format: match self.format {
-                ReviewFormatArg::Markdown => ReviewFormat::Markdown,
-                ReviewFormatArg::Table => ReviewFormat::Table,
-                ReviewFormatArg::Json => ReviewFormat::Json,
-            },
+            format: self.format,
             output: self.common.output,
             days: self.days,
             mark: self.mark,
@@ -351,12 +326,12 @@ pub struct DiffArgs {
     pub git: Option<String>,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = DiffFormatArg::Markdown)]
-    pub format: DiffFormatArg,
+    #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
+    pub format: DiffFormat,
 
     /// Exit 1 when the change makes the register worse, or adds a critical risk
     #[arg(long, value_enum, value_name = "WHEN")]
-    pub fail_on: Option<FailOnArg>,
+    pub fail_on: Option<FailOn>,
 
     /// Judge dates against this day instead of today (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", value_parser = parse_today)]
@@ -365,24 +340,6 @@ pub struct DiffArgs {
     /// Write the report to FILE (atomically) instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum DiffFormatArg {
-    /// GitHub-flavoured Markdown, a verdict first: a pull-request comment
-    Markdown,
-    /// Tables for a terminal
-    Table,
-    /// A versioned JSON document
-    Json,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum FailOnArg {
-    /// Any risk worse, or a new risk of band high or above
-    Worse,
-    /// A risk new, or newly, critical
-    NewCritical,
 }
 
 impl DiffArgs {
@@ -415,46 +372,19 @@ impl DiffArgs {
         };
         Ok(DiffOptions {
             sides,
-            format: match self.format {
-                DiffFormatArg::Markdown => DiffFormat::Markdown,
-                DiffFormatArg::Table => DiffFormat::Table,
-                DiffFormatArg::Json => DiffFormat::Json,
-            },
+            format: self.format,
             output: self.output,
-            fail_on: self.fail_on.map(|f| match f {
-                FailOnArg::Worse => FailOn::Worse,
-                FailOnArg::NewCritical => FailOn::NewCritical,
-            }),
+            fail_on: self.fail_on,
             today: today_or_local(self.today),
         })
     }
 }
 
 #[derive(Debug, Args)]
-pub struct SchemaArgs {
+pub struct SchemaKinds {
     /// Which schema
-    #[arg(value_enum, default_value_t = SchemaArg::Register)]
-    pub kind: SchemaArg,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum SchemaArg {
-    /// A register file (format version 1)
-    Register,
-    /// The document `opx rank --format json` writes
-    RankReport,
-    /// The document `opx check --format json` writes
-    CheckReport,
-}
-
-impl SchemaArg {
-    pub fn kind(self) -> SchemaKind {
-        match self {
-            SchemaArg::Register => SchemaKind::Register,
-            SchemaArg::RankReport => SchemaKind::RankReport,
-            SchemaArg::CheckReport => SchemaKind::CheckReport,
-        }
-    }
+    #[arg(value_enum, default_value_t = SchemaKind::Register)]
+    pub kind: SchemaKind,
 }
 
 /// Options both commands share.
@@ -490,12 +420,12 @@ pub struct RankArgs {
     pub common: Common,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = RankFormatArg::Table)]
-    pub format: RankFormatArg,
+    #[arg(long, value_enum, default_value_t = RankFormat::Table)]
+    pub format: RankFormat,
 
     /// What to rank by first: severity (then exposure), exposure (then severity), or budget (bad minutes a year)
-    #[arg(long, value_enum, default_value_t = ByArg::Severity)]
-    pub by: ByArg,
+    #[arg(long, value_enum, default_value_t = RankBy::Severity)]
+    pub by: RankBy,
 
     /// Show only the first N risks
     #[arg(long, value_name = "N")]
@@ -507,50 +437,7 @@ pub struct RankArgs {
 
     /// Show only risks in this band or above
     #[arg(long, value_enum, value_name = "BAND")]
-    pub min_band: Option<BandArg>,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum RankFormatArg {
-    /// A table for people
-    Table,
-    /// A versioned JSON document with every computed field (see `opx schema rank-report`)
-    Json,
-    /// A GitHub-flavoured Markdown table, for a pull-request comment
-    Markdown,
-    /// CSV (RFC 4180), one row per risk, safe to open in a spreadsheet
-    Csv,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum CheckFormatArg {
-    /// Findings with source snippets, for people
-    Human,
-    /// A versioned JSON document (see `opx schema check-report`)
-    Json,
-    /// GitHub Actions annotations; also appends a Markdown summary to $GITHUB_STEP_SUMMARY
-    Github,
-    /// SARIF 2.1.0, for code scanning
-    Sarif,
-    /// JUnit XML: a test suite per system, a test case per risk
-    Junit,
-    /// A GitHub-flavoured Markdown table of findings, for a pull-request comment
-    Markdown,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum ByArg {
-    Severity,
-    Exposure,
-    Budget,
-}
-
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum BandArg {
-    Low,
-    Medium,
-    High,
-    Critical,
+    pub min_band: Option<Band>,
 }
 
 #[derive(Debug, Args)]
@@ -559,8 +446,8 @@ pub struct CheckArgs {
     pub common: Common,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = CheckFormatArg::Human)]
-    pub format: CheckFormatArg,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
 
     /// Fail on open risks with at least this impact: 1-5, or a word such as major [default: 4]
     #[arg(long, value_name = "LEVEL", value_parser = parse_impact)]
@@ -588,26 +475,12 @@ impl RankArgs {
         RankOptions {
             today: self.common.today(),
             paths: self.common.paths,
-            format: match self.format {
-                RankFormatArg::Table => RankFormat::Table,
-                RankFormatArg::Json => RankFormat::Json,
-                RankFormatArg::Markdown => RankFormat::Markdown,
-                RankFormatArg::Csv => RankFormat::Csv,
-            },
+            format: self.format,
             output: self.common.output,
-            by: match self.by {
-                ByArg::Severity => RankBy::Severity,
-                ByArg::Exposure => RankBy::Exposure,
-                ByArg::Budget => RankBy::Budget,
-            },
+            by: self.by,
             top: self.top,
             system: self.system,
-            min_band: self.min_band.map(|b| match b {
-                BandArg::Low => Band::Low,
-                BandArg::Medium => Band::Medium,
-                BandArg::High => Band::High,
-                BandArg::Critical => Band::Critical,
-            }),
+            min_band: self.min_band,
         }
     }
 }
@@ -617,23 +490,18 @@ impl CheckArgs {
         CheckOptions {
             today: self.common.today(),
             paths: self.common.paths,
-            format: match self.format {
-                CheckFormatArg::Human => CheckFormat::Human,
-                CheckFormatArg::Json => CheckFormat::Json,
-                CheckFormatArg::Github => CheckFormat::Github,
-                CheckFormatArg::Sarif => CheckFormat::Sarif,
-                CheckFormatArg::Junit => CheckFormat::Junit,
-                CheckFormatArg::Markdown => CheckFormat::Markdown,
-            },
+            format: self.format,
             output: self.common.output,
             config: self.config,
-            fail_impact: self.fail_impact,
-            deny_warnings: match (self.deny_warnings, self.no_deny_warnings) {
-                (true, _) => Some(true),
-                (_, true) => Some(false),
-                _ => None,
+            overrides: Overrides {
+                fail_impact: self.fail_impact,
+                deny_warnings: match (self.deny_warnings, self.no_deny_warnings) {
+                    (true, _) => Some(true),
+                    (_, true) => Some(false),
+                    _ => None,
+                },
+                single_risk_share: self.single_risk_share,
             },
-            single_risk_share: self.single_risk_share,
         }
     }
 }

@@ -1,24 +1,26 @@
-//! The commands, as functions from plain options to an [`Outcome`].
+//! The commands, as functions from plain options to an exit status.
 //!
-//! Each follows the one path load → validate → score → check → report and
-//! returns the text to print and the exit status; the binary does the
-//! printing. Input problems stop a command before scoring, with status 2.
+//! Each follows the one path load → validate → analyse → check → report,
+//! writing through the [`Io`] the binary hands it; the library never
+//! prints on its own. Input problems stop a command before it analyses
+//! anything, with status 2.
 
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use jiff::civil::Date;
 
-use crate::check::{self, Policy};
-use crate::config::{self, Config};
-use crate::diag::{Diagnostic, Severity, Tally, plural, render_human};
-use crate::register::{self, CONFIG_FILE_NAME, Loaded, Register};
+use crate::analysis::Analysis;
+use crate::band::Band;
+use crate::diag::{Diagnostic, Tally, has_errors, plural, render_human};
+use crate::policy::{self, Overrides, Policy};
+use crate::register::{self, Loaded, Register};
 use crate::report::{
-    AssessFormat, CheckContext, CheckFormat, DiffFormat, PlanFormat, RankContext, RankFormat,
-    ReviewFormat,
+    AssessFormat, CheckFormat, CheckReport, DiffFormat, PlanFormat, RankFormat, RankReport, Ranked,
+    ReviewFormat, paint, write_step_summary,
 };
-use crate::scale::{Band, Level};
 use crate::schema::SchemaKind;
-use crate::score::{self, RankBy};
+use crate::score::RankBy;
 use crate::source::{Sources, display_path};
 use crate::suggest::did_you_mean;
 
@@ -33,34 +35,73 @@ pub enum ExitStatus {
     Error = 2,
 }
 
-/// What a command prints and how it ends.
-#[derive(Debug)]
-pub struct Outcome {
-    pub stdout: String,
-    pub stderr: String,
-    pub status: ExitStatus,
-    /// Markdown for the CI job's summary page (`$GITHUB_STEP_SUMMARY`), if the format has one.
-    pub step_summary: Option<String>,
+/// Where a command writes, as the binary opened it.
+pub struct Io<'a> {
+    pub stdout: &'a mut dyn Write,
+    pub stderr: &'a mut dyn Write,
+    /// Standard output takes colour.
+    pub colour: bool,
+    /// Standard error takes colour.
+    pub stderr_colour: bool,
+    /// The CI job's summary file (`$GITHUB_STEP_SUMMARY`), if there is one.
+    pub step_summary: Option<PathBuf>,
 }
 
-impl Outcome {
-    fn new(status: ExitStatus) -> Outcome {
-        Outcome {
-            stdout: String::new(),
-            stderr: String::new(),
-            status,
-            step_summary: None,
-        }
+impl Io<'_> {
+    /// Writes `error: message` and a help line to standard error.
+    fn usage_error(&mut self, message: impl std::fmt::Display, help: impl std::fmt::Display) {
+        let _ = writeln!(
+            self.stderr,
+            "{}: {message}\n  = help: {help}",
+            paint("error", red(), self.stderr_colour)
+        );
     }
 
-    fn usage_error(message: impl std::fmt::Display, help: impl std::fmt::Display) -> Outcome {
-        let mut outcome = Outcome::new(ExitStatus::Error);
-        outcome.stderr = format!(
-            "{}error{}: {message}\n  = help: {help}\n",
-            red(),
-            anstyle::Reset
+    /// Input problems, for people, on standard error, and what they mean.
+    fn input_errors(&mut self, diagnostics: &[Diagnostic], sources: &Sources) {
+        let _ = render_human(self.stderr, diagnostics, sources, self.stderr_colour);
+        let _ = writeln!(
+            self.stderr,
+            "{}: {} in the input; opx stopped before using it",
+            paint("error", red(), self.stderr_colour),
+            plural(Tally::of(diagnostics).errors, "problem"),
         );
-        outcome
+    }
+
+    /// Puts a report where the user asked: standard output, or `--output
+    /// FILE`, written atomically and never over a file of the register.
+    /// `false` when the file could not be written (and the user was told).
+    fn deliver(
+        &mut self,
+        output: Option<&Path>,
+        registers: &[&Sources],
+        write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<bool> {
+        let Some(path) = output else {
+            write(self.stdout)?;
+            return Ok(true);
+        };
+        let target = std::fs::canonicalize(path).ok();
+        let is_register_file = target.is_some()
+            && registers
+                .iter()
+                .flat_map(|sources| sources.iter())
+                .any(|(_, f)| std::fs::canonicalize(f.path()).ok() == target);
+        let failure = if is_register_file {
+            Some("it is a file of the register, which opx never writes".to_string())
+        } else {
+            crate::output::write_atomically(path, write)
+                .err()
+                .map(|e| register::io_reason(&e))
+        };
+        if let Some(reason) = failure {
+            self.usage_error(
+                format!("cannot write `{}`: {reason}", display_path(path)),
+                "choose another --output path, in a folder that exists and is writable",
+            );
+            return Ok(false);
+        }
+        Ok(true)
     }
 }
 
@@ -70,53 +111,17 @@ fn red() -> anstyle::Style {
         .fg_color(Some(anstyle::AnsiColor::Red.into()))
 }
 
-/// The outcome of a command that cannot read its input.
-fn refused(loaded: &Loaded) -> Outcome {
-    let mut outcome = Outcome::new(ExitStatus::Error);
-    outcome.stderr = input_errors(&loaded.diagnostics, &loaded.sources);
-    outcome
-}
-
-/// Input errors, for people, on stderr.
-fn input_errors(diagnostics: &[Diagnostic], sources: &Sources) -> String {
-    let mut text = render_human(diagnostics, sources);
-    text.push_str(&format!(
-        "{}error{}: {} in the input; opx stopped before using it\n",
-        red(),
-        anstyle::Reset,
-        plural(Tally::of(diagnostics).errors, "problem"),
-    ));
-    text
-}
-
-/// Puts a report where the user asked: standard output, or `--output FILE`,
-/// written atomically and never over a file of the register itself.
-fn deliver(report: String, output: Option<&Path>, registers: &[&Sources], outcome: &mut Outcome) {
-    let Some(path) = output else {
-        outcome.stdout = report;
-        return;
-    };
-    let target = std::fs::canonicalize(path).ok();
-    let is_register_file = target.is_some()
-        && registers
-            .iter()
-            .flat_map(|sources| sources.iter())
-            .any(|(_, f)| std::fs::canonicalize(f.path()).ok() == target);
-    let failure = if is_register_file {
-        Some("it is a file of the register, which opx never writes".to_string())
-    } else {
-        crate::output::write_atomically(path, report.as_bytes())
-            .err()
-            .map(|e| register::io_reason(&e))
-    };
-    if let Some(reason) = failure {
-        let failed = Outcome::usage_error(
-            format!("cannot write `{}`: {reason}", display_path(path)),
-            "choose another --output path, in a folder that exists and is writable",
-        );
-        outcome.stderr.push_str(&failed.stderr);
-        outcome.status = ExitStatus::Error;
-    }
+/// Loads the register and the policy, their problems together.
+fn load(paths: &[PathBuf], config: Option<&Path>, overrides: Overrides) -> (Loaded, Policy) {
+    let mut loaded = register::load(paths);
+    let policy = policy::resolve(
+        policy::find(config).as_deref(),
+        overrides,
+        &mut loaded.sources,
+        &mut loaded.diagnostics,
+    );
+    register::sort_and_dedup(&mut loaded.diagnostics);
+    (loaded, policy)
 }
 
 #[derive(Debug, Clone)]
@@ -131,51 +136,58 @@ pub struct RankOptions {
     pub today: Date,
 }
 
-pub fn rank(options: &RankOptions) -> Outcome {
-    let (loaded, config) = load_with_config(&options.paths, None);
-    if has_errors(&loaded.diagnostics) {
-        return refused(&loaded);
+/// `opx rank`: what should we fix first?
+pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    let (loaded, policy) = load(&options.paths, None, Overrides::default());
+    if loaded.failed() {
+        io.input_errors(&loaded.diagnostics, &loaded.sources);
+        return Ok(ExitStatus::Error);
     }
-    let single_risk_share = policy(&config, None, None, None).single_risk_share;
-    let Loaded {
-        register, sources, ..
-    } = loaded;
+    let register = &loaded.register;
     if let Some(system) = &options.system
         && register.system(system).is_none()
     {
-        return unknown_system(system, &register);
+        unknown_system(io, system, register);
+        return Ok(ExitStatus::Error);
     }
-    let mut ranked = score::rank(&register, options.today, options.by);
-    if let Some(system) = &options.system {
-        ranked.retain(|r| &r.risk.system == system);
-        for (i, r) in ranked.iter_mut().enumerate() {
-            r.rank = i + 1;
-        }
-    }
-    if let Some(min) = options.min_band {
-        ranked.retain(|r| r.score.current.band >= min);
-    }
+    let analysis = Analysis::new(register, options.today, policy.single_risk_share);
+    let mut ranked: Vec<Ranked> = analysis
+        .ranked(options.by)
+        .into_iter()
+        .filter(|&i| {
+            options
+                .system
+                .as_ref()
+                .is_none_or(|s| analysis.risks[i].risk.system == *s)
+        })
+        .enumerate()
+        .map(|(i, index)| Ranked { rank: i + 1, index })
+        .filter(|r| {
+            options
+                .min_band
+                .is_none_or(|min| analysis.risks[r.index].score.current.band >= min)
+        })
+        .collect();
     if let Some(top) = options.top {
         ranked.truncate(top);
     }
-    let ctx = RankContext {
+    let report = RankReport {
+        analysis: &analysis,
         ranked: &ranked,
-        register: &register,
-        sources: &sources,
-        today: options.today,
-        single_risk_share,
+        sources: &loaded.sources,
+        colour: io.colour && options.output.is_none(),
     };
-    let mut outcome = Outcome::new(ExitStatus::Success);
-    deliver(
-        options.format.render(&ctx),
-        options.output.as_deref(),
-        &[&sources],
-        &mut outcome,
-    );
-    outcome
+    let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+        options.format.write(&report, out)
+    })?;
+    Ok(if delivered {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Error
+    })
 }
 
-fn unknown_system(system: &str, register: &Register) -> Outcome {
+fn unknown_system(io: &mut Io<'_>, system: &str, register: &Register) {
     let ids = register.systems.iter().map(|s| s.id.as_str());
     let help = match did_you_mean(system, ids.clone()) {
         Some(best) => format!("did you mean `{best}`?"),
@@ -184,7 +196,7 @@ fn unknown_system(system: &str, register: &Register) -> Outcome {
             ids.collect::<Vec<_>>().join(", ")
         ),
     };
-    Outcome::usage_error(format!("no system `{system}` in the register"), help)
+    io.usage_error(format!("no system `{system}` in the register"), help);
 }
 
 #[derive(Debug, Clone)]
@@ -195,30 +207,39 @@ pub struct CheckOptions {
     pub today: Date,
     /// `--config FILE`; without it, `opx.toml` in the current folder if present.
     pub config: Option<PathBuf>,
-    pub fail_impact: Option<Level>,
-    /// `Some` when a flag decides, overriding `opx.toml`.
-    pub deny_warnings: Option<bool>,
-    pub single_risk_share: Option<f64>,
+    /// What flags say, over `opx.toml`.
+    pub overrides: Overrides,
 }
 
-pub fn check(options: &CheckOptions) -> Outcome {
-    let (loaded, config) = load_with_config(&options.paths, options.config.clone());
-    let input_failed = has_errors(&loaded.diagnostics);
-    let findings = if input_failed {
-        loaded.diagnostics.clone()
-    } else {
-        let policy = policy(
-            &config,
-            options.fail_impact,
-            options.deny_warnings,
-            options.single_risk_share,
-        );
-        check::check(&loaded.register, &policy, options.today)
+/// `opx check`: the CI gate.
+pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    let (loaded, policy) = load(&options.paths, options.config.as_deref(), options.overrides);
+    let input_failed = loaded.failed();
+    let analysis = (!input_failed)
+        .then(|| Analysis::new(&loaded.register, options.today, policy.single_risk_share));
+    let findings = match &analysis {
+        Some(analysis) => crate::check::check(analysis, &policy),
+        None => loaded.diagnostics.clone(),
     };
+    let status = if input_failed {
+        ExitStatus::Error
+    } else if has_errors(&findings) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    };
+    if input_failed {
+        io.input_errors(&findings, &loaded.sources);
+        if options.format == CheckFormat::Human {
+            // People read the errors on standard error; there is no report.
+            return Ok(status);
+        }
+    }
+    // A register that failed to load is judged as holding no risk; machine
+    // formats carry its input errors, so CI shows them on their lines.
     let empty = Register::default();
-    let ctx = CheckContext {
+    let report = CheckReport {
         findings: &findings,
-        // A register that failed to load is judged as holding no risk.
         register: if input_failed {
             &empty
         } else {
@@ -226,85 +247,35 @@ pub fn check(options: &CheckOptions) -> Outcome {
         },
         sources: &loaded.sources,
         today: options.today,
+        colour: io.colour && options.output.is_none(),
     };
-    let mut outcome = Outcome::new(if input_failed {
-        ExitStatus::Error
-    } else if has_errors(&findings) {
-        ExitStatus::Failure
-    } else {
-        ExitStatus::Success
-    });
-    if input_failed {
-        outcome.stderr = input_errors(&findings, &loaded.sources);
-        if options.format == CheckFormat::Human {
-            // People read the errors on stderr; there is no report.
-            return outcome;
+    if let Some(path) = io
+        .step_summary
+        .clone()
+        .filter(|_| options.format.has_step_summary())
+    {
+        let plain = CheckReport {
+            colour: false,
+            ..report
+        };
+        // The job summary is a nicety: failing to write it never fails the gate.
+        if let Err(e) = crate::output::append(&path, |out| write_step_summary(&plain, out)) {
+            let _ = writeln!(
+                io.stderr,
+                "warning: cannot append to $GITHUB_STEP_SUMMARY: {e}"
+            );
         }
     }
-    // Machine formats carry input errors too, so CI shows them on their lines.
-    outcome.step_summary = options.format.step_summary(&ctx);
-    deliver(
-        options.format.render(&ctx),
-        options.output.as_deref(),
-        &[&loaded.sources],
-        &mut outcome,
-    );
-    outcome
-}
-
-/// The gate's policy: each flag given, else `opx.toml`, else the default.
-fn policy(
-    config: &Config,
-    fail_impact: Option<Level>,
-    deny_warnings: Option<bool>,
-    single_risk_share: Option<f64>,
-) -> Policy {
-    let defaults = Policy::default();
-    Policy {
-        fail_impact: fail_impact
-            .or(config.fail_impact)
-            .unwrap_or(defaults.fail_impact),
-        deny_warnings: deny_warnings
-            .or(config.deny_warnings)
-            .unwrap_or(defaults.deny_warnings),
-        single_risk_share: single_risk_share
-            .or(config.single_risk_share)
-            .unwrap_or(defaults.single_risk_share),
-    }
-}
-
-/// Loads the register and the policy file, their problems together.
-fn load_with_config(paths: &[PathBuf], config: Option<PathBuf>) -> (Loaded, Config) {
-    let mut loaded = register::load(paths);
-    let config = read_config(config, &mut loaded);
-    (loaded, config)
-}
-
-fn read_config(explicit: Option<PathBuf>, loaded: &mut Loaded) -> Config {
-    let path = match explicit {
-        Some(path) => path,
-        None => {
-            let default = PathBuf::from(CONFIG_FILE_NAME);
-            if !default.is_file() {
-                return Config::default();
-            }
-            default
-        }
-    };
-    let config = config::load(path, &mut loaded.sources, &mut loaded.diagnostics);
-    register::sort_and_dedup(&mut loaded.diagnostics);
-    config
-}
-
-fn has_errors(diagnostics: &[Diagnostic]) -> bool {
-    diagnostics.iter().any(|d| d.severity == Severity::Error)
+    let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+        options.format.write(&report, out)
+    })?;
+    Ok(if delivered { status } else { ExitStatus::Error })
 }
 
 /// `opx schema`: a published JSON Schema.
-pub fn schema(kind: SchemaKind) -> Outcome {
-    let mut outcome = Outcome::new(ExitStatus::Success);
-    outcome.stdout = kind.text().to_string();
-    outcome
+pub fn schema(kind: SchemaKind, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    io.stdout.write_all(kind.text().as_bytes())?;
+    Ok(ExitStatus::Success)
 }
 
 #[derive(Debug, Clone)]
@@ -317,22 +288,31 @@ pub struct AssessOptions {
 }
 
 /// `opx assess`: each system's current state.
-pub fn assess(options: &AssessOptions) -> Outcome {
-    let (loaded, config) = load_with_config(&options.paths, options.config.clone());
-    if has_errors(&loaded.diagnostics) {
-        return refused(&loaded);
-    }
-    let scored = score_all(&loaded.register, options.today);
-    let systems =
-        crate::assess::assess(&loaded.register, &scored, &config.thresholds, options.today);
-    let mut outcome = Outcome::new(ExitStatus::Success);
-    deliver(
-        options.format.render(&systems, options.today),
-        options.output.as_deref(),
-        &[&loaded.sources],
-        &mut outcome,
+pub fn assess(options: &AssessOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    let (loaded, policy) = load(
+        &options.paths,
+        options.config.as_deref(),
+        Overrides::default(),
     );
-    outcome
+    if loaded.failed() {
+        io.input_errors(&loaded.diagnostics, &loaded.sources);
+        return Ok(ExitStatus::Error);
+    }
+    let analysis = Analysis::new(&loaded.register, options.today, policy.single_risk_share);
+    let systems = crate::assess::assess(&analysis, &policy.thresholds);
+    let colour = io.colour && options.output.is_none();
+    let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+        options.format.write(&systems, options.today, colour, out)
+    })?;
+    Ok(success_if(delivered))
+}
+
+fn success_if(delivered: bool) -> ExitStatus {
+    if delivered {
+        ExitStatus::Success
+    } else {
+        ExitStatus::Error
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -346,22 +326,22 @@ pub struct PlanOptions {
 }
 
 /// `opx plan`: what to do now and later, and what it buys.
-pub fn plan(options: &PlanOptions) -> Outcome {
-    let (loaded, config) = load_with_config(&options.paths, options.config.clone());
-    if has_errors(&loaded.diagnostics) {
-        return refused(&loaded);
+pub fn plan(options: &PlanOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    let overrides = Overrides {
+        single_risk_share: options.single_risk_share,
+        ..Overrides::default()
+    };
+    let (loaded, policy) = load(&options.paths, options.config.as_deref(), overrides);
+    if loaded.failed() {
+        io.input_errors(&loaded.diagnostics, &loaded.sources);
+        return Ok(ExitStatus::Error);
     }
-    let scored = score_all(&loaded.register, options.today);
-    let share = policy(&config, None, None, options.single_risk_share).single_risk_share;
-    let plan = crate::plan::plan(&loaded.register, &scored, share, options.today);
-    let mut outcome = Outcome::new(ExitStatus::Success);
-    deliver(
-        options.format.render(&plan),
-        options.output.as_deref(),
-        &[&loaded.sources],
-        &mut outcome,
-    );
-    outcome
+    let analysis = Analysis::new(&loaded.register, options.today, policy.single_risk_share);
+    let plan = crate::plan::plan(&analysis);
+    let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+        options.format.write(&plan, out)
+    })?;
+    Ok(success_if(delivered))
 }
 
 #[derive(Debug, Clone)]
@@ -376,37 +356,38 @@ pub struct ReviewOptions {
 }
 
 /// `opx review`: the weekly digest, or `--mark` to record reviews.
-pub fn review(options: &ReviewOptions) -> Outcome {
-    let loaded = register::load(&options.paths);
-    if has_errors(&loaded.diagnostics) {
-        return refused(&loaded);
+pub fn review(options: &ReviewOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    let (loaded, policy) = load(&options.paths, None, Overrides::default());
+    if loaded.failed() {
+        io.input_errors(&loaded.diagnostics, &loaded.sources);
+        return Ok(ExitStatus::Error);
     }
     if !options.mark.is_empty() {
         return match crate::mark::mark(&loaded, &options.mark, options.today) {
             Ok(marked) => {
-                let mut outcome = Outcome::new(ExitStatus::Success);
                 for m in marked {
                     let verb = if m.added { "added" } else { "updated" };
-                    outcome.stdout.push_str(&format!(
-                        "{}: reviewed = {} ({verb} in {})\n",
+                    writeln!(
+                        io.stdout,
+                        "{}: reviewed = {} ({verb} in {})",
                         m.risk, options.today, m.file
-                    ));
+                    )?;
                 }
-                outcome
+                Ok(ExitStatus::Success)
             }
-            Err(e) => Outcome::usage_error(e.message, e.help),
+            Err(e) => {
+                io.usage_error(e.message, e.help);
+                Ok(ExitStatus::Error)
+            }
         };
     }
-    let scored = score_all(&loaded.register, options.today);
-    let digest = crate::review::digest(&loaded.register, &scored, options.today, options.days);
-    let mut outcome = Outcome::new(ExitStatus::Success);
-    deliver(
-        options.format.render(&digest),
-        options.output.as_deref(),
-        &[&loaded.sources],
-        &mut outcome,
-    );
-    outcome
+    let analysis = Analysis::new(&loaded.register, options.today, policy.single_risk_share);
+    let digest = crate::review::digest(&analysis, options.days);
+    let colour = io.colour && options.output.is_none();
+    let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+        options.format.write(&digest, colour, out)
+    })?;
+    Ok(success_if(delivered))
 }
 
 /// Which two versions of the register `opx diff` compares.
@@ -422,11 +403,11 @@ pub enum DiffSides {
 }
 
 /// When `opx diff` fails (exits 1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
-    /// Any risk worse, or a new risk of band high or above.
+    /// Any risk worse, or a new risk of band high or above
     Worse,
-    /// Any risk new, or newly, critical.
+    /// A risk new, or newly, critical
     NewCritical,
 }
 
@@ -440,7 +421,7 @@ pub struct DiffOptions {
 }
 
 /// `opx diff`: what a change does to the register.
-pub fn diff(options: &DiffOptions) -> Outcome {
+pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     let (old, new) = match &options.sides {
         DiffSides::Paths { old, new } => (
             register::load(std::slice::from_ref(old)),
@@ -449,43 +430,43 @@ pub fn diff(options: &DiffOptions) -> Outcome {
         DiffSides::Git { revision, paths } => {
             let old = match register::git::files_at(revision, paths) {
                 Ok(files) => register::load_contents(files, Vec::new()),
-                Err(e) => return Outcome::usage_error(e.message, e.help),
+                Err(e) => {
+                    io.usage_error(e.message, e.help);
+                    return Ok(ExitStatus::Error);
+                }
             };
             (old, register::load(paths))
         }
     };
     for side in [&old, &new] {
-        if has_errors(&side.diagnostics) {
-            return refused(side);
+        if side.failed() {
+            io.input_errors(&side.diagnostics, &side.sources);
+            return Ok(ExitStatus::Error);
         }
     }
-    let d = crate::diff::diff(&old.register, &new.register, options.today);
+    // Both versions are judged on the same day, by the same rules.
+    let share = Policy::default().single_risk_share;
+    let (before, after) = (
+        Analysis::new(&old.register, options.today, share),
+        Analysis::new(&new.register, options.today, share),
+    );
+    let d = crate::diff::diff(&before, &after);
     let failed = match options.fail_on {
         Some(FailOn::Worse) => d.count(crate::diff::Direction::Worse) > 0,
         Some(FailOn::NewCritical) => d.new_critical() > 0,
         None => false,
     };
-    let mut outcome = Outcome::new(if failed {
+    let colour = io.colour && options.output.is_none();
+    let delivered = io.deliver(
+        options.output.as_deref(),
+        &[&old.sources, &new.sources],
+        |out| options.format.write(&d, colour, out),
+    )?;
+    Ok(if !delivered {
+        ExitStatus::Error
+    } else if failed {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
-    });
-    deliver(
-        options.format.render(&d),
-        options.output.as_deref(),
-        &[&old.sources, &new.sources],
-        &mut outcome,
-    );
-    outcome
-}
-
-/// Every risk with its score, in rank order.
-fn score_all(
-    register: &Register,
-    today: Date,
-) -> Vec<(&crate::register::model::Risk, score::Score)> {
-    score::rank(register, today, RankBy::Severity)
-        .into_iter()
-        .map(|r| (r.risk, r.score))
-        .collect()
+    })
 }

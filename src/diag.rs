@@ -6,13 +6,16 @@
 //! scripts and CI annotations match on them, so they are never renamed.
 
 use std::borrow::Cow;
-use std::fmt::Write as _;
+use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use crate::source::{Sources, Span, display_path};
+use crate::source::{Locator, Sources, Span, display_path};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
 pub enum Severity {
     /// Context that explains a result; never fails the gate.
     Note,
@@ -106,6 +109,24 @@ codes! {
     BudgetIncomplete = "budget-incomplete", Note, "a system's budget sums leave out risks without a bad-minute estimate", "Risks without durations for both times, or without a frequency, have no bad-minute estimate and are left out of their system's budget sums, which may then be too low.";
 }
 
+/// A code is written as its stable id.
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.id())
+    }
+}
+
+impl schemars::JsonSchema for Code {
+    fn schema_name() -> Cow<'static, str> {
+        "Code".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let ids: Vec<&str> = Code::ALL.iter().map(|c| c.id()).collect();
+        schemars::json_schema!({ "type": "string", "enum": ids })
+    }
+}
+
 /// A place a diagnostic points at, with an optional label under the caret.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
@@ -192,22 +213,33 @@ impl Diagnostic {
         self
     }
 
-    pub fn span(&self) -> Option<&Span> {
+    /// Says which risk or system a gate finding is about.
+    pub fn about(mut self, subject: Subject) -> Self {
+        self.subject = Some(subject);
+        self
+    }
+
+    pub fn span(&self) -> Option<Span> {
         match &self.location {
-            Location::Span(label) => Some(&label.span),
+            Location::Span(label) => Some(label.span),
             _ => None,
         }
     }
 
     /// An order that follows the files and, within a file, the text.
-    pub fn sort_key(&self) -> (Option<(crate::source::FileId, usize)>, Option<&str>, Code) {
-        let at = self.span().map(|s| (s.file, s.range.start));
+    pub fn sort_key(&self) -> (Option<(crate::source::FileId, u32)>, Option<&str>, Code) {
+        let at = self.span().map(|s| (s.file, s.start));
         let path = match &self.location {
             Location::Path(p) => Some(p.as_str()),
             _ => None,
         };
         (at, path, self.code)
     }
+}
+
+/// Whether any of `diagnostics` is an error.
+pub fn has_errors(diagnostics: &[Diagnostic]) -> bool {
+    diagnostics.iter().any(|d| d.severity == Severity::Error)
 }
 
 /// Counts of errors, warnings and notes in a list of diagnostics.
@@ -243,9 +275,6 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// Renders diagnostics rustc-style, with the source line and a caret under
-/// the exact text. The result carries ANSI styles; the caller's stream
-/// strips them when colour is off.
 /// Text from a register made safe for a terminal: control characters other
 /// than newline and tab become U+FFFD, so no title can move the cursor,
 /// clear the screen or plant a hyperlink.
@@ -265,58 +294,145 @@ fn is_unsafe(c: char) -> bool {
     c.is_control() && c != '\n' && c != '\t'
 }
 
-pub fn render_human(diagnostics: &[Diagnostic], sources: &Sources) -> String {
-    let renderer = Renderer::styled();
-    let mut out = String::new();
+/// Writes diagnostics rustc-style, with the source line and a caret under
+/// the exact text, in ANSI colour when `colour` is set. A file whose text
+/// can no longer be read is named without its line.
+pub fn render_human(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    colour: bool,
+) -> io::Result<()> {
+    let renderer = if colour {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    let mut locator = Locator::new(sources);
     for d in diagnostics {
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
             Severity::Note => Level::NOTE,
         };
+        // The primary label first, then the places that explain it.
+        let labels: Vec<&Label> = match &d.location {
+            Location::Span(label) => std::iter::once(label).chain(&d.related).collect(),
+            _ => Vec::new(),
+        };
+        let excerpts: Vec<Excerpt> = labels
+            .iter()
+            .map(|label| excerpt(&mut locator, label.span))
+            .collect();
         let mut group = Group::with_title(level.primary_title(inert(&d.message)).id(d.code.id()));
-        match &d.location {
-            Location::Span(label) => {
-                group = group.element(snippet(sources, label, AnnotationKind::Primary));
-                for related in &d.related {
-                    group = group.element(snippet(sources, related, AnnotationKind::Context));
-                }
-            }
-            Location::Path(path) => group = group.element(Origin::path(path.as_str())),
-            Location::None => {}
+        if let Location::Path(path) = &d.location {
+            group = group.element(Origin::path(path.as_str()));
+        }
+        for (i, (excerpt, label)) in excerpts.iter().zip(&labels).enumerate() {
+            let kind = if i == 0 {
+                AnnotationKind::Primary
+            } else {
+                AnnotationKind::Context
+            };
+            group = match excerpt {
+                Excerpt::Line {
+                    path,
+                    line,
+                    text,
+                    at,
+                } => group.element(
+                    Snippet::source(text.as_str())
+                        .line_start(*line)
+                        .path(path.as_str())
+                        .fold(false)
+                        .annotation(kind.span(at.clone()).label(label.text.as_str())),
+                ),
+                Excerpt::Path(path) => group.element(Origin::path(path.as_str())),
+            };
         }
         if let Some(help) = &d.help {
             group = group.element(Level::HELP.message(inert(help)));
         }
-        let _ = writeln!(out, "{}\n", renderer.render(&[group]));
+        writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
-    out
+    Ok(())
 }
 
-/// A one-line snippet holding the label's span, so that rendering a
-/// diagnostic costs the length of one line, not of its file.
-fn snippet<'a>(
-    sources: &'a Sources,
-    label: &'a Label,
-    kind: AnnotationKind,
-) -> Snippet<'a, annotate_snippets::Annotation<'a>> {
-    let file = sources.get(label.span.file);
-    let line = file.line_range(label.span.range.start);
-    let line_no = file.line_col(label.span.range.start).line;
-    let text = &file.text()[line.clone()];
-    let start = label.span.range.start.clamp(line.start, line.end) - line.start;
-    // A span that runs past its line is cut at the line's end; an empty one
-    // is widened to the character it sits on, so the caret shows.
-    let mut end = label.span.range.end.clamp(line.start, line.end) - line.start;
-    if end <= start {
-        end = start + text[start..].chars().next().map_or(0, char::len_utf8);
+/// The longest stretch of a line a snippet shows: a long line is cut to a
+/// window around the span, so a diagnostic costs its window, not its line.
+const SNIPPET_WINDOW: usize = 120;
+
+/// The part of a line a diagnostic shows, with where its label goes.
+enum Excerpt {
+    /// A window of the line holding the span, and the span within it.
+    Line {
+        path: String,
+        line: usize,
+        text: String,
+        at: std::ops::Range<usize>,
+    },
+    /// The file can no longer be read: only its name.
+    Path(String),
+}
+
+fn excerpt(locator: &mut Locator<'_>, span: Span) -> Excerpt {
+    let path = display_path(locator.sources().path(span.file));
+    let Some(lines) = locator.lines(span.file) else {
+        return Excerpt::Path(path);
+    };
+    let line = lines.line_range(span.start as usize);
+    let line_no = lines.line_col(span.start as usize).line;
+    let text = &lines.text()[line.clone()];
+    // A span that runs past its line is cut at the line's end; one inside
+    // a character takes the whole character; an empty one is widened to
+    // the character it sits on, so the caret shows.
+    let mut start = (span.start as usize).clamp(line.start, line.end) - line.start;
+    while !text.is_char_boundary(start) {
+        start -= 1;
     }
+    let mut end = (span.end as usize).clamp(line.start, line.end) - line.start;
     while !text.is_char_boundary(end) {
         end += 1;
     }
-    Snippet::source(text)
-        .line_start(line_no)
-        .path(display_path(file.path()))
-        .fold(false)
-        .annotation(kind.span(start..end).label(label.text.as_str()))
+    if end <= start {
+        end = start + text[start..].chars().next().map_or(0, char::len_utf8);
+    }
+    let (text, at) = window(text, start..end);
+    Excerpt::Line {
+        path,
+        line: line_no,
+        text,
+        at,
+    }
+}
+
+/// At most [`SNIPPET_WINDOW`] bytes of `text` around `at`, marked with `…`
+/// where cut, and where `at` falls in them.
+fn window(text: &str, at: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    if text.len() <= SNIPPET_WINDOW {
+        return (text.to_string(), at);
+    }
+    let floor = |mut i: usize| {
+        i = i.min(text.len());
+        while !text.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let start = floor(at.start.saturating_sub(SNIPPET_WINDOW / 3));
+    let end = floor((start + SNIPPET_WINDOW).max(at.start + 1).min(text.len()));
+    let end = if end < at.start { floor(at.start) } else { end };
+    let prefix = if start > 0 { "…" } else { "" };
+    let suffix = if end < text.len() { "…" } else { "" };
+    let shown = format!("{prefix}{}{suffix}", &text[start..end]);
+    let shift = |i: usize| (i.clamp(start, end) - start) + prefix.len();
+    let mut range = shift(at.start)..shift(at.end);
+    if range.end <= range.start {
+        range.end = range.start
+            + shown[range.start..]
+                .chars()
+                .next()
+                .map_or(0, char::len_utf8);
+    }
+    (shown, range)
 }

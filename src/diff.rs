@@ -11,10 +11,11 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
+use crate::analysis::{Analysis, AssessedRisk};
+use crate::band::Band;
 use crate::budget::minutes_text;
-use crate::register::model::{Action, ActionStatus, Incident, Register, Risk};
-use crate::scale::Band;
-use crate::score::{self, RankBy, Score, State};
+use crate::register::model::{Action, ActionStatus, Incident, Risk};
+use crate::score::{Score, State};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Direction {
@@ -50,6 +51,22 @@ impl Kind {
     }
 }
 
+/// A risk's scores and state on one side of the change.
+#[derive(Debug, Clone, Copy)]
+pub struct Scored {
+    pub score: Score,
+    pub state: State,
+}
+
+impl Scored {
+    fn of(r: &AssessedRisk<'_>) -> Scored {
+        Scored {
+            score: r.score,
+            state: r.state,
+        }
+    }
+}
+
 /// One risk's change, with each difference in words.
 #[derive(Debug, Clone)]
 pub struct RiskChange<'a> {
@@ -58,8 +75,8 @@ pub struct RiskChange<'a> {
     pub title: String,
     pub kind: Kind,
     pub direction: Direction,
-    pub before: Option<Score>,
-    pub after: Option<Score>,
+    pub before: Option<Scored>,
+    pub after: Option<Scored>,
     /// "severity 12 high → 16 high", "action done: detect \"Page on p95\"", ...
     pub changes: Vec<String>,
     /// It is critical now and was not before (or did not exist).
@@ -134,39 +151,38 @@ impl Diff<'_> {
     }
 }
 
-pub fn diff<'a>(old: &'a Register, new: &'a Register, today: Date) -> Diff<'a> {
-    let scored = |register: &'a Register| -> BTreeMap<(&'a str, &'a str), (&'a Risk, Score)> {
-        score::rank(register, today, RankBy::Severity)
-            .into_iter()
-            .map(|r| {
-                (
-                    (r.risk.system.as_str(), r.risk.id.value.as_str()),
-                    (r.risk, r.score),
-                )
-            })
-            .collect()
-    };
-    let (before, after) = (scored(old), scored(new));
+/// What changed from `old` to `new`, both assessed on the same day.
+pub fn diff<'a>(old: &'a Analysis<'a>, new: &'a Analysis<'a>) -> Diff<'a> {
+    let by_key =
+        |analysis: &'a Analysis<'a>| -> BTreeMap<(&'a str, &'a str), &'a AssessedRisk<'a>> {
+            analysis
+                .risks
+                .iter()
+                .map(|r| ((r.risk.system.as_str(), r.risk.id.value.as_str()), r))
+                .collect()
+        };
+    let (before, after) = (by_key(old), by_key(new));
     let mut risks = Vec::new();
-    for (key, (risk, score)) in &after {
+    for (key, r) in &after {
         match before.get(key) {
-            None => risks.push(added(risk, *score)),
-            Some((old_risk, old_score)) => {
-                if let Some(change) = changed(old_risk, old_score, risk, score) {
+            None => risks.push(added(r.risk, Scored::of(r))),
+            Some(was) => {
+                if let Some(change) = changed(was.risk, &Scored::of(was), r.risk, &Scored::of(r)) {
                     risks.push(change);
                 }
             }
         }
     }
-    for (key, (risk, score)) in &before {
+    for (key, r) in &before {
         if !after.contains_key(key) {
+            let risk = r.risk;
             risks.push(RiskChange {
                 system: risk.system.clone(),
                 id: risk.id.value.clone(),
                 title: risk.title.clone(),
                 kind: Kind::Removed,
                 direction: Direction::Same,
-                before: Some(*score),
+                before: Some(Scored::of(r)),
                 after: None,
                 changes: vec!["removed from the register".to_string()],
                 new_critical: false,
@@ -174,7 +190,8 @@ pub fn diff<'a>(old: &'a Register, new: &'a Register, today: Date) -> Diff<'a> {
             });
         }
     }
-    let severity = |r: &RiskChange<'_>| r.after.or(r.before).map_or(0, |s| s.current.severity);
+    let severity =
+        |r: &RiskChange<'_>| r.after.or(r.before).map_or(0, |s| s.score.current.severity);
     risks.sort_by(|a, b| {
         a.direction
             .cmp(&b.direction)
@@ -182,24 +199,26 @@ pub fn diff<'a>(old: &'a Register, new: &'a Register, today: Date) -> Diff<'a> {
             .then_with(|| (&a.system, &a.id).cmp(&(&b.system, &b.id)))
     });
     let known: std::collections::HashSet<(&str, &str)> = old
+        .register
         .incidents
         .iter()
         .map(|i| (i.system.as_str(), i.id.value.as_str()))
         .collect();
     let new_incidents = new
+        .register
         .incidents
         .iter()
         .filter(|i| !known.contains(&(i.system.as_str(), i.id.value.as_str())))
         .collect();
     Diff {
-        today,
+        today: new.today,
         risks,
         new_incidents,
     }
 }
 
-fn added<'a>(risk: &'a Risk, score: Score) -> RiskChange<'a> {
-    let band = score.current.band;
+fn added<'a>(risk: &'a Risk, scored: Scored) -> RiskChange<'a> {
+    let band = scored.score.current.band;
     RiskChange {
         system: risk.system.clone(),
         id: risk.id.value.clone(),
@@ -211,8 +230,11 @@ fn added<'a>(risk: &'a Risk, score: Score) -> RiskChange<'a> {
             Direction::Same
         },
         before: None,
-        after: Some(score),
-        changes: vec![format!("new risk, {} {}", score.current.severity, band)],
+        after: Some(scored),
+        changes: vec![format!(
+            "new risk, {} {}",
+            scored.score.current.severity, band
+        )],
         new_critical: band == Band::Critical,
         risk,
     }
@@ -220,11 +242,11 @@ fn added<'a>(risk: &'a Risk, score: Score) -> RiskChange<'a> {
 
 fn changed<'a>(
     old: &Risk,
-    before: &Score,
+    before: &Scored,
     risk: &'a Risk,
-    after: &Score,
+    after: &Scored,
 ) -> Option<RiskChange<'a>> {
-    let (was, now) = (&before.current, &after.current);
+    let (was, now) = (&before.score.current, &after.score.current);
     let mut changes = Vec::new();
     let mut worse = false;
     let mut better = false;

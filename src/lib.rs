@@ -4,22 +4,27 @@
 //! ranks the risks and gates CI on them. Data flows one way:
 //!
 //! [`register::load`] (files → validated model, collecting every input
-//! problem) → [`score`] (severity, exposure, state, rank order) →
-//! [`check`] (gate findings) → [`report`] (one format per file).
-//! [`commands`] strings these together for each subcommand. The library
-//! never prints: it returns text and an exit status, and the binary writes.
+//! problem) → [`analysis::Analysis`] (every risk and system assessed once:
+//! [`score`] and [`budget`] do the maths, [`history`] the incidents) →
+//! [`check`] (gate findings), [`assess`], [`plan`], [`review`], [`diff`] →
+//! [`report`] (one format per file). [`commands`] strings these together
+//! for each subcommand and writes through the writers the binary hands it;
+//! the library never prints on its own.
 
+pub mod analysis;
 pub mod assess;
+pub mod band;
 pub mod budget;
 pub mod check;
 pub mod commands;
-pub mod config;
+pub mod dates;
 pub mod diag;
 pub mod diff;
+pub mod history;
 pub mod mark;
-pub mod monitor;
 pub mod output;
 pub mod plan;
+pub mod policy;
 pub mod register;
 pub mod report;
 pub mod review;
@@ -28,3 +33,4 @@ pub mod schema;
 pub mod score;
 pub mod source;
 mod suggest;
+pub mod units;

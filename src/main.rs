@@ -1,14 +1,14 @@
-//! The `opx` binary: parse arguments, run a command, print, exit.
+//! The `opx` binary: parse arguments, run a command, exit.
 
 mod cli;
 
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 
-use cli::{Cli, ColorWhen, Command};
-use opx::commands::{self, ExitStatus, Outcome};
+use cli::{Cli, Command};
+use opx::commands::{self, ExitStatus, Io};
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -23,61 +23,42 @@ fn main() -> ExitCode {
             });
         }
     };
-    let choice = match cli.color {
-        ColorWhen::Auto => anstream::ColorChoice::Auto,
-        ColorWhen::Always => anstream::ColorChoice::Always,
-        ColorWhen::Never => anstream::ColorChoice::Never,
+    let stdout = io::stdout();
+    let stderr = io::stderr();
+    let colour = cli.color.enabled(&stdout);
+    let stderr_colour = cli.color.enabled(&stderr);
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut err = stderr.lock();
+    let mut io = Io {
+        stdout: &mut out,
+        stderr: &mut err,
+        colour,
+        stderr_colour,
+        step_summary: std::env::var_os("GITHUB_STEP_SUMMARY").map(Into::into),
     };
-    let outcome = match cli.command {
-        Command::Rank(args) => commands::rank(&args.into_options()),
-        Command::Check(args) => commands::check(&args.into_options()),
-        Command::Assess(args) => commands::assess(&args.into_options()),
-        Command::Plan(args) => commands::plan(&args.into_options()),
-        Command::Review(args) => commands::review(&args.into_options()),
+    let ran = match cli.command {
+        Command::Rank(args) => commands::rank(&args.into_options(), &mut io),
+        Command::Check(args) => commands::check(&args.into_options(), &mut io),
+        Command::Assess(args) => commands::assess(&args.into_options(), &mut io),
+        Command::Plan(args) => commands::plan(&args.into_options(), &mut io),
+        Command::Review(args) => commands::review(&args.into_options(), &mut io),
         Command::Diff(args) => match args.into_options() {
-            Ok(options) => commands::diff(&options),
+            Ok(options) => commands::diff(&options, &mut io),
             Err(e) => {
                 let _ = e.print();
-                return ExitCode::from(ExitStatus::Error as u8);
+                Ok(ExitStatus::Error)
             }
         },
-        Command::Schema(args) => commands::schema(args.kind.kind()),
+        Command::Schema(args) => commands::schema(args.kind, &mut io),
     };
-    write(outcome, choice)
-}
-
-fn write(outcome: Outcome, choice: anstream::ColorChoice) -> ExitCode {
-    let mut stderr = anstream::AutoStream::new(io::stderr().lock(), choice);
-    let _ = stderr.write_all(outcome.stderr.as_bytes());
-    if let (Some(summary), Some(path)) = (
-        &outcome.step_summary,
-        std::env::var_os("GITHUB_STEP_SUMMARY"),
-    ) {
-        // The job summary is a nicety: failing to write it never fails the gate.
-        let appended = std::fs::OpenOptions::new()
-            .append(true)
-            .create(true)
-            .open(&path)
-            .and_then(|mut file| file.write_all(summary.as_bytes()));
-        if let Err(e) = appended {
-            let _ = writeln!(
-                stderr,
-                "warning: cannot append to $GITHUB_STEP_SUMMARY: {e}"
-            );
-        }
-    }
-    let mut stdout = anstream::AutoStream::new(io::stdout().lock(), choice);
-    match stdout
-        .write_all(outcome.stdout.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Ok(()) => {}
+    let status = ran.and_then(|status| out.flush().map(|()| status));
+    match status {
+        Ok(status) => ExitCode::from(status as u8),
         // `opx rank | head` closes the pipe early; that is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            let _ = writeln!(stderr, "error: cannot write output: {e}");
-            return ExitCode::from(ExitStatus::Error as u8);
+            let _ = writeln!(io::stderr(), "error: cannot write output: {e}");
+            ExitCode::from(ExitStatus::Error as u8)
         }
     }
-    ExitCode::from(outcome.status as u8)
 }

@@ -68,13 +68,21 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
     let mut marked = Vec::new();
     let result = (|| {
         for (file, risks) in &by_file {
-            let source = loaded.sources.get(*file);
-            let path = source.path();
+            let path = loaded.sources.path(*file);
             let original = std::fs::read(path).map_err(|e| cannot_read(path, &e))?;
             let (bom, text) = split_bom(&original);
-            if text != source.text().as_bytes() {
-                return Err(changed(path));
-            }
+            let text = std::str::from_utf8(text).map_err(|_| changed(path))?;
+            // The file as it is now: its risks, and where their keys are.
+            let mut diagnostics = Vec::new();
+            let now = register::reread(text, &mut diagnostics);
+            let fresh: Vec<&Risk> = risks
+                .iter()
+                .map(|r| {
+                    now.iter()
+                        .find(|n| n.system == r.system && n.id.value == r.id.value)
+                })
+                .collect::<Option<_>>()
+                .ok_or_else(|| changed(path))?;
             // A link is followed: the file it points to is the one to edit.
             let target = std::fs::canonicalize(path).map_err(|e| cannot_read(path, &e))?;
             if std::fs::metadata(&target).is_ok_and(|m| m.permissions().readonly()) {
@@ -83,9 +91,9 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
                     "make it writable if the review should be recorded there",
                 ));
             }
-            let (edited, mut done) = edit(source.text(), risks, today);
+            let (edited, mut done) = edit(text, risks, &fresh, today);
             done.iter_mut().for_each(|m| m.file = display_path(path));
-            verify(path, &edited, risks, today)?;
+            verify(path, &edited, &fresh, today)?;
             let mut bytes = Vec::with_capacity(bom.len() + edited.len());
             bytes.extend_from_slice(bom);
             bytes.extend_from_slice(edited.as_bytes());
@@ -170,21 +178,22 @@ fn split_bom(bytes: &[u8]) -> (&[u8], &[u8]) {
     }
 }
 
-/// Applies the review date to `risks` in `text`, returning the new text and
-/// what was marked.
-fn edit(text: &str, risks: &[&Risk], today: Date) -> (String, Vec<Marked>) {
+/// Applies the review date in `text` to `risks` (as the register names
+/// them), found in the file as it is now (`fresh`, in the same order);
+/// returns the new text and what was marked.
+fn edit(text: &str, risks: &[&Risk], fresh: &[&Risk], today: Date) -> (String, Vec<Marked>) {
     let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut marked = Vec::new();
-    for risk in risks {
+    for (named, risk) in risks.iter().zip(fresh) {
         let added = match &risk.reviewed {
             Some(reviewed) => {
-                edits.push((reviewed.span.range.clone(), today.to_string()));
+                edits.push((reviewed.span.range(), today.to_string()));
                 false
             }
             None => {
                 // A new line after the `id` line, indented like it.
-                let id = &risk.id.span.range;
+                let id = &risk.id.span.range();
                 let line_start = text[..id.start].rfind('\n').map_or(0, |i| i + 1);
                 let indent: String = text[line_start..]
                     .chars()
@@ -202,7 +211,7 @@ fn edit(text: &str, risks: &[&Risk], today: Date) -> (String, Vec<Marked>) {
             }
         };
         marked.push(Marked {
-            risk: format!("{}/{}", risk.system, risk.id.value),
+            risk: format!("{}/{}", named.system, named.id.value),
             file: String::new(),
             added,
         });
@@ -233,7 +242,7 @@ fn verify(
         )
     };
     let mut diagnostics = Vec::new();
-    let reread = register::reread(path, edited, &mut diagnostics);
+    let reread = register::reread(edited, &mut diagnostics);
     if diagnostics
         .iter()
         .any(|d| d.severity == crate::diag::Severity::Error)
@@ -242,7 +251,9 @@ fn verify(
     }
     for risk in risks {
         let ok = reread.iter().any(|r| {
-            r.id.value == risk.id.value && r.reviewed.as_ref().map(|d| d.value) == Some(today)
+            r.system == risk.system
+                && r.id.value == risk.id.value
+                && r.reviewed.map(|d| d.value) == Some(today)
         });
         if !ok {
             return Err(unsafe_edit());

@@ -1,74 +1,100 @@
-//! Writing a report to a file without ever leaving half of one behind.
+//! Where output goes: standard output, a file named with `--output`, or
+//! the CI job's summary. This is the one place that decides, and a file is
+//! only ever written whole: into a temporary file beside it, then renamed
+//! over it, so a reader sees the old file or the new one, never half of one.
 
 use std::fs;
-use std::io::{self, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` through a temporary file in the same folder,
-/// then renames it over `path`: a reader sees the old file or the new one,
-/// never a torn one, and a failed write leaves `path` as it was.
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    Staged::write(path, bytes)?.commit()
+/// The folder a file is written in, for its temporary sibling.
+fn folder_of(path: &Path) -> &Path {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
+/// Writes a file atomically with what `write` produces, through a buffer.
+/// A new file gets the usual permissions (as the umask allows); an
+/// existing one keeps its own.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let staged = Staged::new(path)?;
+    let mut buffer = BufWriter::new(staged.file.as_file());
+    write(&mut buffer)?;
+    buffer.into_inner().map_err(|e| e.into_error())?;
+    staged.commit()
 }
 
 /// New content for a file, written beside it and not yet in place. Several
 /// files can be staged, checked, then committed together, or all discarded.
 #[derive(Debug)]
 pub struct Staged {
-    temp: PathBuf,
+    file: tempfile::NamedTempFile,
     target: PathBuf,
 }
 
 impl Staged {
-    /// Writes `bytes` to a temporary file beside `path`. An existing file's
-    /// permissions carry over to the new content.
-    pub fn write(path: &Path, bytes: &[u8]) -> io::Result<Staged> {
-        let folder = match path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        let name = path
-            .file_name()
-            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "the path names no file"))?;
-        let temp = folder.join(format!(
-            ".{}.{}.tmp",
-            name.to_string_lossy(),
-            std::process::id()
-        ));
-        let staged = Staged {
-            temp,
-            target: path.to_path_buf(),
-        };
-        let written = (|| {
-            let mut file = fs::File::create_new(&staged.temp)?;
-            file.write_all(bytes)?;
-            if let Ok(metadata) = fs::metadata(path) {
-                file.set_permissions(metadata.permissions())?;
-            }
-            file.sync_all()
-        })();
-        match written {
-            Ok(()) => Ok(staged),
-            Err(e) => {
-                staged.discard();
-                Err(e)
-            }
+    /// An empty temporary file beside `path`, with `path`'s permissions if
+    /// it exists.
+    fn new(path: &Path) -> io::Result<Staged> {
+        if path.file_name().is_none() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                "the path names no file",
+            ));
         }
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(".opx-").suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        let file = builder.tempfile_in(folder_of(path))?;
+        if let Ok(metadata) = fs::metadata(path) {
+            file.as_file().set_permissions(metadata.permissions())?;
+        }
+        Ok(Staged {
+            file,
+            target: path.to_path_buf(),
+        })
+    }
+
+    /// Writes `bytes` to a temporary file beside `path`.
+    pub fn write(path: &Path, bytes: &[u8]) -> io::Result<Staged> {
+        let staged = Staged::new(path)?;
+        staged.file.as_file().write_all(bytes)?;
+        Ok(staged)
     }
 
     /// Puts the new content in place.
     pub fn commit(self) -> io::Result<()> {
-        let renamed = fs::rename(&self.temp, &self.target);
-        if renamed.is_err() {
-            let _ = fs::remove_file(&self.temp);
-        }
-        renamed
+        self.file.as_file().sync_all()?;
+        self.file
+            .persist(&self.target)
+            .map(drop)
+            .map_err(|e| e.error)
     }
 
     /// Drops the new content; the file stays as it was.
     pub fn discard(self) {
-        let _ = fs::remove_file(&self.temp);
+        drop(self.file);
     }
+}
+
+/// Appends `write`'s text to the CI job's summary file.
+pub fn append(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
+    let file = fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)?;
+    let mut buffer = BufWriter::new(file);
+    write(&mut buffer)?;
+    buffer.flush()
 }
 
 #[cfg(test)]
@@ -77,23 +103,53 @@ mod tests {
 
     #[test]
     fn writes_and_replaces_whole_files() {
-        let dir = std::env::temp_dir().join(format!("opx-output-{}", std::process::id()));
-        fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("report.sarif");
-        write_atomically(&path, b"first").unwrap();
-        write_atomically(&path, b"second").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.sarif");
+        write_atomically(&path, |out| out.write_all(b"first")).unwrap();
+        write_atomically(&path, |out| out.write_all(b"second")).unwrap();
         assert_eq!(fs::read(&path).unwrap(), b"second");
         assert_eq!(
-            fs::read_dir(&dir).unwrap().count(),
+            fs::read_dir(dir.path()).unwrap().count(),
             1,
             "no temporary file is left"
         );
-        fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_file_as_it_was() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.json");
+        fs::write(&path, "old").unwrap();
+        let failed = write_atomically(&path, |out| {
+            out.write_all(b"half")?;
+            Err(io::Error::other("the disk is full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 
     #[test]
     fn a_missing_folder_is_an_error() {
-        let err = write_atomically(Path::new("/nonexistent-opx-folder/x.json"), b"x").unwrap_err();
+        let err =
+            write_atomically(Path::new("/nonexistent-opx-folder/x.json"), |_| Ok(())).unwrap_err();
         assert_eq!(err.kind(), io::ErrorKind::NotFound);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_report_is_readable_by_others_and_a_replaced_file_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let new = dir.path().join("new.md");
+        write_atomically(&new, |out| out.write_all(b"x")).unwrap();
+        let mode = fs::metadata(&new).unwrap().permissions().mode();
+        assert_eq!(mode & 0o044, 0o044, "{mode:o}");
+        let kept = dir.path().join("kept.md");
+        fs::write(&kept, "x").unwrap();
+        fs::set_permissions(&kept, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomically(&kept, |out| out.write_all(b"y")).unwrap();
+        let mode = fs::metadata(&kept).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
     }
 }

@@ -12,9 +12,11 @@
 
 use jiff::civil::Date;
 
-use crate::budget::{self, SystemBudget};
-use crate::register::model::{Acceptance, Action, ActionStatus, Register, Risk, System};
-use crate::scale::Band;
+use crate::analysis::Analysis;
+use crate::band::Band;
+use crate::budget::{Size, SystemBudget};
+use crate::dates::monday_of;
+use crate::register::model::{Acceptance, Action, ActionStatus, Risk, System};
 use crate::score::{Score, State};
 
 /// An open action and the risk it serves.
@@ -55,70 +57,80 @@ pub struct Plan<'a> {
     pub accepted: Vec<Accepted<'a>>,
     pub systems: Vec<&'a System>,
     pub gains: Vec<Gain<'a>>,
-    pub budgets: Vec<SystemBudget>,
+    /// Each system with an error budget, and its budget.
+    pub budgets: Vec<(&'a System, SystemBudget)>,
     pub no_plan: Vec<&'a Risk>,
 }
 
-/// Builds the plan. `scored` is every risk with its score, in rank order.
-pub fn plan<'a>(
-    register: &'a Register,
-    scored: &[(&'a Risk, Score)],
-    single_risk_share: f64,
-    today: Date,
-) -> Plan<'a> {
-    let budgets = budget::system_budgets(register, scored.iter().map(|(r, s)| (*r, s)));
-    let over_budget = |system: &str| budgets.iter().any(|b| b.system == system && b.exceeded());
-    let urgent = |risk: &Risk, score: &Score| {
-        score.current.band >= Band::High
-            || score.current.too_big(single_risk_share)
-            || over_budget(&risk.system)
-    };
+/// Builds the plan; risks appear in rank order.
+pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
+    let today = analysis.today;
+    let ranked: Vec<_> = analysis
+        .ranked(crate::score::RankBy::Severity)
+        .into_iter()
+        .map(|i| &analysis.risks[i])
+        .collect();
     let (mut now, mut later) = (Vec::new(), Vec::new());
-    for (risk, score) in scored {
-        for action in risk
+    for r in &ranked {
+        let over_budget = analysis
+            .system_of(r)
+            .budget
+            .as_ref()
+            .is_some_and(SystemBudget::exceeded);
+        let urgent =
+            r.score.current.band >= Band::High || r.size == Some(Size::TooBig) || over_budget;
+        for action in r
+            .risk
             .actions
             .iter()
             .filter(|a| a.status != ActionStatus::Done)
         {
             let step = Step {
-                risk,
+                risk: r.risk,
                 action,
-                overdue: action.due.as_ref().is_some_and(|d| d.value < today),
+                overdue: action.due.is_some_and(|d| d.value < today),
             };
-            if urgent(risk, score) {
-                &mut now
-            } else {
-                &mut later
-            }
-            .push(step);
+            if urgent { &mut now } else { &mut later }.push(step);
         }
     }
     Plan {
         today,
         now: by_week(now),
         later: by_week(later),
-        accepted: scored
+        accepted: ranked
             .iter()
-            .filter(|(_, s)| s.state == State::Accepted)
-            .filter_map(|(r, s)| {
+            .filter(|r| r.state == State::Accepted)
+            .filter_map(|r| {
                 Some(Accepted {
-                    risk: r,
-                    acceptance: r.accepted.as_ref()?,
-                    bad_minutes: s.current.bad_minutes,
+                    risk: r.risk,
+                    acceptance: r.risk.accepted.as_ref()?,
+                    bad_minutes: r.score.current.bad_minutes,
                 })
             })
             .collect(),
-        systems: register.systems.iter().collect(),
-        gains: scored
+        systems: analysis.register.systems.iter().collect(),
+        gains: ranked
             .iter()
-            .filter(|(r, _)| r.actions.iter().any(|a| a.status != ActionStatus::Done))
-            .map(|(r, s)| Gain { risk: r, score: *s })
+            .filter(|r| {
+                r.risk
+                    .actions
+                    .iter()
+                    .any(|a| a.status != ActionStatus::Done)
+            })
+            .map(|r| Gain {
+                risk: r.risk,
+                score: r.score,
+            })
             .collect(),
-        budgets,
-        no_plan: scored
+        budgets: analysis
+            .systems
             .iter()
-            .filter(|(r, _)| r.actions.is_empty())
-            .map(|(r, _)| *r)
+            .filter_map(|s| Some((s.system, s.budget.clone()?)))
+            .collect(),
+        no_plan: ranked
+            .iter()
+            .filter(|r| r.risk.actions.is_empty())
+            .map(|r| r.risk)
             .collect(),
     }
 }
@@ -141,24 +153,4 @@ fn by_week(mut steps: Vec<Step<'_>>) -> Vec<Week<'_>> {
         }
     }
     weeks
-}
-
-/// The Monday on or before `date`.
-pub fn monday_of(date: Date) -> Date {
-    let back = i64::from(date.weekday().to_monday_zero_offset());
-    crate::score::add_days(date, -back)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn weeks_start_on_monday() {
-        let d = |t: &str| t.parse::<Date>().unwrap();
-        assert_eq!(monday_of(d("2026-12-07")), d("2026-12-07"));
-        assert_eq!(monday_of(d("2026-12-13")), d("2026-12-07"));
-        assert_eq!(monday_of(d("2026-12-15")), d("2026-12-14"));
-        assert_eq!(monday_of(d("2027-01-01")), d("2026-12-28"));
-    }
 }

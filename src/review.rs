@@ -8,9 +8,11 @@
 
 use jiff::civil::Date;
 
-use crate::monitor::{Contradiction, IncidentIndex, within};
-use crate::register::model::{Acceptance, Action, ActionStatus, Incident, Register, Risk};
-use crate::score::{self, Score};
+use crate::analysis::Analysis;
+use crate::dates::{add_days, within};
+use crate::history::Contradiction;
+use crate::register::model::{Acceptance, Action, ActionStatus, Incident, Risk};
+use crate::score::RankBy;
 
 /// How far ahead an acceptance's end is worth raising.
 pub const ACCEPTANCE_NOTICE_DAYS: i64 = 30;
@@ -50,16 +52,11 @@ pub struct Digest<'a> {
     pub no_plan: Vec<&'a Risk>,
 }
 
-/// Builds the digest; `scored` is every risk with its score, in rank order.
-pub fn digest<'a>(
-    register: &'a Register,
-    scored: &[(&'a Risk, Score)],
-    today: Date,
-    days: i64,
-) -> Digest<'a> {
-    let horizon = score::add_days(today, days);
-    let notice = score::add_days(today, ACCEPTANCE_NOTICE_DAYS);
-    let index = IncidentIndex::new(register);
+/// Builds the digest over the next `days`; risks appear in rank order.
+pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
+    let today = analysis.today;
+    let horizon = add_days(today, days);
+    let notice = add_days(today, ACCEPTANCE_NOTICE_DAYS);
     let mut digest = Digest {
         today,
         days,
@@ -70,36 +67,25 @@ pub fn digest<'a>(
         contradicted: Vec::new(),
         no_plan: Vec::new(),
     };
-    for (risk, score) in scored {
-        let cadence = score::review_cadence(risk, score.current.band);
-        match &risk.reviewed {
-            None => digest.reviews.push(ReviewDue {
+    for r in analysis
+        .ranked(RankBy::Severity)
+        .into_iter()
+        .map(|i| &analysis.risks[i])
+    {
+        let risk = r.risk;
+        if r.review.due.is_none_or(|due| due <= horizon) {
+            digest.reviews.push(ReviewDue {
                 risk,
-                due: None,
-                overdue: true,
-            }),
-            Some(reviewed) => {
-                let due = score::next_review(reviewed.value, cadence);
-                if due <= horizon {
-                    digest.reviews.push(ReviewDue {
-                        risk,
-                        due: Some(due),
-                        overdue: due < today,
-                    });
-                }
-            }
+                due: r.review.due,
+                overdue: r.review.overdue(today),
+            });
         }
         for action in risk
             .actions
             .iter()
             .filter(|a| a.status != ActionStatus::Done)
         {
-            if let Some(due) = action
-                .due
-                .as_ref()
-                .map(|d| d.value)
-                .filter(|d| *d <= horizon)
-            {
+            if let Some(due) = action.due.map(|d| d.value).filter(|d| *d <= horizon) {
                 digest.actions.push(ActionDue {
                     risk,
                     action,
@@ -112,10 +98,10 @@ pub fn digest<'a>(
             digest.acceptances.push(AcceptanceEnding {
                 risk,
                 acceptance,
-                expired: score::acceptance_expired(risk, today),
+                expired: r.acceptance_expired,
             });
         }
-        for c in index.contradictions(risk, &score.current.view, today) {
+        for c in analysis.contradictions(r) {
             digest.contradicted.push((risk, c));
         }
         if risk.actions.is_empty() {
@@ -126,7 +112,8 @@ pub fn digest<'a>(
     digest.reviews.sort_by_key(|r| (!r.overdue, r.due));
     digest.actions.sort_by_key(|a| a.due);
     digest.acceptances.sort_by_key(|a| a.acceptance.until.value);
-    digest.incidents = register
+    digest.incidents = analysis
+        .register
         .incidents
         .iter()
         .filter(|i| within(i.date.value, today, days))

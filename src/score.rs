@@ -12,13 +12,17 @@ use std::cmp::Ordering;
 
 use jiff::civil::Date;
 
+use crate::band::Band;
 use crate::budget;
 pub use crate::register::model::View;
-use crate::register::model::{Action, ActionStatus, Rated, Register, Risk, Source, TimeEstimate};
-use crate::scale::{self, Band};
+use crate::register::model::{Action, ActionStatus, Rated, Risk, Source, TimeEstimate};
+use crate::scale;
 
 /// Where a risk stands, derived from its actions and acceptance; never typed in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum State {
     /// No action is done and it is not accepted.
     Open,
@@ -61,26 +65,6 @@ pub fn state(risk: &Risk, today: Date) -> State {
         0 => State::Open,
         n if n == risk.actions.len() => State::Mitigated,
         _ => State::Mitigating,
-    }
-}
-
-/// Days between reviews: the risk's `review_every`, else its band's default.
-pub fn review_cadence(risk: &Risk, band: Band) -> u32 {
-    risk.review_every_days
-        .unwrap_or_else(|| band.default_review_days())
-}
-
-/// The day a risk reviewed on `reviewed` is next due for review.
-pub fn next_review(reviewed: Date, cadence_days: u32) -> Date {
-    add_days(reviewed, i64::from(cadence_days))
-}
-
-/// `date` plus `days`, held at the calendar's ends rather than overflowing.
-pub fn add_days(date: Date, days: i64) -> Date {
-    match jiff::Span::new().try_days(days) {
-        Ok(span) => date.saturating_add(span),
-        Err(_) if days < 0 => Date::MIN,
-        Err(_) => Date::MAX,
     }
 }
 
@@ -213,6 +197,7 @@ impl ViewScore {
     }
 }
 
+/// A risk's scores in its three views.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Score {
     pub inherent: ViewScore,
@@ -220,49 +205,43 @@ pub struct Score {
     pub current: ViewScore,
     /// With every action applied: what the plan buys.
     pub target: ViewScore,
-    pub state: State,
 }
 
-/// Scores a risk; `budget` is its system's yearly error budget in minutes, if it has an SLO.
-pub fn score(risk: &Risk, budget: Option<f64>, today: Date) -> Score {
-    let done = risk
-        .actions
-        .iter()
-        .filter(|a| a.status == ActionStatus::Done);
-    Score {
-        inherent: ViewScore::of(risk.inputs, budget),
-        current: ViewScore::of(View::of(risk, done), budget),
-        target: ViewScore::of(View::of(risk, risk.actions.iter()), budget),
-        state: state(risk, today),
+impl Score {
+    /// Scores a risk; `budget` is its system's yearly error budget in
+    /// minutes, if it has an availability SLO.
+    pub fn of(risk: &Risk, budget: Option<f64>) -> Score {
+        let done = risk
+            .actions
+            .iter()
+            .filter(|a| a.status == ActionStatus::Done);
+        Score {
+            inherent: ViewScore::of(risk.inputs, budget),
+            current: ViewScore::of(View::of(risk, done), budget),
+            target: ViewScore::of(View::of(risk, risk.actions.iter()), budget),
+        }
     }
 }
 
-/// The yearly error budget of a risk's system, if the system has an availability SLO.
-pub fn budget_of(register: &Register, risk: &Risk) -> Option<f64> {
-    register
-        .system(&risk.system)
-        .and_then(|s| s.slo.availability)
-        .map(budget::yearly_budget)
-}
-
-/// A risk with its score and its place in the ranking (1-based).
-#[derive(Debug, Clone, Copy)]
-pub struct Ranked<'r> {
-    pub rank: usize,
-    pub risk: &'r Risk,
-    pub score: Score,
-}
-
 /// What a ranking sorts by first; every order falls back to the others and then to ids.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum RankBy {
-    /// Severity, then exposure.
+    /// Severity, then exposure
     #[default]
     Severity,
-    /// Exposure, then severity.
+    /// Exposure, then severity
     Exposure,
-    /// Bad minutes a year, then severity, then exposure.
+    /// Bad minutes a year, then severity, then exposure
     Budget,
+}
+
+/// What the rank order compares: the current view, then the system (by its
+/// place among the register's systems, which are sorted by id) and the id.
+#[derive(Debug, Clone, Copy)]
+pub struct RankKey<'a> {
+    pub current: &'a ViewScore,
+    pub system: usize,
+    pub id: &'a str,
 }
 
 /// Descending by `order`, with unknown values after every known one.
@@ -277,8 +256,8 @@ fn descending<T>(a: Option<T>, b: Option<T>, order: impl Fn(&T, &T) -> Ordering)
 
 /// The rank order over the current view. Ties fall back to system id, then
 /// risk id, so the order is total.
-pub fn rank_order(by: RankBy, a: (&Risk, &Score), b: (&Risk, &Score)) -> Ordering {
-    let (x, y) = (&a.1.current, &b.1.current);
+pub fn rank_order(by: RankBy, a: RankKey<'_>, b: RankKey<'_>) -> Ordering {
+    let (x, y) = (a.current, b.current);
     let severity = || y.severity.cmp(&x.severity);
     let exposure = || descending(x.exposure, y.exposure, Ord::cmp);
     let minutes = || descending(x.bad_minutes, y.bad_minutes, f64::total_cmp);
@@ -287,129 +266,35 @@ pub fn rank_order(by: RankBy, a: (&Risk, &Score), b: (&Risk, &Score)) -> Orderin
         RankBy::Exposure => exposure().then_with(severity),
         RankBy::Budget => minutes().then_with(severity).then_with(exposure),
     }
-    .then_with(|| a.0.system.cmp(&b.0.system))
-    .then_with(|| a.0.id.value.cmp(&b.0.id.value))
-}
-
-/// Every risk of the register, scored and in rank order.
-pub fn rank(register: &Register, today: Date, by: RankBy) -> Vec<Ranked<'_>> {
-    let mut scored: Vec<(&Risk, Score)> = register
-        .risks
-        .iter()
-        .map(|r| (r, score(r, budget_of(register, r), today)))
-        .collect();
-    scored.sort_by(|a, b| rank_order(by, (a.0, &a.1), (b.0, &b.1)));
-    scored
-        .into_iter()
-        .enumerate()
-        .map(|(i, (risk, score))| Ranked {
-            rank: i + 1,
-            risk,
-            score,
-        })
-        .collect()
+    .then_with(|| a.system.cmp(&b.system))
+    .then_with(|| a.id.cmp(b.id))
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
+    use crate::analysis::tests::{action, date, risk, span, timed};
     use crate::register::model::*;
     use crate::scale::Level;
-    use crate::source::{FileId, Span};
-
-    pub(crate) fn span() -> Span {
-        Span {
-            file: FileId(0),
-            range: 0..0,
-        }
-    }
-
-    pub(crate) fn date(text: &str) -> Date {
-        text.parse().unwrap()
-    }
-
-    pub(crate) fn risk(
-        system: &str,
-        id: &str,
-        likelihood: u8,
-        impact: u8,
-        times: Option<(u8, u8)>,
-    ) -> Risk {
-        let rated = |n| Rated {
-            level: Level::new(n).unwrap(),
-            source: Source::Explicit,
-        };
-        let time = |n| TimeEstimate {
-            level: Level::new(n).unwrap(),
-            duration: None,
-        };
-        Risk {
-            system: system.into(),
-            id: At {
-                value: id.into(),
-                span: span(),
-            },
-            title: format!("{id} title"),
-            category: Category::Technical,
-            inputs: View {
-                likelihood: rated(likelihood),
-                impact: rated(impact),
-                time_to_detect: times.map(|(d, _)| time(d)),
-                time_to_recover: times.map(|(_, r)| time(r)),
-                frequency: None,
-                users_affected: None,
-            },
-            owner: Some("alice".into()),
-            reviewed: None,
-            review_every_days: None,
-            actions: Vec::new(),
-            accepted: None,
-        }
-    }
-
-    pub(crate) fn action(kind: ActionKind, status: ActionStatus) -> Action {
-        Action {
-            kind,
-            what: "do it".into(),
-            owner: None,
-            due: None,
-            status,
-            link: None,
-            runbook: None,
-            signal: None,
-            effects: Effects::default(),
-            span: span(),
-        }
-    }
 
     #[test]
     fn severity_band_and_exposure() {
-        let today = date("2026-11-27");
-        let s = score(&risk("s", "r", 4, 4, Some((3, 2))), None, today).current;
+        let s = Score::of(&risk("s", "r", 4, 4, Some((3, 2))), None).current;
         assert_eq!(s.severity, 16);
         assert_eq!(s.band, Band::High);
         assert_eq!(s.exposure, Some(6));
-        let s = score(&risk("s", "r", 5, 4, None), None, today).current;
+        let s = Score::of(&risk("s", "r", 5, 4, None), None).current;
         assert_eq!(s.band, Band::Critical);
         assert_eq!(s.exposure, None);
     }
 
-    fn timed(text: &str) -> TimeEstimate {
-        let d = crate::scale::parse_duration(text).unwrap();
-        TimeEstimate {
-            level: crate::scale::time_level(d),
-            duration: Some(d),
-        }
-    }
-
     #[test]
     fn views_apply_done_actions_to_current_and_all_actions_to_target() {
-        let today = date("2026-11-27");
         let mut r = risk("s", "r", 4, 4, None);
         r.inputs.time_to_detect = Some(timed("30m"));
         r.inputs.time_to_recover = Some(timed("2h"));
-        r.inputs.frequency = Some(crate::scale::parse_frequency("every 120d").unwrap());
-        r.inputs.users_affected = Some(crate::scale::parse_percent("20%").unwrap());
+        r.inputs.frequency = Some(crate::units::parse_frequency("every 120d").unwrap());
+        r.inputs.users_affected = Some(crate::units::parse_percent("20%").unwrap());
         let mut detect = action(ActionKind::Detect, ActionStatus::Done);
         detect.effects.time_to_detect = Some(timed("5m"));
         let mut prevent = action(ActionKind::Prevent, ActionStatus::Planned);
@@ -417,7 +302,7 @@ pub(crate) mod tests {
         let mut worse = action(ActionKind::Prevent, ActionStatus::Planned);
         worse.effects.likelihood = Level::new(5);
         r.actions = vec![detect, prevent, worse];
-        let s = score(&r, Some(525.96), today);
+        let s = Score::of(&r, Some(525.96));
         // inherent: 150 minutes × 20% × 3.04375 a year.
         assert!((s.inherent.bad_minutes.unwrap() - 91.3125).abs() < 1e-9);
         assert_eq!(s.inherent.severity, 16);
@@ -433,17 +318,16 @@ pub(crate) mod tests {
 
     #[test]
     fn derived_levels_follow_improved_inputs() {
-        let today = date("2026-11-27");
         let mut r = risk("s", "r", 4, 4, None);
-        r.inputs.frequency = Some(crate::scale::parse_frequency("12/year").unwrap());
+        r.inputs.frequency = Some(crate::units::parse_frequency("12/year").unwrap());
         r.inputs.likelihood = Rated {
             level: Level::new(5).unwrap(),
             source: Source::Derived,
         };
         let mut prevent = action(ActionKind::Prevent, ActionStatus::Done);
-        prevent.effects.frequency = Some(crate::scale::parse_frequency("1/year").unwrap());
+        prevent.effects.frequency = Some(crate::units::parse_frequency("1/year").unwrap());
         r.actions = vec![prevent];
-        let s = score(&r, None, today);
+        let s = Score::of(&r, None);
         assert_eq!(s.inherent.view.likelihood.level.get(), 5);
         assert_eq!(
             s.current.view.likelihood.level.get(),
@@ -451,33 +335,6 @@ pub(crate) mod tests {
             "1/year derives likelihood 3"
         );
         assert_eq!(s.current.view.likelihood.source, Source::Derived);
-    }
-
-    #[test]
-    fn rank_by_budget_puts_unknown_bad_minutes_last() {
-        let today = date("2026-11-27");
-        let mut small = risk("a", "small", 5, 5, None);
-        let mut big = risk("a", "big", 1, 1, None);
-        for (r, per_year) in [(&mut small, "1/year"), (&mut big, "10/year")] {
-            r.inputs.time_to_detect = Some(timed("10m"));
-            r.inputs.time_to_recover = Some(timed("10m"));
-            r.inputs.frequency = Some(crate::scale::parse_frequency(per_year).unwrap());
-        }
-        let unknown = risk("a", "unknown", 5, 5, None);
-        let register = Register {
-            risks: vec![unknown, small, big],
-            ..Register::default()
-        };
-        let order: Vec<&str> = rank(&register, today, RankBy::Budget)
-            .iter()
-            .map(|r| r.risk.id.value.as_str())
-            .collect();
-        assert_eq!(order, ["big", "small", "unknown"]);
-        let order: Vec<&str> = rank(&register, today, RankBy::Severity)
-            .iter()
-            .map(|r| r.risk.id.value.as_str())
-            .collect();
-        assert_eq!(order, ["small", "unknown", "big"]);
     }
 
     #[test]
@@ -514,36 +371,6 @@ pub(crate) mod tests {
             state(&r, tomorrow),
             State::Mitigating,
             "an expired acceptance is judged as if absent"
-        );
-    }
-
-    #[test]
-    fn rank_order_sorts_by_severity_exposure_then_ids() {
-        let register = Register {
-            risks: vec![
-                risk("b", "low", 1, 2, Some((5, 5))),
-                risk("b", "same-unknown", 4, 4, None),
-                risk("a", "same-unknown", 4, 4, None),
-                risk("a", "high-slow", 4, 4, Some((4, 4))),
-                risk("a", "high-fast", 4, 4, Some((1, 1))),
-                risk("z", "critical", 5, 5, Some((1, 1))),
-            ],
-            ..Register::default()
-        };
-        let ranked: Vec<String> = rank(&register, date("2026-11-27"), RankBy::Severity)
-            .iter()
-            .map(|r| format!("{}/{}#{}", r.risk.system, r.risk.id.value, r.rank))
-            .collect();
-        assert_eq!(
-            ranked,
-            [
-                "z/critical#1",
-                "a/high-slow#2",
-                "a/high-fast#3",
-                "a/same-unknown#4",
-                "b/same-unknown#5",
-                "b/low#6"
-            ]
         );
     }
 }

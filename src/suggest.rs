@@ -1,4 +1,15 @@
 //! "Did you mean ...?" for misspelt keys, words and ids.
+//!
+//! Its cost is bounded whatever the input: only candidates of a length
+//! close to the word's are compared, words longer than a key or an id
+//! could be are not compared at all, and the search stops after a few
+//! good candidates.
+
+/// Longer than any key, word or id a person types; beyond it, no guess.
+const MAX_CHARS: usize = 64;
+
+/// Enough close candidates to pick the best of.
+const ENOUGH: usize = 32;
 
 /// The candidate closest to `word`, if it is close enough to be a likely typo.
 /// A candidate that begins with `word` (three letters or more) also counts:
@@ -7,46 +18,38 @@ pub fn did_you_mean<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
-    let limit = (word.chars().count() / 3).max(1);
+    let chars = word.chars().count();
+    if chars > MAX_CHARS {
+        return None;
+    }
+    let limit = (chars / 3).max(1);
     let lowered = word.to_lowercase();
-    candidates
-        .into_iter()
-        .filter_map(|c| {
-            let distance = edit_distance(&lowered, c);
-            let is_prefix = lowered.len() >= 3 && c.starts_with(&lowered);
-            (distance <= limit || is_prefix).then_some((distance, c))
-        })
-        .min()
-        .map(|(_, c)| c)
-}
-
-/// Levenshtein distance over characters.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, &cb) in b.iter().enumerate() {
-            let substitution = diagonal + usize::from(ca != cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+    let mut best: Option<(usize, &str)> = None;
+    let mut found = 0;
+    for candidate in candidates {
+        let is_prefix = lowered.len() >= 3 && candidate.starts_with(&lowered);
+        let length = candidate.chars().take(MAX_CHARS + 1).count();
+        if !is_prefix && length.abs_diff(chars) > limit {
+            continue;
+        }
+        let distance = strsim::levenshtein(&lowered, candidate);
+        if distance > limit && !is_prefix {
+            continue;
+        }
+        if best.is_none_or(|b| (distance, candidate) < b) {
+            best = Some((distance, candidate));
+        }
+        found += 1;
+        if found >= ENOUGH || distance == 0 {
+            break;
         }
     }
-    row[b.len()]
+    best.map(|(_, c)| c)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn distances() {
-        assert_eq!(edit_distance("", ""), 0);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("likelyhood", "likelihood"), 1);
-        assert_eq!(edit_distance("abc", ""), 3);
-    }
 
     #[test]
     fn suggests_close_words_only() {
@@ -60,5 +63,18 @@ mod tests {
             Some("technical")
         );
         assert_eq!(did_you_mean("ti", ["title"]), None);
+    }
+
+    #[test]
+    fn long_words_and_many_candidates_cost_little() {
+        let long = "x".repeat(100_000);
+        assert_eq!(did_you_mean(&long, [long.as_str()]), None);
+        let ids: Vec<String> = (0..100_000).map(|i| format!("risk-{i}")).collect();
+        assert_eq!(
+            did_you_mean("risk-5x", ids.iter().map(String::as_str)),
+            Some("risk-5")
+        );
+        let far = "y".repeat(60);
+        assert_eq!(did_you_mean(&far, ids.iter().map(String::as_str)), None);
     }
 }

@@ -1,9 +1,12 @@
-//! Invariants that hold for any input: the loader never panics, and the
-//! rank order is total and independent of the order risks are read in.
+//! Invariants that hold for any input: every command answers with a
+//! report or a located input error (never a panic, never a half-written
+//! document), and the rank order is total and independent of the order
+//! risks are read in.
 
 use std::path::PathBuf;
 
-use opx::commands::{self, ExitStatus, RankOptions};
+use opx::commands::{self, ExitStatus, Io, RankOptions};
+use opx::policy::Overrides;
 use opx::report::RankFormat;
 use proptest::prelude::*;
 
@@ -15,17 +18,77 @@ fn write_register(dir: &tempfile::TempDir, name: &str, text: &[u8]) -> PathBuf {
     path
 }
 
-fn rank_json(paths: Vec<PathBuf>) -> commands::Outcome {
-    commands::rank(&RankOptions {
-        paths,
-        format: RankFormat::Json,
-        output: None,
-        by: opx::score::RankBy::Severity,
-        top: None,
-        system: None,
-        min_band: None,
-        today: TODAY.parse().unwrap(),
+/// What a command wrote, and how it ended.
+struct Outcome {
+    status: ExitStatus,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitStatus>) -> Outcome {
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let status = command(&mut Io {
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        colour: false,
+        stderr_colour: false,
+        step_summary: None,
     })
+    .expect("writing to memory cannot fail");
+    Outcome {
+        status,
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
+}
+
+fn rank_json(paths: Vec<PathBuf>) -> Outcome {
+    run(|io| {
+        commands::rank(
+            &RankOptions {
+                paths,
+                format: RankFormat::Json,
+                output: None,
+                by: opx::score::RankBy::Severity,
+                top: None,
+                system: None,
+                min_band: None,
+                today: TODAY.parse().unwrap(),
+            },
+            io,
+        )
+    })
+}
+
+/// Either a ranking, as JSON with one entry per risk, or input errors on
+/// standard error, each located in the file and counted in the last line.
+fn assert_ranked_or_refused(outcome: &Outcome) -> Result<(), TestCaseError> {
+    match outcome.status {
+        ExitStatus::Success => {
+            let doc: serde_json::Value = serde_json::from_str(&outcome.stdout)
+                .map_err(|e| TestCaseError::fail(format!("not JSON ({e}):\n{}", outcome.stdout)))?;
+            prop_assert!(doc["risks"].is_array());
+            prop_assert!(outcome.stderr.is_empty(), "{}", outcome.stderr);
+        }
+        ExitStatus::Error => {
+            prop_assert!(outcome.stdout.is_empty(), "a refused run writes no report");
+            prop_assert!(
+                outcome.stderr.contains("risks.toml"),
+                "unlocated:\n{}",
+                outcome.stderr
+            );
+            prop_assert!(
+                outcome
+                    .stderr
+                    .trim_end()
+                    .ends_with("opx stopped before using it"),
+                "{}",
+                outcome.stderr
+            );
+        }
+        ExitStatus::Failure => prop_assert!(false, "rank never fails a gate"),
+    }
+    Ok(())
 }
 
 /// A value for a risk field: mostly valid, sometimes not.
@@ -225,68 +288,83 @@ proptest! {
         let paths = vec![path];
         let outcomes = [
             rank_json(paths.clone()),
-            commands::check(&commands::CheckOptions {
+            run(|io| commands::check(&commands::CheckOptions {
                 paths: paths.clone(),
                 format: opx::report::CheckFormat::Json,
                 output: None,
                 today,
                 config: None,
-                fail_impact: None,
-                deny_warnings: None,
-                single_risk_share: None,
-            }),
-            commands::assess(&commands::AssessOptions {
+                overrides: Overrides::default(),
+            }, io)),
+            run(|io| commands::assess(&commands::AssessOptions {
                 paths: paths.clone(),
                 format: opx::report::AssessFormat::Json,
                 output: None,
                 config: None,
                 today,
-            }),
-            commands::plan(&commands::PlanOptions {
+            }, io)),
+            run(|io| commands::plan(&commands::PlanOptions {
                 paths: paths.clone(),
                 format: opx::report::PlanFormat::Json,
                 output: None,
                 config: None,
                 single_risk_share: None,
                 today,
-            }),
-            commands::review(&commands::ReviewOptions {
+            }, io)),
+            run(|io| commands::review(&commands::ReviewOptions {
                 paths: paths.clone(),
                 format: opx::report::ReviewFormat::Json,
                 output: None,
                 days: 7,
                 mark: Vec::new(),
                 today,
-            }),
+            }, io)),
         ];
-        for outcome in outcomes {
-            prop_assert!(outcome.status != ExitStatus::Error || outcome.stderr.contains("risks.toml:"), "{}", outcome.stderr);
-            if outcome.status != ExitStatus::Error {
+        // check reports input errors as JSON too; the others refuse with
+        // located errors on standard error. Every JSON document is whole,
+        // and no number in it is NaN or infinite.
+        for (i, outcome) in outcomes.iter().enumerate() {
+            let is_check = i == 1;
+            if outcome.status == ExitStatus::Error {
+                prop_assert!(outcome.stderr.contains("risks.toml:"), "{}", outcome.stderr);
+            }
+            if outcome.status != ExitStatus::Error || is_check {
                 let parsed: Result<serde_json::Value, _> = serde_json::from_str(&outcome.stdout);
                 prop_assert!(parsed.is_ok(), "not JSON:\n{}", outcome.stdout);
                 prop_assert!(!outcome.stdout.contains("NaN") && !outcome.stdout.contains("inf"));
+            } else {
+                prop_assert!(outcome.stdout.is_empty());
             }
         }
     }
 
-    /// Arbitrary bytes: an input error or a ranking, never a panic.
+    /// Arbitrary bytes: a whole ranking, or located input errors; never a
+    /// panic and never both.
     #[test]
-    fn loader_never_panics_on_bytes(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
+    fn any_bytes_are_ranked_or_refused(bytes in prop::collection::vec(any::<u8>(), 0..400)) {
         let dir = tempfile::tempdir().unwrap();
         let path = write_register(&dir, "risks.toml", &bytes);
-        let outcome = rank_json(vec![path]);
-        prop_assert!(matches!(outcome.status, ExitStatus::Success | ExitStatus::Error));
+        assert_ranked_or_refused(&rank_json(vec![path]))?;
     }
 
-    /// Near-valid registers with random fields: any error is located, never a panic.
+    /// Near-valid registers with random fields: a ranking of exactly the
+    /// risks written, or errors that each point at a line of the file.
     #[test]
-    fn loader_never_panics_on_near_valid_registers(risks in prop::collection::vec(risk_table(), 0..5)) {
+    fn near_valid_registers_are_ranked_or_refused_with_located_errors(
+        risks in prop::collection::vec(risk_table(), 0..5),
+    ) {
         let dir = tempfile::tempdir().unwrap();
         let text = format!("[system]\nid = \"s\"\n{}", risks.concat());
         let path = write_register(&dir, "risks.toml", text.as_bytes());
         let outcome = rank_json(vec![path]);
-        if outcome.status == ExitStatus::Error {
-            prop_assert!(outcome.stderr.contains("risks.toml:"), "unlocated error:\n{}", outcome.stderr);
+        assert_ranked_or_refused(&outcome)?;
+        if outcome.status == ExitStatus::Success {
+            let doc: serde_json::Value = serde_json::from_str(&outcome.stdout).unwrap();
+            prop_assert_eq!(doc["risks"].as_array().unwrap().len(), risks.len());
+        } else {
+            for line in outcome.stderr.lines().filter(|l| l.trim_start().starts_with("-->")) {
+                prop_assert!(line.contains("risks.toml:"), "unlocated: {}", line);
+            }
         }
     }
 

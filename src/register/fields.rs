@@ -12,23 +12,29 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Code, Diagnostic};
+use crate::register::format::Table;
 use crate::register::model::At;
-use crate::scale::{Level, Scale, ScaleError};
-use crate::source::{FileId, Span};
+use crate::scale::{Level, Scale};
+use crate::source::{FileId, LineCol, Lines, Span};
 use crate::suggest::did_you_mean;
+use crate::units::ValueError;
 
 /// The file being validated and the diagnostics found in it so far.
 pub(crate) struct Sink<'d> {
     pub file: FileId,
     pub diagnostics: &'d mut Vec<Diagnostic>,
+    /// The file's lines, for the few places the model keeps as line and column.
+    pub lines: &'d Lines<'d>,
 }
 
 impl Sink<'_> {
+    /// The line and column of a byte offset of the file.
+    pub fn line_col(&self, offset: usize) -> LineCol {
+        self.lines.line_col(offset)
+    }
+
     pub fn span(&self, range: Range<usize>) -> Span {
-        Span {
-            file: self.file,
-            range,
-        }
+        Span::new(self.file, range)
     }
 
     pub fn push(&mut self, diagnostic: Diagnostic) {
@@ -56,6 +62,8 @@ pub(crate) struct Fields<'t, 'i> {
     table: &'t DeTable<'i>,
     /// Where a missing key is reported: the table's header or first line.
     anchor: Range<usize>,
+    /// What the format says the table holds.
+    format: &'static Table,
     /// How the table is named in messages: `[system]`, `[[risk]]`, ...
     name: &'static str,
     /// Known keys that an unknown key was taken for (`likelyhood` → `likelihood`):
@@ -68,24 +76,27 @@ impl<'t, 'i> Fields<'t, 'i> {
         sink: &mut Sink<'_>,
         table: &'t DeTable<'i>,
         anchor: Range<usize>,
-        name: &'static str,
-        known: &'static [&'static str],
+        format: &'static Table,
     ) -> Self {
+        let name = format.name;
         let mut misspelt = Vec::new();
         for key in table.keys() {
-            if !known.contains(&key.get_ref().as_ref()) {
+            if format.key(key.get_ref().as_ref()).is_none() {
                 let key_text = key.get_ref().as_ref();
                 let mut diag = Diagnostic::new(
                     Code::UnknownKey,
                     format!("unknown key `{key_text}` in {name}"),
                 )
                 .at(sink.span(key.span()), "unknown key");
-                diag = match did_you_mean(key_text, known.iter().copied()) {
+                diag = match did_you_mean(key_text, format.names()) {
                     Some(best) => {
                         misspelt.push(best);
                         diag.help(format!("did you mean `{best}`?"))
                     }
-                    None => diag.help(format!("{name} accepts: {}", known.join(", "))),
+                    None => diag.help(format!(
+                        "{name} accepts: {}",
+                        format.names().collect::<Vec<_>>().join(", ")
+                    )),
                 };
                 sink.push(diag);
             }
@@ -93,12 +104,18 @@ impl<'t, 'i> Fields<'t, 'i> {
         Fields {
             table,
             anchor,
+            format,
             name,
             misspelt,
         }
     }
 
     pub fn get(&self, key: &str) -> Option<&'t Spanned<DeValue<'i>>> {
+        debug_assert!(
+            self.format.key(key).is_some(),
+            "`{key}` is read from {} but not declared in register::format",
+            self.name
+        );
         self.table.get(key)
     }
 
@@ -323,7 +340,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         key: &str,
         code: Code,
         expected: &str,
-        parse: impl Fn(&str) -> Result<T, ScaleError>,
+        parse: impl Fn(&str) -> Result<T, ValueError>,
     ) -> Option<At<T>> {
         let value = self.get(key)?;
         let DeValue::String(text) = value.get_ref() else {
@@ -357,7 +374,7 @@ impl<'t, 'i> Fields<'t, 'i> {
         let span = sink.span(value.span());
         let result = match value.get_ref() {
             DeValue::Integer(n) => i64::from_str_radix(n.as_str(), n.radix())
-                .map_err(|_| ScaleError {
+                .map_err(|_| ValueError {
                     message: format!("{key} `{}` is out of range", n.as_str()),
                     help: "use 1-5".into(),
                 })
@@ -481,5 +498,115 @@ impl Fields<'_, '_> {
                 Some(&format!("write {key} = true")),
             ),
         }
+    }
+}
+
+impl Fields<'_, '_> {
+    /// An id of `what` (a system, a risk): a-z, 0-9 and -.
+    pub fn id(&self, sink: &mut Sink<'_>, key: &str, what: &str) -> Option<At<String>> {
+        let id = self.string(sink, key)?;
+        let valid = id
+            .value
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if valid {
+            return Some(id);
+        }
+        let suggestion: String = id
+            .value
+            .trim()
+            .to_ascii_lowercase()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
+            .collect();
+        let diag = Diagnostic::new(
+            Code::InvalidValue,
+            format!("`{}` is not a valid {what} id", id.value),
+        )
+        .at(id.span, "ids use only a-z, 0-9 and -");
+        sink.push(if suggestion.trim_matches('-').is_empty() {
+            diag.help(format!("write an id such as \"{}\"", example_id(what)))
+        } else {
+            diag.help(format!("write it as \"{}\"", suggestion.trim_matches('-')))
+        });
+        None
+    }
+
+    /// A required id: reported when missing, with `help`.
+    pub fn required_id(
+        &self,
+        sink: &mut Sink<'_>,
+        key: &str,
+        what: &str,
+        help: &str,
+    ) -> Option<At<String>> {
+        if self.get(key).is_none() {
+            self.missing(sink, key, help);
+            return None;
+        }
+        self.id(sink, key, what)
+    }
+
+    /// One of a fixed set of words, such as a category or an action status.
+    pub fn choice<T: Copy>(
+        &self,
+        sink: &mut Sink<'_>,
+        key: &str,
+        all: &[T],
+        name: impl Fn(T) -> &'static str,
+    ) -> Option<T> {
+        let text = self.string(sink, key)?;
+        if let Some(found) = all.iter().copied().find(|v| name(*v) == text.value) {
+            return Some(found);
+        }
+        let names: Vec<&str> = all.iter().map(|v| name(*v)).collect();
+        let help = match did_you_mean(&text.value, names.iter().copied()) {
+            Some(best) => format!(
+                "did you mean \"{best}\"? {key} is one of: {}",
+                names.join(", ")
+            ),
+            None => format!("{key} is one of: {}", names.join(", ")),
+        };
+        sink.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                format!("`{}` is not a valid {key}", text.value),
+            )
+            .at(text.span, format!("unknown {key}"))
+            .help(help),
+        );
+        None
+    }
+
+    /// A required choice: reported when missing, with `help`.
+    pub fn required_choice<T: Copy>(
+        &self,
+        sink: &mut Sink<'_>,
+        key: &str,
+        all: &[T],
+        name: impl Fn(T) -> &'static str,
+        help: &str,
+    ) -> Option<T> {
+        if self.get(key).is_none() {
+            self.missing(sink, key, help);
+            return None;
+        }
+        self.choice(sink, key, all, name)
+    }
+
+    /// A required date: reported when missing, with `help`.
+    pub fn required_date(&self, sink: &mut Sink<'_>, key: &str, help: &str) -> Option<At<Date>> {
+        if self.get(key).is_none() {
+            self.missing(sink, key, help);
+            return None;
+        }
+        self.date(sink, key)
+    }
+}
+
+fn example_id(what: &str) -> &'static str {
+    match what {
+        "system" => "checkout",
+        _ => "traffic-spike",
     }
 }

@@ -1,18 +1,19 @@
 //! The validated register: plain domain types that scoring and the gate use.
 //!
 //! Every value here has been parsed and checked; nothing can be missing
-//! that the format requires. Spans remain only where a gate finding needs
-//! to point back at the text (a risk's id, a date).
+//! that the format requires. Spans remain only where a finding needs to
+//! point back at the text (a risk's id, a date); they are three integers.
 
 use std::time::Duration;
 
 use jiff::civil::Date;
 
-use crate::scale::{Frequency, Level, Percent};
-use crate::source::Span;
+use crate::scale::Level;
+use crate::source::{LineCol, Span};
+use crate::units::{Frequency, Percent, Rate};
 
 /// A value and the place in the source it came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct At<T> {
     pub value: T,
     pub span: Span,
@@ -28,10 +29,14 @@ pub struct Register {
 
 impl Register {
     pub fn system(&self, id: &str) -> Option<&System> {
+        self.system_index(id).map(|i| &self.systems[i])
+    }
+
+    /// The place of system `id` in [`Register::systems`].
+    pub fn system_index(&self, id: &str) -> Option<usize> {
         self.systems
             .binary_search_by(|s| s.id.as_str().cmp(id))
             .ok()
-            .map(|i| &self.systems[i])
     }
 }
 
@@ -62,14 +67,16 @@ pub struct Baseline {
     pub availability: Option<Percent>,
     pub error_rate: Option<Percent>,
     pub latency_p95: Option<Duration>,
-    /// Requests per second.
-    pub throughput: Option<f64>,
+    pub throughput: Option<Rate>,
     pub open_bugs: Option<f64>,
     pub pages_per_week: Option<f64>,
     pub toil_hours_per_week: Option<f64>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Category {
     Technical,
     Data,
@@ -96,7 +103,8 @@ impl Category {
 }
 
 /// Where a level came from: written down, or derived from another field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
 pub enum Source {
     Explicit,
     /// Likelihood from `frequency`, impact from `users_affected`.
@@ -121,6 +129,8 @@ pub struct Risk {
     /// The id of the system this risk belongs to.
     pub system: String,
     pub id: At<String>,
+    /// Where the id is written, for reports that give a risk's line.
+    pub location: LineCol,
     pub title: String,
     pub category: Category,
     /// Its own estimates: the inherent view.
@@ -145,7 +155,10 @@ pub struct View {
     pub users_affected: Option<Percent>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum ActionKind {
     Prevent,
     Detect,
@@ -164,7 +177,10 @@ impl ActionKind {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum ActionStatus {
     Planned,
     InProgress,

@@ -1,9 +1,11 @@
 //! `opx assess` as a document (terminal or Markdown) and as JSON.
 
+use std::io::{self, Write};
+
 use serde_json::{Value, json};
 
 use super::doc::Doc;
-use super::round;
+use super::{round, write_json};
 use crate::assess::{Row, SystemAssessment};
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
@@ -141,7 +143,11 @@ fn row_cells(row: &Row) -> Vec<String> {
     ]
 }
 
-pub fn json(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> String {
+pub fn json(
+    systems: &[SystemAssessment<'_>],
+    today: jiff::civil::Date,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let systems: Vec<Value> = systems
         .iter()
         .map(|a| {
@@ -190,7 +196,5 @@ pub fn json(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Strin
         })
         .collect();
     let document = json!({ "version": VERSION, "today": today.to_string(), "systems": systems });
-    let mut out = serde_json::to_string_pretty(&document).expect("an assessment always serialises");
-    out.push('\n');
-    out
+    write_json(out, &document)
 }

@@ -1,19 +1,20 @@
 //! `opx check --format github`: workflow commands that GitHub Actions
 //! turns into annotations on the pull request's lines.
 
-use super::{CheckContext, Place, check_summary};
+use std::io::{self, Write};
+
+use super::{CheckReport, check_summary, places};
 use crate::diag::Severity;
 
-pub fn render(ctx: &CheckContext<'_>) -> String {
-    let mut out = String::new();
-    for d in ctx.findings {
+pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
+    for (d, place) in report.findings.iter().zip(places(report)) {
         let command = match d.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
             Severity::Note => "notice",
         };
         let mut properties = Vec::new();
-        if let Some(place) = Place::of(d, ctx.sources) {
+        if let Some(place) = place {
             properties.push(format!("file={}", property(&place.file)));
             if let (Some(start), Some(end)) = (place.start, place.end) {
                 properties.push(format!("line={}", start.line));
@@ -31,14 +32,14 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
             text.push_str("\nhelp: ");
             text.push_str(help);
         }
-        out.push_str(&format!(
-            "::{command} {}::{}\n",
+        writeln!(
+            out,
+            "::{command} {}::{}",
             properties.join(","),
             message(&text)
-        ));
+        )?;
     }
-    out.push_str(&format!("opx: {}\n", check_summary(ctx)));
-    out
+    writeln!(out, "opx: {}", check_summary(report))
 }
 
 /// Escapes the message of a workflow command.

@@ -1,19 +1,24 @@
 //! `opx check` for people: rustc-style findings, then one summary line.
 
+use std::io::{self, Write};
+
 use anstyle::{AnsiColor, Style};
 
-use super::{CheckContext, check_summary};
+use super::{CheckReport, check_summary, paint};
 use crate::diag::{Tally, render_human};
 
-pub fn render(ctx: &CheckContext<'_>) -> String {
-    let mut out = render_human(ctx.findings, ctx.sources);
-    let tally = Tally::of(ctx.findings);
+pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
+    render_human(out, report.findings, report.sources, report.colour)?;
+    let tally = Tally::of(report.findings);
     let color = match (tally.errors, tally.warnings) {
         (0, 0) => AnsiColor::Green,
         (0, _) => AnsiColor::Yellow,
         _ => AnsiColor::Red,
     };
     let style = Style::new().bold().fg_color(Some(color.into()));
-    out.push_str(&format!("{style}{}{style:#}\n", check_summary(ctx)));
-    out
+    writeln!(
+        out,
+        "{}",
+        paint(&check_summary(report), style, report.colour)
+    )
 }

@@ -7,12 +7,19 @@
 //! `<failure>`, warnings and notes go to `<system-out>`. Findings about no risk (input errors) form a suite
 //! named `register`, one case per file. The output validates against the
 //! Jenkins/Surefire schema, which allows no `skipped` on `<testsuites>`.
+//!
+//! Hand-written on purpose: quick-junit 0.8 always writes `skipped` on
+//! `<testsuites>` (invalid under the Surefire XSD), lets U+FFFE and U+FFFF
+//! through into ill-formed XML, silently drops tabs and control
+//! characters, and allows one `<failure>` per `<testcase>`.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::io::{self, Write};
 
-use super::{CheckContext, Place, place_text};
+use super::{CheckReport, places};
 use crate::diag::{Diagnostic, Severity};
+use crate::source::Place;
 
 /// The suite holding findings that belong to no risk.
 const REGISTER_SUITE: &str = "register";
@@ -22,21 +29,22 @@ const SYSTEM_CASE: &str = "(system)";
 
 #[derive(Default)]
 struct Case<'a> {
-    failures: Vec<&'a Diagnostic>,
-    warnings: Vec<&'a Diagnostic>,
+    failures: Vec<(&'a Diagnostic, Option<&'a Place>)>,
+    warnings: Vec<(&'a Diagnostic, Option<&'a Place>)>,
 }
 
-pub fn render(ctx: &CheckContext<'_>) -> String {
+pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let places = places(report);
     // suite → case → findings; BTreeMap keeps the output order stable.
     let mut suites: BTreeMap<&str, BTreeMap<String, Case<'_>>> = BTreeMap::new();
-    for risk in &ctx.register.risks {
+    for risk in &report.register.risks {
         suites
             .entry(risk.system.as_str())
             .or_default()
             .entry(risk.id.value.clone())
             .or_default();
     }
-    for d in ctx.findings {
+    for (d, place) in report.findings.iter().zip(&places) {
         let (suite, case) = match &d.subject {
             Some(s) => (
                 s.system.as_str(),
@@ -44,13 +52,16 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
             ),
             None => (
                 REGISTER_SUITE,
-                Place::of(d, ctx.sources).map_or_else(|| "input".to_string(), |p| p.file),
+                place
+                    .as_ref()
+                    .map_or_else(|| "input".to_string(), |p| p.file.clone()),
             ),
         };
         let case = suites.entry(suite).or_default().entry(case).or_default();
+        let finding = (d, place.as_ref());
         match d.severity {
-            Severity::Error => case.failures.push(d),
-            Severity::Warning | Severity::Note => case.warnings.push(d),
+            Severity::Error => case.failures.push(finding),
+            Severity::Warning | Severity::Note => case.warnings.push(finding),
         }
     }
 
@@ -59,6 +70,9 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
     };
     let tests: usize = suites.values().map(BTreeMap::len).sum();
     let failures: usize = suites.values().map(count).sum();
+    // A suite's counts come before its cases, so the document is built
+    // whole; it holds one line per risk and finding.
+    let sink = out;
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
@@ -84,17 +98,21 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
                 continue;
             }
             out.push_str(">\n");
-            for d in &case.failures {
+            for &(d, place) in &case.failures {
                 let _ = writeln!(
                     out,
                     "      <failure type=\"{}\" message=\"{}\">{}</failure>",
                     escape(d.code.id()),
                     escape(&d.message),
-                    escape(&detail(d, ctx))
+                    escape(&detail(d, place))
                 );
             }
             if !case.warnings.is_empty() {
-                let text: Vec<String> = case.warnings.iter().map(|d| detail(d, ctx)).collect();
+                let text: Vec<String> = case
+                    .warnings
+                    .iter()
+                    .map(|&(d, place)| detail(d, place))
+                    .collect();
                 let _ = writeln!(
                     out,
                     "      <system-out>{}</system-out>",
@@ -106,15 +124,14 @@ pub fn render(ctx: &CheckContext<'_>) -> String {
         out.push_str("  </testsuite>\n");
     }
     out.push_str("</testsuites>\n");
-    out
+    sink.write_all(out.as_bytes())
 }
 
 /// The body of a failure or warning: where, what, and the hint.
-fn detail(d: &Diagnostic, ctx: &CheckContext<'_>) -> String {
+fn detail(d: &Diagnostic, place: Option<&Place>) -> String {
     let mut text = format!("{}[{}]: {}", d.severity.name(), d.code.id(), d.message);
-    let place = place_text(d, ctx.sources);
-    if !place.is_empty() {
-        let _ = write!(text, "\n  --> {place}");
+    if let Some(place) = place {
+        let _ = write!(text, "\n  --> {}", place.text());
     }
     if let Some(help) = &d.help {
         let _ = write!(text, "\n  = help: {help}");

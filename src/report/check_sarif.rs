@@ -1,85 +1,217 @@
 //! `opx check --format sarif`: SARIF 2.1.0 for code scanning.
 //!
 //! One run; one rule per diagnostic code (every code, so a rule's index
-//! never changes); one result per finding. GitHub requires
-//! `fullDescription` and `help` on every rule.
+//! never changes); one result per finding, written as it is made. GitHub
+//! requires `fullDescription` and `help` on every rule. Keys are written
+//! in alphabetical order, as a SARIF reader sees them in any order.
 
-use serde_json::{Value, json};
+use std::io::{self, Write};
 
-use super::{CheckContext, Place, TOOL_NAME, TOOL_VERSION};
-use crate::diag::{Code, Severity};
+use serde::{Serialize, Serializer};
+
+use super::{CheckReport, TOOL_NAME, TOOL_VERSION, places};
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::source::Place;
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
-pub fn render(ctx: &CheckContext<'_>) -> String {
-    let rules: Vec<Value> = Code::ALL.iter().map(|&code| rule(code)).collect();
-    let results: Vec<Value> = ctx
-        .findings
-        .iter()
-        .map(|d| {
-            let mut result = json!({
-                "ruleId": d.code.id(),
-                "ruleIndex": rule_index(d.code),
-                "level": level(d.severity),
-                "message": { "text": match &d.help {
-                    Some(help) => format!("{}\nhelp: {help}", d.message),
-                    None => d.message.clone(),
-                } },
-            });
-            if let Some(place) = Place::of(d, ctx.sources) {
-                let mut physical = json!({ "artifactLocation": { "uri": uri(&place.file) } });
-                if let (Some(start), Some(end)) = (place.start, place.end) {
-                    physical["region"] = json!({
-                        "startLine": start.line,
-                        "startColumn": start.col,
-                        "endLine": end.line,
-                        "endColumn": end.col,
-                    });
-                }
-                result["locations"] = json!([{ "physicalLocation": physical }]);
-            }
-            if let Some(subject) = &d.subject {
-                result["properties"] = match &subject.risk {
-                    Some(risk) => json!({ "system": subject.system, "risk": risk }),
-                    None => json!({ "system": subject.system }),
-                };
-            }
-            result
-        })
-        .collect();
-    let document = json!({
-        "$schema": SCHEMA,
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": {
-                "name": TOOL_NAME,
-                "version": TOOL_VERSION,
-                "informationUri": INFORMATION_URI,
-                "rules": rules,
-            } },
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }],
-    });
-    let mut out = serde_json::to_string_pretty(&document).expect("SARIF always serialises");
-    out.push('\n');
-    out
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    runs: [Run<'a>; 1],
+    version: &'static str,
 }
 
-fn rule(code: Code) -> Value {
-    json!({
-        "id": code.id(),
-        "name": rule_name(code),
-        "shortDescription": { "text": code.description() },
-        "fullDescription": { "text": code.explanation() },
-        "help": {
-            "text": code.explanation(),
-            "markdown": format!("**{}**: {}", code.id(), code.explanation()),
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    column_kind: &'static str,
+    #[serde(serialize_with = "serialize_results")]
+    results: Results<'a>,
+    tool: Tool,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    information_uri: &'static str,
+    name: &'static str,
+    rules: Vec<Rule>,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    default_configuration: Configuration,
+    full_description: Text,
+    help: Help,
+    id: &'static str,
+    name: String,
+    short_description: Text,
+}
+
+#[derive(Serialize)]
+struct Configuration {
+    level: &'static str,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Help {
+    markdown: String,
+    text: &'static str,
+}
+
+struct Results<'a> {
+    findings: &'a [Diagnostic],
+    places: Vec<Option<Place>>,
+}
+
+fn serialize_results<S: Serializer>(r: &Results<'_>, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(
+        r.findings
+            .iter()
+            .zip(&r.places)
+            .map(|(d, place)| result(d, place.as_ref())),
+    )
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    level: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    locations: Option<[Location; 1]>,
+    message: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    properties: Option<Properties>,
+    rule_id: &'static str,
+    rule_index: usize,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Location {
+    physical_location: PhysicalLocation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    region: Option<Region>,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    end_column: usize,
+    end_line: usize,
+    start_column: usize,
+    start_line: usize,
+}
+
+#[derive(Serialize)]
+struct Properties {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    risk: Option<String>,
+    system: String,
+}
+
+pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let log = Log {
+        schema: SCHEMA,
+        runs: [Run {
+            column_kind: "unicodeCodePoints",
+            results: Results {
+                findings: report.findings,
+                places: places(report),
+            },
+            tool: Tool {
+                driver: Driver {
+                    information_uri: INFORMATION_URI,
+                    name: TOOL_NAME,
+                    rules: Code::ALL.iter().map(|&code| rule(code)).collect(),
+                    version: TOOL_VERSION,
+                },
+            },
+        }],
+        version: "2.1.0",
+    };
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}
+
+fn result(d: &Diagnostic, place: Option<&Place>) -> SarifResult {
+    SarifResult {
+        level: level(d.severity),
+        locations: place.map(|place| {
+            [Location {
+                physical_location: PhysicalLocation {
+                    artifact_location: ArtifactLocation {
+                        uri: uri(&place.file),
+                    },
+                    region: place.start.zip(place.end).map(|(start, end)| Region {
+                        end_column: end.col,
+                        end_line: end.line,
+                        start_column: start.col,
+                        start_line: start.line,
+                    }),
+                },
+            }]
+        }),
+        message: Text {
+            text: match &d.help {
+                Some(help) => format!("{}\nhelp: {help}", d.message),
+                None => d.message.clone(),
+            },
         },
-        "defaultConfiguration": { "level": level(code.default_severity()) },
-    })
+        properties: d.subject.as_ref().map(|s| Properties {
+            risk: s.risk.clone(),
+            system: s.system.clone(),
+        }),
+        rule_id: d.code.id(),
+        rule_index: rule_index(d.code),
+    }
+}
+
+fn rule(code: Code) -> Rule {
+    Rule {
+        default_configuration: Configuration {
+            level: level(code.default_severity()),
+        },
+        full_description: Text {
+            text: code.explanation().to_string(),
+        },
+        help: Help {
+            markdown: format!("**{}**: {}", code.id(), code.explanation()),
+            text: code.explanation(),
+        },
+        id: code.id(),
+        name: rule_name(code),
+        short_description: Text {
+            text: code.description().to_string(),
+        },
+    }
 }
 
 fn rule_index(code: Code) -> usize {

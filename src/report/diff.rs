@@ -1,11 +1,12 @@
 //! `opx diff` as a pull-request comment (Markdown), for a terminal, and as JSON.
 
+use std::io::{self, Write};
+
 use serde_json::{Value, json};
 
 use super::doc::Doc;
-use super::round;
-use crate::diff::{Diff, Direction};
-use crate::score::Score;
+use super::{round, write_json};
+use crate::diff::{Diff, Direction, Scored};
 
 pub const VERSION: u32 = 1;
 
@@ -69,14 +70,15 @@ pub fn doc(diff: &Diff<'_>) -> Doc {
     doc
 }
 
-pub fn json(diff: &Diff<'_>) -> String {
-    let score = |s: &Option<Score>| -> Value {
+pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let score = |s: &Option<Scored>| -> Value {
         s.map_or(Value::Null, |s| {
+            let current = &s.score.current;
             json!({
-                "severity": s.current.severity,
-                "band": s.current.band.name(),
-                "exposure": s.current.exposure,
-                "bad_minutes": s.current.bad_minutes.map(round),
+                "severity": current.severity,
+                "band": current.band.name(),
+                "exposure": current.exposure,
+                "bad_minutes": current.bad_minutes.map(round),
                 "state": s.state.name(),
             })
         })
@@ -108,7 +110,5 @@ pub fn json(diff: &Diff<'_>) -> String {
             "near_miss": i.near_miss,
         })).collect::<Vec<_>>(),
     });
-    let mut out = serde_json::to_string_pretty(&document).expect("a diff always serialises");
-    out.push('\n');
-    out
+    write_json(out, &document)
 }

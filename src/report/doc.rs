@@ -3,10 +3,12 @@
 //! GitHub-flavoured Markdown or for a terminal. Each command builds its
 //! document once; the two renderers never disagree on content.
 
-use anstyle::Style;
-use comfy_table::{ContentArrangement, Table, presets};
+use std::io::{self, Write};
 
-use super::markdown;
+use anstyle::Style;
+
+use super::grid::{Cell, Grid};
+use super::{markdown, paint};
 use crate::diag::inert;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -43,9 +45,19 @@ impl Doc {
         self.blocks.push(Block::Table { header, rows });
     }
 
-    /// Markdown, every piece of text escaped so that nothing a person wrote
-    /// in the register turns into markup.
-    pub fn markdown(&self) -> String {
+    /// Writes Markdown, every piece of text escaped so that nothing a
+    /// person wrote in the register turns into markup.
+    pub fn write_markdown(&self, out: &mut dyn Write) -> io::Result<()> {
+        out.write_all(self.markdown().as_bytes())
+    }
+
+    /// Writes plain text with tables drawn for a terminal; headings are
+    /// bold on a colour terminal.
+    pub fn write_terminal(&self, out: &mut dyn Write, colour: bool) -> io::Result<()> {
+        out.write_all(self.terminal(colour).as_bytes())
+    }
+
+    fn markdown(&self) -> String {
         let mut out = String::new();
         for block in &self.blocks {
             match block {
@@ -64,7 +76,10 @@ impl Doc {
                     out.push('\n');
                 }
                 Block::Table { header, rows } => {
-                    out.push_str(&markdown::table(header, rows));
+                    let mut table = Vec::new();
+                    markdown::write_table(&mut table, header, rows)
+                        .expect("writing to memory cannot fail");
+                    out.push_str(&String::from_utf8_lossy(&table));
                     out.push('\n');
                 }
             }
@@ -74,19 +89,18 @@ impl Doc {
         out
     }
 
-    /// Plain text with tables drawn for a terminal; headings are bold.
-    pub fn terminal(&self) -> String {
+    fn terminal(&self, colour: bool) -> String {
         let mut out = String::new();
         for block in &self.blocks {
             match block {
                 Block::Heading(level, text) => {
-                    let text = inert(text);
                     let style = if *level == 1 {
                         Style::new().bold().underline()
                     } else {
                         Style::new().bold()
                     };
-                    out.push_str(&format!("{style}{text}{style:#}\n\n"));
+                    out.push_str(&paint(&inert(text), style, colour));
+                    out.push_str("\n\n");
                 }
                 Block::Text(text) => out.push_str(&format!("{}\n\n", inert(text))),
                 Block::List(items) => {
@@ -96,15 +110,16 @@ impl Doc {
                     out.push('\n');
                 }
                 Block::Table { header, rows } => {
-                    let mut table = Table::new();
-                    table
-                        .load_style(presets::UTF8_FULL_CONDENSED)
-                        .set_content_arrangement(ContentArrangement::Dynamic)
-                        .set_header(header.clone());
-                    for row in rows {
-                        table.add_row(row.iter().map(|cell| inert(cell).into_owned()));
-                    }
-                    out.push_str(&format!("{table}\n\n"));
+                    let mut grid = Grid::new(header, &[], colour);
+                    let rows: Vec<Vec<Cell<'_>>> = rows
+                        .iter()
+                        .map(|row| row.iter().map(|c| Cell::new(c.as_str())).collect())
+                        .collect();
+                    let mut table = Vec::new();
+                    grid.write_all(&mut table, &rows)
+                        .expect("writing to memory cannot fail");
+                    out.push_str(&String::from_utf8_lossy(&table));
+                    out.push('\n');
                 }
             }
         }

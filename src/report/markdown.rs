@@ -4,6 +4,8 @@
 //! `<script>`. Every cell is escaped so the table never breaks and no text
 //! turns into markup or HTML; a reader still sees the text as written.
 
+use std::io::{self, Write};
+
 /// Escapes text for one table cell: Markdown punctuation is
 /// backslash-escaped, `<`, `>` and `&` become entities, line breaks `<br>`,
 /// other control characters U+FFFD. An underscore inside a word
@@ -38,15 +40,34 @@ pub fn cell(text: &str) -> String {
     out
 }
 
-/// A table with a header row; every cell is escaped here.
-pub fn table<R: AsRef<[String]>>(header: &[&str], rows: impl IntoIterator<Item = R>) -> String {
-    let line = |cells: Vec<String>| format!("| {} |\n", cells.join(" | "));
-    let mut out = line(header.iter().map(|h| cell(h)).collect());
-    out.push_str(&line(header.iter().map(|_| "---".to_string()).collect()));
-    for row in rows {
-        out.push_str(&line(row.as_ref().iter().map(|c| cell(c)).collect()));
+/// A table's header row and its separator.
+pub fn write_header(out: &mut dyn Write, header: &[&str]) -> io::Result<()> {
+    write_row(out, header)?;
+    write_row(out, &vec!["---"; header.len()])
+}
+
+/// One table row; every cell is escaped here.
+pub fn write_row<S: AsRef<str>>(out: &mut dyn Write, cells: &[S]) -> io::Result<()> {
+    let mut line = String::from("|");
+    for c in cells {
+        line.push(' ');
+        line.push_str(&cell(c.as_ref()));
+        line.push_str(" |");
     }
-    out
+    writeln!(out, "{line}")
+}
+
+/// A whole table with a header row.
+pub fn write_table<R: AsRef<[String]>>(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> io::Result<()> {
+    write_header(out, header)?;
+    for row in rows {
+        write_row(out, row.as_ref())?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

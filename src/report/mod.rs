@@ -1,10 +1,13 @@
-//! Output formats. Each format lives in its own file and turns already
-//! computed results into text; none of them decides anything.
+//! Output formats. Each format lives in its own file and writes results
+//! already computed (by `crate::analysis` and the commands' own modules)
+//! to a writer, row by row where a report can be long; none of them
+//! decides anything.
 //!
-//! Renderers return `String`s; the human ones may hold ANSI styles, which
-//! the binary's stream strips when colour is off, so no renderer checks the
-//! terminal. Pieces that several formats show the same way (a location, a
-//! time estimate, the action summary) live here, once.
+//! A format enum per command is what the command line parses and knows its
+//! writers: one match, one place. Colour is decided once, by the binary,
+//! and handed down; a format that has none never sees it. Pieces several
+//! formats show the same way (a time estimate, a budget share, the
+//! summary lines) live here, once.
 
 mod assess;
 mod check_github;
@@ -15,6 +18,7 @@ mod check_markdown;
 mod check_sarif;
 mod diff;
 mod doc;
+pub mod grid;
 mod markdown;
 mod plan;
 mod rank_csv;
@@ -23,191 +27,218 @@ mod rank_markdown;
 mod rank_table;
 mod review;
 
+use std::io::{self, Write};
+
 use jiff::civil::Date;
 
-use crate::budget::{self, minutes_text, percent_text};
-use crate::diag::{Diagnostic, Location};
-use crate::monitor::History;
-use crate::register::model::{ActionKind, Register, Risk, TimeEstimate};
-use crate::scale::{Band, Scale, format_duration};
-use crate::score::{Ranked, Score, State};
-use crate::source::{LineCol, Sources, display_path};
+pub use check_json::Document as CheckDocument;
+pub use rank_json::Document as RankDocument;
+
+use crate::analysis::{Analysis, AssessedRisk};
+use crate::band::Band;
+use crate::budget::{Size, minutes_text, percent_text};
+use crate::diag::{Diagnostic, Location, Tally, plural};
+use crate::history::History;
+use crate::register::model::{ActionKind, Register, TimeEstimate};
+use crate::scale::Scale;
+use crate::score::{Score, State};
+use crate::source::{Locator, Place, Sources};
+use crate::units::format_duration;
 
 /// The tool as reports name it.
 pub const TOOL_NAME: &str = "opx";
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// What every rank format is given.
-pub struct RankContext<'a> {
-    pub ranked: &'a [Ranked<'a>],
-    pub register: &'a Register,
-    pub sources: &'a Sources,
-    pub today: Date,
-    /// The share of an error budget one risk may use, to mark risks near or over it.
-    pub single_risk_share: f64,
+/// A risk's place in a ranking: its rank (1 is first) and its place in
+/// [`Analysis::risks`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ranked {
+    pub rank: usize,
+    pub index: usize,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What every rank format is given.
+pub struct RankReport<'a> {
+    pub analysis: &'a Analysis<'a>,
+    /// The risks to show, in rank order.
+    pub ranked: &'a [Ranked],
+    pub sources: &'a Sources,
+    pub colour: bool,
+}
+
+impl<'a> RankReport<'a> {
+    /// The risks to show, each with its rank.
+    pub fn rows(&self) -> impl Iterator<Item = (usize, &'a AssessedRisk<'a>)> + '_ {
+        self.ranked
+            .iter()
+            .map(|r| (r.rank, &self.analysis.risks[r.index]))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum RankFormat {
+    /// A table for people
     Table,
+    /// A versioned JSON document with every computed field (see `opx schema rank-report`)
     Json,
+    /// A GitHub-flavoured Markdown table, for a pull-request comment
     Markdown,
+    /// CSV (RFC 4180), one row per risk, safe to open in a spreadsheet
     Csv,
 }
 
 impl RankFormat {
-    pub fn render(self, ctx: &RankContext<'_>) -> String {
+    pub fn write(self, report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         match self {
-            RankFormat::Table => rank_table::render(ctx),
-            RankFormat::Json => rank_json::render(ctx),
-            RankFormat::Markdown => rank_markdown::render(ctx),
-            RankFormat::Csv => rank_csv::render(ctx),
+            RankFormat::Table => rank_table::write(report, out),
+            RankFormat::Json => rank_json::write(report, out),
+            RankFormat::Markdown => rank_markdown::write(report, out),
+            RankFormat::Csv => rank_csv::write(report, out),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum AssessFormat {
+    /// Tables for a terminal
     Table,
+    /// A versioned JSON document
     Json,
+    /// GitHub-flavoured Markdown, for a doc or a pull request
     Markdown,
 }
 
 impl AssessFormat {
-    pub fn render(self, systems: &[crate::assess::SystemAssessment<'_>], today: Date) -> String {
+    pub fn write(
+        self,
+        systems: &[crate::assess::SystemAssessment<'_>],
+        today: Date,
+        colour: bool,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         match self {
-            AssessFormat::Table => assess::doc(systems, today).terminal(),
-            AssessFormat::Json => assess::json(systems, today),
-            AssessFormat::Markdown => assess::doc(systems, today).markdown(),
+            AssessFormat::Table => assess::doc(systems, today).write_terminal(out, colour),
+            AssessFormat::Json => assess::json(systems, today, out),
+            AssessFormat::Markdown => assess::doc(systems, today).write_markdown(out),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PlanFormat {
+    /// GitHub-flavoured Markdown, for a doc or a pull request
     Markdown,
+    /// A versioned JSON document
     Json,
 }
 
 impl PlanFormat {
-    pub fn render(self, plan: &crate::plan::Plan<'_>) -> String {
+    pub fn write(self, plan: &crate::plan::Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         match self {
-            PlanFormat::Markdown => plan::doc(plan).markdown(),
-            PlanFormat::Json => plan::json(plan),
+            PlanFormat::Markdown => plan::doc(plan).write_markdown(out),
+            PlanFormat::Json => plan::json(plan, out),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ReviewFormat {
+    /// GitHub-flavoured Markdown, for the meeting's notes
     Markdown,
+    /// Tables for a terminal
     Table,
+    /// A versioned JSON document
     Json,
 }
 
 impl ReviewFormat {
-    pub fn render(self, digest: &crate::review::Digest<'_>) -> String {
+    pub fn write(
+        self,
+        digest: &crate::review::Digest<'_>,
+        colour: bool,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         match self {
-            ReviewFormat::Markdown => review::doc(digest).markdown(),
-            ReviewFormat::Table => review::doc(digest).terminal(),
-            ReviewFormat::Json => review::json(digest),
+            ReviewFormat::Markdown => review::doc(digest).write_markdown(out),
+            ReviewFormat::Table => review::doc(digest).write_terminal(out, colour),
+            ReviewFormat::Json => review::json(digest, out),
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum DiffFormat {
+    /// GitHub-flavoured Markdown, a verdict first: a pull-request comment
     Markdown,
+    /// Tables for a terminal
     Table,
+    /// A versioned JSON document
     Json,
 }
 
 impl DiffFormat {
-    pub fn render(self, d: &crate::diff::Diff<'_>) -> String {
+    pub fn write(
+        self,
+        d: &crate::diff::Diff<'_>,
+        colour: bool,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         match self {
-            DiffFormat::Markdown => diff::doc(d).markdown(),
-            DiffFormat::Table => diff::doc(d).terminal(),
-            DiffFormat::Json => diff::json(d),
+            DiffFormat::Markdown => diff::doc(d).write_markdown(out),
+            DiffFormat::Table => diff::doc(d).write_terminal(out, colour),
+            DiffFormat::Json => diff::json(d, out),
         }
     }
 }
 
 /// What every check format is given. When the register could not be read,
 /// `findings` are the input errors and `register` is empty.
-pub struct CheckContext<'a> {
+pub struct CheckReport<'a> {
     pub findings: &'a [Diagnostic],
     pub register: &'a Register,
     pub sources: &'a Sources,
     pub today: Date,
+    pub colour: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CheckFormat {
+    /// Findings with source snippets, for people
     Human,
+    /// A versioned JSON document (see `opx schema check-report`)
     Json,
+    /// GitHub Actions annotations; also appends a Markdown summary to $GITHUB_STEP_SUMMARY
     Github,
+    /// SARIF 2.1.0, for code scanning
     Sarif,
+    /// JUnit XML: a test suite per system, a test case per risk
     Junit,
+    /// A GitHub-flavoured Markdown table of findings, for a pull-request comment
     Markdown,
 }
 
 impl CheckFormat {
-    pub fn render(self, ctx: &CheckContext<'_>) -> String {
+    pub fn write(self, report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         match self {
-            CheckFormat::Human => check_human::render(ctx),
-            CheckFormat::Json => check_json::render(ctx),
-            CheckFormat::Github => check_github::render(ctx),
-            CheckFormat::Sarif => check_sarif::render(ctx),
-            CheckFormat::Junit => check_junit::render(ctx),
-            CheckFormat::Markdown => check_markdown::render(ctx),
+            CheckFormat::Human => check_human::write(report, out),
+            CheckFormat::Json => check_json::write(report, out),
+            CheckFormat::Github => check_github::write(report, out),
+            CheckFormat::Sarif => check_sarif::write(report, out),
+            CheckFormat::Junit => check_junit::write(report, out),
+            CheckFormat::Markdown => check_markdown::write(report, out),
         }
     }
 
-    /// The Markdown summary GitHub shows on a job's page, for formats that have one.
-    pub fn step_summary(self, ctx: &CheckContext<'_>) -> Option<String> {
-        (self == CheckFormat::Github).then(|| check_markdown::render(ctx))
+    /// Whether the format has a Markdown summary for the CI job's page
+    /// (`$GITHUB_STEP_SUMMARY`); [`write_step_summary`] writes it.
+    pub fn has_step_summary(self) -> bool {
+        self == CheckFormat::Github
     }
 }
 
-/// Where a diagnostic points, resolved to a path and, for a span, its start and end.
-pub(crate) struct Place {
-    pub file: String,
-    pub start: Option<LineCol>,
-    pub end: Option<LineCol>,
-}
-
-impl Place {
-    pub fn of(diagnostic: &Diagnostic, sources: &Sources) -> Option<Place> {
-        match &diagnostic.location {
-            Location::Span(label) => {
-                let file = sources.get(label.span.file);
-                Some(Place {
-                    file: display_path(file.path()),
-                    start: Some(file.line_col(label.span.range.start)),
-                    end: Some(file.line_col(label.span.range.end.max(label.span.range.start))),
-                })
-            }
-            Location::Path(path) => Some(Place {
-                file: path.clone(),
-                start: None,
-                end: None,
-            }),
-            Location::None => None,
-        }
-    }
-
-    /// `file:line:col`, or the bare path when there is no line.
-    pub fn text(&self) -> String {
-        match self.start {
-            Some(at) => format!("{}:{}:{}", self.file, at.line, at.col),
-            None => self.file.clone(),
-        }
-    }
-}
-
-/// `file:line:col` of a diagnostic, or "" when it points nowhere.
-pub(crate) fn place_text(diagnostic: &Diagnostic, sources: &Sources) -> String {
-    Place::of(diagnostic, sources).map_or_else(String::new, |p| p.text())
+/// The Markdown summary GitHub shows on a job's page.
+pub fn write_step_summary(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
+    check_markdown::write(report, out)
 }
 
 /// Six decimals: stable output, well beyond the precision of any estimate.
@@ -241,11 +272,11 @@ pub(crate) const RANK_HEADER: [&str; 16] = [
 
 /// One risk's cells under [`RANK_HEADER`], from its current view (and
 /// where the plan changes them, current → target).
-pub(crate) fn rank_row(r: &Ranked<'_>, history: &History, single_risk_share: f64) -> [String; 16] {
+pub(crate) fn rank_row(rank: usize, r: &AssessedRisk<'_>) -> [String; 16] {
     let risk = r.risk;
     let current = &r.score.current;
     [
-        r.rank.to_string(),
+        rank.to_string(),
         risk.system.clone(),
         risk.id.value.clone(),
         risk.title.clone(),
@@ -256,11 +287,11 @@ pub(crate) fn rank_row(r: &Ranked<'_>, history: &History, single_risk_share: f64
         time_cell(current.view.time_to_recover),
         current.exposure.map_or("-".to_string(), |e| e.to_string()),
         minutes_cell(&r.score),
-        share_cell(&r.score, single_risk_share),
-        incidents_cell(history),
-        r.score.state.name().to_string(),
+        share_cell(r),
+        incidents_cell(&r.history),
+        r.state.name().to_string(),
         risk.owner.clone().unwrap_or_else(|| "-".to_string()),
-        actions_cell(risk),
+        actions_cell(r),
     ]
 }
 
@@ -299,14 +330,14 @@ pub(crate) fn minutes_cell(score: &Score) -> String {
 }
 
 /// The current share of the error budget, `17.4%`, or `-`.
-pub(crate) fn share_cell(score: &Score, single_risk_share: f64) -> String {
-    let Some(share) = score.current.budget_share else {
+pub(crate) fn share_cell(r: &AssessedRisk<'_>) -> String {
+    let (Some(share), Some(size)) = (r.score.current.budget_share, r.size) else {
         return "-".to_string();
     };
-    match budget::size(share, single_risk_share) {
-        budget::Size::Fits => percent_text(share),
-        budget::Size::Near => format!("{} near", percent_text(share)),
-        budget::Size::TooBig => format!("{} too big", percent_text(share)),
+    match size {
+        Size::Fits => percent_text(share),
+        Size::Near => format!("{} near", percent_text(share)),
+        Size::TooBig => format!("{} too big", percent_text(share)),
     }
 }
 
@@ -326,11 +357,12 @@ pub(crate) fn time_cell(estimate: Option<TimeEstimate>) -> String {
 }
 
 /// One `K:status` token per action, `P` prevent, `D` detect, `R` respond.
-pub(crate) fn actions_cell(risk: &Risk) -> String {
-    if risk.actions.is_empty() {
+pub(crate) fn actions_cell(r: &AssessedRisk<'_>) -> String {
+    let actions = &r.risk.actions;
+    if actions.is_empty() {
         return "none".to_string();
     }
-    let mut sorted: Vec<_> = risk.actions.iter().collect();
+    let mut sorted: Vec<_> = actions.iter().collect();
     sorted.sort_by_key(|a| a.kind);
     sorted
         .iter()
@@ -347,42 +379,73 @@ pub(crate) fn actions_cell(risk: &Risk) -> String {
 }
 
 /// `12 risks: 1 critical, 4 high, 5 medium, 2 low; 3 open`
-pub(crate) fn rank_summary(ranked: &[Ranked<'_>]) -> String {
-    let count = |band: Band| {
-        ranked
-            .iter()
-            .filter(|r| r.score.current.band == band)
-            .count()
-    };
+pub(crate) fn rank_summary(report: &RankReport<'_>) -> String {
+    let mut bands = [0usize; 4];
+    let mut open = 0;
+    for (_, r) in report.rows() {
+        bands[r.score.current.band as usize] += 1;
+        open += usize::from(r.state == State::Open);
+    }
     let bands: Vec<String> = Band::ALL
         .iter()
         .rev()
-        .map(|&b| (b, count(b)))
+        .map(|&b| (b, bands[b as usize]))
         .filter(|&(_, n)| n > 0)
         .map(|(b, n)| format!("{n} {b}"))
         .collect();
-    let open = ranked
-        .iter()
-        .filter(|r| r.score.state == State::Open)
-        .count();
     format!(
         "{}: {}; {open} open",
-        crate::diag::plural(ranked.len(), "risk"),
+        plural(report.ranked.len(), "risk"),
         bands.join(", ")
     )
 }
 
 /// `1 error, 3 warnings in 11 risks`, with `, 1 note` when there are notes.
-pub(crate) fn check_summary(ctx: &CheckContext<'_>) -> String {
-    let tally = crate::diag::Tally::of(ctx.findings);
+pub(crate) fn check_summary(report: &CheckReport<'_>) -> String {
+    let tally = Tally::of(report.findings);
     let notes = match tally.notes {
         0 => String::new(),
-        n => format!(", {}", crate::diag::plural(n, "note")),
+        n => format!(", {}", plural(n, "note")),
     };
     format!(
         "{}, {}{notes} in {}",
-        crate::diag::plural(tally.errors, "error"),
-        crate::diag::plural(tally.warnings, "warning"),
-        crate::diag::plural(ctx.register.risks.len(), "risk"),
+        plural(tally.errors, "error"),
+        plural(tally.warnings, "warning"),
+        plural(report.register.risks.len(), "risk"),
     )
+}
+
+/// Text with its style on a colour terminal, and plain otherwise.
+pub(crate) fn paint(text: &str, style: anstyle::Style, colour: bool) -> String {
+    if colour {
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_string()
+    }
+}
+
+/// Where each finding points, in order: a path, and a line and column
+/// when its file can be read. Findings come sorted by file, so each file
+/// is read at most once.
+pub(crate) fn places(report: &CheckReport<'_>) -> Vec<Option<Place>> {
+    let mut locator = Locator::new(report.sources);
+    report
+        .findings
+        .iter()
+        .map(|d| match &d.location {
+            Location::Span(label) => Some(locator.place(label.span)),
+            Location::Path(path) => Some(Place {
+                file: path.clone(),
+                start: None,
+                end: None,
+            }),
+            Location::None => None,
+        })
+        .collect()
+}
+
+/// A JSON document, pretty-printed, with a final newline.
+pub(crate) fn write_json(out: &mut dyn Write, document: &impl serde::Serialize) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, document)?;
+    writeln!(out)
 }

@@ -1,9 +1,11 @@
 //! `opx plan` as a Markdown document (to paste into a doc or a PR) and as JSON.
 
+use std::io::{self, Write};
+
 use serde_json::{Value, json};
 
 use super::doc::Doc;
-use super::round;
+use super::{round, write_json};
 use crate::budget::{minutes_text, percent_text};
 use crate::plan::{Plan, Step, Week};
 use crate::score::ViewScore;
@@ -88,9 +90,9 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
             vec!["system", "bad min/yr", "budget", "error budget"],
             plan.budgets
                 .iter()
-                .map(|b| {
+                .map(|(system, b)| {
                     vec![
-                        b.system.clone(),
+                        system.id.clone(),
                         format!("{} → {}", minutes_text(b.current), minutes_text(b.target)),
                         format!(
                             "{} → {}",
@@ -168,7 +170,7 @@ fn change(now: Option<f64>, then: Option<f64>, show: fn(f64) -> String) -> Strin
     format!("{} → {}", text(now), text(then))
 }
 
-pub fn json(plan: &Plan<'_>) -> String {
+pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let weeks = |weeks: &[Week<'_>]| -> Vec<Value> {
         weeks
             .iter()
@@ -223,8 +225,8 @@ pub fn json(plan: &Plan<'_>) -> String {
                 "now": view(&g.score.current),
                 "after": view(&g.score.target),
             })).collect::<Vec<_>>(),
-            "systems": plan.budgets.iter().map(|b| json!({
-                "system": b.system,
+            "systems": plan.budgets.iter().map(|(system, b)| json!({
+                "system": system.id,
                 "budget_minutes": round(b.budget),
                 "now": { "bad_minutes": round(b.current), "budget_share": round(b.current_share()) },
                 "after": { "bad_minutes": round(b.target), "budget_share": round(b.target_share()) },
@@ -236,7 +238,5 @@ pub fn json(plan: &Plan<'_>) -> String {
             "title": r.title,
         })).collect::<Vec<_>>(),
     });
-    let mut out = serde_json::to_string_pretty(&document).expect("a plan always serialises");
-    out.push('\n');
-    out
+    write_json(out, &document)
 }

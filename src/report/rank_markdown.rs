@@ -1,28 +1,19 @@
 //! `opx rank --format markdown`: the ranked table, ready for a PR comment.
 
-use super::markdown;
-use super::{RANK_HEADER, RankContext, rank_row, rank_summary};
-use crate::monitor::IncidentIndex;
+use std::io::{self, Write};
 
-pub fn render(ctx: &RankContext<'_>) -> String {
-    let mut out = format!("### Risk ranking ({})\n\n", ctx.today);
-    if ctx.ranked.is_empty() {
-        out.push_str("No risks match.\n");
-        return out;
+use super::markdown;
+use super::{RANK_HEADER, RankReport, rank_row, rank_summary};
+
+pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "### Risk ranking ({})\n", report.analysis.today)?;
+    if report.ranked.is_empty() {
+        return writeln!(out, "No risks match.");
     }
-    let incidents = IncidentIndex::new(ctx.register);
-    out.push_str(&markdown::table(
-        &RANK_HEADER,
-        ctx.ranked.iter().map(|r| {
-            rank_row(
-                r,
-                &incidents.history(r.risk, ctx.today),
-                ctx.single_risk_share,
-            )
-        }),
-    ));
-    out.push('\n');
-    out.push_str(&markdown::cell(&rank_summary(ctx.ranked)));
-    out.push('\n');
-    out
+    markdown::write_header(out, &RANK_HEADER)?;
+    for (rank, r) in report.rows() {
+        markdown::write_row(out, &rank_row(rank, r))?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{}", markdown::cell(&rank_summary(report)))
 }

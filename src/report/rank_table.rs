@@ -1,83 +1,61 @@
 //! `opx rank` as a table for a terminal, with a one-line summary under it.
 
-use comfy_table::{
-    Cell, CellAlignment, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
-};
+use std::io::{self, Write};
 
-use super::{RANK_HEADER, RankContext, rank_row, rank_summary};
-use crate::diag::inert;
-use crate::monitor::IncidentIndex;
-use crate::scale::Band;
+use anstyle::{AnsiColor, Style};
+
+use super::grid::{Align, Cell, Grid};
+use super::{RANK_HEADER, RankReport, rank_row, rank_summary};
+use crate::band::Band;
 
 /// Columns of numbers, aligned right.
 const NUMERIC: [&str; 6] = ["#", "L", "I", "exposure", "bad min/yr", "budget"];
 
-pub fn render(ctx: &RankContext<'_>) -> String {
-    if ctx.ranked.is_empty() {
-        return "no risks match\n".to_string();
+pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
+    if report.ranked.is_empty() {
+        return writeln!(out, "no risks match");
     }
-    let mut table = Table::new();
-    table
-        .load_style(presets::UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        // Styles are always written; the output stream strips them when colour is off.
-        .enforce_styling()
-        .set_header(RANK_HEADER);
-    let incidents = IncidentIndex::new(ctx.register);
-    let rows: Vec<[String; 16]> = ctx
-        .ranked
+    let align: Vec<Align> = RANK_HEADER
         .iter()
-        .map(|r| {
-            rank_row(
-                r,
-                &incidents.history(r.risk, ctx.today),
-                ctx.single_risk_share,
-            )
+        .map(|c| {
+            if NUMERIC.contains(c) {
+                Align::Right
+            } else {
+                Align::Left
+            }
         })
         .collect();
-    for (r, row) in ctx.ranked.iter().zip(&rows) {
-        table.add_row(row.iter().zip(RANK_HEADER).map(|(text, column)| {
-            let cell = Cell::new(inert(text));
-            match column {
-                "severity" => cell.fg(band_color(r.score.current.band)),
-                c if NUMERIC.contains(&c) => cell.set_alignment(CellAlignment::Right),
-                _ => cell,
-            }
-        }));
+    let mut grid = Grid::new(&RANK_HEADER, &align, report.colour);
+    // Measured over every row, then written row by row: the cells are made
+    // twice rather than held, so a long ranking costs one row of memory.
+    for (rank, r) in report.rows() {
+        grid.measure(&cells(&rank_row(rank, r), r.score.current.band));
     }
-    // On a narrow terminal the free text wraps (the title, and the owner and
-    // actions at their spaces); ids, levels and states are never split. What
-    // still does not fit runs past the edge rather than being torn mid-word.
-    let widest = |column: usize| {
-        rows.iter()
-            .map(|row| row[column].chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(RANK_HEADER[column].len())
-    };
-    for (i, column) in table.column_iter_mut().enumerate() {
-        let at_least = |wanted: usize| {
-            ColumnConstraint::LowerBoundary(Width::Fixed(wanted.min(widest(i)) as u16))
-        };
-        column.set_constraint(match RANK_HEADER[i] {
-            "title" => at_least(24),
-            "owner" => at_least(12),
-            "actions" => at_least(14),
-            _ => ColumnConstraint::ContentWidth,
-        });
+    grid.write_head(out)?;
+    for (rank, r) in report.rows() {
+        grid.write_row(out, &cells(&rank_row(rank, r), r.score.current.band))?;
     }
-    let mut out = table.to_string();
-    out.push('\n');
-    out.push_str(&rank_summary(ctx.ranked));
-    out.push('\n');
-    out
+    grid.write_foot(out)?;
+    writeln!(out, "{}", rank_summary(report))
 }
 
-fn band_color(band: Band) -> Color {
-    match band {
-        Band::Critical => Color::Magenta,
-        Band::High => Color::Red,
-        Band::Medium => Color::Yellow,
-        Band::Low => Color::Green,
-    }
+fn cells(row: &[String; 16], band: Band) -> Vec<Cell<'_>> {
+    row.iter()
+        .zip(RANK_HEADER)
+        .map(|(text, column)| match column {
+            "severity" => Cell::styled(text.as_str(), band_style(band)),
+            _ => Cell::new(text.as_str()),
+        })
+        .collect()
+}
+
+/// A band's colour; the band's word is always written beside it.
+pub(crate) fn band_style(band: Band) -> Style {
+    let colour = match band {
+        Band::Critical => AnsiColor::Magenta,
+        Band::High => AnsiColor::Red,
+        Band::Medium => AnsiColor::Yellow,
+        Band::Low => AnsiColor::Green,
+    };
+    Style::new().fg_color(Some(colour.into()))
 }

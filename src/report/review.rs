@@ -1,11 +1,14 @@
 //! `opx review` as a document (terminal or Markdown) and as JSON.
 
+use std::io::{self, Write};
+
 use serde_json::json;
 
 use super::doc::Doc;
+use super::write_json;
 use crate::register::model::Risk;
 use crate::review::Digest;
-use crate::scale::format_duration;
+use crate::units::{format_duration, minutes};
 
 pub const VERSION: u32 = 1;
 
@@ -179,7 +182,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
     doc
 }
 
-pub fn json(d: &Digest<'_>) -> String {
+pub fn json(d: &Digest<'_>, out: &mut dyn Write) -> io::Result<()> {
     let document = json!({
         "version": VERSION,
         "today": d.today.to_string(),
@@ -213,8 +216,8 @@ pub fn json(d: &Digest<'_>) -> String {
             "date": i.date.value.to_string(),
             "near_miss": i.near_miss,
             "risks": i.risks.iter().map(|r| format!("{}/{}", r.value.0, r.value.1)).collect::<Vec<_>>(),
-            "detected_after_minutes": i.detected_after.as_ref().map(|d| d.value.as_secs_f64() / 60.0),
-            "recovered_after_minutes": i.recovered_after.as_ref().map(|d| d.value.as_secs_f64() / 60.0),
+            "detected_after_minutes": i.detected_after.map(|d| minutes(d.value)),
+            "recovered_after_minutes": i.recovered_after.map(|d| minutes(d.value)),
             "summary": i.summary,
             "postmortem": i.postmortem,
         })).collect::<Vec<_>>(),
@@ -223,8 +226,8 @@ pub fn json(d: &Digest<'_>) -> String {
             "risk": risk.id.value,
             "incident": c.incident.id.value,
             "measure": c.measure.key(),
-            "estimate_minutes": c.estimate.as_secs_f64() / 60.0,
-            "took_minutes": c.took.value.as_secs_f64() / 60.0,
+            "estimate_minutes": minutes(c.estimate),
+            "took_minutes": minutes(c.took.value),
         })).collect::<Vec<_>>(),
         "no_plan": d.no_plan.iter().map(|r| json!({
             "system": r.system,
@@ -232,7 +235,5 @@ pub fn json(d: &Digest<'_>) -> String {
             "title": r.title,
         })).collect::<Vec<_>>(),
     });
-    let mut out = serde_json::to_string_pretty(&document).expect("a digest always serialises");
-    out.push('\n');
-    out
+    write_json(out, &document)
 }

@@ -1,24 +1,87 @@
 //! The published JSON Schemas: the register format (for editors) and the
-//! JSON reports (for scripts). `opx schema` prints them; tests hold opx's
-//! own files and outputs to them.
+//! JSON reports (for scripts). `opx schema` prints them.
+//!
+//! Each is generated from what defines it: the register's from the tables
+//! of `crate::register::format`, which the validators read; the reports'
+//! from the types the reports are written from. A copy of each is kept in
+//! this folder so a change shows in review, and a test holds the copies
+//! to what is generated.
+
+mod register;
+
+use schemars::generate::SchemaSettings;
+use serde_json::Value;
 
 /// Which schema to print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum SchemaKind {
-    /// A register file, version 1.
+    /// A register file (format version 1)
     Register,
-    /// `opx rank --format json`, version 1.
+    /// The document `opx rank --format json` writes
     RankReport,
-    /// `opx check --format json`, version 1.
+    /// The document `opx check --format json` writes
     CheckReport,
 }
 
 impl SchemaKind {
-    pub fn text(self) -> &'static str {
+    pub const ALL: [SchemaKind; 3] = [
+        SchemaKind::Register,
+        SchemaKind::RankReport,
+        SchemaKind::CheckReport,
+    ];
+
+    /// The schema, as pretty JSON with a final newline.
+    pub fn text(self) -> String {
+        let mut text =
+            serde_json::to_string_pretty(&self.schema()).expect("a schema always serialises");
+        text.push('\n');
+        text
+    }
+
+    fn schema(self) -> Value {
+        let generator = || SchemaSettings::draft07().into_generator();
         match self {
-            SchemaKind::Register => include_str!("register.schema.json"),
-            SchemaKind::RankReport => include_str!("rank-report.schema.json"),
-            SchemaKind::CheckReport => include_str!("check-report.schema.json"),
+            SchemaKind::Register => register::schema(),
+            SchemaKind::RankReport => generator()
+                .into_root_schema_for::<crate::report::RankDocument<'static>>()
+                .to_value(),
+            SchemaKind::CheckReport => generator()
+                .into_root_schema_for::<crate::report::CheckDocument<'static>>()
+                .to_value(),
+        }
+    }
+
+    /// The copy kept in the repository, beside this file.
+    pub fn file_name(self) -> &'static str {
+        match self {
+            SchemaKind::Register => "register.schema.json",
+            SchemaKind::RankReport => "rank-report.schema.json",
+            SchemaKind::CheckReport => "check-report.schema.json",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The kept copies are what opx prints; after a deliberate change,
+    /// `OPX_BLESS=1 cargo test schema` rewrites them.
+    #[test]
+    fn published_schemas_are_the_generated_ones() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/schema");
+        for kind in SchemaKind::ALL {
+            let path = folder.join(kind.file_name());
+            let generated = kind.text();
+            if std::env::var_os("OPX_BLESS").is_some() {
+                std::fs::write(&path, &generated).unwrap();
+            }
+            let published = std::fs::read_to_string(&path).unwrap();
+            assert!(
+                published == generated,
+                "{} differs from what opx generates; run `OPX_BLESS=1 cargo test schema` and review the diff",
+                kind.file_name()
+            );
         }
     }
 }

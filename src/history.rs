@@ -1,27 +1,21 @@
-//! Incidents and near-misses against the risks they realised: what the
-//! register predicted, and what happened in the last 365 days.
+//! Incident history: incidents and near-misses against the risks they
+//! realised, what they cost, and which estimates they contradicted.
 //!
 //! An incident's bad minutes = (detected after + recovered after, in
 //! minutes) × users affected (100% when not given); a near-miss hurt no
 //! one and costs none; without both durations the cost is unknown.
 
 use std::collections::HashMap;
+use std::time::Duration;
 
 use jiff::civil::Date;
 
-use std::time::Duration;
-
-use crate::register::model::{At, Incident, Register, Risk};
-use crate::score::View;
+use crate::dates::within;
+use crate::register::model::{At, Incident, Register, Risk, View};
+use crate::units::{Percent, minutes};
 
 /// How far back "recent" looks: incidents within this many days, today included.
 pub const WINDOW_DAYS: i64 = 365;
-
-/// Whether `date` lies in the `days` up to and including `today`.
-pub fn within(date: Date, today: Date, days: i64) -> bool {
-    let start = crate::score::add_days(today, -days);
-    date > start && date <= today
-}
 
 /// A risk's record over the last [`WINDOW_DAYS`].
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -62,8 +56,8 @@ pub fn incident_bad_minutes(incident: &Incident) -> Option<f64> {
     }
     let detected = incident.detected_after.as_ref()?.value;
     let recovered = incident.recovered_after.as_ref()?.value;
-    let users = incident.users_affected.map_or(1.0, |p| p.value() / 100.0);
-    Some((detected + recovered).as_secs_f64() / 60.0 * users)
+    let users = incident.users_affected.map_or(1.0, Percent::fraction);
+    Some(minutes(detected + recovered) * users)
 }
 
 /// Incidents by the risks they realised, built once so that looking up a
@@ -174,23 +168,5 @@ impl<'r> IncidentIndex<'r> {
             }
         }
         found
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_window_holds_the_last_365_days() {
-        let d = |t: &str| t.parse::<Date>().unwrap();
-        let today = d("2026-11-27");
-        assert!(within(d("2026-11-27"), today, 365));
-        assert!(within(d("2025-11-28"), today, 365));
-        assert!(!within(d("2025-11-27"), today, 365));
-        assert!(
-            !within(d("2026-11-28"), today, 365),
-            "a future date is not recent"
-        );
     }
 }

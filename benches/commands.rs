@@ -1,0 +1,545 @@
+#![allow(
+    clippy::print_stdout,
+    reason = "a benchmark reports on standard output"
+)]
+
+//! Whole opx commands as a user runs them: the built binary, started as a
+//! process, its output read to the end through a pipe.
+//!
+//! For each size (1,000, 10,000 and 100,000 risks, 100 to a file, each risk a
+//! realistic ~610 bytes of TOML) it measures the parse floor (the toml crate
+//! parsing the same texts, already in memory, on one thread), then every
+//! `rank` and `check` format, `rank --top 1` and one `rank --output FILE`:
+//! best time of several runs, peak RSS, and both against the floor and the
+//! input size. At 10,000 risks it times a short Python script that does what
+//! `rank` does; it also times `rank` on one file of 50 risks. It ends with
+//! the goals, PASS or MISS: a report, never a failure.
+//!
+//! Run with `cargo bench --bench commands`; `OPX_BENCH_SIZES=1000,10000`
+//! leaves out the largest size. Peak RSS is `ru_maxrss` of the only child of
+//! a fresh probe (this benchmark started again with [`PROBE`]), so no other
+//! process is counted; the kernel also counts the image a child replaces on
+//! exec, so each figure includes the probe's own ~2 MiB. Timing lives here,
+//! never in tests.
+
+use std::ffi::OsString;
+use std::io::{self, Read};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The argument that turns this benchmark into a probe: run the command
+/// after it, drain its output, print its time, peak RSS, exit code and size.
+const PROBE: &str = "--opx-bench-probe";
+const TODAY: &str = "2026-11-27";
+const RISKS_PER_FILE: usize = 100;
+const SMALL_RISKS: usize = 50;
+const SMALL_RUNS: usize = 200;
+const PYTHON_RUNS: usize = 3;
+
+/// What a team would type in Python instead: load every file, rank, print.
+const PYTHON: &str = r#"
+import os, sys, tomllib
+
+LIKELIHOOD = ["rare", "unlikely", "possible", "likely", "almost-certain"]
+IMPACT = ["negligible", "minor", "moderate", "major", "severe"]
+
+
+def level(value, words):
+    return value if isinstance(value, int) else words.index(value) + 1
+
+
+rows = []
+for folder, subfolders, files in os.walk(sys.argv[1]):
+    subfolders.sort()
+    for name in sorted(files):
+        if not name.endswith(".toml"):
+            continue
+        with open(os.path.join(folder, name), "rb") as file:
+            register = tomllib.load(file)
+        system = register.get("system", {}).get("id", "")
+        for risk in register.get("risk", []):
+            severity = level(risk["likelihood"], LIKELIHOOD) * level(risk["impact"], IMPACT)
+            rows.append((-severity, system, risk["id"], risk["title"]))
+
+rows.sort()
+out = sys.stdout
+for severity, system, risk, title in rows:
+    out.write(f"{-severity:>2}  {system}/{risk}  {title}\n")
+"#;
+
+/// Risk templates, one a line: id stem | title | category | detect action |
+/// its signal | prevent action.
+const KINDS: &str = "\
+    traffic-spike|Traffic spikes saturate the worker pool|technical|Page on queue depth and p95 latency|queue-depth-p95|Autoscale workers on queue depth
+    bad-deploy|A bad deploy breaks the checkout flow|process|Deploy markers on the error-rate dashboard|deploy-error-rate|Canary releases with automatic rollback
+    db-failover|Primary database fails and failover is manual|technical|Replication lag and primary health alerts|db-replication-lag|Automate failover and rehearse it quarterly
+    cert-expiry|An expired certificate blocks incoming requests|process|Alert three weeks before certificate expiry|tls-cert-expiry-21d|Renew certificates automatically with cert-manager
+    cache-stampede|Cache stampede overloads the origin after restart|technical|Page on origin request rate and cache hit ratio|cache-hit-ratio|Warm the cache before shifting traffic
+    dependency-timeout|Upstream dependency timeouts stall user requests|technical|Dependency latency SLI with a burn-rate alert|dependency-latency-sli|Timeouts and a bulkhead around dependency calls
+    duplicate-records|Retries create duplicate records in the ledger|data|Nightly reconciliation report of duplicate records|ledger-duplicates|Idempotency keys on every ledger write
+    single-expert|Only one engineer understands the billing job|people|Track pages that only one person can answer|single-responder-pages|Pair on the billing job and write its runbook";
+const LIKELIHOOD: [&str; 5] = ["rare", "unlikely", "possible", "likely", "almost-certain"];
+const IMPACT: [&str; 5] = ["negligible", "minor", "moderate", "major", "severe"];
+const DETECT: [&str; 5] = ["5m", "15m", "30m", "1h", "4h"];
+const RECOVER: [&str; 5] = ["10m", "20m", "30m", "45m", "1h 30m"];
+const FREQUENCY: [&str; 5] = ["0.5/year", "1/year", "1/year", "2/year", "4/year"];
+const USERS: [&str; 5] = ["0.5%", "1%", "2%", "5%", "10%"];
+const PEOPLE: [&str; 6] = ["alice", "bob", "carol", "dave", "erin", "frank"];
+const DUE: [&str; 4] = ["2026-11-20", "2026-12-15", "2027-01-31", "2027-03-31"];
+
+/// A well-mixed number from a risk's place and a salt (the splitmix64
+/// finaliser): varied levels, never chance, never the clock.
+fn pick(file: usize, risk: usize, salt: u64) -> usize {
+    let mut x = ((file as u64) << 40) ^ ((risk as u64) << 20) ^ salt;
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    (x ^ (x >> 31)) as usize
+}
+
+/// One register file of `risks` risks, about 610 bytes each.
+fn register_file(file: usize, risks: usize) -> String {
+    let mut text = format!(
+        "[system]\nid = \"service-{file:04}\"\nowner = \"team-{file}\"\noncall = \"team-{file}-primary\"\n\
+         escalation = [\"team-{file}-primary\", \"team-{file}-secondary\", \"eng-manager\"]\n\n\
+         [system.slo]\navailability = \"99.9%\"\n"
+    );
+    for risk in 0..risks {
+        let pick = |salt: u64, of: usize| pick(file, risk, salt) % of;
+        let kind = KINDS
+            .lines()
+            .nth(pick(1, KINDS.lines().count()))
+            .expect("a kind");
+        let [stem, title, category, detect, signal, prevent] =
+            kind.trim().splitn(6, '|').collect::<Vec<_>>()[..]
+        else {
+            unreachable!("six fields a line")
+        };
+        let (likelihood, impact) = (pick(2, 5), pick(3, 5));
+        // Now and then a team writes a level as a number.
+        let level = |words: [&str; 5], at: usize| match risk % 10 {
+            0 => (at + 1).to_string(),
+            _ => format!("\"{}\"", words[at]),
+        };
+        text.push_str(&format!(
+            "\n[[risk]]\nid = \"{stem}-{risk:02}\"\ntitle = \"{title}\"\ncategory = \"{category}\"\n\
+             likelihood = {}\nimpact = {}\ntime_to_detect = \"{}\"\ntime_to_recover = \"{}\"\n\
+             frequency = \"{}\"\nusers_affected = \"{}\"\nowner = \"{}\"\nreviewed = 2026-{:02}-{:02}\n\n\
+             [[risk.action]]\nkind = \"detect\"\nwhat = \"{detect}\"\nowner = \"{}\"\nstatus = \"done\"\n\
+             signal = \"{signal}\"\ntime_to_detect = \"5m\"\n\n\
+             [[risk.action]]\nkind = \"prevent\"\nwhat = \"{prevent}\"\nowner = \"{}\"\ndue = {}\n\
+             status = \"planned\"\nlikelihood = \"{}\"\n",
+            level(LIKELIHOOD, likelihood),
+            level(IMPACT, impact),
+            DETECT[pick(4, 5)],
+            RECOVER[pick(5, 5)],
+            FREQUENCY[likelihood],
+            USERS[impact],
+            PEOPLE[pick(6, PEOPLE.len())],
+            pick(7, 6) + 6,
+            pick(8, 28) + 1,
+            PEOPLE[pick(9, PEOPLE.len())],
+            PEOPLE[pick(10, PEOPLE.len())],
+            DUE[pick(11, DUE.len())],
+            LIKELIHOOD[likelihood.saturating_sub(1)],
+        ));
+    }
+    text
+}
+
+/// Writes a register of `risks` risks into `dir`; returns the texts written.
+fn write_register(dir: &Path, risks: usize) -> Vec<String> {
+    std::fs::create_dir_all(dir).expect("a register folder");
+    (0..risks.div_ceil(RISKS_PER_FILE))
+        .map(|file| {
+            let text = register_file(file, (risks - file * RISKS_PER_FILE).min(RISKS_PER_FILE));
+            std::fs::write(dir.join(format!("service-{file:04}.toml")), &text)
+                .expect("a register file");
+            text
+        })
+        .collect()
+}
+
+/// The probe: run one command with its output piped and drained, then print
+/// `nanoseconds peak-rss-bytes exit-code stdout-bytes` and its standard error.
+fn probe(command: &[OsString]) {
+    let started = Instant::now();
+    let mut child = match Command::new(&command[0])
+        .args(&command[1..])
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(error) => return println!("cannot run {}: {error}", command[0].display()),
+    };
+    let mut stderr = child.stderr.take().expect("a piped stderr");
+    let errors = std::thread::spawn(move || {
+        let mut text = Vec::new();
+        let _ = stderr.read_to_end(&mut text);
+        text
+    });
+    let mut stdout = child.stdout.take().expect("a piped stdout");
+    let bytes = io::copy(&mut stdout, &mut io::sink()).unwrap_or(0);
+    let status = child.wait().expect("the command to end");
+    let time = started.elapsed();
+    let errors = errors.join().unwrap_or_default();
+    // The largest waited-for child, and this probe has had exactly one.
+    // ru_maxrss counts KiB, or bytes on Apple systems.
+    let unit = if cfg!(target_vendor = "apple") {
+        1
+    } else {
+        1024
+    };
+    let rss = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .map_or(0, |usage| usage.max_rss() * unit);
+    let code = status.code().unwrap_or(-1);
+    println!("{} {rss} {code} {bytes}", time.as_nanos());
+    print!("{}", String::from_utf8_lossy(&errors));
+}
+
+struct Stats {
+    best: Duration,
+    median: Duration,
+    rss: f64,
+    code: i64,
+    out: f64,
+}
+
+/// Runs `command` through a fresh probe `runs` times; an exit code outside
+/// `ok` (or none) is an error carrying the first line of standard error.
+fn measure(command: &[OsString], runs: usize, ok: &[i64]) -> Result<Stats, String> {
+    let exe = std::env::current_exe().map_err(|error| error.to_string())?;
+    let mut samples = Vec::new();
+    for _ in 0..runs {
+        let output = Command::new(&exe)
+            .arg(PROBE)
+            .args(command)
+            .output()
+            .map_err(|error| error.to_string())?;
+        let text = String::from_utf8_lossy(&output.stdout);
+        let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
+        let fields: Vec<i64> = first.split(' ').filter_map(|f| f.parse().ok()).collect();
+        let &[nanos, rss, code, out] = fields.as_slice() else {
+            return Err(first.to_string());
+        };
+        if !ok.contains(&code) {
+            return Err(format!(
+                "exit {code}: {}",
+                rest.lines().next().unwrap_or("")
+            ));
+        }
+        samples.push((
+            Duration::from_nanos(nanos as u64),
+            rss as f64,
+            code,
+            out as f64,
+        ));
+    }
+    samples.sort_by_key(|sample| sample.0);
+    let (best, _, code, out) = samples[0];
+    Ok(Stats {
+        best,
+        median: samples[samples.len() / 2].0,
+        rss: samples.iter().map(|sample| sample.1).fold(0.0, f64::max),
+        code,
+        out,
+    })
+}
+
+/// One size, measured: what the goals and the growth table read.
+struct Size {
+    risks: usize,
+    input: f64,
+    floor: Duration,
+    /// Command (as typed after `opx`, without the register and `--today`),
+    /// whether it is one of the rank and check formats, and what it measured.
+    rows: Vec<(&'static str, bool, Result<Stats, String>)>,
+}
+
+impl Size {
+    fn best(&self, command: &str) -> Option<Duration> {
+        let row = self.rows.iter().find(|row| row.0 == command)?;
+        row.2.as_ref().ok().map(|stats| stats.best)
+    }
+}
+
+const FORMATS: [&str; 10] = [
+    "rank --format table",
+    "rank --format json",
+    "rank --format markdown",
+    "rank --format csv",
+    "check --format human",
+    "check --format json",
+    "check --format github",
+    "check --format sarif",
+    "check --format junit",
+    "check --format markdown",
+];
+
+/// `opx SUBCOMMAND PATH REST... --today TODAY`, with FILE in `args` replaced by `file`.
+fn opx(args: &str, path: &Path, file: &Path) -> Vec<OsString> {
+    let mut words = args.split(' ');
+    let mut command: Vec<OsString> = vec![env!("CARGO_BIN_EXE_opx").into()];
+    command.extend(words.next().map(OsString::from));
+    command.push(path.into());
+    command.extend(words.map(|word| match word {
+        "FILE" => file.into(),
+        word => word.into(),
+    }));
+    command.extend(["--today", TODAY].map(OsString::from));
+    command
+}
+
+fn measure_size(root: &Path, risks: usize) -> Size {
+    let dir = root.join(format!("register-{risks}"));
+    let texts = write_register(&dir, risks);
+    let input = texts.iter().map(String::len).sum::<usize>() as f64;
+    let runs = (100_000 / risks).clamp(3, 10);
+    let floor = (0..runs)
+        .map(|_| {
+            let started = Instant::now();
+            for text in &texts {
+                std::hint::black_box(toml::from_str::<toml::Table>(text).expect("valid TOML"));
+            }
+            started.elapsed()
+        })
+        .min()
+        .unwrap_or_default();
+    drop(texts);
+
+    let file = root.join("rank.json");
+    let mut rows = Vec::new();
+    for (command, gated, runs) in FORMATS
+        .map(|command| (command, true, runs))
+        .into_iter()
+        .chain([
+            ("rank --top 1", false, runs),
+            ("rank --format json --output FILE", false, 1),
+        ])
+    {
+        rows.push((
+            command,
+            gated,
+            measure(&opx(command, &dir, &file), runs, &[0, 1]),
+        ));
+    }
+
+    println!(
+        "\n{risks} risks in {} files, {} of TOML, best of {runs} runs; toml parse floor {} (one thread)",
+        risks.div_ceil(RISKS_PER_FILE),
+        mib(input),
+        ms(floor),
+    );
+    println!(
+        "{:<34}{:>11}{:>9}{:>11}{:>9}{:>11}{:>6}",
+        "command", "best", "× floor", "peak RSS", "÷ input", "stdout", "exit"
+    );
+    for (command, _, stats) in &rows {
+        match stats {
+            Ok(s) => println!(
+                "{command:<34}{:>11}{:>9.2}{:>11}{:>9.2}{:>11}{:>6}",
+                ms(s.best),
+                s.best.as_secs_f64() / floor.as_secs_f64(),
+                mib(s.rss),
+                s.rss / input,
+                mib(s.out),
+                s.code,
+            ),
+            Err(error) => println!("{command:<34}error: {error}"),
+        }
+    }
+    Size {
+        risks,
+        input,
+        floor,
+        rows,
+    }
+}
+
+/// Python's time ÷ opx's for `rank` in json and in table, at 10,000 risks.
+fn python(root: &Path, size: &Size) -> Option<(f64, f64)> {
+    let has_tomllib = Command::new("python3")
+        .args(["-c", "import tomllib"])
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !has_tomllib {
+        println!("\nPython: skipped (no python3 with tomllib)");
+        return None;
+    }
+    let dir = root.join(format!("register-{}", size.risks));
+    let command = ["python3".into(), "-c".into(), PYTHON.into(), dir.into()];
+    let stats = measure(&command, PYTHON_RUNS, &[0])
+        .inspect_err(|error| println!("\nPython: error: {error}"))
+        .ok()?;
+    let ratio = |command| Some(stats.best.as_secs_f64() / size.best(command)?.as_secs_f64());
+    let (json, table) = (ratio("rank --format json")?, ratio("rank --format table")?);
+    println!(
+        "\nPython (tomllib) ranks {} risks in {} (best of {PYTHON_RUNS}), peak RSS {}: \
+         {json:.1}× opx rank --format json, {table:.1}× rank --format table",
+        size.risks,
+        ms(stats.best),
+        mib(stats.rss),
+    );
+    Some((json, table))
+}
+
+/// The median time of `rank` on one file of 50 risks, process included,
+/// beside that of `opx --version`: what starting the process costs alone.
+fn small_rank(root: &Path) -> Option<Duration> {
+    let file = root.join("small.toml");
+    std::fs::write(&file, register_file(0, SMALL_RISKS)).expect("a small register");
+    let version = [env!("CARGO_BIN_EXE_opx"), "--version"].map(OsString::from);
+    let start = measure(&version, SMALL_RUNS, &[0]).map_or("-".into(), |s| ms(s.median));
+    match measure(&opx("rank", &file, &file), SMALL_RUNS, &[0, 1]) {
+        Ok(stats) => {
+            println!(
+                "\nrank of {SMALL_RISKS} risks in one file, process included: median {} of {SMALL_RUNS} \
+                 (opx --version: {start})",
+                ms(stats.median),
+            );
+            Some(stats.median)
+        }
+        Err(error) => {
+            println!("\nrank of {SMALL_RISKS} risks: error: {error}");
+            None
+        }
+    }
+}
+
+/// Per-risk time and RSS at the largest size ÷ at the smallest, per command;
+/// returns the worst of each over the rank and check formats (the one-run
+/// `--output` row is too noisy to judge). Above 1, a cost grows faster than
+/// the register.
+fn growth(small: &Size, large: &Size) -> Option<(f64, f64)> {
+    println!(
+        "\nper-risk cost at {} ÷ at {} risks",
+        large.risks, small.risks
+    );
+    println!("{:<34}{:>9}{:>9}", "command", "time", "RSS");
+    let scale = small.risks as f64 / large.risks as f64;
+    let mut worst: Option<(f64, f64)> = None;
+    for ((command, format, small), (_, _, large)) in small.rows.iter().zip(&large.rows) {
+        if let (Ok(small), Ok(large)) = (small, large) {
+            let time = large.best.as_secs_f64() / small.best.as_secs_f64() * scale;
+            let rss = large.rss / small.rss * scale;
+            println!("{command:<34}{time:>9.2}{rss:>9.2}");
+            if *format {
+                let (t, r) = worst.unwrap_or_default();
+                worst = Some((t.max(time), r.max(rss)));
+            }
+        }
+    }
+    worst
+}
+
+fn ms(time: Duration) -> String {
+    format!("{:.2} ms", time.as_secs_f64() * 1e3)
+}
+
+fn mib(bytes: f64) -> String {
+    match bytes / 1024.0 {
+        kib if kib < 1024.0 => format!("{kib:.0} KiB"),
+        kib => format!("{:.1} MiB", kib / 1024.0),
+    }
+}
+
+/// Prints one goal, `text` then the value in `unit`: PASS, MISS, or ----
+/// when the size it needs was not measured.
+fn goal(text: &str, value: Option<f64>, unit: &str, met: impl Fn(f64) -> bool) {
+    match value {
+        Some(value) => {
+            let mark = if met(value) { "PASS" } else { "MISS" };
+            println!("{mark}  {text}: {value:.2}{unit}");
+        }
+        None => println!("----  {text}: not measured"),
+    }
+}
+
+fn main() {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    if let Some(at) = args.iter().position(|arg| arg == PROBE) {
+        return probe(&args[at + 1..]);
+    }
+    let sizes: Vec<usize> = std::env::var("OPX_BENCH_SIZES")
+        .unwrap_or_else(|_| "1000,10000,100000".into())
+        .split(',')
+        .filter_map(|size| size.trim().replace('_', "").parse().ok())
+        .filter(|&size| size > 0)
+        .collect();
+    let root = std::env::temp_dir().join(format!("opx-bench-commands-{}", std::process::id()));
+    std::fs::create_dir_all(&root).expect("a temporary folder");
+    // No opx.toml of the caller's folder may apply to the runs.
+    std::env::set_current_dir(&root).expect("the temporary folder");
+    println!(
+        "opx commands on {} cores: {}",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        env!("CARGO_BIN_EXE_opx"),
+    );
+
+    let sizes: Vec<Size> = sizes
+        .into_iter()
+        .map(|risks| measure_size(&root, risks))
+        .collect();
+    let at = |risks| sizes.iter().find(|size| size.risks == risks);
+    let python = at(10_000).and_then(|size| python(&root, size));
+    let small = small_rank(&root);
+    let growth = match (sizes.first(), sizes.last()) {
+        (Some(small), Some(large)) if small.risks < large.risks => growth(small, large),
+        _ => None,
+    };
+    // The worst of `ratio` over the commands at 100,000 risks; a failed run counts as infinite.
+    let worst = |ratio: fn(&Size, &Stats) -> f64, formats_only: bool| {
+        let size = at(100_000)?;
+        let rows = size.rows.iter().filter(|row| row.1 || !formats_only);
+        let ratios = rows.map(|row| row.2.as_ref().map_or(f64::INFINITY, |s| ratio(size, s)));
+        Some(ratios.fold(0.0, f64::max))
+    };
+
+    println!("\ngoals");
+    goal(
+        "every rank and check format ≤ 1.0× the parse floor at 100,000 risks: worst",
+        worst(
+            |size, s| s.best.as_secs_f64() / size.floor.as_secs_f64(),
+            true,
+        ),
+        "×",
+        |x| x <= 1.0,
+    );
+    goal(
+        "peak RSS ≤ 2× the input at 100,000 risks: worst",
+        worst(|size, s| s.rss / size.input, false),
+        "×",
+        |x| x <= 2.0,
+    );
+    goal(
+        "rank ≥ 25× faster than Python at 10,000 risks: the slower of json and table",
+        python.map(|(json, table)| json.min(table)),
+        "×",
+        |x| x >= 25.0,
+    );
+    goal(
+        "rank of 50 risks under 3 ms: median",
+        small.map(|median| median.as_secs_f64() * 1e3),
+        " ms",
+        |x| x < 3.0,
+    );
+    goal(
+        "time per risk of each format no higher at the largest size than at the smallest: worst",
+        growth.map(|worst| worst.0),
+        "×",
+        |x| x <= 1.0,
+    );
+    goal(
+        "peak RSS per risk of each format no higher at the largest size than at the smallest: worst",
+        growth.map(|worst| worst.1),
+        "×",
+        |x| x <= 1.0,
+    );
+
+    let _ = std::env::set_current_dir(std::env::temp_dir());
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -1,0 +1,413 @@
+//! The register assessed once: every fact the commands and reports show,
+//! computed in one pass.
+//!
+//! For each risk: its scores in the three views, its state, how its bad
+//! minutes compare with the single-risk threshold, its incidents of the
+//! last year, when its next review is due and whether its acceptance
+//! holds. For each system: its error budget against its risks, and its
+//! incidents. Every command reads an [`Analysis`]; no report computes a
+//! fact of its own, so two formats cannot disagree.
+
+use jiff::civil::Date;
+
+use crate::budget::{self, Size, SystemBudget};
+use crate::dates::{add_days, within};
+use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
+use crate::register::model::{Register, Risk, System};
+use crate::score::{self, RankBy, RankKey, Score, State};
+
+/// The register with every risk and system assessed on `today`.
+pub struct Analysis<'r> {
+    pub register: &'r Register,
+    pub today: Date,
+    /// The share of its system's error budget one risk may use.
+    pub single_risk_share: f64,
+    /// One per risk, in the register's order.
+    pub risks: Vec<AssessedRisk<'r>>,
+    /// One per system, in the register's order (by id).
+    pub systems: Vec<AssessedSystem<'r>>,
+    incidents: IncidentIndex<'r>,
+}
+
+/// One risk, assessed.
+#[derive(Debug, Clone)]
+pub struct AssessedRisk<'r> {
+    pub risk: &'r Risk,
+    /// Its system's place in [`Analysis::systems`].
+    pub system: usize,
+    pub score: Score,
+    pub state: State,
+    /// Its current bad minutes against the single-risk threshold, where its
+    /// system has an error budget and its bad minutes are known.
+    pub size: Option<Size>,
+    /// Its incidents and near-misses of the last year.
+    pub history: History,
+    pub review: Review,
+    /// It names an acceptance whose `until` has passed.
+    pub acceptance_expired: bool,
+}
+
+/// When a risk is next due for review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Review {
+    /// Days between reviews: its `review_every`, else its band's default.
+    pub every_days: u32,
+    /// The day it is next due; `None` when it was never reviewed (it is due now).
+    pub due: Option<Date>,
+}
+
+impl Review {
+    /// Due before today, or never reviewed.
+    pub fn overdue(&self, today: Date) -> bool {
+        self.due.is_none_or(|due| due < today)
+    }
+}
+
+/// One system, assessed.
+#[derive(Debug, Clone)]
+pub struct AssessedSystem<'r> {
+    pub system: &'r System,
+    /// Its risks against its error budget, when it has an availability SLO.
+    pub budget: Option<SystemBudget>,
+    /// Its incidents and near-misses of the last year, each counted once
+    /// however many of its risks it realised.
+    pub history: History,
+    /// Its risks' places in [`Analysis::risks`], in the register's order.
+    pub risks: Vec<usize>,
+}
+
+impl<'r> Analysis<'r> {
+    pub fn new(register: &'r Register, today: Date, single_risk_share: f64) -> Analysis<'r> {
+        let incidents = IncidentIndex::new(register);
+        let mut systems: Vec<AssessedSystem<'r>> = register
+            .systems
+            .iter()
+            .map(|system| AssessedSystem {
+                system,
+                budget: system
+                    .slo
+                    .availability
+                    .map(|a| SystemBudget::new(budget::yearly_budget(a))),
+                history: system_history(register, &system.id, today),
+                risks: Vec::new(),
+            })
+            .collect();
+        let mut risks = Vec::with_capacity(register.risks.len());
+        for (index, risk) in register.risks.iter().enumerate() {
+            // The loader joins every risk to a system that exists.
+            let Some(system) = register.system_index(&risk.system) else {
+                continue;
+            };
+            let assessed = &mut systems[system];
+            let score = Score::of(risk, assessed.budget.as_ref().map(|b| b.budget));
+            let state = score::state(risk, today);
+            if let Some(budget) = &mut assessed.budget {
+                budget.add(
+                    score.current.bad_minutes,
+                    score.target.bad_minutes,
+                    state == State::Accepted,
+                );
+            }
+            assessed.risks.push(index);
+            let every_days = risk
+                .review_every_days
+                .unwrap_or_else(|| score.current.band.default_review_days());
+            risks.push(AssessedRisk {
+                risk,
+                system,
+                size: score
+                    .current
+                    .budget_share
+                    .map(|share| budget::size(share, single_risk_share)),
+                history: incidents.history(risk, today),
+                review: Review {
+                    every_days,
+                    due: risk
+                        .reviewed
+                        .map(|r| add_days(r.value, i64::from(every_days))),
+                },
+                acceptance_expired: score::acceptance_expired(risk, today),
+                score,
+                state,
+            });
+        }
+        Analysis {
+            register,
+            today,
+            single_risk_share,
+            risks,
+            systems,
+            incidents,
+        }
+    }
+
+    /// The places of every risk in rank order: a total order, the same on
+    /// every run.
+    pub fn ranked(&self, by: RankBy) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.risks.len()).collect();
+        // Keys are unique (system and id), so an unstable sort is deterministic.
+        order.sort_unstable_by(|&a, &b| score::rank_order(by, self.key(a), self.key(b)));
+        order
+    }
+
+    fn key(&self, index: usize) -> RankKey<'_> {
+        let risk = &self.risks[index];
+        RankKey {
+            current: &risk.score.current,
+            system: risk.system,
+            id: &risk.risk.id.value,
+        }
+    }
+
+    /// The system of a risk.
+    pub fn system_of(&self, risk: &AssessedRisk<'_>) -> &AssessedSystem<'r> {
+        &self.systems[risk.system]
+    }
+
+    /// The recent incidents of a risk that took longer to detect or recover
+    /// than its current estimates.
+    pub fn contradictions(&self, risk: &AssessedRisk<'_>) -> Vec<Contradiction<'r>> {
+        self.incidents
+            .contradictions(risk.risk, &risk.score.current.view, self.today)
+    }
+
+    /// A system's risks with the most current bad minutes, most first (ties
+    /// by id): the places in [`Analysis::risks`] of at most `n` of them.
+    pub fn largest(&self, system: &AssessedSystem<'_>, n: usize) -> Vec<usize> {
+        let mut known: Vec<(usize, f64)> = system
+            .risks
+            .iter()
+            .filter_map(|&i| Some((i, self.risks[i].score.current.bad_minutes?)))
+            .collect();
+        known.sort_by(|a, b| {
+            b.1.total_cmp(&a.1).then_with(|| {
+                self.risks[a.0]
+                    .risk
+                    .id
+                    .value
+                    .cmp(&self.risks[b.0].risk.id.value)
+            })
+        });
+        known.into_iter().take(n).map(|(i, _)| i).collect()
+    }
+}
+
+/// A system's incidents of the last year, each counted once however many
+/// risks it realised.
+fn system_history(register: &Register, system: &str, today: Date) -> History {
+    History::of(register.incidents.iter().filter(|i| {
+        (i.system == system || i.risks.iter().any(|r| r.value.0 == system))
+            && within(i.date.value, today, WINDOW_DAYS)
+    }))
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::register::model::*;
+    use crate::scale::Level;
+    use crate::source::{FileId, Span};
+
+    pub(crate) fn span() -> Span {
+        Span::new(FileId(0), 0..0)
+    }
+
+    pub(crate) fn date(text: &str) -> Date {
+        text.parse().unwrap()
+    }
+
+    pub(crate) fn system(id: &str) -> System {
+        System {
+            id: id.into(),
+            name: None,
+            owner: None,
+            oncall: None,
+            escalation: Vec::new(),
+            scope: Vec::new(),
+            out_of_scope: Vec::new(),
+            dependencies: Vec::new(),
+            slo: Slo::default(),
+            baseline: Baseline::default(),
+            span: span(),
+        }
+    }
+
+    /// A register of `risks`, with every system they name.
+    pub(crate) fn register(risks: Vec<Risk>) -> Register {
+        let mut systems: Vec<System> = risks.iter().map(|r| system(&r.system)).collect();
+        systems.sort_by(|a, b| a.id.cmp(&b.id));
+        systems.dedup_by(|a, b| a.id == b.id);
+        Register {
+            systems,
+            risks,
+            incidents: Vec::new(),
+        }
+    }
+
+    pub(crate) fn risk(
+        system: &str,
+        id: &str,
+        likelihood: u8,
+        impact: u8,
+        times: Option<(u8, u8)>,
+    ) -> Risk {
+        let rated = |n| Rated {
+            level: Level::new(n).unwrap(),
+            source: Source::Explicit,
+        };
+        let time = |n| TimeEstimate {
+            level: Level::new(n).unwrap(),
+            duration: None,
+        };
+        Risk {
+            system: system.into(),
+            id: At {
+                value: id.into(),
+                span: span(),
+            },
+            location: crate::source::LineCol { line: 1, col: 1 },
+            title: format!("{id} title"),
+            category: Category::Technical,
+            inputs: View {
+                likelihood: rated(likelihood),
+                impact: rated(impact),
+                time_to_detect: times.map(|(d, _)| time(d)),
+                time_to_recover: times.map(|(_, r)| time(r)),
+                frequency: None,
+                users_affected: None,
+            },
+            owner: Some("alice".into()),
+            reviewed: None,
+            review_every_days: None,
+            actions: Vec::new(),
+            accepted: None,
+        }
+    }
+
+    pub(crate) fn action(kind: ActionKind, status: ActionStatus) -> Action {
+        Action {
+            kind,
+            what: "do it".into(),
+            owner: None,
+            due: None,
+            status,
+            link: None,
+            runbook: None,
+            signal: None,
+            effects: Effects::default(),
+            span: span(),
+        }
+    }
+
+    pub(crate) fn timed(text: &str) -> TimeEstimate {
+        let d = crate::units::parse_duration(text).unwrap();
+        TimeEstimate {
+            level: crate::scale::time_level(d),
+            duration: Some(d),
+        }
+    }
+
+    fn ids(analysis: &Analysis<'_>, by: RankBy) -> Vec<String> {
+        analysis
+            .ranked(by)
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| {
+                let risk = analysis.risks[r].risk;
+                format!("{}/{}#{}", risk.system, risk.id.value, i + 1)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn rank_order_sorts_by_severity_exposure_then_ids() {
+        let register = register(vec![
+            risk("b", "low", 1, 2, Some((5, 5))),
+            risk("b", "same-unknown", 4, 4, None),
+            risk("a", "same-unknown", 4, 4, None),
+            risk("a", "high-slow", 4, 4, Some((4, 4))),
+            risk("a", "high-fast", 4, 4, Some((1, 1))),
+            risk("z", "critical", 5, 5, Some((1, 1))),
+        ]);
+        let analysis = Analysis::new(&register, date("2026-11-27"), 0.25);
+        assert_eq!(
+            ids(&analysis, RankBy::Severity),
+            [
+                "z/critical#1",
+                "a/high-slow#2",
+                "a/high-fast#3",
+                "a/same-unknown#4",
+                "b/same-unknown#5",
+                "b/low#6"
+            ]
+        );
+    }
+
+    #[test]
+    fn rank_by_budget_puts_unknown_bad_minutes_last() {
+        let mut small = risk("a", "small", 5, 5, None);
+        let mut big = risk("a", "big", 1, 1, None);
+        for (r, per_year) in [(&mut small, "1/year"), (&mut big, "10/year")] {
+            r.inputs.time_to_detect = Some(timed("10m"));
+            r.inputs.time_to_recover = Some(timed("10m"));
+            r.inputs.frequency = Some(crate::units::parse_frequency(per_year).unwrap());
+        }
+        let unknown = risk("a", "unknown", 5, 5, None);
+        let register = register(vec![unknown, small, big]);
+        let analysis = Analysis::new(&register, date("2026-11-27"), 0.25);
+        assert_eq!(
+            ids(&analysis, RankBy::Budget),
+            ["a/big#1", "a/small#2", "a/unknown#3"]
+        );
+        assert_eq!(
+            ids(&analysis, RankBy::Severity),
+            ["a/small#1", "a/unknown#2", "a/big#3"]
+        );
+    }
+
+    #[test]
+    fn system_budgets_add_up_their_risks() {
+        let mut a = risk("s", "a", 3, 3, None);
+        let mut b = risk("s", "b", 3, 3, None);
+        for (r, per_year) in [(&mut a, "2/year"), (&mut b, "1/year")] {
+            r.inputs.time_to_detect = Some(timed("10m"));
+            r.inputs.time_to_recover = Some(timed("20m"));
+            r.inputs.frequency = Some(crate::units::parse_frequency(per_year).unwrap());
+        }
+        b.accepted = Some(Acceptance {
+            by: "em".into(),
+            reason: "why".into(),
+            until: At {
+                value: date("2027-01-01"),
+                span: span(),
+            },
+        });
+        let unknown = risk("s", "unknown", 1, 1, None);
+        let mut register = register(vec![a, b, unknown]);
+        register.systems[0].slo.availability = Some(crate::units::parse_percent("99.9%").unwrap());
+        let analysis = Analysis::new(&register, date("2026-11-27"), 0.25);
+        let budget = analysis.systems[0].budget.as_ref().unwrap();
+        assert!((budget.current - 90.0).abs() < 1e-9);
+        assert!((budget.accepted - 30.0).abs() < 1e-9);
+        assert_eq!(budget.unknown, 1);
+        assert_eq!(analysis.largest(&analysis.systems[0], 3), [0, 1]);
+        assert_eq!(analysis.risks[0].size, Some(Size::Fits));
+    }
+
+    #[test]
+    fn reviews_fall_due_on_their_cadence() {
+        let mut r = risk("s", "r", 1, 2, None);
+        r.reviewed = Some(At {
+            value: date("2025-11-26"),
+            span: span(),
+        });
+        let register = register(vec![r]);
+        let analysis = Analysis::new(&register, date("2026-11-27"), 0.25);
+        let review = analysis.risks[0].review;
+        // Low band: every 365 days.
+        assert_eq!(review.every_days, 365);
+        assert_eq!(review.due, Some(date("2026-11-26")));
+        assert!(review.overdue(date("2026-11-27")));
+        assert!(!review.overdue(date("2026-11-26")));
+    }
+}

@@ -1,0 +1,418 @@
+//! What each gate rule found, as data, and how it is said: one variant per
+//! rule, turned into a located [`Diagnostic`] with its message and help.
+
+use jiff::civil::Date;
+
+use crate::analysis::Review;
+use crate::band::Band;
+use crate::budget::{SystemBudget, minutes_text, number_text, percent_text};
+use crate::dates::days_ago;
+use crate::diag::{Code, Diagnostic, Subject, plural};
+use crate::history::Contradiction;
+use crate::register::model::{Acceptance, Action, At, Incident, Risk, System};
+use crate::scale::{Level, Scale};
+use crate::source::Span;
+use crate::units::format_duration;
+
+/// One rule's finding about one risk, system or incident.
+#[derive(Debug, Clone)]
+pub enum Finding<'r> {
+    /// Impact at or above the gate's threshold, and open.
+    Unmitigated {
+        risk: &'r Risk,
+        impact: Level,
+    },
+    AcceptanceExpired {
+        risk: &'r Risk,
+        acceptance: &'r Acceptance,
+    },
+    /// Current bad minutes at or over the single-risk threshold.
+    TooBig {
+        risk: &'r Risk,
+        minutes: f64,
+        share: f64,
+        /// The single-risk share of the budget.
+        threshold: f64,
+        /// The system's yearly error budget, in minutes.
+        budget: f64,
+        accepted: bool,
+    },
+    ActionOverdue {
+        risk: &'r Risk,
+        action: &'r Action,
+        due: At<Date>,
+    },
+    ReviewOverdue {
+        risk: &'r Risk,
+        review: Review,
+    },
+    FutureReview {
+        risk: &'r Risk,
+        reviewed: At<Date>,
+    },
+    NoDetection {
+        risk: &'r Risk,
+        impact: Level,
+    },
+    NoOwner {
+        risk: &'r Risk,
+    },
+    EstimateMissing {
+        risk: &'r Risk,
+        band: Band,
+        /// The inputs it lacks, as the help names them.
+        missing: Vec<&'static str>,
+    },
+    EstimateExceeded {
+        risk: &'r Risk,
+        contradiction: Contradiction<'r>,
+    },
+    FrequencyExceeded {
+        risk: &'r Risk,
+        incidents: usize,
+        per_year: f64,
+    },
+    RunbookMissing {
+        risk: &'r Risk,
+        path: &'r str,
+        at: Span,
+    },
+    NoRunbook {
+        risk: &'r Risk,
+        band: Band,
+        has_respond: bool,
+    },
+    NoSignal {
+        risk: &'r Risk,
+        action: &'r Action,
+    },
+    FutureIncident {
+        incident: &'r Incident,
+    },
+    BudgetExceeded {
+        system: &'r System,
+        budget: SystemBudget,
+        /// The largest contributors and their bad minutes.
+        largest: Vec<(&'r Risk, f64)>,
+    },
+    BudgetIncomplete {
+        system: &'r System,
+        unknown: usize,
+    },
+}
+
+impl Finding<'_> {
+    pub fn code(&self) -> Code {
+        match self {
+            Finding::Unmitigated { .. } => Code::Unmitigated,
+            Finding::AcceptanceExpired { .. } => Code::AcceptanceExpired,
+            Finding::TooBig { .. } => Code::TooBig,
+            Finding::ActionOverdue { .. } => Code::ActionOverdue,
+            Finding::ReviewOverdue { .. } => Code::ReviewOverdue,
+            Finding::FutureReview { .. } | Finding::FutureIncident { .. } => Code::FutureDate,
+            Finding::NoDetection { .. } => Code::NoDetection,
+            Finding::NoOwner { .. } => Code::NoOwner,
+            Finding::EstimateMissing { .. } => Code::EstimateMissing,
+            Finding::EstimateExceeded { .. } => Code::EstimateExceeded,
+            Finding::FrequencyExceeded { .. } => Code::FrequencyExceeded,
+            Finding::RunbookMissing { .. } => Code::RunbookMissing,
+            Finding::NoRunbook { .. } => Code::NoRunbook,
+            Finding::NoSignal { .. } => Code::NoSignal,
+            Finding::BudgetExceeded { .. } => Code::BudgetExceeded,
+            Finding::BudgetIncomplete { .. } => Code::BudgetIncomplete,
+        }
+    }
+
+    /// What the finding is about.
+    pub fn subject(&self) -> Subject {
+        let of_risk = |risk: &Risk| Subject {
+            system: risk.system.clone(),
+            risk: Some(risk.id.value.clone()),
+        };
+        let of_system = |system: &str| Subject {
+            system: system.to_string(),
+            risk: None,
+        };
+        match self {
+            Finding::Unmitigated { risk, .. }
+            | Finding::AcceptanceExpired { risk, .. }
+            | Finding::TooBig { risk, .. }
+            | Finding::ActionOverdue { risk, .. }
+            | Finding::ReviewOverdue { risk, .. }
+            | Finding::FutureReview { risk, .. }
+            | Finding::NoDetection { risk, .. }
+            | Finding::NoOwner { risk }
+            | Finding::EstimateMissing { risk, .. }
+            | Finding::EstimateExceeded { risk, .. }
+            | Finding::FrequencyExceeded { risk, .. }
+            | Finding::RunbookMissing { risk, .. }
+            | Finding::NoRunbook { risk, .. }
+            | Finding::NoSignal { risk, .. } => of_risk(risk),
+            Finding::FutureIncident { incident } => of_system(&incident.system),
+            Finding::BudgetExceeded { system, .. } | Finding::BudgetIncomplete { system, .. } => {
+                of_system(&system.id)
+            }
+        }
+    }
+
+    /// The finding as people and every output format read it.
+    pub fn diagnostic(&self, today: Date) -> Diagnostic {
+        let subject = self.subject();
+        let name = subject.name();
+        let code = self.code();
+        let diagnostic = match self {
+            Finding::Unmitigated { risk, impact } => Diagnostic::new(
+                code,
+                format!("risk `{name}` ({}) has no mitigation", impact_words(*impact)),
+            )
+            .at(
+                risk.id.span,
+                "open: no action is done and no acceptance holds",
+            )
+            .help("finish an action that reduces it (status = \"done\"), or accept it for a time with [risk.accepted]"),
+            Finding::AcceptanceExpired { acceptance, .. } => {
+                let until = acceptance.until.value;
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "acceptance of risk `{name}` expired on {until} ({})",
+                        days_ago(until, today)
+                    ),
+                )
+                .at(acceptance.until.span, "expired")
+                .help(format!(
+                    "renew it with a later `until` if {} still accepts it, or mitigate the risk",
+                    acceptance.by
+                ))
+            }
+            Finding::TooBig {
+                risk,
+                minutes,
+                share,
+                threshold,
+                budget,
+                accepted,
+            } => {
+                let accepted = if *accepted {
+                    "; accepted, but a risk this big is not safe to accept"
+                } else {
+                    ""
+                };
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "risk `{name}` expects {} bad minutes a year, {} of the error budget of `{}`",
+                        minutes_text(*minutes),
+                        percent_text(*share),
+                        risk.system
+                    ),
+                )
+                .at(
+                    risk.id.span,
+                    format!(
+                        "at or over the single-risk threshold of {} ({} minutes){accepted}",
+                        percent_text(*threshold),
+                        minutes_text(threshold * budget)
+                    ),
+                )
+                .help("make it rarer, detect or recover faster, or reach fewer users; record what an action buys with its effect keys")
+            }
+            Finding::ActionOverdue { risk, action, due } => {
+                let owner = action
+                    .owner
+                    .as_deref()
+                    .or(risk.owner.as_deref())
+                    .unwrap_or("its owner");
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "{} action \"{}\" of risk `{name}` was due {} ({})",
+                        action.kind.name(),
+                        action.what,
+                        due.value,
+                        days_ago(due.value, today)
+                    ),
+                )
+                .at(
+                    due.span,
+                    format!("{}, due {}", action.status.name(), due.value),
+                )
+                .help(format!(
+                    "finish it, or ask {owner} for a date they can keep and update `due`"
+                ))
+            }
+            Finding::ReviewOverdue { risk, review } => match (risk.reviewed, review.due) {
+                (Some(reviewed), Some(due)) => Diagnostic::new(
+                    code,
+                    format!(
+                        "risk `{name}` was due for review on {due} ({})",
+                        days_ago(due, today)
+                    ),
+                )
+                .at(
+                    reviewed.span,
+                    format!(
+                        "last reviewed {}, every {}",
+                        reviewed.value,
+                        plural(review.every_days as usize, "day")
+                    ),
+                ),
+                _ => Diagnostic::new(code, format!("risk `{name}` has never been reviewed"))
+                    .at(risk.id.span, "no `reviewed` date"),
+            }
+            .help(format!("review it and record the day: reviewed = {today}")),
+            Finding::FutureReview { reviewed, .. } => Diagnostic::new(
+                code,
+                format!(
+                    "risk `{name}` was reviewed on {}, after today ({today})",
+                    reviewed.value
+                ),
+            )
+            .at(reviewed.span, "a date in the future")
+            .help("record the day the review happened"),
+            Finding::NoDetection { risk, impact } => Diagnostic::new(
+                code,
+                format!("risk `{name}` ({}) has no detect action", impact_words(*impact)),
+            )
+            .at(risk.id.span, "how would we know this is broken at 3am?")
+            .help("add a [[risk.action]] with kind = \"detect\": an alert, a probe or a dashboard someone watches"),
+            Finding::NoOwner { risk } => Diagnostic::new(code, format!("risk `{name}` has no owner"))
+                .at(risk.id.span, "nobody is accountable for this risk")
+                .help("set `owner` on the risk, or on its [system]"),
+            Finding::EstimateMissing {
+                risk,
+                band,
+                missing,
+            } => Diagnostic::new(
+                code,
+                format!("risk `{name}` ({band}) has no bad-minute estimate"),
+            )
+            .at(risk.id.span, "its share of the error budget is unknown")
+            .help(format!("give it {}", join_and(missing))),
+            Finding::EstimateExceeded { contradiction, .. } => {
+                let c = contradiction;
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "incident `{}` took {} to {}, {} more than risk `{name}` estimates",
+                        c.incident.id.value,
+                        format_duration(c.took.value),
+                        c.measure.verb(),
+                        format_duration(c.took.value - c.estimate),
+                    ),
+                )
+                .at(
+                    c.took.span,
+                    format!("the estimate is {}", format_duration(c.estimate)),
+                )
+                .help(format!(
+                    "set `{}` to what incidents show, or finish the action that makes the estimate true",
+                    c.measure.key()
+                ))
+            }
+            Finding::FrequencyExceeded {
+                risk,
+                incidents,
+                per_year,
+            } => Diagnostic::new(
+                code,
+                format!(
+                    "risk `{name}` had {} in the last 365 days; its frequency predicts {} a year",
+                    plural(*incidents, "incident"),
+                    number_text(*per_year),
+                ),
+            )
+            .at(risk.id.span, "it happens more often than the register says")
+            .help("update `frequency` to what happened, or prevent the failures"),
+            Finding::RunbookMissing { path, at, .. } => Diagnostic::new(
+                code,
+                format!("runbook `{path}` of risk `{name}` does not exist"),
+            )
+            .at(*at, "no file or folder at this path")
+            .help("a runbook path is relative to this register file; fix it, or link the runbook with its URL"),
+            Finding::NoRunbook {
+                risk,
+                band,
+                has_respond,
+            } => Diagnostic::new(code, format!("risk `{name}` ({band}) has no runbook"))
+                .at(risk.id.span, "what is our fastest safe rollback?")
+                .help(if *has_respond {
+                    "name the runbook on its respond action: runbook = \"docs/runbooks/<id>.md\" or a link"
+                } else {
+                    "add a [[risk.action]] with kind = \"respond\" and a runbook = \"...\" to follow"
+                }),
+            Finding::NoSignal { action, .. } => Diagnostic::new(
+                code,
+                format!(
+                    "detect action \"{}\" of risk `{name}` names no signal",
+                    action.what
+                ),
+            )
+            .at(action.span, "which alert or metric fires?")
+            .help("name what it watches: signal = \"<alert or metric>\""),
+            Finding::FutureIncident { incident } => Diagnostic::new(
+                code,
+                format!(
+                    "incident `{}` is dated {}, after today ({today})",
+                    incident.id.value, incident.date.value
+                ),
+            )
+            .at(incident.date.span, "a date in the future")
+            .help("record the day it happened; until then it counts in no year"),
+            Finding::BudgetExceeded {
+                system,
+                budget,
+                largest,
+            } => {
+                let top: Vec<String> = largest
+                    .iter()
+                    .map(|(risk, minutes)| format!("`{}` ({})", risk.id.value, minutes_text(*minutes)))
+                    .collect();
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "system `{name}` expects {} bad minutes a year, {} of its error budget",
+                        minutes_text(budget.current),
+                        percent_text(budget.current_share())
+                    ),
+                )
+                .at(
+                    system.span,
+                    format!("budget {} minutes a year", minutes_text(budget.budget)),
+                )
+                .help(format!("the largest contributors: {}", top.join(", ")))
+            }
+            Finding::BudgetIncomplete { system, unknown } => {
+                let (has, is) = if *unknown == 1 {
+                    ("has", "is")
+                } else {
+                    ("have", "are")
+                };
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "{} of system `{name}` {has} no bad-minute estimate and {is} left out of its budget sums",
+                        plural(*unknown, "risk"),
+                    ),
+                )
+                .at(system.span, "sums may be too low")
+                .help("give risks both times as durations and a frequency to count them")
+            }
+        };
+        diagnostic.about(subject)
+    }
+}
+
+/// `impact 4, major`.
+fn impact_words(impact: Level) -> String {
+    format!("impact {impact}, {}", Scale::Impact.word(impact))
+}
+
+/// `a`, `a and b`, `a, b and c`.
+fn join_and(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
+    }
+}

@@ -1,0 +1,210 @@
+//! The gate's rules: what each looks for, without a word of how it is said
+//! (that is `super::finding`).
+
+use crate::analysis::{Analysis, AssessedRisk, AssessedSystem};
+use crate::band::Band;
+use crate::budget::Size;
+use crate::policy::Policy;
+use crate::register::model::{ActionKind, ActionStatus, Runbook};
+use crate::score::State;
+
+use super::Finding;
+
+/// Impact at or above which a risk needs a way to be detected.
+pub(crate) const HIGH_IMPACT: u8 = 4;
+
+/// The rules about one risk.
+pub(super) fn risk<'r>(
+    analysis: &Analysis<'r>,
+    assessed: &AssessedRisk<'r>,
+    policy: &Policy,
+    findings: &mut Vec<Finding<'r>>,
+) {
+    let risk = assessed.risk;
+    let today = analysis.today;
+    let current = &assessed.score.current;
+    let impact = current.view.impact.level;
+
+    if impact >= policy.fail_impact && assessed.state == State::Open {
+        findings.push(Finding::Unmitigated { risk, impact });
+    }
+    if let Some(acceptance) = risk
+        .accepted
+        .as_ref()
+        .filter(|_| assessed.acceptance_expired)
+    {
+        findings.push(Finding::AcceptanceExpired { risk, acceptance });
+    }
+    if let (Some(Size::TooBig), Some(minutes), Some(share), Some(budget)) = (
+        assessed.size,
+        current.bad_minutes,
+        current.budget_share,
+        analysis.system_of(assessed).budget.as_ref(),
+    ) {
+        findings.push(Finding::TooBig {
+            risk,
+            minutes,
+            share,
+            threshold: analysis.single_risk_share,
+            budget: budget.budget,
+            accepted: assessed.state == State::Accepted,
+        });
+    }
+    for action in &risk.actions {
+        if let Some(due) = action.due
+            && due.value < today
+            && action.status != ActionStatus::Done
+        {
+            findings.push(Finding::ActionOverdue { risk, action, due });
+        }
+    }
+    if let Some(reviewed) = risk.reviewed.filter(|r| r.value > today) {
+        findings.push(Finding::FutureReview { risk, reviewed });
+    }
+    if assessed.review.overdue(today) {
+        findings.push(Finding::ReviewOverdue {
+            risk,
+            review: assessed.review,
+        });
+    }
+    if impact.get() >= HIGH_IMPACT && !risk.actions.iter().any(|a| a.kind == ActionKind::Detect) {
+        findings.push(Finding::NoDetection { risk, impact });
+    }
+    if risk.owner.is_none() {
+        findings.push(Finding::NoOwner { risk });
+    }
+    let has_budget = analysis.system_of(assessed).budget.is_some();
+    if current.band >= Band::High && current.bad_minutes.is_none() && has_budget {
+        let view = &current.view;
+        let mut missing = Vec::new();
+        if view.time_to_detect.and_then(|t| t.duration).is_none() {
+            missing.push("`time_to_detect` as a duration");
+        }
+        if view.time_to_recover.and_then(|t| t.duration).is_none() {
+            missing.push("`time_to_recover` as a duration");
+        }
+        if view.frequency.is_none() {
+            missing.push("`frequency`");
+        }
+        findings.push(Finding::EstimateMissing {
+            risk,
+            band: current.band,
+            missing,
+        });
+    }
+    history(analysis, assessed, findings);
+    response(assessed, findings);
+}
+
+/// What the incidents of the last year say about a risk's estimates.
+fn history<'r>(
+    analysis: &Analysis<'r>,
+    assessed: &AssessedRisk<'r>,
+    findings: &mut Vec<Finding<'r>>,
+) {
+    let risk = assessed.risk;
+    for contradiction in analysis.contradictions(assessed) {
+        findings.push(Finding::EstimateExceeded {
+            risk,
+            contradiction,
+        });
+    }
+    if let Some(frequency) = assessed.score.current.view.frequency
+        && assessed.history.incidents as f64 > frequency.per_year()
+    {
+        findings.push(Finding::FrequencyExceeded {
+            risk,
+            incidents: assessed.history.incidents,
+            per_year: frequency.per_year(),
+        });
+    }
+}
+
+/// Whether a serious risk can be detected and answered at 3am.
+fn response<'r>(assessed: &AssessedRisk<'r>, findings: &mut Vec<Finding<'r>>) {
+    let risk = assessed.risk;
+    for action in &risk.actions {
+        if let Some(runbook) = &action.runbook
+            && let Runbook::Path {
+                path,
+                exists: false,
+            } = &runbook.value
+        {
+            findings.push(Finding::RunbookMissing {
+                risk,
+                path,
+                at: runbook.span,
+            });
+        }
+    }
+    let band = assessed.score.current.band;
+    if band < Band::High {
+        return;
+    }
+    let mut responds = risk
+        .actions
+        .iter()
+        .filter(|a| a.kind == ActionKind::Respond)
+        .peekable();
+    let has_respond = responds.peek().is_some();
+    if !responds.any(|a| a.runbook.is_some()) {
+        findings.push(Finding::NoRunbook {
+            risk,
+            band,
+            has_respond,
+        });
+    }
+    for action in risk.actions.iter().filter(|a| {
+        a.kind == ActionKind::Detect && a.status == ActionStatus::Done && a.signal.is_none()
+    }) {
+        findings.push(Finding::NoSignal { risk, action });
+    }
+}
+
+/// The rules about a system's error budget as a whole.
+pub(super) fn system<'r>(
+    analysis: &Analysis<'r>,
+    assessed: &AssessedSystem<'r>,
+    findings: &mut Vec<Finding<'r>>,
+) {
+    let Some(budget) = &assessed.budget else {
+        return;
+    };
+    let system = assessed.system;
+    if budget.exceeded() {
+        let largest = analysis
+            .largest(assessed, 3)
+            .into_iter()
+            .map(|i| {
+                let risk = &analysis.risks[i];
+                (
+                    risk.risk,
+                    risk.score.current.bad_minutes.unwrap_or_default(),
+                )
+            })
+            .collect();
+        findings.push(Finding::BudgetExceeded {
+            system,
+            budget: budget.clone(),
+            largest,
+        });
+    }
+    if budget.unknown > 0 {
+        findings.push(Finding::BudgetIncomplete {
+            system,
+            unknown: budget.unknown,
+        });
+    }
+}
+
+/// The rules about incidents.
+pub(super) fn incidents<'r>(analysis: &Analysis<'r>, findings: &mut Vec<Finding<'r>>) {
+    for incident in analysis
+        .register
+        .incidents
+        .iter()
+        .filter(|i| i.date.value > analysis.today)
+    {
+        findings.push(Finding::FutureIncident { incident });
+    }
+}

@@ -1,0 +1,392 @@
+//! The register format as data: every table, its keys, and what each key
+//! holds.
+//!
+//! The validators read keys through these tables (reading an undeclared key
+//! is a bug that debug builds stop at), unknown keys are found against them,
+//! and `opx schema` builds the editors' JSON Schema from them, so the format
+//! is written down once and the three cannot drift apart.
+
+use crate::scale::Scale;
+
+/// A TOML table of the format.
+#[derive(Debug)]
+pub struct Table {
+    /// How messages name it: `[system]`, `[[risk]]`, ...
+    pub name: &'static str,
+    pub description: &'static str,
+    pub keys: &'static [Key],
+}
+
+impl Table {
+    pub fn key(&self, name: &str) -> Option<&Key> {
+        self.keys.iter().find(|k| k.name == name)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &'static str> + Clone + '_ {
+        self.keys.iter().map(|k| k.name)
+    }
+}
+
+#[derive(Debug)]
+pub struct Key {
+    pub name: &'static str,
+    pub value: Value,
+    pub need: Need,
+    pub description: &'static str,
+}
+
+/// Whether a key must be present.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Need {
+    Optional,
+    Required,
+    /// Required unless this other key is given (it derives the value).
+    Unless(&'static str),
+}
+
+/// What a key holds, as it is written in TOML.
+#[derive(Debug)]
+pub enum Value {
+    /// An id: a-z, 0-9 and -.
+    Id,
+    /// A non-empty string.
+    Text,
+    /// An array of non-empty strings.
+    Texts,
+    /// One of a few words.
+    Choice(&'static [&'static str], Option<&'static str>),
+    /// A level: 1-5, or a word of the scale.
+    Level(Scale),
+    /// A time to detect or recover: a duration, or a time word.
+    Time,
+    Duration,
+    /// `300ms`, or a duration.
+    Latency,
+    /// A review cadence in whole days or weeks.
+    Cadence,
+    /// `0%` to `100%`.
+    Percent,
+    /// An availability SLO, below 100%.
+    Availability,
+    /// `N/year`, `N/month`, `N/week`, `N/day` or `every D`.
+    Frequency,
+    /// `N/s`, `N/min` or `N/h`.
+    Rate,
+    /// A TOML date without a time.
+    Date,
+    /// `true` or `false`, with its default.
+    Boolean(bool),
+    /// A number of 0 or more.
+    Count,
+    /// Risk ids, at least one.
+    RiskRefs,
+    Table(&'static Table),
+    Tables(&'static Table),
+}
+
+const fn key(name: &'static str, value: Value, description: &'static str) -> Key {
+    Key {
+        name,
+        value,
+        need: Need::Optional,
+        description,
+    }
+}
+
+const fn required(name: &'static str, value: Value, description: &'static str) -> Key {
+    Key {
+        name,
+        value,
+        need: Need::Required,
+        description,
+    }
+}
+
+pub const CATEGORIES: &[&str] = &["technical", "data", "process", "people"];
+pub const ACTION_KINDS: &[&str] = &["prevent", "detect", "respond"];
+pub const ACTION_STATUSES: &[&str] = &["planned", "in-progress", "done"];
+
+/// A register file: at most one system, any number of risks and incidents.
+pub static FILE: Table = Table {
+    name: "the file",
+    description: "A file of an opx risk register: at most one [system] and any number of [[risk]].",
+    keys: &[
+        key(
+            "system",
+            Value::Table(&SYSTEM),
+            "The system this file describes; its risks belong to it.",
+        ),
+        key("risk", Value::Tables(&RISK), "The risks, each as [[risk]]."),
+        key(
+            "incident",
+            Value::Tables(&INCIDENT),
+            "Incidents and near-misses, each as [[incident]].",
+        ),
+    ],
+};
+
+pub static SYSTEM: Table = Table {
+    name: "[system]",
+    description: "The system this file describes; its risks belong to it.",
+    keys: &[
+        required("id", Value::Id, "Unique system id: a-z, 0-9 and -."),
+        key("name", Value::Text, "A name for people."),
+        key(
+            "owner",
+            Value::Text,
+            "The accountable team; risks without an owner inherit it.",
+        ),
+        key("oncall", Value::Text, "The on-call rotation."),
+        key("escalation", Value::Texts, "Who is paged, in order."),
+        key("scope", Value::Texts, "What the system covers."),
+        key("out_of_scope", Value::Texts, "What it does not."),
+        key("dependencies", Value::Texts, "What it depends on."),
+        key("slo", Value::Table(&SLO), "Its service level objectives."),
+        key(
+            "baseline",
+            Value::Table(&BASELINE),
+            "What the system measures today, for opx assess.",
+        ),
+    ],
+};
+
+pub static SLO: Table = Table {
+    name: "[system.slo]",
+    description: "Its service level objectives.",
+    keys: &[
+        key(
+            "availability",
+            Value::Availability,
+            "Such as \"99.9%\"; below 100%, which would leave no error budget.",
+        ),
+        key("latency_p95", Value::Latency, "Such as \"300ms\"."),
+    ],
+};
+
+pub static BASELINE: Table = Table {
+    name: "[system.baseline]",
+    description: "What the system measures today, for opx assess.",
+    keys: &[
+        key("availability", Value::Percent, "Such as \"99.85%\"."),
+        key("error_rate", Value::Percent, "Such as \"0.4%\"."),
+        key("latency_p95", Value::Latency, "Such as \"300ms\"."),
+        key("throughput", Value::Rate, "Such as \"1200/s\"."),
+        key("open_bugs", Value::Count, "Open bugs today."),
+        key("pages_per_week", Value::Count, "Pages a week, on average."),
+        key(
+            "toil_hours_per_week",
+            Value::Count,
+            "Hours of toil a week, on average.",
+        ),
+    ],
+};
+
+pub static RISK: Table = Table {
+    name: "[[risk]]",
+    description: "A risk to the system.",
+    keys: &[
+        required("id", Value::Id, "Unique within its system: a-z, 0-9 and -."),
+        key(
+            "system",
+            Value::Id,
+            "The system's id, for a file without [system].",
+        ),
+        required("title", Value::Text, "What can break, in a few words."),
+        required(
+            "category",
+            Value::Choice(CATEGORIES, None),
+            "technical, data, process or people.",
+        ),
+        Key {
+            need: Need::Unless("frequency"),
+            ..key(
+                "likelihood",
+                Value::Level(Scale::Likelihood),
+                "1-5 or rare, unlikely, possible, likely, almost-certain (or very-low..very-high).",
+            )
+        },
+        Key {
+            need: Need::Unless("users_affected"),
+            ..key(
+                "impact",
+                Value::Level(Scale::Impact),
+                "1-5 or negligible, minor, moderate, major, severe (or very-low..very-high).",
+            )
+        },
+        key("time_to_detect", Value::Time, TIME),
+        key("time_to_recover", Value::Time, TIME),
+        key("frequency", Value::Frequency, FREQUENCY),
+        key("users_affected", Value::Percent, "Such as \"30%\"."),
+        key(
+            "owner",
+            Value::Text,
+            "Who is accountable; else the system's owner.",
+        ),
+        key("reviewed", Value::Date, "The day of the last review."),
+        key(
+            "review_every",
+            Value::Cadence,
+            "Review cadence in days or weeks, such as \"90d\".",
+        ),
+        key(
+            "action",
+            Value::Tables(&ACTION),
+            "What is done about it, each as [[risk.action]].",
+        ),
+        key(
+            "accepted",
+            Value::Table(&ACCEPTED),
+            "An explicit, expiring acceptance.",
+        ),
+    ],
+};
+
+const TIME: &str =
+    "A duration such as \"15m\" or \"2h 30m\", or a word from very-fast (1) to very-slow (5).";
+const FREQUENCY: &str = "\"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every 90d\".";
+
+pub static ACTION: Table = Table {
+    name: "[[risk.action]]",
+    description: "A prevent, detect or respond action, and what it changes once done.",
+    keys: &[
+        required(
+            "kind",
+            Value::Choice(ACTION_KINDS, None),
+            "prevent, detect or respond.",
+        ),
+        required("what", Value::Text, "What the action does."),
+        key("owner", Value::Text, "Who does it."),
+        key(
+            "due",
+            Value::Date,
+            "A TOML date without quotes, such as 2026-12-31.",
+        ),
+        key(
+            "status",
+            Value::Choice(ACTION_STATUSES, Some("planned")),
+            "planned, in-progress or done.",
+        ),
+        key("link", Value::Text, "A ticket or document."),
+        key(
+            "runbook",
+            Value::Text,
+            "For a respond action: the runbook to follow, a link or a path relative to this file.",
+        ),
+        key(
+            "signal",
+            Value::Text,
+            "For a detect action: the alert or metric it watches.",
+        ),
+        key(
+            "likelihood",
+            Value::Level(Scale::Likelihood),
+            "Once the action is done: 1-5 or rare, unlikely, possible, likely, almost-certain (or very-low..very-high).",
+        ),
+        key(
+            "impact",
+            Value::Level(Scale::Impact),
+            "Once the action is done: 1-5 or negligible, minor, moderate, major, severe (or very-low..very-high).",
+        ),
+        key(
+            "time_to_detect",
+            Value::Time,
+            "Once the action is done: a duration such as \"15m\", or a word from very-fast (1) to very-slow (5).",
+        ),
+        key(
+            "time_to_recover",
+            Value::Time,
+            "Once the action is done: a duration such as \"15m\", or a word from very-fast (1) to very-slow (5).",
+        ),
+        key(
+            "frequency",
+            Value::Frequency,
+            "Once the action is done: \"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every 90d\".",
+        ),
+        key(
+            "users_affected",
+            Value::Percent,
+            "Once the action is done: such as \"5%\".",
+        ),
+    ],
+};
+
+/// The keys of an action that say what it changes once done.
+pub const EFFECT_KEYS: [&str; 6] = [
+    "likelihood",
+    "impact",
+    "time_to_detect",
+    "time_to_recover",
+    "frequency",
+    "users_affected",
+];
+
+pub static ACCEPTED: Table = Table {
+    name: "[risk.accepted]",
+    description: "An explicit, expiring acceptance of the risk.",
+    keys: &[
+        required("by", Value::Text, "Who accepted the risk."),
+        required("reason", Value::Text, "Why it is tolerable for now."),
+        required(
+            "until",
+            Value::Date,
+            "The acceptance holds through this day.",
+        ),
+    ],
+};
+
+pub static INCIDENT: Table = Table {
+    name: "[[incident]]",
+    description: "An incident or near-miss, and the risks it realised.",
+    keys: &[
+        required("id", Value::Text, "Such as \"INC-204\"."),
+        key(
+            "system",
+            Value::Id,
+            "The system's id, for a file without [system].",
+        ),
+        required("date", Value::Date, "A TOML date without quotes."),
+        required(
+            "risks",
+            Value::RiskRefs,
+            "The risks it realised: ids of its system, or system/risk.",
+        ),
+        key(
+            "near_miss",
+            Value::Boolean(false),
+            "Caught before users were hurt.",
+        ),
+        key(
+            "detected_after",
+            Value::Duration,
+            "How long it took to notice.",
+        ),
+        key(
+            "recovered_after",
+            Value::Duration,
+            "How long it took to recover once noticed.",
+        ),
+        key("users_affected", Value::Percent, "Such as \"30%\"."),
+        key("summary", Value::Text, "What happened, in a sentence."),
+        key("postmortem", Value::Text, "A link to the postmortem."),
+    ],
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::register::model::{ActionKind, ActionStatus, Category};
+
+    #[test]
+    fn choices_name_the_model_words() {
+        assert_eq!(CATEGORIES, Category::ALL.map(Category::name));
+        assert_eq!(ACTION_KINDS, ActionKind::ALL.map(ActionKind::name));
+        assert_eq!(ACTION_STATUSES, ActionStatus::ALL.map(ActionStatus::name));
+    }
+
+    #[test]
+    fn effect_keys_are_action_keys() {
+        for name in EFFECT_KEYS {
+            assert!(ACTION.key(name).is_some(), "{name}");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+//! `[[incident]]`: what happened, and the risks it realised.
+
+use std::ops::Range;
+use std::time::Duration;
+
+use jiff::civil::Date;
+use toml::de::{DeTable, DeValue};
+
+use super::fields::{Fields, Sink};
+use super::format;
+use super::model::{At, Incident};
+use crate::diag::{Code, Diagnostic};
+use crate::units::{self, Percent};
+
+/// An incident as far as it could be read; its system is settled by the
+/// file (see `super::file`) before it is [complete](IncidentDraft::complete).
+pub(crate) struct IncidentDraft {
+    pub id: At<String>,
+    pub system: Option<At<String>>,
+    date: Option<At<Date>>,
+    risks: Vec<At<String>>,
+    near_miss: bool,
+    detected_after: Option<At<Duration>>,
+    recovered_after: Option<At<Duration>>,
+    users_affected: Option<Percent>,
+    summary: Option<String>,
+    postmortem: Option<String>,
+}
+
+/// Reads an incident; `None` when it has no readable id (reported).
+pub(crate) fn validate(
+    sink: &mut Sink<'_>,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+) -> Option<IncidentDraft> {
+    let f = Fields::new(sink, table, span, &format::INCIDENT);
+    let id = f.required_string(
+        sink,
+        "id",
+        "give the incident an id such as id = \"INC-204\"",
+    );
+    let system = f.string(sink, "system");
+    let date = f.required_date(sink, "date", "set the day it happened: date = 2026-09-14");
+    const RISKS_HELP: &str = "name the risks it realised: risks = [\"traffic-spike\"]";
+    let risks = match f.get("risks") {
+        Some(value) => {
+            let refs = f.strings_at(sink, "risks");
+            if matches!(value.get_ref(), DeValue::Array(a) if a.is_empty()) {
+                sink.push(
+                    Diagnostic::new(Code::MissingKey, "an incident realises at least one risk")
+                        .at(sink.span(value.span()), "empty")
+                        .help(RISKS_HELP),
+                );
+            }
+            refs
+        }
+        None => {
+            f.missing(sink, "risks", RISKS_HELP);
+            Vec::new()
+        }
+    };
+    let duration = |sink: &mut Sink<'_>, key, example| {
+        f.parsed(
+            sink,
+            key,
+            Code::InvalidDuration,
+            example,
+            units::parse_duration,
+        )
+    };
+    let detected_after = duration(sink, "detected_after", "22m");
+    let recovered_after = duration(sink, "recovered_after", "1h 30m");
+    let near_miss = f.boolean(sink, "near_miss").unwrap_or(false);
+    let users_affected = f
+        .parsed(
+            sink,
+            "users_affected",
+            Code::InvalidPercent,
+            "30%",
+            units::parse_percent,
+        )
+        .map(|v| v.value);
+    let summary = f.string(sink, "summary").map(|s| s.value);
+    let postmortem = f.string(sink, "postmortem").map(|s| s.value);
+    Some(IncidentDraft {
+        id: id?,
+        system,
+        date,
+        risks,
+        near_miss,
+        detected_after,
+        recovered_after,
+        users_affected,
+        summary,
+        postmortem,
+    })
+}
+
+impl IncidentDraft {
+    /// The incident of `system`, if every required field was readable.
+    pub fn complete(self, system: String) -> Option<Incident> {
+        if self.risks.is_empty() {
+            return None;
+        }
+        let risks = self
+            .risks
+            .into_iter()
+            .map(|r| At {
+                value: match r.value.split_once('/') {
+                    Some((system, risk)) => (system.to_string(), risk.to_string()),
+                    None => (system.clone(), r.value),
+                },
+                span: r.span,
+            })
+            .collect();
+        Some(Incident {
+            system,
+            id: self.id,
+            date: self.date?,
+            risks,
+            near_miss: self.near_miss,
+            detected_after: self.detected_after,
+            recovered_after: self.recovered_after,
+            users_affected: self.users_affected,
+            summary: self.summary,
+            postmortem: self.postmortem,
+        })
+    }
+}

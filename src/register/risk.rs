@@ -1,0 +1,313 @@
+//! `[[risk]]` with its `[[risk.action]]` and `[risk.accepted]`.
+
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+
+use super::fields::{Fields, Sink, type_name};
+use super::format;
+use super::model::{
+    Acceptance, Action, ActionKind, ActionStatus, At, Category, Effects, Rated, Risk, Runbook,
+    Source, TimeEstimate, View,
+};
+use crate::diag::{Code, Diagnostic};
+use crate::scale::{self, Level, Scale};
+use crate::units;
+
+/// A risk as far as it could be read: its id and system name even when
+/// other fields are wrong, so a duplicate id is still found in the same run.
+pub(crate) struct RiskDraft {
+    pub id: Option<At<String>>,
+    pub system: Option<At<String>>,
+    pub risk: Option<Risk>,
+}
+
+pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> RiskDraft {
+    let f = Fields::new(sink, table, span, &format::RISK);
+    let id = f.required_id(
+        sink,
+        "id",
+        "risk",
+        "give the risk an id such as id = \"traffic-spike\"",
+    );
+    let system = f.string(sink, "system");
+    let title = f.required_string(
+        sink,
+        "title",
+        "say in a few words what can break, such as title = \"Traffic spikes during peak hours\"",
+    );
+    let category = f.required_choice(
+        sink,
+        "category",
+        &Category::ALL,
+        Category::name,
+        "set category = \"technical\", \"data\", \"process\" or \"people\"",
+    );
+    let frequency = f.parsed(
+        sink,
+        "frequency",
+        Code::InvalidFrequency,
+        "4/year",
+        units::parse_frequency,
+    );
+    let users_affected = f.parsed(
+        sink,
+        "users_affected",
+        Code::InvalidPercent,
+        "30%",
+        units::parse_percent,
+    );
+    let likelihood = rated(
+        sink,
+        &f,
+        "likelihood",
+        Scale::Likelihood,
+        frequency.map(|fr| scale::likelihood_from_frequency(fr.value)),
+        "frequency",
+    );
+    let impact = rated(
+        sink,
+        &f,
+        "impact",
+        Scale::Impact,
+        users_affected.map(|u| scale::impact_from_users(u.value)),
+        "users_affected",
+    );
+    let time_to_detect = time_estimate(sink, &f, "time_to_detect");
+    let time_to_recover = time_estimate(sink, &f, "time_to_recover");
+    let owner = f.string(sink, "owner").map(|s| s.value);
+    let reviewed = f.date(sink, "reviewed");
+    let review_every_days = f
+        .parsed(
+            sink,
+            "review_every",
+            Code::InvalidDuration,
+            "90d",
+            units::parse_review_cadence,
+        )
+        .map(|d| d.value);
+    let actions = f
+        .tables(
+            sink,
+            "action",
+            "write each action as [[risk.action]], with two brackets",
+        )
+        .into_iter()
+        .filter_map(|(t, span)| validate_action(sink, t, span))
+        .collect();
+    let accepted = f
+        .table(
+            sink,
+            "accepted",
+            "write the acceptance as a table: [risk.accepted]",
+        )
+        .and_then(|(t, span)| validate_acceptance(sink, t, span));
+
+    let risk = (|| {
+        let id = id.clone()?;
+        Some(Risk {
+            system: String::new(),
+            location: sink.line_col(id.span.start as usize),
+            id,
+            title: title?.value,
+            category: category?,
+            inputs: View {
+                likelihood: likelihood?,
+                impact: impact?,
+                time_to_detect: time_to_detect.ok()?,
+                time_to_recover: time_to_recover.ok()?,
+                frequency: frequency.map(|f| f.value),
+                users_affected: users_affected.map(|u| u.value),
+            },
+            owner,
+            reviewed,
+            review_every_days,
+            actions,
+            accepted,
+        })
+    })();
+    RiskDraft { id, system, risk }
+}
+
+/// A required level: written down, or derived from `fallback_key`'s value.
+fn rated(
+    sink: &mut Sink<'_>,
+    f: &Fields<'_, '_>,
+    key: &str,
+    scale: Scale,
+    derived: Option<Level>,
+    fallback_key: &str,
+) -> Option<Rated> {
+    if f.get(key).is_some() {
+        return f.level(sink, key, scale).map(|level| Rated {
+            level,
+            source: Source::Explicit,
+        });
+    }
+    if f.get(fallback_key).is_some() {
+        // Derived, or already reported as unreadable.
+        return derived.map(|level| Rated {
+            level,
+            source: Source::Derived,
+        });
+    }
+    f.missing(
+        sink,
+        key,
+        format!(
+            "set `{key}` (1-5 or a word such as \"{}\"), or `{fallback_key}` to derive it",
+            scale.word(Level::new(4).expect("4 is a level"))
+        ),
+    );
+    None
+}
+
+/// An optional time to detect or recover. `Err` means present but unreadable.
+fn time_estimate(
+    sink: &mut Sink<'_>,
+    f: &Fields<'_, '_>,
+    key: &str,
+) -> Result<Option<TimeEstimate>, ()> {
+    let Some(value) = f.get(key) else {
+        return Ok(None);
+    };
+    let span = sink.span(value.span());
+    let DeValue::String(text) = value.get_ref() else {
+        sink.push(
+            Diagnostic::new(
+                Code::WrongType,
+                format!(
+                    "`{key}` must be a duration or a word, not {}",
+                    type_name(value.get_ref())
+                ),
+            )
+            .at(span, "expected a string")
+            .help(format!(
+                "write a duration in quotes, such as {key} = \"15m\", or a word such as \"fast\""
+            )),
+        );
+        return Err(());
+    };
+    let looks_like_word = text.trim().starts_with(|c: char| c.is_ascii_alphabetic());
+    let result = if looks_like_word {
+        Scale::Time
+            .parse_word(text)
+            .map(|level| TimeEstimate {
+                level,
+                duration: None,
+            })
+            .map_err(|e| (Code::InvalidLevel, e))
+    } else {
+        units::parse_duration(text)
+            .map(|d| TimeEstimate {
+                level: scale::time_level(d),
+                duration: Some(d),
+            })
+            .map_err(|e| (Code::InvalidDuration, e))
+    };
+    result.map(Some).map_err(|(code, e)| {
+        sink.push(
+            Diagnostic::new(code, e.message)
+                .at(span, format!("invalid {key}"))
+                .help(e.help),
+        );
+    })
+}
+
+fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<Action> {
+    let f = Fields::new(sink, table, span, &format::ACTION);
+    let kind = f.required_choice(
+        sink,
+        "kind",
+        &ActionKind::ALL,
+        ActionKind::name,
+        "set kind = \"prevent\", \"detect\" or \"respond\"",
+    );
+    let what = f.required_string(
+        sink,
+        "what",
+        "say what the action does, such as what = \"Autoscale on queue depth\"",
+    );
+    let owner = f.string(sink, "owner").map(|s| s.value);
+    let due = f.date(sink, "due");
+    // An action with no status has not started.
+    let status = match f.get("status") {
+        Some(_) => f.choice(sink, "status", &ActionStatus::ALL, ActionStatus::name),
+        None => Some(ActionStatus::Planned),
+    };
+    let link = f.string(sink, "link").map(|s| s.value);
+    // Whether a path exists is settled once the file's folder is known.
+    let runbook = f.string(sink, "runbook").map(|r| At {
+        value: if r.value.contains("://") {
+            Runbook::Link(r.value)
+        } else {
+            Runbook::Path {
+                path: r.value,
+                exists: true,
+            }
+        },
+        span: r.span,
+    });
+    let signal = f.string(sink, "signal").map(|s| s.value);
+    let effects = Effects {
+        likelihood: f.level(sink, "likelihood", Scale::Likelihood),
+        impact: f.level(sink, "impact", Scale::Impact),
+        time_to_detect: time_estimate(sink, &f, "time_to_detect").ok().flatten(),
+        time_to_recover: time_estimate(sink, &f, "time_to_recover").ok().flatten(),
+        frequency: f
+            .parsed(
+                sink,
+                "frequency",
+                Code::InvalidFrequency,
+                "1/year",
+                units::parse_frequency,
+            )
+            .map(|v| v.value),
+        users_affected: f
+            .parsed(
+                sink,
+                "users_affected",
+                Code::InvalidPercent,
+                "5%",
+                units::parse_percent,
+            )
+            .map(|v| v.value),
+    };
+    let what = what?;
+    Some(Action {
+        kind: kind?,
+        span: what.span,
+        what: what.value,
+        owner,
+        due,
+        status: status?,
+        link,
+        runbook,
+        signal,
+        effects,
+    })
+}
+
+fn validate_acceptance(
+    sink: &mut Sink<'_>,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+) -> Option<Acceptance> {
+    let f = Fields::new(sink, table, span, &format::ACCEPTED);
+    let by = f.required_string(
+        sink,
+        "by",
+        "name who accepted the risk, such as by = \"eng-manager\"",
+    );
+    let reason = f.required_string(sink, "reason", "say why the risk is tolerable for now");
+    let until = f.required_date(
+        sink,
+        "until",
+        "an acceptance expires: set until = 2027-03-31",
+    );
+    Some(Acceptance {
+        by: by?.value,
+        reason: reason?.value,
+        until: until?,
+    })
+}

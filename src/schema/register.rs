@@ -1,0 +1,112 @@
+//! The register format's JSON Schema, built from `crate::register::format`.
+
+use serde_json::{Map, Value, json};
+
+use crate::register::format::{FILE, Key, Need, Table, Value as Kind};
+use crate::scale::Scale;
+
+const DURATION: &str = r"^\s*([0-9]+\s*[smhdw]\s*)+$";
+const PERCENT: &str = r"^\s*(100(\.0+)?|[0-9]{1,2}(\.[0-9]+)?)\s*%\s*$";
+
+pub(super) fn schema() -> Value {
+    let mut root = Map::new();
+    root.insert(
+        "$schema".into(),
+        json!("http://json-schema.org/draft-07/schema#"),
+    );
+    root.insert("title".into(), json!("opx risk register, format version 1"));
+    root.extend(table(&FILE));
+    Value::Object(root)
+}
+
+fn table(table: &Table) -> Map<String, Value> {
+    let mut schema = Map::new();
+    schema.insert("description".into(), json!(table.description));
+    schema.insert("type".into(), json!("object"));
+    schema.insert("additionalProperties".into(), json!(false));
+    let required: Vec<&str> = table
+        .keys
+        .iter()
+        .filter(|k| k.need == Need::Required)
+        .map(|k| k.name)
+        .collect();
+    if !required.is_empty() {
+        schema.insert("required".into(), json!(required));
+    }
+    // A key required unless another gives it: one of the two is.
+    let either: Vec<Value> = table
+        .keys
+        .iter()
+        .filter_map(|k| match k.need {
+            Need::Unless(other) => Some(json!({
+                "anyOf": [{ "required": [k.name] }, { "required": [other] }]
+            })),
+            _ => None,
+        })
+        .collect();
+    if !either.is_empty() {
+        schema.insert("allOf".into(), json!(either));
+    }
+    let properties: Map<String, Value> = table
+        .keys
+        .iter()
+        .map(|k| (k.name.to_string(), key(k)))
+        .collect();
+    schema.insert("properties".into(), Value::Object(properties));
+    schema
+}
+
+fn key(key: &Key) -> Value {
+    let mut schema = match value(&key.value) {
+        Value::Object(map) => map,
+        _ => unreachable!("every value's schema is an object"),
+    };
+    schema.insert("description".into(), json!(key.description));
+    Value::Object(schema)
+}
+
+fn value(kind: &Kind) -> Value {
+    let pattern = |p: &str| json!({ "type": "string", "pattern": p });
+    match kind {
+        Kind::Id => pattern("^[a-z0-9-]+$"),
+        Kind::Text => json!({ "type": "string", "minLength": 1 }),
+        Kind::Texts => json!({ "type": "array", "items": { "type": "string", "minLength": 1 } }),
+        Kind::Choice(words, default) => {
+            let mut schema = json!({ "type": "string", "enum": words });
+            if let Some(default) = default {
+                schema["default"] = json!(default);
+            }
+            schema
+        }
+        Kind::Level(scale) => {
+            let words: Vec<&str> = scale.word_lists().iter().flatten().copied().collect();
+            json!({ "anyOf": [
+                { "type": "integer", "minimum": 1, "maximum": 5 },
+                { "type": "string", "enum": words },
+            ] })
+        }
+        Kind::Time => json!({ "anyOf": [
+            { "type": "string", "pattern": DURATION },
+            { "type": "string", "enum": Scale::Time.word_lists()[0] },
+        ] }),
+        Kind::Duration => pattern(DURATION),
+        Kind::Latency => pattern(r"^\s*([0-9]+\s*ms|([0-9]+\s*[smhdw]\s*)+)\s*$"),
+        Kind::Cadence => pattern(r"^\s*([0-9]+\s*[dw]\s*)+$"),
+        Kind::Percent => pattern(PERCENT),
+        Kind::Availability => pattern(r"^\s*[0-9]{1,2}(\.[0-9]+)?\s*%\s*$"),
+        Kind::Frequency => pattern(
+            r"^\s*([0-9]+(\.[0-9]+)?\s*/\s*(year|yr|month|week|day)|every\s+([0-9]+\s*[smhdw]\s*)+)\s*$",
+        ),
+        Kind::Rate => pattern(r"^\s*[0-9]+(\.[0-9]+)?\s*/\s*(s|min|m|h)\s*$"),
+        Kind::Date => json!({ "type": "string", "format": "date" }),
+        Kind::Boolean(default) => json!({ "type": "boolean", "default": default }),
+        Kind::Count => json!({ "type": "number", "minimum": 0 }),
+        Kind::RiskRefs => json!({
+            "type": "array",
+            "minItems": 1,
+            "items": { "type": "string", "minLength": 1 }
+        }),
+        Kind::Table(t) => Value::Object(table(t)),
+        Kind::Tables(t) => json!({ "type": "array", "items": Value::Object(table(t)) }),
+    }
+}

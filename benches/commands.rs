@@ -16,7 +16,8 @@
 //! the goals, PASS or MISS: a report, never a failure.
 //!
 //! Run with `cargo bench --bench commands`; `OPX_BENCH_SIZES=1000,10000`
-//! leaves out the largest size. Peak RSS is `ru_maxrss` of the only child of
+//! leaves out the largest size, and `OPX_BENCH_DIR=folder` keeps the
+//! registers there (to profile a command on them). Peak RSS is `ru_maxrss` of the only child of
 //! a fresh probe (this benchmark started again with [`PROBE`]), so no other
 //! process is counted; the kernel also counts the image a child replaces on
 //! exec, so each figure includes the probe's own ~2 MiB. Timing lives here,
@@ -470,7 +471,11 @@ fn main() {
         .filter_map(|size| size.trim().replace('_', "").parse().ok())
         .filter(|&size| size > 0)
         .collect();
-    let root = std::env::temp_dir().join(format!("opx-bench-commands-{}", std::process::id()));
+    // OPX_BENCH_DIR keeps the registers there, for a profiler to use.
+    let kept = std::env::var_os("OPX_BENCH_DIR").map(std::path::PathBuf::from);
+    let root = kept.clone().unwrap_or_else(|| {
+        std::env::temp_dir().join(format!("opx-bench-commands-{}", std::process::id()))
+    });
     std::fs::create_dir_all(&root).expect("a temporary folder");
     // No opx.toml of the caller's folder may apply to the runs.
     std::env::set_current_dir(&root).expect("the temporary folder");
@@ -540,6 +545,8 @@ fn main() {
         |x| x <= 1.0,
     );
 
-    let _ = std::env::set_current_dir(std::env::temp_dir());
-    let _ = std::fs::remove_dir_all(&root);
+    if kept.is_none() {
+        let _ = std::env::set_current_dir(std::env::temp_dir());
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

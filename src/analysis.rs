@@ -255,10 +255,7 @@ pub(crate) mod tests {
             level: Level::new(n).unwrap(),
             source: Source::Explicit,
         };
-        let time = |n| TimeEstimate {
-            level: Level::new(n).unwrap(),
-            duration: None,
-        };
+        let time = |n| TimeEstimate::new(Level::new(n).unwrap(), None);
         Risk {
             system: system.into(),
             id: At {
@@ -300,11 +297,7 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn timed(text: &str) -> TimeEstimate {
-        let d = crate::units::parse_duration(text).unwrap();
-        TimeEstimate {
-            level: crate::scale::time_level(d),
-            duration: Some(d),
-        }
+        TimeEstimate::of(crate::units::parse_duration(text).unwrap())
     }
 
     fn ids(analysis: &Analysis<'_>, by: RankBy) -> Vec<String> {

@@ -29,8 +29,8 @@ pub fn yearly_budget(availability: Percent) -> f64 {
 
 /// Expected bad minutes a year, or `None` without durations and a frequency.
 pub fn bad_minutes(view: &View) -> Option<f64> {
-    let detect = view.time_to_detect?.duration?;
-    let recover = view.time_to_recover?.duration?;
+    let detect = view.time_to_detect?.duration()?;
+    let recover = view.time_to_recover?.duration()?;
     let per_year = view.frequency?.per_year();
     let users = view.users_affected.map_or(1.0, Percent::fraction);
     Some(minutes(detect + recover) * users * per_year)
@@ -166,10 +166,7 @@ mod tests {
         };
         let time = |t: &str| {
             let d = parse_duration(t).unwrap();
-            Some(TimeEstimate {
-                level: crate::scale::time_level(d),
-                duration: Some(d),
-            })
+            Some(TimeEstimate::of(d))
         };
         View {
             likelihood: rated,
@@ -211,10 +208,7 @@ mod tests {
         v.frequency = None;
         assert_eq!(bad_minutes(&v), None);
         let mut v = view("10m", "20m", None, "2/year");
-        v.time_to_detect = Some(TimeEstimate {
-            level: Level::new(2).unwrap(),
-            duration: None,
-        });
+        v.time_to_detect = Some(TimeEstimate::new(Level::new(2).unwrap(), None));
         assert_eq!(bad_minutes(&v), None);
     }
 

@@ -155,7 +155,7 @@ impl<'r> IncidentIndex<'r> {
                     view.time_to_recover,
                 ),
             ] {
-                if let (Some(took), Some(estimate)) = (took, estimate.and_then(|e| e.duration))
+                if let (Some(took), Some(estimate)) = (took, estimate.and_then(|e| e.duration()))
                     && took.value > estimate
                 {
                     found.push(Contradiction {

@@ -23,6 +23,7 @@ pub mod diff;
 pub mod history;
 pub mod mark;
 pub mod output;
+mod parallel;
 pub mod plan;
 pub mod policy;
 pub mod register;

@@ -148,13 +148,13 @@ fn best_time(
 ) -> Option<TimeEstimate> {
     let all: Vec<TimeEstimate> = own.into_iter().chain(others.flatten()).collect();
     let level = all.iter().map(|t| t.level).min()?;
-    let known = all.iter().filter_map(|t| t.duration).min();
+    let known = all.iter().filter_map(|t| t.duration()).min();
     let duration = known.map(|d| {
         all.iter()
             .filter_map(|t| scale::level_upper_bound(t.level))
             .fold(d, std::cmp::min)
     });
-    Some(TimeEstimate { level, duration })
+    Some(TimeEstimate::new(level, duration))
 }
 
 /// The scores of one view.

@@ -1,5 +1,6 @@
 //! How opx behaves as a citizen of the terminal: colour, help, version,
-//! and never touching the register it reads.
+//! a closed pipe, and never touching the register it reads. Every run
+//! here checks its exit code as well as its output.
 
 use assert_cmd::Command;
 
@@ -36,6 +37,7 @@ fn color_always_colours_bands_and_findings() {
         ])
         .output()
         .unwrap();
+    assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("\x1b["));
     let out = opx()
         .args([
@@ -66,6 +68,7 @@ fn color_never_wins_over_clicolor_force() {
         ])
         .output()
         .unwrap();
+    assert!(out.status.success());
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
 }
 
@@ -77,6 +80,7 @@ fn no_color_turns_colour_off_even_when_forced() {
         .args(["check", CHECKOUT, "--today", "2026-11-27"])
         .output()
         .unwrap();
+    assert_eq!(out.status.code(), Some(1), "the example fails the gate");
     assert!(!String::from_utf8_lossy(&out.stdout).contains('\x1b'));
 }
 
@@ -113,11 +117,12 @@ fn a_register_is_never_written() {
     std::fs::copy(CHECKOUT, &path).unwrap();
     let before = std::fs::read(&path).unwrap();
     let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
-    for command in ["rank", "check"] {
-        opx()
+    for (command, code) in [("rank", 0), ("check", 1)] {
+        let out = opx()
             .args([command, path.to_str().unwrap(), "--today", "2026-11-27"])
             .output()
             .unwrap();
+        assert_eq!(out.status.code(), Some(code), "{command}");
     }
     assert_eq!(std::fs::read(&path).unwrap(), before);
     assert_eq!(
@@ -147,5 +152,50 @@ fn every_example_loads_cleanly() {
                 String::from_utf8_lossy(&out.stderr)
             );
         }
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_quietly_with_success() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    // A ranking far longer than a pipe holds, so opx is still writing when
+    // the reader goes away, as with `opx rank | head -1`.
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("[system]\nid = \"s\"\nowner = \"o\"\n");
+    for i in 0..3000 {
+        text.push_str(&format!(
+            "\n[[risk]]\nid = \"r{i}\"\ntitle = \"Risk number {i} of many\"\ncategory = \"technical\"\nlikelihood = {}\nimpact = 3\n",
+            i % 5 + 1
+        ));
+    }
+    std::fs::write(dir.path().join("risks.toml"), text).unwrap();
+    for format in ["table", "json", "csv"] {
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("opx"))
+            .args([
+                "rank",
+                "risks.toml",
+                "--today",
+                "2026-11-27",
+                "--format",
+                format,
+            ])
+            .current_dir(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut first = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut first)
+            .unwrap();
+        assert!(!first.is_empty());
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}");
+        assert!(
+            out.stderr.is_empty(),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 }

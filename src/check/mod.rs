@@ -106,10 +106,10 @@ mod tests {
         );
         r.actions[0].signal = Some("checkout-p95".into());
         let mut respond = action(ActionKind::Respond, ActionStatus::Planned);
-        respond.runbook = Some(At {
+        respond.runbook = Some(Box::new(At {
             value: Runbook::Link("https://wiki.example/rollback".into()),
             span: span(),
-        });
+        }));
         r.actions.push(respond);
         let register = register_of(vec![r]);
         assert!(codes(&register, &Policy::default()).is_empty());

@@ -77,10 +77,10 @@ pub(super) fn risk<'r>(
     if current.band >= Band::High && current.bad_minutes.is_none() && has_budget {
         let view = &current.view;
         let mut missing = Vec::new();
-        if view.time_to_detect.and_then(|t| t.duration).is_none() {
+        if view.time_to_detect.and_then(|t| t.duration()).is_none() {
             missing.push("`time_to_detect` as a duration");
         }
-        if view.time_to_recover.and_then(|t| t.duration).is_none() {
+        if view.time_to_recover.and_then(|t| t.duration()).is_none() {
             missing.push("`time_to_recover` as a duration");
         }
         if view.frequency.is_none() {

@@ -6,19 +6,35 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry as Slot;
 
 use super::file::{FileRegister, IncidentEntry};
-use super::model::{Incident, Register};
+use super::model::{At, Incident, Register};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::suggest::did_you_mean;
 
-pub(crate) fn assemble(parts: Vec<FileRegister>, diagnostics: &mut Vec<Diagnostic>) -> Register {
-    let mut register = Register::default();
-    let mut system_at: HashMap<String, Span> = HashMap::new();
-    let mut entries = Vec::new();
-    let mut incidents = Vec::new();
-    for part in parts {
+/// The register as its files come in, in file order; [`Assembly::finish`]
+/// joins them once every file is in.
+#[derive(Default)]
+pub(crate) struct Assembly {
+    register: Register,
+    system_at: HashMap<String, Span>,
+    /// Each risk's place among every risk of the register (valid or not),
+    /// in file order: duplicates are judged in that order.
+    risk_order: Vec<usize>,
+    /// Risks that failed validation, so that a duplicate of one is still
+    /// found in the same run.
+    ghosts: Vec<Ghost>,
+    /// Where each risk named a system of its own, if it did.
+    named_at: Vec<Option<Span>>,
+    incidents: Vec<IncidentEntry>,
+    seen: usize,
+}
+
+impl Assembly {
+    /// Takes one file's part. Its risks move into the register's one list
+    /// at once, so the register is never held twice.
+    pub fn add(&mut self, part: FileRegister, diagnostics: &mut Vec<Diagnostic>) {
         if let Some(system) = part.system {
-            match system_at.entry(system.id.clone()) {
+            match self.system_at.entry(system.id.clone()) {
                 Slot::Occupied(first) => diagnostics.push(
                     Diagnostic::new(
                         Code::DuplicateSystem,
@@ -32,68 +48,156 @@ pub(crate) fn assemble(parts: Vec<FileRegister>, diagnostics: &mut Vec<Diagnosti
                 ),
                 Slot::Vacant(slot) => {
                     slot.insert(system.span);
-                    register.systems.push(system);
+                    self.register.systems.push(system);
                 }
             }
         }
-        entries.extend(part.entries);
-        incidents.extend(part.incidents);
+        self.register.risks.reserve_exact(part.entries.len());
+        for entry in part.entries {
+            let order = self.seen;
+            self.seen += 1;
+            match entry.risk {
+                Some(mut risk) => {
+                    risk.system = entry.system;
+                    self.register.risks.push(risk);
+                    self.risk_order.push(order);
+                    self.named_at.push(entry.system_ref);
+                }
+                None => self.ghosts.push(Ghost {
+                    order,
+                    system: entry.system,
+                    id: entry.id,
+                    named_at: entry.system_ref,
+                }),
+            }
+        }
+        self.incidents.extend(part.incidents);
     }
-    register.systems.sort_by(|a, b| a.id.cmp(&b.id));
 
-    // First, which entries stand: the first of each id in its system.
-    let mut first_at: HashMap<(&str, &str), Span> = HashMap::with_capacity(entries.len());
-    let mut stands = Vec::with_capacity(entries.len());
-    for entry in &entries {
-        if register.system(&entry.system).is_none() {
-            let at = entry.system_ref.unwrap_or(entry.id.span);
-            diagnostics.push(unknown_system(
-                "risk",
-                &entry.id.value,
-                &entry.system,
-                at,
-                &register,
-            ));
-            stands.push(false);
-            continue;
-        }
-        match first_at.entry((&entry.system, &entry.id.value)) {
-            Slot::Occupied(first) => {
-                diagnostics.push(
-                    Diagnostic::new(
-                        Code::DuplicateRisk,
-                        format!(
-                            "risk `{}` is defined twice in system `{}`",
-                            entry.id.value, entry.system
-                        ),
-                    )
-                    .at(entry.id.span, "defined again here")
-                    .related(*first.get(), "first defined here")
-                    .help("risk ids are unique within their system; rename one of them"),
+    /// Joins what came in: each risk and incident to an existing system,
+    /// one id per system, owners inherited from systems.
+    pub fn finish(self, diagnostics: &mut Vec<Diagnostic>) -> Register {
+        let Assembly {
+            mut register,
+            risk_order,
+            ghosts,
+            named_at,
+            incidents,
+            ..
+        } = self;
+        register.systems.sort_by(|a, b| a.id.cmp(&b.id));
+
+        // Which risks stand: those of a known system, the first of each id
+        // in its system, in file order.
+        let mut first_at: HashMap<(&str, &str), Span> =
+            HashMap::with_capacity(register.risks.len());
+        let mut stands = vec![true; register.risks.len()];
+        let mut ghost = ghosts.iter().peekable();
+        for (index, risk) in register.risks.iter().enumerate() {
+            while let Some(g) = ghost.next_if(|g| g.order < risk_order[index]) {
+                claim_one(
+                    &register,
+                    &mut first_at,
+                    &g.system,
+                    &g.id,
+                    g.named_at,
+                    diagnostics,
                 );
-                stands.push(false);
             }
-            Slot::Vacant(slot) => {
-                slot.insert(entry.id.span);
-                stands.push(true);
+            stands[index] = claim_one(
+                &register,
+                &mut first_at,
+                &risk.system,
+                &risk.id,
+                named_at[index],
+                diagnostics,
+            );
+        }
+        for g in ghost {
+            claim_one(
+                &register,
+                &mut first_at,
+                &g.system,
+                &g.id,
+                g.named_at,
+                diagnostics,
+            );
+        }
+        // Incidents are checked against the risks while their ids are borrowed.
+        let incidents = assemble_incidents(incidents, &first_at, &register, diagnostics);
+        drop(first_at);
+        let mut stands = stands.into_iter();
+        register.risks.retain(|_| stands.next().unwrap_or(false));
+        let owners: Vec<Option<String>> = register
+            .risks
+            .iter()
+            .map(|r| match &r.owner {
+                Some(_) => None,
+                None => register.system(&r.system).and_then(|s| s.owner.clone()),
+            })
+            .collect();
+        for (risk, owner) in register.risks.iter_mut().zip(owners) {
+            if owner.is_some() {
+                risk.owner = owner;
             }
         }
+        register.incidents = incidents;
+        register
     }
-    // Incidents are checked against the risks while their ids are borrowed.
-    let incidents = assemble_incidents(incidents, &first_at, &register, diagnostics);
-    drop(first_at);
-    for (entry, stands) in entries.into_iter().zip(stands) {
-        let Some(mut risk) = entry.risk.filter(|_| stands) else {
-            continue;
-        };
-        if risk.owner.is_none() {
-            risk.owner = register.system(&entry.system).and_then(|s| s.owner.clone());
+}
+
+/// What is known of a risk that failed validation.
+struct Ghost {
+    order: usize,
+    system: String,
+    id: At<String>,
+    named_at: Option<Span>,
+}
+
+/// Records that risk `id` stands for `system`; `false`, with a diagnostic,
+/// when the system is unknown or already has a risk of that id.
+fn claim_one<'a>(
+    register: &Register,
+    first_at: &mut HashMap<(&'a str, &'a str), Span>,
+    system: &'a str,
+    id: &'a At<String>,
+    named_at: Option<Span>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    if register.system(system).is_none() {
+        let at = named_at.unwrap_or(id.span);
+        diagnostics.push(unknown_system("risk", &id.value, system, at, register));
+        return false;
+    }
+    claim(first_at, system, id, diagnostics)
+}
+
+/// Records that `system` defines risk `id`; `false`, with a diagnostic, if
+/// it already did.
+fn claim<'a>(
+    first_at: &mut HashMap<(&'a str, &'a str), Span>,
+    system: &'a str,
+    id: &'a At<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> bool {
+    match first_at.entry((system, &id.value)) {
+        Slot::Occupied(first) => {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::DuplicateRisk,
+                    format!("risk `{}` is defined twice in system `{system}`", id.value),
+                )
+                .at(id.span, "defined again here")
+                .related(*first.get(), "first defined here")
+                .help("risk ids are unique within their system; rename one of them"),
+            );
+            false
         }
-        risk.system = entry.system;
-        register.risks.push(risk);
+        Slot::Vacant(slot) => {
+            slot.insert(id.span);
+            true
+        }
     }
-    register.incidents = incidents;
-    register
 }
 
 /// The incidents whose system and risks exist; one id per system. `known`

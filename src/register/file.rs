@@ -59,11 +59,13 @@ pub(crate) fn validate_file(
         file_system: out.system.as_ref().map(|s| s.id.clone()),
         has_system_table: root.get("system").is_some(),
     };
-    for (table, span) in top.tables(
+    let risks = top.tables(
         sink,
         "risk",
         "write each risk as [[risk]], with two brackets",
-    ) {
+    );
+    out.entries.reserve_exact(risks.len());
+    for (table, span) in risks {
         let draft = risk::validate(sink, table, span);
         let Some(id) = draft.id else {
             continue;

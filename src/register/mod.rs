@@ -17,14 +17,16 @@ pub mod model;
 mod risk;
 mod system;
 
+use std::convert::Infallible;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
 
 pub use discover::{CONFIG_FILE_NAME, io_error, io_reason, is_register_file};
 use toml::de::DeTable;
 
 use crate::diag::{Code, Diagnostic};
+use crate::parallel;
 use crate::source::{FileId, Lines, Origin, Sources, Span, decode};
+use assemble::Assembly;
 use fields::Sink;
 use file::FileRegister;
 pub use model::Register;
@@ -72,20 +74,33 @@ pub fn load_contents(files: Vec<(PathBuf, Vec<u8>)>, diagnostics: Vec<Diagnostic
 
 fn load_inputs(inputs: Vec<Input>, mut diagnostics: Vec<Diagnostic>) -> Loaded {
     let mut sources = Sources::default();
-    let mut parts = Vec::with_capacity(inputs.len());
-    for read in read_all(inputs) {
-        let id = match read.text {
-            Some(text) => sources.add(read.path, text, read.origin),
-            None => sources.add_released(read.path, read.len),
-        };
-        debug_assert_eq!(
-            id, read.id,
-            "files are added in the order they were numbered"
-        );
-        diagnostics.extend(read.diagnostics);
-        parts.push(read.part);
-    }
-    let mut register = assemble::assemble(parts, &mut diagnostics);
+    let mut assembly = Assembly::default();
+    let numbered = inputs
+        .into_iter()
+        .enumerate()
+        .map(|(i, input)| (file_id(i), input))
+        .collect();
+    // Files are read and validated on every core and joined in file order
+    // as they come, so only a few files' parts wait at any time.
+    let joined: Result<(), Infallible> = parallel::in_order(
+        numbered,
+        |(id, input)| read_one(id, input),
+        |read| {
+            let id = match read.text {
+                Some(text) => sources.add(read.path, text, read.origin),
+                None => sources.add_released(read.path, read.len),
+            };
+            debug_assert_eq!(
+                id, read.id,
+                "files are added in the order they were numbered"
+            );
+            diagnostics.extend(read.diagnostics);
+            assembly.add(read.part, &mut diagnostics);
+            Ok(())
+        },
+    );
+    let Ok(()) = joined;
+    let mut register = assembly.finish(&mut diagnostics);
     find_runbooks(&mut register, &sources);
     sort_and_dedup(&mut diagnostics);
     Loaded {
@@ -105,46 +120,6 @@ struct Read {
     text: Option<String>,
     part: FileRegister,
     diagnostics: Vec<Diagnostic>,
-}
-
-/// Reads and validates the files side by side: each stands alone until
-/// `assemble`, so they split across the machine's cores; the results come
-/// back in file order.
-fn read_all(inputs: Vec<Input>) -> Vec<Read> {
-    let count = inputs.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(count);
-    if threads <= 1 {
-        return inputs
-            .into_iter()
-            .enumerate()
-            .map(|(i, input)| read_one(file_id(i), input))
-            .collect();
-    }
-    // Workers take the next file as they finish one, so one large file
-    // does not leave a core idle.
-    let queue = Mutex::new(inputs.into_iter().enumerate());
-    let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
-    let mut done: Vec<Read> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    while let Some((i, input)) = next() {
-                        done.push(read_one(file_id(i), input));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|w| w.join().expect("validating a file does not panic"))
-            .collect()
-    });
-    done.sort_by_key(|read| read.id);
-    done
 }
 
 fn file_id(index: usize) -> FileId {

@@ -121,7 +121,28 @@ pub struct Rated {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimeEstimate {
     pub level: Level,
-    pub duration: Option<Duration>,
+    /// Whole seconds: a duration is at most a hundred years, which fits,
+    /// and a risk holds several of these.
+    seconds: Option<u32>,
+}
+
+impl TimeEstimate {
+    pub fn new(level: Level, duration: Option<Duration>) -> TimeEstimate {
+        TimeEstimate {
+            level,
+            seconds: duration.map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX)),
+        }
+    }
+
+    /// A duration, and the level it falls in.
+    pub fn of(duration: Duration) -> TimeEstimate {
+        TimeEstimate::new(crate::scale::time_level(duration), Some(duration))
+    }
+
+    /// The duration, when one was given rather than only a word.
+    pub fn duration(&self) -> Option<Duration> {
+        self.seconds.map(|s| Duration::from_secs(u64::from(s)))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -212,7 +233,8 @@ pub struct Action {
     pub status: ActionStatus,
     pub link: Option<String>,
     /// For a respond action: the runbook to follow, a link or a path.
-    pub runbook: Option<At<Runbook>>,
+    /// Boxed: few actions name one, and every action holds the room.
+    pub runbook: Option<Box<At<Runbook>>>,
     /// For a detect action: the alert or metric it watches.
     pub signal: Option<String>,
     /// What the action changes once it is done.

@@ -86,7 +86,7 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
             units::parse_review_cadence,
         )
         .map(|d| d.value);
-    let actions = f
+    let mut actions: Vec<Action> = f
         .tables(
             sink,
             "action",
@@ -95,6 +95,8 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
         .into_iter()
         .filter_map(|(t, span)| validate_action(sink, t, span))
         .collect();
+    // Held for the whole run: no room for actions that never come.
+    actions.shrink_to_fit();
     let accepted = f
         .table(
             sink,
@@ -192,17 +194,11 @@ fn time_estimate(
     let result = if looks_like_word {
         Scale::Time
             .parse_word(text)
-            .map(|level| TimeEstimate {
-                level,
-                duration: None,
-            })
+            .map(|level| TimeEstimate::new(level, None))
             .map_err(|e| (Code::InvalidLevel, e))
     } else {
         units::parse_duration(text)
-            .map(|d| TimeEstimate {
-                level: scale::time_level(d),
-                duration: Some(d),
-            })
+            .map(TimeEstimate::of)
             .map_err(|e| (Code::InvalidDuration, e))
     };
     result.map(Some).map_err(|(code, e)| {
@@ -237,16 +233,18 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
     };
     let link = f.string(sink, "link").map(|s| s.value);
     // Whether a path exists is settled once the file's folder is known.
-    let runbook = f.string(sink, "runbook").map(|r| At {
-        value: if r.value.contains("://") {
-            Runbook::Link(r.value)
-        } else {
-            Runbook::Path {
-                path: r.value,
-                exists: true,
-            }
-        },
-        span: r.span,
+    let runbook = f.string(sink, "runbook").map(|r| {
+        Box::new(At {
+            value: if r.value.contains("://") {
+                Runbook::Link(r.value)
+            } else {
+                Runbook::Path {
+                    path: r.value,
+                    exists: true,
+                }
+            },
+            span: r.span,
+        })
     });
     let signal = f.string(sink, "signal").map(|s| s.value);
     let effects = Effects {

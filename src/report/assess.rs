@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::doc::Doc;
-use super::{round, write_json};
+use super::{json, round};
 use crate::assess::{Row, SystemAssessment};
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
@@ -196,5 +196,72 @@ pub fn json(
         })
         .collect();
     let document = json!({ "version": VERSION, "today": today.to_string(), "systems": systems });
-    write_json(out, &document)
+    json::write(out, &document)
+}
+
+#[cfg(test)]
+mod snapshot {
+    use crate::report::{AssessFormat, fixture};
+
+    /// The shared fixture, as this format writes it.
+    #[test]
+    fn the_fixture() {
+        insta::assert_snapshot!(fixture::assess(AssessFormat::Table), @"
+        Assessment (2026-11-27)
+
+        checkout — Checkout API
+
+          • owner: payments-team
+          • on-call: payments-primary
+          • escalation: payments-primary → eng-manager
+          • scope: none
+          • out of scope: none
+          • dependencies: none
+
+        Service levels and measures
+
+        ┌────────────┬────────────────┬────────┬──────────┬──────────┬───────────────────────────────────┐
+        │ area       ┆ measure        ┆ target ┆ measured ┆ verdict  ┆ why                               │
+        ╞════════════╪════════════════╪════════╪══════════╪══════════╪═══════════════════════════════════╡
+        │ service    ┆ availability   ┆ 99.9%  ┆ 99.85%   ┆ breached ┆ 150.0% of the error budget burned │
+        │ operations ┆ pages per week ┆ -      ┆ 4        ┆ -        ┆ no threshold in opx.toml          │
+        └────────────┴────────────────┴────────┴──────────┴──────────┴───────────────────────────────────┘
+
+        Risks
+
+        3 risks: 3 high; by category 1 technical, 1 process, 1 people.
+
+        Error budget 525.96 bad minutes a year. Expected 138.00 (26.2%), of which accepted 0.00; unallocated 525.96. 1 risk without an estimate left out.
+
+        ┌───────────────┬─────────────────────────────────────────┬────────────┬────────┐
+        │ largest       ┆ title                                   ┆ bad min/yr ┆ budget │
+        ╞═══════════════╪═════════════════════════════════════════╪════════════╪════════╡
+        │ traffic-spike ┆ Traffic spikes saturate the worker pool ┆ 78.00      ┆ 14.8%  │
+        │ bad-deploy    ┆ A bad deploy breaks checkout            ┆ 60.00      ┆ 11.4%  │
+        └───────────────┴─────────────────────────────────────────┴────────────┴────────┘
+
+        In the last 365 days: 1 incident and 0 near-misses, costing 21.60 bad minutes against 138.00 expected a year.
+
+        search
+
+          • owner: search-team
+          • on-call: none
+          • escalation: none
+          • scope: none
+          • out of scope: none
+          • dependencies: none
+
+        Service levels and measures
+
+        No SLO and no baseline: add [system.slo] and [system.baseline] to assess it.
+
+        Risks
+
+        1 risk: 1 low; by category 1 data.
+
+        No availability SLO, so no error budget to weigh the risks against.
+
+        In the last 365 days: 0 incidents and 1 near-miss, costing 0.00 bad minutes.
+        ");
+    }
 }

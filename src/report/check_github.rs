@@ -64,3 +64,26 @@ mod tests {
         assert_eq!(property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
     }
 }
+
+#[cfg(test)]
+mod snapshot {
+    use crate::report::{CheckFormat, fixture};
+
+    /// The shared fixture, as this format writes it.
+    #[test]
+    fn the_fixture() {
+        insta::assert_snapshot!(fixture::check(CheckFormat::Github), @r#"
+        ::notice file=risks/checkout.toml,line=2,col=6,endColumn=16,title=budget-incomplete::1 risk of system `checkout` has no bad-minute estimate and is left out of its budget sums%0Ahelp: give risks both times as durations and a frequency to count them
+        ::warning file=risks/checkout.toml,line=16,col=6,endColumn=21,title=no-runbook::risk `checkout/traffic-spike` (high) has no runbook%0Ahelp: add a [[risk.action]] with kind = "respond" and a runbook = "..." to follow
+        ::warning file=risks/checkout.toml,line=39,col=7,endColumn=17,title=action-overdue::prevent action "Autoscale workers" of risk `checkout/traffic-spike` was due 2026-11-20 (7 days ago)%0Ahelp: finish it, or ask bob for a date they can keep and update `due`
+        ::warning file=risks/checkout.toml,line=44,col=6,endColumn=18,title=no-detection::risk `checkout/bad-deploy` (impact 4, major) has no detect action%0Ahelp: add a [[risk.action]] with kind = "detect": an alert, a probe or a dashboard someone watches
+        ::error file=risks/checkout.toml,line=61,col=6,endColumn=21,title=unmitigated::risk `checkout/single-expert` (impact 4, major) has no mitigation%0Ahelp: finish an action that reduces it (status = "done"), or accept it for a time with [risk.accepted]
+        ::warning file=risks/checkout.toml,line=61,col=6,endColumn=21,title=review-overdue::risk `checkout/single-expert` has never been reviewed%0Ahelp: review it and record the day: reviewed = 2026-11-27
+        ::warning file=risks/checkout.toml,line=61,col=6,endColumn=21,title=no-detection::risk `checkout/single-expert` (impact 4, major) has no detect action%0Ahelp: add a [[risk.action]] with kind = "detect": an alert, a probe or a dashboard someone watches
+        ::warning file=risks/checkout.toml,line=61,col=6,endColumn=21,title=no-runbook::risk `checkout/single-expert` (high) has no runbook%0Ahelp: add a [[risk.action]] with kind = "respond" and a runbook = "..." to follow
+        ::warning file=risks/checkout.toml,line=61,col=6,endColumn=21,title=estimate-missing::risk `checkout/single-expert` (high) has no bad-minute estimate%0Ahelp: give it `time_to_detect` as a duration, `time_to_recover` as a duration and `frequency`
+        ::warning file=risks/checkout.toml,line=71,col=18,endColumn=23,title=estimate-exceeded::incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates%0Ahelp: set `time_to_detect` to what incidents show, or finish the action that makes the estimate true
+        opx: 1 error, 8 warnings, 1 note in 4 risks
+        "#);
+    }
+}

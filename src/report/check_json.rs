@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
-use super::{CheckReport, TOOL_NAME, TOOL_VERSION, places};
+use super::{CheckReport, TOOL_NAME, TOOL_VERSION, json, places};
 use crate::diag::{Code, Diagnostic, Severity, Tally};
 use crate::source::Place;
 
@@ -120,6 +120,164 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             places: places(report),
         },
     };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+    json::write(out, &document)
+}
+
+#[cfg(test)]
+mod snapshot {
+    use crate::report::{CheckFormat, fixture};
+
+    /// The shared fixture, as this format writes it.
+    #[test]
+    fn the_fixture() {
+        insta::assert_snapshot!(fixture::check(CheckFormat::Json), @r#"
+        {
+          "version": 1,
+          "tool": {
+            "name": "opx",
+            "version": "0.1.0"
+          },
+          "today": "2026-11-27",
+          "summary": {
+            "passed": false,
+            "errors": 1,
+            "warnings": 8,
+            "notes": 1,
+            "risks": 4
+          },
+          "findings": [
+            {
+              "code": "budget-incomplete",
+              "severity": "note",
+              "message": "1 risk of system `checkout` has no bad-minute estimate and is left out of its budget sums",
+              "help": "give risks both times as durations and a frequency to count them",
+              "system": "checkout",
+              "risk": null,
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 2,
+                "column": 6
+              }
+            },
+            {
+              "code": "no-runbook",
+              "severity": "warning",
+              "message": "risk `checkout/traffic-spike` (high) has no runbook",
+              "help": "add a [[risk.action]] with kind = \"respond\" and a runbook = \"...\" to follow",
+              "system": "checkout",
+              "risk": "traffic-spike",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 16,
+                "column": 6
+              }
+            },
+            {
+              "code": "action-overdue",
+              "severity": "warning",
+              "message": "prevent action \"Autoscale workers\" of risk `checkout/traffic-spike` was due 2026-11-20 (7 days ago)",
+              "help": "finish it, or ask bob for a date they can keep and update `due`",
+              "system": "checkout",
+              "risk": "traffic-spike",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 39,
+                "column": 7
+              }
+            },
+            {
+              "code": "no-detection",
+              "severity": "warning",
+              "message": "risk `checkout/bad-deploy` (impact 4, major) has no detect action",
+              "help": "add a [[risk.action]] with kind = \"detect\": an alert, a probe or a dashboard someone watches",
+              "system": "checkout",
+              "risk": "bad-deploy",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 44,
+                "column": 6
+              }
+            },
+            {
+              "code": "unmitigated",
+              "severity": "error",
+              "message": "risk `checkout/single-expert` (impact 4, major) has no mitigation",
+              "help": "finish an action that reduces it (status = \"done\"), or accept it for a time with [risk.accepted]",
+              "system": "checkout",
+              "risk": "single-expert",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 61,
+                "column": 6
+              }
+            },
+            {
+              "code": "review-overdue",
+              "severity": "warning",
+              "message": "risk `checkout/single-expert` has never been reviewed",
+              "help": "review it and record the day: reviewed = 2026-11-27",
+              "system": "checkout",
+              "risk": "single-expert",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 61,
+                "column": 6
+              }
+            },
+            {
+              "code": "no-detection",
+              "severity": "warning",
+              "message": "risk `checkout/single-expert` (impact 4, major) has no detect action",
+              "help": "add a [[risk.action]] with kind = \"detect\": an alert, a probe or a dashboard someone watches",
+              "system": "checkout",
+              "risk": "single-expert",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 61,
+                "column": 6
+              }
+            },
+            {
+              "code": "no-runbook",
+              "severity": "warning",
+              "message": "risk `checkout/single-expert` (high) has no runbook",
+              "help": "add a [[risk.action]] with kind = \"respond\" and a runbook = \"...\" to follow",
+              "system": "checkout",
+              "risk": "single-expert",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 61,
+                "column": 6
+              }
+            },
+            {
+              "code": "estimate-missing",
+              "severity": "warning",
+              "message": "risk `checkout/single-expert` (high) has no bad-minute estimate",
+              "help": "give it `time_to_detect` as a duration, `time_to_recover` as a duration and `frequency`",
+              "system": "checkout",
+              "risk": "single-expert",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 61,
+                "column": 6
+              }
+            },
+            {
+              "code": "estimate-exceeded",
+              "severity": "warning",
+              "message": "incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates",
+              "help": "set `time_to_detect` to what incidents show, or finish the action that makes the estimate true",
+              "system": "checkout",
+              "risk": "traffic-spike",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 71,
+                "column": 18
+              }
+            }
+          ]
+        }
+        "#);
+    }
 }

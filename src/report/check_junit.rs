@@ -172,3 +172,36 @@ mod tests {
         assert_eq!(escape("bell\u{7}"), "bell\u{FFFD}");
     }
 }
+
+#[cfg(test)]
+mod snapshot {
+    use crate::report::{CheckFormat, fixture};
+
+    /// The shared fixture, as this format writes it.
+    #[test]
+    fn the_fixture() {
+        insta::assert_snapshot!(fixture::check(CheckFormat::Junit), @r#"
+        <?xml version="1.0" encoding="UTF-8"?>
+        <testsuites name="opx check" tests="5" failures="1" errors="0" time="0">
+          <testsuite name="checkout" tests="4" failures="1" errors="0" skipped="0" time="0">
+            <testcase classname="checkout" name="(system)" time="0">
+              <system-out>note[budget-incomplete]: 1 risk of system `checkout` has no bad-minute estimate and is left out of its budget sums&#10;  --&gt; risks/checkout.toml:2:6&#10;  = help: give risks both times as durations and a frequency to count them</system-out>
+            </testcase>
+            <testcase classname="checkout" name="bad-deploy" time="0">
+              <system-out>warning[no-detection]: risk `checkout/bad-deploy` (impact 4, major) has no detect action&#10;  --&gt; risks/checkout.toml:44:6&#10;  = help: add a [[risk.action]] with kind = &quot;detect&quot;: an alert, a probe or a dashboard someone watches</system-out>
+            </testcase>
+            <testcase classname="checkout" name="single-expert" time="0">
+              <failure type="unmitigated" message="risk `checkout/single-expert` (impact 4, major) has no mitigation">error[unmitigated]: risk `checkout/single-expert` (impact 4, major) has no mitigation&#10;  --&gt; risks/checkout.toml:61:6&#10;  = help: finish an action that reduces it (status = &quot;done&quot;), or accept it for a time with [risk.accepted]</failure>
+              <system-out>warning[review-overdue]: risk `checkout/single-expert` has never been reviewed&#10;  --&gt; risks/checkout.toml:61:6&#10;  = help: review it and record the day: reviewed = 2026-11-27&#10;&#10;warning[no-detection]: risk `checkout/single-expert` (impact 4, major) has no detect action&#10;  --&gt; risks/checkout.toml:61:6&#10;  = help: add a [[risk.action]] with kind = &quot;detect&quot;: an alert, a probe or a dashboard someone watches&#10;&#10;warning[no-runbook]: risk `checkout/single-expert` (high) has no runbook&#10;  --&gt; risks/checkout.toml:61:6&#10;  = help: add a [[risk.action]] with kind = &quot;respond&quot; and a runbook = &quot;...&quot; to follow&#10;&#10;warning[estimate-missing]: risk `checkout/single-expert` (high) has no bad-minute estimate&#10;  --&gt; risks/checkout.toml:61:6&#10;  = help: give it `time_to_detect` as a duration, `time_to_recover` as a duration and `frequency`</system-out>
+            </testcase>
+            <testcase classname="checkout" name="traffic-spike" time="0">
+              <system-out>warning[no-runbook]: risk `checkout/traffic-spike` (high) has no runbook&#10;  --&gt; risks/checkout.toml:16:6&#10;  = help: add a [[risk.action]] with kind = &quot;respond&quot; and a runbook = &quot;...&quot; to follow&#10;&#10;warning[action-overdue]: prevent action &quot;Autoscale workers&quot; of risk `checkout/traffic-spike` was due 2026-11-20 (7 days ago)&#10;  --&gt; risks/checkout.toml:39:7&#10;  = help: finish it, or ask bob for a date they can keep and update `due`&#10;&#10;warning[estimate-exceeded]: incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates&#10;  --&gt; risks/checkout.toml:71:18&#10;  = help: set `time_to_detect` to what incidents show, or finish the action that makes the estimate true</system-out>
+            </testcase>
+          </testsuite>
+          <testsuite name="search" tests="1" failures="0" errors="0" skipped="0" time="0">
+            <testcase classname="search" name="stale-index" time="0"/>
+          </testsuite>
+        </testsuites>
+        "#);
+    }
+}

@@ -9,7 +9,7 @@ use std::io::{self, Write};
 
 use serde::{Serialize, Serializer};
 
-use super::{CheckReport, TOOL_NAME, TOOL_VERSION, places};
+use super::{CheckReport, TOOL_NAME, TOOL_VERSION, json, places};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::source::Place;
 
@@ -157,8 +157,7 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         }],
         version: "2.1.0",
     };
-    serde_json::to_writer_pretty(&mut *out, &log)?;
-    writeln!(out)
+    json::write(out, &log)
 }
 
 fn result(d: &Diagnostic, place: Option<&Place>) -> SarifResult {
@@ -277,5 +276,292 @@ mod tests {
     fn rule_names_are_pascal_case() {
         assert_eq!(rule_name(Code::AcceptanceExpired), "AcceptanceExpired");
         assert_eq!(rule_name(Code::Io), "Io");
+    }
+}
+
+#[cfg(test)]
+mod snapshot {
+    use crate::report::{CheckFormat, fixture};
+
+    /// The results of the shared fixture, as this format writes them (the
+    /// rules are the same in every run).
+    #[test]
+    fn the_fixture() {
+        let log: serde_json::Value =
+            serde_json::from_str(&fixture::check(CheckFormat::Sarif)).unwrap();
+        let results = serde_json::to_string_pretty(&log["runs"][0]["results"]).unwrap();
+        insta::assert_snapshot!(results, @r#"
+        [
+          {
+            "level": "note",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 16,
+                    "endLine": 2,
+                    "startColumn": 6,
+                    "startLine": 2
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "1 risk of system `checkout` has no bad-minute estimate and is left out of its budget sums\nhelp: give risks both times as durations and a frequency to count them"
+            },
+            "properties": {
+              "system": "checkout"
+            },
+            "ruleId": "budget-incomplete",
+            "ruleIndex": 36
+          },
+          {
+            "level": "warning",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 21,
+                    "endLine": 16,
+                    "startColumn": 6,
+                    "startLine": 16
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "risk `checkout/traffic-spike` (high) has no runbook\nhelp: add a [[risk.action]] with kind = \"respond\" and a runbook = \"...\" to follow"
+            },
+            "properties": {
+              "risk": "traffic-spike",
+              "system": "checkout"
+            },
+            "ruleId": "no-runbook",
+            "ruleIndex": 32
+          },
+          {
+            "level": "warning",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 17,
+                    "endLine": 39,
+                    "startColumn": 7,
+                    "startLine": 39
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "prevent action \"Autoscale workers\" of risk `checkout/traffic-spike` was due 2026-11-20 (7 days ago)\nhelp: finish it, or ask bob for a date they can keep and update `due`"
+            },
+            "properties": {
+              "risk": "traffic-spike",
+              "system": "checkout"
+            },
+            "ruleId": "action-overdue",
+            "ruleIndex": 26
+          },
+          {
+            "level": "warning",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 18,
+                    "endLine": 44,
+                    "startColumn": 6,
+                    "startLine": 44
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "risk `checkout/bad-deploy` (impact 4, major) has no detect action\nhelp: add a [[risk.action]] with kind = \"detect\": an alert, a probe or a dashboard someone watches"
+            },
+            "properties": {
+              "risk": "bad-deploy",
+              "system": "checkout"
+            },
+            "ruleId": "no-detection",
+            "ruleIndex": 28
+          },
+          {
+            "level": "error",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 21,
+                    "endLine": 61,
+                    "startColumn": 6,
+                    "startLine": 61
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "risk `checkout/single-expert` (impact 4, major) has no mitigation\nhelp: finish an action that reduces it (status = \"done\"), or accept it for a time with [risk.accepted]"
+            },
+            "properties": {
+              "risk": "single-expert",
+              "system": "checkout"
+            },
+            "ruleId": "unmitigated",
+            "ruleIndex": 21
+          },
+          {
+            "level": "warning",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 21,
+                    "endLine": 61,
+                    "startColumn": 6,
+                    "startLine": 61
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "risk `checkout/single-expert` has never been reviewed\nhelp: review it and record the day: reviewed = 2026-11-27"
+            },
+            "properties": {
+              "risk": "single-expert",
+              "system": "checkout"
+            },
+            "ruleId": "review-overdue",
+            "ruleIndex": 27
+          },
+          {
+            "level": "warning",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 21,
+                    "endLine": 61,
+                    "startColumn": 6,
+                    "startLine": 61
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "risk `checkout/single-expert` (impact 4, major) has no detect action\nhelp: add a [[risk.action]] with kind = \"detect\": an alert, a probe or a dashboard someone watches"
+            },
+            "properties": {
+              "risk": "single-expert",
+              "system": "checkout"
+            },
+            "ruleId": "no-detection",
+            "ruleIndex": 28
+          },
+          {
+            "level": "warning",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 21,
+                    "endLine": 61,
+                    "startColumn": 6,
+                    "startLine": 61
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "risk `checkout/single-expert` (high) has no runbook\nhelp: add a [[risk.action]] with kind = \"respond\" and a runbook = \"...\" to follow"
+            },
+            "properties": {
+              "risk": "single-expert",
+              "system": "checkout"
+            },
+            "ruleId": "no-runbook",
+            "ruleIndex": 32
+          },
+          {
+            "level": "warning",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 21,
+                    "endLine": 61,
+                    "startColumn": 6,
+                    "startLine": 61
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "risk `checkout/single-expert` (high) has no bad-minute estimate\nhelp: give it `time_to_detect` as a duration, `time_to_recover` as a duration and `frequency`"
+            },
+            "properties": {
+              "risk": "single-expert",
+              "system": "checkout"
+            },
+            "ruleId": "estimate-missing",
+            "ruleIndex": 35
+          },
+          {
+            "level": "warning",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 23,
+                    "endLine": 71,
+                    "startColumn": 18,
+                    "startLine": 71
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates\nhelp: set `time_to_detect` to what incidents show, or finish the action that makes the estimate true"
+            },
+            "properties": {
+              "risk": "traffic-spike",
+              "system": "checkout"
+            },
+            "ruleId": "estimate-exceeded",
+            "ruleIndex": 30
+          }
+        ]
+        "#);
     }
 }

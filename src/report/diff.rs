@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::doc::Doc;
-use super::{round, write_json};
+use super::{json, round};
 use crate::diff::{Diff, Direction, Scored};
 
 pub const VERSION: u32 = 1;
@@ -110,5 +110,28 @@ pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
             "near_miss": i.near_miss,
         })).collect::<Vec<_>>(),
     });
-    write_json(out, &document)
+    json::write(out, &document)
+}
+
+#[cfg(test)]
+mod snapshot {
+    use crate::report::{DiffFormat, fixture};
+
+    /// The shared fixture, as this format writes it.
+    #[test]
+    fn the_fixture() {
+        insta::assert_snapshot!(fixture::diff(DiffFormat::Markdown), @r#"
+        2 risks worse, 1 better, 1 new critical, 2 added, 1 removed
+
+        ### Risks
+
+        |  | risk | title | what changed |
+        | --- | --- | --- | --- |
+        | new critical | checkout/card-outage | The card processor is down | new risk, 20 critical |
+        | worse | checkout/bad-deploy | A bad deploy breaks checkout | bad minutes a year 60.00 → 180.00 |
+        | better | checkout/traffic-spike | Traffic spikes saturate the worker pool | severity 16 high → 8 medium; state mitigating → mitigated; action done: prevent "Autoscale workers" |
+        | removed | search/stale-index | The index serves stale results | removed from the register |
+        | added | search/stale-index-gone | The index serves stale results | new risk, 4 low |
+        "#);
+    }
 }

@@ -18,7 +18,10 @@ mod check_markdown;
 mod check_sarif;
 mod diff;
 mod doc;
+#[cfg(test)]
+pub(crate) mod fixture;
 pub mod grid;
+mod json;
 mod markdown;
 mod plan;
 mod rank_csv;
@@ -345,14 +348,10 @@ pub(crate) fn share_cell(r: &AssessedRisk<'_>) -> String {
 pub(crate) fn time_cell(estimate: Option<TimeEstimate>) -> String {
     match estimate {
         None => "-".to_string(),
-        Some(TimeEstimate {
-            level,
-            duration: Some(d),
-        }) => format!("{level} ({})", format_duration(d)),
-        Some(TimeEstimate {
-            level,
-            duration: None,
-        }) => format!("{level} ({})", Scale::Time.word(level)),
+        Some(t) => match t.duration() {
+            Some(d) => format!("{} ({})", t.level, format_duration(d)),
+            None => format!("{} ({})", t.level, Scale::Time.word(t.level)),
+        },
     }
 }
 
@@ -442,10 +441,4 @@ pub(crate) fn places(report: &CheckReport<'_>) -> Vec<Option<Place>> {
             Location::None => None,
         })
         .collect()
-}
-
-/// A JSON document, pretty-printed, with a final newline.
-pub(crate) fn write_json(out: &mut dyn Write, document: &impl serde::Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, document)?;
-    writeln!(out)
 }

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::doc::Doc;
-use super::{round, write_json};
+use super::{json, round};
 use crate::budget::{minutes_text, percent_text};
 use crate::plan::{Plan, Step, Week};
 use crate::score::ViewScore;
@@ -238,5 +238,58 @@ pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             "title": r.title,
         })).collect::<Vec<_>>(),
     });
-    write_json(out, &document)
+    json::write(out, &document)
+}
+
+#[cfg(test)]
+mod snapshot {
+    use crate::report::{PlanFormat, fixture};
+
+    /// The shared fixture, as this format writes it.
+    #[test]
+    fn the_fixture() {
+        insta::assert_snapshot!(fixture::plan(PlanFormat::Markdown), @"
+        # Risk plan (2026-11-27)
+
+        ## Now
+
+        Open actions of the risks that need them first: critical or high, too big for the error budget, or on a system over its budget.
+
+        ### Week of 2026-11-16
+
+        | kind | what | risk | owner | due | status | link |
+        | --- | --- | --- | --- | --- | --- | --- |
+        | prevent | Autoscale workers | checkout/traffic-spike | bob | 2026-11-20 (overdue) | planned | - |
+
+        ## Later
+
+        Nothing.
+
+        ## Accepted risks
+
+        | risk | accepted by | why | until | bad min/yr |
+        | --- | --- | --- | --- | --- |
+        | search/stale-index | eng-manager | Users tolerate an hour of staleness | 2027-01-31 | - |
+
+        ## Escalation paths
+
+        - checkout: on-call payments-primary; payments-primary → eng-manager
+        - search: no on-call; no escalation path
+
+        ## What the plan buys
+
+        | risk | severity | bad min/yr | budget |
+        | --- | --- | --- | --- |
+        | checkout/traffic-spike | 16 high → 8 medium | 78.00 → 78.00 | 14.8% → 14.8% |
+
+        | system | bad min/yr | budget | error budget |
+        | --- | --- | --- | --- |
+        | checkout | 138.00 → 138.00 | 26.2% → 26.2% | 525.96 min/yr |
+
+        ## No plan yet
+
+        - checkout/single-expert: Only one engineer knows the reconciliation job
+        - search/stale-index: The index serves stale results
+        ");
+    }
 }

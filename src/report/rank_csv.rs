@@ -54,14 +54,22 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut csv = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
-    csv.write_record(HEADER)?;
+    csv.write_record(HEADER).map_err(io_error)?;
     for (rank, r) in report.rows() {
         for cell in row(report, rank, r) {
-            csv.write_field(guard(&cell).as_bytes())?;
+            csv.write_field(guard(&cell).as_bytes()).map_err(io_error)?;
         }
-        csv.write_record(None::<&[u8]>)?;
+        csv.write_record(None::<&[u8]>).map_err(io_error)?;
     }
     csv.flush()
+}
+
+/// The writer's own error, unwrapped, so that a closed pipe is still one.
+fn io_error(e: csv::Error) -> io::Error {
+    match e.into_kind() {
+        csv::ErrorKind::Io(e) => e,
+        other => io::Error::other(format!("{other:?}")),
+    }
 }
 
 fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 38] {
@@ -71,7 +79,7 @@ fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 3
         Source::Derived => "derived",
     };
     let time_minutes = |t: Option<TimeEstimate>| {
-        t.and_then(|t| t.duration)
+        t.and_then(|t| t.duration())
             .map_or(String::new(), |d| number(minutes(d)))
     };
     let accepted = risk.accepted.as_ref();
@@ -180,5 +188,22 @@ mod tests {
     fn numbers_drop_noise() {
         assert_eq!(number(4.0), "4");
         assert_eq!(number(52.17857142857143), "52.178571");
+    }
+}
+
+#[cfg(test)]
+mod snapshot {
+    use crate::report::{RankFormat, fixture};
+
+    /// The shared fixture, as this format writes it.
+    #[test]
+    fn the_fixture() {
+        insta::assert_snapshot!(fixture::rank(RankFormat::Csv), @"
+        rank,system,id,title,category,likelihood,likelihood_source,impact,impact_source,severity,band,detect_level,detect_minutes,recover_level,recover_minutes,exposure,frequency_per_year,users_affected_percent,bad_minutes,budget_share_percent,target_severity,target_band,target_bad_minutes,incidents_365d,near_misses_365d,incident_bad_minutes_365d,state,owner,reviewed,review_every_days,accepted_by,accepted_until,acceptance_expired,actions,actions_done,file,line,column
+        1,checkout,traffic-spike,Traffic spikes saturate the worker pool,technical,4,explicit,4,explicit,16,high,1,5,3,60,3,4,30,78,14.830025,8,medium,78,1,0,21.6,mitigating,alice,2026-10-01,90,,,,2,1,risks/checkout.toml,16,6
+        2,checkout,bad-deploy,A bad deploy breaks checkout,process,3,explicit,4,explicit,12,high,2,10,2,20,4,2,,60,11.407712,12,high,60,0,0,0,mitigated,payments-team,2026-11-01,90,,,,1,1,risks/checkout.toml,44,6
+        3,checkout,single-expert,Only one engineer knows the reconciliation job,people,3,explicit,4,explicit,12,high,,,,,,,,,,12,high,,0,0,0,open,payments-team,,90,,,,0,0,risks/checkout.toml,61,6
+        4,search,stale-index,The index serves stale results,data,2,explicit,2,explicit,4,low,,,,,,,,,,4,low,,0,1,0,accepted,search-team,2026-06-01,365,eng-manager,2027-01-31,false,0,0,risks/search.toml,6,6
+        ");
     }
 }

@@ -9,9 +9,8 @@ use std::io::{self, Write};
 
 use schemars::JsonSchema;
 use serde::Serialize;
-use serde::ser::Serializer;
 
-use super::{RankReport, round};
+use super::{RankReport, json, round};
 use crate::analysis::AssessedRisk;
 use crate::band::Band;
 use crate::budget::Size;
@@ -35,17 +34,7 @@ pub struct Document<'a> {
     #[schemars(extend("format" = "date"))]
     today: String,
     /// The risks, in rank order.
-    #[serde(serialize_with = "serialize_risks")]
-    #[schemars(with = "Vec<RiskOut<'static>>")]
-    risks: &'a RankReport<'a>,
-}
-
-/// The risks of a report, each made as the serialiser asks for it.
-fn serialize_risks<S: Serializer>(
-    report: &&RankReport<'_>,
-    serializer: S,
-) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(report.rows().map(|(rank, r)| risk_out(report, rank, r)))
+    risks: Vec<RiskOut<'a>>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -192,14 +181,19 @@ struct LocationOut {
     column: usize,
 }
 
+/// Writes the [`Document`], its risks streamed: each is made as it is
+/// written, in chunks on every core.
 pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let document = Document {
-        version: VERSION,
-        today: report.analysis.today.to_string(),
-        risks: report,
-    };
-    serde_json::to_writer_pretty(&mut *out, &document)?;
-    writeln!(out)
+    write!(
+        out,
+        "{{\n  \"version\": {VERSION},\n  \"today\": \"{}\",\n  \"risks\": [",
+        report.analysis.today
+    )?;
+    json::write_list(out, 1, report.ranked.len(), |i| {
+        let r = report.ranked[i];
+        risk_out(report, r.rank, &report.analysis.risks[r.index])
+    })?;
+    out.write_all(b"\n}\n")
 }
 
 fn risk_out<'a>(report: &RankReport<'_>, rank: usize, r: &'a AssessedRisk<'a>) -> RiskOut<'a> {
@@ -288,6 +282,221 @@ fn level_out(rated: Rated, scale: Scale) -> LevelOut {
 fn time_out(t: TimeEstimate) -> TimeOut {
     TimeOut {
         level: t.level.get(),
-        minutes: t.duration.map(minutes),
+        minutes: t.duration().map(minutes),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Ranked;
+
+    /// The streamed document is byte for byte the [`Document`] serialised
+    /// whole, so the published schema describes what is written.
+    #[test]
+    fn the_stream_is_the_document() {
+        let fixture = crate::report::fixture::register();
+        let analysis = fixture.analysis();
+        let ranked: Vec<Ranked> = analysis
+            .ranked(crate::score::RankBy::Severity)
+            .into_iter()
+            .enumerate()
+            .map(|(i, index)| Ranked { rank: i + 1, index })
+            .collect();
+        let report = RankReport {
+            analysis: &analysis,
+            ranked: &ranked,
+            sources: &fixture.sources,
+            colour: false,
+        };
+        let mut streamed = Vec::new();
+        write(&report, &mut streamed).unwrap();
+        let whole = Document {
+            version: VERSION,
+            today: analysis.today.to_string(),
+            risks: report
+                .rows()
+                .map(|(rank, r)| risk_out(&report, rank, r))
+                .collect(),
+        };
+        let mut expected = serde_json::to_string_pretty(&whole).unwrap();
+        expected.push('\n');
+        assert_eq!(String::from_utf8(streamed).unwrap(), expected);
+    }
+}
+
+#[cfg(test)]
+mod snapshot {
+    use crate::report::{RankFormat, fixture};
+
+    /// The first risk of the shared fixture, as this format writes it.
+    #[test]
+    fn the_fixture() {
+        insta::assert_snapshot!(fixture::rank_top(RankFormat::Json, 1), @r#"
+        {
+          "version": 1,
+          "today": "2026-11-27",
+          "risks": [
+            {
+              "rank": 1,
+              "system": "checkout",
+              "id": "traffic-spike",
+              "title": "Traffic spikes saturate the worker pool",
+              "category": "technical",
+              "likelihood": {
+                "level": 4,
+                "word": "likely",
+                "source": "explicit"
+              },
+              "impact": {
+                "level": 4,
+                "word": "major",
+                "source": "explicit"
+              },
+              "severity": 16,
+              "band": "high",
+              "time_to_detect": {
+                "level": 1,
+                "minutes": 5.0
+              },
+              "time_to_recover": {
+                "level": 3,
+                "minutes": 60.0
+              },
+              "exposure": 3,
+              "frequency_per_year": 4.0,
+              "users_affected_percent": 30.0,
+              "bad_minutes": 78.0,
+              "budget_share": 0.1483,
+              "budget_size": "fits",
+              "views": {
+                "inherent": {
+                  "likelihood": {
+                    "level": 4,
+                    "word": "likely",
+                    "source": "explicit"
+                  },
+                  "impact": {
+                    "level": 4,
+                    "word": "major",
+                    "source": "explicit"
+                  },
+                  "severity": 16,
+                  "band": "high",
+                  "time_to_detect": {
+                    "level": 2,
+                    "minutes": 15.0
+                  },
+                  "time_to_recover": {
+                    "level": 3,
+                    "minutes": 60.0
+                  },
+                  "exposure": 6,
+                  "frequency_per_year": 4.0,
+                  "users_affected_percent": 30.0,
+                  "bad_minutes": 90.0,
+                  "budget_share": 0.171116
+                },
+                "current": {
+                  "likelihood": {
+                    "level": 4,
+                    "word": "likely",
+                    "source": "explicit"
+                  },
+                  "impact": {
+                    "level": 4,
+                    "word": "major",
+                    "source": "explicit"
+                  },
+                  "severity": 16,
+                  "band": "high",
+                  "time_to_detect": {
+                    "level": 1,
+                    "minutes": 5.0
+                  },
+                  "time_to_recover": {
+                    "level": 3,
+                    "minutes": 60.0
+                  },
+                  "exposure": 3,
+                  "frequency_per_year": 4.0,
+                  "users_affected_percent": 30.0,
+                  "bad_minutes": 78.0,
+                  "budget_share": 0.1483
+                },
+                "target": {
+                  "likelihood": {
+                    "level": 2,
+                    "word": "unlikely",
+                    "source": "explicit"
+                  },
+                  "impact": {
+                    "level": 4,
+                    "word": "major",
+                    "source": "explicit"
+                  },
+                  "severity": 8,
+                  "band": "medium",
+                  "time_to_detect": {
+                    "level": 1,
+                    "minutes": 5.0
+                  },
+                  "time_to_recover": {
+                    "level": 3,
+                    "minutes": 60.0
+                  },
+                  "exposure": 3,
+                  "frequency_per_year": 4.0,
+                  "users_affected_percent": 30.0,
+                  "bad_minutes": 78.0,
+                  "budget_share": 0.1483
+                }
+              },
+              "incidents": {
+                "count": 1,
+                "near_misses": 0,
+                "bad_minutes": 21.6
+              },
+              "state": "mitigating",
+              "owner": "alice",
+              "reviewed": "2026-10-01",
+              "review_every_days": 90,
+              "accepted": null,
+              "actions": [
+                {
+                  "kind": "detect",
+                  "what": "Page on queue depth",
+                  "status": "done",
+                  "owner": null,
+                  "due": null,
+                  "link": null,
+                  "effects": {
+                    "time_to_detect": {
+                      "level": 1,
+                      "minutes": 5.0
+                    }
+                  }
+                },
+                {
+                  "kind": "prevent",
+                  "what": "Autoscale workers",
+                  "status": "planned",
+                  "owner": "bob",
+                  "due": "2026-11-20",
+                  "link": null,
+                  "effects": {
+                    "likelihood": 2
+                  }
+                }
+              ],
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 16,
+                "column": 6
+              }
+            }
+          ]
+        }
+        "#);
     }
 }

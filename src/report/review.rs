@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::doc::Doc;
-use super::write_json;
+use super::json;
 use crate::register::model::Risk;
 use crate::review::Digest;
 use crate::units::{format_duration, minutes};
@@ -235,5 +235,55 @@ pub fn json(d: &Digest<'_>, out: &mut dyn Write) -> io::Result<()> {
             "title": r.title,
         })).collect::<Vec<_>>(),
     });
-    write_json(out, &document)
+    json::write(out, &document)
+}
+
+#[cfg(test)]
+mod snapshot {
+    use crate::report::{ReviewFormat, fixture};
+
+    /// The shared fixture, as this format writes it.
+    #[test]
+    fn the_fixture() {
+        insta::assert_snapshot!(fixture::review(ReviewFormat::Table), @"
+        Weekly review (2026-11-27, next 7 days)
+
+        Reviews due
+
+        ┌────────────────────────┬────────────────────────────────────────────────┬────────────────┬───────────────┐
+        │ risk                   ┆ title                                          ┆ due            ┆ owner         │
+        ╞════════════════════════╪════════════════════════════════════════════════╪════════════════╪═══════════════╡
+        │ checkout/single-expert ┆ Only one engineer knows the reconciliation job ┆ never reviewed ┆ payments-team │
+        └────────────────────────┴────────────────────────────────────────────────┴────────────────┴───────────────┘
+
+        Actions due
+
+        ┌─────────┬───────────────────┬────────────────────────┬───────┬──────────────────────┬─────────┐
+        │ kind    ┆ what              ┆ risk                   ┆ owner ┆ due                  ┆ status  │
+        ╞═════════╪═══════════════════╪════════════════════════╪═══════╪══════════════════════╪═════════╡
+        │ prevent ┆ Autoscale workers ┆ checkout/traffic-spike ┆ bob   ┆ 2026-11-20 (overdue) ┆ planned │
+        └─────────┴───────────────────┴────────────────────────┴───────┴──────────────────────┴─────────┘
+
+        Acceptances ending
+
+        No acceptance ends within 30 days.
+
+        Incidents and near-misses
+
+        No incident or near-miss in the last 7 days.
+
+        Estimates contradicted
+
+        ┌────────────────────────┬──────────┬────────────────┬──────────┬──────┐
+        │ risk                   ┆ incident ┆ measure        ┆ estimate ┆ took │
+        ╞════════════════════════╪══════════╪════════════════╪══════════╪══════╡
+        │ checkout/traffic-spike ┆ INC-7    ┆ time_to_detect ┆ 5m       ┆ 22m  │
+        └────────────────────────┴──────────┴────────────────┴──────────┴──────┘
+
+        No plan yet
+
+          • checkout/single-expert: Only one engineer knows the reconciliation job
+          • search/stale-index: The index serves stale results
+        ");
+    }
 }

@@ -1,0 +1,261 @@
+//! One small register, held in memory, that every renderer's snapshot
+//! test reads: two systems, risks in each state, actions with effects, a
+//! runbook and a signal, an acceptance, an incident and a near-miss.
+
+use std::path::PathBuf;
+
+use jiff::civil::Date;
+
+use super::{CheckReport, RankReport, Ranked};
+use crate::analysis::Analysis;
+use crate::policy::Policy;
+use crate::register::{self, Register};
+use crate::score::RankBy;
+use crate::source::Sources;
+
+pub(crate) const TODAY: &str = "2026-11-27";
+
+const CHECKOUT: &str = r#"[system]
+id = "checkout"
+name = "Checkout API"
+owner = "payments-team"
+oncall = "payments-primary"
+escalation = ["payments-primary", "eng-manager"]
+
+[system.slo]
+availability = "99.9%"
+
+[system.baseline]
+availability = "99.85%"
+pages_per_week = 4
+
+[[risk]]
+id = "traffic-spike"
+title = "Traffic spikes saturate the worker pool"
+category = "technical"
+likelihood = "likely"
+impact = "major"
+time_to_detect = "15m"
+time_to_recover = "1h"
+frequency = "4/year"
+users_affected = "30%"
+owner = "alice"
+reviewed = 2026-10-01
+
+[[risk.action]]
+kind = "detect"
+what = "Page on queue depth"
+status = "done"
+signal = "queue-depth-p95"
+time_to_detect = "5m"
+
+[[risk.action]]
+kind = "prevent"
+what = "Autoscale workers"
+owner = "bob"
+due = 2026-11-20
+status = "planned"
+likelihood = "unlikely"
+
+[[risk]]
+id = "bad-deploy"
+title = "A bad deploy breaks checkout"
+category = "process"
+likelihood = 3
+impact = 4
+time_to_detect = "10m"
+time_to_recover = "20m"
+frequency = "2/year"
+reviewed = 2026-11-01
+
+[[risk.action]]
+kind = "respond"
+what = "Roll back with the deploy tool"
+status = "done"
+runbook = "https://wiki.example/rollback"
+
+[[risk]]
+id = "single-expert"
+title = "Only one engineer knows the reconciliation job"
+category = "people"
+likelihood = "possible"
+impact = "major"
+
+[[incident]]
+id = "INC-7"
+date = 2026-09-14
+risks = ["traffic-spike"]
+detected_after = "22m"
+recovered_after = "50m"
+users_affected = "30%"
+summary = "Peak saturated the pool"
+"#;
+
+const SEARCH: &str = r#"[system]
+id = "search"
+owner = "search-team"
+
+[[risk]]
+id = "stale-index"
+title = "The index serves stale results"
+category = "data"
+likelihood = "unlikely"
+impact = "minor"
+reviewed = 2026-06-01
+
+[risk.accepted]
+by = "eng-manager"
+reason = "Users tolerate an hour of staleness"
+until = 2027-01-31
+
+[[incident]]
+id = "NM-1"
+date = 2026-11-02
+risks = ["stale-index"]
+near_miss = true
+"#;
+
+/// The fixture, loaded.
+pub(crate) struct Fixture {
+    pub register: Register,
+    pub sources: Sources,
+    pub today: Date,
+}
+
+pub(crate) fn register() -> Fixture {
+    let loaded = register::load_contents(
+        vec![
+            (PathBuf::from("risks/checkout.toml"), CHECKOUT.into()),
+            (PathBuf::from("risks/search.toml"), SEARCH.into()),
+        ],
+        Vec::new(),
+    );
+    assert!(!loaded.failed(), "{:#?}", loaded.diagnostics);
+    Fixture {
+        register: loaded.register,
+        sources: loaded.sources,
+        today: TODAY.parse().expect("a date"),
+    }
+}
+
+impl Fixture {
+    pub fn analysis(&self) -> Analysis<'_> {
+        Analysis::new(
+            &self.register,
+            self.today,
+            Policy::default().single_risk_share,
+        )
+    }
+}
+
+/// Renders with `write` into a string.
+pub(crate) fn render(write: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+    let mut out = Vec::new();
+    write(&mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("reports are UTF-8")
+}
+
+/// The fixture ranked, every risk shown, as `format` writes it.
+pub(crate) fn rank(format: super::RankFormat) -> String {
+    rank_top(format, usize::MAX)
+}
+
+/// The first `top` risks of the fixture, as `format` writes them.
+pub(crate) fn rank_top(format: super::RankFormat, top: usize) -> String {
+    let fixture = register();
+    let analysis = fixture.analysis();
+    let ranked: Vec<Ranked> = analysis
+        .ranked(RankBy::Severity)
+        .into_iter()
+        .enumerate()
+        .map(|(i, index)| Ranked { rank: i + 1, index })
+        .take(top)
+        .collect();
+    let report = RankReport {
+        analysis: &analysis,
+        ranked: &ranked,
+        sources: &fixture.sources,
+        colour: false,
+    };
+    render(|out| format.write(&report, out))
+}
+
+/// The fixture's gate findings, as `format` writes them.
+pub(crate) fn check(format: super::CheckFormat) -> String {
+    let fixture = register();
+    let analysis = fixture.analysis();
+    let findings = crate::check::check(&analysis, &Policy::default());
+    let report = CheckReport {
+        findings: &findings,
+        register: &fixture.register,
+        sources: &fixture.sources,
+        today: fixture.today,
+        colour: false,
+    };
+    render(|out| format.write(&report, out))
+}
+
+/// Each system of the fixture assessed, as `format` writes it.
+pub(crate) fn assess(format: super::AssessFormat) -> String {
+    let fixture = register();
+    let analysis = fixture.analysis();
+    let systems = crate::assess::assess(&analysis, &Policy::default().thresholds);
+    render(|out| format.write(&systems, fixture.today, false, out))
+}
+
+/// The fixture's plan, as `format` writes it.
+pub(crate) fn plan(format: super::PlanFormat) -> String {
+    let fixture = register();
+    let analysis = fixture.analysis();
+    let plan = crate::plan::plan(&analysis);
+    render(|out| format.write(&plan, out))
+}
+
+/// The fixture's weekly review, as `format` writes it.
+pub(crate) fn review(format: super::ReviewFormat) -> String {
+    let fixture = register();
+    let analysis = fixture.analysis();
+    let digest = crate::review::digest(&analysis, 7);
+    render(|out| format.write(&digest, false, out))
+}
+
+/// What a change does to the fixture: one risk made worse, one added, one
+/// action done, one removed.
+pub(crate) fn diff(format: super::DiffFormat) -> String {
+    let old = register();
+    let changed = CHECKOUT
+        .replace("frequency = \"2/year\"", "frequency = \"6/year\"")
+        .replace(
+            "what = \"Autoscale workers\"\nowner = \"bob\"\ndue = 2026-11-20\nstatus = \"planned\"",
+            "what = \"Autoscale workers\"\nowner = \"bob\"\ndue = 2026-11-20\nstatus = \"done\"",
+        )
+        .replace(
+            "[[risk]]\nid = \"single-expert\"",
+            "[[risk]]\nid = \"card-outage\"\ntitle = \"The card processor is down\"\ncategory = \"technical\"\nlikelihood = 4\nimpact = 5\n\n[[risk]]\nid = \"single-expert\"",
+        );
+    let search = SEARCH.replace(
+        "[[risk]]\nid = \"stale-index\"",
+        "[[risk]]\nid = \"stale-index-gone\"",
+    );
+    let new = register::load_contents(
+        vec![
+            (PathBuf::from("risks/checkout.toml"), changed.into()),
+            (
+                PathBuf::from("risks/search.toml"),
+                search
+                    .replace(
+                        "risks = [\"stale-index\"]",
+                        "risks = [\"stale-index-gone\"]",
+                    )
+                    .into(),
+            ),
+        ],
+        Vec::new(),
+    );
+    assert!(!new.failed(), "{:#?}", new.diagnostics);
+    let share = Policy::default().single_risk_share;
+    let before = Analysis::new(&old.register, old.today, share);
+    let after = Analysis::new(&new.register, old.today, share);
+    let d = crate::diff::diff(&before, &after);
+    render(|out| format.write(&d, false, out))
+}

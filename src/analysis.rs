@@ -265,7 +265,7 @@ pub(crate) mod tests {
             location: crate::source::LineCol { line: 1, col: 1 },
             title: format!("{id} title"),
             category: Category::Technical,
-            inputs: View {
+            inherent: View {
                 likelihood: rated(likelihood),
                 impact: rated(impact),
                 time_to_detect: times.map(|(d, _)| time(d)),
@@ -341,9 +341,9 @@ pub(crate) mod tests {
         let mut small = risk("a", "small", 5, 5, None);
         let mut big = risk("a", "big", 1, 1, None);
         for (r, per_year) in [(&mut small, "1/year"), (&mut big, "10/year")] {
-            r.inputs.time_to_detect = Some(timed("10m"));
-            r.inputs.time_to_recover = Some(timed("10m"));
-            r.inputs.frequency = Some(crate::units::parse_frequency(per_year).unwrap());
+            r.inherent.time_to_detect = Some(timed("10m"));
+            r.inherent.time_to_recover = Some(timed("10m"));
+            r.inherent.frequency = Some(crate::units::parse_frequency(per_year).unwrap());
         }
         let unknown = risk("a", "unknown", 5, 5, None);
         let register = register(vec![unknown, small, big]);
@@ -363,9 +363,9 @@ pub(crate) mod tests {
         let mut a = risk("s", "a", 3, 3, None);
         let mut b = risk("s", "b", 3, 3, None);
         for (r, per_year) in [(&mut a, "2/year"), (&mut b, "1/year")] {
-            r.inputs.time_to_detect = Some(timed("10m"));
-            r.inputs.time_to_recover = Some(timed("20m"));
-            r.inputs.frequency = Some(crate::units::parse_frequency(per_year).unwrap());
+            r.inherent.time_to_detect = Some(timed("10m"));
+            r.inherent.time_to_recover = Some(timed("20m"));
+            r.inherent.frequency = Some(crate::units::parse_frequency(per_year).unwrap());
         }
         b.accepted = Some(Acceptance {
             by: "em".into(),

@@ -15,9 +15,10 @@ fn folder_of(path: &Path) -> &Path {
     }
 }
 
-/// Writes a file atomically with what `write` produces, through a buffer.
-/// A new file gets the usual permissions (as the umask allows); an
-/// existing one keeps its own.
+/// Writes a report atomically with what `write` produces, through a
+/// buffer. A new file gets the usual permissions (as the umask allows); an
+/// existing one keeps its own. A report can be made again, so it is not
+/// forced to disk before the rename, as a register file is.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
@@ -26,7 +27,7 @@ pub fn write_atomically(
     let mut buffer = BufWriter::new(staged.file.as_file());
     write(&mut buffer)?;
     buffer.into_inner().map_err(|e| e.into_error())?;
-    staged.commit()
+    staged.put_in_place()
 }
 
 /// New content for a file, written beside it and not yet in place. Several
@@ -71,9 +72,14 @@ impl Staged {
         Ok(staged)
     }
 
-    /// Puts the new content in place.
+    /// Puts the new content in place, on disk first: a register file's
+    /// edit must survive a crash whole.
     pub fn commit(self) -> io::Result<()> {
         self.file.as_file().sync_all()?;
+        self.put_in_place()
+    }
+
+    fn put_in_place(self) -> io::Result<()> {
         self.file
             .persist(&self.target)
             .map(drop)

@@ -77,12 +77,12 @@ impl View {
     pub fn of<'a>(risk: &Risk, actions: impl Iterator<Item = &'a Action> + Clone) -> View {
         let effects = actions.map(|a| a.effects);
         let frequency = best(
-            risk.inputs.frequency,
+            risk.inherent.frequency,
             effects.clone().map(|e| e.frequency),
             |a, b| a.per_year().total_cmp(&b.per_year()),
         );
         let users_affected = best(
-            risk.inputs.users_affected,
+            risk.inherent.users_affected,
             effects.clone().map(|e| e.users_affected),
             |a, b| a.value().total_cmp(&b.value()),
         );
@@ -106,21 +106,21 @@ impl View {
         let set_impact = effects.clone().filter_map(|e| e.impact).min();
         View {
             likelihood: level(
-                risk.inputs.likelihood,
+                risk.inherent.likelihood,
                 set_likelihood,
                 frequency.map(scale::likelihood_from_frequency),
             ),
             impact: level(
-                risk.inputs.impact,
+                risk.inherent.impact,
                 set_impact,
                 users_affected.map(scale::impact_from_users),
             ),
             time_to_detect: best_time(
-                risk.inputs.time_to_detect,
+                risk.inherent.time_to_detect,
                 effects.clone().map(|e| e.time_to_detect),
             ),
             time_to_recover: best_time(
-                risk.inputs.time_to_recover,
+                risk.inherent.time_to_recover,
                 effects.map(|e| e.time_to_recover),
             ),
             frequency,
@@ -216,7 +216,7 @@ impl Score {
             .iter()
             .filter(|a| a.status == ActionStatus::Done);
         Score {
-            inherent: ViewScore::of(risk.inputs, budget),
+            inherent: ViewScore::of(risk.inherent, budget),
             current: ViewScore::of(View::of(risk, done), budget),
             target: ViewScore::of(View::of(risk, risk.actions.iter()), budget),
         }
@@ -291,10 +291,10 @@ mod tests {
     #[test]
     fn views_apply_done_actions_to_current_and_all_actions_to_target() {
         let mut r = risk("s", "r", 4, 4, None);
-        r.inputs.time_to_detect = Some(timed("30m"));
-        r.inputs.time_to_recover = Some(timed("2h"));
-        r.inputs.frequency = Some(crate::units::parse_frequency("every 120d").unwrap());
-        r.inputs.users_affected = Some(crate::units::parse_percent("20%").unwrap());
+        r.inherent.time_to_detect = Some(timed("30m"));
+        r.inherent.time_to_recover = Some(timed("2h"));
+        r.inherent.frequency = Some(crate::units::parse_frequency("every 120d").unwrap());
+        r.inherent.users_affected = Some(crate::units::parse_percent("20%").unwrap());
         let mut detect = action(ActionKind::Detect, ActionStatus::Done);
         detect.effects.time_to_detect = Some(timed("5m"));
         let mut prevent = action(ActionKind::Prevent, ActionStatus::Planned);
@@ -319,8 +319,8 @@ mod tests {
     #[test]
     fn derived_levels_follow_improved_inputs() {
         let mut r = risk("s", "r", 4, 4, None);
-        r.inputs.frequency = Some(crate::units::parse_frequency("12/year").unwrap());
-        r.inputs.likelihood = Rated {
+        r.inherent.frequency = Some(crate::units::parse_frequency("12/year").unwrap());
+        r.inherent.likelihood = Rated {
             level: Level::new(5).unwrap(),
             source: Source::Derived,
         };

@@ -55,7 +55,7 @@ pub(crate) fn validate_file(
         system,
         ..FileRegister::default()
     };
-    let owner = Owner {
+    let home = HomeSystem {
         file_system: out.system.as_ref().map(|s| s.id.clone()),
         has_system_table: root.get("system").is_some(),
     };
@@ -70,7 +70,7 @@ pub(crate) fn validate_file(
         let Some(id) = draft.id else {
             continue;
         };
-        let Some((system, system_ref)) = owner.resolve(sink, "risk", &id, draft.system) else {
+        let Some((system, system_ref)) = home.resolve(sink, "risk", &id, draft.system) else {
             continue;
         };
         out.entries.push(Entry {
@@ -89,7 +89,7 @@ pub(crate) fn validate_file(
             continue;
         };
         let named = draft.system.take();
-        let Some((system, system_ref)) = owner.resolve(sink, "incident", &draft.id, named) else {
+        let Some((system, system_ref)) = home.resolve(sink, "incident", &draft.id, named) else {
             continue;
         };
         if let Some(incident) = draft.complete(system) {
@@ -113,15 +113,15 @@ pub(crate) fn validate_file(
     out
 }
 
-/// Which system a risk or an incident of this file belongs to.
-struct Owner {
+/// The system the risks and incidents of one file belong to.
+struct HomeSystem {
     /// The id of the file's [system], if it has a valid one.
     file_system: Option<String>,
     /// The file has a [system] table, valid or not.
     has_system_table: bool,
 }
 
-impl Owner {
+impl HomeSystem {
     /// The system of an item (`what` is "risk" or "incident"), and where it
     /// named it; `None` after reporting why it has none.
     fn resolve(

@@ -155,7 +155,7 @@ pub struct Risk {
     pub title: String,
     pub category: Category,
     /// Its own estimates: the inherent view.
-    pub inputs: View,
+    pub inherent: View,
     /// The risk's owner, or else its system's.
     pub owner: Option<String>,
     pub reviewed: Option<At<Date>>,

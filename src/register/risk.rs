@@ -113,7 +113,7 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
             id,
             title: title?.value,
             category: category?,
-            inputs: View {
+            inherent: View {
                 likelihood: likelihood?,
                 impact: impact?,
                 time_to_detect: time_to_detect.ok()?,

@@ -1,7 +1,7 @@
 //! The error-budget model: expected bad minutes a year against the budget
 //! an availability SLO allows.
 //!
-//! - incidents a year come from `frequency` (see [`crate::scale::parse_frequency`]);
+//! - incidents a year come from `frequency` (see [`crate::units::parse_frequency`]);
 //! - bad minutes a year = (time to detect + time to recover, in minutes)
 //!   × users affected (a fraction, 100% when not given) × incidents a year;
 //!   it needs both times as durations, and a frequency;

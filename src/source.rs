@@ -87,7 +87,7 @@ pub struct Sources {
 }
 
 impl Sources {
-    /// Adds a file whose text is held; see [`Sources::release`].
+    /// Adds a file whose text is held for good; see [`Sources::add_released`].
     pub fn add(&mut self, path: PathBuf, text: String, origin: Origin) -> FileId {
         self.push(path, origin, text.len(), Some(text))
     }

@@ -164,6 +164,11 @@ impl<'r> Analysis<'r> {
         &self.systems[risk.system]
     }
 
+    /// Every incident recorded against a risk, in the register's order.
+    pub fn incidents_of(&self, risk: &AssessedRisk<'_>) -> &[&'r crate::register::model::Incident] {
+        self.incidents.of(risk.risk)
+    }
+
     /// The recent incidents of a risk that took longer to detect or recover
     /// than its current estimates.
     pub fn contradictions(&self, risk: &AssessedRisk<'_>) -> Vec<Contradiction<'r>> {

@@ -2,16 +2,20 @@
 
 use std::path::PathBuf;
 
+use std::io::IsTerminal;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
 use opx::band::Band;
 use opx::commands::{
     AssessOptions, CheckOptions, DiffOptions, DiffSides, FailOn, PlanOptions, RankOptions,
-    ReviewOptions,
+    ReviewOptions, ShowOptions,
 };
 use opx::policy::Overrides;
-use opx::report::{AssessFormat, CheckFormat, DiffFormat, PlanFormat, RankFormat, ReviewFormat};
+use opx::report::{
+    AssessFormat, CheckFormat, DiffFormat, PlanFormat, RankFormat, ReviewFormat, ShowFormat,
+};
 use opx::scale::{Level, Scale};
 use opx::schema::SchemaKind;
 use opx::score::RankBy;
@@ -100,6 +104,23 @@ pub enum Command {
         )
     )]
     Rank(RankArgs),
+
+    /// Show everything about one risk: its scores and their working, what is done, what happened
+    #[command(
+        long_about = "Show one risk on one screen: its scores in the three views (inherent: as \
+            written; current: with its done actions; target: with every action done) with the \
+            arithmetic spelled out (severity = likelihood × impact; bad minutes = (detect + recover) \
+            × users affected × incidents a year; its share of the system's error budget); each \
+            action with its status, owner, due date, link, signal, runbook and the effects it \
+            declares; its acceptance; its incidents and the estimates they contradicted; when its \
+            next review is due; and what `opx check` finds about it.\n\n\
+            RISK is `system/risk`, or a risk id that no other system uses.",
+        after_help = concat!(
+            "Examples:\n  opx show traffic-spike\n  opx show checkout/traffic-spike examples/\n  opx show bad-deploy risks/ --format markdown --output bad-deploy.md\n\n",
+            exit_codes_without_gate!()
+        )
+    )]
+    Show(ShowArgs),
 
     /// Gate CI: fail on unmitigated high-impact risks and expired acceptances
     #[command(
@@ -254,13 +275,44 @@ impl AssessArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct PlanArgs {
+pub struct ShowArgs {
+    /// The risk: system/risk, or a risk id no other system uses
+    #[arg(value_name = "RISK")]
+    pub risk: String,
+
     #[command(flatten)]
     pub common: Common,
 
     /// Output format
-    #[arg(long, value_enum, default_value_t = PlanFormat::Markdown)]
-    pub format: PlanFormat,
+    #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
+    pub format: ShowFormat,
+
+    /// Read policy from this file instead of ./opx.toml
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl ShowArgs {
+    pub fn into_options(self) -> ShowOptions {
+        ShowOptions {
+            today: self.common.today(),
+            paths: self.common.paths,
+            risk: self.risk,
+            format: self.format,
+            output: self.common.output,
+            config: self.config,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Output format [default: table on a terminal, else markdown]
+    #[arg(long, value_enum)]
+    pub format: Option<PlanFormat>,
 
     /// Read policy from this file instead of ./opx.toml
     #[arg(long, value_name = "FILE")]
@@ -273,10 +325,16 @@ pub struct PlanArgs {
 
 impl PlanArgs {
     pub fn into_options(self) -> PlanOptions {
+        // `opx plan > PLAN.md` writes Markdown; a person at a terminal reads tables.
+        let to_terminal = self.common.output.is_none() && std::io::stdout().is_terminal();
         PlanOptions {
             today: self.common.today(),
             paths: self.common.paths,
-            format: self.format,
+            format: self.format.unwrap_or(if to_terminal {
+                PlanFormat::Table
+            } else {
+                PlanFormat::Markdown
+            }),
             output: self.common.output,
             config: self.config,
             single_risk_share: self.single_risk_share,
@@ -390,8 +448,8 @@ pub struct SchemaKinds {
 /// Options both commands share.
 #[derive(Debug, Args)]
 pub struct Common {
-    /// Register files, or folders to search for *.toml files
-    #[arg(required = true, value_name = "PATH")]
+    /// Register files, or folders to search for *.toml files [default: .]
+    #[arg(value_name = "PATH", default_value = ".", hide_default_value = true)]
     pub paths: Vec<PathBuf>,
 
     /// Judge dates against this day instead of today (YYYY-MM-DD), for reproducible output
@@ -407,6 +465,26 @@ impl Common {
     fn today(&self) -> Date {
         today_or_local(self.today)
     }
+}
+
+/// The width tables for people fit: the terminal's, when standard output
+/// is one; else `COLUMNS`, when set; else 100.
+pub fn width(stdout: &std::io::Stdout) -> usize {
+    use std::io::IsTerminal;
+    let terminal = stdout
+        .is_terminal()
+        .then(|| terminal_size::terminal_size_of(stdout))
+        .flatten()
+        .map(|(width, _)| usize::from(width.0));
+    let columns = || {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+    };
+    terminal
+        .or_else(columns)
+        .filter(|&w| w > 0)
+        .unwrap_or(opx::report::TableView::DEFAULT_WIDTH)
 }
 
 /// The day given with --today, else the local date.
@@ -428,8 +506,8 @@ pub struct RankArgs {
     pub by: RankBy,
 
     /// Show only the first N risks
-    #[arg(long, value_name = "N")]
-    pub top: Option<usize>,
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub top: Option<u64>,
 
     /// Show only the risks of this system
     #[arg(long, value_name = "ID")]
@@ -438,6 +516,14 @@ pub struct RankArgs {
     /// Show only risks in this band or above
     #[arg(long, value_enum, value_name = "BAND")]
     pub min_band: Option<Band>,
+
+    /// Show every column in the table, not only the most telling
+    #[arg(long)]
+    pub wide: bool,
+
+    /// Leave out the lines of actions under each risk in the table
+    #[arg(long)]
+    pub no_actions: bool,
 }
 
 #[derive(Debug, Args)]
@@ -478,9 +564,11 @@ impl RankArgs {
             format: self.format,
             output: self.common.output,
             by: self.by,
-            top: self.top,
+            top: self.top.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
             system: self.system,
             min_band: self.min_band,
+            wide: self.wide,
+            actions: !self.no_actions,
         }
     }
 }

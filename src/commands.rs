@@ -17,7 +17,7 @@ use crate::policy::{self, Overrides, Policy};
 use crate::register::{self, Loaded, Register};
 use crate::report::{
     AssessFormat, CheckFormat, CheckReport, DiffFormat, PlanFormat, RankFormat, RankReport, Ranked,
-    ReviewFormat, paint, write_step_summary,
+    ReviewFormat, Screen, ShowFormat, TableView, paint, write_step_summary,
 };
 use crate::schema::SchemaKind;
 use crate::score::RankBy;
@@ -43,11 +43,22 @@ pub struct Io<'a> {
     pub colour: bool,
     /// Standard error takes colour.
     pub stderr_colour: bool,
+    /// The width, in columns, that tables for people fit.
+    pub width: usize,
     /// The CI job's summary file (`$GITHUB_STEP_SUMMARY`), if there is one.
     pub step_summary: Option<PathBuf>,
 }
 
 impl Io<'_> {
+    /// What a format for people may assume of where it is written: colour
+    /// and width are the terminal's, and a file gets no colour.
+    fn screen(&self, output: Option<&Path>) -> Screen {
+        Screen {
+            colour: self.colour && output.is_none(),
+            width: self.width,
+        }
+    }
+
     /// Writes `error: message` and a help line to standard error.
     fn usage_error(&mut self, message: impl std::fmt::Display, help: impl std::fmt::Display) {
         let _ = writeln!(
@@ -133,6 +144,10 @@ pub struct RankOptions {
     pub top: Option<usize>,
     pub system: Option<String>,
     pub min_band: Option<Band>,
+    /// Every column in the table, not only the most telling.
+    pub wide: bool,
+    /// Each risk's actions under it in the table.
+    pub actions: bool,
     pub today: Date,
 }
 
@@ -176,6 +191,11 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         ranked: &ranked,
         sources: &loaded.sources,
         colour: io.colour && options.output.is_none(),
+        view: TableView {
+            width: io.width,
+            wide: options.wide,
+            actions: options.actions,
+        },
     };
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
         options.format.write(&report, out)
@@ -272,6 +292,45 @@ pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
     Ok(if delivered { status } else { ExitStatus::Error })
 }
 
+#[derive(Debug, Clone)]
+pub struct ShowOptions {
+    pub paths: Vec<PathBuf>,
+    /// `system/risk`, or a risk id no other system uses.
+    pub risk: String,
+    pub format: ShowFormat,
+    pub output: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub today: Date,
+}
+
+/// `opx show`: everything about one risk.
+pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    let (loaded, policy) = load(
+        &options.paths,
+        options.config.as_deref(),
+        Overrides::default(),
+    );
+    if loaded.failed() {
+        io.input_errors(&loaded.diagnostics, &loaded.sources);
+        return Ok(ExitStatus::Error);
+    }
+    let index = match loaded.register.find_risk(&options.risk) {
+        Ok(index) => index,
+        Err(e) => {
+            io.usage_error(e.message, e.help);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let analysis = Analysis::new(&loaded.register, options.today, policy.single_risk_share);
+    let findings = crate::check::check(&analysis, &policy);
+    let shown = crate::show::show(&analysis, &loaded.sources, index, findings);
+    let screen = io.screen(options.output.as_deref());
+    let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+        options.format.write(&shown, screen, out)
+    })?;
+    Ok(success_if(delivered))
+}
+
 /// `opx schema`: a published JSON Schema.
 pub fn schema(kind: SchemaKind, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     io.stdout.write_all(kind.text().as_bytes())?;
@@ -300,9 +359,9 @@ pub fn assess(options: &AssessOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
     }
     let analysis = Analysis::new(&loaded.register, options.today, policy.single_risk_share);
     let systems = crate::assess::assess(&analysis, &policy.thresholds);
-    let colour = io.colour && options.output.is_none();
+    let screen = io.screen(options.output.as_deref());
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
-        options.format.write(&systems, options.today, colour, out)
+        options.format.write(&systems, options.today, screen, out)
     })?;
     Ok(success_if(delivered))
 }
@@ -338,8 +397,9 @@ pub fn plan(options: &PlanOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     }
     let analysis = Analysis::new(&loaded.register, options.today, policy.single_risk_share);
     let plan = crate::plan::plan(&analysis);
+    let screen = io.screen(options.output.as_deref());
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
-        options.format.write(&plan, out)
+        options.format.write(&plan, screen, out)
     })?;
     Ok(success_if(delivered))
 }
@@ -383,9 +443,9 @@ pub fn review(options: &ReviewOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
     }
     let analysis = Analysis::new(&loaded.register, options.today, policy.single_risk_share);
     let digest = crate::review::digest(&analysis, options.days);
-    let colour = io.colour && options.output.is_none();
+    let screen = io.screen(options.output.as_deref());
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
-        options.format.write(&digest, colour, out)
+        options.format.write(&digest, screen, out)
     })?;
     Ok(success_if(delivered))
 }
@@ -452,15 +512,15 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     );
     let d = crate::diff::diff(&before, &after);
     let failed = match options.fail_on {
-        Some(FailOn::Worse) => d.count(crate::diff::Direction::Worse) > 0,
+        Some(FailOn::Worse) => d.worsened() > 0,
         Some(FailOn::NewCritical) => d.new_critical() > 0,
         None => false,
     };
-    let colour = io.colour && options.output.is_none();
+    let screen = io.screen(options.output.as_deref());
     let delivered = io.deliver(
         options.output.as_deref(),
         &[&old.sources, &new.sources],
-        |out| options.format.write(&d, colour, out),
+        |out| options.format.write(&d, screen, out),
     )?;
     Ok(if !delivered {
         ExitStatus::Error

@@ -2,10 +2,11 @@
 //!
 //! Risks are matched by system and id, actions by kind and what they say,
 //! incidents by system and id. Both versions are scored on the same day.
-//! A risk is **worse** when its current severity or bad minutes rise, or
-//! it falls back to open; **better** when they fall, or it leaves open. A
-//! new risk of band high or above counts as worse; a risk that is new, or
-//! newly, critical counts as a **new critical**.
+//! Each changed risk is counted once, in one of: **added**, **removed**,
+//! **worse** (its current severity or bad minutes rise, or it falls back
+//! to open; mixed signals count as worse, so a reviewer looks), **better**
+//! (they fall, or it leaves open), or **otherwise changed**. A risk that
+//! is new, or newly, critical carries a **new critical** note.
 
 use std::collections::BTreeMap;
 
@@ -13,40 +14,39 @@ use jiff::civil::Date;
 
 use crate::analysis::{Analysis, AssessedRisk};
 use crate::band::Band;
-use crate::budget::minutes_text;
-use crate::register::model::{Action, ActionStatus, Incident, Risk};
+use crate::budget::{minutes_text, number_text};
+use crate::register::model::{Action, ActionStatus, Incident, Rated, Risk, TimeEstimate, View};
+use crate::scale::Scale;
 use crate::score::{Score, State};
+use crate::units::{Frequency, Percent, format_duration};
 
+/// The one heading a changed risk is counted under, in the order a
+/// reviewer reads them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Direction {
+pub enum Category {
     Worse,
-    Better,
-    Same,
-}
-
-impl Direction {
-    pub fn name(self) -> &'static str {
-        match self {
-            Direction::Worse => "worse",
-            Direction::Better => "better",
-            Direction::Same => "same",
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
     Added,
-    Removed,
+    Better,
     Changed,
+    Removed,
 }
 
-impl Kind {
+impl Category {
+    pub const ALL: [Category; 5] = [
+        Category::Worse,
+        Category::Added,
+        Category::Better,
+        Category::Changed,
+        Category::Removed,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
-            Kind::Added => "added",
-            Kind::Removed => "removed",
-            Kind::Changed => "changed",
+            Category::Worse => "worse",
+            Category::Added => "added",
+            Category::Better => "better",
+            Category::Changed => "otherwise changed",
+            Category::Removed => "removed",
         }
     }
 }
@@ -73,11 +73,11 @@ pub struct RiskChange<'a> {
     pub system: String,
     pub id: String,
     pub title: String,
-    pub kind: Kind,
-    pub direction: Direction,
+    pub category: Category,
     pub before: Option<Scored>,
     pub after: Option<Scored>,
-    /// "severity 12 high → 16 high", "action done: detect \"Page on p95\"", ...
+    /// Why, inputs first: "frequency 2/year → 6/year", "severity 12 high
+    /// → 16 high", "action done: detect \"Page on p95\"", ...
     pub changes: Vec<String>,
     /// It is critical now and was not before (or did not exist).
     pub new_critical: bool,
@@ -93,47 +93,49 @@ pub struct Diff<'a> {
 }
 
 impl Diff<'_> {
-    pub fn count(&self, direction: Direction) -> usize {
-        self.risks
-            .iter()
-            .filter(|r| r.direction == direction)
-            .count()
+    pub fn count(&self, category: Category) -> usize {
+        self.risks.iter().filter(|r| r.category == category).count()
     }
 
     pub fn new_critical(&self) -> usize {
         self.risks.iter().filter(|r| r.new_critical).count()
     }
 
-    fn count_kind(&self, kind: Kind) -> usize {
-        self.risks.iter().filter(|r| r.kind == kind).count()
+    /// Worse risks, and new risks of band high or above: what
+    /// `--fail-on worse` fails on.
+    pub fn worsened(&self) -> usize {
+        self.risks
+            .iter()
+            .filter(|r| match r.category {
+                Category::Worse => true,
+                Category::Added => r.after.is_some_and(|a| a.score.current.band >= Band::High),
+                _ => false,
+            })
+            .count()
     }
 
-    /// The one-line verdict a reviewer reads first.
+    /// The one-line verdict a reviewer reads first: each risk counted once.
     pub fn verdict(&self) -> String {
         let mut parts = Vec::new();
-        let (worse, better) = (self.count(Direction::Worse), self.count(Direction::Better));
-        if worse > 0 {
-            parts.push(format!("{} worse", crate::diag::plural(worse, "risk")));
-        }
-        if better > 0 {
-            parts.push(format!("{better} better"));
-        }
-        if self.new_critical() > 0 {
-            parts.push(format!("{} new critical", self.new_critical()));
-        }
-        let changed_only = self
-            .risks
-            .iter()
-            .filter(|r| r.kind == Kind::Changed && r.direction == Direction::Same)
-            .count();
-        if changed_only > 0 {
-            parts.push(format!("{changed_only} otherwise changed"));
-        }
-        for (kind, word) in [(Kind::Added, "added"), (Kind::Removed, "removed")] {
-            let n = self.count_kind(kind);
-            if n > 0 {
-                parts.push(format!("{n} {word}"));
+        for category in Category::ALL {
+            let n = self.count(category);
+            if n == 0 {
+                continue;
             }
+            let critical = self
+                .risks
+                .iter()
+                .filter(|r| r.category == category && r.new_critical)
+                .count();
+            let mut part = if parts.is_empty() {
+                format!("{} {}", crate::diag::plural(n, "risk"), category.name())
+            } else {
+                format!("{n} {}", category.name())
+            };
+            if critical > 0 {
+                part.push_str(&format!(" ({critical} new critical)"));
+            }
+            parts.push(part);
         }
         if !self.new_incidents.is_empty() {
             parts.push(crate::diag::plural(
@@ -180,8 +182,7 @@ pub fn diff<'a>(old: &'a Analysis<'a>, new: &'a Analysis<'a>) -> Diff<'a> {
                 system: risk.system.clone(),
                 id: risk.id.value.clone(),
                 title: risk.title.clone(),
-                kind: Kind::Removed,
-                direction: Direction::Same,
+                category: Category::Removed,
                 before: Some(Scored::of(r)),
                 after: None,
                 changes: vec!["removed from the register".to_string()],
@@ -193,8 +194,8 @@ pub fn diff<'a>(old: &'a Analysis<'a>, new: &'a Analysis<'a>) -> Diff<'a> {
     let severity =
         |r: &RiskChange<'_>| r.after.or(r.before).map_or(0, |s| s.score.current.severity);
     risks.sort_by(|a, b| {
-        a.direction
-            .cmp(&b.direction)
+        a.category
+            .cmp(&b.category)
             .then_with(|| severity(b).cmp(&severity(a)))
             .then_with(|| (&a.system, &a.id).cmp(&(&b.system, &b.id)))
     });
@@ -223,12 +224,7 @@ fn added<'a>(risk: &'a Risk, scored: Scored) -> RiskChange<'a> {
         system: risk.system.clone(),
         id: risk.id.value.clone(),
         title: risk.title.clone(),
-        kind: Kind::Added,
-        direction: if band >= Band::High {
-            Direction::Worse
-        } else {
-            Direction::Same
-        },
+        category: Category::Added,
         before: None,
         after: Some(scored),
         changes: vec![format!(
@@ -247,7 +243,7 @@ fn changed<'a>(
     after: &Scored,
 ) -> Option<RiskChange<'a>> {
     let (was, now) = (&before.score.current, &after.score.current);
-    let mut changes = Vec::new();
+    let mut changes = input_changes(&was.view, &now.view);
     let mut worse = false;
     let mut better = false;
     if was.severity != now.severity {
@@ -303,14 +299,13 @@ fn changed<'a>(
         system: risk.system.clone(),
         id: risk.id.value.clone(),
         title: risk.title.clone(),
-        kind: Kind::Changed,
         // Mixed signals count as worse: a reviewer should look.
-        direction: if worse {
-            Direction::Worse
+        category: if worse {
+            Category::Worse
         } else if better {
-            Direction::Better
+            Category::Better
         } else {
-            Direction::Same
+            Category::Changed
         },
         before: Some(*before),
         after: Some(*after),
@@ -318,6 +313,62 @@ fn changed<'a>(
         new_critical: now.band == Band::Critical && was.band != Band::Critical,
         risk,
     })
+}
+
+/// The inputs that changed between two current views, as written:
+/// "frequency 2/year → 6/year", "time to detect 15m → 1h".
+fn input_changes(was: &View, now: &View) -> Vec<String> {
+    let level = |scale: Scale, r: Rated| format!("{} ({})", r.level, scale.word(r.level));
+    let time = |t: Option<TimeEstimate>| match t {
+        None => "-".to_string(),
+        Some(t) => t
+            .duration()
+            .map_or_else(|| Scale::Time.word(t.level).to_string(), format_duration),
+    };
+    let frequency = |f: Option<Frequency>| {
+        f.map_or("-".to_string(), |f| {
+            format!("{}/year", number_text(f.per_year()))
+        })
+    };
+    let users = |u: Option<Percent>| u.map_or("-".to_string(), |p| p.to_string());
+    let mut changes = Vec::new();
+    for (name, before, after) in [
+        (
+            "likelihood",
+            level(Scale::Likelihood, was.likelihood),
+            level(Scale::Likelihood, now.likelihood),
+        ),
+        (
+            "impact",
+            level(Scale::Impact, was.impact),
+            level(Scale::Impact, now.impact),
+        ),
+        (
+            "frequency",
+            frequency(was.frequency),
+            frequency(now.frequency),
+        ),
+        (
+            "users affected",
+            users(was.users_affected),
+            users(now.users_affected),
+        ),
+        (
+            "time to detect",
+            time(was.time_to_detect),
+            time(now.time_to_detect),
+        ),
+        (
+            "time to recover",
+            time(was.time_to_recover),
+            time(now.time_to_recover),
+        ),
+    ] {
+        if before != after {
+            changes.push(format!("{name} {before} → {after}"));
+        }
+    }
+    changes
 }
 
 /// Actions added, removed, done, and slipped (due moved later), matched by

@@ -34,11 +34,13 @@ fn main() -> ExitCode {
         stderr: &mut err,
         colour,
         stderr_colour,
+        width: cli::width(&stdout),
         step_summary: std::env::var_os("GITHUB_STEP_SUMMARY").map(Into::into),
     };
     let ran = match cli.command {
         Command::Rank(args) => commands::rank(&args.into_options(), &mut io),
         Command::Check(args) => commands::check(&args.into_options(), &mut io),
+        Command::Show(args) => commands::show(&args.into_options(), &mut io),
         Command::Assess(args) => commands::assess(&args.into_options(), &mut io),
         Command::Plan(args) => commands::plan(&args.into_options(), &mut io),
         Command::Review(args) => commands::review(&args.into_options(), &mut io),

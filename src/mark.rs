@@ -18,7 +18,6 @@ use crate::output::Staged;
 use crate::register::model::Risk;
 use crate::register::{self, Loaded, io_reason};
 use crate::source::{FileId, display_path};
-use crate::suggest::did_you_mean;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -134,41 +133,11 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
 
 /// The one risk `id` names: `system/risk`, or a risk id unique across systems.
 fn resolve<'a>(loaded: &'a Loaded, id: &str) -> Result<&'a Risk, MarkError> {
-    let risks = &loaded.register.risks;
-    let matches: Vec<&Risk> = match id.split_once('/') {
-        Some((system, risk)) => risks
-            .iter()
-            .filter(|r| r.system == system && r.id.value == risk)
-            .collect(),
-        None => risks.iter().filter(|r| r.id.value == id).collect(),
-    };
-    match matches.as_slice() {
-        [one] => Ok(one),
-        [] => {
-            let bare = id.rsplit('/').next().unwrap_or(id);
-            let help = match did_you_mean(bare, risks.iter().map(|r| r.id.value.as_str())) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => "name a risk by its id, or as system/risk".to_string(),
-            };
-            Err(MarkError::new(
-                format!("no risk `{id}` in the register; no file was changed"),
-                help,
-            ))
-        }
-        many => Err(MarkError::new(
-            format!(
-                "risk id `{id}` is used by {} systems; no file was changed",
-                many.len()
-            ),
-            format!(
-                "name it with its system: {}",
-                many.iter()
-                    .map(|r| format!("{}/{}", r.system, r.id.value))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-        )),
-    }
+    let register = &loaded.register;
+    register
+        .find_risk(id)
+        .map(|i| &register.risks[i])
+        .map_err(|e| MarkError::new(format!("{}; no file was changed", e.message), e.help))
 }
 
 fn split_bom(bytes: &[u8]) -> (&[u8], &[u8]) {

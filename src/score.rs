@@ -231,7 +231,7 @@ pub enum RankBy {
     Severity,
     /// Exposure, then severity
     Exposure,
-    /// Bad minutes a year, then severity, then exposure
+    /// Share of its own system's error budget, then bad minutes a year, then severity
     Budget,
 }
 
@@ -261,10 +261,16 @@ pub fn rank_order(by: RankBy, a: RankKey<'_>, b: RankKey<'_>) -> Ordering {
     let severity = || y.severity.cmp(&x.severity);
     let exposure = || descending(x.exposure, y.exposure, Ord::cmp);
     let minutes = || descending(x.bad_minutes, y.bad_minutes, f64::total_cmp);
+    // A risk's share of its own system's budget is what the budget column
+    // shows; bad minutes break ties, and order risks of systems without one.
+    let share = || descending(x.budget_share, y.budget_share, f64::total_cmp);
     match by {
         RankBy::Severity => severity().then_with(exposure),
         RankBy::Exposure => exposure().then_with(severity),
-        RankBy::Budget => minutes().then_with(severity).then_with(exposure),
+        RankBy::Budget => share()
+            .then_with(minutes)
+            .then_with(severity)
+            .then_with(exposure),
     }
     .then_with(|| a.system.cmp(&b.system))
     .then_with(|| a.id.cmp(b.id))

@@ -74,7 +74,7 @@ fn compares_the_working_tree_with_a_revision() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "2 risks worse, 1 better, 1 new critical, 1 otherwise changed, 1 added, 1 removed, 1 new incident\n"
+            "1 risk worse, 1 added (1 new critical), 1 better, 1 otherwise changed, 1 removed, 1 new incident\n"
         ),
         "{stdout}"
     );

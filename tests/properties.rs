@@ -32,6 +32,7 @@ fn run(command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitStatus>) -> Outc
         stderr: &mut stderr,
         colour: false,
         stderr_colour: false,
+        width: 100,
         step_summary: None,
     })
     .expect("writing to memory cannot fail");
@@ -53,6 +54,8 @@ fn rank_json(paths: Vec<PathBuf>) -> Outcome {
                 top: None,
                 system: None,
                 min_band: None,
+                wide: false,
+                actions: true,
                 today: TODAY.parse().unwrap(),
             },
             io,

@@ -32,12 +32,58 @@ impl Register {
         self.system_index(id).map(|i| &self.systems[i])
     }
 
+    /// The place in [`Register::risks`] of the one risk `name` names:
+    /// `system/risk`, or a risk id no other system uses.
+    pub fn find_risk(&self, name: &str) -> Result<usize, NotFound> {
+        let matches: Vec<usize> = self
+            .risks
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| match name.split_once('/') {
+                Some((system, id)) => r.system == system && r.id.value == id,
+                None => r.id.value == name,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        match matches.as_slice() {
+            [one] => Ok(*one),
+            [] => {
+                let bare = name.rsplit('/').next().unwrap_or(name);
+                let ids = self.risks.iter().map(|r| r.id.value.as_str());
+                Err(NotFound {
+                    message: format!("no risk `{name}` in the register"),
+                    help: match crate::suggest::did_you_mean(bare, ids) {
+                        Some(best) => format!("did you mean `{best}`?"),
+                        None => "name a risk by its id, or as system/risk".to_string(),
+                    },
+                })
+            }
+            many => Err(NotFound {
+                message: format!("risk id `{name}` is used by {} systems", many.len()),
+                help: format!(
+                    "name it with its system: {}",
+                    many.iter()
+                        .map(|&i| format!("{}/{}", self.risks[i].system, self.risks[i].id.value))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        }
+    }
+
     /// The place of system `id` in [`Register::systems`].
     pub fn system_index(&self, id: &str) -> Option<usize> {
         self.systems
             .binary_search_by(|s| s.id.as_str().cmp(id))
             .ok()
     }
+}
+
+/// Why a name finds no risk, and what would.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotFound {
+    pub message: String,
+    pub help: String,
 }
 
 #[derive(Debug, Clone, PartialEq)]

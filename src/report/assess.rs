@@ -58,8 +58,10 @@ pub fn doc(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Doc {
         } else {
             doc.table(
                 vec!["area", "measure", "target", "measured", "verdict", "why"],
+                &["why"],
                 a.rows.iter().map(row_cells).collect(),
             );
+            doc.optional(&["area"]);
         }
         doc.heading(3, "Risks");
         let bands: Vec<String> = a.by_band.iter().map(|(b, n)| format!("{n} {b}")).collect();
@@ -95,6 +97,7 @@ pub fn doc(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Doc {
                 if !a.top.is_empty() {
                     doc.table(
                         vec!["largest", "title", "bad min/yr", "budget"],
+                        &["title"],
                         a.top
                             .iter()
                             .map(|(risk, minutes, share)| {
@@ -206,7 +209,7 @@ mod snapshot {
     /// The shared fixture, as this format writes it.
     #[test]
     fn the_fixture() {
-        insta::assert_snapshot!(fixture::assess(AssessFormat::Table), @"
+        insta::assert_snapshot!(fixture::assess(AssessFormat::Table, 200), @"
         Assessment (2026-11-27)
 
         checkout — Checkout API
@@ -220,12 +223,9 @@ mod snapshot {
 
         Service levels and measures
 
-        ┌────────────┬────────────────┬────────┬──────────┬──────────┬───────────────────────────────────┐
-        │ area       ┆ measure        ┆ target ┆ measured ┆ verdict  ┆ why                               │
-        ╞════════════╪════════════════╪════════╪══════════╪══════════╪═══════════════════════════════════╡
-        │ service    ┆ availability   ┆ 99.9%  ┆ 99.85%   ┆ breached ┆ 150.0% of the error budget burned │
-        │ operations ┆ pages per week ┆ -      ┆ 4        ┆ -        ┆ no threshold in opx.toml          │
-        └────────────┴────────────────┴────────┴──────────┴──────────┴───────────────────────────────────┘
+        area        measure         target  measured  verdict   why
+        service     availability    99.9%   99.85%    breached  150.0% of the error budget burned
+        operations  pages per week  -       4         -         no threshold in opx.toml
 
         Risks
 
@@ -233,12 +233,9 @@ mod snapshot {
 
         Error budget 525.96 bad minutes a year. Expected 138.00 (26.2%), of which accepted 0.00; unallocated 525.96. 1 risk without an estimate left out.
 
-        ┌───────────────┬─────────────────────────────────────────┬────────────┬────────┐
-        │ largest       ┆ title                                   ┆ bad min/yr ┆ budget │
-        ╞═══════════════╪═════════════════════════════════════════╪════════════╪════════╡
-        │ traffic-spike ┆ Traffic spikes saturate the worker pool ┆ 78.00      ┆ 14.8%  │
-        │ bad-deploy    ┆ A bad deploy breaks checkout            ┆ 60.00      ┆ 11.4%  │
-        └───────────────┴─────────────────────────────────────────┴────────────┴────────┘
+        largest        title                                    bad min/yr  budget
+        traffic-spike  Traffic spikes saturate the worker pool  78.00       14.8%
+        bad-deploy     A bad deploy breaks checkout             60.00       11.4%
 
         In the last 365 days: 1 incident and 0 near-misses, costing 21.60 bad minutes against 138.00 expected a year.
 

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::doc::Doc;
 use super::{json, round};
-use crate::diff::{Diff, Direction, Scored};
+use crate::diff::{Category, Diff, Scored};
 
 pub const VERSION: u32 = 1;
 
@@ -18,17 +18,16 @@ pub fn doc(diff: &Diff<'_>) -> Doc {
         doc.heading(3, "Risks");
         doc.table(
             vec!["", "risk", "title", "what changed"],
+            &["title", "what changed"],
             diff.risks
                 .iter()
                 .map(|r| {
                     vec![
-                        match (r.direction, r.new_critical) {
-                            (_, true) => "new critical",
-                            (Direction::Worse, _) => "worse",
-                            (Direction::Better, _) => "better",
-                            (Direction::Same, _) => r.kind.name(),
-                        }
-                        .to_string(),
+                        if r.new_critical {
+                            format!("{}, new critical", r.category.name())
+                        } else {
+                            r.category.name().to_string()
+                        },
                         format!("{}/{}", r.system, r.id),
                         r.title.clone(),
                         r.changes.join("; "),
@@ -36,6 +35,7 @@ pub fn doc(diff: &Diff<'_>) -> Doc {
                 })
                 .collect(),
         );
+        doc.optional(&["title"]);
     }
     if !diff.new_incidents.is_empty() {
         doc.heading(3, "New incidents");
@@ -88,16 +88,27 @@ pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
         "today": diff.today.to_string(),
         "verdict": diff.verdict(),
         "summary": {
-            "worse": diff.count(Direction::Worse),
-            "better": diff.count(Direction::Better),
+            "worse": diff.count(Category::Worse),
+            "better": diff.count(Category::Better),
             "new_critical": diff.new_critical(),
+            "added": diff.count(Category::Added),
+            "removed": diff.count(Category::Removed),
+            "otherwise_changed": diff.count(Category::Changed),
         },
         "risks": diff.risks.iter().map(|r| json!({
             "system": r.system,
             "risk": r.id,
             "title": r.title,
-            "kind": r.kind.name(),
-            "direction": r.direction.name(),
+            "kind": match r.category {
+                Category::Added => "added",
+                Category::Removed => "removed",
+                _ => "changed",
+            },
+            "direction": match r.category {
+                Category::Worse => "worse",
+                Category::Better => "better",
+                _ => "same",
+            },
             "new_critical": r.new_critical,
             "before": score(&r.before),
             "after": score(&r.after),
@@ -120,18 +131,77 @@ mod snapshot {
     /// The shared fixture, as this format writes it.
     #[test]
     fn the_fixture() {
-        insta::assert_snapshot!(fixture::diff(DiffFormat::Markdown), @r#"
-        2 risks worse, 1 better, 1 new critical, 2 added, 1 removed
+        insta::assert_snapshot!(fixture::diff(DiffFormat::Markdown, 200), @r#"
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed
 
         ### Risks
 
         |  | risk | title | what changed |
         | --- | --- | --- | --- |
-        | new critical | checkout/card-outage | The card processor is down | new risk, 20 critical |
-        | worse | checkout/bad-deploy | A bad deploy breaks checkout | bad minutes a year 60.00 → 180.00 |
-        | better | checkout/traffic-spike | Traffic spikes saturate the worker pool | severity 16 high → 8 medium; state mitigating → mitigated; action done: prevent "Autoscale workers" |
-        | removed | search/stale-index | The index serves stale results | removed from the register |
+        | worse | checkout/bad-deploy | A bad deploy breaks checkout | frequency 2/year → 6/year; bad minutes a year 60.00 → 180.00 |
+        | added, new critical | checkout/card-outage | The card processor is down | new risk, 20 critical |
         | added | search/stale-index-gone | The index serves stale results | new risk, 4 low |
+        | better | checkout/traffic-spike | Traffic spikes saturate the worker pool | likelihood 4 (likely) → 2 (unlikely); severity 16 high → 8 medium; state mitigating → mitigated; action done: prevent "Autoscale workers" |
+        | removed | search/stale-index | The index serves stale results | removed from the register |
         "#);
+    }
+}
+
+#[cfg(test)]
+mod widths {
+    use crate::report::{DiffFormat, fixture};
+
+    fn at(width: usize) -> String {
+        let text = fixture::diff(DiffFormat::Table, width);
+        fixture::assert_fits(&text, width);
+        text
+    }
+
+    #[test]
+    fn at_80_columns() {
+        insta::assert_snapshot!(at(80), @"
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed
+
+        Risks
+
+                             risk                     title             what changed
+        worse                checkout/bad-deploy      A bad deploy br…  frequency 2/yea…
+        added, new critical  checkout/card-outage     The card proces…  new risk, 20 cr…
+        added                search/stale-index-gone  The index serve…  new risk, 4 low
+        better               checkout/traffic-spike   Traffic spikes …  likelihood 4 (l…
+        removed              search/stale-index       The index serve…  removed from th…
+        ");
+    }
+
+    #[test]
+    fn at_120_columns() {
+        insta::assert_snapshot!(at(120), @"
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed
+
+        Risks
+
+                             risk                     title                                 what changed
+        worse                checkout/bad-deploy      A bad deploy breaks checkout          frequency 2/year → 6/year; bad minu…
+        added, new critical  checkout/card-outage     The card processor is down            new risk, 20 critical
+        added                search/stale-index-gone  The index serves stale results        new risk, 4 low
+        better               checkout/traffic-spike   Traffic spikes saturate the worker …  likelihood 4 (likely) → 2 (unlikely…
+        removed              search/stale-index       The index serves stale results        removed from the register
+        ");
+    }
+
+    #[test]
+    fn at_200_columns() {
+        insta::assert_snapshot!(at(200), @"
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed
+
+        Risks
+
+                             risk                     title                                    what changed
+        worse                checkout/bad-deploy      A bad deploy breaks checkout             frequency 2/year → 6/year; bad minutes a year 60.00 → 180.00
+        added, new critical  checkout/card-outage     The card processor is down               new risk, 20 critical
+        added                search/stale-index-gone  The index serves stale results           new risk, 4 low
+        better               checkout/traffic-spike   Traffic spikes saturate the worker pool  likelihood 4 (likely) → 2 (unlikely); severity 16 high → 8 medium; state mitigating → mitigated; action done: pr…
+        removed              search/stale-index       The index serves stale results           removed from the register
+        ");
     }
 }

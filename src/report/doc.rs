@@ -1,15 +1,26 @@
 //! A small document model for the reports that are read as documents
-//! (`assess`, `plan`): headings, text, lists and tables, rendered either as
-//! GitHub-flavoured Markdown or for a terminal. Each command builds its
-//! document once; the two renderers never disagree on content.
+//! (`assess`, `plan`, `review`, `diff`, `show`): headings, text, lists and
+//! tables, rendered either as GitHub-flavoured Markdown or for a terminal.
+//! Each command builds its document once; the two renderers never disagree
+//! on content.
+//!
+//! For a terminal, text and list items wrap at spaces to the width, and a
+//! table is laid out like `opx rank`'s list: it fits the width by
+//! shortening its free-text columns with `…`, then by leaving out the
+//! columns it may do without (and says so); a word, an id, a date or a
+//! number is never split.
 
 use std::io::{self, Write};
 
 use anstyle::Style;
 
-use super::grid::{Cell, Grid};
+use super::columns::{Align, Cell, Column, Layout, one_line, shorten, text_width};
 use super::{markdown, paint};
 use crate::diag::inert;
+
+/// A free-text column shortens to no fewer characters than this, and to
+/// the second before any column is left out.
+const SHORTEST_TEXT: (usize, usize) = (10, 16);
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
@@ -19,6 +30,10 @@ pub enum Block {
     List(Vec<String>),
     Table {
         header: Vec<&'static str>,
+        /// The columns that hold free text and may be shortened to fit.
+        text: Vec<&'static str>,
+        /// The columns a terminal may leave out, the first first.
+        optional: Vec<&'static str>,
         rows: Vec<Vec<String>>,
     },
 }
@@ -41,8 +56,28 @@ impl Doc {
         self.blocks.push(Block::List(items));
     }
 
-    pub fn table(&mut self, header: Vec<&'static str>, rows: Vec<Vec<String>>) {
-        self.blocks.push(Block::Table { header, rows });
+    /// A table whose `text` columns hold free text (titles, descriptions),
+    /// which a terminal may shorten; every other column is kept whole.
+    pub fn table(
+        &mut self,
+        header: Vec<&'static str>,
+        text: &[&'static str],
+        rows: Vec<Vec<String>>,
+    ) {
+        self.blocks.push(Block::Table {
+            header,
+            text: text.to_vec(),
+            optional: Vec::new(),
+            rows,
+        });
+    }
+
+    /// Lets a terminal leave out these columns of the last table, the
+    /// first first, when it cannot fit them.
+    pub fn optional(&mut self, columns: &[&'static str]) {
+        if let Some(Block::Table { optional, .. }) = self.blocks.last_mut() {
+            optional.extend_from_slice(columns);
+        }
     }
 
     /// Writes Markdown, every piece of text escaped so that nothing a
@@ -51,10 +86,15 @@ impl Doc {
         out.write_all(self.markdown().as_bytes())
     }
 
-    /// Writes plain text with tables drawn for a terminal; headings are
-    /// bold on a colour terminal.
-    pub fn write_terminal(&self, out: &mut dyn Write, colour: bool) -> io::Result<()> {
-        out.write_all(self.terminal(colour).as_bytes())
+    /// Writes plain text fitted to `width` columns, with tables drawn for a
+    /// terminal; headings are bold on a colour terminal.
+    pub fn write_terminal(
+        &self,
+        out: &mut dyn Write,
+        width: usize,
+        colour: bool,
+    ) -> io::Result<()> {
+        out.write_all(self.terminal(width, colour).as_bytes())
     }
 
     fn markdown(&self) -> String {
@@ -75,7 +115,7 @@ impl Doc {
                     }
                     out.push('\n');
                 }
-                Block::Table { header, rows } => {
+                Block::Table { header, rows, .. } => {
                     let mut table = Vec::new();
                     markdown::write_table(&mut table, header, rows)
                         .expect("writing to memory cannot fail");
@@ -89,7 +129,7 @@ impl Doc {
         out
     }
 
-    fn terminal(&self, colour: bool) -> String {
+    fn terminal(&self, width: usize, colour: bool) -> String {
         let mut out = String::new();
         for block in &self.blocks {
             match block {
@@ -99,26 +139,35 @@ impl Doc {
                     } else {
                         Style::new().bold()
                     };
-                    out.push_str(&paint(&inert(text), style, colour));
-                    out.push_str("\n\n");
-                }
-                Block::Text(text) => out.push_str(&format!("{}\n\n", inert(text))),
-                Block::List(items) => {
-                    for item in items {
-                        out.push_str(&format!("  • {}\n", inert(item)));
+                    for line in wrap(&inert(text), width, "", "") {
+                        out.push_str(&paint(&line, style, colour));
+                        out.push('\n');
                     }
                     out.push('\n');
                 }
-                Block::Table { header, rows } => {
-                    let mut grid = Grid::new(header, &[], colour);
-                    let rows: Vec<Vec<Cell<'_>>> = rows
-                        .iter()
-                        .map(|row| row.iter().map(|c| Cell::new(c.as_str())).collect())
-                        .collect();
-                    let mut table = Vec::new();
-                    grid.write_all(&mut table, &rows)
-                        .expect("writing to memory cannot fail");
-                    out.push_str(&String::from_utf8_lossy(&table));
+                Block::Text(text) => {
+                    for line in wrap(&inert(text), width, "", "") {
+                        out.push_str(&line);
+                        out.push('\n');
+                    }
+                    out.push('\n');
+                }
+                Block::List(items) => {
+                    for item in items {
+                        for line in wrap(&inert(item), width, "  • ", "    ") {
+                            out.push_str(&line);
+                            out.push('\n');
+                        }
+                    }
+                    out.push('\n');
+                }
+                Block::Table {
+                    header,
+                    text,
+                    optional,
+                    rows,
+                } => {
+                    out.push_str(&table(header, text, optional, rows, width, colour));
                     out.push('\n');
                 }
             }
@@ -126,5 +175,102 @@ impl Doc {
         out.truncate(out.trim_end().len());
         out.push('\n');
         out
+    }
+}
+
+/// A table laid out for a terminal `width` columns wide.
+fn table(
+    header: &[&'static str],
+    text: &[&'static str],
+    optional: &[&'static str],
+    rows: &[Vec<String>],
+    width: usize,
+    colour: bool,
+) -> String {
+    let columns: Vec<Column> = header
+        .iter()
+        .map(|&name| {
+            let mut column = Column::fixed(name, Align::Left);
+            if text.contains(&name) {
+                column = column.shrinks_to(SHORTEST_TEXT.0, SHORTEST_TEXT.1);
+            }
+            if let Some(order) = optional.iter().position(|&o| o == name) {
+                column = column.drops(u8::try_from(order).unwrap_or(u8::MAX));
+            }
+            column
+        })
+        .collect();
+    let cells: Vec<Vec<Cell<'_>>> = rows
+        .iter()
+        .map(|row| row.iter().map(|c| Cell::new(c.as_str())).collect())
+        .collect();
+    let mut layout = Layout::new(&columns, colour);
+    for row in &cells {
+        layout.measure(row);
+    }
+    layout.fit(width);
+    let mut out = Vec::new();
+    let written: io::Result<()> = (|| {
+        layout.write_header(&mut out)?;
+        for row in &cells {
+            layout.write_row(&mut out, row)?;
+        }
+        Ok(())
+    })();
+    written.expect("writing to memory cannot fail");
+    let mut out = String::from_utf8_lossy(&out).into_owned();
+    let left_out = layout.left_out();
+    if !left_out.is_empty() {
+        let note = format!("hidden to fit: {}", left_out.join(", "));
+        out.push_str(&paint(&note, Style::new().dimmed(), colour));
+        out.push('\n');
+    }
+    out
+}
+
+/// `text` in lines of at most `width` columns, broken at spaces; the
+/// first line starts with `first`, the others with `rest`. A word longer
+/// than a line is shortened with `…` rather than split.
+pub(crate) fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+    let text = one_line(text);
+    let mut lines = Vec::new();
+    let mut line = first.to_string();
+    let mut empty = true;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let indent = if lines.is_empty() { first } else { rest };
+        let room = width.saturating_sub(text_width(indent)).max(1);
+        let word = shorten(word, room);
+        if !empty && text_width(&line) + 1 + text_width(&word) > width {
+            lines.push(std::mem::replace(&mut line, rest.to_string()));
+            empty = true;
+        }
+        if !empty {
+            line.push(' ');
+        }
+        line.push_str(&word);
+        empty = false;
+    }
+    if !empty || lines.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_wraps_at_spaces_and_never_splits_a_word() {
+        assert_eq!(
+            wrap("one two three four", 9, "", ""),
+            ["one two", "three", "four"]
+        );
+        assert_eq!(
+            wrap("a list item that wraps", 12, "  • ", "    "),
+            ["  • a list", "    item", "    that", "    wraps"]
+        );
+        assert_eq!(wrap("abcdefghijkl", 6, "", ""), ["abcde…"]);
+        assert_eq!(wrap("", 10, "  • ", "    "), ["  • "]);
     }
 }

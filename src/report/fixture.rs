@@ -15,6 +15,14 @@ use crate::source::Sources;
 
 pub(crate) const TODAY: &str = "2026-11-27";
 
+/// A terminal `width` columns wide, without colour.
+fn screen(width: usize) -> super::Screen {
+    super::Screen {
+        colour: false,
+        width,
+    }
+}
+
 const CHECKOUT: &str = r#"[system]
 id = "checkout"
 name = "Checkout API"
@@ -160,8 +168,17 @@ pub(crate) fn rank(format: super::RankFormat) -> String {
     rank_top(format, usize::MAX)
 }
 
+/// The fixture ranked as a table laid out with `view`.
+pub(crate) fn rank_table(view: super::TableView) -> String {
+    rank_with(super::RankFormat::Table, usize::MAX, view)
+}
+
 /// The first `top` risks of the fixture, as `format` writes them.
 pub(crate) fn rank_top(format: super::RankFormat, top: usize) -> String {
+    rank_with(format, top, super::TableView::default())
+}
+
+fn rank_with(format: super::RankFormat, top: usize, view: super::TableView) -> String {
     let fixture = register();
     let analysis = fixture.analysis();
     let ranked: Vec<Ranked> = analysis
@@ -176,6 +193,7 @@ pub(crate) fn rank_top(format: super::RankFormat, top: usize) -> String {
         ranked: &ranked,
         sources: &fixture.sources,
         colour: false,
+        view,
     };
     render(|out| format.write(&report, out))
 }
@@ -196,32 +214,32 @@ pub(crate) fn check(format: super::CheckFormat) -> String {
 }
 
 /// Each system of the fixture assessed, as `format` writes it.
-pub(crate) fn assess(format: super::AssessFormat) -> String {
+pub(crate) fn assess(format: super::AssessFormat, width: usize) -> String {
     let fixture = register();
     let analysis = fixture.analysis();
     let systems = crate::assess::assess(&analysis, &Policy::default().thresholds);
-    render(|out| format.write(&systems, fixture.today, false, out))
+    render(|out| format.write(&systems, fixture.today, screen(width), out))
 }
 
 /// The fixture's plan, as `format` writes it.
-pub(crate) fn plan(format: super::PlanFormat) -> String {
+pub(crate) fn plan(format: super::PlanFormat, width: usize) -> String {
     let fixture = register();
     let analysis = fixture.analysis();
     let plan = crate::plan::plan(&analysis);
-    render(|out| format.write(&plan, out))
+    render(|out| format.write(&plan, screen(width), out))
 }
 
 /// The fixture's weekly review, as `format` writes it.
-pub(crate) fn review(format: super::ReviewFormat) -> String {
+pub(crate) fn review(format: super::ReviewFormat, width: usize) -> String {
     let fixture = register();
     let analysis = fixture.analysis();
     let digest = crate::review::digest(&analysis, 7);
-    render(|out| format.write(&digest, false, out))
+    render(|out| format.write(&digest, screen(width), out))
 }
 
 /// What a change does to the fixture: one risk made worse, one added, one
 /// action done, one removed.
-pub(crate) fn diff(format: super::DiffFormat) -> String {
+pub(crate) fn diff(format: super::DiffFormat, width: usize) -> String {
     let old = register();
     let changed = CHECKOUT
         .replace("frequency = \"2/year\"", "frequency = \"6/year\"")
@@ -257,5 +275,74 @@ pub(crate) fn diff(format: super::DiffFormat) -> String {
     let before = Analysis::new(&old.register, old.today, share);
     let after = Analysis::new(&new.register, old.today, share);
     let d = crate::diff::diff(&before, &after);
-    render(|out| format.write(&d, false, out))
+    render(|out| format.write(&d, screen(width), out))
+}
+
+/// Holds text written for a terminal `width` columns wide to what people
+/// are promised: no line is longer, and no risk id or date is cut.
+pub(crate) fn assert_fits(text: &str, width: usize) {
+    use super::columns::text_width;
+    for line in text.lines() {
+        assert!(
+            text_width(line) <= width,
+            "a line of {} columns in {width}:\n{line}\n\n{text}",
+            text_width(line)
+        );
+    }
+    let fixture = register();
+    for risk in &fixture.register.risks {
+        let name = format!("{}/{}", risk.system, risk.id.value);
+        let cut = name
+            .char_indices()
+            .skip(risk.system.len() + 1)
+            .any(|(at, _)| text.contains(&format!("{}…", &name[..at])));
+        assert!(!cut, "`{name}` is cut:\n{text}");
+    }
+    let cut_date = text.char_indices().any(|(at, _)| {
+        let rest = &text[at..];
+        rest.starts_with("202") && rest.chars().take(10).any(|c| c == '…')
+    });
+    assert!(!cut_date, "a date is cut:\n{text}");
+}
+
+/// Every action of the fixture's risks named in `risks` is in `text`, whole
+/// or shortened with `…`.
+pub(crate) fn assert_actions_shown(text: &str, risks: &[&str]) {
+    let fixture = register();
+    for risk in fixture
+        .register
+        .risks
+        .iter()
+        .filter(|r| risks.contains(&r.id.value.as_str()))
+    {
+        for action in &risk.actions {
+            assert!(
+                shown_or_shortened(text, &action.what),
+                "`{}` is missing:\n{text}",
+                action.what
+            );
+        }
+    }
+}
+
+/// `what` is in `text` whole, or cut after a few characters and ended with `…`.
+pub(crate) fn shown_or_shortened(text: &str, what: &str) -> bool {
+    text.contains(what)
+        || what
+            .char_indices()
+            .skip(3)
+            .any(|(at, _)| text.contains(&format!("{}…", &what[..at])))
+}
+
+/// Everything about one risk of the fixture, as `format` writes it.
+pub(crate) fn show(risk: &str, format: super::ShowFormat, width: usize) -> String {
+    let fixture = register();
+    let analysis = fixture.analysis();
+    let findings = crate::check::check(&analysis, &Policy::default());
+    let index = fixture
+        .register
+        .find_risk(risk)
+        .expect("a risk of the fixture");
+    let shown = crate::show::show(&analysis, &fixture.sources, index, findings);
+    render(|out| format.write(&shown, screen(width), out))
 }

@@ -16,11 +16,11 @@ mod check_json;
 mod check_junit;
 mod check_markdown;
 mod check_sarif;
+pub mod columns;
 mod diff;
 mod doc;
 #[cfg(test)]
 pub(crate) mod fixture;
-pub mod grid;
 mod json;
 mod markdown;
 mod plan;
@@ -29,6 +29,7 @@ mod rank_json;
 mod rank_markdown;
 mod rank_table;
 mod review;
+mod show;
 
 use std::io::{self, Write};
 
@@ -67,6 +68,42 @@ pub struct RankReport<'a> {
     pub ranked: &'a [Ranked],
     pub sources: &'a Sources,
     pub colour: bool,
+    /// How the table for a terminal is laid out.
+    pub view: TableView,
+}
+
+/// A terminal's facts, for the formats written for people.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Screen {
+    pub colour: bool,
+    /// The width to fit, in columns.
+    pub width: usize,
+}
+
+/// How `opx rank` lays out its table for a terminal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableView {
+    /// The width to fit, in columns.
+    pub width: usize,
+    /// Every column, not only the most telling.
+    pub wide: bool,
+    /// Each risk's actions as lines under it.
+    pub actions: bool,
+}
+
+impl TableView {
+    /// The width a table fits when nothing says otherwise.
+    pub const DEFAULT_WIDTH: usize = 100;
+}
+
+impl Default for TableView {
+    fn default() -> Self {
+        TableView {
+            width: TableView::DEFAULT_WIDTH,
+            wide: false,
+            actions: true,
+        }
+    }
 }
 
 impl<'a> RankReport<'a> {
@@ -116,11 +153,13 @@ impl AssessFormat {
         self,
         systems: &[crate::assess::SystemAssessment<'_>],
         today: Date,
-        colour: bool,
+        screen: Screen,
         out: &mut dyn Write,
     ) -> io::Result<()> {
         match self {
-            AssessFormat::Table => assess::doc(systems, today).write_terminal(out, colour),
+            AssessFormat::Table => {
+                assess::doc(systems, today).write_terminal(out, screen.width, screen.colour)
+            }
             AssessFormat::Json => assess::json(systems, today, out),
             AssessFormat::Markdown => assess::doc(systems, today).write_markdown(out),
         }
@@ -129,17 +168,50 @@ impl AssessFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PlanFormat {
-    /// GitHub-flavoured Markdown, for a doc or a pull request
+    /// Tables for a terminal (the default on a terminal)
+    Table,
+    /// GitHub-flavoured Markdown, for a doc or a pull request (the default otherwise)
     Markdown,
     /// A versioned JSON document
     Json,
 }
 
 impl PlanFormat {
-    pub fn write(self, plan: &crate::plan::Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
+    pub fn write(
+        self,
+        plan: &crate::plan::Plan<'_>,
+        screen: Screen,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
         match self {
+            PlanFormat::Table => plan::doc(plan).write_terminal(out, screen.width, screen.colour),
             PlanFormat::Markdown => plan::doc(plan).write_markdown(out),
             PlanFormat::Json => plan::json(plan, out),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ShowFormat {
+    /// Everything about the risk, for a terminal
+    Table,
+    /// A versioned JSON document
+    Json,
+    /// GitHub-flavoured Markdown, for a doc or an issue
+    Markdown,
+}
+
+impl ShowFormat {
+    pub fn write(
+        self,
+        shown: &crate::show::Shown<'_>,
+        screen: Screen,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        match self {
+            ShowFormat::Table => show::doc(shown).write_terminal(out, screen.width, screen.colour),
+            ShowFormat::Json => show::json(shown, out),
+            ShowFormat::Markdown => show::doc(shown).write_markdown(out),
         }
     }
 }
@@ -158,12 +230,14 @@ impl ReviewFormat {
     pub fn write(
         self,
         digest: &crate::review::Digest<'_>,
-        colour: bool,
+        screen: Screen,
         out: &mut dyn Write,
     ) -> io::Result<()> {
         match self {
             ReviewFormat::Markdown => review::doc(digest).write_markdown(out),
-            ReviewFormat::Table => review::doc(digest).write_terminal(out, colour),
+            ReviewFormat::Table => {
+                review::doc(digest).write_terminal(out, screen.width, screen.colour)
+            }
             ReviewFormat::Json => review::json(digest, out),
         }
     }
@@ -183,12 +257,12 @@ impl DiffFormat {
     pub fn write(
         self,
         d: &crate::diff::Diff<'_>,
-        colour: bool,
+        screen: Screen,
         out: &mut dyn Write,
     ) -> io::Result<()> {
         match self {
             DiffFormat::Markdown => diff::doc(d).write_markdown(out),
-            DiffFormat::Table => diff::doc(d).write_terminal(out, colour),
+            DiffFormat::Table => diff::doc(d).write_terminal(out, screen.width, screen.colour),
             DiffFormat::Json => diff::json(d, out),
         }
     }
@@ -298,13 +372,14 @@ pub(crate) fn rank_row(rank: usize, r: &AssessedRisk<'_>) -> [String; 16] {
     ]
 }
 
-/// `2`, `2 + 1 near`, `1 near`, or `-`: incidents and near-misses of the last 365 days.
+/// `2`, `2 + 1 near-miss`, `1 near-miss`, or `-`: incidents and
+/// near-misses of the last 365 days.
 pub(crate) fn incidents_cell(history: &History) -> String {
     match (history.incidents, history.near_misses) {
         (0, 0) => "-".to_string(),
         (n, 0) => n.to_string(),
-        (0, m) => format!("{m} near"),
-        (n, m) => format!("{n} + {m} near"),
+        (0, m) => plural(m, "near-miss"),
+        (n, m) => format!("{n} + {}", plural(m, "near-miss")),
     }
 }
 
@@ -332,14 +407,15 @@ pub(crate) fn minutes_cell(score: &Score) -> String {
     }
 }
 
-/// The current share of the error budget, `17.4%`, or `-`.
+/// The current share of the error budget, `17.4%`, `22.0% nearly too big`,
+/// `31.0% too big`, or `-`.
 pub(crate) fn share_cell(r: &AssessedRisk<'_>) -> String {
     let (Some(share), Some(size)) = (r.score.current.budget_share, r.size) else {
         return "-".to_string();
     };
     match size {
         Size::Fits => percent_text(share),
-        Size::Near => format!("{} near", percent_text(share)),
+        Size::Near => format!("{} nearly too big", percent_text(share)),
         Size::TooBig => format!("{} too big", percent_text(share)),
     }
 }
@@ -416,7 +492,7 @@ pub(crate) fn check_summary(report: &CheckReport<'_>) -> String {
 
 /// Text with its style on a colour terminal, and plain otherwise.
 pub(crate) fn paint(text: &str, style: anstyle::Style, colour: bool) -> String {
-    if colour {
+    if colour && !text.is_empty() {
         format!("{style}{text}{style:#}")
     } else {
         text.to_string()

@@ -29,6 +29,7 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
     } else {
         doc.table(
             vec!["risk", "accepted by", "why", "until", "bad min/yr"],
+            &["accepted by", "why"],
             plan.accepted
                 .iter()
                 .map(|a| {
@@ -42,6 +43,7 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
                 })
                 .collect(),
         );
+        doc.optional(&["bad min/yr"]);
     }
 
     doc.heading(2, "Escalation paths");
@@ -68,6 +70,7 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
     } else {
         doc.table(
             vec!["risk", "severity", "bad min/yr", "budget"],
+            &[],
             plan.gains
                 .iter()
                 .map(|g| {
@@ -84,10 +87,12 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
                 })
                 .collect(),
         );
+        doc.optional(&["budget"]);
     }
     if !plan.budgets.is_empty() {
         doc.table(
             vec!["system", "bad min/yr", "budget", "error budget"],
+            &[],
             plan.budgets
                 .iter()
                 .map(|(system, b)| {
@@ -134,8 +139,10 @@ fn weeks(doc: &mut Doc, weeks: &[Week<'_>]) {
         );
         doc.table(
             vec!["kind", "what", "risk", "owner", "due", "status", "link"],
+            &["what", "owner", "link"],
             week.steps.iter().map(step_cells).collect(),
         );
+        doc.optional(&["link", "status"]);
     }
 }
 
@@ -248,7 +255,7 @@ mod snapshot {
     /// The shared fixture, as this format writes it.
     #[test]
     fn the_fixture() {
-        insta::assert_snapshot!(fixture::plan(PlanFormat::Markdown), @"
+        insta::assert_snapshot!(fixture::plan(PlanFormat::Markdown, 200), @"
         # Risk plan (2026-11-27)
 
         ## Now
@@ -290,6 +297,149 @@ mod snapshot {
 
         - checkout/single-expert: Only one engineer knows the reconciliation job
         - search/stale-index: The index serves stale results
+        ");
+    }
+}
+
+#[cfg(test)]
+mod widths {
+    use crate::report::{PlanFormat, fixture};
+
+    fn at(width: usize) -> String {
+        let text = fixture::plan(PlanFormat::Table, width);
+        fixture::assert_fits(&text, width);
+        text
+    }
+
+    #[test]
+    fn at_80_columns() {
+        insta::assert_snapshot!(at(80), @"
+        Risk plan (2026-11-27)
+
+        Now
+
+        Open actions of the risks that need them first: critical or high, too big for
+        the error budget, or on a system over its budget.
+
+        Week of 2026-11-16
+
+        kind     what               risk                    owner  due
+        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
+        hidden to fit: status, link
+
+        Later
+
+        Nothing.
+
+        Accepted risks
+
+        risk                accepted by  why                      until       bad min/yr
+        search/stale-index  eng-manager  Users tolerate an hour…  2027-01-31  -
+
+        Escalation paths
+
+          • checkout: on-call payments-primary; payments-primary → eng-manager
+          • search: no on-call; no escalation path
+
+        What the plan buys
+
+        risk                    severity            bad min/yr     budget
+        checkout/traffic-spike  16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+
+        system    bad min/yr       budget         error budget
+        checkout  138.00 → 138.00  26.2% → 26.2%  525.96 min/yr
+
+        No plan yet
+
+          • checkout/single-expert: Only one engineer knows the reconciliation job
+          • search/stale-index: The index serves stale results
+        ");
+    }
+
+    #[test]
+    fn at_120_columns() {
+        insta::assert_snapshot!(at(120), @"
+        Risk plan (2026-11-27)
+
+        Now
+
+        Open actions of the risks that need them first: critical or high, too big for the error budget, or on a system over its
+        budget.
+
+        Week of 2026-11-16
+
+        kind     what               risk                    owner  due                   status   link
+        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)  planned  -
+
+        Later
+
+        Nothing.
+
+        Accepted risks
+
+        risk                accepted by  why                                  until       bad min/yr
+        search/stale-index  eng-manager  Users tolerate an hour of staleness  2027-01-31  -
+
+        Escalation paths
+
+          • checkout: on-call payments-primary; payments-primary → eng-manager
+          • search: no on-call; no escalation path
+
+        What the plan buys
+
+        risk                    severity            bad min/yr     budget
+        checkout/traffic-spike  16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+
+        system    bad min/yr       budget         error budget
+        checkout  138.00 → 138.00  26.2% → 26.2%  525.96 min/yr
+
+        No plan yet
+
+          • checkout/single-expert: Only one engineer knows the reconciliation job
+          • search/stale-index: The index serves stale results
+        ");
+    }
+
+    #[test]
+    fn at_200_columns() {
+        insta::assert_snapshot!(at(200), @"
+        Risk plan (2026-11-27)
+
+        Now
+
+        Open actions of the risks that need them first: critical or high, too big for the error budget, or on a system over its budget.
+
+        Week of 2026-11-16
+
+        kind     what               risk                    owner  due                   status   link
+        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)  planned  -
+
+        Later
+
+        Nothing.
+
+        Accepted risks
+
+        risk                accepted by  why                                  until       bad min/yr
+        search/stale-index  eng-manager  Users tolerate an hour of staleness  2027-01-31  -
+
+        Escalation paths
+
+          • checkout: on-call payments-primary; payments-primary → eng-manager
+          • search: no on-call; no escalation path
+
+        What the plan buys
+
+        risk                    severity            bad min/yr     budget
+        checkout/traffic-spike  16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+
+        system    bad min/yr       budget         error budget
+        checkout  138.00 → 138.00  26.2% → 26.2%  525.96 min/yr
+
+        No plan yet
+
+          • checkout/single-expert: Only one engineer knows the reconciliation job
+          • search/stale-index: The index serves stale results
         ");
     }
 }

@@ -19,7 +19,7 @@ use crate::register::model::{
 };
 use crate::scale::Scale;
 use crate::score::{State, ViewScore};
-use crate::source::display_path;
+use crate::source::{Sources, display_path};
 use crate::units::minutes;
 
 pub const VERSION: u32 = 1;
@@ -39,7 +39,7 @@ pub struct Document<'a> {
 
 #[derive(Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-struct RiskOut<'a> {
+pub(crate) struct RiskOut<'a> {
     #[schemars(range(min = 1))]
     rank: usize,
     system: &'a str,
@@ -191,12 +191,13 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     )?;
     json::write_list(out, 1, report.ranked.len(), |i| {
         let r = report.ranked[i];
-        risk_out(report, r.rank, &report.analysis.risks[r.index])
+        risk_out(report.sources, r.rank, &report.analysis.risks[r.index])
     })?;
     out.write_all(b"\n}\n")
 }
 
-fn risk_out<'a>(report: &RankReport<'_>, rank: usize, r: &'a AssessedRisk<'a>) -> RiskOut<'a> {
+/// Everything about one risk, as the rank report (and `opx show`) write it.
+pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'a>) -> RiskOut<'a> {
     let risk = r.risk;
     RiskOut {
         rank,
@@ -228,7 +229,7 @@ fn risk_out<'a>(report: &RankReport<'_>, rank: usize, r: &'a AssessedRisk<'a>) -
         }),
         actions: risk.actions.iter().map(action_out).collect(),
         location: LocationOut {
-            file: display_path(report.sources.path(risk.id.span.file)),
+            file: display_path(sources.path(risk.id.span.file)),
             line: risk.location.line,
             column: risk.location.col,
         },
@@ -308,6 +309,7 @@ mod tests {
             ranked: &ranked,
             sources: &fixture.sources,
             colour: false,
+            view: crate::report::TableView::default(),
         };
         let mut streamed = Vec::new();
         write(&report, &mut streamed).unwrap();
@@ -316,7 +318,7 @@ mod tests {
             today: analysis.today.to_string(),
             risks: report
                 .rows()
-                .map(|(rank, r)| risk_out(&report, rank, r))
+                .map(|(rank, r)| risk_out(report.sources, rank, r))
                 .collect(),
         };
         let mut expected = serde_json::to_string_pretty(&whole).unwrap();

@@ -38,6 +38,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
     } else {
         doc.table(
             vec!["risk", "title", "due", "owner"],
+            &["title", "owner"],
             d.reviews
                 .iter()
                 .map(|r| {
@@ -51,6 +52,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                 })
                 .collect(),
         );
+        doc.optional(&["owner"]);
     }
 
     doc.heading(2, "Actions due");
@@ -59,6 +61,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
     } else {
         doc.table(
             vec!["kind", "what", "risk", "owner", "due", "status"],
+            &["what", "owner"],
             d.actions
                 .iter()
                 .map(|a| {
@@ -77,6 +80,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                 })
                 .collect(),
         );
+        doc.optional(&["status", "kind"]);
     }
 
     doc.heading(2, "Acceptances ending");
@@ -85,6 +89,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
     } else {
         doc.table(
             vec!["risk", "accepted by", "until", "why"],
+            &["accepted by", "why"],
             d.acceptances
                 .iter()
                 .map(|a| {
@@ -121,6 +126,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                 "recovered",
                 "summary",
             ],
+            &["risks", "summary"],
             d.incidents
                 .iter()
                 .map(|i| {
@@ -145,6 +151,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                 })
                 .collect(),
         );
+        doc.optional(&["system", "recovered", "detected", "kind"]);
     }
 
     doc.heading(2, "Estimates contradicted");
@@ -153,6 +160,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
     } else {
         doc.table(
             vec!["risk", "incident", "measure", "estimate", "took"],
+            &[],
             d.contradicted
                 .iter()
                 .map(|(risk, c)| {
@@ -245,24 +253,18 @@ mod snapshot {
     /// The shared fixture, as this format writes it.
     #[test]
     fn the_fixture() {
-        insta::assert_snapshot!(fixture::review(ReviewFormat::Table), @"
+        insta::assert_snapshot!(fixture::review(ReviewFormat::Table, 200), @"
         Weekly review (2026-11-27, next 7 days)
 
         Reviews due
 
-        ┌────────────────────────┬────────────────────────────────────────────────┬────────────────┬───────────────┐
-        │ risk                   ┆ title                                          ┆ due            ┆ owner         │
-        ╞════════════════════════╪════════════════════════════════════════════════╪════════════════╪═══════════════╡
-        │ checkout/single-expert ┆ Only one engineer knows the reconciliation job ┆ never reviewed ┆ payments-team │
-        └────────────────────────┴────────────────────────────────────────────────┴────────────────┴───────────────┘
+        risk                    title                                           due             owner
+        checkout/single-expert  Only one engineer knows the reconciliation job  never reviewed  payments-team
 
         Actions due
 
-        ┌─────────┬───────────────────┬────────────────────────┬───────┬──────────────────────┬─────────┐
-        │ kind    ┆ what              ┆ risk                   ┆ owner ┆ due                  ┆ status  │
-        ╞═════════╪═══════════════════╪════════════════════════╪═══════╪══════════════════════╪═════════╡
-        │ prevent ┆ Autoscale workers ┆ checkout/traffic-spike ┆ bob   ┆ 2026-11-20 (overdue) ┆ planned │
-        └─────────┴───────────────────┴────────────────────────┴───────┴──────────────────────┴─────────┘
+        kind     what               risk                    owner  due                   status
+        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)  planned
 
         Acceptances ending
 
@@ -274,11 +276,125 @@ mod snapshot {
 
         Estimates contradicted
 
-        ┌────────────────────────┬──────────┬────────────────┬──────────┬──────┐
-        │ risk                   ┆ incident ┆ measure        ┆ estimate ┆ took │
-        ╞════════════════════════╪══════════╪════════════════╪══════════╪══════╡
-        │ checkout/traffic-spike ┆ INC-7    ┆ time_to_detect ┆ 5m       ┆ 22m  │
-        └────────────────────────┴──────────┴────────────────┴──────────┴──────┘
+        risk                    incident  measure         estimate  took
+        checkout/traffic-spike  INC-7     time_to_detect  5m        22m
+
+        No plan yet
+
+          • checkout/single-expert: Only one engineer knows the reconciliation job
+          • search/stale-index: The index serves stale results
+        ");
+    }
+}
+
+#[cfg(test)]
+mod widths {
+    use crate::report::{ReviewFormat, fixture};
+
+    fn at(width: usize) -> String {
+        let text = fixture::review(ReviewFormat::Table, width);
+        fixture::assert_fits(&text, width);
+        text
+    }
+
+    #[test]
+    fn at_80_columns() {
+        insta::assert_snapshot!(at(80), @"
+        Weekly review (2026-11-27, next 7 days)
+
+        Reviews due
+
+        risk                    title                      due             owner
+        checkout/single-expert  Only one engineer knows …  never reviewed  payments-team
+
+        Actions due
+
+        kind     what               risk                    owner  due
+        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
+        hidden to fit: status
+
+        Acceptances ending
+
+        No acceptance ends within 30 days.
+
+        Incidents and near-misses
+
+        No incident or near-miss in the last 7 days.
+
+        Estimates contradicted
+
+        risk                    incident  measure         estimate  took
+        checkout/traffic-spike  INC-7     time_to_detect  5m        22m
+
+        No plan yet
+
+          • checkout/single-expert: Only one engineer knows the reconciliation job
+          • search/stale-index: The index serves stale results
+        ");
+    }
+
+    #[test]
+    fn at_120_columns() {
+        insta::assert_snapshot!(at(120), @"
+        Weekly review (2026-11-27, next 7 days)
+
+        Reviews due
+
+        risk                    title                                           due             owner
+        checkout/single-expert  Only one engineer knows the reconciliation job  never reviewed  payments-team
+
+        Actions due
+
+        kind     what               risk                    owner  due                   status
+        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)  planned
+
+        Acceptances ending
+
+        No acceptance ends within 30 days.
+
+        Incidents and near-misses
+
+        No incident or near-miss in the last 7 days.
+
+        Estimates contradicted
+
+        risk                    incident  measure         estimate  took
+        checkout/traffic-spike  INC-7     time_to_detect  5m        22m
+
+        No plan yet
+
+          • checkout/single-expert: Only one engineer knows the reconciliation job
+          • search/stale-index: The index serves stale results
+        ");
+    }
+
+    #[test]
+    fn at_200_columns() {
+        insta::assert_snapshot!(at(200), @"
+        Weekly review (2026-11-27, next 7 days)
+
+        Reviews due
+
+        risk                    title                                           due             owner
+        checkout/single-expert  Only one engineer knows the reconciliation job  never reviewed  payments-team
+
+        Actions due
+
+        kind     what               risk                    owner  due                   status
+        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)  planned
+
+        Acceptances ending
+
+        No acceptance ends within 30 days.
+
+        Incidents and near-misses
+
+        No incident or near-miss in the last 7 days.
+
+        Estimates contradicted
+
+        risk                    incident  measure         estimate  took
+        checkout/traffic-spike  INC-7     time_to_detect  5m        22m
 
         No plan yet
 

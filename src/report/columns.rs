@@ -1,0 +1,376 @@
+//! Lists and tables for a terminal, laid out to a width: columns without
+//! borders, the way `kubectl get` and `gh` print lists. A cell is one
+//! line, measured in the columns it takes (not bytes), and shortened with
+//! `…` at a character when it must shrink; laying out a list costs time
+//! linear in its text.
+//!
+//! To fit, a column that may shrink is shortened (its cells end with `…`),
+//! then a column that may be left out is left out, the least telling
+//! first. Ids, numbers and dates sit in columns that do neither, so they
+//! are never cut.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use anstyle::Style;
+
+use unicode_width::UnicodeWidthChar;
+
+/// How a column's cells sit in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Right,
+}
+
+/// One cell: its text and, on a colour terminal, its style.
+#[derive(Debug, Clone)]
+pub struct Cell<'a> {
+    pub text: Cow<'a, str>,
+    pub style: Option<Style>,
+}
+
+impl<'a> Cell<'a> {
+    pub fn new(text: impl Into<Cow<'a, str>>) -> Self {
+        Cell {
+            text: text.into(),
+            style: None,
+        }
+    }
+
+    pub fn styled(text: impl Into<Cow<'a, str>>, style: Style) -> Self {
+        Cell {
+            text: text.into(),
+            style: Some(style),
+        }
+    }
+}
+
+/// Text on one line of a terminal: line breaks and tabs become spaces,
+/// other control characters U+FFFD (no text can move the cursor).
+pub fn one_line(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(
+        text.chars()
+            .map(|c| match c {
+                '\n' | '\r' | '\t' => ' ',
+                c if c.is_control() => '\u{FFFD}',
+                c => c,
+            })
+            .collect(),
+    )
+}
+
+/// The columns `text` takes in a terminal, once made [`one_line`].
+pub fn text_width(text: &str) -> usize {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                1
+            } else {
+                c.width().unwrap_or(0)
+            }
+        })
+        .sum()
+}
+
+/// `text` in at most `width` columns: whole when it fits, else cut at a
+/// character and ended with `…`. It costs at most `width` characters of
+/// work beyond the check, however long the text.
+pub fn shorten(text: &str, width: usize) -> Cow<'_, str> {
+    let text = one_line(text);
+    let mut used = 0;
+    for (i, c) in text.char_indices() {
+        let w = c.width().unwrap_or(0);
+        if used + w > width {
+            // Keep room for the ellipsis.
+            let mut cut = String::with_capacity(i + 3);
+            let mut room = 0;
+            for c in text.chars() {
+                let w = c.width().unwrap_or(0);
+                if room + w + 1 > width {
+                    break;
+                }
+                room += w;
+                cut.push(c);
+            }
+            if width > 0 {
+                cut.push('…');
+            }
+            return Cow::Owned(cut);
+        }
+        used += w;
+    }
+    text
+}
+
+/// Spaces between two columns.
+const GAP: usize = 2;
+
+/// How a column behaves when the list is too wide.
+#[derive(Debug, Clone, Copy)]
+pub struct Column {
+    pub header: &'static str,
+    pub align: Align,
+    /// Shortened down to this many characters, when set: first to the
+    /// second (a width that still reads well) before any column is left
+    /// out, then to the first.
+    pub shrink_to: Option<(usize, usize)>,
+    /// Left out when it does not fit, lowest first, when set.
+    pub drop_order: Option<u8>,
+}
+
+impl Column {
+    /// A column that is always shown whole.
+    pub const fn fixed(header: &'static str, align: Align) -> Column {
+        Column {
+            header,
+            align,
+            shrink_to: None,
+            drop_order: None,
+        }
+    }
+
+    /// Shortened, to `readable` characters before another column is left
+    /// out, and to `least` when nothing else helps.
+    pub const fn shrinks_to(self, least: usize, readable: usize) -> Column {
+        Column {
+            shrink_to: Some((least, readable)),
+            ..self
+        }
+    }
+
+    pub const fn drops(self, order: u8) -> Column {
+        Column {
+            drop_order: Some(order),
+            ..self
+        }
+    }
+}
+
+/// The columns and the width each gets; a left-out column gets none.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    columns: Vec<Column>,
+    widths: Vec<Option<usize>>,
+    colour: bool,
+}
+
+impl Layout {
+    pub fn new(columns: &[Column], colour: bool) -> Layout {
+        Layout {
+            widths: columns.iter().map(|c| Some(text_width(c.header))).collect(),
+            columns: columns.to_vec(),
+            colour,
+        }
+    }
+
+    /// Widens the columns to hold `row`.
+    pub fn measure(&mut self, row: &[Cell<'_>]) {
+        for (width, cell) in self.widths.iter_mut().zip(row) {
+            if let Some(width) = width {
+                *width = (*width).max(text_width(&cell.text));
+            }
+        }
+    }
+
+    /// The width of a row.
+    pub fn total(&self) -> usize {
+        let shown = self.widths.iter().flatten();
+        shown.clone().sum::<usize>() + GAP * shown.count().saturating_sub(1)
+    }
+
+    /// Fits the list to `width` columns as well as it can: shortens what
+    /// may shorten to a width that still reads well, then leaves out what
+    /// may be left out, then shortens further; room left over goes back to
+    /// what was shortened.
+    pub fn fit(&mut self, width: usize) {
+        let natural = self.widths.clone();
+        let readable = |c: &Column| c.shrink_to.map(|(_, readable)| readable);
+        let least = |c: &Column| c.shrink_to.map(|(least, _)| least);
+        while self.total() > width && self.shrink_one(readable) {}
+        while self.total() > width && self.drop_one() {}
+        while self.total() > width && self.shrink_one(least) {}
+        // Give back what was taken and is no longer needed, widest need first.
+        while self.total() < width {
+            let wanting = (0..self.columns.len())
+                .filter(|&i| matches!((self.widths[i], natural[i]), (Some(w), Some(n)) if w < n))
+                .min_by_key(|&i| self.widths[i]);
+            match wanting {
+                Some(i) => self.widths[i] = self.widths[i].map(|w| w + 1),
+                None => break,
+            }
+        }
+    }
+
+    /// Leaves out the least telling column that may be left out.
+    fn drop_one(&mut self) -> bool {
+        let dropped = self
+            .columns
+            .iter()
+            .zip(&self.widths)
+            .enumerate()
+            .filter(|(_, (c, w))| w.is_some() && c.drop_order.is_some())
+            .min_by_key(|(_, (c, _))| c.drop_order)
+            .map(|(i, _)| i);
+        match dropped {
+            Some(i) => {
+                self.widths[i] = None;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Takes one character from the widest column that may still shrink
+    /// above its `floor`.
+    fn shrink_one(&mut self, floor: impl Fn(&Column) -> Option<usize>) -> bool {
+        let widest = self
+            .columns
+            .iter()
+            .zip(&self.widths)
+            .enumerate()
+            .filter_map(|(i, (c, w))| {
+                let floor = floor(c)?.max(text_width(c.header));
+                w.filter(|&w| w > floor).map(|w| (w, i))
+            })
+            .max();
+        match widest {
+            Some((_, i)) => {
+                self.widths[i] = self.widths[i].map(|w| w - 1);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The headers of the columns left out.
+    pub fn left_out(&self) -> Vec<&'static str> {
+        self.columns
+            .iter()
+            .zip(&self.widths)
+            .filter(|(_, w)| w.is_none())
+            .map(|(c, _)| c.header)
+            .collect()
+    }
+
+    /// Where a row's first column starts its text: detail lines indent to
+    /// the second column.
+    pub fn indent(&self) -> usize {
+        self.widths.iter().flatten().next().map_or(0, |w| w + GAP)
+    }
+
+    pub fn write_header(&self, out: &mut dyn Write) -> io::Result<()> {
+        let cells: Vec<Cell<'_>> = self
+            .columns
+            .iter()
+            .map(|c| Cell::styled(c.header, Style::new().bold()))
+            .collect();
+        self.write_line(out, &cells)
+    }
+
+    pub fn write_row(&self, out: &mut dyn Write, row: &[Cell<'_>]) -> io::Result<()> {
+        self.write_line(out, row)
+    }
+
+    fn write_line(&self, out: &mut dyn Write, row: &[Cell<'_>]) -> io::Result<()> {
+        let mut line = String::new();
+        let shown: Vec<usize> = (0..self.columns.len())
+            .filter(|&i| self.widths[i].is_some())
+            .collect();
+        for (n, &i) in shown.iter().enumerate() {
+            let width = self.widths[i].unwrap_or_default();
+            let last = n + 1 == shown.len();
+            let text = row
+                .get(i)
+                .map_or(Cow::Borrowed(""), |c| shorten(&c.text, width));
+            let pad = width.saturating_sub(text_width(&text));
+            let right = self.columns[i].align == Align::Right;
+            if n > 0 {
+                line.push_str(&" ".repeat(GAP));
+            }
+            if right {
+                line.push_str(&" ".repeat(pad));
+            }
+            match row.get(i).and_then(|c| c.style).filter(|_| self.colour) {
+                Some(style) => line.push_str(&format!("{style}{text}{style:#}")),
+                None => line.push_str(&text),
+            }
+            if !right && !last {
+                line.push_str(&" ".repeat(pad));
+            }
+        }
+        // No trailing spaces, even after an empty last cell.
+        writeln!(out, "{}", line.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shortening_counts_columns_not_bytes() {
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("abc", 3), "abc");
+        assert_eq!(shorten("日本語テキスト", 5), "日本…");
+        assert_eq!(shorten("a\nb", 3), "a b");
+        assert_eq!(text_width("日本"), 4);
+    }
+
+    fn list(width: usize) -> String {
+        let columns = [
+            Column::fixed("id", Align::Left),
+            Column::fixed("title", Align::Left).shrinks_to(8, 8),
+            Column::fixed("n", Align::Right).drops(1),
+            Column::fixed("owner", Align::Left).drops(2),
+        ];
+        let rows = [
+            [
+                "traffic-spike",
+                "Traffic spikes saturate the pool",
+                "12",
+                "alice",
+            ],
+            ["db", "Primary fails", "3", "bob"],
+        ];
+        let mut layout = Layout::new(&columns, false);
+        for row in &rows {
+            layout.measure(&row.map(Cell::new));
+        }
+        layout.fit(width);
+        let mut out = Vec::new();
+        layout.write_header(&mut out).unwrap();
+        for row in &rows {
+            layout.write_row(&mut out, &row.map(Cell::new)).unwrap();
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_wide_list_shows_everything() {
+        assert_eq!(
+            list(80),
+            "id             title                              n  owner\n\
+             traffic-spike  Traffic spikes saturate the pool  12  alice\n\
+             db             Primary fails                      3  bob\n"
+        );
+    }
+
+    #[test]
+    fn a_narrow_list_shortens_then_leaves_out_and_never_cuts_an_id() {
+        let text = list(30);
+        for line in text.lines() {
+            assert!(text_width(line) <= 30, "{line:?}");
+        }
+        assert!(text.contains("traffic-spike"));
+        assert!(
+            text.contains("Traffic…") || text.contains("Traffic …"),
+            "{text}"
+        );
+        assert!(!text.contains("12"), "n is left out first:\n{text}");
+        assert!(text.contains("alice"), "{text}");
+    }
+}

@@ -1,0 +1,786 @@
+//! `opx show` as a document (terminal or Markdown) and as JSON: one risk,
+//! its scores in the three views with their working, what is being done,
+//! what happened, and what the gate says.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::doc::Doc;
+use super::rank_json::risk_out;
+use super::{incidents_cell, json, minutes_cell, round, share_cell, time_cell};
+use crate::budget::{minutes_text, percent_text};
+use crate::diag::plural;
+use crate::register::model::{Action, ActionStatus, Effects, Runbook};
+use crate::scale::Scale;
+use crate::score::{RankBy, State, ViewScore};
+use crate::show::Shown;
+use crate::source::Locator;
+use crate::units::{format_duration, minutes};
+
+pub const VERSION: u32 = 1;
+
+pub fn doc(shown: &Shown<'_>) -> Doc {
+    let r = shown.risk;
+    let risk = r.risk;
+    let today = shown.analysis.today;
+    let mut doc = Doc::default();
+    doc.heading(
+        1,
+        format!("{}/{}: {}", risk.system, risk.id.value, risk.title),
+    );
+
+    let done = risk
+        .actions
+        .iter()
+        .filter(|a| a.status == ActionStatus::Done)
+        .count();
+    let state = match r.state {
+        State::Accepted | State::Open if risk.actions.is_empty() => r.state.name().to_string(),
+        state => format!(
+            "{} ({done} of {} done)",
+            state.name(),
+            plural(risk.actions.len(), "action")
+        ),
+    };
+    let review = match (risk.reviewed, r.review.due) {
+        (Some(last), Some(due)) => format!(
+            "last reviewed {}, next due {due}{} (every {})",
+            last.value,
+            if due < today { ", overdue" } else { "" },
+            plural(r.review.every_days as usize, "day")
+        ),
+        _ => format!(
+            "never reviewed: due now (then every {})",
+            plural(r.review.every_days as usize, "day")
+        ),
+    };
+    let system = shown.analysis.system_of(r);
+    let mut facts = vec![
+        format!("category: {}", risk.category.name()),
+        format!("owner: {}", risk.owner.as_deref().unwrap_or("none")),
+        format!("state: {state}"),
+        format!("review: {review}"),
+    ];
+    if let Some(budget) = &system.budget {
+        facts.push(format!(
+            "system {}: error budget {} bad minutes a year",
+            system.system.id,
+            minutes_text(budget.budget)
+        ));
+    }
+    doc.list(facts);
+
+    doc.heading(2, "Scores");
+    doc.text("Inherent: the risk as written. Current: with its done actions. Target: with every action done.");
+    let s = &r.score;
+    let views = [&s.inherent, &s.current, &s.target];
+    let row = |name: &str, cell: &dyn Fn(&ViewScore) -> String| {
+        let mut cells = vec![name.to_string()];
+        cells.extend(views.iter().map(|v| cell(v)));
+        cells
+    };
+    let level = |scale: Scale| {
+        move |v: &ViewScore| {
+            let rated = match scale {
+                Scale::Likelihood => v.view.likelihood,
+                _ => v.view.impact,
+            };
+            format!("{} {}", rated.level, scale.word(rated.level))
+        }
+    };
+    let dash = |v: Option<String>| v.unwrap_or_else(|| "-".to_string());
+    doc.table(
+        vec!["", "inherent", "current", "target"],
+        &[],
+        vec![
+            row("likelihood", &level(Scale::Likelihood)),
+            row("impact", &level(Scale::Impact)),
+            row("severity", &|v| format!("{} {}", v.severity, v.band)),
+            row("time to detect", &|v| time_cell(v.view.time_to_detect)),
+            row("time to recover", &|v| time_cell(v.view.time_to_recover)),
+            row("exposure", &|v| dash(v.exposure.map(|e| e.to_string()))),
+            row("frequency", &|v| {
+                dash(
+                    v.view
+                        .frequency
+                        .map(|f| format!("{}/year", crate::budget::number_text(f.per_year()))),
+                )
+            }),
+            row("users affected", &|v| {
+                dash(v.view.users_affected.map(|p| p.to_string()))
+            }),
+            row("bad min/yr", &|v| dash(v.bad_minutes.map(minutes_text))),
+            row("budget share", &|v| dash(v.budget_share.map(percent_text))),
+        ],
+    );
+
+    doc.heading(2, "Working");
+    let [inherent, current, target] = &shown.working;
+    let mut lines = Vec::new();
+    for (name, working, same_as) in [
+        ("current", current, None),
+        ("inherent", inherent, Some(current)),
+        ("target", target, Some(current)),
+    ] {
+        if same_as == Some(working) {
+            lines.push(format!("{name}: as current"));
+            continue;
+        }
+        lines.push(format!("{name}: {}", working.severity));
+        lines.push(format!("{name}: {}", working.exposure));
+        lines.push(format!("{name}: {}", working.bad_minutes));
+        if let Some(budget) = &working.budget {
+            lines.push(format!("{name}: {budget}"));
+        }
+    }
+    doc.list(lines);
+    doc.text(format!(
+        "Now: {}, {} bad minutes a year, {} of the budget.",
+        s.current.band,
+        minutes_cell(s),
+        share_cell(r)
+    ));
+
+    doc.heading(2, "Actions");
+    if risk.actions.is_empty() {
+        doc.text("None yet: nothing prevents, detects or answers this risk.");
+    } else {
+        doc.list(risk.actions.iter().map(|a| action_item(a, today)).collect());
+    }
+    if let Some(acceptance) = &risk.accepted {
+        doc.heading(2, "Acceptance");
+        doc.text(format!(
+            "Accepted by {} until {}{}: {}",
+            acceptance.by,
+            acceptance.until.value,
+            if r.acceptance_expired {
+                " (expired)"
+            } else {
+                ""
+            },
+            acceptance.reason
+        ));
+    }
+
+    doc.heading(2, "Incidents");
+    if shown.incidents.is_empty() {
+        doc.text("None recorded.");
+    } else {
+        doc.text(format!(
+            "In the last 365 days: {}.",
+            match incidents_cell(&r.history).as_str() {
+                "-" => "none".to_string(),
+                cell => cell.to_string(),
+            }
+        ));
+        doc.list(
+            shown
+                .incidents
+                .iter()
+                .map(|i| {
+                    let mut item = format!(
+                        "{} on {}: {}",
+                        i.id.value,
+                        i.date.value,
+                        if i.near_miss { "near-miss" } else { "incident" }
+                    );
+                    if let Some(d) = i.detected_after {
+                        item.push_str(&format!(", detected after {}", format_duration(d.value)));
+                    }
+                    if let Some(d) = i.recovered_after {
+                        item.push_str(&format!(", recovered after {}", format_duration(d.value)));
+                    }
+                    if let Some(summary) = &i.summary {
+                        item.push_str(&format!(": {summary}"));
+                    }
+                    item
+                })
+                .collect(),
+        );
+        for c in &shown.contradictions {
+            doc.text(format!(
+                "{} took {} to {}, {} more than the estimate of {}.",
+                c.incident.id.value,
+                format_duration(c.took.value),
+                c.measure.verb(),
+                format_duration(c.took.value - c.estimate),
+                format_duration(c.estimate)
+            ));
+        }
+    }
+
+    doc.heading(2, "What opx check says");
+    if shown.findings.is_empty() {
+        doc.text("Nothing: the gate finds no problem with this risk.");
+    } else {
+        doc.list(
+            shown
+                .findings
+                .iter()
+                .map(|d| {
+                    let mut item = format!("{}[{}]: {}", d.severity.name(), d.code.id(), d.message);
+                    if let Some(help) = &d.help {
+                        item.push_str(&format!(" (help: {help})"));
+                    }
+                    item
+                })
+                .collect(),
+        );
+    }
+    doc
+}
+
+/// `✓ detect: Page on queue depth (done, alice; signal queue-depth-p95;
+/// once done: time to detect 5m)`
+fn action_item(action: &Action, today: jiff::civil::Date) -> String {
+    let mark = match action.status {
+        ActionStatus::Done => "✓",
+        ActionStatus::InProgress => "◐",
+        ActionStatus::Planned => "○",
+    };
+    let mut details = vec![action.status.name().to_string()];
+    if let Some(owner) = &action.owner {
+        details.push(owner.clone());
+    }
+    if let Some(due) = action.due.filter(|_| action.status != ActionStatus::Done) {
+        let overdue = if due.value < today { ", overdue" } else { "" };
+        details.push(format!("due {}{overdue}", due.value));
+    }
+    let mut more = Vec::new();
+    if let Some(signal) = &action.signal {
+        more.push(format!("signal {signal}"));
+    }
+    if let Some(runbook) = &action.runbook {
+        more.push(match &runbook.value {
+            Runbook::Link(link) => format!("runbook {link}"),
+            Runbook::Path { path, exists: true } => format!("runbook {path}"),
+            Runbook::Path {
+                path,
+                exists: false,
+            } => format!("runbook {path} (missing)"),
+        });
+    }
+    if let Some(link) = &action.link {
+        more.push(format!("link {link}"));
+    }
+    let effects = effects_text(&action.effects);
+    if !effects.is_empty() {
+        more.push(format!("once done: {effects}"));
+    }
+    let mut item = format!(
+        "{mark} {}: {} ({})",
+        action.kind.name(),
+        action.what,
+        details.join(", ")
+    );
+    if !more.is_empty() {
+        item.push_str(&format!("; {}", more.join("; ")));
+    }
+    item
+}
+
+/// `likelihood 2 (unlikely), time to detect 5m`
+fn effects_text(e: &Effects) -> String {
+    let mut parts = Vec::new();
+    if let Some(l) = e.likelihood {
+        parts.push(format!("likelihood {l} ({})", Scale::Likelihood.word(l)));
+    }
+    if let Some(i) = e.impact {
+        parts.push(format!("impact {i} ({})", Scale::Impact.word(i)));
+    }
+    if let Some(t) = e.time_to_detect {
+        parts.push(format!("time to detect {}", time_cell(Some(t))));
+    }
+    if let Some(t) = e.time_to_recover {
+        parts.push(format!("time to recover {}", time_cell(Some(t))));
+    }
+    if let Some(f) = e.frequency {
+        parts.push(format!(
+            "frequency {}/year",
+            crate::budget::number_text(f.per_year())
+        ));
+    }
+    if let Some(u) = e.users_affected {
+        parts.push(format!("{u} of users"));
+    }
+    parts.join(", ")
+}
+
+pub fn json(shown: &Shown<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let analysis = shown.analysis;
+    let index = analysis
+        .risks
+        .iter()
+        .position(|r| std::ptr::eq(r, shown.risk))
+        .unwrap_or_default();
+    let rank = analysis
+        .ranked(RankBy::Severity)
+        .iter()
+        .position(|&i| i == index)
+        .map_or(0, |p| p + 1);
+    let working = |w: &crate::explain::Working| {
+        json!({
+            "severity": w.severity,
+            "exposure": w.exposure,
+            "bad_minutes": w.bad_minutes,
+            "budget": w.budget,
+        })
+    };
+    let mut locator = Locator::new(shown.sources);
+    let findings: Vec<Value> = shown
+        .findings
+        .iter()
+        .map(|d| {
+            let place = d.span().map(|span| locator.place(span));
+            json!({
+                "code": d.code.id(),
+                "severity": d.severity.name(),
+                "message": d.message,
+                "help": d.help,
+                "location": place.map(|p| json!({
+                    "file": p.file,
+                    "line": p.start.map(|s| s.line),
+                    "column": p.start.map(|s| s.col),
+                })),
+            })
+        })
+        .collect();
+    let document = json!({
+        "version": VERSION,
+        "today": analysis.today.to_string(),
+        "risk": risk_out(shown.sources, rank, shown.risk),
+        "working": {
+            "inherent": working(&shown.working[0]),
+            "current": working(&shown.working[1]),
+            "target": working(&shown.working[2]),
+        },
+        "incidents": shown.incidents.iter().map(|i| json!({
+            "id": i.id.value,
+            "date": i.date.value.to_string(),
+            "near_miss": i.near_miss,
+            "detected_after_minutes": i.detected_after.map(|d| minutes(d.value)),
+            "recovered_after_minutes": i.recovered_after.map(|d| minutes(d.value)),
+            "summary": i.summary,
+        })).collect::<Vec<_>>(),
+        "estimates_contradicted": shown.contradictions.iter().map(|c| json!({
+            "incident": c.incident.id.value,
+            "measure": c.measure.key(),
+            "estimate_minutes": round(minutes(c.estimate)),
+            "took_minutes": round(minutes(c.took.value)),
+        })).collect::<Vec<_>>(),
+        "findings": findings,
+    });
+    json::write(out, &document)
+}
+
+#[cfg(test)]
+mod widths {
+    use crate::report::{ShowFormat, fixture};
+
+    fn at(width: usize) -> String {
+        let text = fixture::show("checkout/traffic-spike", ShowFormat::Table, width);
+        fixture::assert_fits(&text, width);
+        fixture::assert_actions_shown(&text, &["traffic-spike"]);
+        text
+    }
+
+    #[test]
+    fn at_80_columns() {
+        insta::assert_snapshot!(at(80), @r#"
+        checkout/traffic-spike: Traffic spikes saturate the worker pool
+
+          • category: technical
+          • owner: alice
+          • state: mitigating (1 of 2 actions done)
+          • review: last reviewed 2026-10-01, next due 2026-12-30 (every 90 days)
+          • system checkout: error budget 525.96 bad minutes a year
+
+        Scores
+
+        Inherent: the risk as written. Current: with its done actions. Target: with
+        every action done.
+
+                         inherent  current   target
+        likelihood       4 likely  4 likely  2 unlikely
+        impact           4 major   4 major   4 major
+        severity         16 high   16 high   8 medium
+        time to detect   2 (15m)   1 (5m)    1 (5m)
+        time to recover  3 (1h)    3 (1h)    3 (1h)
+        exposure         6         3         3
+        frequency        4/year    4/year    4/year
+        users affected   30%       30%       30%
+        bad min/yr       90.00     78.00     78.00
+        budget share     17.1%     14.8%     14.8%
+
+        Working
+
+          • current: severity 16 = likelihood 4 (likely) × impact 4 (major)
+          • current: exposure 3 = detect 1 (5m) × recover 3 (1h)
+          • current: bad minutes a year 78.00 = (5m + 1h) × 30% × 4/year
+          • current: 78.00 of the 525.96 bad minutes a year the SLO allows: 14.8%; too
+            big from 25.0% (131.49 minutes)
+          • inherent: severity 16 = likelihood 4 (likely) × impact 4 (major)
+          • inherent: exposure 6 = detect 2 (15m) × recover 3 (1h)
+          • inherent: bad minutes a year 90.00 = (15m + 1h) × 30% × 4/year
+          • inherent: 90.00 of the 525.96 bad minutes a year the SLO allows: 17.1%; too
+            big from 25.0% (131.49 minutes)
+          • target: severity 8 = likelihood 2 (unlikely) × impact 4 (major)
+          • target: exposure 3 = detect 1 (5m) × recover 3 (1h)
+          • target: bad minutes a year 78.00 = (5m + 1h) × 30% × 4/year
+          • target: 78.00 of the 525.96 bad minutes a year the SLO allows: 14.8%; too
+            big from 25.0% (131.49 minutes)
+
+        Now: high, 78.00 bad minutes a year, 14.8% of the budget.
+
+        Actions
+
+          • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done:
+            time to detect 1 (5m)
+          • ○ prevent: Autoscale workers (planned, bob, due 2026-11-20, overdue); once
+            done: likelihood 2 (unlikely)
+
+        Incidents
+
+        In the last 365 days: 1.
+
+          • INC-7 on 2026-09-14: incident, detected after 22m, recovered after 50m: Peak
+            saturated the pool
+
+        INC-7 took 22m to detect, 17m more than the estimate of 5m.
+
+        What opx check says
+
+          • warning[no-runbook]: risk `checkout/traffic-spike` (high) has no runbook
+            (help: add a [[risk.action]] with kind = "respond" and a runbook = "..." to
+            follow)
+          • warning[action-overdue]: prevent action "Autoscale workers" of risk
+            `checkout/traffic-spike` was due 2026-11-20 (7 days ago) (help: finish it,
+            or ask bob for a date they can keep and update `due`)
+          • warning[estimate-exceeded]: incident `INC-7` took 22m to detect, 17m more
+            than risk `checkout/traffic-spike` estimates (help: set `time_to_detect` to
+            what incidents show, or finish the action that makes the estimate true)
+        "#);
+    }
+
+    #[test]
+    fn at_120_columns() {
+        insta::assert_snapshot!(at(120), @r#"
+        checkout/traffic-spike: Traffic spikes saturate the worker pool
+
+          • category: technical
+          • owner: alice
+          • state: mitigating (1 of 2 actions done)
+          • review: last reviewed 2026-10-01, next due 2026-12-30 (every 90 days)
+          • system checkout: error budget 525.96 bad minutes a year
+
+        Scores
+
+        Inherent: the risk as written. Current: with its done actions. Target: with every action done.
+
+                         inherent  current   target
+        likelihood       4 likely  4 likely  2 unlikely
+        impact           4 major   4 major   4 major
+        severity         16 high   16 high   8 medium
+        time to detect   2 (15m)   1 (5m)    1 (5m)
+        time to recover  3 (1h)    3 (1h)    3 (1h)
+        exposure         6         3         3
+        frequency        4/year    4/year    4/year
+        users affected   30%       30%       30%
+        bad min/yr       90.00     78.00     78.00
+        budget share     17.1%     14.8%     14.8%
+
+        Working
+
+          • current: severity 16 = likelihood 4 (likely) × impact 4 (major)
+          • current: exposure 3 = detect 1 (5m) × recover 3 (1h)
+          • current: bad minutes a year 78.00 = (5m + 1h) × 30% × 4/year
+          • current: 78.00 of the 525.96 bad minutes a year the SLO allows: 14.8%; too big from 25.0% (131.49 minutes)
+          • inherent: severity 16 = likelihood 4 (likely) × impact 4 (major)
+          • inherent: exposure 6 = detect 2 (15m) × recover 3 (1h)
+          • inherent: bad minutes a year 90.00 = (15m + 1h) × 30% × 4/year
+          • inherent: 90.00 of the 525.96 bad minutes a year the SLO allows: 17.1%; too big from 25.0% (131.49 minutes)
+          • target: severity 8 = likelihood 2 (unlikely) × impact 4 (major)
+          • target: exposure 3 = detect 1 (5m) × recover 3 (1h)
+          • target: bad minutes a year 78.00 = (5m + 1h) × 30% × 4/year
+          • target: 78.00 of the 525.96 bad minutes a year the SLO allows: 14.8%; too big from 25.0% (131.49 minutes)
+
+        Now: high, 78.00 bad minutes a year, 14.8% of the budget.
+
+        Actions
+
+          • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done: time to detect 1 (5m)
+          • ○ prevent: Autoscale workers (planned, bob, due 2026-11-20, overdue); once done: likelihood 2 (unlikely)
+
+        Incidents
+
+        In the last 365 days: 1.
+
+          • INC-7 on 2026-09-14: incident, detected after 22m, recovered after 50m: Peak saturated the pool
+
+        INC-7 took 22m to detect, 17m more than the estimate of 5m.
+
+        What opx check says
+
+          • warning[no-runbook]: risk `checkout/traffic-spike` (high) has no runbook (help: add a [[risk.action]] with kind =
+            "respond" and a runbook = "..." to follow)
+          • warning[action-overdue]: prevent action "Autoscale workers" of risk `checkout/traffic-spike` was due 2026-11-20 (7
+            days ago) (help: finish it, or ask bob for a date they can keep and update `due`)
+          • warning[estimate-exceeded]: incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike`
+            estimates (help: set `time_to_detect` to what incidents show, or finish the action that makes the estimate true)
+        "#);
+    }
+
+    #[test]
+    fn at_200_columns() {
+        insta::assert_snapshot!(at(200), @r#"
+        checkout/traffic-spike: Traffic spikes saturate the worker pool
+
+          • category: technical
+          • owner: alice
+          • state: mitigating (1 of 2 actions done)
+          • review: last reviewed 2026-10-01, next due 2026-12-30 (every 90 days)
+          • system checkout: error budget 525.96 bad minutes a year
+
+        Scores
+
+        Inherent: the risk as written. Current: with its done actions. Target: with every action done.
+
+                         inherent  current   target
+        likelihood       4 likely  4 likely  2 unlikely
+        impact           4 major   4 major   4 major
+        severity         16 high   16 high   8 medium
+        time to detect   2 (15m)   1 (5m)    1 (5m)
+        time to recover  3 (1h)    3 (1h)    3 (1h)
+        exposure         6         3         3
+        frequency        4/year    4/year    4/year
+        users affected   30%       30%       30%
+        bad min/yr       90.00     78.00     78.00
+        budget share     17.1%     14.8%     14.8%
+
+        Working
+
+          • current: severity 16 = likelihood 4 (likely) × impact 4 (major)
+          • current: exposure 3 = detect 1 (5m) × recover 3 (1h)
+          • current: bad minutes a year 78.00 = (5m + 1h) × 30% × 4/year
+          • current: 78.00 of the 525.96 bad minutes a year the SLO allows: 14.8%; too big from 25.0% (131.49 minutes)
+          • inherent: severity 16 = likelihood 4 (likely) × impact 4 (major)
+          • inherent: exposure 6 = detect 2 (15m) × recover 3 (1h)
+          • inherent: bad minutes a year 90.00 = (15m + 1h) × 30% × 4/year
+          • inherent: 90.00 of the 525.96 bad minutes a year the SLO allows: 17.1%; too big from 25.0% (131.49 minutes)
+          • target: severity 8 = likelihood 2 (unlikely) × impact 4 (major)
+          • target: exposure 3 = detect 1 (5m) × recover 3 (1h)
+          • target: bad minutes a year 78.00 = (5m + 1h) × 30% × 4/year
+          • target: 78.00 of the 525.96 bad minutes a year the SLO allows: 14.8%; too big from 25.0% (131.49 minutes)
+
+        Now: high, 78.00 bad minutes a year, 14.8% of the budget.
+
+        Actions
+
+          • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done: time to detect 1 (5m)
+          • ○ prevent: Autoscale workers (planned, bob, due 2026-11-20, overdue); once done: likelihood 2 (unlikely)
+
+        Incidents
+
+        In the last 365 days: 1.
+
+          • INC-7 on 2026-09-14: incident, detected after 22m, recovered after 50m: Peak saturated the pool
+
+        INC-7 took 22m to detect, 17m more than the estimate of 5m.
+
+        What opx check says
+
+          • warning[no-runbook]: risk `checkout/traffic-spike` (high) has no runbook (help: add a [[risk.action]] with kind = "respond" and a runbook = "..." to follow)
+          • warning[action-overdue]: prevent action "Autoscale workers" of risk `checkout/traffic-spike` was due 2026-11-20 (7 days ago) (help: finish it, or ask bob for a date they can keep and update `due`)
+          • warning[estimate-exceeded]: incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates (help: set `time_to_detect` to what incidents show, or finish the action that
+            makes the estimate true)
+        "#);
+    }
+
+    #[test]
+    fn as_json() {
+        insta::assert_snapshot!(fixture::show("bad-deploy", ShowFormat::Json, 80), @r#"
+        {
+          "estimates_contradicted": [],
+          "findings": [
+            {
+              "code": "no-detection",
+              "help": "add a [[risk.action]] with kind = \"detect\": an alert, a probe or a dashboard someone watches",
+              "location": {
+                "column": 6,
+                "file": "risks/checkout.toml",
+                "line": 44
+              },
+              "message": "risk `checkout/bad-deploy` (impact 4, major) has no detect action",
+              "severity": "warning"
+            }
+          ],
+          "incidents": [],
+          "risk": {
+            "accepted": null,
+            "actions": [
+              {
+                "due": null,
+                "effects": {},
+                "kind": "respond",
+                "link": null,
+                "owner": null,
+                "status": "done",
+                "what": "Roll back with the deploy tool"
+              }
+            ],
+            "bad_minutes": 60.0,
+            "band": "high",
+            "budget_share": 0.114077,
+            "budget_size": "fits",
+            "category": "process",
+            "exposure": 4,
+            "frequency_per_year": 2.0,
+            "id": "bad-deploy",
+            "impact": {
+              "level": 4,
+              "source": "explicit",
+              "word": "major"
+            },
+            "incidents": {
+              "bad_minutes": 0.0,
+              "count": 0,
+              "near_misses": 0
+            },
+            "likelihood": {
+              "level": 3,
+              "source": "explicit",
+              "word": "possible"
+            },
+            "location": {
+              "column": 6,
+              "file": "risks/checkout.toml",
+              "line": 44
+            },
+            "owner": "payments-team",
+            "rank": 2,
+            "review_every_days": 90,
+            "reviewed": "2026-11-01",
+            "severity": 12,
+            "state": "mitigated",
+            "system": "checkout",
+            "time_to_detect": {
+              "level": 2,
+              "minutes": 10.0
+            },
+            "time_to_recover": {
+              "level": 2,
+              "minutes": 20.0
+            },
+            "title": "A bad deploy breaks checkout",
+            "users_affected_percent": null,
+            "views": {
+              "current": {
+                "bad_minutes": 60.0,
+                "band": "high",
+                "budget_share": 0.114077,
+                "exposure": 4,
+                "frequency_per_year": 2.0,
+                "impact": {
+                  "level": 4,
+                  "source": "explicit",
+                  "word": "major"
+                },
+                "likelihood": {
+                  "level": 3,
+                  "source": "explicit",
+                  "word": "possible"
+                },
+                "severity": 12,
+                "time_to_detect": {
+                  "level": 2,
+                  "minutes": 10.0
+                },
+                "time_to_recover": {
+                  "level": 2,
+                  "minutes": 20.0
+                },
+                "users_affected_percent": null
+              },
+              "inherent": {
+                "bad_minutes": 60.0,
+                "band": "high",
+                "budget_share": 0.114077,
+                "exposure": 4,
+                "frequency_per_year": 2.0,
+                "impact": {
+                  "level": 4,
+                  "source": "explicit",
+                  "word": "major"
+                },
+                "likelihood": {
+                  "level": 3,
+                  "source": "explicit",
+                  "word": "possible"
+                },
+                "severity": 12,
+                "time_to_detect": {
+                  "level": 2,
+                  "minutes": 10.0
+                },
+                "time_to_recover": {
+                  "level": 2,
+                  "minutes": 20.0
+                },
+                "users_affected_percent": null
+              },
+              "target": {
+                "bad_minutes": 60.0,
+                "band": "high",
+                "budget_share": 0.114077,
+                "exposure": 4,
+                "frequency_per_year": 2.0,
+                "impact": {
+                  "level": 4,
+                  "source": "explicit",
+                  "word": "major"
+                },
+                "likelihood": {
+                  "level": 3,
+                  "source": "explicit",
+                  "word": "possible"
+                },
+                "severity": 12,
+                "time_to_detect": {
+                  "level": 2,
+                  "minutes": 10.0
+                },
+                "time_to_recover": {
+                  "level": 2,
+                  "minutes": 20.0
+                },
+                "users_affected_percent": null
+              }
+            }
+          },
+          "today": "2026-11-27",
+          "version": 1,
+          "working": {
+            "current": {
+              "bad_minutes": "bad minutes a year 60.00 = (10m + 20m) × 100% (all users) × 2/year",
+              "budget": "60.00 of the 525.96 bad minutes a year the SLO allows: 11.4%; too big from 25.0% (131.49 minutes)",
+              "exposure": "exposure 4 = detect 2 (10m) × recover 2 (20m)",
+              "severity": "severity 12 = likelihood 3 (possible) × impact 4 (major)"
+            },
+            "inherent": {
+              "bad_minutes": "bad minutes a year 60.00 = (10m + 20m) × 100% (all users) × 2/year",
+              "budget": "60.00 of the 525.96 bad minutes a year the SLO allows: 11.4%; too big from 25.0% (131.49 minutes)",
+              "exposure": "exposure 4 = detect 2 (10m) × recover 2 (20m)",
+              "severity": "severity 12 = likelihood 3 (possible) × impact 4 (major)"
+            },
+            "target": {
+              "bad_minutes": "bad minutes a year 60.00 = (10m + 20m) × 100% (all users) × 2/year",
+              "budget": "60.00 of the 525.96 bad minutes a year the SLO allows: 11.4%; too big from 25.0% (131.49 minutes)",
+              "exposure": "exposure 4 = detect 2 (10m) × recover 2 (20m)",
+              "severity": "severity 12 = likelihood 3 (possible) × impact 4 (major)"
+            }
+          }
+        }
+        "#);
+    }
+}

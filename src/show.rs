@@ -1,0 +1,58 @@
+//! `opx show`: everything about one risk on one screen, with the working
+//! behind every number.
+
+use crate::analysis::{Analysis, AssessedRisk};
+use crate::diag::Diagnostic;
+use crate::explain::{Working, working};
+use crate::history::Contradiction;
+use crate::register::model::Incident;
+use crate::source::Sources;
+
+/// One risk, and everything known about it.
+pub struct Shown<'a> {
+    pub analysis: &'a Analysis<'a>,
+    /// The register's files, for the places of findings.
+    pub sources: &'a Sources,
+    pub risk: &'a AssessedRisk<'a>,
+    /// How the inherent, current and target scores come about.
+    pub working: [Working; 3],
+    /// Every incident recorded against it, newest first.
+    pub incidents: Vec<&'a Incident>,
+    /// Incidents of the last year that took longer than its estimates.
+    pub contradictions: Vec<Contradiction<'a>>,
+    /// What `opx check` finds about it.
+    pub findings: Vec<Diagnostic>,
+}
+
+/// The risk at `index` of `analysis`, with `findings` the gate's findings
+/// for the whole register (those about this risk are kept).
+pub fn show<'a>(
+    analysis: &'a Analysis<'a>,
+    sources: &'a Sources,
+    index: usize,
+    findings: Vec<Diagnostic>,
+) -> Shown<'a> {
+    let risk = &analysis.risks[index];
+    let budget = analysis.system_of(risk).budget.as_ref().map(|b| b.budget);
+    let share = analysis.single_risk_share;
+    let score = &risk.score;
+    let mut incidents = analysis.incidents_of(risk).to_vec();
+    incidents.sort_by_key(|i| std::cmp::Reverse(i.date.value));
+    Shown {
+        analysis,
+        sources,
+        risk,
+        working: [&score.inherent, &score.current, &score.target]
+            .map(|v| working(v, budget, share)),
+        incidents,
+        contradictions: analysis.contradictions(risk),
+        findings: findings
+            .into_iter()
+            .filter(|d| {
+                d.subject.as_ref().is_some_and(|s| {
+                    s.system == risk.risk.system && s.risk.as_deref() == Some(&risk.risk.id.value)
+                })
+            })
+            .collect(),
+    }
+}

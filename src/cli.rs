@@ -9,8 +9,8 @@ use jiff::civil::Date;
 
 use opx::band::Band;
 use opx::commands::{
-    AssessOptions, CheckOptions, DiffOptions, DiffSides, FailOn, PlanOptions, RankOptions,
-    ReviewOptions, ShowOptions,
+    AssessOptions, CheckOptions, DiffOptions, DiffSides, FailOn, InitOptions, PlanOptions,
+    RankOptions, ReviewOptions, ShowOptions,
 };
 use opx::policy::Overrides;
 use opx::report::{
@@ -88,18 +88,21 @@ pub enum Command {
     #[command(
         long_about = "Rank risks by severity (likelihood × impact), then by exposure \
             (detect level × recover level: how long the damage lasts), then by system and risk id; \
-            --by exposure or --by budget (expected bad minutes a year) puts another key first.\n\n\
+            --by exposure puts exposure first, and --by budget the risk's share of its own system's \
+            error budget, then its bad minutes a year.\n\n\
             Risks are ranked in their current view: the risk's fields with the effects of its done \
             actions applied. Where the plan (every action done) changes a value, the table shows \
             current → target.\n\n\
-            Columns: L likelihood and I impact (1-5); severity with its band (low 1-4, medium 5-9, \
-            high 10-16, critical 20-25); detect and recover as level (time); exposure (- when a time \
-            is missing); bad min/yr = (detect + recover minutes) × users affected × incidents a year \
-            (- without durations and a frequency); budget = bad minutes as a share of the system's \
-            yearly error budget; state (open, mitigating, mitigated, accepted); actions as K:status \
-            with K = P prevent, D detect, R respond.",
+            The table fits the terminal (or COLUMNS, else 100 columns): rank, risk, title, severity \
+            and band (low 1-4, medium 5-9, high 10-16, critical 20-25), exposure, bad min/yr = \
+            (detect + recover minutes) × users affected × incidents a year, budget (that as a share \
+            of the system's yearly error budget; nearly too big, too big), owner and state (open, \
+            mitigating, mitigated, accepted). Titles and owners shorten with …; columns that do not \
+            fit are hidden, and the last line says which. Under each risk, its actions: ✓ done, \
+            ◐ in progress, ○ planned, with what, owner and due date; or its acceptance (⊘). --wide \
+            shows every column; --no-actions drops the action lines.",
         after_help = concat!(
-            "Examples:\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n  opx rank risks/ --format csv --output risks.csv\n\n",
+            "Examples:\n  opx rank\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --wide --no-actions\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n  opx rank risks/ --format csv --output risks.csv\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -178,7 +181,8 @@ pub enum Command {
 
     /// Communicate the plan: what to do now and later, the trade-offs, and what it buys
     #[command(
-        long_about = "Write the plan as a document a team lead can paste into a doc or a pull request.\n\n\
+        long_about = "Write the plan: tables for a terminal, or (when the output is not a terminal) a \
+            Markdown document a team lead can paste into a doc or a pull request.\n\n\
             Now: the open actions of risks that are critical or high, too big for the error budget, \
             or on a system over its budget, grouped by the week they are due (overdue ones marked). \
             Later: every other open action. Accepted risks: who accepted them, why, until when, and \
@@ -214,14 +218,16 @@ pub enum Command {
     /// Compare two versions of the register: what a change makes better or worse
     #[command(
         long_about = "Compare two versions of a register: two files or folders (OLD NEW), or the \
-            working tree against a git revision (--git REF, read with `git show`). Lists risks \
-            added and removed; changes of severity, band, exposure and bad minutes; state changes \
-            (open → mitigated, newly accepted, acceptance expired); actions added, done or slipped \
-            (due moved later); and new incidents. The Markdown starts with a one-line verdict, \
+            working tree against a git revision (--git REF, read with `git show`). Lists \
+            each changed risk once, as worse, added, better, otherwise changed or removed, and why: \
+            the inputs that changed (frequency 2/year → 6/year), then severity, band, exposure and \
+            bad minutes, state changes (open → mitigated, newly accepted, acceptance expired), and \
+            actions added, done or slipped (due moved later); then new incidents. A risk new, or \
+            newly, critical is marked new critical. The Markdown starts with a one-line verdict, \
             ready to post as a pull-request comment.\n\n\
-            A risk is worse when its current severity or bad minutes rise or it falls back to open; \
-            a new risk of band high or above counts as worse. --fail-on worse exits 1 when any risk \
-            is worse; --fail-on new-critical when a risk is new, or newly, critical.",
+            A risk is worse when its current severity or bad minutes rise or it falls back to open. \
+            --fail-on worse exits 1 when any risk is worse, or a new risk is of band high or above; \
+            --fail-on new-critical when a risk is new, or newly, critical.",
         after_help = concat!(
             "Examples:\n  opx diff old/risks new/risks\n  opx diff --git origin/main risks/\n  \
              opx diff --git origin/main risks/ --fail-on worse --output comment.md\n\n",
@@ -245,7 +251,71 @@ pub enum Command {
             exit_codes_without_gate!()
         )
     )]
-    Schema(SchemaKinds),
+    Schema(SchemaArgs),
+
+    /// Start a register: write a starter risks.toml and opx.toml
+    #[command(
+        long_about = "Write a starter register (risks.toml: one system, two risks, an incident, \
+            every key of the format with a word on what it takes) and a policy (opx.toml, the \
+            defaults spelled out) into DIR, the current folder by default. `opx check` passes on \
+            them as written; edit them to describe your system. opx init never writes over a \
+            file: if either exists it writes nothing.",
+        after_help = concat!(
+            "Examples:\n  opx init\n  opx init risks/\n\n",
+            exit_codes_without_gate!()
+        )
+    )]
+    Init(InitArgs),
+
+    /// Print a completion script for a shell
+    #[command(
+        long_about = "Print a script that completes opx's commands, flags and values in SHELL. \
+            Load it from the shell's start-up file, or save it where the shell looks for \
+            completions.",
+        after_help = concat!(
+            "Examples:\n  opx completions bash > ~/.local/share/bash-completion/completions/opx\n  \
+             opx completions zsh > ~/.zfunc/_opx\n  opx completions fish > ~/.config/fish/completions/opx.fish\n\n",
+            exit_codes_without_gate!()
+        )
+    )]
+    Completions(CompletionsArgs),
+
+    /// Print opx's manual page (roff)
+    #[command(
+        long_about = "Print the manual page for opx, in roff, for `man` to read.",
+        after_help = concat!(
+            "Examples:\n  opx man | man -l -\n  opx man > ~/.local/share/man/man1/opx.1\n\n",
+            exit_codes_without_gate!()
+        )
+    )]
+    Man,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder to write the starter files in (made if missing)
+    #[arg(value_name = "DIR", default_value = ".")]
+    pub folder: PathBuf,
+
+    /// Date the starter files as if today were this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_today)]
+    pub today: Option<Date>,
+}
+
+impl InitArgs {
+    pub fn into_options(self) -> InitOptions {
+        InitOptions {
+            folder: self.folder,
+            today: today_or_local(self.today),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[derive(Debug, Args)]
@@ -439,7 +509,7 @@ impl DiffArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct SchemaKinds {
+pub struct SchemaArgs {
     /// Which schema
     #[arg(value_enum, default_value_t = SchemaKind::Register)]
     pub kind: SchemaKind,
@@ -465,6 +535,44 @@ impl Common {
     fn today(&self) -> Date {
         today_or_local(self.today)
     }
+}
+
+/// Words people reach for that opx spells another way: an unknown flag
+/// among them suggests opx's.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("--sort", "--by"),
+    ("--sort-by", "--by"),
+    ("--order", "--by"),
+    ("--order-by", "--by"),
+    ("--limit", "--top"),
+    ("--head", "--top"),
+    ("--first", "--top"),
+    ("--band", "--min-band"),
+    ("--severity", "--min-band"),
+    ("--out", "--output"),
+    ("--date", "--today"),
+    ("--policy", "--config"),
+    ("--strict", "--deny-warnings"),
+];
+
+/// A usage error, with opx's own flag suggested for a word people reach
+/// for (in place of the flag spelled most alike, which clap suggests).
+pub fn with_suggestion(mut error: clap::Error) -> clap::Error {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if error.kind() != ErrorKind::UnknownArgument {
+        return error;
+    }
+    let Some(ContextValue::String(given)) = error.get(ContextKind::InvalidArg) else {
+        return error;
+    };
+    let flag = given.split('=').next().unwrap_or(given);
+    if let Some((_, ours)) = SYNONYMS.iter().find(|(theirs, _)| *theirs == flag) {
+        error.insert(
+            ContextKind::SuggestedArg,
+            ContextValue::String((*ours).to_string()),
+        );
+    }
+    error
 }
 
 /// The width tables for people fit: the terminal's, when standard output
@@ -506,8 +614,8 @@ pub struct RankArgs {
     pub by: RankBy,
 
     /// Show only the first N risks
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
-    pub top: Option<u64>,
+    #[arg(long, value_name = "N", value_parser = parse_top)]
+    pub top: Option<usize>,
 
     /// Show only the risks of this system
     #[arg(long, value_name = "ID")]
@@ -564,7 +672,7 @@ impl RankArgs {
             format: self.format,
             output: self.common.output,
             by: self.by,
-            top: self.top.map(|n| usize::try_from(n).unwrap_or(usize::MAX)),
+            top: self.top,
             system: self.system,
             min_band: self.min_band,
             wide: self.wide,
@@ -606,6 +714,15 @@ fn parse_today(text: &str) -> Result<Date, String> {
     }
     text.parse()
         .map_err(|_| format!("{text} is not a day of the calendar"))
+}
+
+/// `--top`: a number of risks, one or more.
+fn parse_top(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(0) => Err("--top shows at least one risk; leave it out to show them all".to_string()),
+        Ok(n) => Ok(n),
+        Err(_) => Err("expected a number of risks, such as 10".to_string()),
+    }
 }
 
 /// `--single-risk-share`: above 0, at most 1.

@@ -331,6 +331,61 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     Ok(success_if(delivered))
 }
 
+#[derive(Debug, Clone)]
+pub struct InitOptions {
+    /// Where to write the starter files; made if missing.
+    pub folder: PathBuf,
+    pub today: Date,
+}
+
+/// `opx init`: a starter register and policy, never over an existing file.
+pub fn init(options: &InitOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    let files = crate::init::files(&options.folder, options.today);
+    let refuse = |io: &mut Io<'_>, message: String| {
+        io.usage_error(
+            format!("{message}; opx init wrote nothing"),
+            "run it in another folder (opx init DIR), or move the file away",
+        );
+        Ok(ExitStatus::Error)
+    };
+    if let Some((path, _)) = files.iter().find(|(path, _)| path.exists()) {
+        return refuse(io, format!("`{}` exists", display_path(path)));
+    }
+    if let Err(e) = std::fs::create_dir_all(&options.folder) {
+        let reason = register::io_reason(&e);
+        return refuse(
+            io,
+            format!("cannot make `{}`: {reason}", display_path(&options.folder)),
+        );
+    }
+    let mut written = Vec::new();
+    for (path, text) in &files {
+        let result =
+            crate::output::Staged::write(path, text.as_bytes()).and_then(|s| s.commit_new());
+        if let Err(e) = result {
+            // All or nothing: what this run wrote goes again.
+            for path in written {
+                let _ = std::fs::remove_file(path);
+            }
+            let reason = register::io_reason(&e);
+            return refuse(
+                io,
+                format!("cannot write `{}`: {reason}", display_path(path)),
+            );
+        }
+        written.push(path.clone());
+    }
+    for path in &written {
+        writeln!(io.stdout, "wrote {}", display_path(path))?;
+    }
+    let folder = display_path(&options.folder);
+    writeln!(
+        io.stdout,
+        "next: edit them, then `opx rank {folder}` and `opx check {folder}`"
+    )?;
+    Ok(ExitStatus::Success)
+}
+
 /// `opx schema`: a published JSON Schema.
 pub fn schema(kind: SchemaKind, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     io.stdout.write_all(kind.text().as_bytes())?;
@@ -426,11 +481,13 @@ pub fn review(options: &ReviewOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
         return match crate::mark::mark(&loaded, &options.mark, options.today) {
             Ok(marked) => {
                 for m in marked {
-                    let verb = if m.added { "added" } else { "updated" };
                     writeln!(
                         io.stdout,
-                        "{}: reviewed = {} ({verb} in {})",
-                        m.risk, options.today, m.file
+                        "{}: reviewed = {} ({} in {})",
+                        m.risk,
+                        options.today,
+                        m.change.name(),
+                        m.file
                     )?;
                 }
                 Ok(ExitStatus::Success)

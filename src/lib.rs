@@ -22,6 +22,7 @@ pub mod diag;
 pub mod diff;
 pub mod explain;
 pub mod history;
+pub mod init;
 pub mod mark;
 pub mod output;
 mod parallel;

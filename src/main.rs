@@ -14,6 +14,7 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
+            let e = cli::with_suggestion(e);
             let _ = e.print();
             // clap exits 0 for --help and --version, 2 for a usage error.
             return ExitCode::from(if e.use_stderr() {
@@ -52,6 +53,18 @@ fn main() -> ExitCode {
             }
         },
         Command::Schema(args) => commands::schema(args.kind, &mut io),
+        Command::Init(args) => commands::init(&args.into_options(), &mut io),
+        Command::Completions(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(args.shell, &mut command, "opx", io.stdout);
+            Ok(ExitStatus::Success)
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            clap_mangen::Man::new(command)
+                .render(io.stdout)
+                .map(|()| ExitStatus::Success)
+        }
     };
     let status = ran.and_then(|status| out.flush().map(|()| status));
     match status {

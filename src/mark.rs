@@ -42,10 +42,30 @@ impl MarkError {
 pub struct Marked {
     /// `system/risk`.
     pub risk: String,
-    /// The file that was changed.
+    /// The file that holds it.
     pub file: String,
-    /// The key was added rather than changed.
-    pub added: bool,
+    pub change: Change,
+}
+
+/// What recording a review did to a risk's `reviewed`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// The key was added after the risk's `id`.
+    Added,
+    /// Its date was replaced.
+    Updated,
+    /// It already said today: nothing was written.
+    Unchanged,
+}
+
+impl Change {
+    pub fn name(self) -> &'static str {
+        match self {
+            Change::Added => "added",
+            Change::Updated => "updated",
+            Change::Unchanged => "unchanged",
+        }
+    }
 }
 
 /// Records `today` as the review date of each risk named in `ids` (`risk`
@@ -59,12 +79,21 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
         }
     }
     let mut by_file: BTreeMap<FileId, Vec<&Risk>> = BTreeMap::new();
+    let mut marked = Vec::new();
     for risk in chosen {
+        // Reviewed today already: its file is left as it is.
+        if risk.reviewed.is_some_and(|r| r.value == today) {
+            marked.push(Marked {
+                risk: format!("{}/{}", risk.system, risk.id.value),
+                file: display_path(loaded.sources.path(risk.id.span.file)),
+                change: Change::Unchanged,
+            });
+            continue;
+        }
         by_file.entry(risk.id.span.file).or_default().push(risk);
     }
 
     let mut staged = Vec::new();
-    let mut marked = Vec::new();
     let result = (|| {
         for (file, risks) in &by_file {
             let path = loaded.sources.path(*file);
@@ -155,10 +184,10 @@ fn edit(text: &str, risks: &[&Risk], fresh: &[&Risk], today: Date) -> (String, V
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut marked = Vec::new();
     for (named, risk) in risks.iter().zip(fresh) {
-        let added = match &risk.reviewed {
+        let change = match &risk.reviewed {
             Some(reviewed) => {
                 edits.push((reviewed.span.range(), today.to_string()));
-                false
+                Change::Updated
             }
             None => {
                 // A new line after the `id` line, indented like it.
@@ -176,13 +205,13 @@ fn edit(text: &str, risks: &[&Risk], fresh: &[&Risk], today: Date) -> (String, V
                     }
                     None => edits.push((text.len()..text.len(), format!("{eol}{line}"))),
                 }
-                true
+                Change::Added
             }
         };
         marked.push(Marked {
             risk: format!("{}/{}", named.system, named.id.value),
             file: String::new(),
-            added,
+            change,
         });
     }
     edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));

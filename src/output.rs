@@ -86,6 +86,16 @@ impl Staged {
             .map_err(|e| e.error)
     }
 
+    /// Puts the new content in place where no file is yet; fails, writing
+    /// nothing, if one is there.
+    pub fn commit_new(self) -> io::Result<()> {
+        self.file.as_file().sync_all()?;
+        self.file
+            .persist_noclobber(&self.target)
+            .map(drop)
+            .map_err(|e| e.error)
+    }
+
     /// Drops the new content; the file stays as it was.
     pub fn discard(self) {
         drop(self.file);

@@ -156,7 +156,9 @@ fn read(path: &Path, sources: &mut Sources, diagnostics: &mut Vec<Diagnostic>) -
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) => {
-            diagnostics.push(io_error(path, &e));
+            diagnostics.push(io_error(path, &e).help(
+                "--config names the policy file (an opx.toml); check its path, or leave --config out to use the opx.toml beside the register, if any",
+            ));
             return Settings::default();
         }
     };

@@ -232,3 +232,23 @@ fn a_read_only_file_is_refused() {
     );
     assert_eq!(std::fs::read(&path).unwrap(), text);
 }
+
+#[test]
+fn a_risk_reviewed_today_is_left_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "[system]\nid = \"checkout\"\n\n[[risk]]\nid = \"traffic-spike\"\ntitle = \"t\"\ncategory = \"technical\"\nlikelihood = 2\nimpact = 2\nreviewed = 2026-11-27\n";
+    let path = write(dir.path(), "risks.toml", text.as_bytes());
+    let modified = std::fs::metadata(&path).unwrap().modified().unwrap();
+    let (code, stdout, stderr) = mark(dir.path(), &["traffic-spike"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stdout,
+        "checkout/traffic-spike: reviewed = 2026-11-27 (unchanged in risks.toml)\n"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().modified().unwrap(),
+        modified,
+        "nothing was written"
+    );
+}

@@ -15,6 +15,7 @@ use crate::source::Place;
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+/// Where to read about opx: its repository, when the crate names one.
 const INFORMATION_URI: &str = env!("CARGO_PKG_REPOSITORY");
 
 #[derive(Serialize)]
@@ -42,6 +43,7 @@ struct Tool {
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Driver {
+    #[serde(skip_serializing_if = "str::is_empty")]
     information_uri: &'static str,
     name: &'static str,
     rules: Vec<Rule>,

@@ -1,0 +1,81 @@
+//! `opx init`: a starter register and policy, that `opx check` passes as
+//! written, for a team to edit.
+
+use std::path::{Path, PathBuf};
+
+use jiff::civil::Date;
+
+use crate::dates::add_days;
+
+const REGISTER: &str = include_str!("init/risks.toml");
+const POLICY: &str = include_str!("init/opx.toml");
+
+/// The files `opx init` writes in `folder`, and their text for `today`:
+/// review dates are today's, due dates and the acceptance's end lie ahead.
+pub fn files(folder: &Path, today: Date) -> Vec<(PathBuf, String)> {
+    let register = REGISTER
+        .replace("{TODAY}", &today.to_string())
+        .replace("{DUE}", &add_days(today, 30).to_string())
+        .replace("{UNTIL}", &add_days(today, 90).to_string())
+        .replace("{INCIDENT}", &add_days(today, -30).to_string());
+    vec![
+        (folder.join("risks.toml"), register),
+        (
+            folder.join(crate::register::CONFIG_FILE_NAME),
+            POLICY.to_string(),
+        ),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::register::format;
+
+    /// Every key of the format is in the starter register, set or shown in
+    /// a comment, and every policy key in the starter policy.
+    #[test]
+    fn the_starter_files_show_every_key() {
+        for table in [
+            &format::SYSTEM,
+            &format::SLO,
+            &format::BASELINE,
+            &format::RISK,
+            &format::ACTION,
+            &format::ACCEPTED,
+            &format::INCIDENT,
+        ] {
+            for key in table.keys {
+                assert!(
+                    REGISTER.contains(&format!("\n{} = ", key.name))
+                        || REGISTER.contains(&format!("\n# {} = ", key.name))
+                        || REGISTER.contains(&format!("\n[{}", key.name))
+                        || REGISTER.contains(&format!("[system.{}]", key.name))
+                        || REGISTER.contains(&format!("[risk.{}]", key.name))
+                        || REGISTER.contains(&format!("[[risk.{}]]", key.name)),
+                    "{} of {} is not in the starter register",
+                    key.name,
+                    table.name
+                );
+            }
+        }
+        for key in crate::policy::POLICY.keys {
+            assert!(POLICY.contains(&format!("{} = ", key.name)), "{}", key.name);
+        }
+    }
+
+    /// The starter register is valid, and the gate finds nothing in it.
+    #[test]
+    fn the_starter_register_passes_the_gate() {
+        let today: Date = "2026-11-27".parse().unwrap();
+        let files = files(Path::new("x"), today);
+        let loaded = crate::register::load_contents(
+            vec![(files[0].0.clone(), files[0].1.clone().into_bytes())],
+            Vec::new(),
+        );
+        assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
+        let analysis = crate::analysis::Analysis::new(&loaded.register, today, 0.25);
+        let findings = crate::check::check(&analysis, &crate::policy::Policy::default());
+        assert!(findings.is_empty(), "{findings:#?}");
+    }
+}

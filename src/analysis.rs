@@ -13,7 +13,8 @@ use jiff::civil::Date;
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::{add_days, within};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
-use crate::register::model::{Register, Risk, System};
+use crate::policy::{Mitigation, Policy};
+use crate::register::model::{ActionStatus, Register, Risk, System};
 use crate::score::{self, RankBy, RankKey, Score, State};
 
 /// The register with every risk and system assessed on `today`.
@@ -22,6 +23,8 @@ pub struct Analysis<'r> {
     pub today: Date,
     /// The share of its system's error budget one risk may use.
     pub single_risk_share: f64,
+    /// What counts as mitigation.
+    pub mitigation: Mitigation,
     /// One per risk, in the register's order.
     pub risks: Vec<AssessedRisk<'r>>,
     /// One per system, in the register's order (by id).
@@ -45,6 +48,20 @@ pub struct AssessedRisk<'r> {
     pub review: Review,
     /// It names an acceptance whose `until` has passed.
     pub acceptance_expired: bool,
+    /// Its done actions that show no evidence of what they changed.
+    pub unevidenced: usize,
+    /// Its done actions that show what they changed.
+    pub evidenced: usize,
+}
+
+impl AssessedRisk<'_> {
+    /// Its mitigation is claimed, not measured: it counts as mitigated (or
+    /// mitigating) only through done actions that show no evidence of
+    /// what they changed. Never so under `mitigation = "evidence"`, where
+    /// such actions do not count at all.
+    pub fn mitigation_unevidenced(&self) -> bool {
+        matches!(self.state, State::Mitigating | State::Mitigated) && self.evidenced == 0
+    }
 }
 
 /// When a risk is next due for review.
@@ -77,7 +94,11 @@ pub struct AssessedSystem<'r> {
 }
 
 impl<'r> Analysis<'r> {
-    pub fn new(register: &'r Register, today: Date, single_risk_share: f64) -> Analysis<'r> {
+    /// Assesses `register` on `today`, under `policy`'s single-risk share
+    /// and idea of mitigation.
+    pub fn new(register: &'r Register, today: Date, policy: &Policy) -> Analysis<'r> {
+        let single_risk_share = policy.single_risk_share;
+        let mitigation = policy.mitigation;
         let incidents = IncidentIndex::new(register);
         let mut systems: Vec<AssessedSystem<'r>> = register
             .systems
@@ -100,7 +121,11 @@ impl<'r> Analysis<'r> {
             };
             let assessed = &mut systems[system];
             let score = Score::of(risk, assessed.budget.as_ref().map(|b| b.budget));
-            let state = score::state(risk, today);
+            let state = score::state(risk, today, mitigation);
+            let done = risk
+                .actions
+                .iter()
+                .filter(|a| a.status == ActionStatus::Done);
             if let Some(budget) = &mut assessed.budget {
                 budget.add(
                     score.current.bad_minutes,
@@ -127,6 +152,8 @@ impl<'r> Analysis<'r> {
                         .map(|r| add_days(r.value, i64::from(every_days))),
                 },
                 acceptance_expired: score::acceptance_expired(risk, today),
+                unevidenced: done.clone().filter(|a| !a.has_evidence()).count(),
+                evidenced: done.filter(|a| a.has_evidence()).count(),
                 score,
                 state,
             });
@@ -135,6 +162,7 @@ impl<'r> Analysis<'r> {
             register,
             today,
             single_risk_share,
+            mitigation,
             risks,
             systems,
             incidents,
@@ -283,6 +311,7 @@ pub(crate) mod tests {
             review_every_days: None,
             actions: Vec::new(),
             accepted: None,
+            waivers: Vec::new(),
         }
     }
 
@@ -327,7 +356,7 @@ pub(crate) mod tests {
             risk("a", "high-fast", 4, 4, Some((1, 1))),
             risk("z", "critical", 5, 5, Some((1, 1))),
         ]);
-        let analysis = Analysis::new(&register, date("2026-11-27"), 0.25);
+        let analysis = Analysis::new(&register, date("2026-11-27"), &Policy::default());
         assert_eq!(
             ids(&analysis, RankBy::Severity),
             [
@@ -352,7 +381,7 @@ pub(crate) mod tests {
         }
         let unknown = risk("a", "unknown", 5, 5, None);
         let register = register(vec![unknown, small, big]);
-        let analysis = Analysis::new(&register, date("2026-11-27"), 0.25);
+        let analysis = Analysis::new(&register, date("2026-11-27"), &Policy::default());
         assert_eq!(
             ids(&analysis, RankBy::Budget),
             ["a/big#1", "a/small#2", "a/unknown#3"]
@@ -383,7 +412,7 @@ pub(crate) mod tests {
         let unknown = risk("s", "unknown", 1, 1, None);
         let mut register = register(vec![a, b, unknown]);
         register.systems[0].slo.availability = Some(crate::units::parse_percent("99.9%").unwrap());
-        let analysis = Analysis::new(&register, date("2026-11-27"), 0.25);
+        let analysis = Analysis::new(&register, date("2026-11-27"), &Policy::default());
         let budget = analysis.systems[0].budget.as_ref().unwrap();
         assert!((budget.current - 90.0).abs() < 1e-9);
         assert!((budget.accepted - 30.0).abs() < 1e-9);
@@ -400,7 +429,7 @@ pub(crate) mod tests {
             span: span(),
         });
         let register = register(vec![r]);
-        let analysis = Analysis::new(&register, date("2026-11-27"), 0.25);
+        let analysis = Analysis::new(&register, date("2026-11-27"), &Policy::default());
         let review = analysis.risks[0].review;
         // Low band: every 365 days.
         assert_eq!(review.every_days, 365);

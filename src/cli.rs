@@ -127,35 +127,9 @@ pub enum Command {
 
     /// Gate CI: fail on unmitigated high-impact risks and expired acceptances
     #[command(
-        long_about = "Check the register against the gate and report findings with their file, \
-            line and column. Rules judge each risk's current view (its done actions applied).\n\n\
-            Errors (fail the build):\n  \
-            unmitigated         impact >= --fail-impact (default 4) and state open\n  \
-            acceptance-expired  an acceptance whose `until` is past\n  \
-            too-big             bad minutes >= the single-risk share (default 25%) of the\n                      \
-            system's error budget, even if accepted\n  \
-            budget-exceeded     a system's bad minutes add up to more than its error budget\n  \
-            runbook-missing     a runbook path where nothing exists\n\
-            Warnings:\n  \
-            action-overdue      an action not done whose `due` is past\n  \
-            review-overdue      `reviewed` + cadence is past, or never reviewed\n                      \
-            (cadence: review_every, else critical 30d, high 90d, medium 180d, low 365d)\n  \
-            no-detection        impact >= 4 and no detect action\n  \
-            no-owner            neither the risk nor its system names an owner\n  \
-            estimate-missing    a high or critical risk without the inputs for bad minutes,\n                      \
-            on a system with an availability SLO\n  \
-            estimate-exceeded   an incident took longer to detect or recover than estimated\n  \
-            frequency-exceeded  more incidents in a year than the frequency predicts\n  \
-            no-runbook          a high or critical risk whose respond actions name no runbook\n  \
-            no-signal           a done detect action of a high or critical risk with no signal\n  \
-            future-date         a review or an incident dated after today\n\
-            Notes:\n  \
-            budget-incomplete   risks without bad minutes are left out of a system's sums\n\n\
-            Policy may live in opx.toml in the current folder (or --config FILE):\n  \
-            fail_impact = 4\n  deny_warnings = false\n  single_risk_share = 0.25\n\
-            Flags override it.",
+        long_about = check_long_about(),
         after_help = concat!(
-            "Examples:\n  opx check risks/\n  opx check risks/ --deny-warnings --fail-impact 3\n  opx check risks/ --format sarif --output opx.sarif\n  opx check risks/ --format junit --output opx-junit.xml\n  opx check examples/checkout.toml --today 2026-11-27\n\n",
+            "Examples:\n  opx check risks/\n  opx check risks/ --quiet\n  opx check risks/ --format short | grep no-runbook\n  opx check risks/ --deny-warnings --fail-impact 3\n  opx check risks/ --format sarif --output opx.sarif\n  opx check risks/ --format junit --output opx-junit.xml\n  opx check examples/checkout.toml --today 2026-11-27\n\n",
             exit_codes!()
         )
     )]
@@ -225,14 +199,21 @@ pub enum Command {
             actions added, done or slipped (due moved later); then new incidents. A risk new, or \
             newly, critical is marked new critical. The Markdown starts with a one-line verdict, \
             ready to post as a pull-request comment.\n\n\
-            A risk is worse when its current severity or bad minutes rise or it falls back to open. \
-            --fail-on worse exits 1 when any risk is worse, or a new risk is of band high or above; \
-            --fail-on new-critical when a risk is new, or newly, critical.",
+            Exceptions to the gate are listed apart, with who signed them and why: each \
+            acceptance or waiver the change adds, extends (a later until) or loosens (an \
+            acceptance kept while its risk gets worse). A change cannot quietly waive itself.\n\n\
+            Both versions are judged on one day, by the new version's policy (the opx.toml \
+            nearest it, or --config). A risk is worse when its current severity or bad minutes \
+            rise or it falls back to open. --fail-on worse exits 1 when any risk is worse, or a \
+            new risk is of band high or above; --fail-on new-critical when a risk is new, or \
+            newly, critical; --fail-on new-waiver when an exception is added, extended or \
+            loosened, so a team can require review of exactly those.",
         after_help = concat!(
             "Examples:\n  opx diff old/risks new/risks\n  opx diff --git origin/main risks/\n  \
-             opx diff --git origin/main risks/ --fail-on worse --output comment.md\n\n",
+             opx diff --git origin/main risks/ --fail-on worse --output comment.md\n  \
+             opx diff --git origin/main risks/ --fail-on new-waiver\n\n",
             "Exit codes:\n  0  done (and, with --fail-on, the change passed)\n  \
-             1  --fail-on: the change makes the register worse, or adds a critical risk\n  \
+             1  --fail-on: the change does what it names\n  \
              2  the input or the command line is wrong"
         )
     )]
@@ -357,7 +338,7 @@ pub struct ShowArgs {
     #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
     pub format: ShowFormat,
 
-    /// Read policy from this file instead of ./opx.toml
+    /// Read the policy from this file, not the opx.toml nearest the register
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 }
@@ -384,7 +365,7 @@ pub struct PlanArgs {
     #[arg(long, value_enum)]
     pub format: Option<PlanFormat>,
 
-    /// Read policy from this file instead of ./opx.toml
+    /// Read the policy from this file, not the opx.toml nearest the register
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
@@ -428,6 +409,10 @@ pub struct ReviewArgs {
     /// Record that these risks (id, or system/risk) were reviewed today
     #[arg(long, value_name = "ID", num_args = 1.., conflicts_with_all = ["format", "output"])]
     pub mark: Vec<String>,
+
+    /// Read the policy from this file, not the opx.toml nearest the register
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 impl ReviewArgs {
@@ -439,6 +424,7 @@ impl ReviewArgs {
             output: self.common.output,
             days: self.days,
             mark: self.mark,
+            config: self.config,
         }
     }
 }
@@ -457,9 +443,13 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
     pub format: DiffFormat,
 
-    /// Exit 1 when the change makes the register worse, or adds a critical risk
+    /// Exit 1 when the change makes the register worse, adds a critical risk, or widens an exception
     #[arg(long, value_enum, value_name = "WHEN")]
     pub fail_on: Option<FailOn>,
+
+    /// Read the policy from this file, not the opx.toml nearest the new register
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 
     /// Judge dates against this day instead of today (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", value_parser = parse_today)]
@@ -503,6 +493,7 @@ impl DiffArgs {
             format: self.format,
             output: self.output,
             fail_on: self.fail_on,
+            config: self.config,
             today: today_or_local(self.today),
         })
     }
@@ -632,6 +623,10 @@ pub struct RankArgs {
     /// Leave out the lines of actions under each risk in the table
     #[arg(long)]
     pub no_actions: bool,
+
+    /// Read the policy from this file, not the opx.toml nearest the register
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -659,9 +654,74 @@ pub struct CheckArgs {
     #[arg(long, value_name = "SHARE", value_parser = parse_share)]
     pub single_risk_share: Option<f64>,
 
-    /// Read policy from this file instead of ./opx.toml
+    /// Read the policy from this file, not the opx.toml nearest the register
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+
+    /// Print only the summary line; the exit status is the same
+    #[arg(long, short, conflicts_with = "format")]
+    pub quiet: bool,
+}
+
+/// `opx check --help`: every gate rule by its default level, from the
+/// codes themselves, and where the policy that tunes them lives.
+fn check_long_about() -> String {
+    use opx::diag::{Code, CodeKind, Severity};
+    let mut text = String::from(
+        "Check the register against the gate and report findings with their file, line and \
+         column. Rules judge each risk's current view (its done actions applied).\n",
+    );
+    let levels = [
+        (Severity::Error, "Errors (fail the build)"),
+        (Severity::Warning, "Warnings (fail it under deny_warnings)"),
+        (Severity::Note, "Notes"),
+    ];
+    for (severity, heading) in levels {
+        text.push_str(&format!("\n{heading}:\n"));
+        for &code in Code::ALL {
+            if code.kind() != CodeKind::Input && code.default_severity() == severity {
+                let mark = if code.kind() == CodeKind::Guard {
+                    "*"
+                } else {
+                    ""
+                };
+                let id = format!("  {:<21}", format!("{}{mark}", code.id()));
+                // Wrapped here, with a hanging indent, to fit 80 columns;
+                // clap's own wrapping would start continued lines at the margin.
+                for line in opx::report::wrap(code.description(), 79, &id, &" ".repeat(23)) {
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+            }
+        }
+    }
+    text.push_str(
+        "\n* guards the gate: it cannot be lowered or waived; a risk leaves it by a done action \
+         or an acceptance with an end date.\n\n\
+         Mitigation: a done action counts; one that shows no evidence of what it changed (an \
+         effect such as likelihood = \"rare\", a detect action's signal, a respond action's \
+         runbook) gets unevidenced-action. Under mitigation = \"evidence\" it does not count at \
+         all.\n\n\
+         Policy: the opx.toml nearest each path (its folder, then each parent up to the one \
+         holding .git), or --config FILE; every path of a run must find the same one. Flags \
+         override it; the summary line names it.\n  \
+         fail_impact = 4             open risks of this impact or more fail\n  \
+         deny_warnings = false       warnings fail too\n  \
+         single_risk_share = 0.25    the share of an error budget one risk may use\n  \
+         mitigation = \"done\"         or \"evidence\"\n  \
+         expiring_within = \"14d\"     warn this long before an acceptance or waiver ends\n  \
+         max_acceptance_days = 365   acceptances and waivers run at most this far ahead\n  \
+         [rules]\n  \
+         no-runbook = \"allow\"        a rule's level: allow, warn or error\n\n\
+         Waive one rule for one risk, for a time; a waived finding is counted apart and still \
+         reported (JSON, SARIF suppressions, JUnit skipped):\n  \
+         [[risk.waive]]\n  \
+         rule = \"no-detection\"\n  \
+         reason = \"Batch job: a failed run is retried and reported the next morning\"\n  \
+         by = \"eng-manager\"\n  \
+         until = 2027-03-31",
+    );
+    text
 }
 
 impl RankArgs {
@@ -677,6 +737,7 @@ impl RankArgs {
             min_band: self.min_band,
             wide: self.wide,
             actions: !self.no_actions,
+            config: self.config,
         }
     }
 }
@@ -687,6 +748,7 @@ impl CheckArgs {
             today: self.common.today(),
             paths: self.common.paths,
             format: self.format,
+            quiet: self.quiet,
             output: self.common.output,
             config: self.config,
             overrides: Overrides {

@@ -17,7 +17,7 @@ use crate::policy::{self, Overrides, Policy};
 use crate::register::{self, Loaded, Register};
 use crate::report::{
     AssessFormat, CheckFormat, CheckReport, DiffFormat, PlanFormat, RankFormat, RankReport, Ranked,
-    ReviewFormat, Screen, ShowFormat, TableView, paint, write_step_summary,
+    ReviewFormat, STEP_SUMMARY_LIMIT, Screen, ShowFormat, TableView, paint, write_step_summary,
 };
 use crate::schema::SchemaKind;
 use crate::score::RankBy;
@@ -122,17 +122,31 @@ fn red() -> anstyle::Style {
         .fg_color(Some(anstyle::AnsiColor::Red.into()))
 }
 
-/// Loads the register and the policy, their problems together.
-fn load(paths: &[PathBuf], config: Option<&Path>, overrides: Overrides) -> (Loaded, Policy) {
+/// Loads the register and its policy, their problems together; `None`,
+/// with the reason on standard error, when the paths fall under two
+/// policies.
+fn load(
+    io: &mut Io<'_>,
+    paths: &[PathBuf],
+    config: Option<&Path>,
+    overrides: Overrides,
+) -> Option<(Loaded, Policy)> {
+    let file = match policy::find(paths, config) {
+        Ok(file) => file,
+        Err(conflict) => {
+            io.usage_error(conflict.message, conflict.help);
+            return None;
+        }
+    };
     let mut loaded = register::load(paths);
     let policy = policy::resolve(
-        policy::find(config).as_deref(),
+        file.as_deref(),
         overrides,
         &mut loaded.sources,
         &mut loaded.diagnostics,
     );
     register::sort_and_dedup(&mut loaded.diagnostics);
-    (loaded, policy)
+    Some((loaded, policy))
 }
 
 #[derive(Debug, Clone)]
@@ -148,12 +162,21 @@ pub struct RankOptions {
     pub wide: bool,
     /// Each risk's actions under it in the table.
     pub actions: bool,
+    /// `--config FILE`; without it, the `opx.toml` nearest the register.
+    pub config: Option<PathBuf>,
     pub today: Date,
 }
 
 /// `opx rank`: what should we fix first?
 pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let (loaded, policy) = load(&options.paths, None, Overrides::default());
+    let Some((loaded, policy)) = load(
+        io,
+        &options.paths,
+        options.config.as_deref(),
+        Overrides::default(),
+    ) else {
+        return Ok(ExitStatus::Error);
+    };
     if loaded.failed() {
         io.input_errors(&loaded.diagnostics, &loaded.sources);
         return Ok(ExitStatus::Error);
@@ -165,7 +188,7 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         unknown_system(io, system, register);
         return Ok(ExitStatus::Error);
     }
-    let analysis = Analysis::new(register, options.today, policy.single_risk_share);
+    let analysis = Analysis::new(register, options.today, &policy);
     let mut ranked: Vec<Ranked> = analysis
         .ranked(options.by)
         .into_iter()
@@ -223,9 +246,11 @@ fn unknown_system(io: &mut Io<'_>, system: &str, register: &Register) {
 pub struct CheckOptions {
     pub paths: Vec<PathBuf>,
     pub format: CheckFormat,
+    /// Only the summary line.
+    pub quiet: bool,
     pub output: Option<PathBuf>,
     pub today: Date,
-    /// `--config FILE`; without it, `opx.toml` in the current folder if present.
+    /// `--config FILE`; without it, the `opx.toml` nearest the register.
     pub config: Option<PathBuf>,
     /// What flags say, over `opx.toml`.
     pub overrides: Overrides,
@@ -233,23 +258,33 @@ pub struct CheckOptions {
 
 /// `opx check`: the CI gate.
 pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let (loaded, policy) = load(&options.paths, options.config.as_deref(), options.overrides);
-    let input_failed = loaded.failed();
-    let analysis = (!input_failed)
-        .then(|| Analysis::new(&loaded.register, options.today, policy.single_risk_share));
-    let findings = match &analysis {
-        Some(analysis) => crate::check::check(analysis, &policy),
-        None => loaded.diagnostics.clone(),
+    let Some((loaded, policy)) = load(
+        io,
+        &options.paths,
+        options.config.as_deref(),
+        options.overrides,
+    ) else {
+        return Ok(ExitStatus::Error);
     };
+    let input_failed = loaded.failed();
+    let analysis = (!input_failed).then(|| Analysis::new(&loaded.register, options.today, &policy));
+    let checked = match &analysis {
+        Some(analysis) => crate::check::check(analysis, &policy),
+        None => crate::check::Checked {
+            findings: loaded.diagnostics.clone(),
+            waived: Vec::new(),
+        },
+    };
+    let findings = &checked.findings;
     let status = if input_failed {
         ExitStatus::Error
-    } else if has_errors(&findings) {
+    } else if has_errors(findings) {
         ExitStatus::Failure
     } else {
         ExitStatus::Success
     };
     if input_failed {
-        io.input_errors(&findings, &loaded.sources);
+        io.input_errors(findings, &loaded.sources);
         if options.format == CheckFormat::Human {
             // People read the errors on standard error; there is no report.
             return Ok(status);
@@ -259,7 +294,9 @@ pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
     // formats carry its input errors, so CI shows them on their lines.
     let empty = Register::default();
     let report = CheckReport {
-        findings: &findings,
+        findings,
+        waived: &checked.waived,
+        policy: policy.file_name(),
         register: if input_failed {
             &empty
         } else {
@@ -276,10 +313,15 @@ pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
     {
         let plain = CheckReport {
             colour: false,
+            policy: report.policy.clone(),
             ..report
         };
+        // The limit is the step's: what earlier tools appended counts too.
+        let used = std::fs::metadata(&path).map_or(0, |m| m.len());
+        let budget = STEP_SUMMARY_LIMIT.saturating_sub(usize::try_from(used).unwrap_or(usize::MAX));
         // The job summary is a nicety: failing to write it never fails the gate.
-        if let Err(e) = crate::output::append(&path, |out| write_step_summary(&plain, out)) {
+        if let Err(e) = crate::output::append(&path, |out| write_step_summary(&plain, out, budget))
+        {
             let _ = writeln!(
                 io.stderr,
                 "warning: cannot append to $GITHUB_STEP_SUMMARY: {e}"
@@ -287,7 +329,11 @@ pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
         }
     }
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
-        options.format.write(&report, out)
+        if options.quiet {
+            CheckFormat::write_summary(&report, out)
+        } else {
+            options.format.write(&report, out)
+        }
     })?;
     Ok(if delivered { status } else { ExitStatus::Error })
 }
@@ -305,11 +351,14 @@ pub struct ShowOptions {
 
 /// `opx show`: everything about one risk.
 pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let (loaded, policy) = load(
+    let Some((loaded, policy)) = load(
+        io,
         &options.paths,
         options.config.as_deref(),
         Overrides::default(),
-    );
+    ) else {
+        return Ok(ExitStatus::Error);
+    };
     if loaded.failed() {
         io.input_errors(&loaded.diagnostics, &loaded.sources);
         return Ok(ExitStatus::Error);
@@ -321,7 +370,7 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     };
-    let analysis = Analysis::new(&loaded.register, options.today, policy.single_risk_share);
+    let analysis = Analysis::new(&loaded.register, options.today, &policy);
     let findings = crate::check::check(&analysis, &policy);
     let shown = crate::show::show(&analysis, &loaded.sources, index, findings);
     let screen = io.screen(options.output.as_deref());
@@ -403,16 +452,19 @@ pub struct AssessOptions {
 
 /// `opx assess`: each system's current state.
 pub fn assess(options: &AssessOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let (loaded, policy) = load(
+    let Some((loaded, policy)) = load(
+        io,
         &options.paths,
         options.config.as_deref(),
         Overrides::default(),
-    );
+    ) else {
+        return Ok(ExitStatus::Error);
+    };
     if loaded.failed() {
         io.input_errors(&loaded.diagnostics, &loaded.sources);
         return Ok(ExitStatus::Error);
     }
-    let analysis = Analysis::new(&loaded.register, options.today, policy.single_risk_share);
+    let analysis = Analysis::new(&loaded.register, options.today, &policy);
     let systems = crate::assess::assess(&analysis, &policy.thresholds);
     let screen = io.screen(options.output.as_deref());
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
@@ -445,12 +497,15 @@ pub fn plan(options: &PlanOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         single_risk_share: options.single_risk_share,
         ..Overrides::default()
     };
-    let (loaded, policy) = load(&options.paths, options.config.as_deref(), overrides);
+    let Some((loaded, policy)) = load(io, &options.paths, options.config.as_deref(), overrides)
+    else {
+        return Ok(ExitStatus::Error);
+    };
     if loaded.failed() {
         io.input_errors(&loaded.diagnostics, &loaded.sources);
         return Ok(ExitStatus::Error);
     }
-    let analysis = Analysis::new(&loaded.register, options.today, policy.single_risk_share);
+    let analysis = Analysis::new(&loaded.register, options.today, &policy);
     let plan = crate::plan::plan(&analysis);
     let screen = io.screen(options.output.as_deref());
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
@@ -467,12 +522,20 @@ pub struct ReviewOptions {
     pub days: i64,
     /// Risks to record as reviewed today, instead of printing the digest.
     pub mark: Vec<String>,
+    pub config: Option<PathBuf>,
     pub today: Date,
 }
 
 /// `opx review`: the weekly digest, or `--mark` to record reviews.
 pub fn review(options: &ReviewOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let (loaded, policy) = load(&options.paths, None, Overrides::default());
+    let Some((loaded, policy)) = load(
+        io,
+        &options.paths,
+        options.config.as_deref(),
+        Overrides::default(),
+    ) else {
+        return Ok(ExitStatus::Error);
+    };
     if loaded.failed() {
         io.input_errors(&loaded.diagnostics, &loaded.sources);
         return Ok(ExitStatus::Error);
@@ -498,7 +561,7 @@ pub fn review(options: &ReviewOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
             }
         };
     }
-    let analysis = Analysis::new(&loaded.register, options.today, policy.single_risk_share);
+    let analysis = Analysis::new(&loaded.register, options.today, &policy);
     let digest = crate::review::digest(&analysis, options.days);
     let screen = io.screen(options.output.as_deref());
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
@@ -526,6 +589,8 @@ pub enum FailOn {
     Worse,
     /// A risk new, or newly, critical
     NewCritical,
+    /// An acceptance or waiver added, extended or loosened
+    NewWaiver,
 }
 
 #[derive(Debug, Clone)]
@@ -534,26 +599,33 @@ pub struct DiffOptions {
     pub format: DiffFormat,
     pub output: Option<PathBuf>,
     pub fail_on: Option<FailOn>,
+    /// `--config FILE`; without it, the `opx.toml` nearest the new register.
+    pub config: Option<PathBuf>,
     pub today: Date,
 }
 
 /// `opx diff`: what a change does to the register.
 pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let (old, new) = match &options.sides {
-        DiffSides::Paths { old, new } => (
-            register::load(std::slice::from_ref(old)),
-            register::load(std::slice::from_ref(new)),
-        ),
-        DiffSides::Git { revision, paths } => {
-            let old = match register::git::files_at(revision, paths) {
-                Ok(files) => register::load_contents(files, Vec::new()),
-                Err(e) => {
-                    io.usage_error(e.message, e.help);
-                    return Ok(ExitStatus::Error);
-                }
-            };
-            (old, register::load(paths))
+    let (old, new_paths) = match &options.sides {
+        DiffSides::Paths { old, new } => {
+            (register::load(std::slice::from_ref(old)), vec![new.clone()])
         }
+        DiffSides::Git { revision, paths } => match register::git::files_at(revision, paths) {
+            Ok(files) => (register::load_contents(files, Vec::new()), paths.clone()),
+            Err(e) => {
+                io.usage_error(e.message, e.help);
+                return Ok(ExitStatus::Error);
+            }
+        },
+    };
+    // Both versions are judged by the new version's policy, on the same day.
+    let Some((new, policy)) = load(
+        io,
+        &new_paths,
+        options.config.as_deref(),
+        Overrides::default(),
+    ) else {
+        return Ok(ExitStatus::Error);
     };
     for side in [&old, &new] {
         if side.failed() {
@@ -561,16 +633,15 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
             return Ok(ExitStatus::Error);
         }
     }
-    // Both versions are judged on the same day, by the same rules.
-    let share = Policy::default().single_risk_share;
     let (before, after) = (
-        Analysis::new(&old.register, options.today, share),
-        Analysis::new(&new.register, options.today, share),
+        Analysis::new(&old.register, options.today, &policy),
+        Analysis::new(&new.register, options.today, &policy),
     );
     let d = crate::diff::diff(&before, &after);
     let failed = match options.fail_on {
         Some(FailOn::Worse) => d.worsened() > 0,
         Some(FailOn::NewCritical) => d.new_critical() > 0,
+        Some(FailOn::NewWaiver) => !d.exceptions.is_empty(),
         None => false,
     };
     let screen = io.screen(options.output.as_deref());

@@ -34,7 +34,7 @@ impl Severity {
 }
 
 macro_rules! codes {
-    ($($variant:ident = $id:literal, $severity:ident, $description:literal, $explanation:literal;)*) => {
+    ($($variant:ident = $id:literal, $severity:ident, $kind:ident, $description:literal, $explanation:literal;)*) => {
         /// Every diagnostic opx can emit.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Code { $($variant,)* }
@@ -57,56 +57,86 @@ macro_rules! codes {
                 match self { $(Code::$variant => $explanation,)* }
             }
 
-            /// The severity before `--deny-warnings`.
+            /// The severity before policy: `[rules]` levels and `--deny-warnings`.
             pub fn default_severity(self) -> Severity {
                 match self { $(Code::$variant => Severity::$severity,)* }
+            }
+
+            /// An input problem (the register cannot be read) or a gate rule.
+            pub fn kind(self) -> CodeKind {
+                match self { $(Code::$variant => CodeKind::$kind,)* }
+            }
+
+            /// The code with this id.
+            pub fn from_id(id: &str) -> Option<Code> {
+                match id { $($id => Some(Code::$variant),)* _ => None }
             }
         }
     };
 }
 
+/// What a code is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeKind {
+    /// The register cannot be read as written: exit 2, whatever the policy.
+    Input,
+    /// A gate rule: a team may set its level or waive it for a risk.
+    Rule,
+    /// A gate rule with no way out but mitigation or an acceptance: its
+    /// level cannot be lowered, and it cannot be waived.
+    Guard,
+}
+
 codes! {
     // Reading the input.
-    Io = "io", Error, "a file or folder could not be read", "opx could not open a path named on the command line. Check that the path exists and is readable; opx takes register files or the folders that hold them.";
-    NoRegister = "no-register", Error, "a folder holds no .toml register file", "A folder named on the command line holds no .toml file below it (hidden folders and opx.toml are skipped). Point opx at the folder that holds the register.";
-    NotText = "not-text", Error, "a file is not UTF-8 text", "Register files are UTF-8 TOML. This file holds bytes that are not UTF-8: it may be binary, or saved in another encoding. Save it as UTF-8.";
-    EmptyFile = "empty-file", Error, "a file defines neither a [system] nor a [[risk]]", "A register file holds a [system] table, [[risk]] tables, or both. An empty file, or one with only comments, is most likely a mistake; add content or remove it.";
-    TomlSyntax = "toml-syntax", Error, "a file is not valid TOML", "The file is not valid TOML, so nothing in it could be read. Fix the syntax at the location shown; https://toml.io describes TOML.";
+    Io = "io", Error, Input, "a file or folder could not be read", "opx could not open a path named on the command line. Check that the path exists and is readable; opx takes register files or the folders that hold them.";
+    NoRegister = "no-register", Error, Input, "a folder holds no .toml register file", "A folder named on the command line holds no .toml file below it (hidden folders and opx.toml are skipped). Point opx at the folder that holds the register.";
+    NotText = "not-text", Error, Input, "a file is not UTF-8 text", "Register files are UTF-8 TOML. This file holds bytes that are not UTF-8: it may be binary, or saved in another encoding. Save it as UTF-8.";
+    EmptyFile = "empty-file", Error, Input, "a file defines neither a [system] nor a [[risk]]", "A register file holds a [system] table, [[risk]] tables, or both. An empty file, or one with only comments, is most likely a mistake; add content or remove it.";
+    TomlSyntax = "toml-syntax", Error, Input, "a file is not valid TOML", "The file is not valid TOML, so nothing in it could be read. Fix the syntax at the location shown; https://toml.io describes TOML.";
     // Its shape.
-    UnknownKey = "unknown-key", Error, "a key that the register format does not define", "The register format has a fixed set of keys, so a misspelt key is caught instead of silently ignored. Rename the key (the message suggests the closest one) or remove it.";
-    WrongType = "wrong-type", Error, "a value of the wrong TOML type", "The value has the wrong TOML type, for example a quoted date or a number where a string is expected. Write it in the type the format reference gives.";
-    MissingKey = "missing-key", Error, "a required key is absent", "A key the format requires is absent: a risk needs id, title, category, a likelihood (or frequency) and an impact (or users_affected); an action needs kind and what; an acceptance needs by, reason and until.";
-    InvalidValue = "invalid-value", Error, "a value outside the accepted set (id, category, kind, status)", "The value is outside its accepted set. Ids use a-z, 0-9 and -; category is technical, data, process or people; kind is prevent, detect or respond; status is planned, in-progress or done.";
-    InvalidLevel = "invalid-level", Error, "a likelihood, impact or time level that is out of range or unknown", "Levels are 1-5 or a word of their scale: likelihood rare..almost-certain, impact negligible..severe, both also very-low..very-high; times very-fast..very-slow.";
-    InvalidDuration = "invalid-duration", Error, "a duration that cannot be read", "Durations are whole numbers with units s, m, h, d or w, such as \"15m\", \"2h 30m\" or \"90d\". Review cadences are whole days or weeks.";
-    InvalidPercent = "invalid-percent", Error, "a percentage that cannot be read or lies outside 0-100%", "Percentages are written with a % sign and lie between 0% and 100%, such as \"30%\" or \"99.9%\".";
-    InvalidFrequency = "invalid-frequency", Error, "a frequency that cannot be read", "Frequencies are \"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every D\" with D a duration such as 90d.";
-    InvalidDate = "invalid-date", Error, "a date that is not a plain TOML date", "Dates are TOML dates without quotes and without a time, such as 2026-12-31.";
+    UnknownKey = "unknown-key", Error, Input, "a key that the register format does not define", "The register format has a fixed set of keys, so a misspelt key is caught instead of silently ignored. Rename the key (the message suggests the closest one) or remove it.";
+    WrongType = "wrong-type", Error, Input, "a value of the wrong TOML type", "The value has the wrong TOML type, for example a quoted date or a number where a string is expected. Write it in the type the format reference gives.";
+    MissingKey = "missing-key", Error, Input, "a required key is absent", "A key the format requires is absent: a risk needs id, title, category, a likelihood (or frequency) and an impact (or users_affected); an action needs kind and what; an acceptance needs by, reason and until.";
+    InvalidValue = "invalid-value", Error, Input, "a value outside the accepted set (id, category, kind, status)", "The value is outside its accepted set. Ids use a-z, 0-9 and -; category is technical, data, process or people; kind is prevent, detect or respond; status is planned, in-progress or done.";
+    InvalidLevel = "invalid-level", Error, Input, "a likelihood, impact or time level that is out of range or unknown", "Levels are 1-5 or a word of their scale: likelihood rare..almost-certain, impact negligible..severe, both also very-low..very-high; times very-fast..very-slow.";
+    InvalidDuration = "invalid-duration", Error, Input, "a duration that cannot be read", "Durations are whole numbers with units s, m, h, d or w, such as \"15m\", \"2h 30m\" or \"90d\". Review cadences are whole days or weeks.";
+    InvalidPercent = "invalid-percent", Error, Input, "a percentage that cannot be read or lies outside 0-100%", "Percentages are written with a % sign and lie between 0% and 100%, such as \"30%\" or \"99.9%\".";
+    InvalidFrequency = "invalid-frequency", Error, Input, "a frequency that cannot be read", "Frequencies are \"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every D\" with D a duration such as 90d.";
+    InvalidDate = "invalid-date", Error, Input, "a date that is not a plain TOML date", "Dates are TOML dates without quotes and without a time, such as 2026-12-31.";
     // How files fit together.
-    DuplicateSystem = "duplicate-system", Error, "two files define the same system", "Each system is defined by exactly one [system] table across the register. Merge the two definitions or give one of them another id.";
-    DuplicateRisk = "duplicate-risk", Error, "two risks of one system share an id", "Risk ids are unique within their system, so that findings, reviews and links point at one risk. Rename one of the two.";
-    UnknownSystem = "unknown-system", Error, "a risk names a system that no file defines", "A risk in a file without [system] names its system with system = \"id\", and that system must be defined in some file of the register. Fix the id or add the system.";
-    NoSystem = "no-system", Error, "a risk whose file has no [system] and that names none", "Every risk belongs to a system: the [system] of its file, or the one it names with system = \"id\". Add one of the two.";
-    UnknownRisk = "unknown-risk", Error, "an incident names a risk that does not exist", "An incident records the risks it realised by id: a risk of the incident's system, or `system/risk` for another system's. Fix the id, or add the risk to the register.";
-    DuplicateIncident = "duplicate-incident", Error, "two incidents of one system share an id", "Incident ids are unique within their system, so that reviews and diffs point at one incident. Merge the two records or rename one.";
-    ConflictingSystem = "conflicting-system", Error, "a risk names a system other than the one its file defines", "A risk in a file with a [system] belongs to that system; naming another one is contradictory. Move the risk to another file or remove its system key.";
+    DuplicateSystem = "duplicate-system", Error, Input, "two files define the same system", "Each system is defined by exactly one [system] table across the register. Merge the two definitions or give one of them another id.";
+    DuplicateRisk = "duplicate-risk", Error, Input, "two risks of one system share an id", "Risk ids are unique within their system, so that findings, reviews and links point at one risk. Rename one of the two.";
+    UnknownSystem = "unknown-system", Error, Input, "a risk names a system that no file defines", "A risk in a file without [system] names its system with system = \"id\", and that system must be defined in some file of the register. Fix the id or add the system.";
+    NoSystem = "no-system", Error, Input, "a risk whose file has no [system] and that names none", "Every risk belongs to a system: the [system] of its file, or the one it names with system = \"id\". Add one of the two.";
+    UnknownRisk = "unknown-risk", Error, Input, "an incident names a risk that does not exist", "An incident records the risks it realised by id: a risk of the incident's system, or `system/risk` for another system's. Fix the id, or add the risk to the register.";
+    DuplicateIncident = "duplicate-incident", Error, Input, "two incidents of one system share an id", "Incident ids are unique within their system, so that reviews and diffs point at one incident. Merge the two records or rename one.";
+    ConflictingSystem = "conflicting-system", Error, Input, "a risk names a system other than the one its file defines", "A risk in a file with a [system] belongs to that system; naming another one is contradictory. Move the risk to another file or remove its system key.";
     // The gate.
-    Unmitigated = "unmitigated", Error, "a high-impact risk that is neither mitigated nor accepted", "An open risk (no action done, no acceptance that holds) with impact at or above the gate's threshold (default 4, major). Finish an action that reduces it, or accept it explicitly, with a reason and an end date, under [risk.accepted].";
-    AcceptanceExpired = "acceptance-expired", Error, "a risk acceptance whose end date has passed", "An acceptance of a risk is a trade-off with an end date; once the date passes the risk is judged as if it had never been accepted. Renew the acceptance with a new date and reason, or mitigate the risk.";
-    TooBig = "too-big", Error, "a risk whose expected bad minutes take too large a share of its system's error budget", "One risk may use at most the single-risk share of its system's yearly error budget (25% unless single_risk_share says otherwise): expected bad minutes a year = (time to detect + time to recover) × users affected × incidents a year. A risk this big is not safe to accept; cut how often it happens, how long it lasts or how many users it reaches.";
-    BudgetExceeded = "budget-exceeded", Error, "a system whose risks together expect more bad minutes than its error budget", "The expected bad minutes a year of a system's risks add up to more than its availability SLO allows. Reduce the largest contributors, or revisit the SLO with the people who depend on it.";
-    RunbookMissing = "runbook-missing", Error, "a runbook path that does not exist", "A respond action names a runbook by a path relative to its register file, and nothing is there. In an incident, a broken runbook link costs the minutes you cannot spare; fix the path or restore the runbook.";
-    ActionOverdue = "action-overdue", Warning, "an action not done whose due date has passed", "An action that is not done has passed its due date. Finish it, or agree a new date with its owner and record it in due.";
-    ReviewOverdue = "review-overdue", Warning, "a risk not reviewed within its cadence", "A risk is reviewed on a cadence: review_every, else 30 days for critical, 90 for high, 180 for medium and 365 for low. Review it and record the day in reviewed.";
-    NoDetection = "no-detection", Warning, "a high-impact risk with no detect action", "A risk of impact 4 or more has no detect action: nobody would know it happened until users complain. Add an alert, a probe or a watched dashboard as a detect action.";
-    NoOwner = "no-owner", Warning, "a risk with no owner, on its own or through its system", "Nobody is accountable for the risk: neither it nor its system names an owner. Set owner on the risk or on its [system].";
-    EstimateExceeded = "estimate-exceeded", Warning, "an incident took longer to detect or recover than the risk's estimate", "An incident of the last 365 days took longer to detect or to recover than the risk's current time_to_detect or time_to_recover: the register is optimistic. Update the estimate to what incidents show, or finish the action that makes it true.";
-    FrequencyExceeded = "frequency-exceeded", Warning, "a risk happened more often in the last year than its frequency predicts", "The risk had more incidents (near-misses aside) in the last 365 days than its frequency predicts for a year. Update the frequency, or prevent the failures.";
-    NoRunbook = "no-runbook", Warning, "a high or critical risk whose respond actions name no runbook", "What is our fastest safe rollback? A high or critical risk needs a respond action with a runbook (a link, or a path in the repository) that the on-call can follow at 3am.";
-    NoSignal = "no-signal", Warning, "a done detect action of a high or critical risk that names no signal", "A detect action is only as good as the alert or metric it watches; name it with signal = \"...\" so the on-call knows what fires.";
-    FutureDate = "future-date", Warning, "a review or incident dated after today", "A risk reviewed, or an incident that happened, after today is most likely a typo; it also hides the risk from review reminders, and the incident from the year's record. Fix the date.";
-    EstimateMissing = "estimate-missing", Warning, "a high or critical risk without the inputs for its bad minutes", "On a system with an availability SLO, a high or critical risk needs time_to_detect and time_to_recover as durations and a frequency, so that its share of the error budget is known.";
-    BudgetIncomplete = "budget-incomplete", Note, "a system's budget sums leave out risks without a bad-minute estimate", "Risks without durations for both times, or without a frequency, have no bad-minute estimate and are left out of their system's budget sums, which may then be too low.";
+    Unmitigated = "unmitigated", Error, Guard, "a high-impact risk that is neither mitigated nor accepted", "An open risk (no action done, no acceptance that holds) with impact at or above the gate's threshold (default 4, major). Finish an action that reduces it, or accept it explicitly, with a reason and an end date, under [risk.accepted].";
+    AcceptanceExpired = "acceptance-expired", Error, Guard, "a risk acceptance whose end date has passed", "An acceptance of a risk is a trade-off with an end date; once the date passes the risk is judged as if it had never been accepted. Renew the acceptance with a new date and reason, or mitigate the risk.";
+    TooBig = "too-big", Error, Rule, "a risk that would use too large a share of its system's error budget", "One risk may use at most the single-risk share of its system's yearly error budget (25% unless single_risk_share says otherwise): expected bad minutes a year = (time to detect + time to recover) × users affected × incidents a year. A risk this big is not safe to accept; cut how often it happens, how long it lasts or how many users it reaches.";
+    BudgetExceeded = "budget-exceeded", Error, Rule, "a system whose risks together expect more bad minutes than its error budget", "The expected bad minutes a year of a system's risks add up to more than its availability SLO allows. Reduce the largest contributors, or revisit the SLO with the people who depend on it.";
+    RunbookMissing = "runbook-missing", Error, Rule, "a runbook path that does not exist", "A respond action names a runbook by a path relative to its register file, and nothing is there. In an incident, a broken runbook link costs the minutes you cannot spare; fix the path or restore the runbook.";
+    ActionOverdue = "action-overdue", Warning, Rule, "an action not done whose due date has passed", "An action that is not done has passed its due date. Finish it, or agree a new date with its owner and record it in due.";
+    ReviewOverdue = "review-overdue", Warning, Rule, "a risk not reviewed within its cadence", "A risk is reviewed on a cadence: review_every, else 30 days for critical, 90 for high, 180 for medium and 365 for low. Review it and record the day in reviewed.";
+    NoDetection = "no-detection", Warning, Rule, "a high-impact risk with no detect action", "A risk of impact 4 or more has no detect action: nobody would know it happened until users complain. Add an alert, a probe or a watched dashboard as a detect action.";
+    NoOwner = "no-owner", Warning, Rule, "a risk with no owner, on its own or through its system", "Nobody is accountable for the risk: neither it nor its system names an owner. Set owner on the risk or on its [system].";
+    EstimateExceeded = "estimate-exceeded", Warning, Rule, "an incident took longer to detect or recover than the risk's estimate", "An incident of the last 365 days took longer to detect or to recover than the risk's current time_to_detect or time_to_recover: the register is optimistic. Update the estimate to what incidents show, or finish the action that makes it true.";
+    FrequencyExceeded = "frequency-exceeded", Warning, Rule, "a risk happened more often in the last year than its frequency predicts", "The risk had more incidents (near-misses aside) in the last 365 days than its frequency predicts for a year. Update the frequency, or prevent the failures.";
+    NoRunbook = "no-runbook", Warning, Rule, "a high or critical risk whose respond actions name no runbook", "What is our fastest safe rollback? A high or critical risk needs a respond action with a runbook (a link, or a path in the repository) that the on-call can follow at 3am.";
+    NoSignal = "no-signal", Warning, Rule, "a done detect action of a high or critical risk that names no signal", "A detect action is only as good as the alert or metric it watches; name it with signal = \"...\" so the on-call knows what fires. (A done detect action with neither a signal nor an effect gets unevidenced-action instead.)";
+    FutureDate = "future-date", Warning, Rule, "a review or incident dated after today", "A risk reviewed, or an incident that happened, after today is most likely a typo; it also hides the risk from review reminders, and the incident from the year's record. Fix the date.";
+    EstimateMissing = "estimate-missing", Warning, Rule, "a high or critical risk without the inputs for its bad minutes", "On a system with an availability SLO, a high or critical risk needs time_to_detect and time_to_recover as durations and a frequency, so that its share of the error budget is known.";
+    BudgetIncomplete = "budget-incomplete", Note, Rule, "a system's budget sums leave out risks without a bad-minute estimate", "Risks without durations for both times, or without a frequency, have no bad-minute estimate and are left out of their system's budget sums, which may then be too low.";
+    // Added later: appended, so that earlier codes keep their place (SARIF rule indices).
+    InvalidRule = "invalid-rule", Error, Input, "a rule named in [rules] or a waiver that cannot be set there", "A [rules] level or a [[risk.waive]] names a gate rule by its id. The id must be a gate rule's (input problems such as toml-syntax are not rules), and unmitigated and acceptance-expired cannot be lowered or waived: a risk leaves them only by a done action or an explicit, expiring [risk.accepted].";
+    UnevidencedAction = "unevidenced-action", Warning, Rule, "a done action that shows no evidence of what it changed", "A done action counts as mitigation, but nothing shows what it changed: it declares no effect (likelihood, impact, time_to_detect, time_to_recover, frequency, users_affected), and it is not a detect action with a signal or a respond action with a runbook. Add the one that is true, so the register measures the mitigation instead of claiming it. Under mitigation = \"evidence\" in opx.toml such an action does not mitigate at all.";
+    WaiverExpired = "waiver-expired", Error, Rule, "a waiver whose end date has passed", "A [[risk.waive]] holds through its until date; after it, the finding it waived counts again and this error says so. Fix what the rule asks for, or renew the waiver with a new date and reason.";
+    UnusedWaiver = "unused-waiver", Warning, Rule, "a waiver of a rule that does not fire for its risk", "A [[risk.waive]] waives a rule that finds nothing on its risk, most likely because what it waived was fixed. Remove the waiver so stale ones do not pile up.";
+    AcceptanceExpiring = "acceptance-expiring", Warning, Rule, "an acceptance that ends within the notice window", "An acceptance ends soon (within expiring_within, 14 days by default): decide now whether to renew it or to mitigate the risk, before the gate fails on acceptance-expired.";
+    WaiverExpiring = "waiver-expiring", Warning, Rule, "a waiver that ends within the notice window", "A waiver ends soon (within expiring_within, 14 days by default): fix what the rule asks for, or renew the waiver, before the gate fails on waiver-expired.";
+    ExpiresTooLate = "expires-too-late", Error, Rule, "an acceptance or waiver that runs further ahead than the policy allows", "The policy's max_acceptance_days caps how far ahead an acceptance or a waiver may run, so trade-offs come back for review. Set an earlier until.";
 }
 
 /// A code is written as its stable id.
@@ -149,9 +179,25 @@ pub struct Subject {
     pub system: String,
     /// `None` for a finding about the system itself (its error budget).
     pub risk: Option<String>,
+    /// Which of the risk's parts, where a rule can fire more than once for
+    /// one risk: `action:Autoscale workers`, `incident:INC-7`. With the
+    /// rest, it names a finding independently of where its lines are.
+    pub part: Option<String>,
 }
 
 impl Subject {
+    /// `checkout/traffic-spike/no-runbook`, or
+    /// `checkout/traffic-spike/action-overdue/action:Autoscale workers`:
+    /// the same finding keeps the same key when lines move.
+    pub fn key(&self, code: Code) -> String {
+        let mut key = format!("{}/{}", self.name(), code.id());
+        if let Some(part) = &self.part {
+            key.push('/');
+            key.push_str(part);
+        }
+        key
+    }
+
     /// `checkout/traffic-spike`, or `checkout` for the system itself.
     pub fn name(&self) -> String {
         match &self.risk {

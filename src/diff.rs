@@ -7,6 +7,11 @@
 //! to open; mixed signals count as worse, so a reviewer looks), **better**
 //! (they fall, or it leaves open), or **otherwise changed**. A risk that
 //! is new, or newly, critical carries a **new critical** note.
+//!
+//! Exceptions to the gate get their own list, because a change can make
+//! the gate pass by waiving what it finds: every acceptance and waiver
+//! the change adds, extends (a later `until`), or loosens (an acceptance
+//! kept while the risk it accepts gets worse), with who signed it and why.
 
 use std::collections::BTreeMap;
 
@@ -15,6 +20,7 @@ use jiff::civil::Date;
 use crate::analysis::{Analysis, AssessedRisk};
 use crate::band::Band;
 use crate::budget::{minutes_text, number_text};
+use crate::diag::Code;
 use crate::register::model::{Action, ActionStatus, Incident, Rated, Risk, TimeEstimate, View};
 use crate::scale::Scale;
 use crate::score::{Score, State};
@@ -84,12 +90,58 @@ pub struct RiskChange<'a> {
     pub risk: &'a Risk,
 }
 
+/// An exception to the gate: what a risk's acceptance or waiver sets aside.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exempts {
+    /// The whole risk, through `[risk.accepted]`.
+    Risk,
+    /// One rule's findings, through a `[[risk.waive]]`.
+    Rule(Code),
+}
+
+/// How a change widens an exception.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Widening {
+    Added,
+    /// Its `until` moved later, from this day.
+    Extended {
+        from: Date,
+    },
+    /// An acceptance kept while the risk it accepts got worse: severity
+    /// or bad minutes rose.
+    Loosened,
+}
+
+impl Widening {
+    pub fn name(self) -> &'static str {
+        match self {
+            Widening::Added => "added",
+            Widening::Extended { .. } => "extended",
+            Widening::Loosened => "loosened",
+        }
+    }
+}
+
+/// An acceptance or a waiver a change adds, extends or loosens.
+#[derive(Debug, Clone)]
+pub struct ExceptionChange<'a> {
+    pub system: &'a str,
+    pub risk: &'a str,
+    pub exempts: Exempts,
+    pub widening: Widening,
+    pub by: Option<&'a str>,
+    pub reason: &'a str,
+    pub until: Date,
+}
+
 #[derive(Debug)]
 pub struct Diff<'a> {
     pub today: Date,
     /// Changed, added and removed risks, worst first; unchanged ones are left out.
     pub risks: Vec<RiskChange<'a>>,
     pub new_incidents: Vec<&'a Incident>,
+    /// Acceptances and waivers the change widens, in register order.
+    pub exceptions: Vec<ExceptionChange<'a>>,
 }
 
 impl Diff<'_> {
@@ -141,6 +193,12 @@ impl Diff<'_> {
             parts.push(crate::diag::plural(
                 self.new_incidents.len(),
                 "new incident",
+            ));
+        }
+        if !self.exceptions.is_empty() {
+            parts.push(format!(
+                "{} added, extended or loosened",
+                crate::diag::plural(self.exceptions.len(), "exception")
             ));
         }
         if parts.is_empty() {
@@ -211,11 +269,77 @@ pub fn diff<'a>(old: &'a Analysis<'a>, new: &'a Analysis<'a>) -> Diff<'a> {
         .iter()
         .filter(|i| !known.contains(&(i.system.as_str(), i.id.value.as_str())))
         .collect();
+    let exceptions = after
+        .iter()
+        .flat_map(|(key, r)| exception_changes(before.get(key).copied(), r))
+        .collect();
     Diff {
         today: new.today,
         risks,
         new_incidents,
+        exceptions,
     }
+}
+
+/// The acceptance and waivers of `now` that are new, run later, or (an
+/// acceptance) cover a worse risk than in `was`.
+fn exception_changes<'a>(
+    was: Option<&AssessedRisk<'_>>,
+    now: &AssessedRisk<'a>,
+) -> Vec<ExceptionChange<'a>> {
+    let risk = now.risk;
+    let change = |exempts, widening, by, reason, until| ExceptionChange {
+        system: &risk.system,
+        risk: &risk.id.value,
+        exempts,
+        widening,
+        by,
+        reason,
+        until,
+    };
+    let widening = |before: Option<Date>, until: Date| match before {
+        None => Some(Widening::Added),
+        Some(from) if until > from => Some(Widening::Extended { from }),
+        Some(_) => None,
+    };
+    let mut changes = Vec::new();
+    if let Some(accepted) = &risk.accepted {
+        let before = was.and_then(|w| w.risk.accepted.as_ref());
+        let worse = was.is_some_and(|w| {
+            let (a, b) = (&w.score.current, &now.score.current);
+            b.severity > a.severity
+                || matches!((a.bad_minutes, b.bad_minutes), (Some(a), Some(b)) if b > a)
+        });
+        let widened = widening(before.map(|a| a.until.value), accepted.until.value)
+            .or((before.is_some() && worse).then_some(Widening::Loosened));
+        if let Some(widening) = widened {
+            changes.push(change(
+                Exempts::Risk,
+                widening,
+                Some(accepted.by.as_str()),
+                accepted.reason.as_str(),
+                accepted.until.value,
+            ));
+        }
+    }
+    for waiver in &risk.waivers {
+        let before = was
+            .into_iter()
+            .flat_map(|w| &w.risk.waivers)
+            .filter(|w| w.rule == waiver.rule)
+            .map(|w| w.until.value)
+            .max();
+        if let Some(widening) = widening(before, waiver.until.value) {
+            changes.push(change(
+                Exempts::Rule(waiver.rule),
+                widening,
+                waiver.by.as_deref(),
+                waiver.reason.as_str(),
+                waiver.until.value,
+            ));
+        }
+    }
+    changes
 }
 
 fn added<'a>(risk: &'a Risk, scored: Scored) -> RiskChange<'a> {

@@ -1,35 +1,46 @@
 //! The team's policy: what the gate enforces and what `opx assess` judges
-//! against. It comes from `opx.toml` (found beside the command, or named
-//! with `--config`), then flags override it; this is the one place the
-//! three are merged.
+//! against. It comes from `opx.toml`, found beside the register the way
+//! cargo finds `Cargo.toml` (or named with `--config`), then flags
+//! override it; this is the one place the three are merged.
 //!
 //! ```toml
 //! fail_impact = 4            # open risks of this impact or more fail `opx check`
 //! deny_warnings = false      # warnings fail it too
 //! single_risk_share = 0.25   # the share of an error budget one risk may use
+//! mitigation = "done"        # or "evidence": only a done action that shows what it changed mitigates
+//! expiring_within = "14d"    # warn this long before an acceptance or a waiver ends
+//! max_acceptance_days = 365  # acceptances and waivers may run at most this far ahead (unset: no limit)
 //! max_open_bugs = 20         # `opx assess` thresholds for the measured baseline
 //! max_pages_per_week = 5
 //! max_toil_hours_per_week = 10
+//!
+//! [rules]                    # a gate rule's level: "allow", "warn" or "error"
+//! no-runbook = "allow"
 //! ```
 //!
 //! The file is read with the same located diagnostics as a register file.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use toml::de::DeTable;
+use toml::de::{DeTable, DeValue};
 
-use crate::diag::Diagnostic;
-use crate::register::fields::{Fields, Sink};
+use crate::diag::{Code, Diagnostic, Severity};
+use crate::register::fields::{Fields, Sink, rule_id};
 use crate::register::format::{Key, Need, Table, Value};
 use crate::register::{CONFIG_FILE_NAME, io_error};
 use crate::scale::{Level, Scale};
-use crate::source::{Lines, Origin, Sources};
+use crate::source::{Lines, Origin, Sources, display_path};
+use crate::units;
 
 /// The share of a yearly budget one risk may use before it is too big, by default.
 pub const DEFAULT_SINGLE_RISK_SHARE: f64 = 0.25;
 
+/// How long before an acceptance or a waiver ends the gate warns, by default.
+pub const DEFAULT_EXPIRING_WITHIN_DAYS: u32 = 14;
+
 /// What the gate enforces and what assessments judge against.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Policy {
     /// An open risk with at least this impact fails the gate.
     pub fail_impact: Level,
@@ -37,7 +48,17 @@ pub struct Policy {
     pub deny_warnings: bool,
     /// The share of its system's yearly error budget one risk may use.
     pub single_risk_share: f64,
+    /// What counts as mitigation.
+    pub mitigation: Mitigation,
+    /// The levels `[rules]` sets, each over the rule's own.
+    pub levels: BTreeMap<Code, RuleLevel>,
+    /// Days before an acceptance or a waiver ends that the gate warns.
+    pub expiring_within_days: u32,
+    /// How far ahead an acceptance or a waiver may run, in days.
+    pub max_acceptance_days: Option<u32>,
     pub thresholds: Thresholds,
+    /// The file it was read from; `None` for the defaults.
+    pub file: Option<PathBuf>,
 }
 
 impl Default for Policy {
@@ -46,9 +67,55 @@ impl Default for Policy {
             fail_impact: Level::new(4).expect("4 is a level"),
             deny_warnings: false,
             single_risk_share: DEFAULT_SINGLE_RISK_SHARE,
+            mitigation: Mitigation::Done,
+            levels: BTreeMap::new(),
+            expiring_within_days: DEFAULT_EXPIRING_WITHIN_DAYS,
+            max_acceptance_days: None,
             thresholds: Thresholds::default(),
+            file: None,
         }
     }
+}
+
+impl Policy {
+    /// The file the policy came from, as reports name it
+    /// (`risks/opx.toml`); `None` for the defaults.
+    pub fn file_name(&self) -> Option<String> {
+        self.file.as_deref().map(display_path)
+    }
+
+    /// The severity a rule's finding takes; `None` when the rule is off.
+    pub fn severity(&self, code: Code) -> Option<Severity> {
+        let severity = match self.levels.get(&code) {
+            Some(RuleLevel::Allow) => return None,
+            Some(RuleLevel::Warn) => Severity::Warning,
+            Some(RuleLevel::Error) => Severity::Error,
+            None => code.default_severity(),
+        };
+        Some(if self.deny_warnings && severity == Severity::Warning {
+            Severity::Error
+        } else {
+            severity
+        })
+    }
+}
+
+/// What the gate counts as mitigation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Mitigation {
+    /// Any done action (one that shows no evidence gets a warning).
+    #[default]
+    Done,
+    /// Only a done action that shows what it changed.
+    Evidence,
+}
+
+/// A gate rule's level, as `[rules]` sets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum RuleLevel {
+    Allow,
+    Warn,
+    Error,
 }
 
 /// Limits a team sets on its measured baseline; `opx assess` judges against them.
@@ -65,15 +132,6 @@ pub struct Overrides {
     pub fail_impact: Option<Level>,
     pub deny_warnings: Option<bool>,
     pub single_risk_share: Option<f64>,
-}
-
-/// What a policy file sets; `None` keeps the default.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-struct Settings {
-    fail_impact: Option<Level>,
-    deny_warnings: Option<bool>,
-    single_risk_share: Option<f64>,
-    thresholds: Thresholds,
 }
 
 /// `opx.toml`'s keys.
@@ -96,10 +154,37 @@ pub static POLICY: Table = Table {
             Value::Count,
             "The share of an error budget one risk may use, above 0 and at most 1.",
         ),
+        setting(
+            "mitigation",
+            Value::Choice(&["done", "evidence"], Some("done")),
+            "What mitigates: any done action, or only one that shows evidence.",
+        ),
+        setting(
+            "expiring_within",
+            Value::Cadence,
+            "Warn this long before an acceptance or a waiver ends.",
+        ),
+        setting(
+            "max_acceptance_days",
+            Value::Count,
+            "Acceptances and waivers may run at most this many days ahead.",
+        ),
         setting("max_open_bugs", Value::Count, "For opx assess."),
         setting("max_pages_per_week", Value::Count, "For opx assess."),
         setting("max_toil_hours_per_week", Value::Count, "For opx assess."),
+        setting(
+            "rules",
+            Value::Table(&RULES),
+            "Gate rules' levels: allow, warn or error.",
+        ),
     ],
+};
+
+/// `[rules]`: its keys are the gate's rule ids, read one by one.
+static RULES: Table = Table {
+    name: "[rules]",
+    description: "Gate rules' levels: allow, warn or error.",
+    keys: &[],
 };
 
 const fn setting(name: &'static str, value: Value, description: &'static str) -> Key {
@@ -111,15 +196,72 @@ const fn setting(name: &'static str, value: Value, description: &'static str) ->
     }
 }
 
-/// The policy file a run uses: `explicit` (from `--config`), else
-/// `opx.toml` in the current folder if there is one.
-pub fn find(explicit: Option<&Path>) -> Option<PathBuf> {
-    match explicit {
-        Some(path) => Some(path.to_path_buf()),
-        None => {
-            let default = PathBuf::from(CONFIG_FILE_NAME);
-            default.is_file().then_some(default)
+/// Two paths of one run that two policies would judge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflict {
+    pub message: String,
+    pub help: String,
+}
+
+/// The policy file a run uses: `explicit` (from `--config`), else the
+/// nearest `opx.toml` in each path's folder or above it, up to the
+/// repository's root (the folder holding `.git`) or the filesystem's. All
+/// paths must find the same one.
+pub fn find(paths: &[PathBuf], explicit: Option<&Path>) -> Result<Option<PathBuf>, Conflict> {
+    if let Some(path) = explicit {
+        return Ok(Some(path.to_path_buf()));
+    }
+    let here = std::env::current_dir().ok();
+    let mut found: Option<(Option<PathBuf>, &Path)> = None;
+    for path in paths {
+        let nearest = nearest(path, here.as_deref());
+        match &found {
+            None => found = Some((nearest, path)),
+            Some((first, first_path)) if *first != nearest => {
+                let name = |p: &Option<PathBuf>| {
+                    p.as_deref().map_or_else(
+                        || "no opx.toml (the defaults)".to_string(),
+                        |p| format!("`{}`", display_path(p)),
+                    )
+                };
+                return Err(Conflict {
+                    message: format!(
+                        "`{}` falls under {} but `{}` under {}",
+                        display_path(first_path),
+                        name(first),
+                        display_path(path),
+                        name(&nearest)
+                    ),
+                    help: "judge each under its own policy in separate runs, or name one with --config".to_string(),
+                });
+            }
+            Some(_) => {}
         }
+    }
+    Ok(found.and_then(|(nearest, _)| nearest))
+}
+
+/// The nearest `opx.toml` at or above `path`, shown relative to `here`
+/// where it lies below it.
+fn nearest(path: &Path, here: Option<&Path>) -> Option<PathBuf> {
+    let absolute = std::fs::canonicalize(path).ok()?;
+    let mut folder = if absolute.is_dir() {
+        absolute.as_path()
+    } else {
+        absolute.parent()?
+    };
+    loop {
+        let candidate = folder.join(CONFIG_FILE_NAME);
+        if candidate.is_file() {
+            let shown = here
+                .and_then(|here| candidate.strip_prefix(here).ok())
+                .map_or_else(|| candidate.clone(), Path::to_path_buf);
+            return Some(shown);
+        }
+        if folder.join(".git").exists() {
+            return None;
+        }
+        folder = folder.parent()?;
     }
 }
 
@@ -131,35 +273,34 @@ pub fn resolve(
     sources: &mut Sources,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Policy {
-    let file = path
-        .map(|p| read(p, sources, diagnostics))
-        .unwrap_or_default();
-    let defaults = Policy::default();
-    Policy {
-        fail_impact: overrides
-            .fail_impact
-            .or(file.fail_impact)
-            .unwrap_or(defaults.fail_impact),
-        deny_warnings: overrides
-            .deny_warnings
-            .or(file.deny_warnings)
-            .unwrap_or(defaults.deny_warnings),
-        single_risk_share: overrides
-            .single_risk_share
-            .or(file.single_risk_share)
-            .unwrap_or(defaults.single_risk_share),
-        thresholds: file.thresholds,
+    let mut policy = match path {
+        Some(path) => read(path, sources, diagnostics),
+        None => Policy::default(),
+    };
+    if let Some(fail_impact) = overrides.fail_impact {
+        policy.fail_impact = fail_impact;
     }
+    if let Some(deny_warnings) = overrides.deny_warnings {
+        policy.deny_warnings = deny_warnings;
+    }
+    if let Some(share) = overrides.single_risk_share {
+        policy.single_risk_share = share;
+    }
+    policy
 }
 
-fn read(path: &Path, sources: &mut Sources, diagnostics: &mut Vec<Diagnostic>) -> Settings {
+fn read(path: &Path, sources: &mut Sources, diagnostics: &mut Vec<Diagnostic>) -> Policy {
+    let mut policy = Policy {
+        file: Some(path.to_path_buf()),
+        ..Policy::default()
+    };
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) => {
             diagnostics.push(io_error(path, &e).help(
                 "--config names the policy file (an opx.toml); check its path, or leave --config out to use the opx.toml beside the register, if any",
             ));
-            return Settings::default();
+            return policy;
         }
     };
     let file = sources.add(path.to_path_buf(), text, Origin::Disk);
@@ -174,18 +315,128 @@ fn read(path: &Path, sources: &mut Sources, diagnostics: &mut Vec<Diagnostic>) -
         Ok(root) => root,
         Err(error) => {
             sink.syntax_error(&error);
-            return Settings::default();
+            return policy;
         }
     };
-    let fields = Fields::new(&mut sink, root.get_ref(), 0..0, &POLICY);
-    Settings {
-        fail_impact: fields.level(&mut sink, "fail_impact", Scale::Impact),
-        deny_warnings: fields.boolean(&mut sink, "deny_warnings"),
-        single_risk_share: fields.fraction(&mut sink, "single_risk_share"),
-        thresholds: Thresholds {
-            max_open_bugs: fields.count(&mut sink, "max_open_bugs"),
-            max_pages_per_week: fields.count(&mut sink, "max_pages_per_week"),
-            max_toil_hours_per_week: fields.count(&mut sink, "max_toil_hours_per_week"),
-        },
+    let f = Fields::new(&mut sink, root.get_ref(), 0..0, &POLICY);
+    let defaults = Policy::default();
+    policy.fail_impact = f
+        .level(&mut sink, "fail_impact", Scale::Impact)
+        .unwrap_or(defaults.fail_impact);
+    policy.deny_warnings = f
+        .boolean(&mut sink, "deny_warnings")
+        .unwrap_or(defaults.deny_warnings);
+    policy.single_risk_share = f
+        .fraction(&mut sink, "single_risk_share")
+        .unwrap_or(defaults.single_risk_share);
+    policy.mitigation = f
+        .choice(
+            &mut sink,
+            "mitigation",
+            &[Mitigation::Done, Mitigation::Evidence],
+            |m| match m {
+                Mitigation::Done => "done",
+                Mitigation::Evidence => "evidence",
+            },
+        )
+        .unwrap_or_default();
+    policy.expiring_within_days = f
+        .parsed(
+            &mut sink,
+            "expiring_within",
+            Code::InvalidDuration,
+            "14d",
+            units::parse_review_cadence,
+        )
+        .map_or(defaults.expiring_within_days, |d| d.value);
+    policy.max_acceptance_days = f
+        .count(&mut sink, "max_acceptance_days")
+        .map(|days| days.round().clamp(0.0, f64::from(u32::MAX)) as u32);
+    policy.thresholds = Thresholds {
+        max_open_bugs: f.count(&mut sink, "max_open_bugs"),
+        max_pages_per_week: f.count(&mut sink, "max_pages_per_week"),
+        max_toil_hours_per_week: f.count(&mut sink, "max_toil_hours_per_week"),
+    };
+    if let Some((rules, _)) = f.table(&mut sink, "rules", "write the levels as a table: [rules]") {
+        policy.levels = levels(&mut sink, rules);
+    }
+    policy
+}
+
+/// `[rules]`: each key a gate rule's id, each value a level.
+fn levels(sink: &mut Sink<'_>, rules: &DeTable<'_>) -> BTreeMap<Code, RuleLevel> {
+    let mut levels = BTreeMap::new();
+    for (key, value) in rules.iter() {
+        let level = match value.get_ref() {
+            DeValue::String(s) => match s.as_ref() {
+                "allow" => Some(RuleLevel::Allow),
+                "warn" => Some(RuleLevel::Warn),
+                "error" => Some(RuleLevel::Error),
+                _ => None,
+            },
+            _ => None,
+        };
+        let Some(level) = level else {
+            sink.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    format!(
+                        "the level of `{}` must be \"allow\", \"warn\" or \"error\"",
+                        key.get_ref()
+                    ),
+                )
+                .at(sink.span(value.span()), "not a level")
+                .help(format!("write {} = \"warn\"", key.get_ref())),
+            );
+            continue;
+        };
+        let at = sink.span(key.span());
+        if let Some(code) = rule_id(sink, key.get_ref(), at, "[rules]", level < RuleLevel::Error) {
+            levels.insert(code, level);
+        }
+    }
+    levels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rule_level_sets_the_severity_and_deny_warnings_raises_warnings() {
+        let mut policy = Policy::default();
+        policy.levels.insert(Code::NoRunbook, RuleLevel::Allow);
+        policy.levels.insert(Code::NoOwner, RuleLevel::Error);
+        assert_eq!(policy.severity(Code::NoRunbook), None);
+        assert_eq!(policy.severity(Code::NoOwner), Some(Severity::Error));
+        assert_eq!(policy.severity(Code::NoSignal), Some(Severity::Warning));
+        assert_eq!(
+            policy.severity(Code::BudgetIncomplete),
+            Some(Severity::Note)
+        );
+        policy.deny_warnings = true;
+        assert_eq!(policy.severity(Code::NoSignal), Some(Severity::Error));
+        assert_eq!(
+            policy.severity(Code::BudgetIncomplete),
+            Some(Severity::Note)
+        );
+    }
+
+    #[test]
+    fn the_nearest_policy_is_found_up_to_the_repository() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(root.join("risks/team")).unwrap();
+        std::fs::write(root.join("risks/opx.toml"), "").unwrap();
+        let found = nearest(&root.join("risks/team"), None).unwrap();
+        assert_eq!(
+            std::fs::canonicalize(found).unwrap(),
+            std::fs::canonicalize(root.join("risks/opx.toml")).unwrap()
+        );
+        // Above the repository's root, nothing is looked for.
+        std::fs::create_dir_all(root.join("other")).unwrap();
+        std::fs::create_dir_all(root.join("other/.git")).unwrap();
+        assert_eq!(nearest(&root.join("other"), None), None);
     }
 }

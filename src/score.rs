@@ -14,6 +14,7 @@ use jiff::civil::Date;
 
 use crate::band::Band;
 use crate::budget;
+use crate::policy::Mitigation;
 pub use crate::register::model::View;
 use crate::register::model::{Action, ActionStatus, Rated, Risk, Source, TimeEstimate};
 use crate::scale;
@@ -52,14 +53,18 @@ pub fn acceptance_expired(risk: &Risk, today: Date) -> bool {
         .is_some_and(|a| a.until.value < today)
 }
 
-pub fn state(risk: &Risk, today: Date) -> State {
+/// Where a risk stands on `today`. Under [`Mitigation::Evidence`] a done
+/// action counts only when it shows what it changed.
+pub fn state(risk: &Risk, today: Date, mitigation: Mitigation) -> State {
     if risk.accepted.is_some() && !acceptance_expired(risk, today) {
         return State::Accepted;
     }
     let done = risk
         .actions
         .iter()
-        .filter(|a| a.status == ActionStatus::Done)
+        .filter(|a| {
+            a.status == ActionStatus::Done && (mitigation == Mitigation::Done || a.has_evidence())
+        })
         .count();
     match done {
         0 => State::Open,
@@ -347,15 +352,15 @@ mod tests {
     fn state_follows_actions_and_acceptance() {
         let today = date("2026-11-27");
         let mut r = risk("s", "r", 3, 4, None);
-        assert_eq!(state(&r, today), State::Open);
+        assert_eq!(state(&r, today, Mitigation::Done), State::Open);
         r.actions
             .push(action(ActionKind::Prevent, ActionStatus::InProgress));
-        assert_eq!(state(&r, today), State::Open);
+        assert_eq!(state(&r, today, Mitigation::Done), State::Open);
         r.actions
             .push(action(ActionKind::Detect, ActionStatus::Done));
-        assert_eq!(state(&r, today), State::Mitigating);
+        assert_eq!(state(&r, today, Mitigation::Done), State::Mitigating);
         r.actions[0].status = ActionStatus::Done;
-        assert_eq!(state(&r, today), State::Mitigated);
+        assert_eq!(state(&r, today, Mitigation::Done), State::Mitigated);
         r.actions[0].status = ActionStatus::Planned;
         r.accepted = Some(Acceptance {
             by: "em".into(),
@@ -366,7 +371,7 @@ mod tests {
             },
         });
         assert_eq!(
-            state(&r, today),
+            state(&r, today, Mitigation::Done),
             State::Accepted,
             "an acceptance holds through its last day"
         );
@@ -374,7 +379,7 @@ mod tests {
         let tomorrow = date("2026-11-28");
         assert!(acceptance_expired(&r, tomorrow));
         assert_eq!(
-            state(&r, tomorrow),
+            state(&r, tomorrow, Mitigation::Done),
             State::Mitigating,
             "an expired acceptance is judged as if absent"
         );

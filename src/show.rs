@@ -2,6 +2,7 @@
 //! behind every number.
 
 use crate::analysis::{Analysis, AssessedRisk};
+use crate::check::{Checked, Waived};
 use crate::diag::Diagnostic;
 use crate::explain::{Working, working};
 use crate::history::Contradiction;
@@ -22,15 +23,17 @@ pub struct Shown<'a> {
     pub contradictions: Vec<Contradiction<'a>>,
     /// What `opx check` finds about it.
     pub findings: Vec<Diagnostic>,
+    /// What it would find, but a waiver sets aside.
+    pub waived: Vec<Waived>,
 }
 
-/// The risk at `index` of `analysis`, with `findings` the gate's findings
+/// The risk at `index` of `analysis`, with `checked` the gate's findings
 /// for the whole register (those about this risk are kept).
 pub fn show<'a>(
     analysis: &'a Analysis<'a>,
     sources: &'a Sources,
     index: usize,
-    findings: Vec<Diagnostic>,
+    checked: Checked,
 ) -> Shown<'a> {
     let risk = &analysis.risks[index];
     let budget = analysis.system_of(risk).budget.as_ref().map(|b| b.budget);
@@ -46,13 +49,21 @@ pub fn show<'a>(
             .map(|v| working(v, budget, share)),
         incidents,
         contradictions: analysis.contradictions(risk),
-        findings: findings
+        findings: checked
+            .findings
             .into_iter()
-            .filter(|d| {
-                d.subject.as_ref().is_some_and(|s| {
-                    s.system == risk.risk.system && s.risk.as_deref() == Some(&risk.risk.id.value)
-                })
-            })
+            .filter(|d| is_about(d, risk))
+            .collect(),
+        waived: checked
+            .waived
+            .into_iter()
+            .filter(|w| is_about(&w.finding, risk))
             .collect(),
     }
+}
+
+fn is_about(d: &Diagnostic, risk: &AssessedRisk<'_>) -> bool {
+    d.subject.as_ref().is_some_and(|s| {
+        s.system == risk.risk.system && s.risk.as_deref() == Some(&risk.risk.id.value)
+    })
 }

@@ -146,8 +146,73 @@ fn sarif_names_the_failing_risk_with_its_line() {
     assert_eq!(errors[0]["ruleId"], "unmitigated");
     assert_eq!(
         errors[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
-        243
+        247
     );
+}
+
+#[test]
+fn sarif_carries_waivers_as_suppressions_and_fingerprints_that_ignore_lines() {
+    let fingerprints = |path: &str| -> Vec<String> {
+        let (_, text) = opx(&["check", path, "--format", "sarif"]);
+        let sarif = json(&text);
+        let run = &sarif["runs"][0];
+        assert_eq!(run["properties"]["policy"], Value::Null, "the defaults");
+        run["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r["partialFingerprints"]["opxFinding/v1"]
+                    .as_str()
+                    .unwrap()
+                    .to_string()
+            })
+            .collect()
+    };
+    let (_, text) = opx(&["check", CHECKOUT, "--format", "sarif"]);
+    let sarif = json(&text);
+    let suppressed: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("suppressions").is_some())
+        .collect();
+    assert_eq!(suppressed.len(), 1);
+    let suppression = &suppressed[0]["suppressions"][0];
+    assert_eq!(suppressed[0]["ruleId"], "no-detection");
+    assert_eq!(suppression["kind"], "inSource");
+    assert_eq!(suppression["status"], "accepted");
+    assert!(
+        suppression["justification"]
+            .as_str()
+            .unwrap()
+            .starts_with("A people risk")
+    );
+    assert_eq!(suppression["properties"]["until"], "2027-02-28");
+
+    // Lines move; the findings keep their fingerprints, each its own.
+    let before = fingerprints(CHECKOUT);
+    let dir = tempfile::tempdir().unwrap();
+    let moved = dir.path().join("checkout.toml");
+    let text = std::fs::read_to_string(CHECKOUT).unwrap();
+    std::fs::write(
+        &moved,
+        format!("# a comment\n\n# that moves every line\n{text}"),
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("runbooks")).unwrap();
+    std::fs::copy(
+        "examples/runbooks/orders-db-failover.md",
+        dir.path().join("runbooks/orders-db-failover.md"),
+    )
+    .unwrap();
+    let after = fingerprints(moved.to_str().unwrap());
+    assert_eq!(before, after);
+    let mut unique = before.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), before.len(), "{before:#?}");
+    assert!(before.contains(&"checkout/single-payments-expert/unmitigated".to_string()));
 }
 
 // ---- JUnit ----
@@ -192,13 +257,19 @@ fn junit_has_a_suite_per_system_and_a_case_per_risk() {
     let (_, xml) = opx(&["check", CHECKOUT, "--format", "junit"]);
     assert_eq!(xml.matches("<testsuite ").count(), 1);
     // A case per risk, and one for the system's own findings (its budget note).
-    assert_eq!(xml.matches("<testcase ").count(), 12);
+    // And one for the finding a waiver set aside, skipped.
+    assert_eq!(xml.matches("<testcase ").count(), 13);
     assert!(xml.contains("classname=\"checkout\" name=\"(system)\""));
     assert_eq!(xml.matches("<failure ").count(), 1);
     // The Surefire schema allows no `skipped` on <testsuites>.
     assert!(xml.contains(
-        "<testsuites name=\"opx check\" tests=\"12\" failures=\"1\" errors=\"0\" time=\"0\">"
+        "<testsuites name=\"opx check\" tests=\"13\" failures=\"1\" errors=\"0\" time=\"0\">"
     ));
+    assert!(xml.contains("skipped=\"1\""));
+    assert!(xml.contains(
+        "name=\"single-payments-expert [no-detection]\" time=\"0\">\n      <skipped message=\"waived until 2027-02-28 by eng-manager: A people risk"
+    ));
+    assert!(xml.contains("<property name=\"opx.policy\" value=\"defaults\"/>"));
     assert!(xml.contains("classname=\"checkout\" name=\"single-payments-expert\""));
 }
 
@@ -223,7 +294,10 @@ fn github_annotations_are_one_line_each_and_round_trip() {
             .iter()
             .all(|l| l.starts_with("::error file=") || l.starts_with("::warning file="))
     );
-    assert_eq!(lines[4], "opx: 1 error, 3 warnings in 2 risks");
+    assert_eq!(
+        lines[4],
+        "opx: 1 error, 3 warnings in 2 risks; policy: defaults"
+    );
     let overdue = lines
         .iter()
         .find(|l| l.contains("title=action-overdue"))
@@ -236,6 +310,94 @@ fn github_annotations_are_one_line_each_and_round_trip() {
         .unwrap();
     assert!(properties.contains("line=21,col=7"));
     assert!(unescape_annotation(message).contains(HOSTILE_ACTION));
+}
+
+/// A register of `n` open risks of impact 4, each found unmitigated (an
+/// error) and without detection (a warning).
+fn noisy_register(n: usize) -> String {
+    let mut text = String::from("[system]\nid = \"noisy\"\nowner = \"team\"\n");
+    for i in 0..n {
+        text.push_str(&format!(
+            "\n[[risk]]\nid = \"risk-{i:02}\"\ntitle = \"Risk {i}\"\ncategory = \"technical\"\nlikelihood = 1\nimpact = 4\nreviewed = 2026-11-01\n"
+        ));
+    }
+    text
+}
+
+#[test]
+fn github_shows_the_most_important_findings_within_its_annotation_limits() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("risks.toml");
+    std::fs::write(&path, noisy_register(20)).unwrap();
+    let (code, text) = opx(&["check", path.to_str().unwrap(), "--format", "github"]);
+    assert_eq!(code, 1);
+    let count = |prefix: &str| text.lines().filter(|l| l.starts_with(prefix)).count();
+    // 40 findings: 20 errors and 20 warnings.
+    assert_eq!(count("::error "), 10, "{text}");
+    assert_eq!(count("::warning "), 10);
+    assert_eq!(count("::notice "), 1);
+    let lines: Vec<&str> = text.lines().collect();
+    // Errors come first, whatever the file order.
+    assert!(lines[..10].iter().all(|l| l.starts_with("::error ")));
+    assert!(lines[10..20].iter().all(|l| l.starts_with("::warning ")));
+    // The rest are plain log lines, then the notice, then the summary.
+    assert_eq!(text.matches(": error[unmitigated]: ").count(), 10);
+    assert_eq!(text.matches(": warning[no-detection]: ").count(), 10);
+    assert!(
+        lines[lines.len() - 2]
+            .starts_with("::notice title=opx::20 findings more than GitHub shows"),
+        "{text}"
+    );
+    assert_eq!(
+        lines[lines.len() - 1],
+        "opx: 20 errors, 20 warnings in 20 risks; policy: defaults"
+    );
+}
+
+#[test]
+fn the_job_summary_stays_within_githubs_limit() {
+    const LIMIT: usize = 1024 * 1024;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("risks.toml");
+    std::fs::write(&path, noisy_register(99)).unwrap();
+    let summary = dir.path().join("summary.md");
+    // An earlier step of the job left the summary nearly full.
+    let earlier = "x".repeat(LIMIT - 20_000) + "\n";
+    std::fs::write(&summary, &earlier).unwrap();
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .args([
+            "check",
+            path.to_str().unwrap(),
+            "--format",
+            "github",
+            "--today",
+            TODAY,
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = std::fs::read_to_string(&summary).unwrap();
+    assert!(text.len() <= LIMIT, "{} bytes", text.len());
+    let added = &text[earlier.len()..];
+    assert!(
+        added.starts_with("### opx check: ❌ the gate failed"),
+        "{added}"
+    );
+    assert!(added.contains("| error | unmitigated |"));
+    let rows = added
+        .lines()
+        .filter(|l| l.starts_with("| error") || l.starts_with("| warning"))
+        .count();
+    assert!(rows > 10 && rows < 198, "{rows} rows");
+    assert!(
+        added.trim_end().ends_with(&format!(
+            "{} more left out to keep this summary within GitHub's limit; run `opx check` to see them all.",
+            format_args!("{} findings", 198 - rows)
+        )),
+        "{added}"
+    );
 }
 
 #[test]

@@ -56,6 +56,7 @@ fn rank_json(paths: Vec<PathBuf>) -> Outcome {
                 min_band: None,
                 wide: false,
                 actions: true,
+                config: None,
                 today: TODAY.parse().unwrap(),
             },
             io,
@@ -294,6 +295,7 @@ proptest! {
             run(|io| commands::check(&commands::CheckOptions {
                 paths: paths.clone(),
                 format: opx::report::CheckFormat::Json,
+                quiet: false,
                 output: None,
                 today,
                 config: None,
@@ -320,6 +322,7 @@ proptest! {
                 output: None,
                 days: 7,
                 mark: Vec::new(),
+                config: None,
                 today,
             }, io)),
         ];

@@ -9,7 +9,7 @@ use crate::budget::{SystemBudget, minutes_text, number_text, percent_text};
 use crate::dates::days_ago;
 use crate::diag::{Code, Diagnostic, Subject, plural};
 use crate::history::Contradiction;
-use crate::register::model::{Acceptance, Action, At, Incident, Risk, System};
+use crate::register::model::{Acceptance, Action, At, Incident, Risk, System, Waiver};
 use crate::scale::{Level, Scale};
 use crate::source::Span;
 use crate::units::format_duration;
@@ -21,6 +21,39 @@ pub enum Finding<'r> {
     Unmitigated {
         risk: &'r Risk,
         impact: Level,
+        /// Done actions that would mitigate it if they showed evidence.
+        unevidenced: usize,
+    },
+    /// A done action that shows no evidence of what it changed.
+    UnevidencedAction {
+        risk: &'r Risk,
+        action: &'r Action,
+    },
+    /// An acceptance that ends within the notice window.
+    AcceptanceExpiring {
+        risk: &'r Risk,
+        acceptance: &'r Acceptance,
+    },
+    WaiverExpiring {
+        risk: &'r Risk,
+        waiver: &'r Waiver,
+    },
+    WaiverExpired {
+        risk: &'r Risk,
+        waiver: &'r Waiver,
+    },
+    /// A waiver that no finding of its rule needed.
+    UnusedWaiver {
+        risk: &'r Risk,
+        waiver: &'r Waiver,
+    },
+    /// An acceptance or a waiver that runs further ahead than the policy allows.
+    ExpiresTooLate {
+        risk: &'r Risk,
+        /// "acceptance" or "waiver of no-runbook".
+        what: String,
+        until: At<Date>,
+        max_days: u32,
     },
     AcceptanceExpired {
         risk: &'r Risk,
@@ -105,6 +138,12 @@ impl Finding<'_> {
     pub fn code(&self) -> Code {
         match self {
             Finding::Unmitigated { .. } => Code::Unmitigated,
+            Finding::UnevidencedAction { .. } => Code::UnevidencedAction,
+            Finding::AcceptanceExpiring { .. } => Code::AcceptanceExpiring,
+            Finding::WaiverExpiring { .. } => Code::WaiverExpiring,
+            Finding::WaiverExpired { .. } => Code::WaiverExpired,
+            Finding::UnusedWaiver { .. } => Code::UnusedWaiver,
+            Finding::ExpiresTooLate { .. } => Code::ExpiresTooLate,
             Finding::AcceptanceExpired { .. } => Code::AcceptanceExpired,
             Finding::TooBig { .. } => Code::TooBig,
             Finding::ActionOverdue { .. } => Code::ActionOverdue,
@@ -125,32 +164,59 @@ impl Finding<'_> {
 
     /// What the finding is about.
     pub fn subject(&self) -> Subject {
-        let of_risk = |risk: &Risk| Subject {
+        let of_risk = |risk: &Risk, part: Option<String>| Subject {
             system: risk.system.clone(),
             risk: Some(risk.id.value.clone()),
+            part,
         };
-        let of_system = |system: &str| Subject {
+        let of_system = |system: &str, part: Option<String>| Subject {
             system: system.to_string(),
             risk: None,
+            part,
         };
+        let action = |action: &Action| Some(format!("action:{}", action.what));
+        let waiver = |waiver: &Waiver| Some(format!("waive:{}", waiver.rule.id()));
         match self {
+            Finding::UnevidencedAction { risk, action: a }
+            | Finding::ActionOverdue {
+                risk, action: a, ..
+            }
+            | Finding::NoSignal { risk, action: a } => of_risk(risk, action(a)),
+            Finding::WaiverExpiring { risk, waiver: w }
+            | Finding::WaiverExpired { risk, waiver: w }
+            | Finding::UnusedWaiver { risk, waiver: w } => of_risk(risk, waiver(w)),
+            Finding::ExpiresTooLate { risk, what, .. } => of_risk(risk, Some(what.clone())),
+            Finding::EstimateExceeded {
+                risk,
+                contradiction,
+            } => of_risk(
+                risk,
+                Some(format!(
+                    "incident:{}/{}",
+                    contradiction.incident.id.value,
+                    contradiction.measure.verb()
+                )),
+            ),
+            Finding::RunbookMissing { risk, path, .. } => {
+                of_risk(risk, Some(format!("runbook:{path}")))
+            }
             Finding::Unmitigated { risk, .. }
+            | Finding::AcceptanceExpiring { risk, .. }
             | Finding::AcceptanceExpired { risk, .. }
             | Finding::TooBig { risk, .. }
-            | Finding::ActionOverdue { risk, .. }
             | Finding::ReviewOverdue { risk, .. }
             | Finding::FutureReview { risk, .. }
             | Finding::NoDetection { risk, .. }
             | Finding::NoOwner { risk }
             | Finding::EstimateMissing { risk, .. }
-            | Finding::EstimateExceeded { risk, .. }
             | Finding::FrequencyExceeded { risk, .. }
-            | Finding::RunbookMissing { risk, .. }
-            | Finding::NoRunbook { risk, .. }
-            | Finding::NoSignal { risk, .. } => of_risk(risk),
-            Finding::FutureIncident { incident } => of_system(&incident.system),
+            | Finding::NoRunbook { risk, .. } => of_risk(risk, None),
+            Finding::FutureIncident { incident } => of_system(
+                &incident.system,
+                Some(format!("incident:{}", incident.id.value)),
+            ),
             Finding::BudgetExceeded { system, .. } | Finding::BudgetIncomplete { system, .. } => {
-                of_system(&system.id)
+                of_system(&system.id, None)
             }
         }
     }
@@ -161,7 +227,11 @@ impl Finding<'_> {
         let name = subject.name();
         let code = self.code();
         let diagnostic = match self {
-            Finding::Unmitigated { risk, impact } => Diagnostic::new(
+            Finding::Unmitigated {
+                risk,
+                impact,
+                unevidenced: 0,
+            } => Diagnostic::new(
                 code,
                 format!("risk `{name}` ({}) has no mitigation", impact_words(*impact)),
             )
@@ -170,6 +240,103 @@ impl Finding<'_> {
                 "open: no action is done and no acceptance holds",
             )
             .help("finish an action that reduces it (status = \"done\"), or accept it for a time with [risk.accepted]"),
+            Finding::Unmitigated {
+                risk,
+                impact,
+                unevidenced,
+            } => Diagnostic::new(
+                code,
+                format!(
+                    "risk `{name}` ({}) has no mitigation that shows evidence",
+                    impact_words(*impact)
+                ),
+            )
+            .at(
+                risk.id.span,
+                format!(
+                    "open: {} done, none showing what it changed",
+                    plural(*unevidenced, "action")
+                ),
+            )
+            .help("the policy counts only mitigation with evidence (mitigation = \"evidence\"): give a done action an effect, a signal or a runbook, or accept the risk for a time with [risk.accepted]"),
+            Finding::UnevidencedAction { action, .. } => Diagnostic::new(
+                code,
+                format!(
+                    "{} action \"{}\" of risk `{name}` is done but shows no evidence",
+                    action.kind.name(),
+                    action.what
+                ),
+            )
+            .at(action.span, "what did it change?")
+            .help(evidence_help(action)),
+            Finding::AcceptanceExpiring { acceptance, .. } => {
+                let until = acceptance.until.value;
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "acceptance of risk `{name}` ends on {until} ({})",
+                        days_ahead(until, today)
+                    ),
+                )
+                .at(acceptance.until.span, "ends soon")
+                .help(format!(
+                    "decide now: renew it with a later `until` if {} still accepts it, or finish the mitigation",
+                    acceptance.by
+                ))
+            }
+            Finding::WaiverExpiring { waiver, .. } => {
+                let until = waiver.until.value;
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "waiver of `{}` for risk `{name}` ends on {until} ({})",
+                        waiver.rule.id(),
+                        days_ahead(until, today)
+                    ),
+                )
+                .at(waiver.until.span, "ends soon")
+                .help("fix what the rule asks for, or renew the waiver with a later `until`")
+            }
+            Finding::WaiverExpired { waiver, .. } => {
+                let until = waiver.until.value;
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "waiver of `{}` for risk `{name}` expired on {until} ({}); its finding counts again",
+                        waiver.rule.id(),
+                        days_ago(until, today)
+                    ),
+                )
+                .at(waiver.until.span, "expired")
+                .help("fix what the rule asks for, or renew the waiver with a later `until` and a reason that still holds")
+            }
+            Finding::UnusedWaiver { waiver, .. } => Diagnostic::new(
+                code,
+                format!(
+                    "waiver of `{}` for risk `{name}` waives nothing: the rule finds no problem here",
+                    waiver.rule.id()
+                ),
+            )
+            .at(waiver.span, "nothing to waive")
+            .help("remove the [[risk.waive]], so stale waivers do not pile up"),
+            Finding::ExpiresTooLate {
+                what,
+                until,
+                max_days,
+                ..
+            } => Diagnostic::new(
+                code,
+                format!(
+                    "the {what} of risk `{name}` runs until {}, more than {} ahead",
+                    until.value,
+                    plural(*max_days as usize, "day")
+                ),
+            )
+            .at(until.span, "too far ahead")
+            .help(format!(
+                "the policy's max_acceptance_days is {max_days}: set `until` to {} or earlier, and look again then",
+                crate::dates::add_days(today, i64::from(*max_days))
+            )),
             Finding::AcceptanceExpired { acceptance, .. } => {
                 let until = acceptance.until.value;
                 Diagnostic::new(
@@ -400,6 +567,26 @@ impl Finding<'_> {
             }
         };
         diagnostic.about(subject)
+    }
+}
+
+/// How to show what a done action changed, with the line to add.
+fn evidence_help(action: &Action) -> String {
+    use crate::register::model::ActionKind;
+    match action.kind {
+        ActionKind::Prevent => "add what it changed: likelihood = \"unlikely\" or frequency = \"1/year\" (a detect action shows evidence with its signal, a respond action with its runbook)",
+        ActionKind::Detect => "add the alert it watches, signal = \"<alert or metric>\", or what it changed, time_to_detect = \"5m\"",
+        ActionKind::Respond => "add the runbook it follows, runbook = \"<link or path>\", or what it changed, time_to_recover = \"30m\"",
+    }
+    .to_string()
+}
+
+/// "in 3 days", "tomorrow", "today".
+fn days_ahead(date: Date, today: Date) -> String {
+    match crate::dates::days_between(today, date) {
+        0 => "today".to_string(),
+        1 => "tomorrow".to_string(),
+        n => format!("in {n} days"),
     }
 }
 

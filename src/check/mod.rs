@@ -3,6 +3,8 @@
 //! A rule (`rules`) looks at a risk or a system and says what it found as a
 //! [`Finding`], plain data; `finding` turns each into a [`Diagnostic`] with
 //! its message, location and help, the way every output format shows it.
+//! The policy then sets each finding's level (`[rules]`, `deny_warnings`),
+//! and a risk's waivers set aside the findings they name, for a time.
 //! Errors fail the build; warnings fail it only under `deny_warnings`;
 //! notes never do. Every rule judges a risk's current view on the
 //! analysis's day, so a run is reproducible with `--today`.
@@ -10,50 +12,123 @@
 mod finding;
 mod rules;
 
+use std::collections::HashMap;
+
 pub use finding::Finding;
 
 use crate::analysis::Analysis;
-use crate::diag::{Diagnostic, Severity};
+use crate::diag::Diagnostic;
 use crate::policy::Policy;
+use crate::register::model::Waiver;
 
-/// Every finding for the register, as diagnostics in file and text order.
-pub fn check(analysis: &Analysis<'_>, policy: &Policy) -> Vec<Diagnostic> {
-    let mut findings = Vec::new();
+/// What the gate found.
+#[derive(Debug, Default)]
+pub struct Checked {
+    /// The findings that count, in file and text order.
+    pub findings: Vec<Diagnostic>,
+    /// The findings a waiver set aside: reported, never counted.
+    pub waived: Vec<Waived>,
+}
+
+/// A finding set aside by a risk's waiver.
+#[derive(Debug, Clone)]
+pub struct Waived {
+    pub finding: Diagnostic,
+    pub waiver: Waiver,
+}
+
+/// Every finding for the register.
+pub fn check(analysis: &Analysis<'_>, policy: &Policy) -> Checked {
+    let mut found = Vec::new();
     for risk in &analysis.risks {
-        rules::risk(analysis, risk, policy, &mut findings);
+        rules::risk(analysis, risk, policy, &mut found);
     }
     for system in &analysis.systems {
-        rules::system(analysis, system, &mut findings);
+        rules::system(analysis, system, &mut found);
     }
-    rules::incidents(analysis, &mut findings);
-    let mut diagnostics: Vec<Diagnostic> = findings
-        .into_iter()
-        .map(|f| f.diagnostic(analysis.today))
-        .collect();
-    if policy.deny_warnings {
-        for d in diagnostics
-            .iter_mut()
-            .filter(|d| d.severity == Severity::Warning)
-        {
-            d.severity = Severity::Error;
+    rules::incidents(analysis, &mut found);
+
+    // The waivers that hold, by risk: (system, id) → (waiver, used).
+    let mut waivers: HashMap<(String, String), Vec<(&Waiver, bool)>> = HashMap::new();
+    for r in &analysis.risks {
+        let holding: Vec<(&Waiver, bool)> = r
+            .risk
+            .waivers
+            .iter()
+            .filter(|w| w.until.value >= analysis.today)
+            .map(|w| (w, false))
+            .collect();
+        if !holding.is_empty() {
+            waivers.insert((r.risk.system.clone(), r.risk.id.value.clone()), holding);
         }
     }
-    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    diagnostics
+    let mut checked = Checked::default();
+    let today = analysis.today;
+    for finding in found {
+        let code = finding.code();
+        let Some(severity) = policy.severity(code) else {
+            continue;
+        };
+        let mut diagnostic = finding.diagnostic(today);
+        diagnostic.severity = severity;
+        let waived_by = diagnostic
+            .subject
+            .as_ref()
+            .and_then(|s| Some((s.system.clone(), s.risk.clone()?)))
+            .and_then(|key| waivers.get_mut(&key))
+            .and_then(|held| held.iter_mut().find(|(w, _)| w.rule == code))
+            .map(|(waiver, used)| {
+                *used = true;
+                (*waiver).clone()
+            });
+        match waived_by {
+            Some(waiver) => checked.waived.push(Waived {
+                finding: diagnostic,
+                waiver,
+            }),
+            None => checked.findings.push(diagnostic),
+        }
+    }
+    // A waiver that set nothing aside is stale.
+    for r in &analysis.risks {
+        let key = (r.risk.system.clone(), r.risk.id.value.clone());
+        let Some(held) = waivers.get(&key) else {
+            continue;
+        };
+        for (waiver, _) in held.iter().filter(|(_, used)| !used) {
+            let finding = Finding::UnusedWaiver {
+                risk: r.risk,
+                waiver,
+            };
+            if let Some(severity) = policy.severity(finding.code()) {
+                let mut diagnostic = finding.diagnostic(today);
+                diagnostic.severity = severity;
+                checked.findings.push(diagnostic);
+            }
+        }
+    }
+    checked
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    checked
+        .waived
+        .sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
+    checked
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::analysis::tests::{action, date, register as register_of, risk, span};
+    use crate::diag::Severity;
     use crate::register::model::{
         Acceptance, ActionKind, ActionStatus, At, Register, Risk, Runbook,
     };
     use crate::scale::Level;
 
     fn findings(register: &Register, policy: &Policy) -> Vec<Diagnostic> {
-        let analysis = Analysis::new(register, date("2026-11-27"), policy.single_risk_share);
-        check(&analysis, policy)
+        let analysis = Analysis::new(register, date("2026-11-27"), policy);
+        check(&analysis, policy).findings
     }
 
     fn codes(register: &Register, policy: &Policy) -> Vec<&'static str> {
@@ -99,10 +174,11 @@ mod tests {
         r.actions
             .push(action(ActionKind::Detect, ActionStatus::Done));
         let register = register_of(vec![r.clone()]);
-        // Mitigated; a high risk still wants a runbook, and its alert a name.
+        // Mitigated; a high risk still wants a runbook, and its alert a
+        // name, which is also what would show the action's evidence.
         assert_eq!(
             codes(&register, &Policy::default()),
-            ["no-runbook", "no-signal"]
+            ["no-runbook", "unevidenced-action"]
         );
         r.actions[0].signal = Some("checkout-p95".into());
         let mut respond = action(ActionKind::Respond, ActionStatus::Planned);
@@ -135,7 +211,11 @@ mod tests {
         );
         r.accepted.as_mut().unwrap().until.value = date("2026-11-27");
         let register = register_of(vec![r]);
-        assert!(codes(&register, &Policy::default()).is_empty());
+        assert_eq!(
+            codes(&register, &Policy::default()),
+            ["acceptance-expiring"],
+            "it holds through its last day, which is soon"
+        );
     }
 
     #[test]
@@ -153,11 +233,14 @@ mod tests {
         // Low band: reviewed every 365 days, so 366 days ago is overdue.
         assert_eq!(
             codes(&register, &Policy::default()),
-            ["action-overdue", "review-overdue"]
+            ["action-overdue", "review-overdue", "unevidenced-action"]
         );
         r.review_every_days = Some(400);
         let register = register_of(vec![r]);
-        assert_eq!(codes(&register, &Policy::default()), ["action-overdue"]);
+        assert_eq!(
+            codes(&register, &Policy::default()),
+            ["action-overdue", "unevidenced-action"]
+        );
     }
 
     #[test]

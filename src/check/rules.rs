@@ -4,9 +4,11 @@
 use crate::analysis::{Analysis, AssessedRisk, AssessedSystem};
 use crate::band::Band;
 use crate::budget::Size;
+use crate::dates::add_days;
 use crate::policy::Policy;
-use crate::register::model::{ActionKind, ActionStatus, Runbook};
+use crate::register::model::{ActionKind, ActionStatus, At, Runbook};
 use crate::score::State;
+use jiff::civil::Date;
 
 use super::Finding;
 
@@ -26,15 +28,20 @@ pub(super) fn risk<'r>(
     let impact = current.view.impact.level;
 
     if impact >= policy.fail_impact && assessed.state == State::Open {
-        findings.push(Finding::Unmitigated { risk, impact });
+        findings.push(Finding::Unmitigated {
+            risk,
+            impact,
+            unevidenced: assessed.unevidenced,
+        });
     }
-    if let Some(acceptance) = risk
-        .accepted
-        .as_ref()
-        .filter(|_| assessed.acceptance_expired)
+    for action in risk
+        .actions
+        .iter()
+        .filter(|a| a.status == ActionStatus::Done && !a.has_evidence())
     {
-        findings.push(Finding::AcceptanceExpired { risk, acceptance });
+        findings.push(Finding::UnevidencedAction { risk, action });
     }
+    expiries(analysis, assessed, policy, findings);
     if let (Some(Size::TooBig), Some(minutes), Some(share), Some(budget)) = (
         assessed.size,
         current.bad_minutes,
@@ -96,6 +103,52 @@ pub(super) fn risk<'r>(
     response(assessed, findings);
 }
 
+/// Acceptances and waivers: expired, ending soon, or running too far ahead.
+fn expiries<'r>(
+    analysis: &Analysis<'r>,
+    assessed: &AssessedRisk<'r>,
+    policy: &Policy,
+    findings: &mut Vec<Finding<'r>>,
+) {
+    let risk = assessed.risk;
+    let today = analysis.today;
+    let notice = add_days(today, i64::from(policy.expiring_within_days));
+    let furthest = policy
+        .max_acceptance_days
+        .map(|days| (days, add_days(today, i64::from(days))));
+    let too_late = |what: String, until: At<Date>| {
+        furthest
+            .filter(|(_, last)| until.value > *last)
+            .map(|(max_days, _)| Finding::ExpiresTooLate {
+                risk,
+                what,
+                until,
+                max_days,
+            })
+    };
+    if let Some(acceptance) = &risk.accepted {
+        let until = acceptance.until.value;
+        if assessed.acceptance_expired {
+            findings.push(Finding::AcceptanceExpired { risk, acceptance });
+        } else if until <= notice {
+            findings.push(Finding::AcceptanceExpiring { risk, acceptance });
+        }
+        findings.extend(too_late("acceptance".to_string(), acceptance.until));
+    }
+    for waiver in &risk.waivers {
+        let until = waiver.until.value;
+        if until < today {
+            findings.push(Finding::WaiverExpired { risk, waiver });
+        } else if until <= notice {
+            findings.push(Finding::WaiverExpiring { risk, waiver });
+        }
+        findings.extend(too_late(
+            format!("waiver of `{}`", waiver.rule.id()),
+            waiver.until,
+        ));
+    }
+}
+
 /// What the incidents of the last year say about a risk's estimates.
 fn history<'r>(
     analysis: &Analysis<'r>,
@@ -154,8 +207,13 @@ fn response<'r>(assessed: &AssessedRisk<'r>, findings: &mut Vec<Finding<'r>>) {
             has_respond,
         });
     }
+    // A done detect action with neither a signal nor an effect already
+    // has unevidenced-action, whose help names the signal.
     for action in risk.actions.iter().filter(|a| {
-        a.kind == ActionKind::Detect && a.status == ActionStatus::Done && a.signal.is_none()
+        a.kind == ActionKind::Detect
+            && a.status == ActionStatus::Done
+            && a.signal.is_none()
+            && a.has_evidence()
     }) {
         findings.push(Finding::NoSignal { risk, action });
     }

@@ -610,3 +610,57 @@ fn example_id(what: &str) -> &'static str {
         _ => "traffic-spike",
     }
 }
+
+/// A gate rule's id, as a waiver or `[rules]` names it; `what` says what
+/// names it ("a waiver", "[rules]"). A rule that cannot be set there is
+/// an `invalid-rule` error that says why.
+pub(crate) fn rule_id(
+    sink: &mut Sink<'_>,
+    text: &str,
+    at: Span,
+    what: &str,
+    lowering: bool,
+) -> Option<Code> {
+    use crate::diag::CodeKind;
+    let rules = || {
+        Code::ALL
+            .iter()
+            .filter(|c| c.kind() != CodeKind::Input)
+            .map(|c| c.id())
+    };
+    let refuse = |sink: &mut Sink<'_>, message: String, help: String| {
+        sink.push(
+            Diagnostic::new(Code::InvalidRule, message)
+                .at(at, "not a rule that can be set here")
+                .help(help),
+        );
+        None
+    };
+    match Code::from_id(text) {
+        Some(code) if code.kind() == CodeKind::Rule => Some(code),
+        Some(code) if code.kind() == CodeKind::Guard && lowering => refuse(
+            sink,
+            format!("`{text}` cannot be lowered or waived"),
+            format!(
+                "{} is how the gate stops an unprotected risk; a risk leaves it by a done action that mitigates it, or an explicit, expiring [risk.accepted]",
+                code.id()
+            ),
+        ),
+        Some(code) if code.kind() == CodeKind::Guard => Some(code),
+        Some(_) => refuse(
+            sink,
+            format!("`{text}` is an input problem, not a gate rule"),
+            "an input problem always stops opx; fix the register instead".to_string(),
+        ),
+        None => {
+            let help = match did_you_mean(text, rules()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "{what} names a gate rule: {}",
+                    rules().collect::<Vec<_>>().join(", ")
+                ),
+            };
+            refuse(sink, format!("`{text}` is not a rule of opx's gate"), help)
+        }
+    }
+}

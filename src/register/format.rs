@@ -80,6 +80,8 @@ pub enum Value {
     Count,
     /// Risk ids, at least one.
     RiskRefs,
+    /// The id of a gate rule that may be waived.
+    Rule,
     Table(&'static Table),
     Tables(&'static Table),
 }
@@ -238,6 +240,11 @@ pub static RISK: Table = Table {
             Value::Table(&ACCEPTED),
             "An explicit, expiring acceptance.",
         ),
+        key(
+            "waive",
+            Value::Tables(&WAIVE),
+            "Gate rules set aside for this risk, each with a reason and an end, as [[risk.waive]].",
+        ),
     ],
 };
 
@@ -331,6 +338,25 @@ pub static ACCEPTED: Table = Table {
             Value::Date,
             "The acceptance holds through this day.",
         ),
+    ],
+};
+
+pub static WAIVE: Table = Table {
+    name: "[[risk.waive]]",
+    description: "A gate rule set aside for this risk, with a reason, until a day.",
+    keys: &[
+        required(
+            "rule",
+            Value::Rule,
+            "The id of the gate rule, such as \"no-runbook\".",
+        ),
+        required(
+            "reason",
+            Value::Text,
+            "Why the rule does not apply here, for now.",
+        ),
+        key("by", Value::Text, "Who decided."),
+        required("until", Value::Date, "The waiver holds through this day."),
     ],
 };
 

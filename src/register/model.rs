@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use jiff::civil::Date;
 
+use crate::diag::Code;
 use crate::scale::Level;
 use crate::source::{LineCol, Span};
 use crate::units::{Frequency, Percent, Rate};
@@ -208,6 +209,8 @@ pub struct Risk {
     pub review_every_days: Option<u32>,
     pub actions: Vec<Action>,
     pub accepted: Option<Acceptance>,
+    /// Gate findings the team has waived for this risk, each for a time.
+    pub waivers: Vec<Waiver>,
 }
 
 /// What a risk is estimated to be: as written (its inherent view), or as
@@ -288,6 +291,17 @@ pub struct Action {
     pub span: Span,
 }
 
+impl Action {
+    /// A done action shows what it changed: it declares an effect, or it
+    /// is a detect action with a signal, or a respond action with a
+    /// runbook. Only then is its mitigation measured rather than claimed.
+    pub fn has_evidence(&self) -> bool {
+        self.effects != Effects::default()
+            || (self.kind == ActionKind::Detect && self.signal.is_some())
+            || (self.kind == ActionKind::Respond && self.runbook.is_some())
+    }
+}
+
 /// A runbook reference. A path is relative to the register file that
 /// names it; whether it exists is found when the register is loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -334,6 +348,18 @@ impl Incident {
             .iter()
             .any(|r| r.value.0 == risk.system && r.value.1 == risk.id.value)
     }
+}
+
+/// A gate rule the team has set aside for one risk, with a reason, until a
+/// day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Waiver {
+    pub rule: Code,
+    pub reason: String,
+    pub by: Option<String>,
+    pub until: At<Date>,
+    /// The waiver's `rule`, where findings about the waiver point.
+    pub span: Span,
 }
 
 #[derive(Debug, Clone, PartialEq)]

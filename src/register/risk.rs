@@ -4,11 +4,11 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-use super::fields::{Fields, Sink, type_name};
+use super::fields::{Fields, Sink, rule_id, type_name};
 use super::format;
 use super::model::{
     Acceptance, Action, ActionKind, ActionStatus, At, Category, Effects, Rated, Risk, Runbook,
-    Source, TimeEstimate, View,
+    Source, TimeEstimate, View, Waiver,
 };
 use crate::diag::{Code, Diagnostic};
 use crate::scale::{self, Level, Scale};
@@ -104,6 +104,15 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
             "write the acceptance as a table: [risk.accepted]",
         )
         .and_then(|(t, span)| validate_acceptance(sink, t, span));
+    let waivers = f
+        .tables(
+            sink,
+            "waive",
+            "write each waiver as [[risk.waive]], with two brackets",
+        )
+        .into_iter()
+        .filter_map(|(t, span)| validate_waiver(sink, t, span))
+        .collect();
 
     let risk = (|| {
         let id = id.clone()?;
@@ -126,6 +135,7 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
             review_every_days,
             actions,
             accepted,
+            waivers,
         })
     })();
     RiskDraft { id, system, risk }
@@ -283,6 +293,32 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
         runbook,
         signal,
         effects,
+    })
+}
+
+fn validate_waiver(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<Waiver> {
+    let f = Fields::new(sink, table, span, &format::WAIVE);
+    let rule = f
+        .required_string(
+            sink,
+            "rule",
+            "name the gate rule it waives, such as rule = \"no-runbook\"",
+        )
+        .and_then(|r| rule_id(sink, &r.value, r.span, "a waiver", true).map(|code| (code, r.span)));
+    let reason = f.required_string(
+        sink,
+        "reason",
+        "say why the rule does not apply to this risk, for now",
+    );
+    let by = f.string(sink, "by").map(|s| s.value);
+    let until = f.required_date(sink, "until", "a waiver expires: set until = 2027-03-31");
+    let (rule, span) = rule?;
+    Some(Waiver {
+        rule,
+        reason: reason?.value,
+        by,
+        until: until?,
+        span,
     })
 }
 

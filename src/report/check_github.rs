@@ -1,45 +1,94 @@
 //! `opx check --format github`: workflow commands that GitHub Actions
 //! turns into annotations on the pull request's lines.
+//!
+//! GitHub shows at most ten annotations of each level per step and drops
+//! the rest without a word, so the most important come first: errors,
+//! then warnings, then notes, each in file order, up to [`CAP`] each.
+//! Findings past a cap are written as plain log lines (the `short`
+//! format), and a closing notice says how many there are and where to
+//! find them.
 
 use std::io::{self, Write};
 
-use super::{CheckReport, check_summary, places};
-use crate::diag::Severity;
+use super::{CheckReport, check_short, check_summary, places};
+use crate::diag::{Severity, plural};
+use crate::source::Place;
+
+/// The annotations of one level GitHub shows for a step.
+const CAP: usize = 10;
 
 pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-    for (d, place) in report.findings.iter().zip(places(report)) {
-        let command = match d.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Note => "notice",
+    let places = places(report);
+    let mut order: Vec<usize> = (0..report.findings.len()).collect();
+    // Stable: within a level, file order stays.
+    order.sort_by_key(|&i| std::cmp::Reverse(report.findings[i].severity));
+    let mut shown = [0usize; 3];
+    let mut over = Vec::new();
+    for i in order {
+        let d = &report.findings[i];
+        let level = d.severity as usize;
+        // The closing notice takes one of the notes' places.
+        let cap = if d.severity == Severity::Note {
+            CAP - 1
+        } else {
+            CAP
         };
-        let mut properties = Vec::new();
-        if let Some(place) = place {
-            properties.push(format!("file={}", property(&place.file)));
-            if let (Some(start), Some(end)) = (place.start, place.end) {
-                properties.push(format!("line={}", start.line));
-                properties.push(format!("col={}", start.col));
-                if end.line == start.line {
-                    properties.push(format!("endColumn={}", end.col));
-                } else {
-                    properties.push(format!("endLine={}", end.line));
-                }
-            }
+        if shown[level] == cap {
+            over.push(i);
+            continue;
         }
-        properties.push(format!("title={}", property(d.code.id())));
-        let mut text = d.message.clone();
-        if let Some(help) = &d.help {
-            text.push_str("\nhelp: ");
-            text.push_str(help);
-        }
+        shown[level] += 1;
+        annotation(d, places[i].as_ref(), out)?;
+    }
+    for &i in &over {
+        check_short::write_line(&report.findings[i], places[i].clone(), out)?;
+    }
+    if !over.is_empty() {
         writeln!(
             out,
-            "::{command} {}::{}",
-            properties.join(","),
-            message(&text)
+            "::notice title=opx::{} more than GitHub shows as annotations: they are in the log above and the job summary",
+            plural(over.len(), "finding")
         )?;
     }
     writeln!(out, "opx: {}", check_summary(report))
+}
+
+/// One finding as a workflow command.
+fn annotation(
+    d: &crate::diag::Diagnostic,
+    place: Option<&Place>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let command = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Note => "notice",
+    };
+    let mut properties = Vec::new();
+    if let Some(place) = place {
+        properties.push(format!("file={}", property(&place.file)));
+        if let (Some(start), Some(end)) = (place.start, place.end) {
+            properties.push(format!("line={}", start.line));
+            properties.push(format!("col={}", start.col));
+            if end.line == start.line {
+                properties.push(format!("endColumn={}", end.col));
+            } else {
+                properties.push(format!("endLine={}", end.line));
+            }
+        }
+    }
+    properties.push(format!("title={}", property(d.code.id())));
+    let mut text = d.message.clone();
+    if let Some(help) = &d.help {
+        text.push_str("\nhelp: ");
+        text.push_str(help);
+    }
+    writeln!(
+        out,
+        "::{command} {}::{}",
+        properties.join(","),
+        message(&text)
+    )
 }
 
 /// Escapes the message of a workflow command.
@@ -73,17 +122,17 @@ mod snapshot {
     #[test]
     fn the_fixture() {
         insta::assert_snapshot!(fixture::check(CheckFormat::Github), @r#"
-        ::notice file=risks/checkout.toml,line=2,col=6,endColumn=16,title=budget-incomplete::1 risk of system `checkout` has no bad-minute estimate and is left out of its budget sums%0Ahelp: give risks both times as durations and a frequency to count them
+        ::error file=risks/checkout.toml,line=66,col=6,endColumn=21,title=unmitigated::risk `checkout/single-expert` (impact 4, major) has no mitigation%0Ahelp: finish an action that reduces it (status = "done"), or accept it for a time with [risk.accepted]
         ::warning file=risks/checkout.toml,line=16,col=6,endColumn=21,title=no-runbook::risk `checkout/traffic-spike` (high) has no runbook%0Ahelp: add a [[risk.action]] with kind = "respond" and a runbook = "..." to follow
         ::warning file=risks/checkout.toml,line=39,col=7,endColumn=17,title=action-overdue::prevent action "Autoscale workers" of risk `checkout/traffic-spike` was due 2026-11-20 (7 days ago)%0Ahelp: finish it, or ask bob for a date they can keep and update `due`
         ::warning file=risks/checkout.toml,line=44,col=6,endColumn=18,title=no-detection::risk `checkout/bad-deploy` (impact 4, major) has no detect action%0Ahelp: add a [[risk.action]] with kind = "detect": an alert, a probe or a dashboard someone watches
-        ::error file=risks/checkout.toml,line=61,col=6,endColumn=21,title=unmitigated::risk `checkout/single-expert` (impact 4, major) has no mitigation%0Ahelp: finish an action that reduces it (status = "done"), or accept it for a time with [risk.accepted]
-        ::warning file=risks/checkout.toml,line=61,col=6,endColumn=21,title=review-overdue::risk `checkout/single-expert` has never been reviewed%0Ahelp: review it and record the day: reviewed = 2026-11-27
-        ::warning file=risks/checkout.toml,line=61,col=6,endColumn=21,title=no-detection::risk `checkout/single-expert` (impact 4, major) has no detect action%0Ahelp: add a [[risk.action]] with kind = "detect": an alert, a probe or a dashboard someone watches
-        ::warning file=risks/checkout.toml,line=61,col=6,endColumn=21,title=no-runbook::risk `checkout/single-expert` (high) has no runbook%0Ahelp: add a [[risk.action]] with kind = "respond" and a runbook = "..." to follow
-        ::warning file=risks/checkout.toml,line=61,col=6,endColumn=21,title=estimate-missing::risk `checkout/single-expert` (high) has no bad-minute estimate%0Ahelp: give it `time_to_detect` as a duration, `time_to_recover` as a duration and `frequency`
-        ::warning file=risks/checkout.toml,line=71,col=18,endColumn=23,title=estimate-exceeded::incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates%0Ahelp: set `time_to_detect` to what incidents show, or finish the action that makes the estimate true
-        opx: 1 error, 8 warnings, 1 note in 4 risks
+        ::warning file=risks/checkout.toml,line=62,col=8,endColumn=34,title=unevidenced-action::prevent action "Announce deploys in #eng" of risk `checkout/bad-deploy` is done but shows no evidence%0Ahelp: add what it changed: likelihood = "unlikely" or frequency = "1/year" (a detect action shows evidence with its signal, a respond action with its runbook)
+        ::warning file=risks/checkout.toml,line=66,col=6,endColumn=21,title=review-overdue::risk `checkout/single-expert` has never been reviewed%0Ahelp: review it and record the day: reviewed = 2026-11-27
+        ::warning file=risks/checkout.toml,line=66,col=6,endColumn=21,title=no-detection::risk `checkout/single-expert` (impact 4, major) has no detect action%0Ahelp: add a [[risk.action]] with kind = "detect": an alert, a probe or a dashboard someone watches
+        ::warning file=risks/checkout.toml,line=66,col=6,endColumn=21,title=estimate-missing::risk `checkout/single-expert` (high) has no bad-minute estimate%0Ahelp: give it `time_to_detect` as a duration, `time_to_recover` as a duration and `frequency`
+        ::warning file=risks/checkout.toml,line=82,col=18,endColumn=23,title=estimate-exceeded::incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates%0Ahelp: set `time_to_detect` to what incidents show, or finish the action that makes the estimate true
+        ::notice file=risks/checkout.toml,line=2,col=6,endColumn=16,title=budget-incomplete::1 risk of system `checkout` has no bad-minute estimate and is left out of its budget sums%0Ahelp: give risks both times as durations and a frequency to count them
+        opx: 1 error, 8 warnings, 1 note, 1 waived in 4 risks; policy: defaults
         "#);
     }
 }

@@ -9,6 +9,11 @@ use crate::diag::{Tally, render_human};
 
 pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     render_human(out, report.findings, report.sources, report.colour)?;
+    write_summary(report, out)
+}
+
+/// The summary line: green when clean, yellow with warnings, red with errors.
+pub fn write_summary(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let tally = Tally::of(report.findings);
     let color = match (tally.errors, tally.warnings) {
         (0, 0) => AnsiColor::Green,
@@ -63,55 +68,55 @@ mod snapshot {
            |
            = help: add a [[risk.action]] with kind = "detect": an alert, a probe or a dashboard someone watches
 
-        error[unmitigated]: risk `checkout/single-expert` (impact 4, major) has no mitigation
-          --> risks/checkout.toml:61:6
+        warning[unevidenced-action]: prevent action "Announce deploys in #eng" of risk `checkout/bad-deploy` is done but shows no evidence
+          --> risks/checkout.toml:62:8
            |
-        61 | id = "single-expert"
+        62 | what = "Announce deploys in #eng"
+           |        ^^^^^^^^^^^^^^^^^^^^^^^^^^ what did it change?
+           |
+           = help: add what it changed: likelihood = "unlikely" or frequency = "1/year" (a detect action shows evidence with its signal, a respond action with its runbook)
+
+        error[unmitigated]: risk `checkout/single-expert` (impact 4, major) has no mitigation
+          --> risks/checkout.toml:66:6
+           |
+        66 | id = "single-expert"
            |      ^^^^^^^^^^^^^^^ open: no action is done and no acceptance holds
            |
            = help: finish an action that reduces it (status = "done"), or accept it for a time with [risk.accepted]
 
         warning[review-overdue]: risk `checkout/single-expert` has never been reviewed
-          --> risks/checkout.toml:61:6
+          --> risks/checkout.toml:66:6
            |
-        61 | id = "single-expert"
+        66 | id = "single-expert"
            |      ^^^^^^^^^^^^^^^ no `reviewed` date
            |
            = help: review it and record the day: reviewed = 2026-11-27
 
         warning[no-detection]: risk `checkout/single-expert` (impact 4, major) has no detect action
-          --> risks/checkout.toml:61:6
+          --> risks/checkout.toml:66:6
            |
-        61 | id = "single-expert"
+        66 | id = "single-expert"
            |      ^^^^^^^^^^^^^^^ how would we know this is broken at 3am?
            |
            = help: add a [[risk.action]] with kind = "detect": an alert, a probe or a dashboard someone watches
 
-        warning[no-runbook]: risk `checkout/single-expert` (high) has no runbook
-          --> risks/checkout.toml:61:6
-           |
-        61 | id = "single-expert"
-           |      ^^^^^^^^^^^^^^^ what is our fastest safe rollback?
-           |
-           = help: add a [[risk.action]] with kind = "respond" and a runbook = "..." to follow
-
         warning[estimate-missing]: risk `checkout/single-expert` (high) has no bad-minute estimate
-          --> risks/checkout.toml:61:6
+          --> risks/checkout.toml:66:6
            |
-        61 | id = "single-expert"
+        66 | id = "single-expert"
            |      ^^^^^^^^^^^^^^^ its share of the error budget is unknown
            |
            = help: give it `time_to_detect` as a duration, `time_to_recover` as a duration and `frequency`
 
         warning[estimate-exceeded]: incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates
-          --> risks/checkout.toml:71:18
+          --> risks/checkout.toml:82:18
            |
-        71 | detected_after = "22m"
+        82 | detected_after = "22m"
            |                  ^^^^^ the estimate is 5m
            |
            = help: set `time_to_detect` to what incidents show, or finish the action that makes the estimate true
 
-        1 error, 8 warnings, 1 note in 4 risks
+        1 error, 8 warnings, 1 note, 1 waived in 4 risks; policy: defaults
         "#);
     }
 }

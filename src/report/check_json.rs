@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
-use super::{CheckReport, TOOL_NAME, TOOL_VERSION, json, places};
+use super::{CheckReport, TOOL_NAME, TOOL_VERSION, json, places, waived_places};
 use crate::diag::{Code, Diagnostic, Severity, Tally};
 use crate::source::Place;
 
@@ -24,11 +24,17 @@ pub struct Document<'a> {
     /// The day the register was judged on.
     #[schemars(extend("format" = "date"))]
     today: String,
+    /// The policy file the gate ran under, as given or found beside the
+    /// register; null when it ran on the defaults.
+    policy: Option<&'a str>,
     summary: Summary,
     /// Input errors (the register could not be read) or the gate's findings.
     #[serde(serialize_with = "serialize_findings")]
     #[schemars(with = "Vec<FindingOut<'static>>")]
     findings: Findings<'a>,
+    /// Findings a risk's waiver set aside: not counted in the summary's
+    /// errors and warnings.
+    waived: Vec<WaivedOut<'a>>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -47,6 +53,8 @@ struct Summary {
     errors: usize,
     warnings: usize,
     notes: usize,
+    /// Findings set aside by a waiver.
+    waived: usize,
     risks: usize,
 }
 
@@ -60,20 +68,28 @@ fn serialize_findings<S: Serializer>(f: &Findings<'_>, serializer: S) -> Result<
         f.findings
             .iter()
             .zip(&f.places)
-            .map(|(d, place)| FindingOut {
-                code: d.code,
-                severity: d.severity,
-                message: &d.message,
-                help: d.help.as_deref(),
-                system: d.subject.as_ref().map(|s| s.system.as_str()),
-                risk: d.subject.as_ref().and_then(|s| s.risk.as_deref()),
-                location: place.as_ref().map(|p| LocationOut {
-                    file: &p.file,
-                    line: p.start.map(|s| s.line),
-                    column: p.start.map(|s| s.col),
-                }),
-            }),
+            .map(|(d, place)| finding_out(d, place.as_ref())),
     )
+}
+
+fn finding_out<'a>(d: &'a Diagnostic, place: Option<&'a Place>) -> FindingOut<'a> {
+    FindingOut {
+        code: d.code,
+        severity: d.severity,
+        message: &d.message,
+        help: d.help.as_deref(),
+        system: d.subject.as_ref().map(|s| s.system.as_str()),
+        risk: d.subject.as_ref().and_then(|s| s.risk.as_deref()),
+        location: place.map(location_out),
+    }
+}
+
+fn location_out(p: &Place) -> LocationOut<'_> {
+    LocationOut {
+        file: &p.file,
+        line: p.start.map(|s| s.line),
+        column: p.start.map(|s| s.col),
+    }
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -86,6 +102,26 @@ struct FindingOut<'a> {
     system: Option<&'a str>,
     risk: Option<&'a str>,
     location: Option<LocationOut<'a>>,
+}
+
+/// A finding a waiver set aside, with the waiver.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct WaivedOut<'a> {
+    #[serde(flatten)]
+    finding: FindingOut<'a>,
+    waiver: WaiverOut<'a>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct WaiverOut<'a> {
+    reason: &'a str,
+    by: Option<&'a str>,
+    /// The last day the waiver holds.
+    #[schemars(extend("format" = "date"))]
+    until: String,
+    location: LocationOut<'a>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -101,6 +137,7 @@ struct LocationOut<'a> {
 
 pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let tally = Tally::of(report.findings);
+    let waived_places = waived_places(report);
     let document = Document {
         version: VERSION,
         tool: Tool {
@@ -108,17 +145,33 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             version: TOOL_VERSION,
         },
         today: report.today.to_string(),
+        policy: report.policy.as_deref(),
         summary: Summary {
             passed: tally.errors == 0,
             errors: tally.errors,
             warnings: tally.warnings,
             notes: tally.notes,
+            waived: report.waived.len(),
             risks: report.register.risks.len(),
         },
         findings: Findings {
             findings: report.findings,
             places: places(report),
         },
+        waived: report
+            .waived
+            .iter()
+            .zip(&waived_places)
+            .map(|(w, (finding, waiver))| WaivedOut {
+                finding: finding_out(&w.finding, finding.as_ref()),
+                waiver: WaiverOut {
+                    reason: &w.waiver.reason,
+                    by: w.waiver.by.as_deref(),
+                    until: w.waiver.until.value.to_string(),
+                    location: location_out(waiver),
+                },
+            })
+            .collect(),
     };
     json::write(out, &document)
 }
@@ -138,11 +191,13 @@ mod snapshot {
             "version": "0.1.0"
           },
           "today": "2026-11-27",
+          "policy": null,
           "summary": {
             "passed": false,
             "errors": 1,
             "warnings": 8,
             "notes": 1,
+            "waived": 1,
             "risks": 4
           },
           "findings": [
@@ -199,6 +254,19 @@ mod snapshot {
               }
             },
             {
+              "code": "unevidenced-action",
+              "severity": "warning",
+              "message": "prevent action \"Announce deploys in #eng\" of risk `checkout/bad-deploy` is done but shows no evidence",
+              "help": "add what it changed: likelihood = \"unlikely\" or frequency = \"1/year\" (a detect action shows evidence with its signal, a respond action with its runbook)",
+              "system": "checkout",
+              "risk": "bad-deploy",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 62,
+                "column": 8
+              }
+            },
+            {
               "code": "unmitigated",
               "severity": "error",
               "message": "risk `checkout/single-expert` (impact 4, major) has no mitigation",
@@ -207,7 +275,7 @@ mod snapshot {
               "risk": "single-expert",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 61,
+                "line": 66,
                 "column": 6
               }
             },
@@ -220,7 +288,7 @@ mod snapshot {
               "risk": "single-expert",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 61,
+                "line": 66,
                 "column": 6
               }
             },
@@ -233,20 +301,7 @@ mod snapshot {
               "risk": "single-expert",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 61,
-                "column": 6
-              }
-            },
-            {
-              "code": "no-runbook",
-              "severity": "warning",
-              "message": "risk `checkout/single-expert` (high) has no runbook",
-              "help": "add a [[risk.action]] with kind = \"respond\" and a runbook = \"...\" to follow",
-              "system": "checkout",
-              "risk": "single-expert",
-              "location": {
-                "file": "risks/checkout.toml",
-                "line": 61,
+                "line": 66,
                 "column": 6
               }
             },
@@ -259,7 +314,7 @@ mod snapshot {
               "risk": "single-expert",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 61,
+                "line": 66,
                 "column": 6
               }
             },
@@ -272,8 +327,33 @@ mod snapshot {
               "risk": "traffic-spike",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 71,
+                "line": 82,
                 "column": 18
+              }
+            }
+          ],
+          "waived": [
+            {
+              "code": "no-runbook",
+              "severity": "warning",
+              "message": "risk `checkout/single-expert` (high) has no runbook",
+              "help": "add a [[risk.action]] with kind = \"respond\" and a runbook = \"...\" to follow",
+              "system": "checkout",
+              "risk": "single-expert",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 66,
+                "column": 6
+              },
+              "waiver": {
+                "reason": "A person, not a system: cross-training is the fix",
+                "by": "eng-manager",
+                "until": "2027-02-28",
+                "location": {
+                  "file": "risks/checkout.toml",
+                  "line": 73,
+                  "column": 8
+                }
               }
             }
           ]

@@ -4,9 +4,13 @@
 //! One `<testsuite>` per system, one `<testcase>` per risk (classname =
 //! system, name = risk; findings about a whole system, such as its error
 //! budget, go to a case named `(system)`); each error finding is a
-//! `<failure>`, warnings and notes go to `<system-out>`. Findings about no risk (input errors) form a suite
-//! named `register`, one case per file. The output validates against the
-//! Jenkins/Surefire schema, which allows no `skipped` on `<testsuites>`.
+//! `<failure>`, warnings and notes go to `<system-out>`. A finding a
+//! waiver set aside is a case of its own, `risk [rule]`, marked
+//! `<skipped>` with the waiver's reason, so CI counts it as skipped, not
+//! passed. Findings about no risk (input errors) form a suite named
+//! `register`, one case per file. Each suite names the policy in a
+//! property. The output validates against the Jenkins/Surefire schema,
+//! which allows no `skipped` on `<testsuites>`.
 //!
 //! Hand-written on purpose: quick-junit 0.8 always writes `skipped` on
 //! `<testsuites>` (invalid under the Surefire XSD), lets U+FFFE and U+FFFF
@@ -19,6 +23,7 @@ use std::io::{self, Write};
 
 use super::{CheckReport, places};
 use crate::diag::{Diagnostic, Severity};
+use crate::register::model::Waiver;
 use crate::source::Place;
 
 /// The suite holding findings that belong to no risk.
@@ -31,6 +36,8 @@ const SYSTEM_CASE: &str = "(system)";
 struct Case<'a> {
     failures: Vec<(&'a Diagnostic, Option<&'a Place>)>,
     warnings: Vec<(&'a Diagnostic, Option<&'a Place>)>,
+    /// The waiver that set the case's finding aside.
+    waived: Option<&'a Waiver>,
 }
 
 pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -64,10 +71,29 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             Severity::Warning | Severity::Note => case.warnings.push(finding),
         }
     }
+    for w in report.waived {
+        let Some(subject) = &w.finding.subject else {
+            continue;
+        };
+        let name = format!(
+            "{} [{}]",
+            subject.risk.as_deref().unwrap_or(SYSTEM_CASE),
+            w.finding.code.id()
+        );
+        suites
+            .entry(subject.system.as_str())
+            .or_default()
+            .entry(name)
+            .or_default()
+            .waived = Some(&w.waiver);
+    }
 
     let count = |cases: &BTreeMap<String, Case<'_>>| {
         cases.values().filter(|c| !c.failures.is_empty()).count()
     };
+    let skipped =
+        |cases: &BTreeMap<String, Case<'_>>| cases.values().filter(|c| c.waived.is_some()).count();
+    let policy = escape(report.policy.as_deref().unwrap_or("defaults"));
     let tests: usize = suites.values().map(BTreeMap::len).sum();
     let failures: usize = suites.values().map(count).sum();
     // A suite's counts come before its cases, so the document is built
@@ -81,10 +107,15 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     for (suite, cases) in &suites {
         let _ = writeln!(
             out,
-            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"0\" time=\"0\">",
+            "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"0\" skipped=\"{}\" time=\"0\">",
             escape(suite),
             cases.len(),
-            count(cases)
+            count(cases),
+            skipped(cases)
+        );
+        let _ = writeln!(
+            out,
+            "    <properties>\n      <property name=\"opx.policy\" value=\"{policy}\"/>\n    </properties>"
         );
         for (name, case) in cases {
             let _ = write!(
@@ -93,11 +124,18 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
                 escape(suite),
                 escape(name)
             );
-            if case.failures.is_empty() && case.warnings.is_empty() {
+            if case.failures.is_empty() && case.warnings.is_empty() && case.waived.is_none() {
                 out.push_str("/>\n");
                 continue;
             }
             out.push_str(">\n");
+            if let Some(waiver) = case.waived {
+                let _ = writeln!(
+                    out,
+                    "      <skipped message=\"{}\"/>",
+                    escape(&waived_text(waiver))
+                );
+            }
             for &(d, place) in &case.failures {
                 let _ = writeln!(
                     out,
@@ -125,6 +163,15 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     out.push_str("</testsuites>\n");
     sink.write_all(out.as_bytes())
+}
+
+/// `waived until 2027-02-28 by eng-manager: the reason`
+fn waived_text(waiver: &Waiver) -> String {
+    let by = waiver
+        .by
+        .as_deref()
+        .map_or_else(String::new, |by| format!(" by {by}"));
+    format!("waived until {}{by}: {}", waiver.until.value, waiver.reason)
 }
 
 /// The body of a failure or warning: where, what, and the hint.
@@ -182,23 +229,32 @@ mod snapshot {
     fn the_fixture() {
         insta::assert_snapshot!(fixture::check(CheckFormat::Junit), @r#"
         <?xml version="1.0" encoding="UTF-8"?>
-        <testsuites name="opx check" tests="5" failures="1" errors="0" time="0">
-          <testsuite name="checkout" tests="4" failures="1" errors="0" skipped="0" time="0">
+        <testsuites name="opx check" tests="6" failures="1" errors="0" time="0">
+          <testsuite name="checkout" tests="5" failures="1" errors="0" skipped="1" time="0">
+            <properties>
+              <property name="opx.policy" value="defaults"/>
+            </properties>
             <testcase classname="checkout" name="(system)" time="0">
               <system-out>note[budget-incomplete]: 1 risk of system `checkout` has no bad-minute estimate and is left out of its budget sums&#10;  --&gt; risks/checkout.toml:2:6&#10;  = help: give risks both times as durations and a frequency to count them</system-out>
             </testcase>
             <testcase classname="checkout" name="bad-deploy" time="0">
-              <system-out>warning[no-detection]: risk `checkout/bad-deploy` (impact 4, major) has no detect action&#10;  --&gt; risks/checkout.toml:44:6&#10;  = help: add a [[risk.action]] with kind = &quot;detect&quot;: an alert, a probe or a dashboard someone watches</system-out>
+              <system-out>warning[no-detection]: risk `checkout/bad-deploy` (impact 4, major) has no detect action&#10;  --&gt; risks/checkout.toml:44:6&#10;  = help: add a [[risk.action]] with kind = &quot;detect&quot;: an alert, a probe or a dashboard someone watches&#10;&#10;warning[unevidenced-action]: prevent action &quot;Announce deploys in #eng&quot; of risk `checkout/bad-deploy` is done but shows no evidence&#10;  --&gt; risks/checkout.toml:62:8&#10;  = help: add what it changed: likelihood = &quot;unlikely&quot; or frequency = &quot;1/year&quot; (a detect action shows evidence with its signal, a respond action with its runbook)</system-out>
             </testcase>
             <testcase classname="checkout" name="single-expert" time="0">
-              <failure type="unmitigated" message="risk `checkout/single-expert` (impact 4, major) has no mitigation">error[unmitigated]: risk `checkout/single-expert` (impact 4, major) has no mitigation&#10;  --&gt; risks/checkout.toml:61:6&#10;  = help: finish an action that reduces it (status = &quot;done&quot;), or accept it for a time with [risk.accepted]</failure>
-              <system-out>warning[review-overdue]: risk `checkout/single-expert` has never been reviewed&#10;  --&gt; risks/checkout.toml:61:6&#10;  = help: review it and record the day: reviewed = 2026-11-27&#10;&#10;warning[no-detection]: risk `checkout/single-expert` (impact 4, major) has no detect action&#10;  --&gt; risks/checkout.toml:61:6&#10;  = help: add a [[risk.action]] with kind = &quot;detect&quot;: an alert, a probe or a dashboard someone watches&#10;&#10;warning[no-runbook]: risk `checkout/single-expert` (high) has no runbook&#10;  --&gt; risks/checkout.toml:61:6&#10;  = help: add a [[risk.action]] with kind = &quot;respond&quot; and a runbook = &quot;...&quot; to follow&#10;&#10;warning[estimate-missing]: risk `checkout/single-expert` (high) has no bad-minute estimate&#10;  --&gt; risks/checkout.toml:61:6&#10;  = help: give it `time_to_detect` as a duration, `time_to_recover` as a duration and `frequency`</system-out>
+              <failure type="unmitigated" message="risk `checkout/single-expert` (impact 4, major) has no mitigation">error[unmitigated]: risk `checkout/single-expert` (impact 4, major) has no mitigation&#10;  --&gt; risks/checkout.toml:66:6&#10;  = help: finish an action that reduces it (status = &quot;done&quot;), or accept it for a time with [risk.accepted]</failure>
+              <system-out>warning[review-overdue]: risk `checkout/single-expert` has never been reviewed&#10;  --&gt; risks/checkout.toml:66:6&#10;  = help: review it and record the day: reviewed = 2026-11-27&#10;&#10;warning[no-detection]: risk `checkout/single-expert` (impact 4, major) has no detect action&#10;  --&gt; risks/checkout.toml:66:6&#10;  = help: add a [[risk.action]] with kind = &quot;detect&quot;: an alert, a probe or a dashboard someone watches&#10;&#10;warning[estimate-missing]: risk `checkout/single-expert` (high) has no bad-minute estimate&#10;  --&gt; risks/checkout.toml:66:6&#10;  = help: give it `time_to_detect` as a duration, `time_to_recover` as a duration and `frequency`</system-out>
+            </testcase>
+            <testcase classname="checkout" name="single-expert [no-runbook]" time="0">
+              <skipped message="waived until 2027-02-28 by eng-manager: A person, not a system: cross-training is the fix"/>
             </testcase>
             <testcase classname="checkout" name="traffic-spike" time="0">
-              <system-out>warning[no-runbook]: risk `checkout/traffic-spike` (high) has no runbook&#10;  --&gt; risks/checkout.toml:16:6&#10;  = help: add a [[risk.action]] with kind = &quot;respond&quot; and a runbook = &quot;...&quot; to follow&#10;&#10;warning[action-overdue]: prevent action &quot;Autoscale workers&quot; of risk `checkout/traffic-spike` was due 2026-11-20 (7 days ago)&#10;  --&gt; risks/checkout.toml:39:7&#10;  = help: finish it, or ask bob for a date they can keep and update `due`&#10;&#10;warning[estimate-exceeded]: incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates&#10;  --&gt; risks/checkout.toml:71:18&#10;  = help: set `time_to_detect` to what incidents show, or finish the action that makes the estimate true</system-out>
+              <system-out>warning[no-runbook]: risk `checkout/traffic-spike` (high) has no runbook&#10;  --&gt; risks/checkout.toml:16:6&#10;  = help: add a [[risk.action]] with kind = &quot;respond&quot; and a runbook = &quot;...&quot; to follow&#10;&#10;warning[action-overdue]: prevent action &quot;Autoscale workers&quot; of risk `checkout/traffic-spike` was due 2026-11-20 (7 days ago)&#10;  --&gt; risks/checkout.toml:39:7&#10;  = help: finish it, or ask bob for a date they can keep and update `due`&#10;&#10;warning[estimate-exceeded]: incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates&#10;  --&gt; risks/checkout.toml:82:18&#10;  = help: set `time_to_detect` to what incidents show, or finish the action that makes the estimate true</system-out>
             </testcase>
           </testsuite>
           <testsuite name="search" tests="1" failures="0" errors="0" skipped="0" time="0">
+            <properties>
+              <property name="opx.policy" value="defaults"/>
+            </properties>
             <testcase classname="search" name="stale-index" time="0"/>
           </testsuite>
         </testsuites>

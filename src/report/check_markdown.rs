@@ -1,31 +1,56 @@
 //! `opx check --format markdown`: the findings as a table for a PR
-//! comment, and the job summary shown by `--format github`.
+//! comment, and the job summary shown by `--format github`, which GitHub
+//! refuses over 1 MiB: [`write_within`] stops at a byte budget and says
+//! how many findings it left out.
 
 use std::io::{self, Write};
 
 use super::markdown;
-use super::{CheckReport, check_summary, places};
-use crate::diag::Tally;
+use super::{CheckReport, check_summary, places, waived_places};
+use crate::diag::{Tally, plural};
+
+/// Room kept for the closing note when a budget runs out.
+const NOTE_ROOM: usize = 256;
 
 pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
+    write_within(report, out, usize::MAX)
+}
+
+/// The document in at most `budget` bytes: the findings that fit, in
+/// order, then a note of how many more there are.
+pub fn write_within(
+    report: &CheckReport<'_>,
+    out: &mut dyn Write,
+    budget: usize,
+) -> io::Result<()> {
     let tally = Tally::of(report.findings);
     let verdict = if tally.errors > 0 {
         "❌ the gate failed"
     } else {
         "✅ the gate passed"
     };
-    writeln!(
-        out,
-        "### opx check: {verdict}\n\n{}\n",
+    let mut text = format!(
+        "### opx check: {verdict}\n\n{}\n\n",
         markdown::cell(&check_summary(report))
-    )?;
+    );
     if report.findings.is_empty() {
-        return writeln!(out, "No findings.");
+        text.push_str("No findings.\n");
+    } else {
+        let mut table = Vec::new();
+        markdown::write_header(
+            &mut table,
+            &["level", "code", "where", "risk", "finding", "help"],
+        )?;
+        text.push_str(&String::from_utf8_lossy(&table));
     }
-    markdown::write_header(out, &["level", "code", "where", "risk", "finding", "help"])?;
-    for (d, place) in report.findings.iter().zip(places(report)) {
+    let budget = budget.saturating_sub(NOTE_ROOM);
+    let mut written = text.len();
+    out.write_all(text.as_bytes())?;
+    let mut row = Vec::new();
+    for (i, (d, place)) in report.findings.iter().zip(places(report)).enumerate() {
+        row.clear();
         markdown::write_row(
-            out,
+            &mut row,
             &[
                 d.severity.name(),
                 d.code.id(),
@@ -35,8 +60,49 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
                 d.help.as_deref().unwrap_or_default(),
             ],
         )?;
+        if written + row.len() > budget {
+            return writeln!(
+                out,
+                "\n{} more left out to keep this summary within GitHub's limit; run `opx check` to see them all.",
+                plural(report.findings.len() - i, "finding")
+            );
+        }
+        written += row.len();
+        out.write_all(&row)?;
     }
-    Ok(())
+    if report.waived.is_empty() {
+        return Ok(());
+    }
+    let mut waived = Vec::new();
+    writeln!(waived, "\n#### Waived\n")?;
+    markdown::write_header(
+        &mut waived,
+        &["code", "where", "risk", "until", "by", "reason"],
+    )?;
+    for (w, (place, _)) in report.waived.iter().zip(waived_places(report)) {
+        markdown::write_row(
+            &mut waived,
+            &[
+                w.finding.code.id(),
+                &place.map_or_else(String::new, |p| p.text()),
+                &w.finding
+                    .subject
+                    .as_ref()
+                    .map_or(String::new(), |s| s.name()),
+                &w.waiver.until.value.to_string(),
+                w.waiver.by.as_deref().unwrap_or("-"),
+                &w.waiver.reason,
+            ],
+        )?;
+    }
+    if written + waived.len() > budget {
+        return writeln!(
+            out,
+            "\n{} waived, left out to keep this summary within GitHub's limit.",
+            report.waived.len()
+        );
+    }
+    out.write_all(&waived)
 }
 
 #[cfg(test)]
@@ -49,7 +115,7 @@ mod snapshot {
         insta::assert_snapshot!(fixture::check(CheckFormat::Markdown), @r#"
         ### opx check: ❌ the gate failed
 
-        1 error, 8 warnings, 1 note in 4 risks
+        1 error, 8 warnings, 1 note, 1 waived in 4 risks; policy: defaults
 
         | level | code | where | risk | finding | help |
         | --- | --- | --- | --- | --- | --- |
@@ -57,12 +123,18 @@ mod snapshot {
         | warning | no-runbook | risks/checkout.toml:16:6 | checkout/traffic-spike | risk \`checkout/traffic-spike\` (high) has no runbook | add a \[\[risk.action\]\] with kind = "respond" and a runbook = "..." to follow |
         | warning | action-overdue | risks/checkout.toml:39:7 | checkout/traffic-spike | prevent action "Autoscale workers" of risk \`checkout/traffic-spike\` was due 2026-11-20 (7 days ago) | finish it, or ask bob for a date they can keep and update \`due\` |
         | warning | no-detection | risks/checkout.toml:44:6 | checkout/bad-deploy | risk \`checkout/bad-deploy\` (impact 4, major) has no detect action | add a \[\[risk.action\]\] with kind = "detect": an alert, a probe or a dashboard someone watches |
-        | error | unmitigated | risks/checkout.toml:61:6 | checkout/single-expert | risk \`checkout/single-expert\` (impact 4, major) has no mitigation | finish an action that reduces it (status = "done"), or accept it for a time with \[risk.accepted\] |
-        | warning | review-overdue | risks/checkout.toml:61:6 | checkout/single-expert | risk \`checkout/single-expert\` has never been reviewed | review it and record the day: reviewed = 2026-11-27 |
-        | warning | no-detection | risks/checkout.toml:61:6 | checkout/single-expert | risk \`checkout/single-expert\` (impact 4, major) has no detect action | add a \[\[risk.action\]\] with kind = "detect": an alert, a probe or a dashboard someone watches |
-        | warning | no-runbook | risks/checkout.toml:61:6 | checkout/single-expert | risk \`checkout/single-expert\` (high) has no runbook | add a \[\[risk.action\]\] with kind = "respond" and a runbook = "..." to follow |
-        | warning | estimate-missing | risks/checkout.toml:61:6 | checkout/single-expert | risk \`checkout/single-expert\` (high) has no bad-minute estimate | give it \`time_to_detect\` as a duration, \`time_to_recover\` as a duration and \`frequency\` |
-        | warning | estimate-exceeded | risks/checkout.toml:71:18 | checkout/traffic-spike | incident \`INC-7\` took 22m to detect, 17m more than risk \`checkout/traffic-spike\` estimates | set \`time_to_detect\` to what incidents show, or finish the action that makes the estimate true |
+        | warning | unevidenced-action | risks/checkout.toml:62:8 | checkout/bad-deploy | prevent action "Announce deploys in #eng" of risk \`checkout/bad-deploy\` is done but shows no evidence | add what it changed: likelihood = "unlikely" or frequency = "1/year" (a detect action shows evidence with its signal, a respond action with its runbook) |
+        | error | unmitigated | risks/checkout.toml:66:6 | checkout/single-expert | risk \`checkout/single-expert\` (impact 4, major) has no mitigation | finish an action that reduces it (status = "done"), or accept it for a time with \[risk.accepted\] |
+        | warning | review-overdue | risks/checkout.toml:66:6 | checkout/single-expert | risk \`checkout/single-expert\` has never been reviewed | review it and record the day: reviewed = 2026-11-27 |
+        | warning | no-detection | risks/checkout.toml:66:6 | checkout/single-expert | risk \`checkout/single-expert\` (impact 4, major) has no detect action | add a \[\[risk.action\]\] with kind = "detect": an alert, a probe or a dashboard someone watches |
+        | warning | estimate-missing | risks/checkout.toml:66:6 | checkout/single-expert | risk \`checkout/single-expert\` (high) has no bad-minute estimate | give it \`time_to_detect\` as a duration, \`time_to_recover\` as a duration and \`frequency\` |
+        | warning | estimate-exceeded | risks/checkout.toml:82:18 | checkout/traffic-spike | incident \`INC-7\` took 22m to detect, 17m more than risk \`checkout/traffic-spike\` estimates | set \`time_to_detect\` to what incidents show, or finish the action that makes the estimate true |
+
+        #### Waived
+
+        | code | where | risk | until | by | reason |
+        | --- | --- | --- | --- | --- | --- |
+        | no-runbook | risks/checkout.toml:66:6 | checkout/single-expert | 2027-02-28 | eng-manager | A person, not a system: cross-training is the fix |
         "#);
     }
 }

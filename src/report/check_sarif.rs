@@ -9,8 +9,10 @@ use std::io::{self, Write};
 
 use serde::{Serialize, Serializer};
 
-use super::{CheckReport, TOOL_NAME, TOOL_VERSION, json, places};
-use crate::diag::{Code, Diagnostic, Severity};
+use super::{CheckReport, TOOL_NAME, TOOL_VERSION, json, places, waived_places};
+use crate::check::Waived;
+use crate::diag::{Code, CodeKind, Diagnostic, Severity};
+use crate::register::model::Waiver;
 use crate::source::Place;
 
 const SCHEMA: &str =
@@ -30,9 +32,16 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     column_kind: &'static str,
+    properties: RunProperties<'a>,
     #[serde(serialize_with = "serialize_results")]
     results: Results<'a>,
     tool: Tool,
+}
+
+#[derive(Serialize)]
+struct RunProperties<'a> {
+    /// The policy file the gate ran under; null for the defaults.
+    policy: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -80,15 +89,28 @@ struct Help {
 struct Results<'a> {
     findings: &'a [Diagnostic],
     places: Vec<Option<Place>>,
+    waived: &'a [Waived],
+    waived_places: Vec<(Option<Place>, Place)>,
 }
 
+/// The findings that count, then those a waiver set aside, each with
+/// its suppression.
 fn serialize_results<S: Serializer>(r: &Results<'_>, serializer: S) -> Result<S::Ok, S::Error> {
-    serializer.collect_seq(
-        r.findings
-            .iter()
-            .zip(&r.places)
-            .map(|(d, place)| result(d, place.as_ref())),
-    )
+    let counted = r
+        .findings
+        .iter()
+        .zip(&r.places)
+        .map(|(d, place)| result(d, place.as_ref()));
+    let waived = r
+        .waived
+        .iter()
+        .zip(&r.waived_places)
+        .map(|(w, (place, at))| {
+            let mut result = result(&w.finding, place.as_ref());
+            result.suppressions = Some([suppression(&w.waiver, at)]);
+            result
+        });
+    serializer.collect_seq(counted.chain(waived))
 }
 
 #[derive(Serialize)]
@@ -98,10 +120,39 @@ struct SarifResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     locations: Option<[Location; 1]>,
     message: Text,
+    /// What names the finding when its lines move: system, risk, rule
+    /// and, where a rule fires more than once for a risk, which part.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    partial_fingerprints: Option<Fingerprints>,
     #[serde(skip_serializing_if = "Option::is_none")]
     properties: Option<Properties>,
     rule_id: &'static str,
     rule_index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression; 1]>,
+}
+
+#[derive(Serialize)]
+struct Fingerprints {
+    #[serde(rename = "opxFinding/v1")]
+    finding: String,
+}
+
+/// A waiver, written in the register: an in-source suppression.
+#[derive(Serialize)]
+struct Suppression {
+    justification: String,
+    kind: &'static str,
+    location: Location,
+    properties: SuppressionProperties,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct SuppressionProperties {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by: Option<String>,
+    until: String,
 }
 
 #[derive(Serialize)]
@@ -144,9 +195,14 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         schema: SCHEMA,
         runs: [Run {
             column_kind: "unicodeCodePoints",
+            properties: RunProperties {
+                policy: report.policy.as_deref(),
+            },
             results: Results {
                 findings: report.findings,
                 places: places(report),
+                waived: report.waived,
+                waived_places: waived_places(report),
             },
             tool: Tool {
                 driver: Driver {
@@ -165,33 +221,52 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
 fn result(d: &Diagnostic, place: Option<&Place>) -> SarifResult {
     SarifResult {
         level: level(d.severity),
-        locations: place.map(|place| {
-            [Location {
-                physical_location: PhysicalLocation {
-                    artifact_location: ArtifactLocation {
-                        uri: uri(&place.file),
-                    },
-                    region: place.start.zip(place.end).map(|(start, end)| Region {
-                        end_column: end.col,
-                        end_line: end.line,
-                        start_column: start.col,
-                        start_line: start.line,
-                    }),
-                },
-            }]
-        }),
+        locations: place.map(|place| [location(place)]),
         message: Text {
             text: match &d.help {
                 Some(help) => format!("{}\nhelp: {help}", d.message),
                 None => d.message.clone(),
             },
         },
+        partial_fingerprints: d.subject.as_ref().map(|s| Fingerprints {
+            finding: s.key(d.code),
+        }),
         properties: d.subject.as_ref().map(|s| Properties {
             risk: s.risk.clone(),
             system: s.system.clone(),
         }),
         rule_id: d.code.id(),
         rule_index: rule_index(d.code),
+        suppressions: None,
+    }
+}
+
+fn location(place: &Place) -> Location {
+    Location {
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: uri(&place.file),
+            },
+            region: place.start.zip(place.end).map(|(start, end)| Region {
+                end_column: end.col,
+                end_line: end.line,
+                start_column: start.col,
+                start_line: start.line,
+            }),
+        },
+    }
+}
+
+fn suppression(waiver: &Waiver, at: &Place) -> Suppression {
+    Suppression {
+        justification: waiver.reason.clone(),
+        kind: "inSource",
+        location: location(at),
+        properties: SuppressionProperties {
+            by: waiver.by.clone(),
+            until: waiver.until.value.to_string(),
+        },
+        status: "accepted",
     }
 }
 
@@ -204,7 +279,7 @@ fn rule(code: Code) -> Rule {
             text: code.explanation().to_string(),
         },
         help: Help {
-            markdown: format!("**{}**: {}", code.id(), code.explanation()),
+            markdown: help_markdown(code),
             text: code.explanation(),
         },
         id: code.id(),
@@ -213,6 +288,28 @@ fn rule(code: Code) -> Rule {
             text: code.description().to_string(),
         },
     }
+}
+
+/// What code scanning shows under a rule: what it finds, why, and how a
+/// team may tune it.
+fn help_markdown(code: Code) -> String {
+    let tuning = match code.kind() {
+        CodeKind::Input => {
+            "The register cannot be read until this is fixed; no policy changes that."
+        }
+        CodeKind::Guard => {
+            "This rule cannot be lowered or waived: a risk leaves it by a done action, or by an explicit acceptance with a reason and an end date under `[risk.accepted]`."
+        }
+        CodeKind::Rule => {
+            "A team may set its level in `opx.toml` (`[rules]`, `allow`, `warn` or `error`), or set it aside for one risk, with a reason and an end date, under `[[risk.waive]]`."
+        }
+    };
+    format!(
+        "**{}**: {}.\n\n{}\n\n{tuning}",
+        code.id(),
+        code.description(),
+        code.explanation()
+    )
 }
 
 fn rule_index(code: Code) -> usize {
@@ -314,6 +411,9 @@ mod snapshot {
             "message": {
               "text": "1 risk of system `checkout` has no bad-minute estimate and is left out of its budget sums\nhelp: give risks both times as durations and a frequency to count them"
             },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/budget-incomplete"
+            },
             "properties": {
               "system": "checkout"
             },
@@ -339,6 +439,9 @@ mod snapshot {
             ],
             "message": {
               "text": "risk `checkout/traffic-spike` (high) has no runbook\nhelp: add a [[risk.action]] with kind = \"respond\" and a runbook = \"...\" to follow"
+            },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/traffic-spike/no-runbook"
             },
             "properties": {
               "risk": "traffic-spike",
@@ -367,6 +470,9 @@ mod snapshot {
             "message": {
               "text": "prevent action \"Autoscale workers\" of risk `checkout/traffic-spike` was due 2026-11-20 (7 days ago)\nhelp: finish it, or ask bob for a date they can keep and update `due`"
             },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/traffic-spike/action-overdue/action:Autoscale workers"
+            },
             "properties": {
               "risk": "traffic-spike",
               "system": "checkout"
@@ -394,12 +500,45 @@ mod snapshot {
             "message": {
               "text": "risk `checkout/bad-deploy` (impact 4, major) has no detect action\nhelp: add a [[risk.action]] with kind = \"detect\": an alert, a probe or a dashboard someone watches"
             },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/bad-deploy/no-detection"
+            },
             "properties": {
               "risk": "bad-deploy",
               "system": "checkout"
             },
             "ruleId": "no-detection",
             "ruleIndex": 28
+          },
+          {
+            "level": "warning",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 34,
+                    "endLine": 62,
+                    "startColumn": 8,
+                    "startLine": 62
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "prevent action \"Announce deploys in #eng\" of risk `checkout/bad-deploy` is done but shows no evidence\nhelp: add what it changed: likelihood = \"unlikely\" or frequency = \"1/year\" (a detect action shows evidence with its signal, a respond action with its runbook)"
+            },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/bad-deploy/unevidenced-action/action:Announce deploys in #eng"
+            },
+            "properties": {
+              "risk": "bad-deploy",
+              "system": "checkout"
+            },
+            "ruleId": "unevidenced-action",
+            "ruleIndex": 38
           },
           {
             "level": "error",
@@ -411,15 +550,18 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 21,
-                    "endLine": 61,
+                    "endLine": 66,
                     "startColumn": 6,
-                    "startLine": 61
+                    "startLine": 66
                   }
                 }
               }
             ],
             "message": {
               "text": "risk `checkout/single-expert` (impact 4, major) has no mitigation\nhelp: finish an action that reduces it (status = \"done\"), or accept it for a time with [risk.accepted]"
+            },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/single-expert/unmitigated"
             },
             "properties": {
               "risk": "single-expert",
@@ -438,15 +580,18 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 21,
-                    "endLine": 61,
+                    "endLine": 66,
                     "startColumn": 6,
-                    "startLine": 61
+                    "startLine": 66
                   }
                 }
               }
             ],
             "message": {
               "text": "risk `checkout/single-expert` has never been reviewed\nhelp: review it and record the day: reviewed = 2026-11-27"
+            },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/single-expert/review-overdue"
             },
             "properties": {
               "risk": "single-expert",
@@ -465,15 +610,18 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 21,
-                    "endLine": 61,
+                    "endLine": 66,
                     "startColumn": 6,
-                    "startLine": 61
+                    "startLine": 66
                   }
                 }
               }
             ],
             "message": {
               "text": "risk `checkout/single-expert` (impact 4, major) has no detect action\nhelp: add a [[risk.action]] with kind = \"detect\": an alert, a probe or a dashboard someone watches"
+            },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/single-expert/no-detection"
             },
             "properties": {
               "risk": "single-expert",
@@ -492,42 +640,18 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 21,
-                    "endLine": 61,
+                    "endLine": 66,
                     "startColumn": 6,
-                    "startLine": 61
-                  }
-                }
-              }
-            ],
-            "message": {
-              "text": "risk `checkout/single-expert` (high) has no runbook\nhelp: add a [[risk.action]] with kind = \"respond\" and a runbook = \"...\" to follow"
-            },
-            "properties": {
-              "risk": "single-expert",
-              "system": "checkout"
-            },
-            "ruleId": "no-runbook",
-            "ruleIndex": 32
-          },
-          {
-            "level": "warning",
-            "locations": [
-              {
-                "physicalLocation": {
-                  "artifactLocation": {
-                    "uri": "risks/checkout.toml"
-                  },
-                  "region": {
-                    "endColumn": 21,
-                    "endLine": 61,
-                    "startColumn": 6,
-                    "startLine": 61
+                    "startLine": 66
                   }
                 }
               }
             ],
             "message": {
               "text": "risk `checkout/single-expert` (high) has no bad-minute estimate\nhelp: give it `time_to_detect` as a duration, `time_to_recover` as a duration and `frequency`"
+            },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/single-expert/estimate-missing"
             },
             "properties": {
               "risk": "single-expert",
@@ -546,9 +670,9 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 23,
-                    "endLine": 71,
+                    "endLine": 82,
                     "startColumn": 18,
-                    "startLine": 71
+                    "startLine": 82
                   }
                 }
               }
@@ -556,12 +680,69 @@ mod snapshot {
             "message": {
               "text": "incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates\nhelp: set `time_to_detect` to what incidents show, or finish the action that makes the estimate true"
             },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/traffic-spike/estimate-exceeded/incident:INC-7/detect"
+            },
             "properties": {
               "risk": "traffic-spike",
               "system": "checkout"
             },
             "ruleId": "estimate-exceeded",
             "ruleIndex": 30
+          },
+          {
+            "level": "warning",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 21,
+                    "endLine": 66,
+                    "startColumn": 6,
+                    "startLine": 66
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "risk `checkout/single-expert` (high) has no runbook\nhelp: add a [[risk.action]] with kind = \"respond\" and a runbook = \"...\" to follow"
+            },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/single-expert/no-runbook"
+            },
+            "properties": {
+              "risk": "single-expert",
+              "system": "checkout"
+            },
+            "ruleId": "no-runbook",
+            "ruleIndex": 32,
+            "suppressions": [
+              {
+                "justification": "A person, not a system: cross-training is the fix",
+                "kind": "inSource",
+                "location": {
+                  "physicalLocation": {
+                    "artifactLocation": {
+                      "uri": "risks/checkout.toml"
+                    },
+                    "region": {
+                      "endColumn": 20,
+                      "endLine": 73,
+                      "startColumn": 8,
+                      "startLine": 73
+                    }
+                  }
+                },
+                "properties": {
+                  "by": "eng-manager",
+                  "until": "2027-02-28"
+                },
+                "status": "accepted"
+              }
+            ]
           }
         ]
         "#);

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::doc::Doc;
 use super::{json, round};
-use crate::diff::{Category, Diff, Scored};
+use crate::diff::{Category, Diff, Exempts, Scored, Widening};
 
 pub const VERSION: u32 = 1;
 
@@ -36,6 +36,32 @@ pub fn doc(diff: &Diff<'_>) -> Doc {
                 .collect(),
         );
         doc.optional(&["title"]);
+        doc.detail("what changed");
+    }
+    if !diff.exceptions.is_empty() {
+        doc.heading(3, "Exceptions to the gate");
+        doc.text("Acceptances and waivers this change adds, extends or loosens: review them as you would code that skips a test.");
+        doc.table(
+            vec!["", "risk", "sets aside", "until", "by", "reason"],
+            &["reason"],
+            diff.exceptions
+                .iter()
+                .map(|e| {
+                    vec![
+                        match e.widening {
+                            Widening::Extended { from } => format!("extended from {from}"),
+                            w => w.name().to_string(),
+                        },
+                        format!("{}/{}", e.system, e.risk),
+                        exempts_text(e.exempts),
+                        e.until.to_string(),
+                        e.by.unwrap_or("-").to_string(),
+                        e.reason.to_string(),
+                    ]
+                })
+                .collect(),
+        );
+        doc.detail("reason");
     }
     if !diff.new_incidents.is_empty() {
         doc.heading(3, "New incidents");
@@ -70,6 +96,14 @@ pub fn doc(diff: &Diff<'_>) -> Doc {
     doc
 }
 
+/// `the risk (accepted)` or `no-runbook (waived)`.
+fn exempts_text(exempts: Exempts) -> String {
+    match exempts {
+        Exempts::Risk => "the risk (accepted)".to_string(),
+        Exempts::Rule(code) => format!("{} (waived)", code.id()),
+    }
+}
+
 pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
     let score = |s: &Option<Scored>| -> Value {
         s.map_or(Value::Null, |s| {
@@ -94,6 +128,7 @@ pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
             "added": diff.count(Category::Added),
             "removed": diff.count(Category::Removed),
             "otherwise_changed": diff.count(Category::Changed),
+            "exceptions": diff.exceptions.len(),
         },
         "risks": diff.risks.iter().map(|r| json!({
             "system": r.system,
@@ -114,6 +149,26 @@ pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
             "after": score(&r.after),
             "changes": r.changes,
         })).collect::<Vec<_>>(),
+        "exceptions": diff.exceptions.iter().map(|e| json!({
+            "system": e.system,
+            "risk": e.risk,
+            "kind": match e.exempts {
+                Exempts::Risk => "acceptance",
+                Exempts::Rule(_) => "waiver",
+            },
+            "rule": match e.exempts {
+                Exempts::Risk => None,
+                Exempts::Rule(code) => Some(code.id()),
+            },
+            "change": e.widening.name(),
+            "until": e.until.to_string(),
+            "until_before": match e.widening {
+                Widening::Extended { from } => Some(from.to_string()),
+                _ => None,
+            },
+            "by": e.by,
+            "reason": e.reason,
+        })).collect::<Vec<_>>(),
         "new_incidents": diff.new_incidents.iter().map(|i| json!({
             "system": i.system,
             "id": i.id.value,
@@ -132,7 +187,7 @@ mod snapshot {
     #[test]
     fn the_fixture() {
         insta::assert_snapshot!(fixture::diff(DiffFormat::Markdown, 200), @r#"
-        1 risk worse, 2 added (1 new critical), 1 better, 1 removed
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception added, extended or loosened
 
         ### Risks
 
@@ -143,6 +198,14 @@ mod snapshot {
         | added | search/stale-index-gone | The index serves stale results | new risk, 4 low |
         | better | checkout/traffic-spike | Traffic spikes saturate the worker pool | likelihood 4 (likely) → 2 (unlikely); severity 16 high → 8 medium; state mitigating → mitigated; action done: prevent "Autoscale workers" |
         | removed | search/stale-index | The index serves stale results | removed from the register |
+
+        ### Exceptions to the gate
+
+        Acceptances and waivers this change adds, extends or loosens: review them as you would code that skips a test.
+
+        |  | risk | sets aside | until | by | reason |
+        | --- | --- | --- | --- | --- | --- |
+        | added | search/stale-index-gone | the risk (accepted) | 2027-01-31 | eng-manager | Users tolerate an hour of staleness |
         "#);
     }
 }
@@ -159,49 +222,94 @@ mod widths {
 
     #[test]
     fn at_80_columns() {
-        insta::assert_snapshot!(at(80), @"
-        1 risk worse, 2 added (1 new critical), 1 better, 1 removed
+        insta::assert_snapshot!(at(80), @r#"
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception added,
+        extended or loosened
 
         Risks
 
-                             risk                     title             what changed
-        worse                checkout/bad-deploy      A bad deploy br…  frequency 2/yea…
-        added, new critical  checkout/card-outage     The card proces…  new risk, 20 cr…
-        added                search/stale-index-gone  The index serve…  new risk, 4 low
-        better               checkout/traffic-spike   Traffic spikes …  likelihood 4 (l…
-        removed              search/stale-index       The index serve…  removed from th…
-        ");
+                             risk                     title
+        worse                checkout/bad-deploy      A bad deploy breaks checkout
+                             frequency 2/year → 6/year; bad minutes a year 60.00 →
+                             180.00
+        added, new critical  checkout/card-outage     The card processor is down
+                             new risk, 20 critical
+        added                search/stale-index-gone  The index serves stale results
+                             new risk, 4 low
+        better               checkout/traffic-spike   Traffic spikes saturate the worke…
+                             likelihood 4 (likely) → 2 (unlikely); severity 16 high → 8
+                             medium; state mitigating → mitigated; action done: prevent
+                             "Autoscale workers"
+        removed              search/stale-index       The index serves stale results
+                             removed from the register
+
+        Exceptions to the gate
+
+        Acceptances and waivers this change adds, extends or loosens: review them as you
+        would code that skips a test.
+
+               risk                     sets aside           until       by
+        added  search/stale-index-gone  the risk (accepted)  2027-01-31  eng-manager
+               Users tolerate an hour of staleness
+        "#);
     }
 
     #[test]
     fn at_120_columns() {
-        insta::assert_snapshot!(at(120), @"
-        1 risk worse, 2 added (1 new critical), 1 better, 1 removed
+        insta::assert_snapshot!(at(120), @r#"
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception added, extended or loosened
 
         Risks
 
-                             risk                     title                                 what changed
-        worse                checkout/bad-deploy      A bad deploy breaks checkout          frequency 2/year → 6/year; bad minu…
-        added, new critical  checkout/card-outage     The card processor is down            new risk, 20 critical
-        added                search/stale-index-gone  The index serves stale results        new risk, 4 low
-        better               checkout/traffic-spike   Traffic spikes saturate the worker …  likelihood 4 (likely) → 2 (unlikely…
-        removed              search/stale-index       The index serves stale results        removed from the register
-        ");
+                             risk                     title
+        worse                checkout/bad-deploy      A bad deploy breaks checkout
+                             frequency 2/year → 6/year; bad minutes a year 60.00 → 180.00
+        added, new critical  checkout/card-outage     The card processor is down
+                             new risk, 20 critical
+        added                search/stale-index-gone  The index serves stale results
+                             new risk, 4 low
+        better               checkout/traffic-spike   Traffic spikes saturate the worker pool
+                             likelihood 4 (likely) → 2 (unlikely); severity 16 high → 8 medium; state mitigating → mitigated;
+                             action done: prevent "Autoscale workers"
+        removed              search/stale-index       The index serves stale results
+                             removed from the register
+
+        Exceptions to the gate
+
+        Acceptances and waivers this change adds, extends or loosens: review them as you would code that skips a test.
+
+               risk                     sets aside           until       by
+        added  search/stale-index-gone  the risk (accepted)  2027-01-31  eng-manager
+               Users tolerate an hour of staleness
+        "#);
     }
 
     #[test]
     fn at_200_columns() {
-        insta::assert_snapshot!(at(200), @"
-        1 risk worse, 2 added (1 new critical), 1 better, 1 removed
+        insta::assert_snapshot!(at(200), @r#"
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception added, extended or loosened
 
         Risks
 
-                             risk                     title                                    what changed
-        worse                checkout/bad-deploy      A bad deploy breaks checkout             frequency 2/year → 6/year; bad minutes a year 60.00 → 180.00
-        added, new critical  checkout/card-outage     The card processor is down               new risk, 20 critical
-        added                search/stale-index-gone  The index serves stale results           new risk, 4 low
-        better               checkout/traffic-spike   Traffic spikes saturate the worker pool  likelihood 4 (likely) → 2 (unlikely); severity 16 high → 8 medium; state mitigating → mitigated; action done: pr…
-        removed              search/stale-index       The index serves stale results           removed from the register
-        ");
+                             risk                     title
+        worse                checkout/bad-deploy      A bad deploy breaks checkout
+                             frequency 2/year → 6/year; bad minutes a year 60.00 → 180.00
+        added, new critical  checkout/card-outage     The card processor is down
+                             new risk, 20 critical
+        added                search/stale-index-gone  The index serves stale results
+                             new risk, 4 low
+        better               checkout/traffic-spike   Traffic spikes saturate the worker pool
+                             likelihood 4 (likely) → 2 (unlikely); severity 16 high → 8 medium; state mitigating → mitigated; action done: prevent "Autoscale workers"
+        removed              search/stale-index       The index serves stale results
+                             removed from the register
+
+        Exceptions to the gate
+
+        Acceptances and waivers this change adds, extends or loosens: review them as you would code that skips a test.
+
+               risk                     sets aside           until       by
+        added  search/stale-index-gone  the risk (accepted)  2027-01-31  eng-manager
+               Users tolerate an hour of staleness
+        "#);
     }
 }

@@ -8,7 +8,8 @@
 //! table is laid out like `opx rank`'s list: it fits the width by
 //! shortening its free-text columns with `…`, then by leaving out the
 //! columns it may do without (and says so); a word, an id, a date or a
-//! number is never split.
+//! number is never split. A table's detail column (a long "why") is
+//! written for a terminal as wrapped lines under its row, whole.
 
 use std::io::{self, Write};
 
@@ -34,6 +35,9 @@ pub enum Block {
         text: Vec<&'static str>,
         /// The columns a terminal may leave out, the first first.
         optional: Vec<&'static str>,
+        /// The column a terminal writes under each row, wrapped, rather
+        /// than beside it.
+        detail: Option<&'static str>,
         rows: Vec<Vec<String>>,
     },
 }
@@ -68,6 +72,7 @@ impl Doc {
             header,
             text: text.to_vec(),
             optional: Vec::new(),
+            detail: None,
             rows,
         });
     }
@@ -77,6 +82,14 @@ impl Doc {
     pub fn optional(&mut self, columns: &[&'static str]) {
         if let Some(Block::Table { optional, .. }) = self.blocks.last_mut() {
             optional.extend_from_slice(columns);
+        }
+    }
+
+    /// Has a terminal write this column of the last table as wrapped
+    /// lines under each row: text too long to shorten, read in full.
+    pub fn detail(&mut self, column: &'static str) {
+        if let Some(Block::Table { detail, .. }) = self.blocks.last_mut() {
+            *detail = Some(column);
         }
     }
 
@@ -165,9 +178,16 @@ impl Doc {
                     header,
                     text,
                     optional,
+                    detail,
                     rows,
                 } => {
-                    out.push_str(&table(header, text, optional, rows, width, colour));
+                    let shape = Shape {
+                        header,
+                        text,
+                        optional,
+                        detail: *detail,
+                    };
+                    out.push_str(&table(&shape, rows, width, colour));
                     out.push('\n');
                 }
             }
@@ -178,18 +198,29 @@ impl Doc {
     }
 }
 
+/// A table's columns and what a terminal may do with them.
+struct Shape<'a> {
+    header: &'a [&'static str],
+    text: &'a [&'static str],
+    optional: &'a [&'static str],
+    detail: Option<&'static str>,
+}
+
 /// A table laid out for a terminal `width` columns wide.
-fn table(
-    header: &[&'static str],
-    text: &[&'static str],
-    optional: &[&'static str],
-    rows: &[Vec<String>],
-    width: usize,
-    colour: bool,
-) -> String {
+fn table(shape: &Shape<'_>, rows: &[Vec<String>], width: usize, colour: bool) -> String {
+    let Shape {
+        header,
+        text,
+        optional,
+        detail,
+    } = *shape;
+    let detail = detail.and_then(|d| header.iter().position(|&h| h == d));
+    let beside = |i: &usize| Some(*i) != detail;
     let columns: Vec<Column> = header
         .iter()
-        .map(|&name| {
+        .enumerate()
+        .filter(|(i, _)| beside(i))
+        .map(|(_, &name)| {
             let mut column = Column::fixed(name, Align::Left);
             if text.contains(&name) {
                 column = column.shrinks_to(SHORTEST_TEXT.0, SHORTEST_TEXT.1);
@@ -202,7 +233,13 @@ fn table(
         .collect();
     let cells: Vec<Vec<Cell<'_>>> = rows
         .iter()
-        .map(|row| row.iter().map(|c| Cell::new(c.as_str())).collect())
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .filter(|(i, _)| beside(i))
+                .map(|(_, c)| Cell::new(c.as_str()))
+                .collect()
+        })
         .collect();
     let mut layout = Layout::new(&columns, colour);
     for row in &cells {
@@ -212,8 +249,14 @@ fn table(
     let mut out = Vec::new();
     let written: io::Result<()> = (|| {
         layout.write_header(&mut out)?;
-        for row in &cells {
+        let pad = " ".repeat(layout.indent());
+        for (row, text) in cells.iter().zip(rows) {
             layout.write_row(&mut out, row)?;
+            if let Some(text) = detail.and_then(|d| text.get(d)).filter(|t| !t.is_empty()) {
+                for line in wrap(&inert(text), width, &pad, &pad) {
+                    writeln!(out, "{line}")?;
+                }
+            }
         }
         Ok(())
     })();
@@ -231,7 +274,7 @@ fn table(
 /// `text` in lines of at most `width` columns, broken at spaces; the
 /// first line starts with `first`, the others with `rest`. A word longer
 /// than a line is shortened with `…` rather than split.
-pub(crate) fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
+pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
     let text = one_line(text);
     let mut lines = Vec::new();
     let mut line = first.to_string();

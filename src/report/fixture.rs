@@ -82,12 +82,23 @@ what = "Roll back with the deploy tool"
 status = "done"
 runbook = "https://wiki.example/rollback"
 
+[[risk.action]]
+kind = "prevent"
+what = "Announce deploys in #eng"
+status = "done"
+
 [[risk]]
 id = "single-expert"
 title = "Only one engineer knows the reconciliation job"
 category = "people"
 likelihood = "possible"
 impact = "major"
+
+[[risk.waive]]
+rule = "no-runbook"
+reason = "A person, not a system: cross-training is the fix"
+by = "eng-manager"
+until = 2027-02-28
 
 [[incident]]
 id = "INC-7"
@@ -148,11 +159,7 @@ pub(crate) fn register() -> Fixture {
 
 impl Fixture {
     pub fn analysis(&self) -> Analysis<'_> {
-        Analysis::new(
-            &self.register,
-            self.today,
-            Policy::default().single_risk_share,
-        )
+        Analysis::new(&self.register, self.today, &Policy::default())
     }
 }
 
@@ -202,9 +209,12 @@ fn rank_with(format: super::RankFormat, top: usize, view: super::TableView) -> S
 pub(crate) fn check(format: super::CheckFormat) -> String {
     let fixture = register();
     let analysis = fixture.analysis();
-    let findings = crate::check::check(&analysis, &Policy::default());
+    let policy = Policy::default();
+    let checked = crate::check::check(&analysis, &policy);
     let report = CheckReport {
-        findings: &findings,
+        findings: &checked.findings,
+        waived: &checked.waived,
+        policy: policy.file_name(),
         register: &fixture.register,
         sources: &fixture.sources,
         today: fixture.today,
@@ -271,9 +281,9 @@ pub(crate) fn diff(format: super::DiffFormat, width: usize) -> String {
         Vec::new(),
     );
     assert!(!new.failed(), "{:#?}", new.diagnostics);
-    let share = Policy::default().single_risk_share;
-    let before = Analysis::new(&old.register, old.today, share);
-    let after = Analysis::new(&new.register, old.today, share);
+    let policy = Policy::default();
+    let before = Analysis::new(&old.register, old.today, &policy);
+    let after = Analysis::new(&new.register, old.today, &policy);
     let d = crate::diff::diff(&before, &after);
     render(|out| format.write(&d, screen(width), out))
 }

@@ -16,6 +16,7 @@ mod check_json;
 mod check_junit;
 mod check_markdown;
 mod check_sarif;
+mod check_short;
 pub mod columns;
 mod diff;
 mod doc;
@@ -36,6 +37,7 @@ use std::io::{self, Write};
 use jiff::civil::Date;
 
 pub use check_json::Document as CheckDocument;
+pub use doc::wrap;
 pub use rank_json::Document as RankDocument;
 
 use crate::analysis::{Analysis, AssessedRisk};
@@ -272,6 +274,11 @@ impl DiffFormat {
 /// `findings` are the input errors and `register` is empty.
 pub struct CheckReport<'a> {
     pub findings: &'a [Diagnostic],
+    /// Findings a waiver set aside: reported, never counted.
+    pub waived: &'a [crate::check::Waived],
+    /// The policy file, as the user would write its path; `None` when the
+    /// gate ran on the defaults.
+    pub policy: Option<String>,
     pub register: &'a Register,
     pub sources: &'a Sources,
     pub today: Date,
@@ -292,6 +299,8 @@ pub enum CheckFormat {
     Junit,
     /// A GitHub-flavoured Markdown table of findings, for a pull-request comment
     Markdown,
+    /// One line per finding, `path:line:col: level[code]: message`, for editors and grep
+    Short,
 }
 
 impl CheckFormat {
@@ -303,7 +312,13 @@ impl CheckFormat {
             CheckFormat::Sarif => check_sarif::write(report, out),
             CheckFormat::Junit => check_junit::write(report, out),
             CheckFormat::Markdown => check_markdown::write(report, out),
+            CheckFormat::Short => check_short::write(report, out),
         }
+    }
+
+    /// Only the summary line, as the human format ends (`--quiet`).
+    pub fn write_summary(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
+        check_human::write_summary(report, out)
     }
 
     /// Whether the format has a Markdown summary for the CI job's page
@@ -313,9 +328,17 @@ impl CheckFormat {
     }
 }
 
-/// The Markdown summary GitHub shows on a job's page.
-pub fn write_step_summary(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-    check_markdown::write(report, out)
+/// The most a step summary may hold: GitHub drops a larger one whole.
+pub const STEP_SUMMARY_LIMIT: usize = 1024 * 1024;
+
+/// The Markdown summary GitHub shows on a job's page, in at most `budget`
+/// bytes.
+pub fn write_step_summary(
+    report: &CheckReport<'_>,
+    out: &mut dyn Write,
+    budget: usize,
+) -> io::Result<()> {
+    check_markdown::write_within(report, out, budget)
 }
 
 /// Six decimals: stable output, well beyond the precision of any estimate.
@@ -366,10 +389,20 @@ pub(crate) fn rank_row(rank: usize, r: &AssessedRisk<'_>) -> [String; 16] {
         minutes_cell(&r.score),
         share_cell(r),
         incidents_cell(&r.history),
-        r.state.name().to_string(),
+        state_cell(r),
         risk.owner.clone().unwrap_or_else(|| "-".to_string()),
         actions_cell(r),
     ]
+}
+
+/// `mitigated`, or `mitigated, no evidence` when only done actions that
+/// show nothing of what they changed make it so.
+pub(crate) fn state_cell(r: &AssessedRisk<'_>) -> String {
+    if r.mitigation_unevidenced() {
+        format!("{}, no evidence", r.state.name())
+    } else {
+        r.state.name().to_string()
+    }
 }
 
 /// `2`, `2 + 1 near-miss`, `1 near-miss`, or `-`: incidents and
@@ -475,18 +508,24 @@ pub(crate) fn rank_summary(report: &RankReport<'_>) -> String {
     )
 }
 
-/// `1 error, 3 warnings in 11 risks`, with `, 1 note` when there are notes.
+/// `1 error, 3 warnings, 1 note, 2 waived in 11 risks; policy: risks/opx.toml`
+/// (notes and waivers only when there are some).
 pub(crate) fn check_summary(report: &CheckReport<'_>) -> String {
     let tally = Tally::of(report.findings);
     let notes = match tally.notes {
         0 => String::new(),
         n => format!(", {}", plural(n, "note")),
     };
+    let waived = match report.waived.len() {
+        0 => String::new(),
+        n => format!(", {n} waived"),
+    };
     format!(
-        "{}, {}{notes} in {}",
+        "{}, {}{notes}{waived} in {}; policy: {}",
         plural(tally.errors, "error"),
         plural(tally.warnings, "warning"),
         plural(report.register.risks.len(), "risk"),
+        report.policy.as_deref().unwrap_or("defaults"),
     )
 }
 
@@ -507,14 +546,31 @@ pub(crate) fn places(report: &CheckReport<'_>) -> Vec<Option<Place>> {
     report
         .findings
         .iter()
-        .map(|d| match &d.location {
-            Location::Span(label) => Some(locator.place(label.span)),
-            Location::Path(path) => Some(Place {
-                file: path.clone(),
-                start: None,
-                end: None,
-            }),
-            Location::None => None,
+        .map(|d| place(&mut locator, d))
+        .collect()
+}
+
+/// Where each waived finding points, and where its waiver is written.
+pub(crate) fn waived_places(report: &CheckReport<'_>) -> Vec<(Option<Place>, Place)> {
+    let mut locator = Locator::new(report.sources);
+    report
+        .waived
+        .iter()
+        .map(|w| {
+            let finding = place(&mut locator, &w.finding);
+            (finding, locator.place(w.waiver.span))
         })
         .collect()
+}
+
+fn place(locator: &mut Locator<'_>, d: &Diagnostic) -> Option<Place> {
+    match &d.location {
+        Location::Span(label) => Some(locator.place(label.span)),
+        Location::Path(path) => Some(Place {
+            file: path.clone(),
+            start: None,
+            end: None,
+        }),
+        Location::None => None,
+    }
 }

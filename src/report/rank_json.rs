@@ -15,7 +15,7 @@ use crate::analysis::AssessedRisk;
 use crate::band::Band;
 use crate::budget::Size;
 use crate::register::model::{
-    Action, ActionKind, ActionStatus, Category, Rated, Source, TimeEstimate,
+    Action, ActionKind, ActionStatus, Category, Rated, Runbook, Source, TimeEstimate,
 };
 use crate::scale::Scale;
 use crate::score::{State, ViewScore};
@@ -56,6 +56,9 @@ pub(crate) struct RiskOut<'a> {
     /// Incidents and near-misses of the last 365 days, and what they cost.
     incidents: IncidentsOut,
     state: State,
+    /// Its state rests only on done actions that show no evidence of what
+    /// they changed: mitigation claimed, not measured.
+    mitigation_unevidenced: bool,
     owner: Option<&'a str>,
     #[schemars(extend("format" = "date"))]
     reviewed: Option<String>,
@@ -146,7 +149,14 @@ struct ActionOut<'a> {
     #[schemars(extend("format" = "date"))]
     due: Option<String>,
     link: Option<&'a str>,
+    /// The alert or metric a detect action watches.
+    signal: Option<&'a str>,
+    /// A respond action's runbook: a link, or a path beside the register.
+    runbook: Option<&'a str>,
     effects: EffectsOut,
+    /// It shows what it changed: an effect, a detect action's signal, or a
+    /// respond action's runbook.
+    evidence: bool,
 }
 
 /// What an action changes once done; only the keys it sets.
@@ -218,6 +228,7 @@ pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'
             bad_minutes: r.history.bad_minutes.map(round),
         },
         state: r.state,
+        mitigation_unevidenced: r.mitigation_unevidenced(),
         owner: risk.owner.as_deref(),
         reviewed: risk.reviewed.map(|d| d.value.to_string()),
         review_every_days: r.review.every_days,
@@ -244,6 +255,12 @@ fn action_out(a: &Action) -> ActionOut<'_> {
         owner: a.owner.as_deref(),
         due: a.due.map(|d| d.value.to_string()),
         link: a.link.as_deref(),
+        signal: a.signal.as_deref(),
+        runbook: a.runbook.as_ref().map(|r| match &r.value {
+            Runbook::Link(link) => link.as_str(),
+            Runbook::Path { path, .. } => path.as_str(),
+        }),
+        evidence: a.has_evidence(),
         effects: EffectsOut {
             likelihood: a.effects.likelihood.map(|l| l.get()),
             impact: a.effects.impact.map(|l| l.get()),
@@ -460,6 +477,7 @@ mod snapshot {
                 "bad_minutes": 21.6
               },
               "state": "mitigating",
+              "mitigation_unevidenced": false,
               "owner": "alice",
               "reviewed": "2026-10-01",
               "review_every_days": 90,
@@ -472,12 +490,15 @@ mod snapshot {
                   "owner": null,
                   "due": null,
                   "link": null,
+                  "signal": "queue-depth-p95",
+                  "runbook": null,
                   "effects": {
                     "time_to_detect": {
                       "level": 1,
                       "minutes": 5.0
                     }
-                  }
+                  },
+                  "evidence": true
                 },
                 {
                   "kind": "prevent",
@@ -486,9 +507,12 @@ mod snapshot {
                   "owner": "bob",
                   "due": "2026-11-20",
                   "link": null,
+                  "signal": null,
+                  "runbook": null,
                   "effects": {
                     "likelihood": 2
-                  }
+                  },
+                  "evidence": true
                 }
               ],
               "location": {

@@ -14,6 +14,7 @@ use anstyle::{AnsiColor, Style};
 use super::columns::{Align, Cell, Column, Layout, shorten, text_width};
 use super::{
     RANK_HEADER, RankReport, minutes_cell, paint, rank_summary, severity_cell, share_cell,
+    state_cell,
 };
 use crate::analysis::AssessedRisk;
 use crate::band::Band;
@@ -125,7 +126,7 @@ fn cells<'a>(report: &RankReport<'_>, rank: usize, r: &'a AssessedRisk<'_>) -> V
         Cell::new(minutes_cell(&r.score)),
         Cell::new(share_cell(r)),
         Cell::new(risk.owner.as_deref().unwrap_or("-")),
-        Cell::new(r.state.name()),
+        Cell::new(state_cell(r)),
     ]
 }
 
@@ -189,20 +190,33 @@ fn action_line(
         overdue = due.value < report.analysis.today;
     }
     let head = format!("{mark} {:<8} ", action.kind.name());
-    let overdue_text = if overdue { ", overdue" } else { "" };
+    // A late action, or a done one whose effect nobody measured.
+    let flag = if overdue {
+        ", overdue"
+    } else if action.status == ActionStatus::Done && !action.has_evidence() {
+        " · no evidence"
+    } else {
+        ""
+    };
     let room_for_what = room
-        .saturating_sub(text_width(&head) + text_width(&suffix) + overdue_text.len())
+        .saturating_sub(text_width(&head) + text_width(&suffix) + text_width(flag))
         .max(MIN_WHAT);
     let what = shorten(&action.what, room_for_what);
     format!(
         "{}{what}{suffix}{}",
         paint(&head, mark_style, colour),
-        paint(
-            overdue_text,
-            Style::new().fg_color(Some(AnsiColor::Red.into())),
-            colour
-        )
+        paint(flag, flag_style(overdue), colour)
     )
+}
+
+/// Red for late, yellow for unmeasured.
+fn flag_style(overdue: bool) -> Style {
+    let colour = if overdue {
+        AnsiColor::Red
+    } else {
+        AnsiColor::Yellow
+    };
+    Style::new().fg_color(Some(colour.into()))
 }
 
 /// A status as a mark a reader tells apart without colour.
@@ -247,6 +261,7 @@ mod snapshot {
            ✓ detect   Page on queue depth · alice
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
         2  checkout/bad-deploy     A bad deploy breaks …  12 high             mitigated
+           ✓ prevent  Announce deploys in #eng · payments-team · no evidence
            ✓ respond  Roll back with the deploy tool · payments-team
         3  checkout/single-expert  Only one engineer kn…  12 high             open
            · no action yet
@@ -266,6 +281,7 @@ mod snapshot {
            ✓ detect   Page on queue depth · alice
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
         2  checkout/bad-deploy     A bad deploy breaks check…  12 high                  60.00  11.4%   payments-team  mitigated
+           ✓ prevent  Announce deploys in #eng · payments-team · no evidence
            ✓ respond  Roll back with the deploy tool · payments-team
         3  checkout/single-expert  Only one engineer knows t…  12 high                      -  -       payments-team  open
            · no action yet
@@ -285,6 +301,7 @@ mod snapshot {
            ✓ detect   Page on queue depth · alice
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
         2  checkout/bad-deploy     A bad deploy breaks checkout                    12 high                    4       60.00  11.4%   payments-team  mitigated
+           ✓ prevent  Announce deploys in #eng · payments-team · no evidence
            ✓ respond  Roll back with the deploy tool · payments-team
         3  checkout/single-expert  Only one engineer knows the reconciliation job  12 high                    -           -  -       payments-team  open
            · no action yet
@@ -305,7 +322,7 @@ mod snapshot {
         insta::assert_snapshot!(text, @"
         #  system    risk           title                                     L  I  severity            detect   recover  exposure  bad min/yr  budget  incidents    state       owner          actions
         1  checkout  traffic-spike  Traffic spikes saturate the worker pool   4  4  16 high → 8 medium  1 (5m)   3 (1h)          3       78.00  14.8%   1            mitigating  alice          P:planned D:done
-        2  checkout  bad-deploy     A bad deploy breaks checkout              3  4  12 high             2 (10m)  2 (20m)         4       60.00  11.4%   -            mitigated   payments-team  R:done
+        2  checkout  bad-deploy     A bad deploy breaks checkout              3  4  12 high             2 (10m)  2 (20m)         4       60.00  11.4%   -            mitigated   payments-team  P:done R:done
         3  checkout  single-expert  Only one engineer knows the reconciliat…  3  4  12 high             -        -               -           -  -       -            open        payments-team  none
         4  search    stale-index    The index serves stale results            2  2  4 low               -        -               -           -  -       1 near-miss  accepted    search-team    none
         4 risks: 3 high, 1 low; 1 open

@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::doc::Doc;
 use super::rank_json::risk_out;
-use super::{incidents_cell, json, minutes_cell, round, share_cell, time_cell};
+use super::{incidents_cell, json, minutes_cell, round, share_cell, state_cell, time_cell};
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
 use crate::register::model::{Action, ActionStatus, Effects, Runbook};
@@ -37,10 +37,14 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
         .count();
     let state = match r.state {
         State::Accepted | State::Open if risk.actions.is_empty() => r.state.name().to_string(),
-        state => format!(
-            "{} ({done} of {} done)",
-            state.name(),
-            plural(risk.actions.len(), "action")
+        _ => format!(
+            "{} ({done} of {} done{})",
+            state_cell(r),
+            plural(risk.actions.len(), "action"),
+            match r.unevidenced {
+                0 => String::new(),
+                n => format!(", {n} without evidence"),
+            }
         ),
     };
     let review = match (risk.reviewed, r.review.due) {
@@ -211,8 +215,10 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
     }
 
     doc.heading(2, "What opx check says");
-    if shown.findings.is_empty() {
+    if shown.findings.is_empty() && shown.waived.is_empty() {
         doc.text("Nothing: the gate finds no problem with this risk.");
+    } else if shown.findings.is_empty() {
+        doc.text("Nothing that counts.");
     } else {
         doc.list(
             shown
@@ -224,6 +230,28 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
                         item.push_str(&format!(" (help: {help})"));
                     }
                     item
+                })
+                .collect(),
+        );
+    }
+    if !shown.waived.is_empty() {
+        doc.text("Waived:");
+        doc.list(
+            shown
+                .waived
+                .iter()
+                .map(|w| {
+                    format!(
+                        "{}: {} (waived until {}{}: {})",
+                        w.waiver.rule.id(),
+                        w.finding.message,
+                        w.waiver.until.value,
+                        w.waiver
+                            .by
+                            .as_deref()
+                            .map_or(String::new(), |by| format!(" by {by}")),
+                        w.waiver.reason
+                    )
                 })
                 .collect(),
         );
@@ -267,6 +295,9 @@ fn action_item(action: &Action, today: jiff::civil::Date) -> String {
     let effects = effects_text(&action.effects);
     if !effects.is_empty() {
         more.push(format!("once done: {effects}"));
+    }
+    if action.status == ActionStatus::Done && !action.has_evidence() {
+        more.push("no evidence of what it changed".to_string());
     }
     let mut item = format!(
         "{mark} {}: {} ({})",
@@ -613,6 +644,17 @@ mod widths {
               },
               "message": "risk `checkout/bad-deploy` (impact 4, major) has no detect action",
               "severity": "warning"
+            },
+            {
+              "code": "unevidenced-action",
+              "help": "add what it changed: likelihood = \"unlikely\" or frequency = \"1/year\" (a detect action shows evidence with its signal, a respond action with its runbook)",
+              "location": {
+                "column": 8,
+                "file": "risks/checkout.toml",
+                "line": 62
+              },
+              "message": "prevent action \"Announce deploys in #eng\" of risk `checkout/bad-deploy` is done but shows no evidence",
+              "severity": "warning"
             }
           ],
           "incidents": [],
@@ -622,11 +664,26 @@ mod widths {
               {
                 "due": null,
                 "effects": {},
+                "evidence": true,
                 "kind": "respond",
                 "link": null,
                 "owner": null,
+                "runbook": "https://wiki.example/rollback",
+                "signal": null,
                 "status": "done",
                 "what": "Roll back with the deploy tool"
+              },
+              {
+                "due": null,
+                "effects": {},
+                "evidence": false,
+                "kind": "prevent",
+                "link": null,
+                "owner": null,
+                "runbook": null,
+                "signal": null,
+                "status": "done",
+                "what": "Announce deploys in #eng"
               }
             ],
             "bad_minutes": 60.0,
@@ -657,6 +714,7 @@ mod widths {
               "file": "risks/checkout.toml",
               "line": 44
             },
+            "mitigation_unevidenced": false,
             "owner": "payments-team",
             "rank": 2,
             "review_every_days": 90,

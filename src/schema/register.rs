@@ -101,6 +101,14 @@ fn value(kind: &Kind) -> Value {
         Kind::Date => json!({ "type": "string", "format": "date" }),
         Kind::Boolean(default) => json!({ "type": "boolean", "default": default }),
         Kind::Count => json!({ "type": "number", "minimum": 0 }),
+        Kind::Rule => {
+            let rules: Vec<&str> = crate::diag::Code::ALL
+                .iter()
+                .filter(|c| c.kind() == crate::diag::CodeKind::Rule)
+                .map(|c| c.id())
+                .collect();
+            json!({ "type": "string", "enum": rules })
+        }
         Kind::RiskRefs => json!({
             "type": "array",
             "minItems": 1,

@@ -97,10 +97,13 @@ pub enum Command {
             and band (low 1-4, medium 5-9, high 10-16, critical 20-25), exposure, bad min/yr = \
             (detect + recover minutes) × users affected × incidents a year, budget (that as a share \
             of the system's yearly error budget; nearly too big, too big), owner and state (open, \
-            mitigating, mitigated, accepted). Titles and owners shorten with …; columns that do not \
-            fit are hidden, and the last line says which. Under each risk, its actions: ✓ done, \
-            ◐ in progress, ○ planned, with what, owner and due date; or its acceptance (⊘). --wide \
-            shows every column; --no-actions drops the action lines.",
+            mitigating, mitigated, accepted; \"no evidence\" when only done actions that show \
+            nothing of what they changed make it so). Titles and owners shorten with …; columns \
+            that do not fit are hidden, and the last line says which. Under each risk, its \
+            actions: ✓ done, ◐ in progress, ○ planned, with what, owner and due date; or its \
+            acceptance (⊘). --wide shows every column; --no-actions drops the action lines.\n\n\
+            The policy (mitigation = \"evidence\" changes what counts as mitigated) is the \
+            opx.toml nearest the register, or --config FILE.",
         after_help = concat!(
             "Examples:\n  opx rank\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --wide --no-actions\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n  opx rank risks/ --format csv --output risks.csv\n\n",
             exit_codes_without_gate!()

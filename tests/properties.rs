@@ -437,3 +437,84 @@ proptest! {
         prop_assert_eq!(a.len(), levels.len());
     }
 }
+
+/// `opx check --format json` on `text`, as a document.
+fn check_json(text: &str) -> (ExitStatus, serde_json::Value) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_register(&dir, "risks.toml", text.as_bytes());
+    let outcome = run(|io| {
+        commands::check(
+            &commands::CheckOptions {
+                paths: vec![path],
+                format: opx::report::CheckFormat::Json,
+                quiet: false,
+                output: None,
+                today: TODAY.parse().unwrap(),
+                config: None,
+                overrides: Overrides::default(),
+            },
+            io,
+        )
+    });
+    let doc = serde_json::from_str(&outcome.stdout).expect("check writes JSON");
+    (outcome.status, doc)
+}
+
+/// `(risk, code)` of each finding about a risk in `list`.
+fn about_risks(list: &serde_json::Value) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| {
+            Some((
+                f["risk"].as_str()?.to_string(),
+                f["code"].as_str().unwrap().to_string(),
+            ))
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+proptest! {
+    // Most random risks carry an input error somewhere; those are skipped.
+    #![proptest_config(ProptestConfig { cases: 64, max_global_rejects: 8192, ..ProptestConfig::default() })]
+
+    /// A waiver sets aside exactly the findings of its rule on its risk:
+    /// every other finding stays, the waived ones are reported apart, and
+    /// a waiver whose rule finds nothing is reported unused.
+    #[test]
+    fn a_waiver_sets_aside_exactly_what_it_names(
+        r1 in rich_risk(1),
+        rule in prop::sample::select(vec![
+            "no-detection", "no-runbook", "no-signal", "review-overdue", "action-overdue",
+            "unevidenced-action", "estimate-missing", "too-big", "no-owner",
+        ]),
+    ) {
+        let system = "[system]\nid = \"s\"\n\n[system.slo]\navailability = \"99.9%\"\n";
+        let (status, plain) = check_json(&format!("{system}{r1}"));
+        prop_assume!(status != ExitStatus::Error);
+        let waiver = format!(
+            "\n[[risk.waive]]\nrule = \"{rule}\"\nreason = \"r\"\nuntil = 2027-06-30\n"
+        );
+        let (waived_status, waived) = check_json(&format!("{system}{r1}{waiver}"));
+        prop_assert!(waived_status != ExitStatus::Error, "{}", waived);
+
+        let before = about_risks(&plain["findings"]);
+        let named = |f: &(String, String)| f.0 == "r1" && f.1 == rule;
+        let kept: Vec<_> = before.iter().filter(|f| !named(f)).cloned().collect();
+        let set_aside: Vec<_> = before.iter().filter(|f| named(f)).cloned().collect();
+        let mut after = about_risks(&waived["findings"]);
+        let unused = (String::from("r1"), String::from("unused-waiver"));
+        let reported_unused = after.contains(&unused);
+        after.retain(|f| *f != unused);
+        prop_assert_eq!(&after, &kept);
+        prop_assert_eq!(about_risks(&waived["waived"]), set_aside.clone());
+        prop_assert_eq!(reported_unused, set_aside.is_empty());
+        prop_assert_eq!(
+            waived["summary"]["waived"].as_u64().unwrap() as usize,
+            set_aside.len()
+        );
+    }
+}

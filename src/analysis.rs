@@ -13,8 +13,8 @@ use jiff::civil::Date;
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::{add_days, within};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
-use crate::policy::{Mitigation, Policy};
-use crate::register::model::{ActionStatus, Register, Risk, System};
+use crate::policy::Policy;
+use crate::register::model::{Action, ActionStatus, Register, Risk, System};
 use crate::score::{self, RankBy, RankKey, Score, State};
 
 /// The register with every risk and system assessed on `today`.
@@ -23,8 +23,6 @@ pub struct Analysis<'r> {
     pub today: Date,
     /// The share of its system's error budget one risk may use.
     pub single_risk_share: f64,
-    /// What counts as mitigation.
-    pub mitigation: Mitigation,
     /// One per risk, in the register's order.
     pub risks: Vec<AssessedRisk<'r>>,
     /// One per system, in the register's order (by id).
@@ -48,19 +46,39 @@ pub struct AssessedRisk<'r> {
     pub review: Review,
     /// It names an acceptance whose `until` has passed.
     pub acceptance_expired: bool,
-    /// Its done actions that show no evidence of what they changed.
-    pub unevidenced: usize,
-    /// Its done actions that show what they changed.
-    pub evidenced: usize,
+    /// The places, in its actions, of those that show no evidence of
+    /// what they change (see [`score::shows_evidence`]); most often none.
+    pub without_evidence: Vec<usize>,
 }
 
-impl AssessedRisk<'_> {
+impl<'r> AssessedRisk<'r> {
+    /// Whether its `i`th action shows what it changes.
+    pub fn shows_evidence(&self, i: usize) -> bool {
+        !self.without_evidence.contains(&i)
+    }
+
+    /// Its done actions that show no evidence of what they changed.
+    pub fn unevidenced(&self) -> impl Iterator<Item = &'r Action> + '_ {
+        self.risk
+            .actions
+            .iter()
+            .enumerate()
+            .filter(|(i, a)| a.status == ActionStatus::Done && !self.shows_evidence(*i))
+            .map(|(_, a)| a)
+    }
+
     /// Its mitigation is claimed, not measured: it counts as mitigated (or
     /// mitigating) only through done actions that show no evidence of
     /// what they changed. Never so under `mitigation = "evidence"`, where
     /// such actions do not count at all.
     pub fn mitigation_unevidenced(&self) -> bool {
-        matches!(self.state, State::Mitigating | State::Mitigated) && self.evidenced == 0
+        let evidenced = self
+            .risk
+            .actions
+            .iter()
+            .enumerate()
+            .any(|(i, a)| a.status == ActionStatus::Done && self.shows_evidence(i));
+        matches!(self.state, State::Mitigating | State::Mitigated) && !evidenced
     }
 }
 
@@ -98,7 +116,6 @@ impl<'r> Analysis<'r> {
     /// and idea of mitigation.
     pub fn new(register: &'r Register, today: Date, policy: &Policy) -> Analysis<'r> {
         let single_risk_share = policy.single_risk_share;
-        let mitigation = policy.mitigation;
         let incidents = IncidentIndex::new(register);
         let mut systems: Vec<AssessedSystem<'r>> = register
             .systems
@@ -121,11 +138,14 @@ impl<'r> Analysis<'r> {
             };
             let assessed = &mut systems[system];
             let score = Score::of(risk, assessed.budget.as_ref().map(|b| b.budget));
-            let state = score::state(risk, today, mitigation);
-            let done = risk
+            let without_evidence: Vec<usize> = risk
                 .actions
                 .iter()
-                .filter(|a| a.status == ActionStatus::Done);
+                .enumerate()
+                .filter(|(_, a)| !score::shows_evidence(risk, a))
+                .map(|(i, _)| i)
+                .collect();
+            let state = score::state(risk, today, policy.mitigation, &without_evidence);
             if let Some(budget) = &mut assessed.budget {
                 budget.add(
                     score.current.bad_minutes,
@@ -152,8 +172,7 @@ impl<'r> Analysis<'r> {
                         .map(|r| add_days(r.value, i64::from(every_days))),
                 },
                 acceptance_expired: score::acceptance_expired(risk, today),
-                unevidenced: done.clone().filter(|a| !a.has_evidence()).count(),
-                evidenced: done.filter(|a| a.has_evidence()).count(),
+                without_evidence,
                 score,
                 state,
             });
@@ -162,7 +181,6 @@ impl<'r> Analysis<'r> {
             register,
             today,
             single_risk_share,
-            mitigation,
             risks,
             systems,
             incidents,
@@ -185,6 +203,12 @@ impl<'r> Analysis<'r> {
             system: risk.system,
             id: &risk.risk.id.value,
         }
+    }
+
+    /// Whether the register has one system: reports then name its risks
+    /// by their bare ids.
+    pub fn one_system(&self) -> bool {
+        self.register.systems.len() == 1
     }
 
     /// The system of a risk.

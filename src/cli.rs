@@ -203,14 +203,16 @@ pub enum Command {
             newly, critical is marked new critical. The Markdown starts with a one-line verdict, \
             ready to post as a pull-request comment.\n\n\
             Exceptions to the gate are listed apart, with who signed them and why: each \
-            acceptance or waiver the change adds, extends (a later until) or loosens (an \
-            acceptance kept while its risk gets worse). A change cannot quietly waive itself.\n\n\
+            acceptance or waiver the change adds, extends (a later until), loosens (an \
+            acceptance kept while its risk gets worse) or re-signs (another by or reason), and \
+            what it loosens in the policy (a higher fail_impact, mitigation = \"done\", a rule \
+            turned down). A change cannot quietly waive itself.\n\n\
             Both versions are judged on one day, by the new version's policy (the opx.toml \
             nearest it, or --config). A risk is worse when its current severity or bad minutes \
             rise or it falls back to open. --fail-on worse exits 1 when any risk is worse, or a \
             new risk is of band high or above; --fail-on new-critical when a risk is new, or \
-            newly, critical; --fail-on new-waiver when an exception is added, extended or \
-            loosened, so a team can require review of exactly those.",
+            newly, critical; --fail-on new-waiver when there is any exception to review or the \
+            policy is looser, so a team can require review of exactly those.",
         after_help = concat!(
             "Examples:\n  opx diff old/risks new/risks\n  opx diff --git origin/main risks/\n  \
              opx diff --git origin/main risks/ --fail-on worse --output comment.md\n  \
@@ -240,9 +242,10 @@ pub enum Command {
     /// Start a register: write a starter risks.toml and opx.toml
     #[command(
         long_about = "Write a starter register (risks.toml: one system, two risks, an incident, \
-            every key of the format with a word on what it takes) and a policy (opx.toml, the \
-            defaults spelled out) into DIR, the current folder by default. `opx check` passes on \
-            them as written; edit them to describe your system. opx init never writes over a \
+            every key of the format with a word on what it takes) and a policy (opx.toml: every \
+            key with its default, except mitigation = \"evidence\", so a new register starts \
+            strict: only a done action that shows what it changed mitigates) into DIR, the \
+            current folder by default. `opx check` passes on them as written; edit them to describe your system. opx init never writes over a \
             file: if either exists it writes nothing.",
         after_help = concat!(
             "Examples:\n  opx init\n  opx init risks/\n\n",
@@ -264,15 +267,16 @@ pub enum Command {
     )]
     Completions(CompletionsArgs),
 
-    /// Print opx's manual page (roff)
+    /// Print opx's manual page, or a command's (roff)
     #[command(
-        long_about = "Print the manual page for opx, in roff, for `man` to read.",
+        long_about = "Print the manual page for opx, or for one of its commands (opx-rank, \
+            opx-check, ...), in roff, for `man` to read.",
         after_help = concat!(
-            "Examples:\n  opx man | man -l -\n  opx man > ~/.local/share/man/man1/opx.1\n\n",
+            "Examples:\n  opx man | man -l -\n  opx man check | man -l -\n  opx man > ~/.local/share/man/man1/opx.1\n  opx man check > ~/.local/share/man/man1/opx-check.1\n\n",
             exit_codes_without_gate!()
         )
     )]
-    Man,
+    Man(ManArgs),
 }
 
 #[derive(Debug, Args)]
@@ -377,18 +381,25 @@ pub struct PlanArgs {
     pub single_risk_share: Option<f64>,
 }
 
+/// A document's format when none is named: tables for a person at a
+/// terminal, Markdown where it is written to a file or a pipe
+/// (`opx plan > PLAN.md`).
+fn document_format<F>(named: Option<F>, output: Option<&PathBuf>, table: F, markdown: F) -> F {
+    let to_terminal = output.is_none() && std::io::stdout().is_terminal();
+    named.unwrap_or(if to_terminal { table } else { markdown })
+}
+
 impl PlanArgs {
     pub fn into_options(self) -> PlanOptions {
-        // `opx plan > PLAN.md` writes Markdown; a person at a terminal reads tables.
-        let to_terminal = self.common.output.is_none() && std::io::stdout().is_terminal();
         PlanOptions {
             today: self.common.today(),
+            format: document_format(
+                self.format,
+                self.common.output.as_ref(),
+                PlanFormat::Table,
+                PlanFormat::Markdown,
+            ),
             paths: self.common.paths,
-            format: self.format.unwrap_or(if to_terminal {
-                PlanFormat::Table
-            } else {
-                PlanFormat::Markdown
-            }),
             output: self.common.output,
             config: self.config,
             single_risk_share: self.single_risk_share,
@@ -401,9 +412,9 @@ pub struct ReviewArgs {
     #[command(flatten)]
     pub common: Common,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = ReviewFormat::Markdown)]
-    pub format: ReviewFormat,
+    /// Output format [default: table on a terminal, else markdown]
+    #[arg(long, value_enum)]
+    pub format: Option<ReviewFormat>,
 
     /// The window in days (1-3660): what is due within it, what happened within it
     #[arg(long, value_name = "N", default_value_t = 7, value_parser = clap::value_parser!(i64).range(1..=3660))]
@@ -422,8 +433,13 @@ impl ReviewArgs {
     pub fn into_options(self) -> ReviewOptions {
         ReviewOptions {
             today: self.common.today(),
+            format: document_format(
+                self.format,
+                self.common.output.as_ref(),
+                ReviewFormat::Table,
+                ReviewFormat::Markdown,
+            ),
             paths: self.common.paths,
-            format: self.format,
             output: self.common.output,
             days: self.days,
             mark: self.mark,
@@ -431,6 +447,28 @@ impl ReviewArgs {
         }
     }
 }
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The command whose page to print; opx's own without one
+    #[arg(value_parser = MAN_PAGES.map(|(command, _)| command))]
+    pub command: Option<String>,
+}
+
+/// The commands with a manual page of their own, and its name as `man`
+/// knows it.
+pub const MAN_PAGES: [(&str, &str); 10] = [
+    ("rank", "opx-rank"),
+    ("show", "opx-show"),
+    ("check", "opx-check"),
+    ("assess", "opx-assess"),
+    ("plan", "opx-plan"),
+    ("review", "opx-review"),
+    ("diff", "opx-diff"),
+    ("schema", "opx-schema"),
+    ("init", "opx-init"),
+    ("completions", "opx-completions"),
+];
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -446,7 +484,7 @@ pub struct DiffArgs {
     #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
     pub format: DiffFormat,
 
-    /// Exit 1 when the change makes the register worse, adds a critical risk, or widens an exception
+    /// Exit 1 when the change makes the register worse, adds a critical risk, or adds an exception to the gate
     #[arg(long, value_enum, value_name = "WHEN")]
     pub fail_on: Option<FailOn>,
 
@@ -575,9 +613,8 @@ pub fn width(stdout: &std::io::Stdout) -> usize {
     use std::io::IsTerminal;
     let terminal = stdout
         .is_terminal()
-        .then(|| terminal_size::terminal_size_of(stdout))
-        .flatten()
-        .map(|(width, _)| usize::from(width.0));
+        .then(|| terminal_columns(stdout))
+        .flatten();
     let columns = || {
         std::env::var("COLUMNS")
             .ok()
@@ -587,6 +624,18 @@ pub fn width(stdout: &std::io::Stdout) -> usize {
         .or_else(columns)
         .filter(|&w| w > 0)
         .unwrap_or(opx::report::TableView::DEFAULT_WIDTH)
+}
+
+#[cfg(unix)]
+fn terminal_columns(stdout: &std::io::Stdout) -> Option<usize> {
+    rustix::termios::tcgetwinsize(stdout)
+        .ok()
+        .map(|size| usize::from(size.ws_col))
+}
+
+#[cfg(not(unix))]
+fn terminal_columns(stdout: &std::io::Stdout) -> Option<usize> {
+    terminal_size::terminal_size_of(stdout).map(|(width, _)| usize::from(width.0))
 }
 
 /// The day given with --today, else the local date.
@@ -683,15 +732,16 @@ fn check_long_about() -> String {
         text.push_str(&format!("\n{heading}:\n"));
         for &code in Code::ALL {
             if code.kind() != CodeKind::Input && code.default_severity() == severity {
-                let mark = if code.kind() == CodeKind::Guard {
-                    "*"
-                } else {
-                    ""
+                let mark = match code.kind() {
+                    CodeKind::Guard => "*",
+                    CodeKind::Oversight => "+",
+                    _ if !code.waivable() => "°",
+                    _ => "",
                 };
-                let id = format!("  {:<21}", format!("{}{mark}", code.id()));
+                let id = format!("  {:<22}", format!("{}{mark}", code.id()));
                 // Wrapped here, with a hanging indent, to fit 80 columns;
                 // clap's own wrapping would start continued lines at the margin.
-                for line in opx::report::wrap(code.description(), 79, &id, &" ".repeat(23)) {
+                for line in opx::report::wrap(code.description(), 79, &id, &" ".repeat(24)) {
                     text.push_str(&line);
                     text.push('\n');
                 }
@@ -700,22 +750,24 @@ fn check_long_about() -> String {
     }
     text.push_str(
         "\n* guards the gate: it cannot be lowered or waived; a risk leaves it by a done action \
-         or an acceptance with an end date.\n\n\
+         or an acceptance with an end date.\n\
+         + keeps waivers and acceptances honest: its level may be set, but no waiver sets it aside.\n\
+         ° is about a system, not a risk: its level may be set, but no risk's waiver sets it aside.\n\n\
          Mitigation: a done action counts; one that shows no evidence of what it changed (an \
          effect such as likelihood = \"rare\", a detect action's signal, a respond action's \
          runbook) gets unevidenced-action. Under mitigation = \"evidence\" it does not count at \
          all.\n\n\
-         Policy: the opx.toml nearest each path (its folder, then each parent up to the one \
-         holding .git), or --config FILE; every path of a run must find the same one. Flags \
-         override it; the summary line names it.\n  \
+         Policy: the opx.toml nearest each register file (its folder, then each parent up to \
+         the one holding .git), or --config FILE; every file of a run must find the same one. \
+         Flags override it; the summary line names it. Its keys, with their defaults:\n  \
          fail_impact = 4             open risks of this impact or more fail\n  \
          deny_warnings = false       warnings fail too\n  \
          single_risk_share = 0.25    the share of an error budget one risk may use\n  \
-         mitigation = \"done\"         or \"evidence\"\n  \
+         mitigation = \"done\"         or \"evidence\": only evidenced actions mitigate\n  \
          expiring_within = \"14d\"     warn this long before an acceptance or waiver ends\n  \
-         max_acceptance_days = 365   acceptances and waivers run at most this far ahead\n  \
-         [rules]\n  \
-         no-runbook = \"allow\"        a rule's level: allow, warn or error\n\n\
+         max_acceptance_days = 365   (no limit unless set) how far ahead they may run\n  \
+         [rules]                     a rule's level: allow, warn or error\n  \
+         no-runbook = \"allow\"        (an example)\n\n\
          Waive one rule for one risk, for a time; a waived finding is counted apart and still \
          reported (JSON, SARIF suppressions, JUnit skipped):\n  \
          [[risk.waive]]\n  \

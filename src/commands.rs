@@ -123,7 +123,7 @@ fn red() -> anstyle::Style {
 }
 
 /// Loads the register and its policy, their problems together; `None`,
-/// with the reason on standard error, when the paths fall under two
+/// with the reason on standard error, when its files fall under two
 /// policies.
 fn load(
     io: &mut Io<'_>,
@@ -131,14 +131,22 @@ fn load(
     config: Option<&Path>,
     overrides: Overrides,
 ) -> Option<(Loaded, Policy)> {
-    let file = match policy::find(paths, config) {
+    let mut loaded = register::load(paths);
+    // The policy is each register file's nearest; with no file read, the
+    // paths given stand in for them (their problems are reported anyway).
+    let files: Vec<PathBuf> = loaded
+        .sources
+        .iter()
+        .map(|(_, f)| f.path().to_path_buf())
+        .collect();
+    let looked_at = if files.is_empty() { paths } else { &files };
+    let file = match policy::find(looked_at.iter().map(PathBuf::as_path), config) {
         Ok(file) => file,
         Err(conflict) => {
             io.usage_error(conflict.message, conflict.help);
             return None;
         }
     };
-    let mut loaded = register::load(paths);
     let policy = policy::resolve(
         file.as_deref(),
         overrides,
@@ -284,7 +292,11 @@ pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
         ExitStatus::Success
     };
     if input_failed {
-        io.input_errors(findings, &loaded.sources);
+        // `short` on standard output already lists them, one a line.
+        let listed = options.format == CheckFormat::Short && options.output.is_none();
+        if !listed {
+            io.input_errors(findings, &loaded.sources);
+        }
         if options.format == CheckFormat::Human {
             // People read the errors on standard error; there is no report.
             return Ok(status);
@@ -296,7 +308,8 @@ pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
     let report = CheckReport {
         findings,
         waived: &checked.waived,
-        policy: policy.file_name(),
+        policy: &policy,
+        job_summary: io.step_summary.is_some() && options.format.has_step_summary(),
         register: if input_failed {
             &empty
         } else {
@@ -313,7 +326,6 @@ pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
     {
         let plain = CheckReport {
             colour: false,
-            policy: report.policy.clone(),
             ..report
         };
         // The limit is the step's: what earlier tools appended counts too.
@@ -589,7 +601,7 @@ pub enum FailOn {
     Worse,
     /// A risk new, or newly, critical
     NewCritical,
-    /// An acceptance or waiver added, extended or loosened
+    /// An acceptance or waiver added, extended, loosened or re-signed, or the policy loosened
     NewWaiver,
 }
 
@@ -606,7 +618,7 @@ pub struct DiffOptions {
 
 /// `opx diff`: what a change does to the register.
 pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let (old, new_paths) = match &options.sides {
+    let (mut old, new_paths) = match &options.sides {
         DiffSides::Paths { old, new } => {
             (register::load(std::slice::from_ref(old)), vec![new.clone()])
         }
@@ -627,6 +639,46 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     ) else {
         return Ok(ExitStatus::Error);
     };
+    // The old version's own policy, only to see what the change loosens.
+    let old_policy = match (&options.sides, &options.config) {
+        (_, Some(_)) => policy.clone(),
+        (DiffSides::Paths { .. }, None) => {
+            let files: Vec<PathBuf> = old
+                .sources
+                .iter()
+                .map(|(_, f)| f.path().to_path_buf())
+                .collect();
+            match policy::find(files.iter().map(PathBuf::as_path), None) {
+                Ok(file) => policy::resolve(
+                    file.as_deref(),
+                    Overrides::default(),
+                    &mut old.sources,
+                    &mut old.diagnostics,
+                ),
+                Err(conflict) => {
+                    io.usage_error(conflict.message, conflict.help);
+                    return Ok(ExitStatus::Error);
+                }
+            }
+        }
+        (DiffSides::Git { revision, .. }, None) => match &policy.file {
+            // Where the new policy lies, as the revision has it (or not).
+            Some(file) => match register::git::file_at(revision, file) {
+                Ok(Some(bytes)) => policy::from_text(
+                    PathBuf::from(format!("{revision}:{}", display_path(file))),
+                    String::from_utf8_lossy(&bytes).into_owned(),
+                    &mut old.sources,
+                    &mut old.diagnostics,
+                ),
+                Ok(None) => Policy::default(),
+                Err(e) => {
+                    io.usage_error(e.message, e.help);
+                    return Ok(ExitStatus::Error);
+                }
+            },
+            None => Policy::default(),
+        },
+    };
     for side in [&old, &new] {
         if side.failed() {
             io.input_errors(&side.diagnostics, &side.sources);
@@ -637,11 +689,12 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         Analysis::new(&old.register, options.today, &policy),
         Analysis::new(&new.register, options.today, &policy),
     );
-    let d = crate::diff::diff(&before, &after);
+    let mut d = crate::diff::diff(&before, &after);
+    d.policy_loosened = policy.loosened_from(&old_policy);
     let failed = match options.fail_on {
         Some(FailOn::Worse) => d.worsened() > 0,
         Some(FailOn::NewCritical) => d.new_critical() > 0,
-        Some(FailOn::NewWaiver) => !d.exceptions.is_empty(),
+        Some(FailOn::NewWaiver) => !d.exceptions.is_empty() || !d.policy_loosened.is_empty(),
         None => false,
     };
     let screen = io.screen(options.output.as_deref());

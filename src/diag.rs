@@ -75,6 +75,16 @@ macro_rules! codes {
     };
 }
 
+impl Code {
+    /// Whether a risk's `[[risk.waive]]` may set this rule's findings
+    /// aside: a rule of the gate that judges a risk, and neither a guard
+    /// nor one that keeps exceptions honest.
+    pub fn waivable(self) -> bool {
+        self.kind() == CodeKind::Rule
+            && !matches!(self, Code::BudgetExceeded | Code::BudgetIncomplete)
+    }
+}
+
 /// What a code is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CodeKind {
@@ -85,6 +95,10 @@ pub enum CodeKind {
     /// A gate rule with no way out but mitigation or an acceptance: its
     /// level cannot be lowered, and it cannot be waived.
     Guard,
+    /// A gate rule that keeps the exceptions honest (waivers, acceptances
+    /// and their dates): a team may set its level, but a waiver cannot
+    /// set it aside, or a waiver could hide its own expiry.
+    Oversight,
 }
 
 codes! {
@@ -132,11 +146,11 @@ codes! {
     // Added later: appended, so that earlier codes keep their place (SARIF rule indices).
     InvalidRule = "invalid-rule", Error, Input, "a rule named in [rules] or a waiver that cannot be set there", "A [rules] level or a [[risk.waive]] names a gate rule by its id. The id must be a gate rule's (input problems such as toml-syntax are not rules), and unmitigated and acceptance-expired cannot be lowered or waived: a risk leaves them only by a done action or an explicit, expiring [risk.accepted].";
     UnevidencedAction = "unevidenced-action", Warning, Rule, "a done action that shows no evidence of what it changed", "A done action counts as mitigation, but nothing shows what it changed: it declares no effect (likelihood, impact, time_to_detect, time_to_recover, frequency, users_affected), and it is not a detect action with a signal or a respond action with a runbook. Add the one that is true, so the register measures the mitigation instead of claiming it. Under mitigation = \"evidence\" in opx.toml such an action does not mitigate at all.";
-    WaiverExpired = "waiver-expired", Error, Rule, "a waiver whose end date has passed", "A [[risk.waive]] holds through its until date; after it, the finding it waived counts again and this error says so. Fix what the rule asks for, or renew the waiver with a new date and reason.";
-    UnusedWaiver = "unused-waiver", Warning, Rule, "a waiver of a rule that does not fire for its risk", "A [[risk.waive]] waives a rule that finds nothing on its risk, most likely because what it waived was fixed. Remove the waiver so stale ones do not pile up.";
-    AcceptanceExpiring = "acceptance-expiring", Warning, Rule, "an acceptance that ends within the notice window", "An acceptance ends soon (within expiring_within, 14 days by default): decide now whether to renew it or to mitigate the risk, before the gate fails on acceptance-expired.";
-    WaiverExpiring = "waiver-expiring", Warning, Rule, "a waiver that ends within the notice window", "A waiver ends soon (within expiring_within, 14 days by default): fix what the rule asks for, or renew the waiver, before the gate fails on waiver-expired.";
-    ExpiresTooLate = "expires-too-late", Error, Rule, "an acceptance or waiver that runs further ahead than the policy allows", "The policy's max_acceptance_days caps how far ahead an acceptance or a waiver may run, so trade-offs come back for review. Set an earlier until.";
+    WaiverExpired = "waiver-expired", Error, Oversight, "a waiver whose end date has passed", "A [[risk.waive]] holds through its until date; after it, the finding it waived counts again and this error says so. Fix what the rule asks for, or renew the waiver with a new date and reason.";
+    UnusedWaiver = "unused-waiver", Warning, Oversight, "a waiver of a rule that does not fire for its risk", "A [[risk.waive]] waives a rule that finds nothing on its risk, most likely because what it waived was fixed. Remove the waiver so stale ones do not pile up.";
+    AcceptanceExpiring = "acceptance-expiring", Warning, Oversight, "an acceptance that ends within the notice window", "An acceptance ends soon (within expiring_within, 14 days by default): decide now whether to renew it or to mitigate the risk, before the gate fails on acceptance-expired.";
+    WaiverExpiring = "waiver-expiring", Warning, Oversight, "a waiver that ends within the notice window", "A waiver ends soon (within expiring_within, 14 days by default): fix what the rule asks for, or renew the waiver, before the gate fails on waiver-expired.";
+    ExpiresTooLate = "expires-too-late", Error, Oversight, "an acceptance or waiver that runs further ahead than the policy allows", "The policy's max_acceptance_days caps how far ahead an acceptance or a waiver may run, so trade-offs come back for review. Set an earlier until.";
 }
 
 /// A code is written as its stable id.

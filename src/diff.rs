@@ -10,8 +10,10 @@
 //!
 //! Exceptions to the gate get their own list, because a change can make
 //! the gate pass by waiving what it finds: every acceptance and waiver
-//! the change adds, extends (a later `until`), or loosens (an acceptance
-//! kept while the risk it accepts gets worse), with who signed it and why.
+//! the change adds, extends (a later `until`), loosens (an acceptance kept
+//! while the risk it accepts gets worse) or re-signs (another `by` or
+//! `reason`), with who signed it and why; and what it loosens in the
+//! policy, which waives for every risk at once.
 
 use std::collections::BTreeMap;
 
@@ -110,6 +112,8 @@ pub enum Widening {
     /// An acceptance kept while the risk it accepts got worse: severity
     /// or bad minutes rose.
     Loosened,
+    /// The same terms signed by someone else, or for another reason.
+    Resigned,
 }
 
 impl Widening {
@@ -118,6 +122,7 @@ impl Widening {
             Widening::Added => "added",
             Widening::Extended { .. } => "extended",
             Widening::Loosened => "loosened",
+            Widening::Resigned => "re-signed",
         }
     }
 }
@@ -142,6 +147,9 @@ pub struct Diff<'a> {
     pub new_incidents: Vec<&'a Incident>,
     /// Acceptances and waivers the change widens, in register order.
     pub exceptions: Vec<ExceptionChange<'a>>,
+    /// How the change loosens the policy (`opx.toml`), a line each:
+    /// exceptions for every risk at once.
+    pub policy_loosened: Vec<String>,
 }
 
 impl Diff<'_> {
@@ -197,9 +205,12 @@ impl Diff<'_> {
         }
         if !self.exceptions.is_empty() {
             parts.push(format!(
-                "{} added, extended or loosened",
+                "{} to review",
                 crate::diag::plural(self.exceptions.len(), "exception")
             ));
+        }
+        if !self.policy_loosened.is_empty() {
+            parts.push("the policy loosened".to_string());
         }
         if parts.is_empty() {
             "No change to the risks.".to_string()
@@ -278,11 +289,12 @@ pub fn diff<'a>(old: &'a Analysis<'a>, new: &'a Analysis<'a>) -> Diff<'a> {
         risks,
         new_incidents,
         exceptions,
+        policy_loosened: Vec::new(),
     }
 }
 
-/// The acceptance and waivers of `now` that are new, run later, or (an
-/// acceptance) cover a worse risk than in `was`.
+/// The acceptance and waivers of `now` that are new, run later, cover a
+/// worse risk (an acceptance), or are signed anew, against `was`.
 fn exception_changes<'a>(
     was: Option<&AssessedRisk<'_>>,
     now: &AssessedRisk<'a>,
@@ -297,45 +309,52 @@ fn exception_changes<'a>(
         reason,
         until,
     };
-    let widening = |before: Option<Date>, until: Date| match before {
+    // (until, by, reason) before and now.
+    type Terms<'t> = (Date, Option<&'t str>, &'t str);
+    let widening = |before: Option<Terms<'_>>, now: Terms<'_>, worse: bool| match before {
         None => Some(Widening::Added),
-        Some(from) if until > from => Some(Widening::Extended { from }),
+        Some((from, ..)) if now.0 > from => Some(Widening::Extended { from }),
+        Some(_) if worse => Some(Widening::Loosened),
+        Some((_, by, reason)) if (by, reason) != (now.1, now.2) => Some(Widening::Resigned),
         Some(_) => None,
     };
     let mut changes = Vec::new();
     if let Some(accepted) = &risk.accepted {
-        let before = was.and_then(|w| w.risk.accepted.as_ref());
+        let before = was
+            .and_then(|w| w.risk.accepted.as_ref())
+            .map(|a| (a.until.value, Some(a.by.as_str()), a.reason.as_str()));
         let worse = was.is_some_and(|w| {
             let (a, b) = (&w.score.current, &now.score.current);
             b.severity > a.severity
                 || matches!((a.bad_minutes, b.bad_minutes), (Some(a), Some(b)) if b > a)
         });
-        let widened = widening(before.map(|a| a.until.value), accepted.until.value)
-            .or((before.is_some() && worse).then_some(Widening::Loosened));
-        if let Some(widening) = widened {
-            changes.push(change(
-                Exempts::Risk,
-                widening,
-                Some(accepted.by.as_str()),
-                accepted.reason.as_str(),
-                accepted.until.value,
-            ));
+        let terms = (
+            accepted.until.value,
+            Some(accepted.by.as_str()),
+            accepted.reason.as_str(),
+        );
+        if let Some(widening) = widening(before, terms, worse) {
+            changes.push(change(Exempts::Risk, widening, terms.1, terms.2, terms.0));
         }
     }
     for waiver in &risk.waivers {
         let before = was
             .into_iter()
             .flat_map(|w| &w.risk.waivers)
-            .filter(|w| w.rule == waiver.rule)
-            .map(|w| w.until.value)
-            .max();
-        if let Some(widening) = widening(before, waiver.until.value) {
+            .find(|w| w.rule == waiver.rule)
+            .map(|w| (w.until.value, w.by.as_deref(), w.reason.as_str()));
+        let terms = (
+            waiver.until.value,
+            waiver.by.as_deref(),
+            waiver.reason.as_str(),
+        );
+        if let Some(widening) = widening(before, terms, false) {
             changes.push(change(
                 Exempts::Rule(waiver.rule),
                 widening,
-                waiver.by.as_deref(),
-                waiver.reason.as_str(),
-                waiver.until.value,
+                terms.1,
+                terms.2,
+                terms.0,
             ));
         }
     }

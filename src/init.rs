@@ -14,9 +14,9 @@ const POLICY: &str = include_str!("init/opx.toml");
 /// review dates are today's, due dates and the acceptance's end lie ahead.
 pub fn files(folder: &Path, today: Date) -> Vec<(PathBuf, String)> {
     let register = REGISTER
-        .replace("{TODAY}", &today.to_string())
-        .replace("{DUE}", &add_days(today, 30).to_string())
-        .replace("{UNTIL}", &add_days(today, 90).to_string())
+        .replace("{TODAY...}", &today.to_string())
+        .replace("{DUE.....}", &add_days(today, 30).to_string())
+        .replace("{UNTIL...}", &add_days(today, 90).to_string())
         .replace("{INCIDENT}", &add_days(today, -30).to_string());
     vec![
         (folder.join("risks.toml"), register),
@@ -69,26 +69,27 @@ mod tests {
         }
     }
 
-    /// The starter register is valid, and the gate finds nothing in it.
+    /// The starter register is valid, and the gate finds nothing in it
+    /// under the starter policy, which counts only evidenced mitigation.
     #[test]
     fn the_starter_register_passes_the_gate() {
+        use crate::policy::{self, Mitigation, Overrides};
         let today: Date = "2026-11-27".parse().unwrap();
-        let files = files(Path::new("x"), today);
-        let loaded = crate::register::load_contents(
-            vec![(files[0].0.clone(), files[0].1.clone().into_bytes())],
-            Vec::new(),
+        let dir = tempfile::tempdir().unwrap();
+        for (path, text) in files(dir.path(), today) {
+            std::fs::write(path, text).unwrap();
+        }
+        let mut loaded = crate::register::load(&[dir.path().join("risks.toml")]);
+        let policy = policy::resolve(
+            Some(&dir.path().join("opx.toml")),
+            Overrides::default(),
+            &mut loaded.sources,
+            &mut loaded.diagnostics,
         );
         assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
-        let analysis = crate::analysis::Analysis::new(
-            &loaded.register,
-            today,
-            &crate::policy::Policy::default(),
-        );
-        let strict = crate::policy::Policy {
-            mitigation: crate::policy::Mitigation::Evidence,
-            ..crate::policy::Policy::default()
-        };
-        let checked = crate::check::check(&analysis, &strict);
+        assert_eq!(policy.mitigation, Mitigation::Evidence);
+        let analysis = crate::analysis::Analysis::new(&loaded.register, today, &policy);
+        let checked = crate::check::check(&analysis, &policy);
         assert!(checked.findings.is_empty(), "{:#?}", checked.findings);
     }
 }

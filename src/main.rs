@@ -59,11 +59,26 @@ fn main() -> ExitCode {
             clap_complete::generate(args.shell, &mut command, "opx", io.stdout);
             Ok(ExitStatus::Success)
         }
-        Command::Man => {
-            let command = <Cli as clap::CommandFactory>::command();
-            clap_mangen::Man::new(command)
-                .render(io.stdout)
-                .map(|()| ExitStatus::Success)
+        Command::Man(args) => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            command.build();
+            // A command's page is named as man names it: opx-check.
+            let page = match args.command.as_deref() {
+                Some(name) => cli::MAN_PAGES
+                    .iter()
+                    .find(|(command, _)| *command == name)
+                    .and_then(|&(command_name, page)| {
+                        let sub = command.find_subcommand(command_name)?.clone();
+                        Some(sub.name(page))
+                    }),
+                None => Some(command),
+            };
+            match page {
+                Some(page) => clap_mangen::Man::new(page)
+                    .render(io.stdout)
+                    .map(|()| ExitStatus::Success),
+                None => Ok(ExitStatus::Error),
+            }
         }
     };
     let status = ran.and_then(|status| out.flush().map(|()| status));

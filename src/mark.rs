@@ -166,7 +166,18 @@ fn resolve<'a>(loaded: &'a Loaded, id: &str) -> Result<&'a Risk, MarkError> {
     register
         .find_risk(id)
         .map(|i| &register.risks[i])
-        .map_err(|e| MarkError::new(format!("{}; no file was changed", e.message), e.help))
+        .map_err(|e| {
+            // `--mark` takes every value after it, so a path written last
+            // arrives here as an id.
+            let help = if id.ends_with(".toml") || std::path::Path::new(id).is_dir() {
+                format!(
+                    "`{id}` is a path: write paths before --mark (opx review {id} --mark ID...)"
+                )
+            } else {
+                e.help
+            };
+            MarkError::new(format!("{}; no file was changed", e.message), help)
+        })
 }
 
 fn split_bom(bytes: &[u8]) -> (&[u8], &[u8]) {

@@ -8,7 +8,8 @@
 //!   when, and the bad minutes they spend;
 //! - **Escalation paths** per system;
 //! - **What the plan buys**: per risk and per system, now → after the plan;
-//! - **No plan yet**: risks with no action at all.
+//! - **No plan yet**: risks with no action at all and no acceptance that
+//!   holds (an accepted risk's plan is its acceptance).
 
 use jiff::civil::Date;
 
@@ -129,7 +130,7 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             .collect(),
         no_plan: ranked
             .iter()
-            .filter(|r| r.risk.actions.is_empty())
+            .filter(|r| r.risk.actions.is_empty() && r.state != State::Accepted)
             .map(|r| r.risk)
             .collect(),
     }

@@ -20,13 +20,13 @@
 //!
 //! The file is read with the same located diagnostics as a register file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
 use crate::diag::{Code, Diagnostic, Severity};
-use crate::register::fields::{Fields, Sink, rule_id};
+use crate::register::fields::{Fields, Setting, Sink, rule_id};
 use crate::register::format::{Key, Need, Table, Value};
 use crate::register::{CONFIG_FILE_NAME, io_error};
 use crate::scale::{Level, Scale};
@@ -57,8 +57,11 @@ pub struct Policy {
     /// How far ahead an acceptance or a waiver may run, in days.
     pub max_acceptance_days: Option<u32>,
     pub thresholds: Thresholds,
-    /// The file it was read from; `None` for the defaults.
+    /// The file it was read from, as the user would write its path;
+    /// `None` for the defaults.
     pub file: Option<PathBuf>,
+    /// The flags that changed it, as typed.
+    pub flags: Vec<&'static str>,
 }
 
 impl Default for Policy {
@@ -73,6 +76,7 @@ impl Default for Policy {
             max_acceptance_days: None,
             thresholds: Thresholds::default(),
             file: None,
+            flags: Vec::new(),
         }
     }
 }
@@ -84,19 +88,85 @@ impl Policy {
         self.file.as_deref().map(display_path)
     }
 
+    /// What a summary line says judged the run: `risks/opx.toml`,
+    /// `defaults`, or either `with --fail-impact`.
+    pub fn describe(&self) -> String {
+        let file = self.file_name().unwrap_or_else(|| "defaults".to_string());
+        if self.flags.is_empty() {
+            file
+        } else {
+            format!("{file} with {}", self.flags.join(", "))
+        }
+    }
+
     /// The severity a rule's finding takes; `None` when the rule is off.
     pub fn severity(&self, code: Code) -> Option<Severity> {
-        let severity = match self.levels.get(&code) {
-            Some(RuleLevel::Allow) => return None,
-            Some(RuleLevel::Warn) => Severity::Warning,
-            Some(RuleLevel::Error) => Severity::Error,
-            None => code.default_severity(),
-        };
+        let severity = self.level(code)?;
         Some(if self.deny_warnings && severity == Severity::Warning {
             Severity::Error
         } else {
             severity
         })
+    }
+
+    /// A rule's level as `[rules]` sets it (or its own), before
+    /// `deny_warnings`; `None` when the rule is off.
+    fn level(&self, code: Code) -> Option<Severity> {
+        match self.levels.get(&code) {
+            Some(RuleLevel::Allow) => None,
+            Some(RuleLevel::Warn) => Some(Severity::Warning),
+            Some(RuleLevel::Error) => Some(Severity::Error),
+            None => Some(code.default_severity()),
+        }
+    }
+
+    /// How this policy lets through what `old` stopped, a line each:
+    /// `fail_impact 4 → 5`, `no-runbook warning → allow`. What a change to
+    /// `opx.toml` waives for every risk at once.
+    pub fn loosened_from(&self, old: &Policy) -> Vec<String> {
+        let mut changes = Vec::new();
+        if self.fail_impact > old.fail_impact {
+            changes.push(format!(
+                "fail_impact {} → {}",
+                old.fail_impact, self.fail_impact
+            ));
+        }
+        if old.deny_warnings && !self.deny_warnings {
+            changes.push("deny_warnings true → false".to_string());
+        }
+        if self.single_risk_share > old.single_risk_share {
+            changes.push(format!(
+                "single_risk_share {} → {}",
+                old.single_risk_share, self.single_risk_share
+            ));
+        }
+        if old.mitigation == Mitigation::Evidence && self.mitigation == Mitigation::Done {
+            changes.push("mitigation \"evidence\" → \"done\"".to_string());
+        }
+        if self.expiring_within_days < old.expiring_within_days {
+            changes.push(format!(
+                "expiring_within {}d → {}d",
+                old.expiring_within_days, self.expiring_within_days
+            ));
+        }
+        let days = |d: Option<u32>| d.map_or("no limit".to_string(), |d| d.to_string());
+        if self.max_acceptance_days.unwrap_or(u32::MAX)
+            > old.max_acceptance_days.unwrap_or(u32::MAX)
+        {
+            changes.push(format!(
+                "max_acceptance_days {} → {}",
+                days(old.max_acceptance_days),
+                days(self.max_acceptance_days)
+            ));
+        }
+        let name = |level: Option<Severity>| level.map_or("allow", Severity::name);
+        for &code in Code::ALL {
+            let (was, now) = (old.level(code), self.level(code));
+            if now < was {
+                changes.push(format!("{} {} → {}", code.id(), name(was), name(now)));
+            }
+        }
+        changes
     }
 }
 
@@ -204,32 +274,53 @@ pub struct Conflict {
 }
 
 /// The policy file a run uses: `explicit` (from `--config`), else the
-/// nearest `opx.toml` in each path's folder or above it, up to the
-/// repository's root (the folder holding `.git`) or the filesystem's. All
-/// paths must find the same one.
-pub fn find(paths: &[PathBuf], explicit: Option<&Path>) -> Result<Option<PathBuf>, Conflict> {
+/// nearest `opx.toml` to each register file `files` names (in its folder
+/// or above it, up to the repository's root, the folder holding `.git`,
+/// or the filesystem's), the way ruff finds a file's configuration. All
+/// files must find the same one. Paths are followed as written, not
+/// through symbolic links, so a file is judged where the user sees it.
+pub fn find<'p>(
+    files: impl IntoIterator<Item = &'p Path>,
+    explicit: Option<&Path>,
+) -> Result<Option<PathBuf>, Conflict> {
     if let Some(path) = explicit {
         return Ok(Some(path.to_path_buf()));
     }
     let here = std::env::current_dir().ok();
+    // Files of one folder share its answer.
+    let mut by_folder: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
     let mut found: Option<(Option<PathBuf>, &Path)> = None;
-    for path in paths {
-        let nearest = nearest(path, here.as_deref());
+    for file in files {
+        let Some(path) = absolute(file, here.as_deref()) else {
+            continue;
+        };
+        let folder = if path.is_dir() {
+            path
+        } else {
+            match path.parent() {
+                Some(parent) => parent.to_path_buf(),
+                None => continue,
+            }
+        };
+        let nearest = by_folder
+            .entry(folder)
+            .or_insert_with_key(|folder| nearest(folder))
+            .clone();
         match &found {
-            None => found = Some((nearest, path)),
-            Some((first, first_path)) if *first != nearest => {
+            None => found = Some((nearest, file)),
+            Some((first, first_file)) if *first != nearest => {
                 let name = |p: &Option<PathBuf>| {
                     p.as_deref().map_or_else(
                         || "no opx.toml (the defaults)".to_string(),
-                        |p| format!("`{}`", display_path(p)),
+                        |p| format!("`{}`", shown(p, here.as_deref())),
                     )
                 };
                 return Err(Conflict {
                     message: format!(
                         "`{}` falls under {} but `{}` under {}",
-                        display_path(first_path),
+                        display_path(first_file),
                         name(first),
-                        display_path(path),
+                        display_path(file),
                         name(&nearest)
                     ),
                     help: "judge each under its own policy in separate runs, or name one with --config".to_string(),
@@ -238,31 +329,72 @@ pub fn find(paths: &[PathBuf], explicit: Option<&Path>) -> Result<Option<PathBuf
             Some(_) => {}
         }
     }
-    Ok(found.and_then(|(nearest, _)| nearest))
+    Ok(found
+        .and_then(|(nearest, _)| nearest)
+        .map(|p| PathBuf::from(shown(&p, here.as_deref()))))
 }
 
-/// The nearest `opx.toml` at or above `path`, shown relative to `here`
-/// where it lies below it.
-fn nearest(path: &Path, here: Option<&Path>) -> Option<PathBuf> {
-    let absolute = std::fs::canonicalize(path).ok()?;
-    let mut folder = if absolute.is_dir() {
-        absolute.as_path()
+/// `path` made absolute against `here`, without resolving links.
+fn absolute(path: &Path, here: Option<&Path>) -> Option<PathBuf> {
+    if path.is_absolute() {
+        Some(path.to_path_buf())
     } else {
-        absolute.parent()?
-    };
+        here.map(|here| here.join(path))
+    }
+}
+
+/// The nearest `opx.toml` in `folder` (absolute) or above it, up to the
+/// repository's root.
+fn nearest(folder: &Path) -> Option<PathBuf> {
+    let mut folder = normalise(folder);
     loop {
         let candidate = folder.join(CONFIG_FILE_NAME);
         if candidate.is_file() {
-            let shown = here
-                .and_then(|here| candidate.strip_prefix(here).ok())
-                .map_or_else(|| candidate.clone(), Path::to_path_buf);
-            return Some(shown);
+            return Some(candidate);
         }
-        if folder.join(".git").exists() {
+        if folder.join(".git").exists() || !folder.pop() {
             return None;
         }
-        folder = folder.parent()?;
     }
+}
+
+/// `a/./b/../c` as `a/c`, by the text alone.
+fn normalise(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// An absolute path as the user would write it from `here`: relative,
+/// with `..` where it lies above, so reports read the same on any machine.
+fn shown(path: &Path, here: Option<&Path>) -> String {
+    let Some(here) = here.map(normalise) else {
+        return display_path(path);
+    };
+    let path = normalise(path);
+    let common = here
+        .components()
+        .zip(path.components())
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return display_path(&path);
+    }
+    let mut relative = PathBuf::new();
+    for _ in here.components().skip(common) {
+        relative.push("..");
+    }
+    relative.extend(path.components().skip(common));
+    display_path(&relative)
 }
 
 /// The policy: the file at `path` (if any), with `overrides` on top. Its
@@ -279,31 +411,62 @@ pub fn resolve(
     };
     if let Some(fail_impact) = overrides.fail_impact {
         policy.fail_impact = fail_impact;
+        policy.flags.push("--fail-impact");
     }
     if let Some(deny_warnings) = overrides.deny_warnings {
         policy.deny_warnings = deny_warnings;
+        policy.flags.push(if deny_warnings {
+            "--deny-warnings"
+        } else {
+            "--no-deny-warnings"
+        });
     }
     if let Some(share) = overrides.single_risk_share {
         policy.single_risk_share = share;
+        policy.flags.push("--single-risk-share");
     }
     policy
 }
 
 fn read(path: &Path, sources: &mut Sources, diagnostics: &mut Vec<Diagnostic>) -> Policy {
-    let mut policy = Policy {
-        file: Some(path.to_path_buf()),
-        ..Policy::default()
-    };
     let text = match std::fs::read_to_string(path) {
         Ok(text) => text,
         Err(e) => {
             diagnostics.push(io_error(path, &e).help(
                 "--config names the policy file (an opx.toml); check its path, or leave --config out to use the opx.toml beside the register, if any",
             ));
-            return policy;
+            return Policy {
+                file: Some(path.to_path_buf()),
+                ..Policy::default()
+            };
         }
     };
-    let file = sources.add(path.to_path_buf(), text, Origin::Disk);
+    parse(path, text, Origin::Disk, sources, diagnostics)
+}
+
+/// The policy in `text`, a git revision's `opx.toml` that `name` names
+/// (`origin/main:risks/opx.toml`); its problems are located in it.
+pub fn from_text(
+    name: PathBuf,
+    text: String,
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Policy {
+    parse(&name, text, Origin::Memory, sources, diagnostics)
+}
+
+fn parse(
+    path: &Path,
+    text: String,
+    origin: Origin,
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Policy {
+    let mut policy = Policy {
+        file: Some(path.to_path_buf()),
+        ..Policy::default()
+    };
+    let file = sources.add(path.to_path_buf(), text, origin);
     let text = sources.get(file).kept_text().unwrap_or_default();
     let lines = Lines::new(std::borrow::Cow::Borrowed(text));
     let mut sink = Sink {
@@ -346,7 +509,7 @@ fn read(path: &Path, sources: &mut Sources, diagnostics: &mut Vec<Diagnostic>) -
             "expiring_within",
             Code::InvalidDuration,
             "14d",
-            units::parse_review_cadence,
+            units::parse_notice,
         )
         .map_or(defaults.expiring_within_days, |d| d.value);
     policy.max_acceptance_days = f
@@ -367,33 +530,49 @@ fn read(path: &Path, sources: &mut Sources, diagnostics: &mut Vec<Diagnostic>) -
 fn levels(sink: &mut Sink<'_>, rules: &DeTable<'_>) -> BTreeMap<Code, RuleLevel> {
     let mut levels = BTreeMap::new();
     for (key, value) in rules.iter() {
-        let level = match value.get_ref() {
-            DeValue::String(s) => match s.as_ref() {
-                "allow" => Some(RuleLevel::Allow),
-                "warn" => Some(RuleLevel::Warn),
-                "error" => Some(RuleLevel::Error),
-                _ => None,
-            },
+        let (key, at) = (key.get_ref(), sink.span(key.span()));
+        let written = match value.get_ref() {
+            DeValue::String(s) => Some(s.as_ref()),
             _ => None,
         };
+        let level = written.and_then(|w| match w {
+            "allow" => Some(RuleLevel::Allow),
+            "warn" => Some(RuleLevel::Warn),
+            "error" => Some(RuleLevel::Error),
+            _ => None,
+        });
+        // Keys below a [rules] header belong to it, so a policy key
+        // written after it lands here.
+        if POLICY.key(key).is_some() {
+            sink.push(
+                Diagnostic::new(Code::InvalidRule, format!("`{key}` is a policy key, not a rule"))
+                    .at(at, "inside [rules]")
+                    .help(format!("move `{key}` above the [rules] header: keys after a table header belong to the table")),
+            );
+            continue;
+        }
+        let lowering = level.is_some_and(|l| l < RuleLevel::Error);
+        let Some(code) = rule_id(sink, key, at, Setting::Level { lowering }) else {
+            continue;
+        };
         let Some(level) = level else {
+            // The level the team most likely meant.
+            let meant = match written.map(str::to_ascii_lowercase).as_deref() {
+                Some("off" | "none" | "ignore" | "disable" | "disabled" | "false") => "allow",
+                Some("deny" | "fail" | "forbid" | "true") => "error",
+                _ => "warn",
+            };
             sink.push(
                 Diagnostic::new(
                     Code::InvalidValue,
-                    format!(
-                        "the level of `{}` must be \"allow\", \"warn\" or \"error\"",
-                        key.get_ref()
-                    ),
+                    format!("the level of `{key}` must be \"allow\", \"warn\" or \"error\""),
                 )
                 .at(sink.span(value.span()), "not a level")
-                .help(format!("write {} = \"warn\"", key.get_ref())),
+                .help(format!("write {key} = \"{meant}\"")),
             );
             continue;
         };
-        let at = sink.span(key.span());
-        if let Some(code) = rule_id(sink, key.get_ref(), at, "[rules]", level < RuleLevel::Error) {
-            levels.insert(code, level);
-        }
+        levels.insert(code, level);
     }
     levels
 }
@@ -429,14 +608,32 @@ mod tests {
         std::fs::create_dir_all(root.join(".git")).unwrap();
         std::fs::create_dir_all(root.join("risks/team")).unwrap();
         std::fs::write(root.join("risks/opx.toml"), "").unwrap();
-        let found = nearest(&root.join("risks/team"), None).unwrap();
         assert_eq!(
-            std::fs::canonicalize(found).unwrap(),
-            std::fs::canonicalize(root.join("risks/opx.toml")).unwrap()
+            nearest(&root.join("risks/team/../team/.")),
+            Some(root.join("risks/opx.toml"))
         );
         // Above the repository's root, nothing is looked for.
-        std::fs::create_dir_all(root.join("other")).unwrap();
         std::fs::create_dir_all(root.join("other/.git")).unwrap();
-        assert_eq!(nearest(&root.join("other"), None), None);
+        assert_eq!(nearest(&root.join("other")), None);
+    }
+
+    #[test]
+    fn a_policy_is_shown_relative_to_the_working_folder() {
+        let here = Path::new("/repo/risks/team");
+        assert_eq!(
+            shown(Path::new("/repo/risks/opx.toml"), Some(here)),
+            "../opx.toml"
+        );
+        assert_eq!(
+            shown(Path::new("/repo/risks/team/opx.toml"), Some(here)),
+            "opx.toml"
+        );
+        assert_eq!(
+            shown(
+                Path::new("/repo/risks/team/x/opx.toml"),
+                Some(Path::new("/repo"))
+            ),
+            "risks/team/x/opx.toml"
+        );
     }
 }

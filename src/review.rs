@@ -12,7 +12,7 @@ use crate::analysis::Analysis;
 use crate::dates::{add_days, within};
 use crate::history::Contradiction;
 use crate::register::model::{Acceptance, Action, ActionStatus, Incident, Risk};
-use crate::score::RankBy;
+use crate::score::{RankBy, State};
 
 /// How far ahead an acceptance's end is worth raising.
 pub const ACCEPTANCE_NOTICE_DAYS: i64 = 30;
@@ -43,6 +43,8 @@ pub struct AcceptanceEnding<'a> {
 #[derive(Debug)]
 pub struct Digest<'a> {
     pub today: Date,
+    /// The register has one system; its risks go by their bare ids.
+    pub one_system: bool,
     pub days: i64,
     pub reviews: Vec<ReviewDue<'a>>,
     pub actions: Vec<ActionDue<'a>>,
@@ -59,6 +61,7 @@ pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
     let notice = add_days(today, ACCEPTANCE_NOTICE_DAYS);
     let mut digest = Digest {
         today,
+        one_system: analysis.one_system(),
         days,
         reviews: Vec::new(),
         actions: Vec::new(),
@@ -104,7 +107,7 @@ pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
         for c in analysis.contradictions(r) {
             digest.contradicted.push((risk, c));
         }
-        if risk.actions.is_empty() {
+        if risk.actions.is_empty() && r.state != State::Accepted {
             digest.no_plan.push(risk);
         }
     }

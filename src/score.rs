@@ -16,7 +16,7 @@ use crate::band::Band;
 use crate::budget;
 use crate::policy::Mitigation;
 pub use crate::register::model::View;
-use crate::register::model::{Action, ActionStatus, Rated, Risk, Source, TimeEstimate};
+use crate::register::model::{Action, ActionKind, ActionStatus, Rated, Risk, Source, TimeEstimate};
 use crate::scale;
 
 /// Where a risk stands, derived from its actions and acceptance; never typed in.
@@ -53,17 +53,36 @@ pub fn acceptance_expired(risk: &Risk, today: Date) -> bool {
         .is_some_and(|a| a.until.value < today)
 }
 
+/// Whether an action shows what it changes: an effect that improves on
+/// the risk as written (by the same maths as its views: setting a value the
+/// risk already has, or a worse one, changes nothing), a detect action's
+/// signal, or a respond action's runbook. A done action that shows none of
+/// these claims mitigation without measuring it.
+pub fn shows_evidence(risk: &Risk, action: &Action) -> bool {
+    (action.kind == ActionKind::Detect && action.signal.is_some())
+        || (action.kind == ActionKind::Respond && action.runbook.is_some())
+        || View::of(risk, std::iter::once(action)) != View::of(risk, std::iter::empty())
+}
+
 /// Where a risk stands on `today`. Under [`Mitigation::Evidence`] a done
-/// action counts only when it shows what it changed.
-pub fn state(risk: &Risk, today: Date, mitigation: Mitigation) -> State {
+/// action counts only when it shows what it changed; `without_evidence`
+/// holds the places, in the risk's actions, of those that do not.
+pub fn state(
+    risk: &Risk,
+    today: Date,
+    mitigation: Mitigation,
+    without_evidence: &[usize],
+) -> State {
     if risk.accepted.is_some() && !acceptance_expired(risk, today) {
         return State::Accepted;
     }
     let done = risk
         .actions
         .iter()
-        .filter(|a| {
-            a.status == ActionStatus::Done && (mitigation == Mitigation::Done || a.has_evidence())
+        .enumerate()
+        .filter(|(i, a)| {
+            a.status == ActionStatus::Done
+                && (mitigation == Mitigation::Done || !without_evidence.contains(i))
         })
         .count();
     match done {
@@ -352,15 +371,15 @@ mod tests {
     fn state_follows_actions_and_acceptance() {
         let today = date("2026-11-27");
         let mut r = risk("s", "r", 3, 4, None);
-        assert_eq!(state(&r, today, Mitigation::Done), State::Open);
+        assert_eq!(state(&r, today, Mitigation::Done, &[]), State::Open);
         r.actions
             .push(action(ActionKind::Prevent, ActionStatus::InProgress));
-        assert_eq!(state(&r, today, Mitigation::Done), State::Open);
+        assert_eq!(state(&r, today, Mitigation::Done, &[]), State::Open);
         r.actions
             .push(action(ActionKind::Detect, ActionStatus::Done));
-        assert_eq!(state(&r, today, Mitigation::Done), State::Mitigating);
+        assert_eq!(state(&r, today, Mitigation::Done, &[]), State::Mitigating);
         r.actions[0].status = ActionStatus::Done;
-        assert_eq!(state(&r, today, Mitigation::Done), State::Mitigated);
+        assert_eq!(state(&r, today, Mitigation::Done, &[]), State::Mitigated);
         r.actions[0].status = ActionStatus::Planned;
         r.accepted = Some(Acceptance {
             by: "em".into(),
@@ -371,7 +390,7 @@ mod tests {
             },
         });
         assert_eq!(
-            state(&r, today, Mitigation::Done),
+            state(&r, today, Mitigation::Done, &[]),
             State::Accepted,
             "an acceptance holds through its last day"
         );
@@ -379,7 +398,7 @@ mod tests {
         let tomorrow = date("2026-11-28");
         assert!(acceptance_expired(&r, tomorrow));
         assert_eq!(
-            state(&r, tomorrow, Mitigation::Done),
+            state(&r, tomorrow, Mitigation::Done, &[]),
             State::Mitigating,
             "an expired acceptance is judged as if absent"
         );

@@ -115,24 +115,38 @@ pub const MAX_REVIEW_DAYS: u32 = 3_660;
 /// A review cadence: whole days (or weeks), from one day to ten years.
 pub fn parse_review_cadence(text: &str) -> Result<u32, ValueError> {
     const HELP: &str = "write a cadence in days or weeks, such as \"90d\" or \"2w\"";
-    let secs = parse_duration(text)?.as_secs();
-    if secs == 0 {
-        return Err(ValueError::new(
+    match whole_days(text, HELP)? {
+        0 => Err(ValueError::new(
             format!("`{text}` is too short: a review cadence is at least a day"),
             HELP,
-        ));
+        )),
+        days => Ok(days),
     }
+}
+
+/// How long before an end date to warn: whole days (or weeks), up to ten
+/// years; `0d` warns on none.
+pub fn parse_notice(text: &str) -> Result<u32, ValueError> {
+    whole_days(
+        text,
+        "write it in days or weeks, such as \"14d\" or \"2w\"; \"0d\" for no warning",
+    )
+}
+
+/// A duration of whole days, up to ten years.
+fn whole_days(text: &str, help: &'static str) -> Result<u32, ValueError> {
+    let secs = parse_duration(text)?.as_secs();
     if secs % 86_400 != 0 {
         return Err(ValueError::new(
             format!("`{text}` is not a whole number of days"),
-            HELP,
+            help,
         ));
     }
     match u32::try_from(secs / 86_400) {
         Ok(days) if days <= MAX_REVIEW_DAYS => Ok(days),
         _ => Err(ValueError::new(
-            format!("`{text}` is too long: review a risk at least every ten years"),
-            HELP,
+            format!("`{text}` is too long: at most ten years"),
+            help,
         )),
     }
 }

@@ -93,19 +93,26 @@ fn completions_load_in_bash_and_exist_for_every_shell() {
 }
 
 #[test]
-fn the_manual_page_renders_without_warnings() {
+fn the_manual_pages_render_without_warnings() {
     let dir = tempfile::tempdir().unwrap();
-    let out = opx(dir.path(), &["man"]);
-    assert_eq!(out.status.code(), Some(0));
-    let page = dir.path().join("opx.1");
-    std::fs::write(&page, &out.stdout).unwrap();
-    // groff comes with man (Debian's groff-base); .ci/run installs it.
-    let rendered = std::process::Command::new("groff")
-        .args(["-man", "-Tutf8", "-ww"])
-        .arg(&page)
-        .output()
-        .expect("groff runs");
-    assert!(rendered.status.success());
-    assert!(rendered.stderr.is_empty(), "{}", text(&rendered.stderr));
-    assert!(text(&rendered.stdout).contains("risk register"));
+    for (args, expected) in [
+        (&["man"][..], "risk register"),
+        (&["man", "check"][..], "opx-check"),
+        (&["man", "rank"][..], "opx-rank"),
+    ] {
+        let out = opx(dir.path(), args);
+        assert_eq!(out.status.code(), Some(0));
+        let page = dir.path().join("page.1");
+        std::fs::write(&page, &out.stdout).unwrap();
+        // groff comes with man (Debian's groff-base); .ci/run installs it.
+        let rendered = std::process::Command::new("groff")
+            // -k runs preconv first, as man does, for the UTF-8 in the text.
+            .args(["-k", "-man", "-Tutf8", "-ww"])
+            .arg(&page)
+            .output()
+            .expect("groff runs");
+        assert!(rendered.status.success());
+        assert!(rendered.stderr.is_empty(), "{}", text(&rendered.stderr));
+        assert!(text(&rendered.stdout).contains(expected), "{args:?}");
+    }
 }

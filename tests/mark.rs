@@ -122,7 +122,11 @@ fn an_unknown_or_ambiguous_id_changes_no_file() {
         stderr.contains("no risk `dbb` in the register; no file was changed"),
         "{stderr}"
     );
-    assert!(stderr.contains("did you mean `db`?"), "{stderr}");
+    // `db` alone would be ambiguous: the suggestion names each.
+    assert!(
+        stderr.contains("did you mean `checkout/db` or `payments/db`?"),
+        "{stderr}"
+    );
     let (code, _, stderr) = mark(dir.path(), &["db"]);
     assert_eq!(code, 2);
     assert!(

@@ -9,7 +9,7 @@ use crate::budget::{SystemBudget, minutes_text, number_text, percent_text};
 use crate::dates::days_ago;
 use crate::diag::{Code, Diagnostic, Subject, plural};
 use crate::history::Contradiction;
-use crate::register::model::{Acceptance, Action, At, Incident, Risk, System, Waiver};
+use crate::register::model::{Acceptance, Action, At, Effects, Incident, Risk, System, Waiver};
 use crate::scale::{Level, Scale};
 use crate::source::Span;
 use crate::units::format_duration;
@@ -46,13 +46,13 @@ pub enum Finding<'r> {
     UnusedWaiver {
         risk: &'r Risk,
         waiver: &'r Waiver,
+        /// The policy turns the rule off (`allow`), so there is nothing to waive.
+        allowed: bool,
     },
     /// An acceptance or a waiver that runs further ahead than the policy allows.
     ExpiresTooLate {
         risk: &'r Risk,
-        /// "acceptance" or "waiver of no-runbook".
-        what: String,
-        until: At<Date>,
+        exception: Exception<'r>,
         max_days: u32,
     },
     AcceptanceExpired {
@@ -134,6 +134,35 @@ pub enum Finding<'r> {
     },
 }
 
+/// An exception to the gate a risk carries.
+#[derive(Debug, Clone, Copy)]
+pub enum Exception<'r> {
+    Acceptance(&'r Acceptance),
+    Waiver(&'r Waiver),
+}
+
+impl Exception<'_> {
+    fn until(self) -> At<Date> {
+        match self {
+            Exception::Acceptance(a) => a.until,
+            Exception::Waiver(w) => w.until,
+        }
+    }
+
+    /// `acceptance`, or `waiver of `no-runbook``.
+    fn name(self) -> String {
+        match self {
+            Exception::Acceptance(_) => "acceptance".to_string(),
+            Exception::Waiver(w) => format!("waiver of `{}`", w.rule.id()),
+        }
+    }
+}
+
+/// Which waiver a finding is about, as [`Subject::part`] names it.
+fn waiver_part(waiver: &Waiver) -> Option<String> {
+    Some(format!("waive:{}", waiver.rule.id()))
+}
+
 impl Finding<'_> {
     pub fn code(&self) -> Code {
         match self {
@@ -162,62 +191,75 @@ impl Finding<'_> {
         }
     }
 
-    /// What the finding is about.
-    pub fn subject(&self) -> Subject {
-        let of_risk = |risk: &Risk, part: Option<String>| Subject {
-            system: risk.system.clone(),
-            risk: Some(risk.id.value.clone()),
-            part,
-        };
-        let of_system = |system: &str, part: Option<String>| Subject {
-            system: system.to_string(),
-            risk: None,
-            part,
-        };
-        let action = |action: &Action| Some(format!("action:{}", action.what));
-        let waiver = |waiver: &Waiver| Some(format!("waive:{}", waiver.rule.id()));
+    /// The risk it is about; `None` for a system or an incident.
+    pub fn risk(&self) -> Option<&Risk> {
         match self {
-            Finding::UnevidencedAction { risk, action: a }
-            | Finding::ActionOverdue {
-                risk, action: a, ..
-            }
-            | Finding::NoSignal { risk, action: a } => of_risk(risk, action(a)),
-            Finding::WaiverExpiring { risk, waiver: w }
-            | Finding::WaiverExpired { risk, waiver: w }
-            | Finding::UnusedWaiver { risk, waiver: w } => of_risk(risk, waiver(w)),
-            Finding::ExpiresTooLate { risk, what, .. } => of_risk(risk, Some(what.clone())),
-            Finding::EstimateExceeded {
-                risk,
-                contradiction,
-            } => of_risk(
-                risk,
-                Some(format!(
-                    "incident:{}/{}",
-                    contradiction.incident.id.value,
-                    contradiction.measure.verb()
-                )),
-            ),
-            Finding::RunbookMissing { risk, path, .. } => {
-                of_risk(risk, Some(format!("runbook:{path}")))
-            }
             Finding::Unmitigated { risk, .. }
+            | Finding::UnevidencedAction { risk, .. }
             | Finding::AcceptanceExpiring { risk, .. }
+            | Finding::WaiverExpiring { risk, .. }
+            | Finding::WaiverExpired { risk, .. }
+            | Finding::UnusedWaiver { risk, .. }
+            | Finding::ExpiresTooLate { risk, .. }
             | Finding::AcceptanceExpired { risk, .. }
             | Finding::TooBig { risk, .. }
+            | Finding::ActionOverdue { risk, .. }
             | Finding::ReviewOverdue { risk, .. }
             | Finding::FutureReview { risk, .. }
             | Finding::NoDetection { risk, .. }
             | Finding::NoOwner { risk }
             | Finding::EstimateMissing { risk, .. }
+            | Finding::EstimateExceeded { risk, .. }
             | Finding::FrequencyExceeded { risk, .. }
-            | Finding::NoRunbook { risk, .. } => of_risk(risk, None),
-            Finding::FutureIncident { incident } => of_system(
-                &incident.system,
-                Some(format!("incident:{}", incident.id.value)),
-            ),
+            | Finding::RunbookMissing { risk, .. }
+            | Finding::NoRunbook { risk, .. }
+            | Finding::NoSignal { risk, .. } => Some(risk),
+            Finding::FutureIncident { .. }
+            | Finding::BudgetExceeded { .. }
+            | Finding::BudgetIncomplete { .. } => None,
+        }
+    }
+
+    /// Which part of its risk or system it is about, where a rule can
+    /// fire more than once for one (see [`Subject::part`]).
+    fn part(&self) -> Option<String> {
+        let action = |action: &Action| Some(format!("action:{}", action.what));
+        match self {
+            Finding::UnevidencedAction { action: a, .. }
+            | Finding::ActionOverdue { action: a, .. }
+            | Finding::NoSignal { action: a, .. } => action(a),
+            Finding::WaiverExpiring { waiver, .. }
+            | Finding::WaiverExpired { waiver, .. }
+            | Finding::UnusedWaiver { waiver, .. } => waiver_part(waiver),
+            Finding::ExpiresTooLate { exception, .. } => match exception {
+                Exception::Acceptance(_) => Some("acceptance".to_string()),
+                Exception::Waiver(w) => waiver_part(w),
+            },
+            Finding::EstimateExceeded { contradiction, .. } => Some(format!(
+                "incident:{}/{}",
+                contradiction.incident.id.value,
+                contradiction.measure.verb()
+            )),
+            Finding::RunbookMissing { path, .. } => Some(format!("runbook:{path}")),
+            Finding::FutureIncident { incident } => Some(format!("incident:{}", incident.id.value)),
+            _ => None,
+        }
+    }
+
+    /// What the finding is about.
+    pub fn subject(&self) -> Subject {
+        let system = match self {
+            Finding::FutureIncident { incident } => incident.system.as_str(),
             Finding::BudgetExceeded { system, .. } | Finding::BudgetIncomplete { system, .. } => {
-                of_system(&system.id, None)
+                system.id.as_str()
             }
+            // Every other finding is about a risk.
+            other => other.risk().map_or("", |r| r.system.as_str()),
+        };
+        Subject {
+            system: system.to_string(),
+            risk: self.risk().map(|r| r.id.value.clone()),
+            part: self.part(),
         }
     }
 
@@ -267,7 +309,14 @@ impl Finding<'_> {
                     action.what
                 ),
             )
-            .at(action.span, "what did it change?")
+            .at(
+                action.span,
+                if action.effects == Effects::default() {
+                    "what did it change?"
+                } else {
+                    "its effect is no better than the risk as written"
+                },
+            )
             .help(evidence_help(action)),
             Finding::AcceptanceExpiring { acceptance, .. } => {
                 let until = acceptance.until.value;
@@ -310,29 +359,36 @@ impl Finding<'_> {
                 .at(waiver.until.span, "expired")
                 .help("fix what the rule asks for, or renew the waiver with a later `until` and a reason that still holds")
             }
-            Finding::UnusedWaiver { waiver, .. } => Diagnostic::new(
+            Finding::UnusedWaiver {
+                waiver, allowed, ..
+            } => Diagnostic::new(
                 code,
                 format!(
-                    "waiver of `{}` for risk `{name}` waives nothing: the rule finds no problem here",
-                    waiver.rule.id()
+                    "waiver of `{}` for risk `{name}` waives nothing: {}",
+                    waiver.rule.id(),
+                    if *allowed {
+                        "the policy turns the rule off"
+                    } else {
+                        "the rule finds no problem here"
+                    }
                 ),
             )
             .at(waiver.span, "nothing to waive")
             .help("remove the [[risk.waive]], so stale waivers do not pile up"),
             Finding::ExpiresTooLate {
-                what,
-                until,
+                exception,
                 max_days,
                 ..
             } => Diagnostic::new(
                 code,
                 format!(
-                    "the {what} of risk `{name}` runs until {}, more than {} ahead",
-                    until.value,
+                    "the {} of risk `{name}` runs until {}, more than {} ahead",
+                    exception.name(),
+                    exception.until().value,
                     plural(*max_days as usize, "day")
                 ),
             )
-            .at(until.span, "too far ahead")
+            .at(exception.until().span, "too far ahead")
             .help(format!(
                 "the policy's max_acceptance_days is {max_days}: set `until` to {} or earlier, and look again then",
                 crate::dates::add_days(today, i64::from(*max_days))

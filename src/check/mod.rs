@@ -12,12 +12,14 @@
 mod finding;
 mod rules;
 
-use std::collections::HashMap;
+use std::collections::HashSet;
+
+use jiff::civil::Date;
 
 pub use finding::Finding;
 
 use crate::analysis::Analysis;
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic, Subject};
 use crate::policy::Policy;
 use crate::register::model::Waiver;
 
@@ -39,6 +41,7 @@ pub struct Waived {
 
 /// Every finding for the register.
 pub fn check(analysis: &Analysis<'_>, policy: &Policy) -> Checked {
+    let today = analysis.today;
     let mut found = Vec::new();
     for risk in &analysis.risks {
         rules::risk(analysis, risk, policy, &mut found);
@@ -48,65 +51,73 @@ pub fn check(analysis: &Analysis<'_>, policy: &Policy) -> Checked {
     }
     rules::incidents(analysis, &mut found);
 
-    // The waivers that hold, by risk: (system, id) → (waiver, used).
-    let mut waivers: HashMap<(String, String), Vec<(&Waiver, bool)>> = HashMap::new();
-    for r in &analysis.risks {
-        let holding: Vec<(&Waiver, bool)> = r
-            .risk
-            .waivers
-            .iter()
-            .filter(|w| w.until.value >= analysis.today)
-            .map(|w| (w, false))
-            .collect();
-        if !holding.is_empty() {
-            waivers.insert((r.risk.system.clone(), r.risk.id.value.clone()), holding);
-        }
-    }
+    // The rules' findings at the policy's levels, those of an allowed rule
+    // dropped, each matched against its risk's waivers that hold.
     let mut checked = Checked::default();
-    let today = analysis.today;
-    for finding in found {
-        let code = finding.code();
-        let Some(severity) = policy.severity(code) else {
+    let mut used: HashSet<(&str, &str, Code)> = HashSet::new();
+    for finding in &found {
+        let Some(diagnostic) = leveled(finding, policy, today) else {
             continue;
         };
-        let mut diagnostic = finding.diagnostic(today);
-        diagnostic.severity = severity;
-        let waived_by = diagnostic
-            .subject
-            .as_ref()
-            .and_then(|s| Some((s.system.clone(), s.risk.clone()?)))
-            .and_then(|key| waivers.get_mut(&key))
-            .and_then(|held| held.iter_mut().find(|(w, _)| w.rule == code))
-            .map(|(waiver, used)| {
-                *used = true;
-                (*waiver).clone()
-            });
-        match waived_by {
-            Some(waiver) => checked.waived.push(Waived {
-                finding: diagnostic,
-                waiver,
-            }),
-            None => checked.findings.push(diagnostic),
-        }
-    }
-    // A waiver that set nothing aside is stale.
-    for r in &analysis.risks {
-        let key = (r.risk.system.clone(), r.risk.id.value.clone());
-        let Some(held) = waivers.get(&key) else {
-            continue;
-        };
-        for (waiver, _) in held.iter().filter(|(_, used)| !used) {
-            let finding = Finding::UnusedWaiver {
-                risk: r.risk,
-                waiver,
-            };
-            if let Some(severity) = policy.severity(finding.code()) {
-                let mut diagnostic = finding.diagnostic(today);
-                diagnostic.severity = severity;
-                checked.findings.push(diagnostic);
+        let risk = finding.risk();
+        let waiver = risk.and_then(|risk| {
+            risk.waivers
+                .iter()
+                .find(|w| w.rule == finding.code() && w.until.value >= today)
+        });
+        match (risk, waiver) {
+            (Some(risk), Some(waiver)) => {
+                used.insert((&risk.system, &risk.id.value, waiver.rule));
+                checked.waived.push(Waived {
+                    finding: diagnostic,
+                    waiver: waiver.clone(),
+                });
             }
+            _ => checked.findings.push(diagnostic),
         }
     }
+
+    // A waiver that set nothing aside is stale; one past its end date
+    // stops working, and fails the gate only if its rule still finds
+    // something (which then counts again, above).
+    for r in &analysis.risks {
+        let risk = r.risk;
+        for waiver in &risk.waivers {
+            let fires = || {
+                checked.findings.iter().any(|d| {
+                    d.code == waiver.rule
+                        && d.subject.as_ref().is_some_and(|s| {
+                            s.system == risk.system && s.risk.as_deref() == Some(&risk.id.value)
+                        })
+                })
+            };
+            let finding = if waiver.until.value < today && fires() {
+                Finding::WaiverExpired { risk, waiver }
+            } else if used.contains(&(&risk.system, &risk.id.value, waiver.rule)) {
+                continue;
+            } else {
+                Finding::UnusedWaiver {
+                    risk,
+                    waiver,
+                    allowed: policy.severity(waiver.rule).is_none(),
+                }
+            };
+            checked.findings.extend(leveled(&finding, policy, today));
+        }
+    }
+
+    // A done detect action with neither a signal nor an effect: its
+    // unevidenced-action, when it stands, already asks for the signal.
+    let unevidenced: HashSet<Subject> = checked
+        .findings
+        .iter()
+        .filter(|d| d.code == Code::UnevidencedAction)
+        .filter_map(|d| d.subject.clone())
+        .collect();
+    checked.findings.retain(|d| {
+        d.code != Code::NoSignal || d.subject.as_ref().is_none_or(|s| !unevidenced.contains(s))
+    });
+
     checked
         .findings
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -114,6 +125,15 @@ pub fn check(analysis: &Analysis<'_>, policy: &Policy) -> Checked {
         .waived
         .sort_by(|a, b| a.finding.sort_key().cmp(&b.finding.sort_key()));
     checked
+}
+
+/// A finding as a diagnostic at the level the policy sets; `None` when
+/// the policy turns its rule off.
+fn leveled(finding: &Finding<'_>, policy: &Policy, today: Date) -> Option<Diagnostic> {
+    let severity = policy.severity(finding.code())?;
+    let mut diagnostic = finding.diagnostic(today);
+    diagnostic.severity = severity;
+    Some(diagnostic)
 }
 
 #[cfg(test)]

@@ -6,11 +6,12 @@ use crate::band::Band;
 use crate::budget::Size;
 use crate::dates::add_days;
 use crate::policy::Policy;
-use crate::register::model::{ActionKind, ActionStatus, At, Runbook};
+use crate::register::model::{ActionKind, ActionStatus, Runbook};
 use crate::score::State;
 use jiff::civil::Date;
 
 use super::Finding;
+use super::finding::Exception;
 
 /// Impact at or above which a risk needs a way to be detected.
 pub(crate) const HIGH_IMPACT: u8 = 4;
@@ -31,14 +32,10 @@ pub(super) fn risk<'r>(
         findings.push(Finding::Unmitigated {
             risk,
             impact,
-            unevidenced: assessed.unevidenced,
+            unevidenced: assessed.unevidenced().count(),
         });
     }
-    for action in risk
-        .actions
-        .iter()
-        .filter(|a| a.status == ActionStatus::Done && !a.has_evidence())
-    {
+    for action in assessed.unevidenced() {
         findings.push(Finding::UnevidencedAction { risk, action });
     }
     expiries(analysis, assessed, policy, findings);
@@ -116,13 +113,12 @@ fn expiries<'r>(
     let furthest = policy
         .max_acceptance_days
         .map(|days| (days, add_days(today, i64::from(days))));
-    let too_late = |what: String, until: At<Date>| {
+    let too_late = |exception: Exception<'r>, until: Date| {
         furthest
-            .filter(|(_, last)| until.value > *last)
+            .filter(|(_, last)| until > *last)
             .map(|(max_days, _)| Finding::ExpiresTooLate {
                 risk,
-                what,
-                until,
+                exception,
                 max_days,
             })
     };
@@ -133,19 +129,16 @@ fn expiries<'r>(
         } else if until <= notice {
             findings.push(Finding::AcceptanceExpiring { risk, acceptance });
         }
-        findings.extend(too_late("acceptance".to_string(), acceptance.until));
+        findings.extend(too_late(Exception::Acceptance(acceptance), until));
     }
+    // An expired waiver is judged where waivers are applied: it is
+    // `waiver-expired` only if its rule still finds something.
     for waiver in &risk.waivers {
         let until = waiver.until.value;
-        if until < today {
-            findings.push(Finding::WaiverExpired { risk, waiver });
-        } else if until <= notice {
+        if until >= today && until <= notice {
             findings.push(Finding::WaiverExpiring { risk, waiver });
         }
-        findings.extend(too_late(
-            format!("waiver of `{}`", waiver.rule.id()),
-            waiver.until,
-        ));
+        findings.extend(too_late(Exception::Waiver(waiver), until));
     }
 }
 
@@ -207,13 +200,8 @@ fn response<'r>(assessed: &AssessedRisk<'r>, findings: &mut Vec<Finding<'r>>) {
             has_respond,
         });
     }
-    // A done detect action with neither a signal nor an effect already
-    // has unevidenced-action, whose help names the signal.
     for action in risk.actions.iter().filter(|a| {
-        a.kind == ActionKind::Detect
-            && a.status == ActionStatus::Done
-            && a.signal.is_none()
-            && a.has_evidence()
+        a.kind == ActionKind::Detect && a.status == ActionStatus::Done && a.signal.is_none()
     }) {
         findings.push(Finding::NoSignal { risk, action });
     }

@@ -212,6 +212,8 @@ fn assemble_incidents(
 ) -> Vec<Incident> {
     let mut complete_incidents = Vec::new();
     let mut incident_at: HashMap<(String, String), Span> = HashMap::new();
+    // In order, so that a suggestion never depends on the hash map's.
+    let mut sorted: Vec<(&str, &str)> = Vec::new();
     for entry in incidents {
         let incident = entry.incident;
         if register.system(&incident.system).is_none() {
@@ -253,13 +255,33 @@ fn assemble_incidents(
                 continue;
             }
             complete = false;
+            if sorted.is_empty() {
+                sorted = known.keys().copied().collect();
+                sorted.sort_unstable();
+            }
             let (system, risk) = &named.value;
-            let ids = known.keys().filter(|(s, _)| s == system).map(|(_, id)| *id);
+            let ids = sorted
+                .iter()
+                .filter(|(s, _)| s == system)
+                .map(|(_, id)| *id);
+            // A risk of the incident's own system first; else another
+            // system's, named the way that resolves: `system/risk`.
+            let elsewhere = || {
+                let best = did_you_mean(risk, sorted.iter().map(|(_, id)| *id))?;
+                let holders: Vec<String> = sorted
+                    .iter()
+                    .filter(|(_, id)| *id == best)
+                    .map(|(s, id)| format!("`{s}/{id}`"))
+                    .collect();
+                Some(format!("did you mean {}?", holders.join(" or ")))
+            };
             let help = match did_you_mean(risk, ids) {
                 Some(best) => format!("did you mean `{best}`?"),
-                None => format!(
-                    "name a risk of system `{system}`, or `system/risk` for another system's"
-                ),
+                None => elsewhere().unwrap_or_else(|| {
+                    format!(
+                        "name a risk of system `{system}`, or `system/risk` for another system's"
+                    )
+                }),
             };
             diagnostics.push(
                 Diagnostic::new(

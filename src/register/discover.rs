@@ -31,7 +31,7 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Pat
                 diagnostics.push(
                     Diagnostic::new(Code::NoRegister, format!("no .toml files in `{}`", display_path(path)))
                         .at_path(display_path(path))
-                        .help("a register is one or more .toml files; point opx at them or at the folder that holds them"),
+                        .help("a register is one or more .toml files; point opx at them or at the folder that holds them, or start one here with `opx init`"),
                 );
             }
             found

@@ -37,6 +37,11 @@ impl Sink<'_> {
         Span::new(self.file, range)
     }
 
+    /// The file's text in `range`, as written.
+    pub fn text(&self, range: Range<usize>) -> &str {
+        self.lines.text().get(range).unwrap_or_default()
+    }
+
     pub fn push(&mut self, diagnostic: Diagnostic) {
         self.diagnostics.push(diagnostic);
     }
@@ -181,7 +186,20 @@ impl<'t, 'i> Fields<'t, 'i> {
                 value: s.to_string(),
                 span: sink.span(value.span()),
             }),
-            _ => self.wrong_type(sink, key, value, "a string", None),
+            other => {
+                // A scalar written bare gets its text back in quotes.
+                let help = match other {
+                    DeValue::Integer(_) | DeValue::Float(_) | DeValue::Boolean(_) => {
+                        let bare = sink.text(value.span()).trim();
+                        format!(
+                            "quote it: {key} = \"{}\"",
+                            bare.chars().take(40).collect::<String>()
+                        )
+                    }
+                    _ => format!("write a string: {key} = \"...\""),
+                };
+                self.wrong_type(sink, key, value, "a string", Some(&help))
+            }
         }
     }
 
@@ -501,6 +519,41 @@ impl Fields<'_, '_> {
     }
 }
 
+/// `text` as an id: lowercase, accents dropped (`Éclair` → `eclair`),
+/// every run of other characters one `-`.
+fn id_like(text: &str) -> String {
+    let mut id = String::new();
+    for c in text.to_lowercase().chars() {
+        let plain = match c {
+            'a'..='z' | '0'..='9' => Some(c.to_string()),
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ą' => Some("a".into()),
+            'ç' | 'ć' | 'č' => Some("c".into()),
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => Some("e".into()),
+            'ì' | 'í' | 'î' | 'ï' | 'ī' => Some("i".into()),
+            'ñ' | 'ń' | 'ň' => Some("n".into()),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => Some("o".into()),
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => Some("u".into()),
+            'ý' | 'ÿ' => Some("y".into()),
+            'ś' | 'š' => Some("s".into()),
+            'ź' | 'ż' | 'ž' => Some("z".into()),
+            'ł' => Some("l".into()),
+            'ř' => Some("r".into()),
+            'ť' => Some("t".into()),
+            'ď' => Some("d".into()),
+            'ß' => Some("ss".into()),
+            'æ' => Some("ae".into()),
+            'œ' => Some("oe".into()),
+            _ => None,
+        };
+        match plain {
+            Some(p) => id.push_str(&p),
+            None if !id.is_empty() && !id.ends_with('-') => id.push('-'),
+            None => {}
+        }
+    }
+    id.trim_end_matches('-').to_string()
+}
+
 impl Fields<'_, '_> {
     /// An id of `what` (a system, a risk): a-z, 0-9 and -.
     pub fn id(&self, sink: &mut Sink<'_>, key: &str, what: &str) -> Option<At<String>> {
@@ -512,22 +565,16 @@ impl Fields<'_, '_> {
         if valid {
             return Some(id);
         }
-        let suggestion: String = id
-            .value
-            .trim()
-            .to_ascii_lowercase()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-            .collect();
+        let suggestion = id_like(&id.value);
         let diag = Diagnostic::new(
             Code::InvalidValue,
             format!("`{}` is not a valid {what} id", id.value),
         )
         .at(id.span, "ids use only a-z, 0-9 and -");
-        sink.push(if suggestion.trim_matches('-').is_empty() {
+        sink.push(if suggestion.is_empty() {
             diag.help(format!("write an id such as \"{}\"", example_id(what)))
         } else {
-            diag.help(format!("write it as \"{}\"", suggestion.trim_matches('-')))
+            diag.help(format!("write it as \"{suggestion}\""))
         });
         None
     }
@@ -611,16 +658,17 @@ fn example_id(what: &str) -> &'static str {
     }
 }
 
-/// A gate rule's id, as a waiver or `[rules]` names it; `what` says what
-/// names it ("a waiver", "[rules]"). A rule that cannot be set there is
-/// an `invalid-rule` error that says why.
-pub(crate) fn rule_id(
-    sink: &mut Sink<'_>,
-    text: &str,
-    at: Span,
-    what: &str,
-    lowering: bool,
-) -> Option<Code> {
+/// Where a gate rule is named: a level in `[rules]` (lowering it or not),
+/// or a risk's waiver.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Setting {
+    Level { lowering: bool },
+    Waiver,
+}
+
+/// A gate rule's id, as `[rules]` or a waiver names it. A rule that
+/// cannot be set there is an `invalid-rule` error that says why.
+pub(crate) fn rule_id(sink: &mut Sink<'_>, text: &str, at: Span, setting: Setting) -> Option<Code> {
     use crate::diag::CodeKind;
     let rules = || {
         Code::ALL
@@ -636,31 +684,55 @@ pub(crate) fn rule_id(
         );
         None
     };
-    match Code::from_id(text) {
-        Some(code) if code.kind() == CodeKind::Rule => Some(code),
-        Some(code) if code.kind() == CodeKind::Guard && lowering => refuse(
-            sink,
-            format!("`{text}` cannot be lowered or waived"),
-            format!(
-                "{} is how the gate stops an unprotected risk; a risk leaves it by a done action that mitigates it, or an explicit, expiring [risk.accepted]",
-                code.id()
+    let Some(code) = Code::from_id(text) else {
+        let help = match did_you_mean(text, rules()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!(
+                "name a gate rule: {}",
+                rules().collect::<Vec<_>>().join(", ")
             ),
-        ),
-        Some(code) if code.kind() == CodeKind::Guard => Some(code),
-        Some(_) => refuse(
+        };
+        return refuse(sink, format!("`{text}` is not a rule of opx's gate"), help);
+    };
+    let waiver = setting == Setting::Waiver;
+    match code.kind() {
+        CodeKind::Input => refuse(
             sink,
             format!("`{text}` is an input problem, not a gate rule"),
             "an input problem always stops opx; fix the register instead".to_string(),
         ),
-        None => {
-            let help = match did_you_mean(text, rules()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!(
-                    "{what} names a gate rule: {}",
-                    rules().collect::<Vec<_>>().join(", ")
-                ),
-            };
-            refuse(sink, format!("`{text}` is not a rule of opx's gate"), help)
-        }
+        CodeKind::Guard if waiver || setting == (Setting::Level { lowering: true }) => refuse(
+            sink,
+            format!("`{text}` cannot be lowered or waived"),
+            format!(
+                "{text} is how the gate stops an unprotected risk; a risk leaves it by a done action that mitigates it, or an explicit, expiring [risk.accepted]"
+            ),
+        ),
+        CodeKind::Oversight if waiver => refuse(
+            sink,
+            format!("`{text}` cannot be waived"),
+            format!(
+                "{text} keeps waivers and acceptances honest, so no waiver sets it aside; set its level in opx.toml's [rules] if the team judges it otherwise"
+            ),
+        ),
+        _ if waiver && !code.waivable() => refuse(
+            sink,
+            format!("`{text}` is about a system, not a risk"),
+            "a risk's waiver sets aside findings about that risk; set the rule's level in opx.toml's [rules] instead".to_string(),
+        ),
+        _ => Some(code),
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::id_like;
+
+    #[test]
+    fn an_id_is_suggested_in_plain_lowercase() {
+        assert_eq!(id_like("Traffic Spike"), "traffic-spike");
+        assert_eq!(id_like("Dépôt de données!!"), "depot-de-donnees");
+        assert_eq!(id_like("  --Straße 5--"), "strasse-5");
+        assert_eq!(id_like("日本"), "");
     }
 }

@@ -40,6 +40,17 @@ fn git(args: &[&str]) -> Result<Vec<u8>, GitError> {
     })
 }
 
+/// The file at `path` (relative to the current folder) as `revision` has
+/// it; `None` when the revision has no such file.
+pub fn file_at(revision: &str, path: &Path) -> Result<Option<Vec<u8>>, GitError> {
+    let name = format!("{revision}:./{}", path.to_string_lossy());
+    // `cat-file -e` tells a missing file from a failing git.
+    if git(&["cat-file", "-e", &name]).is_err() {
+        return Ok(None);
+    }
+    git(&["show", &name]).map(Some)
+}
+
 /// The register files under `paths` (folders or files, relative to the
 /// current folder) as they are at `revision`.
 pub fn files_at(revision: &str, paths: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>, GitError> {

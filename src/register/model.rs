@@ -51,12 +51,24 @@ impl Register {
             [] => {
                 let bare = name.rsplit('/').next().unwrap_or(name);
                 let ids = self.risks.iter().map(|r| r.id.value.as_str());
+                // Suggest a name that resolves: the bare id where one system
+                // has it and none was named, else `system/id`.
+                let help = crate::suggest::did_you_mean(bare, ids).map(|best| {
+                    let holders: Vec<&Risk> =
+                        self.risks.iter().filter(|r| r.id.value == best).collect();
+                    let names: Vec<String> = match holders.as_slice() {
+                        [_] if !name.contains('/') => vec![format!("`{best}`")],
+                        _ => holders
+                            .iter()
+                            .map(|r| format!("`{}/{best}`", r.system))
+                            .collect(),
+                    };
+                    format!("did you mean {}?", names.join(" or "))
+                });
                 Err(NotFound {
                     message: format!("no risk `{name}` in the register"),
-                    help: match crate::suggest::did_you_mean(bare, ids) {
-                        Some(best) => format!("did you mean `{best}`?"),
-                        None => "name a risk by its id, or as system/risk".to_string(),
-                    },
+                    help: help
+                        .unwrap_or_else(|| "name a risk by its id, or as system/risk".to_string()),
                 })
             }
             many => Err(NotFound {
@@ -289,17 +301,6 @@ pub struct Action {
     /// What the action changes once it is done.
     pub effects: Effects,
     pub span: Span,
-}
-
-impl Action {
-    /// A done action shows what it changed: it declares an effect, or it
-    /// is a detect action with a signal, or a respond action with a
-    /// runbook. Only then is its mitigation measured rather than claimed.
-    pub fn has_evidence(&self) -> bool {
-        self.effects != Effects::default()
-            || (self.kind == ActionKind::Detect && self.signal.is_some())
-            || (self.kind == ActionKind::Respond && self.runbook.is_some())
-    }
 }
 
 /// A runbook reference. A path is relative to the register file that

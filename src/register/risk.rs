@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-use super::fields::{Fields, Sink, rule_id, type_name};
+use super::fields::{Fields, Setting, Sink, rule_id, type_name};
 use super::format;
 use super::model::{
     Acceptance, Action, ActionKind, ActionStatus, At, Category, Effects, Rated, Risk, Runbook,
@@ -112,7 +112,21 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
         )
         .into_iter()
         .filter_map(|(t, span)| validate_waiver(sink, t, span))
-        .collect();
+        .collect::<Vec<_>>();
+    // One waiver per rule: a second would be reported as waiving nothing.
+    for (i, waiver) in waivers.iter().enumerate() {
+        if let Some(first) = waivers[..i].iter().find(|w| w.rule == waiver.rule) {
+            sink.push(
+                Diagnostic::new(
+                    Code::InvalidRule,
+                    format!("`{}` is waived twice for this risk", waiver.rule.id()),
+                )
+                .at(waiver.span, "waived again here")
+                .related(first.span, "first waived here")
+                .help("keep one waiver per rule, with the reason and the date that hold"),
+            );
+        }
+    }
 
     let risk = (|| {
         let id = id.clone()?;
@@ -304,7 +318,7 @@ fn validate_waiver(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
             "rule",
             "name the gate rule it waives, such as rule = \"no-runbook\"",
         )
-        .and_then(|r| rule_id(sink, &r.value, r.span, "a waiver", true).map(|code| (code, r.span)));
+        .and_then(|r| rule_id(sink, &r.value, r.span, Setting::Waiver).map(|code| (code, r.span)));
     let reason = f.required_string(
         sink,
         "reason",

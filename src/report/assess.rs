@@ -83,12 +83,15 @@ pub fn doc(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Doc {
         match &a.budget {
             Some(b) => {
                 doc.text(format!(
-                    "Error budget {} bad minutes a year. Expected {} ({}), of which accepted {}; unallocated {}.{}",
+                    "Error budget {} bad minutes a year. Expected {} ({}), of which accepted {}; {}.{}",
                     minutes_text(b.budget),
                     minutes_text(b.current),
                     percent_text(b.current_share()),
                     minutes_text(b.accepted),
-                    minutes_text(b.unallocated()),
+                    match b.unallocated() {
+                        left if left >= 0.0 => format!("unallocated {}", minutes_text(left)),
+                        over => format!("accepted risks alone exceed it by {}", minutes_text(-over)),
+                    },
                     match b.unknown {
                         0 => String::new(),
                         n => format!(" {} without an estimate left out.", plural(n, "risk")),

@@ -11,7 +11,7 @@
 use std::io::{self, Write};
 
 use super::{CheckReport, check_short, check_summary, places};
-use crate::diag::{Severity, plural};
+use crate::diag::Severity;
 use crate::source::Place;
 
 /// The annotations of one level GitHub shows for a step.
@@ -44,10 +44,20 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         check_short::write_line(&report.findings[i], places[i].clone(), out)?;
     }
     if !over.is_empty() {
+        let summary = if report.job_summary {
+            " and in the job summary"
+        } else {
+            ""
+        };
         writeln!(
             out,
-            "::notice title=opx::{} more than GitHub shows as annotations: they are in the log above and the job summary",
-            plural(over.len(), "finding")
+            "::notice title=opx::{} more {} than GitHub shows as annotations: they are in the log above{summary}",
+            over.len(),
+            if over.len() == 1 {
+                "finding"
+            } else {
+                "findings"
+            }
         )?;
     }
     writeln!(out, "opx: {}", check_summary(report))

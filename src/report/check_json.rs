@@ -26,7 +26,7 @@ pub struct Document<'a> {
     today: String,
     /// The policy file the gate ran under, as given or found beside the
     /// register; null when it ran on the defaults.
-    policy: Option<&'a str>,
+    policy: Option<String>,
     summary: Summary,
     /// Input errors (the register could not be read) or the gate's findings.
     #[serde(serialize_with = "serialize_findings")]
@@ -145,7 +145,7 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             version: TOOL_VERSION,
         },
         today: report.today.to_string(),
-        policy: report.policy.as_deref(),
+        policy: report.policy.file_name(),
         summary: Summary {
             passed: tally.errors == 0,
             errors: tally.errors,

@@ -75,11 +75,16 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         let Some(subject) = &w.finding.subject else {
             continue;
         };
-        let name = format!(
+        // One case per finding: `duplicate-orders [action-overdue] action:Report`.
+        let mut name = format!(
             "{} [{}]",
             subject.risk.as_deref().unwrap_or(SYSTEM_CASE),
             w.finding.code.id()
         );
+        if let Some(part) = &subject.part {
+            name.push(' ');
+            name.push_str(part);
+        }
         suites
             .entry(subject.system.as_str())
             .or_default()
@@ -93,7 +98,12 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     };
     let skipped =
         |cases: &BTreeMap<String, Case<'_>>| cases.values().filter(|c| c.waived.is_some()).count();
-    let policy = escape(report.policy.as_deref().unwrap_or("defaults"));
+    let policy = escape(
+        &report
+            .policy
+            .file_name()
+            .unwrap_or_else(|| "defaults".to_string()),
+    );
     let tests: usize = suites.values().map(BTreeMap::len).sum();
     let failures: usize = suites.values().map(count).sum();
     // A suite's counts come before its cases, so the document is built

@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use super::markdown;
 use super::{CheckReport, check_summary, places, waived_places};
-use crate::diag::{Tally, plural};
+use crate::diag::Tally;
 
 /// Room kept for the closing note when a budget runs out.
 const NOTE_ROOM: usize = 256;
@@ -44,6 +44,11 @@ pub fn write_within(
         text.push_str(&String::from_utf8_lossy(&table));
     }
     let budget = budget.saturating_sub(NOTE_ROOM);
+    if text.len() > budget {
+        // Not even the verdict fits: write nothing rather than make
+        // GitHub drop the whole summary, earlier steps' part with it.
+        return Ok(());
+    }
     let mut written = text.len();
     out.write_all(text.as_bytes())?;
     let mut row = Vec::new();
@@ -61,10 +66,11 @@ pub fn write_within(
             ],
         )?;
         if written + row.len() > budget {
+            let left = report.findings.len() - i;
             return writeln!(
                 out,
-                "\n{} more left out to keep this summary within GitHub's limit; run `opx check` to see them all.",
-                plural(report.findings.len() - i, "finding")
+                "\n{left} more {} left out to keep this summary within GitHub's limit; run `opx check` to see them all.",
+                if left == 1 { "finding" } else { "findings" }
             );
         }
         written += row.len();

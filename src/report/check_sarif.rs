@@ -12,6 +12,7 @@ use serde::{Serialize, Serializer};
 use super::{CheckReport, TOOL_NAME, TOOL_VERSION, json, places, waived_places};
 use crate::check::Waived;
 use crate::diag::{Code, CodeKind, Diagnostic, Severity};
+use crate::policy::Policy;
 use crate::register::model::Waiver;
 use crate::source::Place;
 
@@ -32,16 +33,16 @@ struct Log<'a> {
 #[serde(rename_all = "camelCase")]
 struct Run<'a> {
     column_kind: &'static str,
-    properties: RunProperties<'a>,
+    properties: RunProperties,
     #[serde(serialize_with = "serialize_results")]
     results: Results<'a>,
     tool: Tool,
 }
 
 #[derive(Serialize)]
-struct RunProperties<'a> {
+struct RunProperties {
     /// The policy file the gate ran under; null for the defaults.
-    policy: Option<&'a str>,
+    policy: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -72,6 +73,8 @@ struct Rule {
 
 #[derive(Serialize)]
 struct Configuration {
+    /// False for a rule the policy allows (turns off).
+    enabled: bool,
     level: &'static str,
 }
 
@@ -196,7 +199,7 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         runs: [Run {
             column_kind: "unicodeCodePoints",
             properties: RunProperties {
-                policy: report.policy.as_deref(),
+                policy: report.policy.file_name(),
             },
             results: Results {
                 findings: report.findings,
@@ -208,7 +211,10 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
                 driver: Driver {
                     information_uri: INFORMATION_URI,
                     name: TOOL_NAME,
-                    rules: Code::ALL.iter().map(|&code| rule(code)).collect(),
+                    rules: Code::ALL
+                        .iter()
+                        .map(|&code| rule(code, report.policy))
+                        .collect(),
                     version: TOOL_VERSION,
                 },
             },
@@ -270,10 +276,14 @@ fn suppression(waiver: &Waiver, at: &Place) -> Suppression {
     }
 }
 
-fn rule(code: Code) -> Rule {
+/// A rule as the run's policy sets it: its level after `[rules]` and
+/// `deny_warnings`, or turned off.
+fn rule(code: Code, policy: &Policy) -> Rule {
+    let severity = policy.severity(code);
     Rule {
         default_configuration: Configuration {
-            level: level(code.default_severity()),
+            enabled: severity.is_some(),
+            level: severity.map_or("none", level),
         },
         full_description: Text {
             text: code.explanation().to_string(),
@@ -296,6 +306,9 @@ fn help_markdown(code: Code) -> String {
     let tuning = match code.kind() {
         CodeKind::Input => {
             "The register cannot be read until this is fixed; no policy changes that."
+        }
+        CodeKind::Oversight => {
+            "A team may set its level in `opx.toml` (`[rules]`, `allow`, `warn` or `error`); no waiver sets it aside, as it keeps waivers and acceptances honest."
         }
         CodeKind::Guard => {
             "This rule cannot be lowered or waived: a risk leaves it by a done action, or by an explicit acceptance with a reason and an end date under `[risk.accepted]`."

@@ -38,9 +38,15 @@ pub fn doc(diff: &Diff<'_>) -> Doc {
         doc.optional(&["title"]);
         doc.detail("what changed");
     }
-    if !diff.exceptions.is_empty() {
+    if !diff.exceptions.is_empty() || !diff.policy_loosened.is_empty() {
         doc.heading(3, "Exceptions to the gate");
-        doc.text("Acceptances and waivers this change adds, extends or loosens: review them as you would code that skips a test.");
+        doc.text("What this change lets through that the gate stopped before: review it as you would code that skips a test.");
+    }
+    if !diff.policy_loosened.is_empty() {
+        doc.text("The policy (opx.toml) is looser for every risk:");
+        doc.list(diff.policy_loosened.clone());
+    }
+    if !diff.exceptions.is_empty() {
         doc.table(
             vec!["", "risk", "sets aside", "until", "by", "reason"],
             &["reason"],
@@ -129,7 +135,9 @@ pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
             "removed": diff.count(Category::Removed),
             "otherwise_changed": diff.count(Category::Changed),
             "exceptions": diff.exceptions.len(),
+            "policy_loosened": !diff.policy_loosened.is_empty(),
         },
+        "policy_loosened": diff.policy_loosened,
         "risks": diff.risks.iter().map(|r| json!({
             "system": r.system,
             "risk": r.id,
@@ -187,7 +195,7 @@ mod snapshot {
     #[test]
     fn the_fixture() {
         insta::assert_snapshot!(fixture::diff(DiffFormat::Markdown, 200), @r#"
-        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception added, extended or loosened
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception to review
 
         ### Risks
 
@@ -201,7 +209,7 @@ mod snapshot {
 
         ### Exceptions to the gate
 
-        Acceptances and waivers this change adds, extends or loosens: review them as you would code that skips a test.
+        What this change lets through that the gate stopped before: review it as you would code that skips a test.
 
         |  | risk | sets aside | until | by | reason |
         | --- | --- | --- | --- | --- | --- |
@@ -223,8 +231,8 @@ mod widths {
     #[test]
     fn at_80_columns() {
         insta::assert_snapshot!(at(80), @r#"
-        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception added,
-        extended or loosened
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception to
+        review
 
         Risks
 
@@ -245,7 +253,7 @@ mod widths {
 
         Exceptions to the gate
 
-        Acceptances and waivers this change adds, extends or loosens: review them as you
+        What this change lets through that the gate stopped before: review it as you
         would code that skips a test.
 
                risk                     sets aside           until       by
@@ -257,7 +265,7 @@ mod widths {
     #[test]
     fn at_120_columns() {
         insta::assert_snapshot!(at(120), @r#"
-        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception added, extended or loosened
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception to review
 
         Risks
 
@@ -276,7 +284,7 @@ mod widths {
 
         Exceptions to the gate
 
-        Acceptances and waivers this change adds, extends or loosens: review them as you would code that skips a test.
+        What this change lets through that the gate stopped before: review it as you would code that skips a test.
 
                risk                     sets aside           until       by
         added  search/stale-index-gone  the risk (accepted)  2027-01-31  eng-manager
@@ -287,7 +295,7 @@ mod widths {
     #[test]
     fn at_200_columns() {
         insta::assert_snapshot!(at(200), @r#"
-        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception added, extended or loosened
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception to review
 
         Risks
 
@@ -305,7 +313,7 @@ mod widths {
 
         Exceptions to the gate
 
-        Acceptances and waivers this change adds, extends or loosens: review them as you would code that skips a test.
+        What this change lets through that the gate stopped before: review it as you would code that skips a test.
 
                risk                     sets aside           until       by
         added  search/stale-index-gone  the risk (accepted)  2027-01-31  eng-manager

@@ -15,9 +15,10 @@ use std::io::{self, Write};
 
 use anstyle::Style;
 
-use super::columns::{Align, Cell, Column, Layout, one_line, shorten, text_width};
+use super::columns::{Align, Cell, Column, Layout, one_line, text_width};
 use super::{markdown, paint};
 use crate::diag::inert;
+use unicode_width::UnicodeWidthChar;
 
 /// A free-text column shortens to no fewer characters than this, and to
 /// the second before any column is left out.
@@ -144,6 +145,7 @@ impl Doc {
 
     fn terminal(&self, width: usize, colour: bool) -> String {
         let mut out = String::new();
+        let mut last_note: Option<String> = None;
         for block in &self.blocks {
             match block {
                 Block::Heading(level, text) => {
@@ -187,7 +189,15 @@ impl Doc {
                         optional,
                         detail: *detail,
                     };
-                    out.push_str(&table(&shape, rows, width, colour));
+                    let (text, note) = table(&shape, rows, width, colour);
+                    out.push_str(&text);
+                    // Tables of one shape in a row (a plan's weeks) say it once.
+                    if note.is_some() && note != last_note {
+                        let note = note.as_deref().unwrap_or_default();
+                        out.push_str(&paint(note, Style::new().dimmed(), colour));
+                        out.push('\n');
+                    }
+                    last_note = note;
                     out.push('\n');
                 }
             }
@@ -206,8 +216,14 @@ struct Shape<'a> {
     detail: Option<&'static str>,
 }
 
-/// A table laid out for a terminal `width` columns wide.
-fn table(shape: &Shape<'_>, rows: &[Vec<String>], width: usize, colour: bool) -> String {
+/// A table laid out for a terminal `width` columns wide, and the note
+/// naming the columns it left out, if any.
+fn table(
+    shape: &Shape<'_>,
+    rows: &[Vec<String>],
+    width: usize,
+    colour: bool,
+) -> (String, Option<String>) {
     let Shape {
         header,
         text,
@@ -261,37 +277,50 @@ fn table(shape: &Shape<'_>, rows: &[Vec<String>], width: usize, colour: bool) ->
         Ok(())
     })();
     written.expect("writing to memory cannot fail");
-    let mut out = String::from_utf8_lossy(&out).into_owned();
     let left_out = layout.left_out();
-    if !left_out.is_empty() {
-        let note = format!("hidden to fit: {}", left_out.join(", "));
-        out.push_str(&paint(&note, Style::new().dimmed(), colour));
-        out.push('\n');
-    }
-    out
+    let note = (!left_out.is_empty()).then(|| format!("hidden to fit: {}", left_out.join(", ")));
+    (String::from_utf8_lossy(&out).into_owned(), note)
 }
 
 /// `text` in lines of at most `width` columns, broken at spaces; the
-/// first line starts with `first`, the others with `rest`. A word longer
-/// than a line is shortened with `…` rather than split.
+/// first line starts with `first`, the others with `rest`. A word is
+/// never split or shortened: one longer than a line (a URL) has a line of
+/// its own and runs past the width. Text in a script written without
+/// spaces (Chinese, Japanese) breaks between its wide characters instead.
 pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
     let text = one_line(text);
     let mut lines = Vec::new();
     let mut line = first.to_string();
     let mut empty = true;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let indent = if lines.is_empty() { first } else { rest };
-        let room = width.saturating_sub(text_width(indent)).max(1);
-        let word = shorten(word, room);
-        if !empty && text_width(&line) + 1 + text_width(&word) > width {
-            lines.push(std::mem::replace(&mut line, rest.to_string()));
-            empty = true;
+        let space = usize::from(!empty);
+        if text_width(&line) + space + text_width(word) <= width {
+            if !empty {
+                line.push(' ');
+            }
+            line.push_str(word);
+            empty = false;
+            continue;
+        }
+        let breakable = word.chars().any(|c| c.width() == Some(2));
+        if !breakable {
+            if !empty {
+                lines.push(std::mem::replace(&mut line, rest.to_string()));
+            }
+            line.push_str(word);
+            empty = false;
+            continue;
         }
         if !empty {
             line.push(' ');
         }
-        line.push_str(&word);
-        empty = false;
+        for c in word.chars() {
+            if !empty && text_width(&line) + c.width().unwrap_or(0) > width {
+                lines.push(std::mem::replace(&mut line, rest.to_string()));
+            }
+            line.push(c);
+            empty = false;
+        }
     }
     if !empty || lines.is_empty() {
         lines.push(line);
@@ -313,7 +342,19 @@ mod tests {
             wrap("a list item that wraps", 12, "  • ", "    "),
             ["  • a list", "    item", "    that", "    wraps"]
         );
-        assert_eq!(wrap("abcdefghijkl", 6, "", ""), ["abcde…"]);
         assert_eq!(wrap("", 10, "  • ", "    "), ["  • "]);
+    }
+
+    #[test]
+    fn a_long_word_keeps_a_line_of_its_own_and_wide_script_breaks_between_characters() {
+        assert_eq!(
+            wrap("see https://wiki.example/a/long/path now", 12, "", ""),
+            ["see", "https://wiki.example/a/long/path", "now"]
+        );
+        assert_eq!(
+            wrap("日本語のタイトル", 6, "", ""),
+            ["日本語", "のタイ", "トル"]
+        );
+        assert_eq!(wrap("ok 日本語の", 7, "", ""), ["ok 日本", "語の"]);
     }
 }

@@ -214,7 +214,8 @@ pub(crate) fn check(format: super::CheckFormat) -> String {
     let report = CheckReport {
         findings: &checked.findings,
         waived: &checked.waived,
-        policy: policy.file_name(),
+        policy: &policy,
+        job_summary: false,
         register: &fixture.register,
         sources: &fixture.sources,
         today: fixture.today,

@@ -276,9 +276,11 @@ pub struct CheckReport<'a> {
     pub findings: &'a [Diagnostic],
     /// Findings a waiver set aside: reported, never counted.
     pub waived: &'a [crate::check::Waived],
-    /// The policy file, as the user would write its path; `None` when the
-    /// gate ran on the defaults.
-    pub policy: Option<String>,
+    /// The policy the gate ran under.
+    pub policy: &'a crate::policy::Policy,
+    /// `$GITHUB_STEP_SUMMARY` gets the findings too, so the annotations
+    /// may point there.
+    pub job_summary: bool,
     pub register: &'a Register,
     pub sources: &'a Sources,
     pub today: Date,
@@ -395,6 +397,27 @@ pub(crate) fn rank_row(rank: usize, r: &AssessedRisk<'_>) -> [String; 16] {
     ]
 }
 
+/// An action's status as a mark a reader tells apart without colour:
+/// `✓` done, `◐` in progress, `○` planned.
+pub(crate) fn status_mark(status: crate::register::model::ActionStatus) -> &'static str {
+    use crate::register::model::ActionStatus;
+    match status {
+        ActionStatus::Done => "✓",
+        ActionStatus::InProgress => "◐",
+        ActionStatus::Planned => "○",
+    }
+}
+
+/// `traffic-spike` where the register has one system, else
+/// `checkout/traffic-spike`.
+pub(crate) fn risk_name(risk: &crate::register::model::Risk, one_system: bool) -> String {
+    if one_system {
+        risk.id.value.clone()
+    } else {
+        format!("{}/{}", risk.system, risk.id.value)
+    }
+}
+
 /// `mitigated`, or `mitigated, no evidence` when only done actions that
 /// show nothing of what they changed make it so.
 pub(crate) fn state_cell(r: &AssessedRisk<'_>) -> String {
@@ -486,7 +509,8 @@ pub(crate) fn actions_cell(r: &AssessedRisk<'_>) -> String {
         .join(" ")
 }
 
-/// `12 risks: 1 critical, 4 high, 5 medium, 2 low; 3 open`
+/// `12 risks: 1 critical, 4 high, 5 medium, 2 low; 3 open`, or, when
+/// filters leave some out, `3 of 12 risks shown: 3 high; 1 open`.
 pub(crate) fn rank_summary(report: &RankReport<'_>) -> String {
     let mut bands = [0usize; 4];
     let mut open = 0;
@@ -501,11 +525,14 @@ pub(crate) fn rank_summary(report: &RankReport<'_>) -> String {
         .filter(|&(_, n)| n > 0)
         .map(|(b, n)| format!("{n} {b}"))
         .collect();
-    format!(
-        "{}: {}; {open} open",
-        plural(report.ranked.len(), "risk"),
-        bands.join(", ")
-    )
+    let total = report.analysis.risks.len();
+    let shown = report.ranked.len();
+    let count = if shown < total {
+        format!("{shown} of {} shown", plural(total, "risk"))
+    } else {
+        plural(shown, "risk")
+    };
+    format!("{count}: {}; {open} open", bands.join(", "))
 }
 
 /// `1 error, 3 warnings, 1 note, 2 waived in 11 risks; policy: risks/opx.toml`
@@ -525,7 +552,7 @@ pub(crate) fn check_summary(report: &CheckReport<'_>) -> String {
         plural(tally.errors, "error"),
         plural(tally.warnings, "warning"),
         plural(report.register.risks.len(), "risk"),
-        report.policy.as_deref().unwrap_or("defaults"),
+        report.policy.describe(),
     )
 }
 

@@ -5,23 +5,29 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::doc::Doc;
-use super::{json, round};
+use super::{json, risk_name, round, status_mark};
 use crate::budget::{minutes_text, percent_text};
 use crate::plan::{Plan, Step, Week};
+use crate::register::model::Risk;
 use crate::score::ViewScore;
 
 pub const VERSION: u32 = 1;
 
 pub fn doc(plan: &Plan<'_>) -> Doc {
     let mut doc = Doc::default();
-    doc.heading(1, format!("Risk plan ({})", plan.today));
+    // One system: its name once in the heading, bare risk ids below.
+    let name = |risk: &Risk| risk_name(risk, plan.systems.len() == 1);
+    match plan.systems.as_slice() {
+        [one] => doc.heading(1, format!("Risk plan for {} ({})", one.id, plan.today)),
+        _ => doc.heading(1, format!("Risk plan ({})", plan.today)),
+    }
 
     doc.heading(2, "Now");
     doc.text("Open actions of the risks that need them first: critical or high, too big for the error budget, or on a system over its budget.");
-    weeks(&mut doc, &plan.now);
+    weeks(&mut doc, &plan.now, &name);
 
     doc.heading(2, "Later");
-    weeks(&mut doc, &plan.later);
+    weeks(&mut doc, &plan.later, &name);
 
     doc.heading(2, "Accepted risks");
     if plan.accepted.is_empty() {
@@ -125,7 +131,7 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
     doc
 }
 
-fn weeks(doc: &mut Doc, weeks: &[Week<'_>]) {
+fn weeks(doc: &mut Doc, weeks: &[Week<'_>], name: &dyn Fn(&Risk) -> String) {
     if weeks.is_empty() {
         doc.text("Nothing.");
     }
@@ -138,15 +144,17 @@ fn weeks(doc: &mut Doc, weeks: &[Week<'_>]) {
             },
         );
         doc.table(
-            vec!["kind", "what", "risk", "owner", "due", "status", "link"],
+            vec!["action", "what", "risk", "owner", "due", "link"],
             &["what", "owner", "link"],
-            week.steps.iter().map(step_cells).collect(),
+            week.steps.iter().map(|s| step_cells(s, name)).collect(),
         );
-        doc.optional(&["link", "status"]);
+        doc.optional(&["link"]);
     }
 }
 
-fn step_cells(step: &Step<'_>) -> Vec<String> {
+/// An open action's cells: its status as a mark beside its kind
+/// (`◐ respond`), so no column is spent on it.
+fn step_cells(step: &Step<'_>, name: &dyn Fn(&Risk) -> String) -> Vec<String> {
     let a = step.action;
     let due = match (&a.due, step.overdue) {
         (Some(d), true) => format!("{} (overdue)", d.value),
@@ -154,7 +162,7 @@ fn step_cells(step: &Step<'_>) -> Vec<String> {
         (None, _) => "-".to_string(),
     };
     vec![
-        a.kind.name().to_string(),
+        format!("{} {}", status_mark(a.status), a.kind.name()),
         a.what.clone(),
         name(step.risk),
         a.owner
@@ -162,13 +170,8 @@ fn step_cells(step: &Step<'_>) -> Vec<String> {
             .or_else(|| step.risk.owner.clone())
             .unwrap_or_else(|| "-".to_string()),
         due,
-        a.status.name().to_string(),
         a.link.clone().unwrap_or_else(|| "-".to_string()),
     ]
-}
-
-fn name(risk: &crate::register::model::Risk) -> String {
-    format!("{}/{}", risk.system, risk.id.value)
 }
 
 /// `91.31 → 20.00`, or `-` for a side that is unknown.
@@ -264,9 +267,9 @@ mod snapshot {
 
         ### Week of 2026-11-16
 
-        | kind | what | risk | owner | due | status | link |
-        | --- | --- | --- | --- | --- | --- | --- |
-        | prevent | Autoscale workers | checkout/traffic-spike | bob | 2026-11-20 (overdue) | planned | - |
+        | action | what | risk | owner | due | link |
+        | --- | --- | --- | --- | --- | --- |
+        | ○ prevent | Autoscale workers | checkout/traffic-spike | bob | 2026-11-20 (overdue) | - |
 
         ## Later
 
@@ -296,7 +299,6 @@ mod snapshot {
         ## No plan yet
 
         - checkout/single-expert: Only one engineer knows the reconciliation job
-        - search/stale-index: The index serves stale results
         ");
     }
 }
@@ -323,9 +325,9 @@ mod widths {
 
         Week of 2026-11-16
 
-        kind     what               risk                    owner  due
-        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
-        hidden to fit: status, link
+        action     what              risk                    owner  due
+        ○ prevent  Autoscale worke…  checkout/traffic-spike  bob    2026-11-20 (overdue)
+        hidden to fit: link
 
         Later
 
@@ -352,7 +354,6 @@ mod widths {
         No plan yet
 
           • checkout/single-expert: Only one engineer knows the reconciliation job
-          • search/stale-index: The index serves stale results
         ");
     }
 
@@ -368,8 +369,8 @@ mod widths {
 
         Week of 2026-11-16
 
-        kind     what               risk                    owner  due                   status   link
-        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)  planned  -
+        action     what               risk                    owner  due                   link
+        ○ prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)  -
 
         Later
 
@@ -396,7 +397,6 @@ mod widths {
         No plan yet
 
           • checkout/single-expert: Only one engineer knows the reconciliation job
-          • search/stale-index: The index serves stale results
         ");
     }
 
@@ -411,8 +411,8 @@ mod widths {
 
         Week of 2026-11-16
 
-        kind     what               risk                    owner  due                   status   link
-        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)  planned  -
+        action     what               risk                    owner  due                   link
+        ○ prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)  -
 
         Later
 
@@ -439,7 +439,6 @@ mod widths {
         No plan yet
 
           • checkout/single-expert: Only one engineer knows the reconciliation job
-          • search/stale-index: The index serves stale results
         ");
     }
 }

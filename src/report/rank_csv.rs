@@ -129,7 +129,7 @@ fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 3
             .filter(|a| a.status == ActionStatus::Done)
             .count()
             .to_string(),
-        r.unevidenced.to_string(),
+        r.unevidenced().count().to_string(),
         display_path(report.sources.path(risk.id.span.file)),
         risk.location.line.to_string(),
         risk.location.col.to_string(),

@@ -238,7 +238,12 @@ pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'
             until: a.until.value.to_string(),
             expired: r.acceptance_expired,
         }),
-        actions: risk.actions.iter().map(action_out).collect(),
+        actions: risk
+            .actions
+            .iter()
+            .enumerate()
+            .map(|(i, a)| action_out(a, r.shows_evidence(i)))
+            .collect(),
         location: LocationOut {
             file: display_path(sources.path(risk.id.span.file)),
             line: risk.location.line,
@@ -247,7 +252,7 @@ pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'
     }
 }
 
-fn action_out(a: &Action) -> ActionOut<'_> {
+fn action_out(a: &Action, evidence: bool) -> ActionOut<'_> {
     ActionOut {
         kind: a.kind,
         what: &a.what,
@@ -260,7 +265,7 @@ fn action_out(a: &Action) -> ActionOut<'_> {
             Runbook::Link(link) => link.as_str(),
             Runbook::Path { path, .. } => path.as_str(),
         }),
-        evidence: a.has_evidence(),
+        evidence,
         effects: EffectsOut {
             likelihood: a.effects.likelihood.map(|l| l.get()),
             impact: a.effects.impact.map(|l| l.get()),

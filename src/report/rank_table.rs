@@ -3,7 +3,7 @@
 //! acceptance), then a one-line summary.
 //!
 //! The default view shows the columns that tell most; `--wide` shows every
-//! column. To fit, the title and the owner shorten with `…`, and the least
+//! column, whole. To fit, the title and the owner shorten with `…`, and the least
 //! telling columns are left out (the summary says which); ids, numbers and
 //! dates are never cut.
 
@@ -13,8 +13,8 @@ use anstyle::{AnsiColor, Style};
 
 use super::columns::{Align, Cell, Column, Layout, shorten, text_width};
 use super::{
-    RANK_HEADER, RankReport, minutes_cell, paint, rank_summary, severity_cell, share_cell,
-    state_cell,
+    RANK_HEADER, RankReport, minutes_cell, paint, rank_summary, risk_name, severity_cell,
+    share_cell, state_cell,
 };
 use crate::analysis::AssessedRisk;
 use crate::band::Band;
@@ -35,12 +35,13 @@ const COMPACT: [Column; 9] = [
     Column::fixed("state", Align::Left),
 ];
 
-/// `--wide`: every column; only text shortens.
+/// `--wide`: every column, whole, however wide the table gets (for a
+/// pager such as `less -S`, or a file).
 const WIDE: [Column; 16] = [
     Column::fixed("#", Align::Right),
     Column::fixed("system", Align::Left),
     Column::fixed("risk", Align::Left),
-    Column::fixed("title", Align::Left).shrinks_to(12, 32),
+    Column::fixed("title", Align::Left),
     Column::fixed("L", Align::Right),
     Column::fixed("I", Align::Right),
     Column::fixed("severity", Align::Left),
@@ -51,8 +52,8 @@ const WIDE: [Column; 16] = [
     Column::fixed("budget", Align::Left),
     Column::fixed("incidents", Align::Left),
     Column::fixed("state", Align::Left),
-    Column::fixed("owner", Align::Left).shrinks_to(6, 12),
-    Column::fixed("actions", Align::Left).shrinks_to(10, 24),
+    Column::fixed("owner", Align::Left),
+    Column::fixed("actions", Align::Left),
 ];
 
 /// Shorter than this, an action's text says too little; the line runs on.
@@ -112,11 +113,7 @@ fn cells<'a>(report: &RankReport<'_>, rank: usize, r: &'a AssessedRisk<'_>) -> V
             .collect();
     }
     let current = &r.score.current;
-    let name = if report.analysis.register.systems.len() == 1 {
-        risk.id.value.clone()
-    } else {
-        format!("{}/{}", risk.system, risk.id.value)
-    };
+    let name = risk_name(risk, report.analysis.one_system());
     vec![
         Cell::new(rank.to_string()),
         Cell::new(name),
@@ -137,26 +134,31 @@ fn detail_lines(report: &RankReport<'_>, r: &AssessedRisk<'_>, indent: usize) ->
     let room = report.view.width.saturating_sub(indent);
     let pad = " ".repeat(indent);
     let mut lines = Vec::new();
-    let mut actions: Vec<&Action> = r.risk.actions.iter().collect();
-    actions.sort_by_key(|a| (std::cmp::Reverse(a.status), a.kind));
-    for action in actions {
-        lines.push(format!("{pad}{}", action_line(report, r, action, room)));
+    let mut actions: Vec<(usize, &Action)> = r.risk.actions.iter().enumerate().collect();
+    actions.sort_by_key(|(_, a)| (std::cmp::Reverse(a.status), a.kind));
+    for (i, action) in actions {
+        let unmeasured = action.status == ActionStatus::Done && !r.shows_evidence(i);
+        lines.push(format!(
+            "{pad}{}",
+            action_line(report, r, action, unmeasured, room)
+        ));
     }
     if let Some(acceptance) = &r.risk.accepted {
-        let (word, style) = if r.acceptance_expired {
-            (
-                "expired",
+        // `⊘ accepted by eng-manager until 2027-03-31`, and `, expired` once past.
+        let expired = if r.acceptance_expired {
+            paint(
+                ", expired",
                 Style::new().fg_color(Some(AnsiColor::Red.into())),
+                colour,
             )
         } else {
-            ("until", Style::new())
+            String::new()
         };
         lines.push(format!(
-            "{pad}{} {} {word} {}",
-            paint("⊘ accepted", style, colour),
+            "{pad}⊘ accepted {} until {}{expired}",
             shorten(
                 &format!("by {}", acceptance.by),
-                room.saturating_sub(24).max(MIN_WHAT)
+                room.saturating_sub(34).max(MIN_WHAT)
             ),
             acceptance.until.value
         ));
@@ -175,6 +177,7 @@ fn action_line(
     report: &RankReport<'_>,
     r: &AssessedRisk<'_>,
     action: &Action,
+    unmeasured: bool,
     room: usize,
 ) -> String {
     let colour = report.colour;
@@ -193,7 +196,7 @@ fn action_line(
     // A late action, or a done one whose effect nobody measured.
     let flag = if overdue {
         ", overdue"
-    } else if action.status == ActionStatus::Done && !action.has_evidence() {
+    } else if unmeasured {
         " · no evidence"
     } else {
         ""
@@ -219,13 +222,14 @@ fn flag_style(overdue: bool) -> Style {
     Style::new().fg_color(Some(colour.into()))
 }
 
-/// A status as a mark a reader tells apart without colour.
+/// A status mark, in its colour.
 fn status_mark(status: ActionStatus) -> (&'static str, Style) {
-    match status {
-        ActionStatus::Done => ("✓", Style::new().fg_color(Some(AnsiColor::Green.into()))),
-        ActionStatus::InProgress => ("◐", Style::new().fg_color(Some(AnsiColor::Yellow.into()))),
-        ActionStatus::Planned => ("○", Style::new()),
-    }
+    let style = match status {
+        ActionStatus::Done => Style::new().fg_color(Some(AnsiColor::Green.into())),
+        ActionStatus::InProgress => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+        ActionStatus::Planned => Style::new(),
+    };
+    (super::status_mark(status), style)
 }
 
 /// A band's colour; the band's word is always written beside it.
@@ -320,11 +324,11 @@ mod snapshot {
             actions: false,
         });
         insta::assert_snapshot!(text, @"
-        #  system    risk           title                                     L  I  severity            detect   recover  exposure  bad min/yr  budget  incidents    state       owner          actions
-        1  checkout  traffic-spike  Traffic spikes saturate the worker pool   4  4  16 high → 8 medium  1 (5m)   3 (1h)          3       78.00  14.8%   1            mitigating  alice          P:planned D:done
-        2  checkout  bad-deploy     A bad deploy breaks checkout              3  4  12 high             2 (10m)  2 (20m)         4       60.00  11.4%   -            mitigated   payments-team  P:done R:done
-        3  checkout  single-expert  Only one engineer knows the reconciliat…  3  4  12 high             -        -               -           -  -       -            open        payments-team  none
-        4  search    stale-index    The index serves stale results            2  2  4 low               -        -               -           -  -       1 near-miss  accepted    search-team    none
+        #  system    risk           title                                           L  I  severity            detect   recover  exposure  bad min/yr  budget  incidents    state       owner          actions
+        1  checkout  traffic-spike  Traffic spikes saturate the worker pool         4  4  16 high → 8 medium  1 (5m)   3 (1h)          3       78.00  14.8%   1            mitigating  alice          P:planned D:done
+        2  checkout  bad-deploy     A bad deploy breaks checkout                    3  4  12 high             2 (10m)  2 (20m)         4       60.00  11.4%   -            mitigated   payments-team  P:done R:done
+        3  checkout  single-expert  Only one engineer knows the reconciliation job  3  4  12 high             -        -               -           -  -       -            open        payments-team  none
+        4  search    stale-index    The index serves stale results                  2  2  4 low               -        -               -           -  -       1 near-miss  accepted    search-team    none
         4 risks: 3 high, 1 low; 1 open
         ");
     }

@@ -5,16 +5,12 @@ use std::io::{self, Write};
 use serde_json::json;
 
 use super::doc::Doc;
-use super::json;
+use super::{json, risk_name, status_mark};
 use crate::register::model::Risk;
 use crate::review::Digest;
 use crate::units::{format_duration, minutes};
 
 pub const VERSION: u32 = 1;
-
-fn name(risk: &Risk) -> String {
-    format!("{}/{}", risk.system, risk.id.value)
-}
 
 /// `2026-11-20 (overdue)` or the plain date.
 fn when(date: jiff::civil::Date, overdue: bool) -> String {
@@ -27,6 +23,7 @@ fn when(date: jiff::civil::Date, overdue: bool) -> String {
 
 pub fn doc(d: &Digest<'_>) -> Doc {
     let mut doc = Doc::default();
+    let name = |risk: &Risk| risk_name(risk, d.one_system);
     doc.heading(
         1,
         format!("Weekly review ({}, next {} days)", d.today, d.days),
@@ -60,13 +57,13 @@ pub fn doc(d: &Digest<'_>) -> Doc {
         doc.text("No action is due.");
     } else {
         doc.table(
-            vec!["kind", "what", "risk", "owner", "due", "status"],
+            vec!["action", "what", "risk", "owner", "due"],
             &["what", "owner"],
             d.actions
                 .iter()
                 .map(|a| {
                     vec![
-                        a.action.kind.name().to_string(),
+                        format!("{} {}", status_mark(a.action.status), a.action.kind.name()),
                         a.action.what.clone(),
                         name(a.risk),
                         a.action
@@ -75,12 +72,10 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                             .or_else(|| a.risk.owner.clone())
                             .unwrap_or_else(|| "-".to_string()),
                         when(a.due, a.overdue),
-                        a.action.status.name().to_string(),
                     ]
                 })
                 .collect(),
         );
-        doc.optional(&["status", "kind"]);
     }
 
     doc.heading(2, "Acceptances ending");
@@ -167,7 +162,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                     vec![
                         name(risk),
                         c.incident.id.value.clone(),
-                        c.measure.key().to_string(),
+                        format!("time to {}", c.measure.verb()),
                         format_duration(c.estimate),
                         format_duration(c.took.value),
                     ]
@@ -263,8 +258,8 @@ mod snapshot {
 
         Actions due
 
-        kind     what               risk                    owner  due                   status
-        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)  planned
+        action     what               risk                    owner  due
+        ○ prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
 
         Acceptances ending
 
@@ -277,12 +272,11 @@ mod snapshot {
         Estimates contradicted
 
         risk                    incident  measure         estimate  took
-        checkout/traffic-spike  INC-7     time_to_detect  5m        22m
+        checkout/traffic-spike  INC-7     time to detect  5m        22m
 
         No plan yet
 
           • checkout/single-expert: Only one engineer knows the reconciliation job
-          • search/stale-index: The index serves stale results
         ");
     }
 }
@@ -309,9 +303,8 @@ mod widths {
 
         Actions due
 
-        kind     what               risk                    owner  due
-        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
-        hidden to fit: status
+        action     what              risk                    owner  due
+        ○ prevent  Autoscale worke…  checkout/traffic-spike  bob    2026-11-20 (overdue)
 
         Acceptances ending
 
@@ -324,12 +317,11 @@ mod widths {
         Estimates contradicted
 
         risk                    incident  measure         estimate  took
-        checkout/traffic-spike  INC-7     time_to_detect  5m        22m
+        checkout/traffic-spike  INC-7     time to detect  5m        22m
 
         No plan yet
 
           • checkout/single-expert: Only one engineer knows the reconciliation job
-          • search/stale-index: The index serves stale results
         ");
     }
 
@@ -345,8 +337,8 @@ mod widths {
 
         Actions due
 
-        kind     what               risk                    owner  due                   status
-        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)  planned
+        action     what               risk                    owner  due
+        ○ prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
 
         Acceptances ending
 
@@ -359,12 +351,11 @@ mod widths {
         Estimates contradicted
 
         risk                    incident  measure         estimate  took
-        checkout/traffic-spike  INC-7     time_to_detect  5m        22m
+        checkout/traffic-spike  INC-7     time to detect  5m        22m
 
         No plan yet
 
           • checkout/single-expert: Only one engineer knows the reconciliation job
-          • search/stale-index: The index serves stale results
         ");
     }
 
@@ -380,8 +371,8 @@ mod widths {
 
         Actions due
 
-        kind     what               risk                    owner  due                   status
-        prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)  planned
+        action     what               risk                    owner  due
+        ○ prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
 
         Acceptances ending
 
@@ -394,12 +385,11 @@ mod widths {
         Estimates contradicted
 
         risk                    incident  measure         estimate  took
-        checkout/traffic-spike  INC-7     time_to_detect  5m        22m
+        checkout/traffic-spike  INC-7     time to detect  5m        22m
 
         No plan yet
 
           • checkout/single-expert: Only one engineer knows the reconciliation job
-          • search/stale-index: The index serves stale results
         ");
     }
 }

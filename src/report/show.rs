@@ -8,7 +8,7 @@ use serde_json::{Value, json};
 
 use super::doc::Doc;
 use super::rank_json::risk_out;
-use super::{incidents_cell, json, minutes_cell, round, share_cell, state_cell, time_cell};
+use super::{incidents_cell, json, round, state_cell, status_mark, time_cell};
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
 use crate::register::model::{Action, ActionStatus, Effects, Runbook};
@@ -41,7 +41,7 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
             "{} ({done} of {} done{})",
             state_cell(r),
             plural(risk.actions.len(), "action"),
-            match r.unevidenced {
+            match r.unevidenced().count() {
                 0 => String::new(),
                 n => format!(", {n} without evidence"),
             }
@@ -139,18 +139,25 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
         }
     }
     doc.list(lines);
-    doc.text(format!(
-        "Now: {}, {} bad minutes a year, {} of the budget.",
-        s.current.band,
-        minutes_cell(s),
-        share_cell(r)
-    ));
+    let now = in_brief(&s.current);
+    let then = in_brief(&s.target);
+    doc.text(if now == then {
+        format!("Now: {now}. The plan does not change it.")
+    } else {
+        format!("Now: {now}. After the plan: {then}.")
+    });
 
     doc.heading(2, "Actions");
     if risk.actions.is_empty() {
         doc.text("None yet: nothing prevents, detects or answers this risk.");
     } else {
-        doc.list(risk.actions.iter().map(|a| action_item(a, today)).collect());
+        doc.list(
+            risk.actions
+                .iter()
+                .enumerate()
+                .map(|(i, a)| action_item(a, r.shows_evidence(i), today))
+                .collect(),
+        );
     }
     if let Some(acceptance) = &risk.accepted {
         doc.heading(2, "Acceptance");
@@ -259,14 +266,23 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
     doc
 }
 
+/// `16 high, 90.00 bad minutes a year, 17.1% of the error budget`: one
+/// view's standing in a phrase.
+fn in_brief(view: &ViewScore) -> String {
+    let mut text = format!("{} {}", view.severity, view.band);
+    if let Some(minutes) = view.bad_minutes {
+        text.push_str(&format!(", {} bad minutes a year", minutes_text(minutes)));
+    }
+    if let Some(share) = view.budget_share {
+        text.push_str(&format!(", {} of the error budget", percent_text(share)));
+    }
+    text
+}
+
 /// `✓ detect: Page on queue depth (done, alice; signal queue-depth-p95;
 /// once done: time to detect 5m)`
-fn action_item(action: &Action, today: jiff::civil::Date) -> String {
-    let mark = match action.status {
-        ActionStatus::Done => "✓",
-        ActionStatus::InProgress => "◐",
-        ActionStatus::Planned => "○",
-    };
+fn action_item(action: &Action, evidence: bool, today: jiff::civil::Date) -> String {
+    let mark = status_mark(action.status);
     let mut details = vec![action.status.name().to_string()];
     if let Some(owner) = &action.owner {
         details.push(owner.clone());
@@ -296,7 +312,7 @@ fn action_item(action: &Action, today: jiff::civil::Date) -> String {
     if !effects.is_empty() {
         more.push(format!("once done: {effects}"));
     }
-    if action.status == ActionStatus::Done && !action.has_evidence() {
+    if action.status == ActionStatus::Done && !evidence {
         more.push("no evidence of what it changed".to_string());
     }
     let mut item = format!(
@@ -462,7 +478,8 @@ mod widths {
           • target: 78.00 of the 525.96 bad minutes a year the SLO allows: 14.8%; too
             big from 25.0% (131.49 minutes)
 
-        Now: high, 78.00 bad minutes a year, 14.8% of the budget.
+        Now: 16 high, 78.00 bad minutes a year, 14.8% of the error budget. After the
+        plan: 8 medium, 78.00 bad minutes a year, 14.8% of the error budget.
 
         Actions
 
@@ -536,7 +553,8 @@ mod widths {
           • target: bad minutes a year 78.00 = (5m + 1h) × 30% × 4/year
           • target: 78.00 of the 525.96 bad minutes a year the SLO allows: 14.8%; too big from 25.0% (131.49 minutes)
 
-        Now: high, 78.00 bad minutes a year, 14.8% of the budget.
+        Now: 16 high, 78.00 bad minutes a year, 14.8% of the error budget. After the plan: 8 medium, 78.00 bad minutes a year,
+        14.8% of the error budget.
 
         Actions
 
@@ -604,7 +622,7 @@ mod widths {
           • target: bad minutes a year 78.00 = (5m + 1h) × 30% × 4/year
           • target: 78.00 of the 525.96 bad minutes a year the SLO allows: 14.8%; too big from 25.0% (131.49 minutes)
 
-        Now: high, 78.00 bad minutes a year, 14.8% of the budget.
+        Now: 16 high, 78.00 bad minutes a year, 14.8% of the error budget. After the plan: 8 medium, 78.00 bad minutes a year, 14.8% of the error budget.
 
         Actions
 

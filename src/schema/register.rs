@@ -104,7 +104,7 @@ fn value(kind: &Kind) -> Value {
         Kind::Rule => {
             let rules: Vec<&str> = crate::diag::Code::ALL
                 .iter()
-                .filter(|c| c.kind() == crate::diag::CodeKind::Rule)
+                .filter(|c| c.waivable())
                 .map(|c| c.id())
                 .collect();
             json!({ "type": "string", "enum": rules })

@@ -54,26 +54,33 @@ pub fn check(analysis: &Analysis<'_>, policy: &Policy) -> Checked {
     // The rules' findings at the policy's levels, those of an allowed rule
     // dropped, each matched against its risk's waivers that hold.
     let mut checked = Checked::default();
+    // (system, risk, rule) of what a waiver set aside, and of what counts
+    // on a risk that has waivers.
     let mut used: HashSet<(&str, &str, Code)> = HashSet::new();
+    let mut counted: HashSet<(&str, &str, Code)> = HashSet::new();
     for finding in &found {
         let Some(diagnostic) = leveled(finding, policy, today) else {
             continue;
         };
-        let risk = finding.risk();
-        let waiver = risk.and_then(|risk| {
-            risk.waivers
+        let risk = finding.risk().filter(|r| !r.waivers.is_empty());
+        let key = risk.map(|r| (r.system.as_str(), r.id.value.as_str(), finding.code()));
+        let waiver = risk.and_then(|r| {
+            r.waivers
                 .iter()
                 .find(|w| w.rule == finding.code() && w.until.value >= today)
         });
-        match (risk, waiver) {
-            (Some(risk), Some(waiver)) => {
-                used.insert((&risk.system, &risk.id.value, waiver.rule));
+        match (key, waiver) {
+            (Some(key), Some(waiver)) => {
+                used.insert(key);
                 checked.waived.push(Waived {
                     finding: diagnostic,
                     waiver: waiver.clone(),
                 });
             }
-            _ => checked.findings.push(diagnostic),
+            (key, _) => {
+                counted.extend(key);
+                checked.findings.push(diagnostic);
+            }
         }
     }
 
@@ -83,17 +90,10 @@ pub fn check(analysis: &Analysis<'_>, policy: &Policy) -> Checked {
     for r in &analysis.risks {
         let risk = r.risk;
         for waiver in &risk.waivers {
-            let fires = || {
-                checked.findings.iter().any(|d| {
-                    d.code == waiver.rule
-                        && d.subject.as_ref().is_some_and(|s| {
-                            s.system == risk.system && s.risk.as_deref() == Some(&risk.id.value)
-                        })
-                })
-            };
-            let finding = if waiver.until.value < today && fires() {
+            let key = (risk.system.as_str(), risk.id.value.as_str(), waiver.rule);
+            let finding = if waiver.until.value < today && counted.contains(&key) {
                 Finding::WaiverExpired { risk, waiver }
-            } else if used.contains(&(&risk.system, &risk.id.value, waiver.rule)) {
+            } else if used.contains(&key) {
                 continue;
             } else {
                 Finding::UnusedWaiver {

@@ -13,6 +13,7 @@ use opx::commands::{
     RankOptions, ReviewOptions, ShowOptions,
 };
 use opx::policy::Overrides;
+use opx::register::Limits;
 use opx::report::{
     AssessFormat, CheckFormat, DiffFormat, PlanFormat, RankFormat, ReviewFormat, ShowFormat,
 };
@@ -323,6 +324,7 @@ pub struct AssessArgs {
 impl AssessArgs {
     pub fn into_options(self) -> AssessOptions {
         AssessOptions {
+            limits: self.common.limits.limits(),
             today: self.common.today(),
             paths: self.common.paths,
             format: self.format,
@@ -353,6 +355,7 @@ pub struct ShowArgs {
 impl ShowArgs {
     pub fn into_options(self) -> ShowOptions {
         ShowOptions {
+            limits: self.common.limits.limits(),
             today: self.common.today(),
             paths: self.common.paths,
             risk: self.risk,
@@ -392,6 +395,7 @@ fn document_format<F>(named: Option<F>, output: Option<&PathBuf>, table: F, mark
 impl PlanArgs {
     pub fn into_options(self) -> PlanOptions {
         PlanOptions {
+            limits: self.common.limits.limits(),
             today: self.common.today(),
             format: document_format(
                 self.format,
@@ -432,6 +436,7 @@ pub struct ReviewArgs {
 impl ReviewArgs {
     pub fn into_options(self) -> ReviewOptions {
         ReviewOptions {
+            limits: self.common.limits.limits(),
             today: self.common.today(),
             format: document_format(
                 self.format,
@@ -492,6 +497,9 @@ pub struct DiffArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    #[command(flatten)]
+    pub limits: LimitArgs,
+
     /// Judge dates against this day instead of today (YYYY-MM-DD)
     #[arg(long, value_name = "DATE", value_parser = parse_today)]
     pub today: Option<Date>,
@@ -530,6 +538,7 @@ impl DiffArgs {
             }
         };
         Ok(DiffOptions {
+            limits: self.limits.limits(),
             sides,
             format: self.format,
             output: self.output,
@@ -561,11 +570,59 @@ pub struct Common {
     /// Write the report to FILE (atomically) instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub limits: LimitArgs,
 }
 
 impl Common {
     fn today(&self) -> Date {
         today_or_local(self.today)
+    }
+}
+
+/// How much opx reads.
+#[derive(Debug, Args)]
+pub struct LimitArgs {
+    /// Refuse a register or policy file larger than SIZE (bytes, or with K, M or G: powers of 1024) [default: 16M]
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub max_file_size: Option<u64>,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            max_file_size: self.max_file_size.unwrap_or(Limits::DEFAULT_MAX_FILE_SIZE),
+        }
+    }
+}
+
+/// `--max-file-size`: `1048576`, `64K`, `16M`, `1G` (also `16MiB`, `16MB`).
+fn parse_size(text: &str) -> Result<u64, String> {
+    let text = text.trim();
+    let digits = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(digits);
+    let number: u64 = number.parse().map_err(|_| {
+        format!(
+            "`{text}` is not a size: write a number of bytes, or one with K, M or G, such as 64M"
+        )
+    })?;
+    let scale: u64 = match unit.trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "K" | "KB" | "KIB" => 1 << 10,
+        "M" | "MB" | "MIB" => 1 << 20,
+        "G" | "GB" | "GIB" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "`{unit}` is not a unit of size: use K, M or G, such as 64M"
+            ));
+        }
+    };
+    match number.checked_mul(scale) {
+        Some(0) | None => Err(format!("`{text}` is not a size opx can use")),
+        Some(size) => Ok(size),
     }
 }
 
@@ -782,6 +839,7 @@ fn check_long_about() -> String {
 impl RankArgs {
     pub fn into_options(self) -> RankOptions {
         RankOptions {
+            limits: self.common.limits.limits(),
             today: self.common.today(),
             paths: self.common.paths,
             format: self.format,
@@ -800,6 +858,7 @@ impl RankArgs {
 impl CheckArgs {
     pub fn into_options(self) -> CheckOptions {
         CheckOptions {
+            limits: self.common.limits.limits(),
             today: self.common.today(),
             paths: self.common.paths,
             format: self.format,

@@ -14,7 +14,7 @@ use crate::analysis::Analysis;
 use crate::band::Band;
 use crate::diag::{Diagnostic, Tally, has_errors, plural, render_human};
 use crate::policy::{self, Overrides, Policy};
-use crate::register::{self, Loaded, Register};
+use crate::register::{self, Limits, Loaded, Register};
 use crate::report::{
     AssessFormat, CheckFormat, CheckReport, DiffFormat, PlanFormat, RankFormat, RankReport, Ranked,
     ReviewFormat, STEP_SUMMARY_LIMIT, Screen, ShowFormat, TableView, paint, write_step_summary,
@@ -130,8 +130,9 @@ fn load(
     paths: &[PathBuf],
     config: Option<&Path>,
     overrides: Overrides,
+    limits: Limits,
 ) -> Option<(Loaded, Policy)> {
-    let mut loaded = register::load(paths);
+    let mut loaded = register::load(paths, limits);
     // The policy is each register file's nearest; with no file read, the
     // paths given stand in for them (their problems are reported anyway).
     let files: Vec<PathBuf> = loaded
@@ -150,6 +151,7 @@ fn load(
     let policy = policy::resolve(
         file.as_deref(),
         overrides,
+        limits,
         &mut loaded.sources,
         &mut loaded.diagnostics,
     );
@@ -173,6 +175,8 @@ pub struct RankOptions {
     /// `--config FILE`; without it, the `opx.toml` nearest the register.
     pub config: Option<PathBuf>,
     pub today: Date,
+    /// What opx reads at most of each file.
+    pub limits: Limits,
 }
 
 /// `opx rank`: what should we fix first?
@@ -182,6 +186,7 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         &options.paths,
         options.config.as_deref(),
         Overrides::default(),
+        options.limits,
     ) else {
         return Ok(ExitStatus::Error);
     };
@@ -262,6 +267,8 @@ pub struct CheckOptions {
     pub config: Option<PathBuf>,
     /// What flags say, over `opx.toml`.
     pub overrides: Overrides,
+    /// What opx reads at most of each file.
+    pub limits: Limits,
 }
 
 /// `opx check`: the CI gate.
@@ -271,6 +278,7 @@ pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
         &options.paths,
         options.config.as_deref(),
         options.overrides,
+        options.limits,
     ) else {
         return Ok(ExitStatus::Error);
     };
@@ -359,6 +367,8 @@ pub struct ShowOptions {
     pub output: Option<PathBuf>,
     pub config: Option<PathBuf>,
     pub today: Date,
+    /// What opx reads at most of each file.
+    pub limits: Limits,
 }
 
 /// `opx show`: everything about one risk.
@@ -368,6 +378,7 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         &options.paths,
         options.config.as_deref(),
         Overrides::default(),
+        options.limits,
     ) else {
         return Ok(ExitStatus::Error);
     };
@@ -460,6 +471,8 @@ pub struct AssessOptions {
     pub output: Option<PathBuf>,
     pub config: Option<PathBuf>,
     pub today: Date,
+    /// What opx reads at most of each file.
+    pub limits: Limits,
 }
 
 /// `opx assess`: each system's current state.
@@ -469,6 +482,7 @@ pub fn assess(options: &AssessOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
         &options.paths,
         options.config.as_deref(),
         Overrides::default(),
+        options.limits,
     ) else {
         return Ok(ExitStatus::Error);
     };
@@ -501,6 +515,8 @@ pub struct PlanOptions {
     pub config: Option<PathBuf>,
     pub single_risk_share: Option<f64>,
     pub today: Date,
+    /// What opx reads at most of each file.
+    pub limits: Limits,
 }
 
 /// `opx plan`: what to do now and later, and what it buys.
@@ -509,8 +525,13 @@ pub fn plan(options: &PlanOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         single_risk_share: options.single_risk_share,
         ..Overrides::default()
     };
-    let Some((loaded, policy)) = load(io, &options.paths, options.config.as_deref(), overrides)
-    else {
+    let Some((loaded, policy)) = load(
+        io,
+        &options.paths,
+        options.config.as_deref(),
+        overrides,
+        options.limits,
+    ) else {
         return Ok(ExitStatus::Error);
     };
     if loaded.failed() {
@@ -536,6 +557,8 @@ pub struct ReviewOptions {
     pub mark: Vec<String>,
     pub config: Option<PathBuf>,
     pub today: Date,
+    /// What opx reads at most of each file.
+    pub limits: Limits,
 }
 
 /// `opx review`: the weekly digest, or `--mark` to record reviews.
@@ -545,6 +568,7 @@ pub fn review(options: &ReviewOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
         &options.paths,
         options.config.as_deref(),
         Overrides::default(),
+        options.limits,
     ) else {
         return Ok(ExitStatus::Error);
     };
@@ -614,21 +638,26 @@ pub struct DiffOptions {
     /// `--config FILE`; without it, the `opx.toml` nearest the new register.
     pub config: Option<PathBuf>,
     pub today: Date,
+    /// What opx reads at most of each file.
+    pub limits: Limits,
 }
 
 /// `opx diff`: what a change does to the register.
 pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     let (mut old, new_paths) = match &options.sides {
-        DiffSides::Paths { old, new } => {
-            (register::load(std::slice::from_ref(old)), vec![new.clone()])
-        }
-        DiffSides::Git { revision, paths } => match register::git::files_at(revision, paths) {
-            Ok(files) => (register::load_contents(files, Vec::new()), paths.clone()),
-            Err(e) => {
-                io.usage_error(e.message, e.help);
-                return Ok(ExitStatus::Error);
+        DiffSides::Paths { old, new } => (
+            register::load(std::slice::from_ref(old), options.limits),
+            vec![new.clone()],
+        ),
+        DiffSides::Git { revision, paths } => {
+            match register::git::files_at(revision, paths, options.limits.max_file_size) {
+                Ok((files, problems)) => (register::load_contents(files, problems), paths.clone()),
+                Err(e) => {
+                    io.usage_error(e.message, e.help);
+                    return Ok(ExitStatus::Error);
+                }
             }
-        },
+        }
     };
     // Both versions are judged by the new version's policy, on the same day.
     let Some((new, policy)) = load(
@@ -636,6 +665,7 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         &new_paths,
         options.config.as_deref(),
         Overrides::default(),
+        options.limits,
     ) else {
         return Ok(ExitStatus::Error);
     };
@@ -652,6 +682,7 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
                 Ok(file) => policy::resolve(
                     file.as_deref(),
                     Overrides::default(),
+                    options.limits,
                     &mut old.sources,
                     &mut old.diagnostics,
                 ),

@@ -10,7 +10,7 @@ use std::io::{self, Write};
 
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
-use crate::source::{Locator, Sources, Span, display_path};
+use crate::source::{FileId, Locator, Sources, Span, display_path};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
@@ -151,6 +151,8 @@ codes! {
     AcceptanceExpiring = "acceptance-expiring", Warning, Oversight, "an acceptance that ends within the notice window", "An acceptance ends soon (within expiring_within, 14 days by default): decide now whether to renew it or to mitigate the risk, before the gate fails on acceptance-expired.";
     WaiverExpiring = "waiver-expiring", Warning, Oversight, "a waiver that ends within the notice window", "A waiver ends soon (within expiring_within, 14 days by default): fix what the rule asks for, or renew the waiver, before the gate fails on waiver-expired.";
     ExpiresTooLate = "expires-too-late", Error, Oversight, "an acceptance or waiver that runs further ahead than the policy allows", "The policy's max_acceptance_days caps how far ahead an acceptance or a waiver may run, so trade-offs come back for review. Set an earlier until.";
+    NotAFile = "not-a-file", Error, Input, "a path that is not a regular file (a pipe, a socket or a device)", "opx reads registers and policies from regular files only. A pipe (FIFO), a socket or a device named on the command line could block forever or never end, so opx refuses it at once; inside a folder, such entries are skipped. Point opx at the .toml files, or at the folder that holds them.";
+    FileTooLarge = "file-too-large", Error, Input, "a file larger than the size opx reads", "A register or policy file is larger than the cap (16 MiB unless --max-file-size says otherwise), so opx refuses it before reading it to the end: a runaway file cannot exhaust the machine. Split the register into several files, or raise the cap with --max-file-size.";
 }
 
 /// A code is written as its stable id.
@@ -369,7 +371,32 @@ pub fn render_human(
         Renderer::plain()
     };
     let mut locator = Locator::new(sources);
+    // Diagnostics come sorted by file; past the cap, a file's are counted.
+    let mut file: Option<FileId> = None;
+    let mut in_file = 0usize;
+    let mut untold = 0usize;
+    let tell_rest = |out: &mut dyn Write, file: Option<FileId>, untold: usize| match (file, untold)
+    {
+        (Some(file), 1..) => writeln!(
+            out,
+            "… and {} more {} in `{}`, not shown (every one is in --format json or sarif)\n",
+            thousands(untold),
+            if untold == 1 { "problem" } else { "problems" },
+            display_path(sources.path(file))
+        ),
+        _ => Ok(()),
+    };
     for d in diagnostics {
+        let this = d.span().map(|s| s.file);
+        if this != file {
+            tell_rest(out, file, untold)?;
+            (file, in_file, untold) = (this, 0, 0);
+        }
+        in_file += 1;
+        if this.is_some() && in_file > SHOWN_PER_FILE {
+            untold += 1;
+            continue;
+        }
         let level = match d.severity {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
@@ -415,8 +442,38 @@ pub fn render_human(
         }
         writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
-    Ok(())
+    tell_rest(out, file, untold)
 }
+
+/// The longest id or name opx takes; longer ones are refused where they
+/// are read, so no message that quotes an id grows with the input.
+pub const MAX_NAME_CHARS: usize = 64;
+
+/// Text a person wrote, as a message quotes it: at most
+/// [`MAX_NAME_CHARS`] characters, then `…`.
+pub fn clip(text: &str) -> Cow<'_, str> {
+    match text.char_indices().nth(MAX_NAME_CHARS) {
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+        None => Cow::Borrowed(text),
+    }
+}
+
+/// `39950` as `39,950`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// The diagnostics of one file shown in full; the rest are counted, so a
+/// file of forty thousand mistakes costs a screen, not an hour.
+pub const SHOWN_PER_FILE: usize = 50;
 
 /// The longest stretch of a line a snippet shows: a long line is cut to a
 /// window around the span, so a diagnostic costs its window, not its line.

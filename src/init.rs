@@ -79,10 +79,12 @@ mod tests {
         for (path, text) in files(dir.path(), today) {
             std::fs::write(path, text).unwrap();
         }
-        let mut loaded = crate::register::load(&[dir.path().join("risks.toml")]);
+        let limits = crate::register::Limits::default();
+        let mut loaded = crate::register::load(&[dir.path().join("risks.toml")], limits);
         let policy = policy::resolve(
             Some(&dir.path().join("opx.toml")),
             Overrides::default(),
+            limits,
             &mut loaded.sources,
             &mut loaded.diagnostics,
         );

@@ -28,7 +28,7 @@ use toml::de::{DeTable, DeValue};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::register::fields::{Fields, Setting, Sink, rule_id};
 use crate::register::format::{Key, Need, Table, Value};
-use crate::register::{CONFIG_FILE_NAME, io_error};
+use crate::register::{CONFIG_FILE_NAME, Limits, read_limited};
 use crate::scale::{Level, Scale};
 use crate::source::{Lines, Origin, Sources, display_path};
 use crate::units;
@@ -402,11 +402,12 @@ fn shown(path: &Path, here: Option<&Path>) -> String {
 pub fn resolve(
     path: Option<&Path>,
     overrides: Overrides,
+    limits: Limits,
     sources: &mut Sources,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Policy {
     let mut policy = match path {
-        Some(path) => read(path, sources, diagnostics),
+        Some(path) => read(path, limits, sources, diagnostics),
         None => Policy::default(),
     };
     if let Some(fail_impact) = overrides.fail_impact {
@@ -428,18 +429,37 @@ pub fn resolve(
     policy
 }
 
-fn read(path: &Path, sources: &mut Sources, diagnostics: &mut Vec<Diagnostic>) -> Policy {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) => {
-            diagnostics.push(io_error(path, &e).help(
+fn read(
+    path: &Path,
+    limits: Limits,
+    sources: &mut Sources,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Policy {
+    let unread = Policy {
+        file: Some(path.to_path_buf()),
+        ..Policy::default()
+    };
+    let bytes = match read_limited(path, limits.max_file_size) {
+        Ok(bytes) => bytes,
+        Err(diagnostic) if diagnostic.code == Code::Io => {
+            diagnostics.push(diagnostic.help(
                 "--config names the policy file (an opx.toml); check its path, or leave --config out to use the opx.toml beside the register, if any",
             ));
-            return Policy {
-                file: Some(path.to_path_buf()),
-                ..Policy::default()
-            };
+            return unread;
         }
+        Err(diagnostic) => {
+            diagnostics.push(diagnostic);
+            return unread;
+        }
+    };
+    let Ok(text) = String::from_utf8(bytes) else {
+        let shown = display_path(path);
+        diagnostics.push(
+            Diagnostic::new(Code::NotText, format!("`{shown}` is not UTF-8 text"))
+                .at_path(shown)
+                .help("opx.toml is UTF-8 TOML; save it as UTF-8"),
+        );
+        return unread;
     };
     parse(path, text, Origin::Disk, sources, diagnostics)
 }

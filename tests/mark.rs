@@ -180,7 +180,7 @@ fn keeps_the_file_permissions() {
 fn a_file_changed_while_marking_is_left_alone() {
     let dir = tempfile::tempdir().unwrap();
     let path = write(dir.path(), "risks.toml", b"[system]\nid = \"checkout\"\n\n[[risk]]\nid = \"traffic-spike\"\ntitle = \"t\"\ncategory = \"data\"\nlikelihood = 1\nimpact = 1\n");
-    let loaded = opx::register::load(std::slice::from_ref(&path));
+    let loaded = opx::register::load(std::slice::from_ref(&path), Default::default());
     assert!(loaded.diagnostics.is_empty());
     let theirs = b"# someone else's edit\n[system]\nid = \"checkout\"\n";
     std::fs::write(&path, theirs).unwrap();

@@ -47,6 +47,7 @@ fn rank_json(paths: Vec<PathBuf>) -> Outcome {
     run(|io| {
         commands::rank(
             &RankOptions {
+                limits: Default::default(),
                 paths,
                 format: RankFormat::Json,
                 output: None,
@@ -293,6 +294,7 @@ proptest! {
         let outcomes = [
             rank_json(paths.clone()),
             run(|io| commands::check(&commands::CheckOptions {
+                limits: Default::default(),
                 paths: paths.clone(),
                 format: opx::report::CheckFormat::Json,
                 quiet: false,
@@ -302,6 +304,7 @@ proptest! {
                 overrides: Overrides::default(),
             }, io)),
             run(|io| commands::assess(&commands::AssessOptions {
+                limits: Default::default(),
                 paths: paths.clone(),
                 format: opx::report::AssessFormat::Json,
                 output: None,
@@ -309,6 +312,7 @@ proptest! {
                 today,
             }, io)),
             run(|io| commands::plan(&commands::PlanOptions {
+                limits: Default::default(),
                 paths: paths.clone(),
                 format: opx::report::PlanFormat::Json,
                 output: None,
@@ -317,6 +321,7 @@ proptest! {
                 today,
             }, io)),
             run(|io| commands::review(&commands::ReviewOptions {
+                limits: Default::default(),
                 paths: paths.clone(),
                 format: opx::report::ReviewFormat::Json,
                 output: None,
@@ -445,6 +450,7 @@ fn check_json(text: &str) -> (ExitStatus, serde_json::Value) {
     let outcome = run(|io| {
         commands::check(
             &commands::CheckOptions {
+                limits: Default::default(),
                 paths: vec![path],
                 format: opx::report::CheckFormat::Json,
                 quiet: false,

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, MAX_NAME_CHARS, clip};
 use crate::register::format::Table;
 use crate::register::model::At;
 use crate::scale::{Level, Scale};
@@ -90,7 +90,7 @@ impl<'t, 'i> Fields<'t, 'i> {
                 let key_text = key.get_ref().as_ref();
                 let mut diag = Diagnostic::new(
                     Code::UnknownKey,
-                    format!("unknown key `{key_text}` in {name}"),
+                    format!("unknown key `{}` in {name}", clip(key_text)),
                 )
                 .at(sink.span(key.span()), "unknown key");
                 diag = match did_you_mean(key_text, format.names()) {
@@ -519,6 +519,31 @@ impl Fields<'_, '_> {
     }
 }
 
+/// `name` if it is no longer than an id may be; else an `invalid-value`
+/// error that quotes only its start.
+pub(crate) fn name_within_limit(
+    sink: &mut Sink<'_>,
+    name: At<String>,
+    what: &str,
+) -> Option<At<String>> {
+    let chars = name.value.chars().count();
+    if chars <= MAX_NAME_CHARS {
+        return Some(name);
+    }
+    sink.push(
+        Diagnostic::new(
+            Code::InvalidValue,
+            format!(
+                "`{}` is too long for a {what} id: {chars} characters",
+                clip(&name.value)
+            ),
+        )
+        .at(name.span, format!("at most {MAX_NAME_CHARS} characters"))
+        .help("use a short id, such as traffic-spike; the title says the rest"),
+    );
+    None
+}
+
 /// `text` as an id: lowercase, accents dropped (`Éclair` → `eclair`),
 /// every run of other characters one `-`.
 fn id_like(text: &str) -> String {
@@ -558,6 +583,7 @@ impl Fields<'_, '_> {
     /// An id of `what` (a system, a risk): a-z, 0-9 and -.
     pub fn id(&self, sink: &mut Sink<'_>, key: &str, what: &str) -> Option<At<String>> {
         let id = self.string(sink, key)?;
+        let id = name_within_limit(sink, id, what)?;
         let valid = id
             .value
             .bytes()
@@ -568,7 +594,7 @@ impl Fields<'_, '_> {
         let suggestion = id_like(&id.value);
         let diag = Diagnostic::new(
             Code::InvalidValue,
-            format!("`{}` is not a valid {what} id", id.value),
+            format!("`{}` is not a valid {what} id", clip(&id.value)),
         )
         .at(id.span, "ids use only a-z, 0-9 and -");
         sink.push(if suggestion.is_empty() {
@@ -617,7 +643,7 @@ impl Fields<'_, '_> {
         sink.push(
             Diagnostic::new(
                 Code::InvalidValue,
-                format!("`{}` is not a valid {key}", text.value),
+                format!("`{}` is not a valid {key}", clip(&text.value)),
             )
             .at(text.span, format!("unknown {key}"))
             .help(help),
@@ -692,7 +718,11 @@ pub(crate) fn rule_id(sink: &mut Sink<'_>, text: &str, at: Span, setting: Settin
                 rules().collect::<Vec<_>>().join(", ")
             ),
         };
-        return refuse(sink, format!("`{text}` is not a rule of opx's gate"), help);
+        return refuse(
+            sink,
+            format!("`{}` is not a rule of opx's gate", clip(text)),
+            help,
+        );
     };
     let waiver = setting == Setting::Waiver;
     match code.kind() {

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use super::discover::is_register_file;
+use super::size_text;
+use crate::diag::{Code, Diagnostic};
 
 /// Why a revision could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,8 +54,13 @@ pub fn file_at(revision: &str, path: &Path) -> Result<Option<Vec<u8>>, GitError>
 }
 
 /// The register files under `paths` (folders or files, relative to the
-/// current folder) as they are at `revision`.
-pub fn files_at(revision: &str, paths: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u8>)>, GitError> {
+/// current folder) as they are at `revision`, and a `file-too-large`
+/// problem for each one larger than `max` bytes, which is not read.
+pub fn files_at(
+    revision: &str,
+    paths: &[PathBuf],
+    max: u64,
+) -> Result<(Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>), GitError> {
     let commit = format!("{revision}^{{commit}}");
     git(&["rev-parse", "--verify", "--quiet", &commit]).map_err(|e| match e.spawned {
         // With --quiet, git explains only what is not about the revision
@@ -67,7 +74,8 @@ pub fn files_at(revision: &str, paths: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u
             spawned: true,
         },
     })?;
-    let mut args = vec!["ls-tree", "-r", "-z", "--name-only", revision, "--"];
+    // `-l` gives each blob's size, so an oversized one is never read.
+    let mut args = vec!["ls-tree", "-r", "-z", "-l", revision, "--"];
     let shown: Vec<String> = paths
         .iter()
         .map(|p| p.to_string_lossy().into_owned())
@@ -75,17 +83,41 @@ pub fn files_at(revision: &str, paths: &[PathBuf]) -> Result<Vec<(PathBuf, Vec<u
     args.extend(shown.iter().map(String::as_str));
     let listing = git(&args)?;
     let mut files = Vec::new();
-    for name in listing.split(|b| *b == 0).filter(|n| !n.is_empty()) {
-        let name = String::from_utf8_lossy(name).into_owned();
-        let path = PathBuf::from(&name);
-        let named_directly = paths.iter().any(|p| p == Path::new(&name));
+    let mut problems = Vec::new();
+    for entry in listing.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+        // `<mode> <type> <object> <size>\t<name>`
+        let entry = String::from_utf8_lossy(entry);
+        let Some((meta, name)) = entry.split_once('\t') else {
+            continue;
+        };
+        let size: Option<u64> = meta.split_whitespace().nth(3).and_then(|s| s.parse().ok());
+        let path = PathBuf::from(name);
+        let named_directly = paths.iter().any(|p| p == Path::new(name));
         if !named_directly && !is_register_file(&path) {
             continue;
         }
-        let bytes = git(&["show", &format!("{revision}:./{name}")])?;
         // Named `REV:path`, so that a problem in the old version says so.
-        files.push((PathBuf::from(format!("{revision}:{name}")), bytes));
+        let shown = format!("{revision}:{name}");
+        if let Some(size) = size.filter(|&size| size > max) {
+            problems.push(
+                Diagnostic::new(
+                    Code::FileTooLarge,
+                    format!(
+                        "`{shown}` is {}, over the {} opx reads",
+                        size_text(size),
+                        size_text(max)
+                    ),
+                )
+                .at_path(shown)
+                .help(
+                    "split the register into several files, or raise the cap with --max-file-size",
+                ),
+            );
+            continue;
+        }
+        let bytes = git(&["show", &format!("{revision}:./{name}")])?;
+        files.push((PathBuf::from(shown), bytes));
     }
     files.sort();
-    Ok(files)
+    Ok((files, problems))
 }

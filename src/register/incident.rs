@@ -6,10 +6,10 @@ use std::time::Duration;
 use jiff::civil::Date;
 use toml::de::{DeTable, DeValue};
 
-use super::fields::{Fields, Sink};
+use super::fields::{Fields, Sink, name_within_limit};
 use super::format;
 use super::model::{At, Incident};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, MAX_NAME_CHARS};
 use crate::units::{self, Percent};
 
 /// An incident as far as it could be read; its system is settled by the
@@ -34,17 +34,34 @@ pub(crate) fn validate(
     span: Range<usize>,
 ) -> Option<IncidentDraft> {
     let f = Fields::new(sink, table, span, &format::INCIDENT);
-    let id = f.required_string(
-        sink,
-        "id",
-        "give the incident an id such as id = \"INC-204\"",
-    );
-    let system = f.string(sink, "system");
+    let id = f
+        .required_string(
+            sink,
+            "id",
+            "give the incident an id such as id = \"INC-204\"",
+        )
+        .and_then(|id| name_within_limit(sink, id, "incident"));
+    let system = f
+        .string(sink, "system")
+        .and_then(|s| name_within_limit(sink, s, "system"));
     let date = f.required_date(sink, "date", "set the day it happened: date = 2026-09-14");
     const RISKS_HELP: &str = "name the risks it realised: risks = [\"traffic-spike\"]";
     let risks = match f.get("risks") {
         Some(value) => {
-            let refs = f.strings_at(sink, "risks");
+            // `system/risk`: each part at most an id long.
+            let refs: Vec<At<String>> = f
+                .strings_at(sink, "risks")
+                .into_iter()
+                .filter_map(|r| {
+                    let (system, risk) = r.value.split_once('/').unwrap_or(("", &r.value));
+                    let short = |s: &str| s.chars().count() <= MAX_NAME_CHARS;
+                    if short(system) && short(risk) {
+                        Some(r)
+                    } else {
+                        name_within_limit(sink, r, "risk")
+                    }
+                })
+                .collect();
             if matches!(value.get_ref(), DeValue::Array(a) if a.is_empty()) {
                 sink.push(
                     Diagnostic::new(Code::MissingKey, "an incident realises at least one risk")

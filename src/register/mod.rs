@@ -25,7 +25,7 @@ use toml::de::DeTable;
 
 use crate::diag::{Code, Diagnostic};
 use crate::parallel;
-use crate::source::{FileId, Lines, Origin, Sources, Span, decode};
+use crate::source::{FileId, Lines, Origin, Sources, Span, decode, display_path};
 use assemble::Assembly;
 use fields::Sink;
 use file::FileRegister;
@@ -46,18 +46,134 @@ impl Loaded {
     }
 }
 
+/// What opx is willing to read: a cap on each file, so that no input, a
+/// runaway file or `/dev/zero`, can exhaust the machine.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest register or policy file read, in bytes.
+    pub max_file_size: u64,
+}
+
+impl Limits {
+    pub const DEFAULT_MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_file_size: Limits::DEFAULT_MAX_FILE_SIZE,
+        }
+    }
+}
+
+/// A regular file's bytes, at most `max`. Anything else (a pipe, a
+/// socket, a device) is refused without being waited on: it is opened
+/// without blocking and judged by what the open handle is, so it cannot
+/// be swapped in between a look and the read. A file larger than `max`
+/// is refused before it is read to the end.
+pub(crate) fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let file = open_without_blocking(path).map_err(|e| io_error(path, &e))?;
+    let metadata = file.metadata().map_err(|e| io_error(path, &e))?;
+    if !metadata.is_file() {
+        let shown = display_path(path);
+        return Err(Diagnostic::new(
+            Code::NotAFile,
+            format!(
+                "`{shown}` is {}, not a file opx can read",
+                file_kind(&metadata)
+            ),
+        )
+        .at_path(shown)
+        .help("name the register's .toml files, or the folder that holds them"));
+    }
+    let too_large = |size: String| {
+        let shown = display_path(path);
+        Diagnostic::new(
+            Code::FileTooLarge,
+            format!("`{shown}` is {size}, over the {} opx reads", size_text(max)),
+        )
+        .at_path(shown)
+        .help("split the register into several files, or raise the cap with --max-file-size")
+    };
+    if metadata.len() > max {
+        return Err(too_large(size_text(metadata.len())));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_error(path, &e))?;
+    // It grew while read, or said it was smaller than it is.
+    if bytes.len() as u64 > max {
+        return Err(too_large("larger".to_string()));
+    }
+    Ok(bytes)
+}
+
+#[cfg(unix)]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let nonblocking = rustix::fs::OFlags::NONBLOCK.bits();
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(i32::try_from(nonblocking).unwrap_or(0))
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_without_blocking(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::File::open(path)
+}
+
+/// What a path that is not a regular file is, as a message names it.
+fn file_kind(metadata: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = metadata.file_type();
+        if kind.is_fifo() {
+            return "a pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+    }
+    if metadata.is_dir() {
+        "a folder"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// `16 MiB`, `1.5 GiB`, `300 bytes`.
+pub fn size_text(bytes: u64) -> String {
+    const UNITS: [(&str, u64); 3] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)];
+    for (unit, size) in UNITS {
+        if bytes >= size {
+            let value = bytes as f64 / size as f64;
+            let text = format!("{value:.1}");
+            return format!("{} {unit}", text.trim_end_matches(".0"));
+        }
+    }
+    format!("{bytes} bytes")
+}
+
 /// A file to load: a path to read, or bytes already in hand.
 enum Input {
-    Disk(PathBuf),
+    Disk(PathBuf, Limits),
     Memory(PathBuf, Vec<u8>),
 }
 
-/// Loads the register in `paths` (files, or folders searched for `*.toml`).
-pub fn load(paths: &[PathBuf]) -> Loaded {
+/// Loads the register in `paths` (files, or folders searched for
+/// `*.toml`), each file read within `limits`.
+pub fn load(paths: &[PathBuf], limits: Limits) -> Loaded {
     let mut diagnostics = Vec::new();
     let inputs = discover::discover(paths, &mut diagnostics)
         .into_iter()
-        .map(Input::Disk)
+        .map(|path| Input::Disk(path, limits))
         .collect();
     load_inputs(inputs, diagnostics)
 }
@@ -128,10 +244,9 @@ fn file_id(index: usize) -> FileId {
 
 fn read_one(id: FileId, input: Input) -> Read {
     let (path, origin, bytes) = match input {
-        Input::Disk(path) => match std::fs::read(&path) {
+        Input::Disk(path, limits) => match read_limited(&path, limits.max_file_size) {
             Ok(bytes) => (path, Origin::Disk, bytes),
-            Err(e) => {
-                let diagnostic = io_error(&path, &e);
+            Err(diagnostic) => {
                 return Read {
                     id,
                     path,

@@ -4,7 +4,7 @@ use std::ops::Range;
 
 use toml::de::{DeTable, DeValue};
 
-use super::fields::{Fields, Setting, Sink, rule_id, type_name};
+use super::fields::{Fields, Setting, Sink, name_within_limit, rule_id, type_name};
 use super::format;
 use super::model::{
     Acceptance, Action, ActionKind, ActionStatus, At, Category, Effects, Rated, Risk, Runbook,
@@ -30,7 +30,9 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
         "risk",
         "give the risk an id such as id = \"traffic-spike\"",
     );
-    let system = f.string(sink, "system");
+    let system = f
+        .string(sink, "system")
+        .and_then(|s| name_within_limit(sink, s, "system"));
     let title = f.required_string(
         sink,
         "title",

@@ -68,7 +68,11 @@ fn key(key: &Key) -> Value {
 fn value(kind: &Kind) -> Value {
     let pattern = |p: &str| json!({ "type": "string", "pattern": p });
     match kind {
-        Kind::Id => pattern("^[a-z0-9-]+$"),
+        Kind::Id => json!({
+            "type": "string",
+            "pattern": "^[a-z0-9-]+$",
+            "maxLength": crate::diag::MAX_NAME_CHARS,
+        }),
         Kind::Text => json!({ "type": "string", "minLength": 1 }),
         Kind::Texts => json!({ "type": "array", "items": { "type": "string", "minLength": 1 } }),
         Kind::Choice(words, default) => {

@@ -651,7 +651,10 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         ),
         DiffSides::Git { revision, paths } => {
             match register::git::files_at(revision, paths, options.limits.max_file_size) {
-                Ok((files, problems)) => (register::load_contents(files, problems), paths.clone()),
+                Ok(revision) => (
+                    register::load_contents(revision.files, revision.problems),
+                    paths.clone(),
+                ),
                 Err(e) => {
                     io.usage_error(e.message, e.help);
                     return Ok(ExitStatus::Error);

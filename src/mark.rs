@@ -119,6 +119,17 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
                     "make it writable if the review should be recorded there",
                 ));
             }
+            // A new file renamed over a hard link would leave the other
+            // names with the old text: the register would split in two.
+            if let Some(links) = hard_links(&target).filter(|&n| n > 1) {
+                return Err(MarkError::new(
+                    format!(
+                        "`{}` has {links} hard links, and opx writes a file anew; no file was changed",
+                        display_path(path)
+                    ),
+                    "record the review by hand, or keep one name for the file (a symbolic link is followed)",
+                ));
+            }
             let (edited, mut done) = edit(text, risks, &fresh, today);
             done.iter_mut().for_each(|m| m.file = display_path(path));
             verify(path, &edited, &fresh, today)?;
@@ -178,6 +189,18 @@ fn resolve<'a>(loaded: &'a Loaded, id: &str) -> Result<&'a Risk, MarkError> {
             };
             MarkError::new(format!("{}; no file was changed", e.message), help)
         })
+}
+
+/// How many names the file has, where the system says.
+#[cfg(unix)]
+fn hard_links(path: &std::path::Path) -> Option<u64> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| m.nlink())
+}
+
+#[cfg(not(unix))]
+fn hard_links(_: &std::path::Path) -> Option<u64> {
+    None
 }
 
 fn split_bom(bytes: &[u8]) -> (&[u8], &[u8]) {

@@ -58,6 +58,7 @@ impl Staged {
         let file = builder.tempfile_in(folder_of(path))?;
         if let Ok(metadata) = fs::metadata(path) {
             file.as_file().set_permissions(metadata.permissions())?;
+            keep_owner(file.as_file(), &metadata);
         }
         Ok(Staged {
             file,
@@ -101,6 +102,21 @@ impl Staged {
         drop(self.file);
     }
 }
+
+/// Gives the new file the old one's owner and group, where the user may
+/// (as editors and `sed -i` do): owner and group, else the group alone,
+/// else neither. A file renamed over another would otherwise take on
+/// whoever wrote it.
+#[cfg(unix)]
+fn keep_owner(file: &fs::File, old: &fs::Metadata) {
+    use std::os::unix::fs::{MetadataExt, fchown};
+    if fchown(file, Some(old.uid()), Some(old.gid())).is_err() {
+        let _ = fchown(file, None, Some(old.gid()));
+    }
+}
+
+#[cfg(not(unix))]
+fn keep_owner(_: &fs::File, _: &fs::Metadata) {}
 
 /// Appends `write`'s text to the CI job's summary file.
 pub fn append(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {

@@ -28,7 +28,7 @@ use toml::de::{DeTable, DeValue};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::register::fields::{Fields, Setting, Sink, rule_id};
 use crate::register::format::{Key, Need, Table, Value};
-use crate::register::{CONFIG_FILE_NAME, Limits, read_limited};
+use crate::register::{CONFIG_FILE_NAME, Limits, Unreadable, read_limited};
 use crate::scale::{Level, Scale};
 use crate::source::{Lines, Origin, Sources, display_path};
 use crate::units;
@@ -441,14 +441,14 @@ fn read(
     };
     let bytes = match read_limited(path, limits.max_file_size) {
         Ok(bytes) => bytes,
-        Err(diagnostic) if diagnostic.code == Code::Io => {
-            diagnostics.push(diagnostic.help(
-                "--config names the policy file (an opx.toml); check its path, or leave --config out to use the opx.toml beside the register, if any",
-            ));
-            return unread;
-        }
-        Err(diagnostic) => {
-            diagnostics.push(diagnostic);
+        Err(unreadable) => {
+            let diagnostic = unreadable.diagnostic(path, limits.max_file_size);
+            diagnostics.push(match unreadable {
+                Unreadable::Io(_) => diagnostic.help(
+                    "--config names the policy file (an opx.toml); check its path, or leave --config out to use the opx.toml beside the register, if any",
+                ),
+                _ => diagnostic,
+            });
             return unread;
         }
     };

@@ -256,3 +256,50 @@ fn a_risk_reviewed_today_is_left_as_it_is() {
         "nothing was written"
     );
 }
+
+/// A file with a second name is refused whole: writing it anew would
+/// leave the other name with the old text.
+#[cfg(unix)]
+#[test]
+fn a_hard_linked_file_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = b"[system]\nid = \"s\"\n\n[[risk]]\nid = \"r\"\ntitle = \"R\"\ncategory = \"data\"\nlikelihood = 1\nimpact = 1\n";
+    let path = write(dir.path(), "risks.toml", text);
+    let other = dir.path().join("elsewhere");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::hard_link(&path, other.join("copy.txt")).unwrap();
+    let (code, _, stderr) = mark(dir.path(), &["r"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("has 2 hard links"), "{stderr}");
+    assert_eq!(std::fs::read(&path).unwrap(), text);
+    assert_eq!(std::fs::read(other.join("copy.txt")).unwrap(), text);
+}
+
+/// The marked file keeps its owner and group where the user may set them
+/// (root in CI may; others keep at least their own group).
+#[cfg(unix)]
+#[test]
+fn a_marked_file_keeps_its_owner_and_group() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "risks.toml",
+        b"[system]\nid = \"s\"\n\n[[risk]]\nid = \"r\"\ntitle = \"R\"\ncategory = \"data\"\nlikelihood = 1\nimpact = 1\n",
+    );
+    // Give it an owner other than the writer's, where that is allowed.
+    let changed = std::os::unix::fs::chown(&path, Some(65534), Some(65534)).is_ok();
+    let before = std::fs::metadata(&path).unwrap();
+    let (code, _, stderr) = mark(dir.path(), &["r"]);
+    assert_eq!(code, 0, "{stderr}");
+    let after = std::fs::metadata(&path).unwrap();
+    assert!(
+        std::fs::read_to_string(&path)
+            .unwrap()
+            .contains("reviewed = 2026-11-27")
+    );
+    if changed {
+        assert_eq!((after.uid(), after.gid()), (before.uid(), before.gid()));
+    }
+    assert_eq!(after.mode(), before.mode());
+}

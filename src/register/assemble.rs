@@ -200,6 +200,9 @@ fn claim<'a>(
     }
 }
 
+/// How many unknown names get a did-you-mean; each costs a look at every id.
+const MAX_SUGGESTIONS: usize = 100;
+
 /// The incidents whose system and risks exist; one id per system. `known`
 /// holds every (system, risk id) the register defines, valid or not: an
 /// incident may name a risk whose own fields have problems (reported on
@@ -214,6 +217,9 @@ fn assemble_incidents(
     let mut incident_at: HashMap<(String, String), Span> = HashMap::new();
     // In order, so that a suggestion never depends on the hash map's.
     let mut sorted: Vec<(&str, &str)> = Vec::new();
+    // Each suggestion looks at every risk; a register of thousands of
+    // unknown names gets the first few, and plain help after.
+    let mut suggestions_left = MAX_SUGGESTIONS;
     for entry in incidents {
         let incident = entry.incident;
         if register.system(&incident.system).is_none() {
@@ -275,13 +281,17 @@ fn assemble_incidents(
                     .collect();
                 Some(format!("did you mean {}?", holders.join(" or ")))
             };
-            let help = match did_you_mean(risk, ids) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => elsewhere().unwrap_or_else(|| {
-                    format!(
-                        "name a risk of system `{system}`, or `system/risk` for another system's"
-                    )
-                }),
+            let plain = || {
+                format!("name a risk of system `{system}`, or `system/risk` for another system's")
+            };
+            let help = if suggestions_left == 0 {
+                plain()
+            } else {
+                suggestions_left -= 1;
+                match did_you_mean(risk, ids) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => elsewhere().unwrap_or_else(plain),
+                }
             };
             diagnostics.push(
                 Diagnostic::new(

@@ -4,9 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use super::Unreadable;
 use super::discover::is_register_file;
-use super::size_text;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::Diagnostic;
 
 /// Why a revision could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +42,15 @@ fn git(args: &[&str]) -> Result<Vec<u8>, GitError> {
     })
 }
 
+/// A register as a revision holds it.
+#[derive(Debug)]
+pub struct Revision {
+    /// Each file, named `REV:path`, and its bytes.
+    pub files: Vec<(PathBuf, Vec<u8>)>,
+    /// The files it could not take (too large), as problems.
+    pub problems: Vec<Diagnostic>,
+}
+
 /// The file at `path` (relative to the current folder) as `revision` has
 /// it; `None` when the revision has no such file.
 pub fn file_at(revision: &str, path: &Path) -> Result<Option<Vec<u8>>, GitError> {
@@ -56,11 +65,7 @@ pub fn file_at(revision: &str, path: &Path) -> Result<Option<Vec<u8>>, GitError>
 /// The register files under `paths` (folders or files, relative to the
 /// current folder) as they are at `revision`, and a `file-too-large`
 /// problem for each one larger than `max` bytes, which is not read.
-pub fn files_at(
-    revision: &str,
-    paths: &[PathBuf],
-    max: u64,
-) -> Result<(Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>), GitError> {
+pub fn files_at(revision: &str, paths: &[PathBuf], max: u64) -> Result<Revision, GitError> {
     let commit = format!("{revision}^{{commit}}");
     git(&["rev-parse", "--verify", "--quiet", &commit]).map_err(|e| match e.spawned {
         // With --quiet, git explains only what is not about the revision
@@ -99,25 +104,12 @@ pub fn files_at(
         // Named `REV:path`, so that a problem in the old version says so.
         let shown = format!("{revision}:{name}");
         if let Some(size) = size.filter(|&size| size > max) {
-            problems.push(
-                Diagnostic::new(
-                    Code::FileTooLarge,
-                    format!(
-                        "`{shown}` is {}, over the {} opx reads",
-                        size_text(size),
-                        size_text(max)
-                    ),
-                )
-                .at_path(shown)
-                .help(
-                    "split the register into several files, or raise the cap with --max-file-size",
-                ),
-            );
+            problems.push(Unreadable::TooLarge(Some(size)).diagnostic(Path::new(&shown), max));
             continue;
         }
         let bytes = git(&["show", &format!("{revision}:./{name}")])?;
         files.push((PathBuf::from(shown), bytes));
     }
     files.sort();
-    Ok((files, problems))
+    Ok(Revision { files, problems })
 }

@@ -66,46 +66,64 @@ impl Default for Limits {
     }
 }
 
+/// Why a file was not read.
+#[derive(Debug)]
+pub(crate) enum Unreadable {
+    Io(std::io::Error),
+    /// A pipe, a socket, a device: what it is.
+    NotAFile(&'static str),
+    /// Its size, where known before reading.
+    TooLarge(Option<u64>),
+}
+
+impl Unreadable {
+    /// The problem, located at `path`, for a cap of `max` bytes.
+    pub(crate) fn diagnostic(&self, path: &Path, max: u64) -> Diagnostic {
+        let shown = display_path(path);
+        match self {
+            Unreadable::Io(e) => io_error(path, e),
+            Unreadable::NotAFile(kind) => Diagnostic::new(
+                Code::NotAFile,
+                format!("`{shown}` is {kind}, not a file opx can read"),
+            )
+            .at_path(shown)
+            .help("name the register's .toml files, or the folder that holds them"),
+            Unreadable::TooLarge(size) => Diagnostic::new(
+                Code::FileTooLarge,
+                format!(
+                    "`{shown}` is {}, over the {} opx reads",
+                    size.map_or_else(|| "larger".to_string(), size_text),
+                    size_text(max)
+                ),
+            )
+            .at_path(shown)
+            .help("split the register into several files, or raise the cap with --max-file-size"),
+        }
+    }
+}
+
 /// A regular file's bytes, at most `max`. Anything else (a pipe, a
 /// socket, a device) is refused without being waited on: it is opened
 /// without blocking and judged by what the open handle is, so it cannot
 /// be swapped in between a look and the read. A file larger than `max`
 /// is refused before it is read to the end.
-pub(crate) fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Diagnostic> {
+pub(crate) fn read_limited(path: &Path, max: u64) -> Result<Vec<u8>, Unreadable> {
     use std::io::Read;
-    let file = open_without_blocking(path).map_err(|e| io_error(path, &e))?;
-    let metadata = file.metadata().map_err(|e| io_error(path, &e))?;
+    let file = open_without_blocking(path).map_err(Unreadable::Io)?;
+    let metadata = file.metadata().map_err(Unreadable::Io)?;
     if !metadata.is_file() {
-        let shown = display_path(path);
-        return Err(Diagnostic::new(
-            Code::NotAFile,
-            format!(
-                "`{shown}` is {}, not a file opx can read",
-                file_kind(&metadata)
-            ),
-        )
-        .at_path(shown)
-        .help("name the register's .toml files, or the folder that holds them"));
+        return Err(Unreadable::NotAFile(file_kind(&metadata)));
     }
-    let too_large = |size: String| {
-        let shown = display_path(path);
-        Diagnostic::new(
-            Code::FileTooLarge,
-            format!("`{shown}` is {size}, over the {} opx reads", size_text(max)),
-        )
-        .at_path(shown)
-        .help("split the register into several files, or raise the cap with --max-file-size")
-    };
     if metadata.len() > max {
-        return Err(too_large(size_text(metadata.len())));
+        return Err(Unreadable::TooLarge(Some(metadata.len())));
     }
     let mut bytes = Vec::with_capacity(usize::try_from(metadata.len()).unwrap_or(0));
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|e| io_error(path, &e))?;
+        .map_err(Unreadable::Io)?;
     // It grew while read, or said it was smaller than it is.
     if bytes.len() as u64 > max {
-        return Err(too_large("larger".to_string()));
+        return Err(Unreadable::TooLarge(None));
     }
     Ok(bytes)
 }
@@ -246,7 +264,8 @@ fn read_one(id: FileId, input: Input) -> Read {
     let (path, origin, bytes) = match input {
         Input::Disk(path, limits) => match read_limited(&path, limits.max_file_size) {
             Ok(bytes) => (path, Origin::Disk, bytes),
-            Err(diagnostic) => {
+            Err(unreadable) => {
+                let diagnostic = unreadable.diagnostic(&path, limits.max_file_size);
                 return Read {
                     id,
                     path,

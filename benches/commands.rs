@@ -23,15 +23,15 @@
 //! exec, so each figure includes the probe's own ~2 MiB. Timing lives here,
 //! never in tests.
 
+mod probe;
+
 use std::ffi::OsString;
-use std::io::{self, Read};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The argument that turns this benchmark into a probe: run the command
-/// after it, drain its output, print its time, peak RSS, exit code and size.
-const PROBE: &str = "--opx-bench-probe";
+use probe::{PROBE, Stats, measure, mib, ms, probe};
+
 const TODAY: &str = "2026-11-27";
 const RISKS_PER_FILE: usize = 100;
 const SMALL_RISKS: usize = 50;
@@ -163,93 +163,6 @@ fn write_register(dir: &Path, risks: usize) -> Vec<String> {
 
 /// The probe: run one command with its output piped and drained, then print
 /// `nanoseconds peak-rss-bytes exit-code stdout-bytes` and its standard error.
-fn probe(command: &[OsString]) {
-    let started = Instant::now();
-    let mut child = match Command::new(&command[0])
-        .args(&command[1..])
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-    {
-        Ok(child) => child,
-        Err(error) => return println!("cannot run {}: {error}", command[0].display()),
-    };
-    let mut stderr = child.stderr.take().expect("a piped stderr");
-    let errors = std::thread::spawn(move || {
-        let mut text = Vec::new();
-        let _ = stderr.read_to_end(&mut text);
-        text
-    });
-    let mut stdout = child.stdout.take().expect("a piped stdout");
-    let bytes = io::copy(&mut stdout, &mut io::sink()).unwrap_or(0);
-    let status = child.wait().expect("the command to end");
-    let time = started.elapsed();
-    let errors = errors.join().unwrap_or_default();
-    // The largest waited-for child, and this probe has had exactly one.
-    // ru_maxrss counts KiB, or bytes on Apple systems.
-    let unit = if cfg!(target_vendor = "apple") {
-        1
-    } else {
-        1024
-    };
-    let rss = nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
-        .map_or(0, |usage| usage.max_rss() * unit);
-    let code = status.code().unwrap_or(-1);
-    println!("{} {rss} {code} {bytes}", time.as_nanos());
-    print!("{}", String::from_utf8_lossy(&errors));
-}
-
-struct Stats {
-    best: Duration,
-    median: Duration,
-    rss: f64,
-    code: i64,
-    out: f64,
-}
-
-/// Runs `command` through a fresh probe `runs` times; an exit code outside
-/// `ok` (or none) is an error carrying the first line of standard error.
-fn measure(command: &[OsString], runs: usize, ok: &[i64]) -> Result<Stats, String> {
-    let exe = std::env::current_exe().map_err(|error| error.to_string())?;
-    let mut samples = Vec::new();
-    for _ in 0..runs {
-        let output = Command::new(&exe)
-            .arg(PROBE)
-            .args(command)
-            .output()
-            .map_err(|error| error.to_string())?;
-        let text = String::from_utf8_lossy(&output.stdout);
-        let (first, rest) = text.split_once('\n').unwrap_or((&text, ""));
-        let fields: Vec<i64> = first.split(' ').filter_map(|f| f.parse().ok()).collect();
-        let &[nanos, rss, code, out] = fields.as_slice() else {
-            return Err(first.to_string());
-        };
-        if !ok.contains(&code) {
-            return Err(format!(
-                "exit {code}: {}",
-                rest.lines().next().unwrap_or("")
-            ));
-        }
-        samples.push((
-            Duration::from_nanos(nanos as u64),
-            rss as f64,
-            code,
-            out as f64,
-        ));
-    }
-    samples.sort_by_key(|sample| sample.0);
-    let (best, _, code, out) = samples[0];
-    Ok(Stats {
-        best,
-        median: samples[samples.len() / 2].0,
-        rss: samples.iter().map(|sample| sample.1).fold(0.0, f64::max),
-        code,
-        out,
-    })
-}
-
 /// One size, measured: what the goals and the growth table read.
 struct Size {
     risks: usize,
@@ -435,17 +348,6 @@ fn growth(small: &Size, large: &Size) -> Option<(f64, f64)> {
         }
     }
     worst
-}
-
-fn ms(time: Duration) -> String {
-    format!("{:.2} ms", time.as_secs_f64() * 1e3)
-}
-
-fn mib(bytes: f64) -> String {
-    match bytes / 1024.0 {
-        kib if kib < 1024.0 => format!("{kib:.0} KiB"),
-        kib => format!("{:.1} MiB", kib / 1024.0),
-    }
 }
 
 /// Prints one goal, `text` then the value in `unit`: PASS, MISS, or ----

@@ -12,7 +12,7 @@ use jiff::civil::Date;
 
 use crate::analysis::Analysis;
 use crate::band::Band;
-use crate::diag::{Diagnostic, Tally, has_errors, plural, render_human};
+use crate::diag::{Diagnostic, Tally, has_errors, render_human, thousands};
 use crate::policy::{self, Overrides, Policy};
 use crate::register::{self, Limits, Loaded, Register};
 use crate::report::{
@@ -71,11 +71,13 @@ impl Io<'_> {
     /// Input problems, for people, on standard error, and what they mean.
     fn input_errors(&mut self, diagnostics: &[Diagnostic], sources: &Sources) {
         let _ = render_human(self.stderr, diagnostics, sources, self.stderr_colour);
+        let errors = Tally::of(diagnostics).errors;
         let _ = writeln!(
             self.stderr,
-            "{}: {} in the input; opx stopped before using it",
+            "{}: {} {} in the input; opx stopped before using it",
             paint("error", red(), self.stderr_colour),
-            plural(Tally::of(diagnostics).errors, "problem"),
+            thousands(errors),
+            if errors == 1 { "problem" } else { "problems" },
         );
     }
 

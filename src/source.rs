@@ -168,6 +168,11 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (Vec<u8>, usize)> {
 pub struct Lines<'t> {
     text: Cow<'t, str>,
     starts: Vec<usize>,
+    /// The last offset resolved, its line index and column: offsets asked
+    /// in order along one long line are counted on from there, so a
+    /// thousand findings on one line cost the line once, not a thousand
+    /// times.
+    last: std::cell::Cell<Option<(usize, usize, usize)>>,
 }
 
 impl<'t> Lines<'t> {
@@ -175,7 +180,11 @@ impl<'t> Lines<'t> {
         let starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        Lines { text, starts }
+        Lines {
+            text,
+            starts,
+            last: std::cell::Cell::new(None),
+        }
     }
 
     pub fn text(&self) -> &str {
@@ -190,7 +199,12 @@ impl<'t> Lines<'t> {
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = floor_char_boundary(&self.text, offset);
         let line = self.line_index(offset);
-        let col = self.text[self.starts[line]..offset].chars().count() + 1;
+        let (from, col) = match self.last.get() {
+            Some((at, at_line, col)) if at_line == line && at <= offset => (at, col),
+            _ => (self.starts[line], 1),
+        };
+        let col = col + self.text[from..offset].chars().count();
+        self.last.set(Some((offset, line, col)));
         LineCol {
             line: line + 1,
             col,
@@ -322,6 +336,17 @@ mod tests {
         assert_eq!(lines.line_col(100), LineCol { line: 3, col: 5 });
         assert_eq!(&lines.text()[lines.line_range(5)], "çd = 1");
         assert_eq!(&lines.text()[lines.line_range(13)], "last");
+    }
+
+    #[test]
+    fn columns_counted_on_along_a_line_agree_with_a_fresh_count() {
+        let text = "é".repeat(50) + "\nabc";
+        let lines = Lines::new(Cow::Borrowed(&text));
+        let fresh = |offset: usize| Lines::new(Cow::Borrowed(&text)).line_col(offset);
+        // In order, then back, then onto the next line.
+        for offset in [0, 10, 11, 40, 99, 20, 2, 101, 103, 100] {
+            assert_eq!(lines.line_col(offset), fresh(offset), "offset {offset}");
+        }
     }
 
     #[test]

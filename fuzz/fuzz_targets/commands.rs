@@ -1,0 +1,185 @@
+//! Bytes as a register file, through every command in every format, in
+//! process: each run ends with a report or located input errors, never a
+//! panic, a hang or runaway memory.
+
+#![no_main]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use libfuzzer_sys::fuzz_target;
+use opx::commands::{self, DiffSides, ExitStatus, Io};
+use opx::policy::Overrides;
+use opx::register::Limits;
+use opx::report::{
+    AssessFormat, CheckFormat, DiffFormat, PlanFormat, RankFormat, ReviewFormat, ShowFormat,
+};
+use opx::score::RankBy;
+
+/// One folder for every run: the register file is written over each time.
+fn folder() -> &'static tempfile::TempDir {
+    static FOLDER: OnceLock<tempfile::TempDir> = OnceLock::new();
+    FOLDER.get_or_init(|| tempfile::tempdir().expect("a temporary folder"))
+}
+
+fn run(command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitStatus>) {
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let mut io = Io {
+        stdout: &mut stdout,
+        stderr: &mut stderr,
+        colour: true,
+        stderr_colour: true,
+        width: 80,
+        step_summary: None,
+    };
+    command(&mut io).expect("writing to memory cannot fail");
+}
+
+fuzz_target!(|bytes: &[u8]| {
+    let path = folder().path().join("risks.toml");
+    std::fs::write(&path, bytes).expect("the file is written");
+    let paths = vec![path.clone()];
+    let today: jiff::civil::Date = "2026-11-27".parse().expect("a date");
+    let limits = Limits::default();
+    let config: Option<PathBuf> = None;
+
+    for format in [RankFormat::Table, RankFormat::Json, RankFormat::Markdown, RankFormat::Csv] {
+        for (by, wide) in [(RankBy::Severity, false), (RankBy::Budget, true)] {
+            run(|io| {
+                commands::rank(
+                    &commands::RankOptions {
+                        paths: paths.clone(),
+                        format,
+                        output: None,
+                        by,
+                        top: None,
+                        system: None,
+                        min_band: None,
+                        wide,
+                        actions: true,
+                        config: config.clone(),
+                        today,
+                        limits,
+                    },
+                    io,
+                )
+            });
+        }
+    }
+    for format in [
+        CheckFormat::Human,
+        CheckFormat::Short,
+        CheckFormat::Json,
+        CheckFormat::Github,
+        CheckFormat::Sarif,
+        CheckFormat::Junit,
+        CheckFormat::Markdown,
+    ] {
+        run(|io| {
+            commands::check(
+                &commands::CheckOptions {
+                    paths: paths.clone(),
+                    format,
+                    quiet: false,
+                    output: None,
+                    today,
+                    config: config.clone(),
+                    overrides: Overrides::default(),
+                    limits,
+                },
+                io,
+            )
+        });
+    }
+    // The first risk id the text names, if any, for `show`.
+    let text = String::from_utf8_lossy(bytes);
+    let risk = text
+        .split("id = \"")
+        .nth(2)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("r")
+        .to_string();
+    for format in [ShowFormat::Table, ShowFormat::Json, ShowFormat::Markdown] {
+        run(|io| {
+            commands::show(
+                &commands::ShowOptions {
+                    paths: paths.clone(),
+                    risk: risk.clone(),
+                    format,
+                    output: None,
+                    config: config.clone(),
+                    today,
+                    limits,
+                },
+                io,
+            )
+        });
+    }
+    for format in [AssessFormat::Table, AssessFormat::Json, AssessFormat::Markdown] {
+        run(|io| {
+            commands::assess(
+                &commands::AssessOptions {
+                    paths: paths.clone(),
+                    format,
+                    output: None,
+                    config: config.clone(),
+                    today,
+                    limits,
+                },
+                io,
+            )
+        });
+    }
+    for format in [PlanFormat::Table, PlanFormat::Markdown, PlanFormat::Json] {
+        run(|io| {
+            commands::plan(
+                &commands::PlanOptions {
+                    paths: paths.clone(),
+                    format,
+                    output: None,
+                    config: config.clone(),
+                    single_risk_share: None,
+                    today,
+                    limits,
+                },
+                io,
+            )
+        });
+    }
+    for format in [ReviewFormat::Table, ReviewFormat::Markdown, ReviewFormat::Json] {
+        run(|io| {
+            commands::review(
+                &commands::ReviewOptions {
+                    paths: paths.clone(),
+                    format,
+                    output: None,
+                    days: 7,
+                    mark: Vec::new(),
+                    config: config.clone(),
+                    today,
+                    limits,
+                },
+                io,
+            )
+        });
+    }
+    for format in [DiffFormat::Markdown, DiffFormat::Table, DiffFormat::Json] {
+        run(|io| {
+            commands::diff(
+                &commands::DiffOptions {
+                    sides: DiffSides::Paths {
+                        old: path.clone(),
+                        new: path.clone(),
+                    },
+                    format,
+                    output: None,
+                    fail_on: None,
+                    config: config.clone(),
+                    today,
+                    limits,
+                },
+                io,
+            )
+        });
+    }
+});

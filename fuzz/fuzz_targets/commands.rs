@@ -43,7 +43,12 @@ fuzz_target!(|bytes: &[u8]| {
     let limits = Limits::default();
     let config: Option<PathBuf> = None;
 
-    for format in [RankFormat::Table, RankFormat::Json, RankFormat::Markdown, RankFormat::Csv] {
+    for format in [
+        RankFormat::Table,
+        RankFormat::Json,
+        RankFormat::Markdown,
+        RankFormat::Csv,
+    ] {
         for (by, wide) in [(RankBy::Severity, false), (RankBy::Budget, true)] {
             run(|io| {
                 commands::rank(
@@ -115,7 +120,11 @@ fuzz_target!(|bytes: &[u8]| {
             )
         });
     }
-    for format in [AssessFormat::Table, AssessFormat::Json, AssessFormat::Markdown] {
+    for format in [
+        AssessFormat::Table,
+        AssessFormat::Json,
+        AssessFormat::Markdown,
+    ] {
         run(|io| {
             commands::assess(
                 &commands::AssessOptions {
@@ -146,7 +155,11 @@ fuzz_target!(|bytes: &[u8]| {
             )
         });
     }
-    for format in [ReviewFormat::Table, ReviewFormat::Markdown, ReviewFormat::Json] {
+    for format in [
+        ReviewFormat::Table,
+        ReviewFormat::Markdown,
+        ReviewFormat::Json,
+    ] {
         run(|io| {
             commands::review(
                 &commands::ReviewOptions {

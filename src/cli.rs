@@ -9,17 +9,18 @@ use jiff::civil::Date;
 
 use opx::band::Band;
 use opx::commands::{
-    AssessOptions, CheckOptions, DiffOptions, DiffSides, FailOn, InitOptions, PlanOptions,
-    RankOptions, ReviewOptions, ShowOptions,
+    AssessOptions, CheckOptions, DiffOptions, DiffSides, FailOn, InitOptions, MatrixOptions,
+    PlanOptions, RankOptions, ReviewOptions, ShowOptions,
 };
 use opx::policy::Overrides;
 use opx::register::Limits;
 use opx::report::{
-    AssessFormat, CheckFormat, DiffFormat, PlanFormat, RankFormat, ReviewFormat, ShowFormat,
+    AssessFormat, CheckFormat, DiffFormat, MatrixFormat, PlanFormat, RankFormat, ReviewFormat,
+    ShowFormat,
 };
 use opx::scale::{Level, Scale};
 use opx::schema::SchemaKind;
-use opx::score::RankBy;
+use opx::score::{RankBy, ViewName};
 
 /// The exit codes of the commands that judge nothing (`rank`, `schema`).
 macro_rules! exit_codes_without_gate {
@@ -128,6 +129,22 @@ pub enum Command {
         )
     )]
     Show(ShowArgs),
+
+    /// Draw the likelihood × impact grid: where the risks sit
+    #[command(
+        long_about = "Draw the risk matrix: likelihood down (5, almost certain, at the top), \
+            impact across, each cell with how many risks sit there and its band by letter \
+            (L low, M medium, H high, C critical; · where no risk sits), coloured by band on a \
+            colour terminal. Risks are placed by their current view, or --view inherent (as \
+            written) or target (after the plan): run the three to see what the plan moves. \
+            --ids lists each cell's risks. The counts add up to the risks placed, which the \
+            line under the grid gives.",
+        after_help = concat!(
+            "Examples:\n  opx matrix\n  opx matrix risks/ --view inherent\n  opx matrix risks/ --ids --system checkout\n  opx matrix risks/ --format markdown --output MATRIX.md\n\n",
+            exit_codes_without_gate!()
+        )
+    )]
+    Matrix(MatrixArgs),
 
     /// Gate CI: fail on unmitigated high-impact risks and expired acceptances
     #[command(
@@ -316,9 +333,51 @@ pub struct AssessArgs {
     #[arg(long, value_enum, default_value_t = AssessFormat::Table)]
     pub format: AssessFormat,
 
-    /// Read thresholds from this file instead of ./opx.toml
+    /// Read the policy from this file, not the opx.toml nearest the register
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct MatrixArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = MatrixFormat::Table)]
+    pub format: MatrixFormat,
+
+    /// Which view places the risks
+    #[arg(long, value_enum, default_value_t = ViewName::Current)]
+    pub view: ViewName,
+
+    /// List the risks' ids in each cell
+    #[arg(long)]
+    pub ids: bool,
+
+    /// Only this system's risks
+    #[arg(long, value_name = "ID")]
+    pub system: Option<String>,
+
+    /// Read the policy from this file, not the opx.toml nearest the register
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl MatrixArgs {
+    pub fn into_options(self) -> MatrixOptions {
+        MatrixOptions {
+            limits: self.common.limits.limits(),
+            today: self.common.today(),
+            paths: self.common.paths,
+            format: self.format,
+            output: self.common.output,
+            view: self.view,
+            ids: self.ids,
+            system: self.system,
+            config: self.config,
+        }
+    }
 }
 
 impl AssessArgs {
@@ -462,9 +521,10 @@ pub struct ManArgs {
 
 /// The commands with a manual page of their own, and its name as `man`
 /// knows it.
-pub const MAN_PAGES: [(&str, &str); 10] = [
+pub const MAN_PAGES: [(&str, &str); 11] = [
     ("rank", "opx-rank"),
     ("show", "opx-show"),
+    ("matrix", "opx-matrix"),
     ("check", "opx-check"),
     ("assess", "opx-assess"),
     ("plan", "opx-plan"),

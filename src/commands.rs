@@ -16,11 +16,12 @@ use crate::diag::{Diagnostic, Tally, has_errors, render_human, thousands};
 use crate::policy::{self, Overrides, Policy};
 use crate::register::{self, Limits, Loaded, Register};
 use crate::report::{
-    AssessFormat, CheckFormat, CheckReport, DiffFormat, PlanFormat, RankFormat, RankReport, Ranked,
-    ReviewFormat, STEP_SUMMARY_LIMIT, Screen, ShowFormat, TableView, paint, write_step_summary,
+    AssessFormat, CheckFormat, CheckReport, DiffFormat, MatrixFormat, MatrixView, PlanFormat,
+    RankFormat, RankReport, Ranked, ReviewFormat, STEP_SUMMARY_LIMIT, Screen, ShowFormat,
+    TableView, paint, write_step_summary,
 };
 use crate::schema::SchemaKind;
-use crate::score::RankBy;
+use crate::score::{RankBy, ViewName};
 use crate::source::{Sources, display_path};
 use crate::suggest::did_you_mean;
 
@@ -464,6 +465,54 @@ pub fn init(options: &InitOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
 pub fn schema(kind: SchemaKind, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     io.stdout.write_all(kind.text().as_bytes())?;
     Ok(ExitStatus::Success)
+}
+
+#[derive(Debug, Clone)]
+pub struct MatrixOptions {
+    pub paths: Vec<PathBuf>,
+    pub format: MatrixFormat,
+    pub output: Option<PathBuf>,
+    pub view: ViewName,
+    pub ids: bool,
+    pub system: Option<String>,
+    pub config: Option<PathBuf>,
+    pub today: Date,
+    /// What opx reads at most of each file.
+    pub limits: Limits,
+}
+
+/// `opx matrix`: where the risks sit on the likelihood × impact grid.
+pub fn matrix(options: &MatrixOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    let Some((loaded, policy)) = load(
+        io,
+        &options.paths,
+        options.config.as_deref(),
+        Overrides::default(),
+        options.limits,
+    ) else {
+        return Ok(ExitStatus::Error);
+    };
+    if loaded.failed() {
+        io.input_errors(&loaded.diagnostics, &loaded.sources);
+        return Ok(ExitStatus::Error);
+    }
+    if let Some(system) = &options.system
+        && loaded.register.system(system).is_none()
+    {
+        unknown_system(io, system, &loaded.register);
+        return Ok(ExitStatus::Error);
+    }
+    let analysis = Analysis::new(&loaded.register, options.today, &policy);
+    let m = crate::matrix::matrix(&analysis, options.view, options.system.as_deref());
+    let screen = io.screen(options.output.as_deref());
+    let view = MatrixView {
+        ids: options.ids,
+        today: options.today,
+    };
+    let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+        options.format.write(&m, view, screen, out)
+    })?;
+    Ok(success_if(delivered))
 }
 
 #[derive(Debug, Clone)]

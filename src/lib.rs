@@ -24,6 +24,7 @@ pub mod explain;
 pub mod history;
 pub mod init;
 pub mod mark;
+pub mod matrix;
 pub mod output;
 mod parallel;
 pub mod plan;

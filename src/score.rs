@@ -247,6 +247,40 @@ impl Score {
     }
 }
 
+/// One of a risk's three views, as a command names it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ViewName {
+    /// The risk as written
+    Inherent,
+    /// With its done actions applied
+    #[default]
+    Current,
+    /// With every action done: after the plan
+    Target,
+}
+
+impl ViewName {
+    pub const ALL: [ViewName; 3] = [ViewName::Inherent, ViewName::Current, ViewName::Target];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ViewName::Inherent => "inherent",
+            ViewName::Current => "current",
+            ViewName::Target => "target",
+        }
+    }
+
+    /// This view of `score`.
+    pub fn of(self, score: &Score) -> &ViewScore {
+        match self {
+            ViewName::Inherent => &score.inherent,
+            ViewName::Current => &score.current,
+            ViewName::Target => &score.target,
+        }
+    }
+}
+
 /// What a ranking sorts by first; every order falls back to the others and then to ids.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum RankBy {

@@ -825,3 +825,40 @@ fn plan_json_puts_urgent_actions_now_and_says_what_the_plan_buys() {
     assert_eq!(system["now"]["bad_minutes"], 482.3);
     assert_eq!(system["after"]["bad_minutes"], 197.1);
 }
+
+// ---- The risk matrix ----
+
+/// Every risk `rank` lists sits in the matrix cell of its likelihood and
+/// impact, in each view, and the cells add up to the risks.
+#[test]
+fn matrix_counts_agree_with_rank() {
+    let (_, rank) = opx(&["rank", "examples/", "--format", "json"]);
+    let rank = json(&rank);
+    for view in ["inherent", "current", "target"] {
+        let (code, text) = opx(&["matrix", "examples/", "--format", "json", "--view", view]);
+        assert_eq!(code, 0);
+        let matrix = json(&text);
+        let mut expected = std::collections::BTreeMap::new();
+        for risk in rank["risks"].as_array().unwrap() {
+            let v = &risk["views"][view];
+            *expected
+                .entry((
+                    v["likelihood"]["level"].as_u64().unwrap(),
+                    v["impact"]["level"].as_u64().unwrap(),
+                ))
+                .or_insert(0u64) += 1;
+        }
+        for cell in matrix["cells"].as_array().unwrap() {
+            let key = (
+                cell["likelihood"].as_u64().unwrap(),
+                cell["impact"].as_u64().unwrap(),
+            );
+            assert_eq!(
+                cell["count"].as_u64().unwrap(),
+                expected.get(&key).copied().unwrap_or(0),
+                "{view} {key:?}"
+            );
+        }
+        assert_eq!(matrix["placed"], rank["risks"].as_array().unwrap().len());
+    }
+}

@@ -224,6 +224,24 @@ pub(crate) fn check(format: super::CheckFormat) -> String {
     render(|out| format.write(&report, out))
 }
 
+/// The fixture's risk matrix in `view`, as `format` writes it.
+pub(crate) fn matrix(
+    format: super::MatrixFormat,
+    view: crate::score::ViewName,
+    ids: bool,
+    width: usize,
+    colour: bool,
+) -> String {
+    let fixture = register();
+    let analysis = fixture.analysis();
+    let m = crate::matrix::matrix(&analysis, view, None);
+    let shown = super::MatrixView {
+        ids,
+        today: fixture.today,
+    };
+    render(|out| format.write(&m, shown, super::Screen { colour, width }, out))
+}
+
 /// Each system of the fixture assessed, as `format` writes it.
 pub(crate) fn assess(format: super::AssessFormat, width: usize) -> String {
     let fixture = register();

@@ -24,6 +24,7 @@ mod doc;
 pub(crate) mod fixture;
 mod json;
 mod markdown;
+mod matrix;
 mod plan;
 mod rank_csv;
 mod rank_json;
@@ -136,6 +137,42 @@ impl RankFormat {
             RankFormat::Json => rank_json::write(report, out),
             RankFormat::Markdown => rank_markdown::write(report, out),
             RankFormat::Csv => rank_csv::write(report, out),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MatrixFormat {
+    /// The grid, for a terminal
+    Table,
+    /// A GitHub-flavoured Markdown table
+    Markdown,
+    /// A versioned JSON document: every cell, its band, count and risks
+    Json,
+}
+
+/// What `opx matrix` writes beside the grid itself.
+#[derive(Debug, Clone, Copy)]
+pub struct MatrixView {
+    /// Each cell lists its risks' ids.
+    pub ids: bool,
+    pub today: Date,
+}
+
+impl MatrixFormat {
+    pub fn write(
+        self,
+        m: &crate::matrix::Matrix<'_>,
+        view: MatrixView,
+        screen: Screen,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        match self {
+            MatrixFormat::Table => {
+                matrix::write_table(m, view.ids, screen.width, screen.colour, out)
+            }
+            MatrixFormat::Markdown => matrix::write_markdown(m, view.ids, out),
+            MatrixFormat::Json => matrix::write_json(m, view.today, out),
         }
     }
 }

@@ -1,0 +1,353 @@
+//! `opx matrix` as a grid for a terminal, a Markdown table and JSON.
+//!
+//! Likelihood runs down (5 at the top), impact across. Each cell shows
+//! how many risks sit there and its band by letter (`2 H`), coloured on a
+//! colour terminal, so the grid reads the same without colour; an empty
+//! cell shows `·`. With `--ids`, a terminal lists each cell's risks under
+//! the grid, a line a cell, worst first, shortened with `…` past the
+//! width (the grid's columns stay readable); Markdown lists them in the
+//! cells.
+
+use std::io::{self, Write};
+
+use anstyle::Style;
+use serde_json::json;
+
+use super::columns::{Align, Cell, Column, Layout, shorten, text_width};
+use super::rank_table::band_style;
+use super::{json, markdown, paint, risk_name};
+use crate::analysis::AssessedRisk;
+use crate::band::Band;
+use crate::diag::plural;
+use crate::matrix::{Matrix, cell_band};
+use crate::scale::{Level, Scale};
+
+pub const VERSION: u32 = 1;
+
+/// Impact across, as the column headers read.
+const IMPACTS: [&str; 5] = [
+    "1 negligible",
+    "2 minor",
+    "3 moderate",
+    "4 major",
+    "5 severe",
+];
+
+fn levels_down() -> impl Iterator<Item = Level> {
+    (1..=5).rev().filter_map(Level::new)
+}
+
+fn levels_across() -> impl Iterator<Item = Level> {
+    (1..=5).filter_map(Level::new)
+}
+
+/// `H` for high: the band a cell is read by without colour.
+fn letter(band: Band) -> &'static str {
+    match band {
+        Band::Low => "L",
+        Band::Medium => "M",
+        Band::High => "H",
+        Band::Critical => "C",
+    }
+}
+
+/// `11 risks, current view` or `4 risks of checkout, target view`.
+fn title(m: &Matrix<'_>) -> String {
+    let of = m.system.map_or_else(String::new, |s| format!(" of {s}"));
+    format!(
+        "Risk matrix: {}{of}, {} view",
+        plural(m.placed() + m.unplaced, "risk"),
+        m.view.name()
+    )
+}
+
+/// `all 11 risks placed`, or how many could not be.
+fn placed_note(m: &Matrix<'_>) -> String {
+    match m.unplaced {
+        0 => format!("{} placed", plural(m.placed(), "risk")),
+        n => format!(
+            "{} placed; {} without a likelihood or an impact, not placed",
+            plural(m.placed(), "risk"),
+            plural(n, "risk")
+        ),
+    }
+}
+
+/// The names of a cell's risks: bare ids where the grid shows one system.
+fn names(risks: &[&AssessedRisk<'_>], one_system: bool) -> String {
+    risks
+        .iter()
+        .map(|r| risk_name(r.risk, one_system))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The grid for a terminal `width` columns wide.
+pub fn write_table(
+    m: &Matrix<'_>,
+    ids: bool,
+    width: usize,
+    colour: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    writeln!(out, "{}\n", paint(&title(m), Style::new().bold(), colour))?;
+    let mut columns = vec![Column::fixed("likelihood \\ impact", Align::Left)];
+    columns.extend(IMPACTS.map(|header| Column::fixed(header, Align::Left)));
+    let rows: Vec<Vec<Cell<'_>>> = levels_down()
+        .map(|l| {
+            let mut row = vec![Cell::new(format!("{l} {}", Scale::Likelihood.word(l)))];
+            for i in levels_across() {
+                let risks = m.cell(l, i);
+                let band = cell_band(l, i);
+                let count = match risks.len() {
+                    0 => "·".to_string(),
+                    n => n.to_string(),
+                };
+                row.push(Cell::styled(
+                    format!("{count} {}", letter(band)),
+                    band_style(band),
+                ));
+            }
+            row
+        })
+        .collect();
+    let mut layout = Layout::new(&columns, colour);
+    for row in &rows {
+        layout.measure(row);
+    }
+    layout.fit(width);
+    layout.write_header(out)?;
+    for row in &rows {
+        layout.write_row(out, row)?;
+    }
+    writeln!(out, "\n{}", placed_note(m))?;
+    if ids {
+        // Worst first: likelihood down, impact from the right.
+        for l in levels_down() {
+            for i in levels_across().collect::<Vec<_>>().into_iter().rev() {
+                let risks = m.cell(l, i);
+                if risks.is_empty() {
+                    continue;
+                }
+                let band = cell_band(l, i);
+                let head = format!("{l}×{i} {}  ", letter(band));
+                let room = width.saturating_sub(text_width(&head));
+                writeln!(
+                    out,
+                    "{}{}",
+                    paint(&head, band_style(band), colour),
+                    shorten(&names(risks, m.one_system), room)
+                )?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "{}",
+        paint(
+            "count and band: L low, M medium, H high, C critical; · no risk there",
+            Style::new().dimmed(),
+            colour
+        )
+    )
+}
+
+/// The grid as a GitHub-flavoured Markdown table.
+pub fn write_markdown(m: &Matrix<'_>, ids: bool, out: &mut dyn Write) -> io::Result<()> {
+    writeln!(out, "### {}\n", markdown::cell(&title(m)))?;
+    let mut header = vec!["likelihood \\ impact"];
+    header.extend(IMPACTS);
+    markdown::write_header(out, &header)?;
+    for l in levels_down() {
+        let mut row = vec![format!("{l} {}", Scale::Likelihood.word(l))];
+        for i in levels_across() {
+            let risks = m.cell(l, i);
+            let band = cell_band(l, i).name();
+            row.push(match (risks.len(), ids) {
+                (0, _) => format!("· ({band})"),
+                (n, false) => format!("{n} ({band})"),
+                (n, true) => format!("{n} ({band}): {}", names(risks, m.one_system)),
+            });
+        }
+        markdown::write_row(out, &row)?;
+    }
+    writeln!(out, "\n{}", markdown::cell(&placed_note(m)))
+}
+
+/// The grid as a versioned JSON document: every cell, empty or not.
+pub fn write_json(m: &Matrix<'_>, today: jiff::civil::Date, out: &mut dyn Write) -> io::Result<()> {
+    let mut cells = Vec::new();
+    for l in levels_down() {
+        for i in levels_across() {
+            let risks = m.cell(l, i);
+            cells.push(json!({
+                "likelihood": l.get(),
+                "impact": i.get(),
+                "severity": l.get() * i.get(),
+                "band": cell_band(l, i).name(),
+                "count": risks.len(),
+                "risks": risks.iter().map(|r| json!({
+                    "system": r.risk.system,
+                    "id": r.risk.id.value,
+                })).collect::<Vec<_>>(),
+            }));
+        }
+    }
+    let document = json!({
+        "version": VERSION,
+        "today": today.to_string(),
+        "view": m.view.name(),
+        "system": m.system,
+        "risks": m.placed() + m.unplaced,
+        "placed": m.placed(),
+        "unplaced": m.unplaced,
+        "cells": cells,
+    });
+    json::write(out, &document)
+}
+
+#[cfg(test)]
+mod snapshot {
+    use crate::report::{MatrixFormat, fixture};
+    use crate::score::ViewName;
+
+    #[test]
+    fn at_80_columns() {
+        let text = fixture::matrix(MatrixFormat::Table, ViewName::Current, false, 80, false);
+        fixture::assert_fits(&text, 80);
+        insta::assert_snapshot!(text, @r"
+        Risk matrix: 4 risks, current view
+
+        likelihood \ impact  1 negligible  2 minor  3 moderate  4 major  5 severe
+        5 almost-certain     · M           · H      · H         · C      · C
+        4 likely             · L           · M      · H         1 H      · C
+        3 possible           · L           · M      · M         2 H      · H
+        2 unlikely           · L           1 L      · M         · M      · H
+        1 rare               · L           · L      · L         · L      · M
+
+        4 risks placed
+        count and band: L low, M medium, H high, C critical; · no risk there
+        ");
+    }
+
+    #[test]
+    fn at_120_columns_with_ids() {
+        let text = fixture::matrix(MatrixFormat::Table, ViewName::Current, true, 120, false);
+        fixture::assert_fits(&text, 120);
+        insta::assert_snapshot!(text, @r"
+        Risk matrix: 4 risks, current view
+
+        likelihood \ impact  1 negligible  2 minor  3 moderate  4 major  5 severe
+        5 almost-certain     · M           · H      · H         · C      · C
+        4 likely             · L           · M      · H         1 H      · C
+        3 possible           · L           · M      · M         2 H      · H
+        2 unlikely           · L           1 L      · M         · M      · H
+        1 rare               · L           · L      · L         · L      · M
+
+        4 risks placed
+        4×4 H  checkout/traffic-spike
+        3×4 H  checkout/bad-deploy, checkout/single-expert
+        2×2 L  search/stale-index
+        count and band: L low, M medium, H high, C critical; · no risk there
+        ");
+    }
+
+    /// Colour marks each cell's band; the letters say the same without it.
+    #[test]
+    fn in_colour() {
+        let text = fixture::matrix(MatrixFormat::Table, ViewName::Target, false, 80, true);
+        insta::assert_snapshot!(text.replace('\x1b', "␛"), @r"
+        ␛[1mRisk matrix: 4 risks, target view␛[0m
+
+        ␛[1mlikelihood \ impact␛[0m  ␛[1m1 negligible␛[0m  ␛[1m2 minor␛[0m  ␛[1m3 moderate␛[0m  ␛[1m4 major␛[0m  ␛[1m5 severe␛[0m
+        5 almost-certain     ␛[33m· M␛[0m           ␛[31m· H␛[0m      ␛[31m· H␛[0m         ␛[35m· C␛[0m      ␛[35m· C␛[0m
+        4 likely             ␛[32m· L␛[0m           ␛[33m· M␛[0m      ␛[31m· H␛[0m         ␛[31m· H␛[0m      ␛[35m· C␛[0m
+        3 possible           ␛[32m· L␛[0m           ␛[33m· M␛[0m      ␛[33m· M␛[0m         ␛[31m2 H␛[0m      ␛[31m· H␛[0m
+        2 unlikely           ␛[32m· L␛[0m           ␛[32m1 L␛[0m      ␛[33m· M␛[0m         ␛[33m1 M␛[0m      ␛[31m· H␛[0m
+        1 rare               ␛[32m· L␛[0m           ␛[32m· L␛[0m      ␛[32m· L␛[0m         ␛[32m· L␛[0m      ␛[33m· M␛[0m
+
+        4 risks placed
+        ␛[2mcount and band: L low, M medium, H high, C critical; · no risk there␛[0m
+        ");
+    }
+
+    #[test]
+    fn as_markdown() {
+        insta::assert_snapshot!(
+            fixture::matrix(MatrixFormat::Markdown, ViewName::Inherent, true, 80, false),
+            @r"
+        ### Risk matrix: 4 risks, inherent view
+
+        | likelihood \\ impact | 1 negligible | 2 minor | 3 moderate | 4 major | 5 severe |
+        | --- | --- | --- | --- | --- | --- |
+        | 5 almost-certain | · (medium) | · (high) | · (high) | · (critical) | · (critical) |
+        | 4 likely | · (low) | · (medium) | · (high) | 1 (high): checkout/traffic-spike | · (critical) |
+        | 3 possible | · (low) | · (medium) | · (medium) | 2 (high): checkout/bad-deploy, checkout/single-expert | · (high) |
+        | 2 unlikely | · (low) | 1 (low): search/stale-index | · (medium) | · (medium) | · (high) |
+        | 1 rare | · (low) | · (low) | · (low) | · (low) | · (medium) |
+
+        4 risks placed
+        "
+        );
+    }
+
+    #[test]
+    fn as_json() {
+        let text = fixture::matrix(MatrixFormat::Json, ViewName::Current, false, 80, false);
+        let doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let cells = doc["cells"].as_array().unwrap();
+        assert_eq!(cells.len(), 25);
+        let counted: u64 = cells.iter().map(|c| c["count"].as_u64().unwrap()).sum();
+        assert_eq!(counted, doc["placed"].as_u64().unwrap());
+        insta::assert_snapshot!(
+            serde_json::to_string_pretty(&cells.iter().filter(|c| c["count"] != 0).collect::<Vec<_>>()).unwrap(),
+            @r#"
+        [
+          {
+            "band": "high",
+            "count": 1,
+            "impact": 4,
+            "likelihood": 4,
+            "risks": [
+              {
+                "id": "traffic-spike",
+                "system": "checkout"
+              }
+            ],
+            "severity": 16
+          },
+          {
+            "band": "high",
+            "count": 2,
+            "impact": 4,
+            "likelihood": 3,
+            "risks": [
+              {
+                "id": "bad-deploy",
+                "system": "checkout"
+              },
+              {
+                "id": "single-expert",
+                "system": "checkout"
+              }
+            ],
+            "severity": 12
+          },
+          {
+            "band": "low",
+            "count": 1,
+            "impact": 2,
+            "likelihood": 2,
+            "risks": [
+              {
+                "id": "stale-index",
+                "system": "search"
+              }
+            ],
+            "severity": 4
+          }
+        ]
+        "#
+        );
+    }
+}

@@ -10,13 +10,13 @@ use jiff::civil::Date;
 use opx::band::Band;
 use opx::commands::{
     AssessOptions, CheckOptions, DiffOptions, DiffSides, FailOn, InitOptions, MatrixOptions,
-    PlanOptions, RankOptions, ReviewOptions, ShowOptions,
+    PlanOptions, RankOptions, ReviewOptions, ShowOptions, TrendOptions,
 };
 use opx::policy::Overrides;
 use opx::register::Limits;
 use opx::report::{
     AssessFormat, CheckFormat, DiffFormat, MatrixFormat, PlanFormat, RankFormat, ReviewFormat,
-    ShowFormat,
+    ShowFormat, TrendFormat,
 };
 use opx::scale::{Level, Scale};
 use opx::schema::SchemaKind;
@@ -145,6 +145,24 @@ pub enum Command {
         )
     )]
     Matrix(MatrixArgs),
+
+    /// Show how the register's risk moved over its git history
+    #[command(
+        long_about = "Read the register's history from git and show, for each commit that changed \
+            it (oldest first), its risks per band, its open high-impact risks (what the gate's \
+            unmitigated fails on), its acceptances, and each system's expected bad minutes \
+            against its error budget; then one line from the first commit to the last. Each \
+            commit is judged on its own day by today's policy, so only the register changes \
+            between points. A commit whose register does not load shows its first problem.\n\n\
+            --since keeps the commits from a day on, --git a range of revisions (v1.0..HEAD), \
+            and --tags takes one point per tag instead. The history is read with one git log \
+            and one git cat-file process, whatever its length.",
+        after_help = concat!(
+            "Examples:\n  opx trend risks/\n  opx trend risks/ --since 2026-01-01\n  opx trend risks/ --tags --format markdown\n  opx trend risks/ --git v1.0..HEAD --format csv --output trend.csv\n\n",
+            exit_codes_without_gate!()
+        )
+    )]
+    Trend(TrendArgs),
 
     /// Gate CI: fail on unmitigated high-impact risks and expired acceptances
     #[command(
@@ -339,6 +357,50 @@ pub struct AssessArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct TrendArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = TrendFormat::Table)]
+    pub format: TrendFormat,
+
+    /// Only commits on or after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE", value_parser = parse_today)]
+    pub since: Option<Date>,
+
+    /// Only commits in this range of revisions, such as v1.0..HEAD
+    #[arg(long, value_name = "RANGE")]
+    pub git: Option<String>,
+
+    /// One point per tagged commit, not per commit that changed the register
+    #[arg(long)]
+    pub tags: bool,
+
+    /// Read the policy from this file, not the opx.toml nearest the register
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl TrendArgs {
+    pub fn into_options(self) -> TrendOptions {
+        TrendOptions {
+            limits: self.common.limits.limits(),
+            today: self.common.today(),
+            paths: self.common.paths,
+            format: self.format,
+            output: self.common.output,
+            span: opx::register::git::Span {
+                range: self.git,
+                since: self.since,
+                tags: self.tags,
+            },
+            config: self.config,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct MatrixArgs {
     #[command(flatten)]
     pub common: Common,
@@ -521,10 +583,11 @@ pub struct ManArgs {
 
 /// The commands with a manual page of their own, and its name as `man`
 /// knows it.
-pub const MAN_PAGES: [(&str, &str); 11] = [
+pub const MAN_PAGES: [(&str, &str); 12] = [
     ("rank", "opx-rank"),
     ("show", "opx-show"),
     ("matrix", "opx-matrix"),
+    ("trend", "opx-trend"),
     ("check", "opx-check"),
     ("assess", "opx-assess"),
     ("plan", "opx-plan"),

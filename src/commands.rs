@@ -18,7 +18,7 @@ use crate::register::{self, Limits, Loaded, Register};
 use crate::report::{
     AssessFormat, CheckFormat, CheckReport, DiffFormat, MatrixFormat, MatrixView, PlanFormat,
     RankFormat, RankReport, Ranked, ReviewFormat, STEP_SUMMARY_LIMIT, Screen, ShowFormat,
-    TableView, paint, write_step_summary,
+    TableView, TrendFormat, paint, write_step_summary,
 };
 use crate::schema::SchemaKind;
 use crate::score::{RankBy, ViewName};
@@ -136,21 +136,7 @@ fn load(
     limits: Limits,
 ) -> Option<(Loaded, Policy)> {
     let mut loaded = register::load(paths, limits);
-    // The policy is each register file's nearest; with no file read, the
-    // paths given stand in for them (their problems are reported anyway).
-    let files: Vec<PathBuf> = loaded
-        .sources
-        .iter()
-        .map(|(_, f)| f.path().to_path_buf())
-        .collect();
-    let looked_at = if files.is_empty() { paths } else { &files };
-    let file = match policy::find(looked_at.iter().map(PathBuf::as_path), config) {
-        Ok(file) => file,
-        Err(conflict) => {
-            io.usage_error(conflict.message, conflict.help);
-            return None;
-        }
-    };
+    let file = policy_file(io, &loaded, paths, config)?;
     let policy = policy::resolve(
         file.as_deref(),
         overrides,
@@ -160,6 +146,31 @@ fn load(
     );
     register::sort_and_dedup(&mut loaded.diagnostics);
     Some((loaded, policy))
+}
+
+/// The policy file for a run over `loaded`, read from `paths`: `--config`,
+/// else the nearest to its files (with none read, the paths stand in for
+/// them; their problems are reported anyway). `None`, with the reason on
+/// standard error, when its files fall under two policies.
+fn policy_file(
+    io: &mut Io<'_>,
+    loaded: &Loaded,
+    paths: &[PathBuf],
+    config: Option<&Path>,
+) -> Option<Option<PathBuf>> {
+    let files: Vec<PathBuf> = loaded
+        .sources
+        .iter()
+        .map(|(_, f)| f.path().to_path_buf())
+        .collect();
+    let looked_at = if files.is_empty() { paths } else { &files };
+    match policy::find(looked_at.iter().map(PathBuf::as_path), config) {
+        Ok(file) => Some(file),
+        Err(conflict) => {
+            io.usage_error(conflict.message, conflict.help);
+            None
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -465,6 +476,55 @@ pub fn init(options: &InitOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
 pub fn schema(kind: SchemaKind, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     io.stdout.write_all(kind.text().as_bytes())?;
     Ok(ExitStatus::Success)
+}
+
+#[derive(Debug, Clone)]
+pub struct TrendOptions {
+    pub paths: Vec<PathBuf>,
+    pub format: TrendFormat,
+    pub output: Option<PathBuf>,
+    /// Which commits: a range, a day to start from, or the tagged ones.
+    pub span: register::git::Span,
+    pub config: Option<PathBuf>,
+    pub today: Date,
+    /// What opx reads at most of each file.
+    pub limits: Limits,
+}
+
+/// `opx trend`: how the register's risk moved over its git history.
+pub fn trend(options: &TrendOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    // Today's policy judges every commit: the one beside the register now,
+    // which may itself be mid-edit (its problems belong to its own points).
+    let now = register::load(&options.paths, options.limits);
+    let Some(file) = policy_file(io, &now, &options.paths, options.config.as_deref()) else {
+        return Ok(ExitStatus::Error);
+    };
+    let (mut sources, mut problems) = (crate::source::Sources::default(), Vec::new());
+    let policy = policy::resolve(
+        file.as_deref(),
+        Overrides::default(),
+        options.limits,
+        &mut sources,
+        &mut problems,
+    );
+    if has_errors(&problems) {
+        io.input_errors(&problems, &sources);
+        return Ok(ExitStatus::Error);
+    }
+    let history =
+        match register::git::history(&options.paths, &options.span, options.limits.max_file_size) {
+            Ok(history) => history,
+            Err(e) => {
+                io.usage_error(e.message, e.help);
+                return Ok(ExitStatus::Error);
+            }
+        };
+    let trend = crate::trend::trend(history, &policy);
+    let screen = io.screen(options.output.as_deref());
+    let delivered = io.deliver(options.output.as_deref(), &[&now.sources], |out| {
+        options.format.write(&trend, screen, out)
+    })?;
+    Ok(success_if(delivered))
 }
 
 #[derive(Debug, Clone)]

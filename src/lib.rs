@@ -38,4 +38,5 @@ pub mod score;
 pub mod show;
 pub mod source;
 mod suggest;
+pub mod trend;
 pub mod units;

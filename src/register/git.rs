@@ -1,45 +1,64 @@
-//! A register as a git revision holds it, read with `git ls-tree` and
-//! `git show`, for `opx diff --git`.
+//! A register as git holds it: at one revision (`opx diff --git`), or at
+//! each commit that changed it (`opx trend`).
+//!
+//! Objects are read through one `git cat-file --batch` process per run,
+//! asked object after object; trees are walked here, and a tree or file
+//! that several commits share is read once. So a history of hundreds of
+//! commits costs two git processes (the log and the batch), not one per
+//! file per commit.
 
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+
+use jiff::civil::Date;
 
 use super::Unreadable;
-use super::discover::is_register_file;
+use super::discover::CONFIG_FILE_NAME;
 use crate::diag::Diagnostic;
 
-/// Why a revision could not be read.
+/// Why git could not answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GitError {
     pub message: String,
     pub help: String,
-    /// git ran (and failed); `false` when it could not be started at all.
-    spawned: bool,
 }
 
+fn cannot_run(e: &std::io::Error) -> GitError {
+    GitError {
+        message: format!("cannot run git: {e}"),
+        help: "install git, or compare two folders with `opx diff OLD NEW`".to_string(),
+    }
+}
+
+fn failed(what: &str, stderr: &[u8]) -> GitError {
+    GitError {
+        message: format!(
+            "git {what} failed: {}",
+            String::from_utf8_lossy(stderr)
+                .trim()
+                .trim_start_matches("fatal: ")
+        ),
+        help: "run opx inside the repository, and name a revision it has (a branch, tag or commit)"
+            .to_string(),
+    }
+}
+
+/// Runs git to the end and returns what it printed.
 fn git(args: &[&str]) -> Result<Vec<u8>, GitError> {
     let output = Command::new("git")
         .args(args)
         .output()
-        .map_err(|e| GitError {
-            message: format!("cannot run git: {e}"),
-            help: "install git, or compare two folders with `opx diff OLD NEW`".to_string(),
-            spawned: false,
-        })?;
+        .map_err(|e| cannot_run(&e))?;
     if output.status.success() {
-        return Ok(output.stdout);
-    }
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    Err(GitError {
-        message: format!(
-            "git {} failed: {}",
+        Ok(output.stdout)
+    } else {
+        Err(failed(
             args.first().copied().unwrap_or_default(),
-            stderr.trim().trim_start_matches("fatal: ")
-        ),
-        help: "run opx inside the repository, and name a revision it has (a branch, tag or commit)"
-            .to_string(),
-        spawned: true,
-    })
+            &output.stderr,
+        ))
+    }
 }
 
 /// A register as a revision holds it.
@@ -51,65 +70,386 @@ pub struct Revision {
     pub problems: Vec<Diagnostic>,
 }
 
-/// The file at `path` (relative to the current folder) as `revision` has
-/// it; `None` when the revision has no such file.
-pub fn file_at(revision: &str, path: &Path) -> Result<Option<Vec<u8>>, GitError> {
-    let name = format!("{revision}:./{}", path.to_string_lossy());
-    // `cat-file -e` tells a missing file from a failing git.
-    if git(&["cat-file", "-e", &name]).is_err() {
-        return Ok(None);
+/// One object as `cat-file --batch` gives it.
+enum Object {
+    Blob(Vec<u8>),
+    /// A blob over the size asked for, left unread.
+    LargeBlob(u64),
+    /// A tree's bytes, and how many bytes its entries' ids take (20 for
+    /// SHA-1, 32 for SHA-256), read off its own id.
+    Tree(Vec<u8>, usize),
+    Other,
+    Missing,
+}
+
+/// One `git cat-file --batch` process. Trees and blobs are cached by their
+/// object id, which names their content.
+struct Batch {
+    child: Child,
+    input: ChildStdin,
+    output: BufReader<ChildStdout>,
+    trees: HashMap<String, Vec<(String, String, bool)>>,
+    blobs: HashMap<String, Vec<u8>>,
+    /// The repository's root, once an absolute path asked for it.
+    top: Option<PathBuf>,
+}
+
+impl Batch {
+    fn start() -> Result<Batch, GitError> {
+        let mut child = Command::new("git")
+            .args(["cat-file", "--batch"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .map_err(|e| cannot_run(&e))?;
+        let (Some(input), Some(output)) = (child.stdin.take(), child.stdout.take()) else {
+            return Err(cannot_run(&std::io::Error::other("no pipe to git")));
+        };
+        Ok(Batch {
+            child,
+            input,
+            output: BufReader::new(output),
+            trees: HashMap::new(),
+            blobs: HashMap::new(),
+            top: None,
+        })
     }
-    git(&["show", &name]).map(Some)
+
+    /// The object `name` names (`HEAD:./risks`, an object id), a blob read
+    /// only up to `max` bytes.
+    fn get(&mut self, name: &str, max: u64) -> Result<Object, GitError> {
+        let lost = |e: std::io::Error| GitError {
+            message: format!("git cat-file stopped answering: {e}"),
+            help: "run opx inside the repository".to_string(),
+        };
+        if name.contains('\n') {
+            return Ok(Object::Missing);
+        }
+        writeln!(self.input, "{name}").map_err(lost)?;
+        self.input.flush().map_err(lost)?;
+        let mut header = String::new();
+        self.output.read_line(&mut header).map_err(lost)?;
+        // `<oid> <type> <size>`, or `<name> missing` (or `ambiguous`).
+        let fields: Vec<&str> = header.trim_end().split(' ').collect();
+        let (id, kind, size) = match fields.as_slice() {
+            [id, kind, size] => match size.parse::<u64>() {
+                Ok(size) => (id.len() / 2, *kind, size),
+                Err(_) => return Ok(Object::Missing),
+            },
+            _ => return Ok(Object::Missing),
+        };
+        let object = if kind == "blob" && size > max {
+            // Read off the pipe, never kept.
+            std::io::copy(&mut (&mut self.output).take(size), &mut std::io::sink())
+                .map_err(lost)?;
+            Object::LargeBlob(size)
+        } else {
+            let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+            (&mut self.output)
+                .take(size)
+                .read_to_end(&mut bytes)
+                .map_err(lost)?;
+            match kind {
+                "blob" => Object::Blob(bytes),
+                "tree" => Object::Tree(bytes, id),
+                _ => Object::Other,
+            }
+        };
+        // Each object ends with a newline.
+        let mut end = [0u8; 1];
+        self.output.read_exact(&mut end).map_err(lost)?;
+        Ok(object)
+    }
+
+    /// A tree's entries: (name, object id, is a folder); files other than
+    /// plain and executable ones (links, submodules) are left out.
+    fn tree(&mut self, id: &str) -> Result<Vec<(String, String, bool)>, GitError> {
+        if let Some(entries) = self.trees.get(id) {
+            return Ok(entries.clone());
+        }
+        let Object::Tree(bytes, id_bytes) = self.get(id, u64::MAX)? else {
+            return Ok(Vec::new());
+        };
+        let entries = parse_tree(&bytes, id_bytes);
+        self.trees.insert(id.to_string(), entries.clone());
+        Ok(entries)
+    }
+
+    /// The register files at `root` (`REV:./path`) as `revision` holds
+    /// them, each named `REV:path`; `path` is the folder or file the user
+    /// named. Hidden entries and `opx.toml` are skipped below a folder.
+    fn register_at(
+        &mut self,
+        revision: &str,
+        path: &Path,
+        max: u64,
+        found: &mut Revision,
+    ) -> Result<(), GitError> {
+        let shown = path.to_string_lossy().replace('\\', "/");
+        let shown = shown.trim_start_matches("./").trim_end_matches('/');
+        let root = match self.in_repository(path)? {
+            // `REV:path` is from the repository's root, `REV:./path` from here.
+            Some(inside) => format!("{revision}:{inside}"),
+            None => format!("{revision}:./{shown}"),
+        };
+        let name = |relative: &str| -> PathBuf {
+            let joined = match (shown, relative) {
+                ("" | ".", r) => r.to_string(),
+                (s, "") => s.to_string(),
+                (s, r) => format!("{s}/{r}"),
+            };
+            PathBuf::from(format!("{revision}:{joined}"))
+        };
+        match self.get(&root, max)? {
+            Object::Blob(bytes) => found.files.push((name(""), bytes)),
+            Object::LargeBlob(size) => found
+                .problems
+                .push(Unreadable::TooLarge(Some(size)).diagnostic(&name(""), max)),
+            Object::Tree(bytes, id_bytes) => {
+                // Folders to walk: the root's entries, then each subfolder
+                // by its id, with its path below the root.
+                let mut folders = vec![(parse_tree(&bytes, id_bytes), String::new())];
+                let mut next = Vec::new();
+                while let Some((entries, below)) = folders.pop() {
+                    for (entry, id, folder) in entries {
+                        if entry.starts_with('.') {
+                            continue;
+                        }
+                        let relative = if below.is_empty() {
+                            entry.clone()
+                        } else {
+                            format!("{below}/{entry}")
+                        };
+                        if folder {
+                            next.push((id, relative));
+                        } else if entry.ends_with(".toml") && entry != CONFIG_FILE_NAME {
+                            self.blob(&id, &name(&relative), max, found)?;
+                        }
+                    }
+                    for (id, relative) in next.drain(..) {
+                        folders.push((self.tree(&id)?, relative));
+                    }
+                }
+            }
+            Object::Other | Object::Missing => {}
+        }
+        Ok(())
+    }
+
+    /// An absolute `path` as a path from the repository's root; `None`
+    /// for a relative one, which git reads from the current folder.
+    fn in_repository(&mut self, path: &Path) -> Result<Option<String>, GitError> {
+        if !path.is_absolute() {
+            return Ok(None);
+        }
+        if self.top.is_none() {
+            let top = git(&["rev-parse", "--show-toplevel"])?;
+            let top = String::from_utf8_lossy(&top).trim_end().to_string();
+            // The same folder as the path names it, links and all.
+            self.top = Some(std::fs::canonicalize(&top).unwrap_or_else(|_| PathBuf::from(top)));
+        }
+        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        Ok(self.top.as_deref().and_then(|top| {
+            let inside = path.strip_prefix(top).ok()?;
+            Some(inside.to_string_lossy().replace('\\', "/"))
+        }))
+    }
+
+    fn blob(
+        &mut self,
+        id: &str,
+        name: &Path,
+        max: u64,
+        found: &mut Revision,
+    ) -> Result<(), GitError> {
+        if let Some(bytes) = self.blobs.get(id) {
+            found.files.push((name.to_path_buf(), bytes.clone()));
+            return Ok(());
+        }
+        match self.get(id, max)? {
+            Object::Blob(bytes) => {
+                self.blobs.insert(id.to_string(), bytes.clone());
+                found.files.push((name.to_path_buf(), bytes));
+            }
+            Object::LargeBlob(size) => found
+                .problems
+                .push(Unreadable::TooLarge(Some(size)).diagnostic(name, max)),
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Batch {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A tree object's entries: `<mode> <name>\0<id bytes>` after one another.
+fn parse_tree(bytes: &[u8], id_bytes: usize) -> Vec<(String, String, bool)> {
+    let id_bytes = if id_bytes == 32 { 32 } else { 20 };
+    let mut entries = Vec::new();
+    let mut rest = bytes;
+    while let Some(space) = rest.iter().position(|&b| b == b' ') {
+        let mode = &rest[..space];
+        let Some(nul) = rest[space..]
+            .iter()
+            .position(|&b| b == 0)
+            .map(|n| space + n)
+        else {
+            break;
+        };
+        let name = String::from_utf8_lossy(&rest[space + 1..nul]).into_owned();
+        let Some(id) = rest.get(nul + 1..nul + 1 + id_bytes) else {
+            break;
+        };
+        let id: String = id.iter().map(|b| format!("{b:02x}")).collect();
+        match mode {
+            b"40000" => entries.push((name, id, true)),
+            b"100644" | b"100755" => entries.push((name, id, false)),
+            _ => {}
+        }
+        rest = &rest[nul + 1 + id_bytes..];
+    }
+    entries
+}
+
+/// Checks that `revision` names a commit, with a message that says so.
+fn verify(revision: &str) -> Result<(), GitError> {
+    let commit = format!("{revision}^{{commit}}");
+    let output = Command::new("git")
+        .args(["rev-parse", "--verify", "--quiet", &commit])
+        .output()
+        .map_err(|e| cannot_run(&e))?;
+    match (output.status.success(), output.stderr.is_empty()) {
+        (true, _) => Ok(()),
+        // With --quiet, git explains only what is not about the revision
+        // itself, such as running outside a repository.
+        (false, false) => Err(failed("rev-parse", &output.stderr)),
+        (false, true) => Err(GitError {
+            message: format!("no revision `{revision}` in this repository"),
+            help: "name a branch, tag or commit that exists, such as origin/main or HEAD~1"
+                .to_string(),
+        }),
+    }
 }
 
 /// The register files under `paths` (folders or files, relative to the
 /// current folder) as they are at `revision`, and a `file-too-large`
 /// problem for each one larger than `max` bytes, which is not read.
 pub fn files_at(revision: &str, paths: &[PathBuf], max: u64) -> Result<Revision, GitError> {
-    let commit = format!("{revision}^{{commit}}");
-    git(&["rev-parse", "--verify", "--quiet", &commit]).map_err(|e| match e.spawned {
-        // With --quiet, git explains only what is not about the revision
-        // itself, such as running outside a repository.
-        true if !e.message.ends_with("failed: ") => e,
-        false => e,
-        true => GitError {
-            message: format!("no revision `{revision}` in this repository"),
-            help: "name a branch, tag or commit that exists, such as origin/main or HEAD~1"
-                .to_string(),
-            spawned: true,
-        },
-    })?;
-    // `-l` gives each blob's size, so an oversized one is never read.
-    let mut args = vec!["ls-tree", "-r", "-z", "-l", revision, "--"];
-    let shown: Vec<String> = paths
-        .iter()
-        .map(|p| p.to_string_lossy().into_owned())
-        .collect();
-    args.extend(shown.iter().map(String::as_str));
-    let listing = git(&args)?;
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for entry in listing.split(|b| *b == 0).filter(|n| !n.is_empty()) {
-        // `<mode> <type> <object> <size>\t<name>`
-        let entry = String::from_utf8_lossy(entry);
-        let Some((meta, name)) = entry.split_once('\t') else {
-            continue;
-        };
-        let size: Option<u64> = meta.split_whitespace().nth(3).and_then(|s| s.parse().ok());
-        let path = PathBuf::from(name);
-        let named_directly = paths.iter().any(|p| p == Path::new(name));
-        if !named_directly && !is_register_file(&path) {
-            continue;
-        }
-        // Named `REV:path`, so that a problem in the old version says so.
-        let shown = format!("{revision}:{name}");
-        if let Some(size) = size.filter(|&size| size > max) {
-            problems.push(Unreadable::TooLarge(Some(size)).diagnostic(Path::new(&shown), max));
-            continue;
-        }
-        let bytes = git(&["show", &format!("{revision}:./{name}")])?;
-        files.push((PathBuf::from(shown), bytes));
+    verify(revision)?;
+    let mut batch = Batch::start()?;
+    let mut found = Revision {
+        files: Vec::new(),
+        problems: Vec::new(),
+    };
+    for path in paths {
+        batch.register_at(revision, path, max, &mut found)?;
     }
-    files.sort();
-    Ok(Revision { files, problems })
+    found.files.sort();
+    found.files.dedup_by(|a, b| a.0 == b.0);
+    Ok(found)
+}
+
+/// The file at `path` (relative to the current folder) as `revision` has
+/// it; `None` when the revision has no such file.
+pub fn file_at(revision: &str, path: &Path) -> Result<Option<Vec<u8>>, GitError> {
+    let mut batch = Batch::start()?;
+    let name = format!("{revision}:./{}", path.to_string_lossy().replace('\\', "/"));
+    match batch.get(&name, u64::MAX)? {
+        Object::Blob(bytes) => Ok(Some(bytes)),
+        _ => Ok(None),
+    }
+}
+
+/// Which commits a history takes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Span {
+    /// A revision range, `v1.0..HEAD`; all of HEAD's history without one.
+    pub range: Option<String>,
+    /// Commits on or after this day.
+    pub since: Option<Date>,
+    /// The tagged commits rather than every commit that changed the register.
+    pub tags: bool,
+}
+
+/// One commit of a register's history, and the register as it held it.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub commit: String,
+    pub date: Date,
+    /// The commit's subject, or its tags.
+    pub label: String,
+    pub register: Revision,
+}
+
+/// The register under `paths` at each commit that changed it (or each
+/// tagged commit), oldest first, from one `git log` and one
+/// `git cat-file --batch`.
+pub fn history(paths: &[PathBuf], span: &Span, max: u64) -> Result<Vec<Snapshot>, GitError> {
+    let mut args: Vec<String> = vec!["log".into(), "--format=%H%x09%cs%x09%D%x09%s".into()];
+    if span.tags {
+        args.extend(["--no-walk".into(), "--tags".into()]);
+    }
+    if let Some(since) = span.since {
+        args.push(format!("--since={since}"));
+    }
+    if let Some(range) = &span.range {
+        args.push(range.clone());
+    }
+    if !span.tags {
+        args.push("--".into());
+        args.extend(paths.iter().map(|p| p.to_string_lossy().into_owned()));
+    }
+    let listing = git(&args.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let mut commits: Vec<(String, Date, String)> = String::from_utf8_lossy(&listing)
+        .lines()
+        .filter_map(|line| {
+            let mut fields = line.splitn(4, '\t');
+            let (commit, date, refs, subject) = (
+                fields.next()?,
+                fields.next()?,
+                fields.next()?,
+                fields.next()?,
+            );
+            let date: Date = date.parse().ok()?;
+            let tags: Vec<&str> = refs
+                .split(", ")
+                .filter_map(|r| r.strip_prefix("tag: "))
+                .collect();
+            let label = if span.tags && !tags.is_empty() {
+                tags.join(", ")
+            } else {
+                subject.to_string()
+            };
+            Some((commit.to_string(), date, label))
+        })
+        .collect();
+    // git lists the newest first; a trend reads from the oldest.
+    commits.reverse();
+    let mut batch = Batch::start()?;
+    let mut history = Vec::with_capacity(commits.len());
+    for (commit, date, label) in commits {
+        let mut register = Revision {
+            files: Vec::new(),
+            problems: Vec::new(),
+        };
+        let short = &commit[..commit.len().min(12)];
+        for path in paths {
+            batch.register_at(short, path, max, &mut register)?;
+        }
+        register.files.sort();
+        register.files.dedup_by(|a, b| a.0 == b.0);
+        history.push(Snapshot {
+            commit: short.to_string(),
+            date,
+            label,
+            register,
+        });
+    }
+    Ok(history)
 }

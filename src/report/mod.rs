@@ -32,6 +32,7 @@ mod rank_markdown;
 mod rank_table;
 mod review;
 mod show;
+mod trend;
 
 use std::io::{self, Write};
 
@@ -137,6 +138,36 @@ impl RankFormat {
             RankFormat::Json => rank_json::write(report, out),
             RankFormat::Markdown => rank_markdown::write(report, out),
             RankFormat::Csv => rank_csv::write(report, out),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TrendFormat {
+    /// A table for a terminal
+    Table,
+    /// GitHub-flavoured Markdown
+    Markdown,
+    /// A versioned JSON document
+    Json,
+    /// CSV (RFC 4180), a row per commit, a column per system's figure
+    Csv,
+}
+
+impl TrendFormat {
+    pub fn write(
+        self,
+        trend: &crate::trend::Trend,
+        screen: Screen,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        match self {
+            TrendFormat::Table => {
+                trend::doc(trend).write_terminal(out, screen.width, screen.colour)
+            }
+            TrendFormat::Markdown => trend::doc(trend).write_markdown(out),
+            TrendFormat::Json => trend::json(trend, out),
+            TrendFormat::Csv => trend::csv(trend, out),
         }
     }
 }

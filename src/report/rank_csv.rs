@@ -66,7 +66,7 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
 }
 
 /// The writer's own error, unwrapped, so that a closed pipe is still one.
-fn io_error(e: csv::Error) -> io::Error {
+pub(crate) fn io_error(e: csv::Error) -> io::Error {
     match e.into_kind() {
         csv::ErrorKind::Io(e) => e,
         other => io::Error::other(format!("{other:?}")),
@@ -144,7 +144,7 @@ fn number(n: f64) -> String {
 /// Text a spreadsheet would run as a formula (it starts with `=`, `+`,
 /// `-`, `@`, a tab or a carriage return) gets a leading `'`, which
 /// spreadsheets show as text. Quoting is the CSV writer's.
-fn guard(text: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn guard(text: &str) -> std::borrow::Cow<'_, str> {
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{text}").into()
     } else {

@@ -1,0 +1,238 @@
+//! `opx trend` for a terminal, as Markdown, JSON and CSV: a row per commit,
+//! oldest first, and a line that says where it went.
+
+use std::io::{self, Write};
+
+use serde_json::{Value, json};
+
+use super::doc::Doc;
+use super::rank_csv::{guard, io_error};
+use super::{json, round};
+use crate::budget::percent_text;
+use crate::diag::plural;
+use crate::trend::{Point, Tally, Trend, high_or_worse};
+
+pub const VERSION: u32 = 1;
+
+/// `From 2026-01-05 to 2026-11-27, 12 commits: high or critical 9 → 7, ...`
+pub(crate) fn summary(trend: &Trend) -> String {
+    let Some((first, a, last, b)) = trend.ends() else {
+        return match trend.points.len() {
+            0 => "No commit changed the register.".to_string(),
+            n => format!(
+                "{}, and the register loads at none of them.",
+                plural(n, "commit")
+            ),
+        };
+    };
+    let mut parts = vec![
+        format!(
+            "high or critical {} → {}",
+            high_or_worse(a),
+            high_or_worse(b)
+        ),
+        format!(
+            "open high-impact {} → {}",
+            a.open_high_impact, b.open_high_impact
+        ),
+        format!("accepted {} → {}", a.accepted, b.accepted),
+    ];
+    for (id, now) in &b.systems {
+        let then = a.systems.get(id).and_then(|s| s.share());
+        if let Some(now) = now.share() {
+            let then = then.map_or("-".to_string(), percent_text);
+            parts.push(format!("{id} budget {then} → {}", percent_text(now)));
+        }
+    }
+    format!(
+        "From {} to {}, {}: {}.",
+        first.date,
+        last.date,
+        plural(trend.points.len(), "commit"),
+        parts.join(", ")
+    )
+}
+
+/// `checkout 91.7%, search 12.0%`: each system's share of its budget.
+fn budget_cell(trend: &Trend, tally: &Tally) -> String {
+    trend
+        .systems
+        .iter()
+        .filter_map(|id| {
+            let share = tally.systems.get(id)?.share()?;
+            Some(if trend.systems.len() == 1 {
+                percent_text(share)
+            } else {
+                format!("{id} {}", percent_text(share))
+            })
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn row(trend: &Trend, point: &Point) -> Vec<String> {
+    let mut cells = vec![point.date.to_string(), point.commit.clone()];
+    match &point.tally {
+        Ok(t) => {
+            cells.extend([
+                t.risks.to_string(),
+                t.bands[3].to_string(),
+                t.bands[2].to_string(),
+                t.bands[1].to_string(),
+                t.bands[0].to_string(),
+                t.open_high_impact.to_string(),
+                t.accepted.to_string(),
+                match budget_cell(trend, t) {
+                    cell if cell.is_empty() => "-".to_string(),
+                    cell => cell,
+                },
+                point.label.clone(),
+                String::new(),
+            ]);
+        }
+        Err(problem) => {
+            cells.extend(["-"; 8].map(String::from));
+            cells.push(point.label.clone());
+            cells.push(format!("does not load: {problem}"));
+        }
+    }
+    cells
+}
+
+pub fn doc(trend: &Trend) -> Doc {
+    let mut doc = Doc::default();
+    doc.heading(1, "Risk trend");
+    doc.text(summary(trend));
+    if !trend.points.is_empty() {
+        doc.table(
+            vec![
+                "date",
+                "commit",
+                "risks",
+                "critical",
+                "high",
+                "medium",
+                "low",
+                "open high-impact",
+                "accepted",
+                "budget used",
+                "change",
+                "problem",
+            ],
+            &["budget used", "change", "problem"],
+            trend.points.iter().map(|p| row(trend, p)).collect(),
+        );
+        doc.optional(&["change", "low", "commit", "medium"]);
+        // A commit that does not load says why, under its row.
+        doc.detail("problem");
+    }
+    doc
+}
+
+fn tally_json(trend: &Trend, tally: &Tally) -> Value {
+    json!({
+        "risks": tally.risks,
+        "bands": {
+            "critical": tally.bands[3],
+            "high": tally.bands[2],
+            "medium": tally.bands[1],
+            "low": tally.bands[0],
+        },
+        "open_high_impact": tally.open_high_impact,
+        "accepted": tally.accepted,
+        "systems": trend.systems.iter().filter_map(|id| {
+            let s = tally.systems.get(id)?;
+            Some(json!({
+                "system": id,
+                "bad_minutes": round(s.bad_minutes),
+                "budget_minutes": s.budget.map(round),
+                "budget_share": s.share().map(round),
+            }))
+        }).collect::<Vec<_>>(),
+    })
+}
+
+pub fn json(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
+    let document = json!({
+        "version": VERSION,
+        "summary": summary(trend),
+        "systems": trend.systems,
+        "points": trend.points.iter().map(|p| json!({
+            "commit": p.commit,
+            "date": p.date.to_string(),
+            "label": p.label,
+            "loaded": p.tally.is_ok(),
+            "problem": p.tally.as_ref().err(),
+            "tally": p.tally.as_ref().ok().map(|t| tally_json(trend, t)),
+        })).collect::<Vec<_>>(),
+    });
+    json::write(out, &document)
+}
+
+/// One row per commit; each system's bad minutes and budget share in a
+/// column of its own.
+pub fn csv(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    let mut header: Vec<String> = [
+        "date",
+        "commit",
+        "label",
+        "loaded",
+        "problem",
+        "risks",
+        "critical",
+        "high",
+        "medium",
+        "low",
+        "open_high_impact",
+        "accepted",
+    ]
+    .map(String::from)
+    .to_vec();
+    for id in &trend.systems {
+        header.push(format!("bad_minutes:{id}"));
+        header.push(format!("budget_share_percent:{id}"));
+    }
+    writer.write_record(&header).map_err(io_error)?;
+    for p in &trend.points {
+        let mut record = vec![
+            p.date.to_string(),
+            p.commit.clone(),
+            guard(&p.label).into_owned(),
+            p.tally.is_ok().to_string(),
+            guard(p.tally.as_ref().err().map_or("", String::as_str)).into_owned(),
+        ];
+        match &p.tally {
+            Ok(t) => {
+                record.extend(
+                    [
+                        t.risks,
+                        t.bands[3],
+                        t.bands[2],
+                        t.bands[1],
+                        t.bands[0],
+                        t.open_high_impact,
+                        t.accepted,
+                    ]
+                    .map(|n| n.to_string()),
+                );
+                for id in &trend.systems {
+                    let s = t.systems.get(id);
+                    record.push(s.map_or(String::new(), |s| format!("{}", round(s.bad_minutes))));
+                    record.push(
+                        s.and_then(|s| s.share())
+                            .map_or(String::new(), |share| format!("{}", round(share * 100.0))),
+                    );
+                }
+            }
+            Err(_) => record.extend(std::iter::repeat_n(
+                String::new(),
+                7 + 2 * trend.systems.len(),
+            )),
+        }
+        writer.write_record(&record).map_err(io_error)?;
+    }
+    writer.flush()
+}

@@ -1,0 +1,166 @@
+//! `opx trend`: how a register's risk moved over its git history.
+//!
+//! Each commit that changed the register (or each tagged one) is loaded
+//! and assessed on the day it was made, by today's policy, so one policy
+//! judges every point and only the register changes between them. A
+//! commit whose register does not load is a point of its own, with its
+//! first problem, neither skipped nor fatal.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use jiff::civil::Date;
+
+use crate::analysis::Analysis;
+use crate::band::Band;
+use crate::policy::Policy;
+use crate::register::{self, git::Snapshot};
+use crate::score::State;
+use crate::source::Locator;
+
+/// One system at one point: what its risks expect against its budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SystemPoint {
+    /// Expected bad minutes a year, current view.
+    pub bad_minutes: f64,
+    /// Its yearly error budget, if it has an availability SLO.
+    pub budget: Option<f64>,
+}
+
+impl SystemPoint {
+    /// The bad minutes as a share of the budget (1 = all of it).
+    pub fn share(&self) -> Option<f64> {
+        self.budget
+            .map(|b| crate::budget::share(self.bad_minutes, b))
+    }
+}
+
+/// The register at one commit, summed up.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tally {
+    pub risks: usize,
+    /// Risks per band, current view, low first.
+    pub bands: [usize; 4],
+    /// Open risks at or above the gate's impact threshold: what
+    /// `unmitigated` fails on.
+    pub open_high_impact: usize,
+    /// Acceptances that held on the commit's day.
+    pub accepted: usize,
+    pub systems: BTreeMap<String, SystemPoint>,
+}
+
+/// One point of the trend.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Point {
+    pub commit: String,
+    pub date: Date,
+    /// The commit's subject, or its tags.
+    pub label: String,
+    /// The tally, or the first problem that stopped the register loading.
+    pub tally: Result<Tally, String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Trend {
+    /// Oldest first.
+    pub points: Vec<Point>,
+    /// Every system that appears at some point, by id.
+    pub systems: Vec<String>,
+}
+
+impl Trend {
+    /// The first and last points whose register loaded.
+    pub fn ends(&self) -> Option<(&Point, &Tally, &Point, &Tally)> {
+        let loaded = || {
+            self.points
+                .iter()
+                .filter_map(|p| Some((p, p.tally.as_ref().ok()?)))
+        };
+        let (first, a) = loaded().next()?;
+        let (last, b) = loaded().next_back()?;
+        Some((first, a, last, b))
+    }
+}
+
+/// The trend of `history`, each point judged by `policy`.
+pub fn trend(history: Vec<Snapshot>, policy: &Policy) -> Trend {
+    let mut systems = BTreeSet::new();
+    let points = history
+        .into_iter()
+        .map(|snapshot| {
+            let tally = tally(snapshot.register, snapshot.date, policy);
+            if let Ok(tally) = &tally {
+                systems.extend(tally.systems.keys().cloned());
+            }
+            Point {
+                commit: snapshot.commit,
+                date: snapshot.date,
+                label: snapshot.label,
+                tally,
+            }
+        })
+        .collect();
+    Trend {
+        points,
+        systems: systems.into_iter().collect(),
+    }
+}
+
+fn tally(revision: register::git::Revision, day: Date, policy: &Policy) -> Result<Tally, String> {
+    let loaded = register::load_contents(revision.files, revision.problems);
+    if loaded.failed() {
+        let first = loaded
+            .diagnostics
+            .iter()
+            .find(|d| d.severity == crate::diag::Severity::Error);
+        let mut locator = Locator::new(&loaded.sources);
+        return Err(first.map_or_else(
+            || "it does not load".to_string(),
+            |d| match d.span() {
+                Some(span) => format!("{}: {}", locator.place(span).text(), d.message),
+                None => d.message.clone(),
+            },
+        ));
+    }
+    let analysis = Analysis::new(&loaded.register, day, policy);
+    let mut bands = [0; 4];
+    let mut open_high_impact = 0;
+    let mut accepted = 0;
+    for r in &analysis.risks {
+        let current = &r.score.current;
+        bands[current.band as usize] += 1;
+        open_high_impact +=
+            usize::from(r.state == State::Open && current.view.impact.level >= policy.fail_impact);
+        accepted += usize::from(r.state == State::Accepted);
+    }
+    let systems = analysis
+        .systems
+        .iter()
+        .map(|s| {
+            let minutes = analysis
+                .risks
+                .iter()
+                .filter(|r| r.risk.system == s.system.id)
+                .filter_map(|r| r.score.current.bad_minutes)
+                .sum();
+            (
+                s.system.id.clone(),
+                SystemPoint {
+                    bad_minutes: s.budget.as_ref().map_or(minutes, |b| b.current),
+                    budget: s.budget.as_ref().map(|b| b.budget),
+                },
+            )
+        })
+        .collect();
+    Ok(Tally {
+        risks: analysis.risks.len(),
+        bands,
+        open_high_impact,
+        accepted,
+        systems,
+    })
+}
+
+/// `9 high or critical`, for the summary line: the bands that matter.
+pub fn high_or_worse(tally: &Tally) -> usize {
+    tally.bands[Band::High as usize] + tally.bands[Band::Critical as usize]
+}

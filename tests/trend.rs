@@ -1,0 +1,250 @@
+//! `opx trend`: a register's history read from git, in a real repository
+//! made for the test: three commits that add risks, raise one and mitigate
+//! one, and one whose register does not load.
+
+use std::path::Path;
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn git(dir: &Path, day: &str, args: &[&str]) {
+    let when = format!("{day}T12:00:00+00:00");
+    let out = Process::new("git")
+        .current_dir(dir)
+        .env("GIT_AUTHOR_DATE", &when)
+        .env("GIT_COMMITTER_DATE", &when)
+        .args([
+            "-c",
+            "user.name=opx",
+            "-c",
+            "user.email=opx@example.invalid",
+        ])
+        .args(args)
+        .output()
+        .expect("git runs");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn opx(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .args(args)
+        .args(["--today", "2026-11-27"])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const SYSTEM: &str =
+    "[system]\nid = \"checkout\"\nowner = \"team\"\n\n[system.slo]\navailability = \"99.9%\"\n";
+
+fn risk(id: &str, likelihood: u8, impact: u8, done: bool) -> String {
+    let status = if done { "done" } else { "planned" };
+    format!(
+        "\n[[risk]]\nid = \"{id}\"\ntitle = \"{id}\"\ncategory = \"technical\"\nlikelihood = {likelihood}\nimpact = {impact}\ntime_to_detect = \"10m\"\ntime_to_recover = \"50m\"\nfrequency = \"2/year\"\nusers_affected = \"50%\"\n\n[[risk.action]]\nkind = \"prevent\"\nwhat = \"Fix {id}\"\nstatus = \"{status}\"\nfrequency = \"1/year\"\n"
+    )
+}
+
+/// The history: add two risks (one high, open); raise the other to
+/// critical; break the file; mitigate the high one.
+fn repository() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path();
+    std::fs::create_dir(path.join("risks")).unwrap();
+    std::fs::write(path.join("README.md"), "notes\n").unwrap();
+    git(path, "2026-01-10", &["init", "-q"]);
+    let write = |text: String| std::fs::write(path.join("risks/checkout.toml"), text).unwrap();
+    write(format!(
+        "{SYSTEM}{}{}",
+        risk("outage", 3, 4, false),
+        risk("slow", 2, 2, false)
+    ));
+    git(path, "2026-01-10", &["add", "."]);
+    git(
+        path,
+        "2026-01-10",
+        &["commit", "-q", "-m", "Add the register"],
+    );
+    git(path, "2026-01-11", &["tag", "v1"]);
+    std::fs::write(path.join("README.md"), "notes, edited\n").unwrap();
+    git(
+        path,
+        "2026-02-01",
+        &["commit", "-q", "-am", "Not about the register"],
+    );
+    write(format!(
+        "{SYSTEM}{}{}",
+        risk("outage", 3, 4, false),
+        risk("slow", 5, 5, false)
+    ));
+    git(path, "2026-03-01", &["commit", "-q", "-am", "Raise slow"]);
+    write(format!("{SYSTEM}likelihood = = 3\n"));
+    git(
+        path,
+        "2026-04-01",
+        &["commit", "-q", "-am", "A broken edit"],
+    );
+    write(format!(
+        "{SYSTEM}{}{}",
+        risk("outage", 3, 4, true),
+        risk("slow", 5, 5, false)
+    ));
+    git(
+        path,
+        "2026-05-01",
+        &["commit", "-q", "-am", "Mitigate outage"],
+    );
+    git(path, "2026-05-02", &["tag", "v2"]);
+    dir
+}
+
+fn points(json: &str) -> Vec<Value> {
+    let doc: Value = serde_json::from_str(json).unwrap();
+    doc["points"].as_array().unwrap().clone()
+}
+
+#[test]
+fn each_commit_that_changed_the_register_is_a_point() {
+    let dir = repository();
+    let (code, stdout, stderr) = opx(dir.path(), &["trend", "risks", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let points = points(&stdout);
+    let labels: Vec<&str> = points
+        .iter()
+        .map(|p| p["label"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Add the register",
+            "Raise slow",
+            "A broken edit",
+            "Mitigate outage"
+        ]
+    );
+    let dates: Vec<&str> = points.iter().map(|p| p["date"].as_str().unwrap()).collect();
+    assert_eq!(
+        dates,
+        ["2026-01-10", "2026-03-01", "2026-04-01", "2026-05-01"]
+    );
+
+    // Added: outage high (3 × 4 = 12) and open; slow low (4).
+    let first = &points[0]["tally"];
+    assert_eq!(first["risks"], 2);
+    assert_eq!(first["bands"]["high"], 1);
+    assert_eq!(first["bands"]["low"], 1);
+    assert_eq!(first["open_high_impact"], 1);
+    // (10m + 50m) × 50% × 2/year = 60 bad minutes each.
+    assert_eq!(first["systems"][0]["bad_minutes"], 120.0);
+
+    // Raised: slow is critical (25), and open with impact 5.
+    let raised = &points[1]["tally"];
+    assert_eq!(raised["bands"]["critical"], 1);
+    assert_eq!(raised["open_high_impact"], 2);
+
+    // Broken: said so, with where.
+    assert_eq!(points[2]["loaded"], false);
+    let problem = points[2]["problem"].as_str().unwrap();
+    assert!(problem.contains(":risks/checkout.toml:7:"), "{problem}");
+    assert!(points[2]["tally"].is_null());
+
+    // Mitigated: outage's done action halves its frequency.
+    let mitigated = &points[3]["tally"];
+    assert_eq!(mitigated["open_high_impact"], 1);
+    assert_eq!(mitigated["systems"][0]["bad_minutes"], 90.0);
+    let share = mitigated["systems"][0]["budget_share"].as_f64().unwrap();
+    assert!((share - 90.0 / 525.96).abs() < 1e-4, "{share}");
+}
+
+#[test]
+fn since_and_tags_choose_the_points() {
+    let dir = repository();
+    let (_, stdout, _) = opx(
+        dir.path(),
+        &[
+            "trend",
+            "risks",
+            "--format",
+            "json",
+            "--since",
+            "2026-03-15",
+        ],
+    );
+    let labels: Vec<String> = points(&stdout)
+        .iter()
+        .map(|p| p["label"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(labels, ["A broken edit", "Mitigate outage"]);
+
+    let (code, stdout, stderr) = opx(
+        dir.path(),
+        &["trend", "risks", "--format", "json", "--tags"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let labels: Vec<String> = points(&stdout)
+        .iter()
+        .map(|p| p["label"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(labels, ["v1", "v2"]);
+
+    let (_, stdout, _) = opx(
+        dir.path(),
+        &["trend", "risks", "--format", "json", "--git", "v1..v2"],
+    );
+    assert_eq!(points(&stdout).len(), 3);
+}
+
+#[test]
+fn the_table_ends_each_story_and_says_where_it_went() {
+    let dir = repository();
+    let (code, stdout, _) = opx(dir.path(), &["trend", "risks"]);
+    assert_eq!(code, 0);
+    assert!(
+        stdout.contains("From 2026-01-10 to 2026-05-01, 4 commits: high or critical 1 → 2, open high-impact 1 → 1"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("does not load: "), "{stdout}");
+    let (code, csv, _) = opx(dir.path(), &["trend", "risks", "--format", "csv"]);
+    assert_eq!(code, 0);
+    assert_eq!(csv.lines().count(), 5);
+    assert!(
+        csv.lines()
+            .next()
+            .unwrap()
+            .ends_with("bad_minutes:checkout,budget_share_percent:checkout")
+    );
+}
+
+#[test]
+fn outside_a_repository_it_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("risks.toml"), SYSTEM).unwrap();
+    let (code, _, stderr) = opx(dir.path(), &["trend", "."]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("error: git log failed"), "{stderr}");
+}
+
+#[test]
+fn an_absolute_path_reads_the_same_history() {
+    let dir = repository();
+    let absolute = dir.path().join("risks");
+    let (code, stdout, stderr) = opx(
+        dir.path(),
+        &["trend", absolute.to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let points = points(&stdout);
+    assert_eq!(points.len(), 4);
+    assert_eq!(points[0]["tally"]["risks"], 2);
+}

@@ -10,7 +10,7 @@ use jiff::civil::Date;
 use opx::band::Band;
 use opx::commands::{
     AssessOptions, CheckOptions, DiffOptions, DiffSides, FailOn, InitOptions, MatrixOptions,
-    PlanOptions, RankOptions, ReviewOptions, ShowOptions, TrendOptions,
+    PlanOptions, RankOptions, ReportOptions, ReviewOptions, ShowOptions, TrendOptions,
 };
 use opx::policy::Overrides;
 use opx::register::Limits;
@@ -163,6 +163,26 @@ pub enum Command {
         )
     )]
     Trend(TrendArgs),
+
+    /// Write the whole picture as one HTML page that opens offline
+    #[command(
+        long_about = "Write one self-contained HTML page: the systems with their owners, on-call, \
+            and SLOs beside what is measured; the risk matrix in its three views (as written, \
+            now, after the plan); the error-budget stack rank, each risk against its own SLO \
+            and against 99.5%, 99.9%, 99.95% and 99.99% (fits, cautionary, too big, accepted), \
+            and each system's budget in bars; the plan, the accepted trade-offs and the \
+            escalation paths; incidents and the estimates they contradicted; what the gate \
+            finds; and, where the register is in git, its trend over the history.\n\n\
+            The page needs nothing else: styles are inline, charts are inline SVG, nothing is \
+            fetched and no script runs. Text from the register is escaped, and a link in it is \
+            clickable only when it is http:, https: or a relative path. Publish it as a CI \
+            artifact (see examples/ci/).",
+        after_help = concat!(
+            "Examples:\n  opx report risks/ --output report.html\n  opx report risks/ --no-trend -o report.html\n\n",
+            exit_codes_without_gate!()
+        )
+    )]
+    Report(ReportArgs),
 
     /// Gate CI: fail on unmitigated high-impact risks and expired acceptances
     #[command(
@@ -354,6 +374,33 @@ pub struct AssessArgs {
     /// Read the policy from this file, not the opx.toml nearest the register
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Leave out the trend from git history
+    #[arg(long)]
+    pub no_trend: bool,
+
+    /// Read the policy from this file, not the opx.toml nearest the register
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl ReportArgs {
+    pub fn into_options(self) -> ReportOptions {
+        ReportOptions {
+            limits: self.common.limits.limits(),
+            today: self.common.today(),
+            paths: self.common.paths,
+            output: self.common.output,
+            trend: !self.no_trend,
+            config: self.config,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -583,11 +630,12 @@ pub struct ManArgs {
 
 /// The commands with a manual page of their own, and its name as `man`
 /// knows it.
-pub const MAN_PAGES: [(&str, &str); 12] = [
+pub const MAN_PAGES: [(&str, &str); 13] = [
     ("rank", "opx-rank"),
     ("show", "opx-show"),
     ("matrix", "opx-matrix"),
     ("trend", "opx-trend"),
+    ("report", "opx-report"),
     ("check", "opx-check"),
     ("assess", "opx-assess"),
     ("plan", "opx-plan"),

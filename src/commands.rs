@@ -479,6 +479,57 @@ pub fn schema(kind: SchemaKind, io: &mut Io<'_>) -> io::Result<ExitStatus> {
 }
 
 #[derive(Debug, Clone)]
+pub struct ReportOptions {
+    pub paths: Vec<PathBuf>,
+    pub output: Option<PathBuf>,
+    /// Leave out the trend even where the register is in git.
+    pub trend: bool,
+    pub config: Option<PathBuf>,
+    pub today: Date,
+    /// What opx reads at most of each file.
+    pub limits: Limits,
+}
+
+/// `opx report`: the whole picture on one HTML page.
+pub fn report(options: &ReportOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    let Some((loaded, policy)) = load(
+        io,
+        &options.paths,
+        options.config.as_deref(),
+        Overrides::default(),
+        options.limits,
+    ) else {
+        return Ok(ExitStatus::Error);
+    };
+    if loaded.failed() {
+        io.input_errors(&loaded.diagnostics, &loaded.sources);
+        return Ok(ExitStatus::Error);
+    }
+    let analysis = Analysis::new(&loaded.register, options.today, &policy);
+    let checked = crate::check::check(&analysis, &policy);
+    // The trend is there when the register is in git; outside a
+    // repository the page goes without it.
+    let trend = options
+        .trend
+        .then(|| {
+            register::git::history(
+                &options.paths,
+                &register::git::Span::default(),
+                options.limits.max_file_size,
+            )
+            .ok()
+        })
+        .flatten()
+        .filter(|history| !history.is_empty())
+        .map(|history| crate::trend::trend(history, &policy));
+    let overview = crate::overview::overview(&analysis, &policy, &loaded.sources, checked, trend);
+    let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+        crate::report::write_html(&overview, out)
+    })?;
+    Ok(success_if(delivered))
+}
+
+#[derive(Debug, Clone)]
 pub struct TrendOptions {
     pub paths: Vec<PathBuf>,
     pub format: TrendFormat,

@@ -26,6 +26,7 @@ pub mod init;
 pub mod mark;
 pub mod matrix;
 pub mod output;
+pub mod overview;
 mod parallel;
 pub mod plan;
 pub mod policy;

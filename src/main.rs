@@ -44,6 +44,7 @@ fn main() -> ExitCode {
         Command::Show(args) => commands::show(&args.into_options(), &mut io),
         Command::Matrix(args) => commands::matrix(&args.into_options(), &mut io),
         Command::Trend(args) => commands::trend(&args.into_options(), &mut io),
+        Command::Report(args) => commands::report(&args.into_options(), &mut io),
         Command::Assess(args) => commands::assess(&args.into_options(), &mut io),
         Command::Plan(args) => commands::plan(&args.into_options(), &mut io),
         Command::Review(args) => commands::review(&args.into_options(), &mut io),

@@ -177,6 +177,11 @@ pub fn minutes(d: Duration) -> f64 {
 pub struct Percent(f64);
 
 impl Percent {
+    /// A percentage from 0 to 100.
+    pub fn new(value: f64) -> Option<Percent> {
+        (0.0..=100.0).contains(&value).then_some(Percent(value))
+    }
+
     pub fn value(self) -> f64 {
         self.0
     }

@@ -723,8 +723,8 @@ fn output_never_overwrites_a_register_file() {
 
 // ---- the CI examples ----
 
-/// Every `opx check` line of the shipped CI examples runs as written
-/// (against `examples/` in place of a team's `risks/`).
+/// Every `opx check` and `opx report` line of the shipped CI examples runs
+/// as written (against `examples/` in place of a team's `risks/`).
 #[test]
 fn ci_examples_run_as_written() {
     let dir = tempfile::tempdir().unwrap();
@@ -735,7 +735,10 @@ fn ci_examples_run_as_written() {
     ] {
         let text = std::fs::read_to_string(example).unwrap();
         for line in text.lines().filter(|l| !l.trim_start().starts_with('#')) {
-            let Some(command) = line.split("opx check ").nth(1) else {
+            let Some((subcommand, expected, command)) = [("check", 1), ("report", 0)]
+                .into_iter()
+                .find_map(|(s, code)| Some((s, code, line.split(&format!("opx {s} ")).nth(1)?)))
+            else {
                 continue;
             };
             let args: Vec<String> = command
@@ -751,22 +754,23 @@ fn ci_examples_run_as_written() {
             let out = Command::cargo_bin("opx")
                 .unwrap()
                 .env_remove("GITHUB_STEP_SUMMARY")
-                .arg("check")
+                .arg(subcommand)
                 .args(&args)
                 .output()
                 .unwrap();
             assert_eq!(
                 out.status.code(),
-                Some(1),
+                Some(expected),
                 "{example}: {line}\n{}",
                 String::from_utf8_lossy(&out.stderr)
             );
             seen += 1;
         }
     }
-    assert_eq!(seen, 3);
+    assert_eq!(seen, 5);
     assert!(dir.path().join("opx.sarif").is_file());
     assert!(dir.path().join("opx-junit.xml").is_file());
+    assert!(dir.path().join("opx-report.html").is_file());
 }
 
 // ---- assess and plan ----

@@ -22,6 +22,7 @@ mod diff;
 mod doc;
 #[cfg(test)]
 pub(crate) mod fixture;
+mod html;
 mod json;
 mod markdown;
 mod matrix;
@@ -396,6 +397,11 @@ impl CheckFormat {
     pub fn has_step_summary(self) -> bool {
         self == CheckFormat::Github
     }
+}
+
+/// Writes `opx report`'s page: one HTML file that needs nothing else.
+pub fn write_html(overview: &crate::overview::Overview<'_>, out: &mut dyn Write) -> io::Result<()> {
+    html::write(overview, out)
 }
 
 /// The most a step summary may hold: GitHub drops a larger one whole.

@@ -1,0 +1,228 @@
+//! Everything `opx report` puts on one page, gathered once from what the
+//! other commands compute (the assessment, the three risk matrices, the
+//! plan, the gate, the incidents, the trend), plus the error-budget stack
+//! rank the page adds: each risk's bad minutes against the budget of its
+//! own SLO and of the usual targets, judged the way the gate judges a
+//! risk's size. The renderer only formats what is here.
+
+use jiff::civil::Date;
+
+use crate::analysis::{Analysis, AssessedRisk};
+use crate::assess::SystemAssessment;
+use crate::budget::{self, Size};
+use crate::check::Checked;
+use crate::history::Contradiction;
+use crate::matrix::Matrix;
+use crate::plan::Plan;
+use crate::policy::Policy;
+use crate::register::model::{Incident, Risk};
+use crate::score::{State, ViewName};
+use crate::source::Sources;
+use crate::trend::Trend;
+use crate::units::Percent;
+
+/// The availability targets every stack rank is read against, beside the
+/// system's own: how a risk would fare under a stricter or looser SLO.
+pub const SLO_TARGETS: [f64; 4] = [99.5, 99.9, 99.95, 99.99];
+
+/// How a risk's bad minutes sit in one budget, as Google's risk sheet
+/// colours them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// Well within the single-risk share.
+    Fits,
+    /// Close to it.
+    Cautionary,
+    TooBig,
+    /// Accepted: spent on purpose, whatever its size.
+    Accepted,
+}
+
+impl Fit {
+    pub fn name(self) -> &'static str {
+        match self {
+            Fit::Fits => "fits",
+            Fit::Cautionary => "cautionary",
+            Fit::TooBig => "too big",
+            Fit::Accepted => "accepted",
+        }
+    }
+}
+
+/// One risk against one budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Against {
+    /// The availability target, in percent.
+    pub target: f64,
+    /// Its yearly budget, in minutes.
+    pub budget: f64,
+    pub share: f64,
+    pub fit: Fit,
+}
+
+/// A row of the stack rank: a risk's current bad minutes, against its own
+/// SLO (if it has one) and each of [`SLO_TARGETS`].
+#[derive(Debug)]
+pub struct StackRow<'a> {
+    pub risk: &'a AssessedRisk<'a>,
+    pub bad_minutes: f64,
+    pub own: Option<Against>,
+    pub targets: Vec<Against>,
+}
+
+/// A system's bad minutes in each view, against its budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BudgetBars {
+    pub budget: f64,
+    pub inherent: f64,
+    pub current: f64,
+    pub target: f64,
+}
+
+pub struct Overview<'a> {
+    pub today: Date,
+    pub policy: &'a Policy,
+    pub analysis: &'a Analysis<'a>,
+    /// The register's files, to locate the findings.
+    pub sources: &'a Sources,
+    pub systems: Vec<SystemAssessment<'a>>,
+    /// Inherent, current and target.
+    pub matrices: [Matrix<'a>; 3],
+    /// Risks with bad minutes, most first.
+    pub stack: Vec<StackRow<'a>>,
+    /// Per system with a budget, in the register's order.
+    pub budgets: Vec<(&'a str, BudgetBars)>,
+    pub plan: Plan<'a>,
+    /// Every incident and near-miss, newest first.
+    pub incidents: Vec<&'a Incident>,
+    pub contradicted: Vec<(&'a Risk, Contradiction<'a>)>,
+    pub checked: Checked,
+    /// The trend, when the register is in git.
+    pub trend: Option<Trend>,
+}
+
+/// A risk of `minutes` against an SLO of `target` percent.
+fn against(minutes: f64, target: f64, accepted: bool, single_risk_share: f64) -> Against {
+    let budget = Percent::new(target).map_or(0.0, budget::yearly_budget);
+    let share = budget::share(minutes, budget);
+    let fit = if accepted {
+        Fit::Accepted
+    } else {
+        match budget::size(share, single_risk_share) {
+            Size::Fits => Fit::Fits,
+            Size::Near => Fit::Cautionary,
+            Size::TooBig => Fit::TooBig,
+        }
+    };
+    Against {
+        target,
+        budget,
+        share,
+        fit,
+    }
+}
+
+/// Gathers the page.
+pub fn overview<'a>(
+    analysis: &'a Analysis<'a>,
+    policy: &'a Policy,
+    sources: &'a Sources,
+    checked: Checked,
+    trend: Option<Trend>,
+) -> Overview<'a> {
+    let share = analysis.single_risk_share;
+    let mut stack: Vec<StackRow<'a>> = analysis
+        .risks
+        .iter()
+        .filter_map(|r| {
+            let minutes = r.score.current.bad_minutes?;
+            let accepted = r.state == State::Accepted;
+            let own = analysis
+                .system_of(r)
+                .system
+                .slo
+                .availability
+                .map(|a| against(minutes, a.value(), accepted, share));
+            Some(StackRow {
+                risk: r,
+                bad_minutes: minutes,
+                own,
+                targets: SLO_TARGETS
+                    .iter()
+                    .map(|&t| against(minutes, t, accepted, share))
+                    .collect(),
+            })
+        })
+        .collect();
+    stack.sort_by(|a, b| {
+        b.bad_minutes
+            .total_cmp(&a.bad_minutes)
+            .then_with(|| a.risk.risk.system.cmp(&b.risk.risk.system))
+            .then_with(|| a.risk.risk.id.value.cmp(&b.risk.risk.id.value))
+    });
+    let budgets = analysis
+        .systems
+        .iter()
+        .filter_map(|s| {
+            let b = s.budget.as_ref()?;
+            let inherent = s
+                .risks
+                .iter()
+                .filter_map(|&i| analysis.risks[i].score.inherent.bad_minutes)
+                .sum();
+            Some((
+                s.system.id.as_str(),
+                BudgetBars {
+                    budget: b.budget,
+                    inherent,
+                    current: b.current,
+                    target: b.target,
+                },
+            ))
+        })
+        .collect();
+    let mut incidents: Vec<&Incident> = analysis.register.incidents.iter().collect();
+    incidents.sort_by_key(|i| std::cmp::Reverse(i.date.value));
+    let contradicted = analysis
+        .risks
+        .iter()
+        .flat_map(|r| {
+            analysis
+                .contradictions(r)
+                .into_iter()
+                .map(move |c| (r.risk, c))
+        })
+        .collect();
+    Overview {
+        today: analysis.today,
+        policy,
+        analysis,
+        sources,
+        systems: crate::assess::assess(analysis, &policy.thresholds),
+        matrices: ViewName::ALL.map(|view| crate::matrix::matrix(analysis, view, None)),
+        stack,
+        budgets,
+        plan: crate::plan::plan(analysis),
+        incidents,
+        contradicted,
+        checked,
+        trend,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_risk_is_judged_against_each_budget_like_the_gate() {
+        // 99.9% allows 525.96 minutes a year; 25% of it is 131.49.
+        let fits = against(60.0, 99.9, false, 0.25);
+        assert!((fits.budget - 525.96).abs() < 0.01);
+        assert_eq!(fits.fit, Fit::Fits);
+        assert_eq!(against(140.0, 99.9, false, 0.25).fit, Fit::TooBig);
+        assert_eq!(against(140.0, 99.9, true, 0.25).fit, Fit::Accepted);
+        // 99.99% allows 52.56 minutes: 60 is over all of it.
+        assert_eq!(against(60.0, 99.99, false, 0.25).fit, Fit::TooBig);
+    }
+}

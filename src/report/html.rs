@@ -1,0 +1,759 @@
+//! `opx report`: one HTML page that opens offline and needs nothing else.
+//!
+//! The page is built with maud, whose templates are checked when opx is
+//! compiled and which escapes every value it is given: no text from a
+//! register can become markup. Styles are inline, charts are inline SVG,
+//! nothing is fetched and no script runs. A link from the register is
+//! clickable only when it is `http:`, `https:` or a relative path; any
+//! other (`javascript:`, `data:`) is shown as text.
+//!
+//! Every colour has its word beside it, tables have headers, and a print
+//! stylesheet drops the page's chrome. Numbers the tests read from the
+//! rendered page carry `data-` attributes.
+
+use std::io::{self, Write};
+
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+use super::{CheckReport, TOOL_VERSION, check_summary, places, status_mark};
+use crate::analysis::AssessedRisk;
+use crate::band::Band;
+use crate::budget::{minutes_text, percent_text};
+use crate::diag::{Severity, plural};
+use crate::matrix::{Matrix, cell_band};
+use crate::overview::{Against, BudgetBars, Fit, Overview, SLO_TARGETS};
+use crate::plan::Week;
+use crate::scale::{Level, Scale};
+use crate::trend::{Trend, high_or_worse};
+use crate::units::format_duration;
+
+const STYLE: &str = r#"
+:root { --ink: #1d2330; --muted: #5b6475; --line: #d8dce4; --paper: #ffffff;
+  --low: #e3f2e4; --medium: #fff3cd; --high: #fde0dc; --critical: #efdcf7;
+  --low-ink: #1e5e24; --medium-ink: #7a5300; --high-ink: #9b1c12; --critical-ink: #5d1f7a;
+  --accepted: #dbe8fb; --accepted-ink: #1f4f8f; }
+* { box-sizing: border-box; }
+body { margin: 0 auto; max-width: 1240px; padding: 1.5rem; color: var(--ink);
+  background: var(--paper); font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; }
+h1 { font-size: 1.7rem; margin: 0 0 .25rem; }
+h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; }
+h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
+p.meta, .muted { color: var(--muted); }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; margin: .4rem 0 1rem; }
+caption { text-align: left; font-weight: 600; padding: .2rem 0; }
+th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
+th { background: #f4f6f9; font-weight: 600; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.systems { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 1rem; }
+.system { border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; }
+.system h3 { margin-top: 0; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .8rem; margin: 0 0 .6rem; }
+dt { color: var(--muted); }
+dd { margin: 0; }
+.matrices { display: flex; flex-wrap: wrap; gap: 1.2rem; }
+.matrices > .scroll { flex: 0 1 auto; }
+figure svg { max-width: 100%; height: auto; }
+.matrix { font-size: 13px; }
+.matrix th, .matrix td { padding: .2rem .35rem; }
+.matrix td { text-align: center; min-width: 3.6rem; }
+.matrix td span { display: block; font-size: 11px; }
+.band-low { background: var(--low); color: var(--low-ink); }
+.band-medium { background: var(--medium); color: var(--medium-ink); }
+.band-high { background: var(--high); color: var(--high-ink); }
+.band-critical { background: var(--critical); color: var(--critical-ink); }
+.fit-fits { background: var(--low); color: var(--low-ink); }
+.fit-cautionary { background: var(--medium); color: var(--medium-ink); }
+.fit-too-big { background: var(--high); color: var(--high-ink); font-weight: 600; }
+.fit-accepted { background: var(--accepted); color: var(--accepted-ink); }
+.verdict-ok { color: var(--low-ink); }
+.verdict-at-risk { color: var(--medium-ink); font-weight: 600; }
+.verdict-breached { color: var(--high-ink); font-weight: 700; }
+.overdue { color: var(--high-ink); font-weight: 600; }
+.level-error { color: var(--high-ink); font-weight: 700; }
+.level-warning { color: var(--medium-ink); font-weight: 600; }
+.level-note { color: var(--muted); }
+svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
+svg .axis { stroke: var(--muted); stroke-width: 1; }
+svg .grid { stroke: var(--line); stroke-width: 1; }
+figure { margin: .5rem 0 1.2rem; }
+figcaption { color: var(--muted); font-size: .9rem; }
+footer { margin-top: 2.5rem; color: var(--muted); font-size: .9rem; }
+@media (max-width: 640px) { body { padding: .8rem; font-size: 14px; } th, td { padding: .25rem .35rem; } }
+@media print { body { max-width: none; padding: 0; font-size: 11px; } .scroll { overflow: visible; }
+  h2 { break-after: avoid; } table, figure { break-inside: avoid; } a { color: inherit; text-decoration: none; } }
+"#;
+
+/// Writes the page.
+pub fn write(o: &Overview<'_>, out: &mut dyn Write) -> io::Result<()> {
+    out.write_all(page(o).into_string().as_bytes())
+}
+
+fn page(o: &Overview<'_>) -> Markup {
+    let systems: Vec<&str> = o.systems.iter().map(|s| s.system.id.as_str()).collect();
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { "Risk report: " (systems.join(", ")) " (" (o.today) ")" }
+                style { (PreEscaped(STYLE)) }
+            }
+            body {
+                header {
+                    h1 { "Risk report" }
+                    p.meta {
+                        (o.today) " · "
+                        (plural(o.systems.len(), "system")) ", "
+                        (plural(o.analysis.risks.len(), "risk")) " · opx " (TOOL_VERSION)
+                        " · policy: " (o.policy.describe())
+                    }
+                }
+                main {
+                    (systems_section(o))
+                    (matrices_section(o))
+                    (risks_section(o))
+                    (stack_section(o))
+                    (plan_section(o))
+                    (incidents_section(o))
+                    (findings_section(o))
+                    @if let Some(trend) = &o.trend { (trend_section(trend)) }
+                }
+                footer {
+                    "Made by opx " (TOOL_VERSION) " on " (o.today)
+                    ". Fail small, detect fast, recover predictably."
+                }
+            }
+        }
+    }
+}
+
+/// A link from the register, clickable only when it is safe to follow.
+fn link(text: &str) -> Markup {
+    match safe_href(text) {
+        Some(href) => html! { a href=(href) { (text) } },
+        None => html! { (text) },
+    }
+}
+
+/// `text` as a link target if it is `http:`, `https:` or a relative path.
+fn safe_href(text: &str) -> Option<&str> {
+    let text = text.trim();
+    let lower = text.to_ascii_lowercase();
+    let scheme = lower.split_once(':').map(|(s, _)| s);
+    let has_scheme = scheme.is_some_and(|s| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+            && !s.contains('/')
+    });
+    let relative = !has_scheme && !text.starts_with("//") && !text.is_empty();
+    let web = lower.starts_with("http://") || lower.starts_with("https://");
+    (web || relative).then_some(text)
+}
+
+fn band_class(band: Band) -> String {
+    format!("band-{}", band.name())
+}
+
+fn fit_class(fit: Fit) -> String {
+    format!("fit-{}", fit.name().replace(' ', "-"))
+}
+
+fn systems_section(o: &Overview<'_>) -> Markup {
+    html! {
+        section aria-labelledby="systems" {
+            h2 id="systems" { "Systems" }
+            div.systems {
+                @for s in &o.systems {
+                    div.system data-system=(s.system.id) {
+                        h3 { (s.system.id) @if let Some(name) = &s.system.name { " · " (name) } }
+                        dl {
+                            dt { "Owner" } dd { (s.system.owner.as_deref().unwrap_or("none")) }
+                            dt { "On-call" } dd { (s.system.oncall.as_deref().unwrap_or("none")) }
+                            dt { "Escalation" }
+                            dd {
+                                @if s.system.escalation.is_empty() { "none" }
+                                @else { (s.system.escalation.join(" → ")) }
+                            }
+                            dt { "Risks" }
+                            dd {
+                                (s.risks)
+                                @if !s.by_band.is_empty() {
+                                    ": " (s.by_band.iter().map(|(b, n)| format!("{n} {b}")).collect::<Vec<_>>().join(", "))
+                                }
+                            }
+                            @if let Some(b) = &s.budget {
+                                dt { "Error budget" }
+                                dd data-budget=(minutes_text(b.budget)) {
+                                    (minutes_text(b.current)) " of " (minutes_text(b.budget))
+                                    " bad minutes a year (" (percent_text(b.current_share())) ")"
+                                }
+                            }
+                        }
+                        @if !s.rows.is_empty() {
+                            div.scroll {
+                                table {
+                                    caption { "SLOs and measures" }
+                                    thead { tr { th scope="col" { "measure" } th scope="col" { "target" } th scope="col" { "measured" } th scope="col" { "verdict" } } }
+                                    tbody {
+                                        @for row in &s.rows {
+                                            tr {
+                                                th scope="row" { (row.measure) }
+                                                td { (row.target.as_deref().unwrap_or("-")) }
+                                                td { (row.measured.as_deref().unwrap_or("-")) }
+                                                @match row.verdict {
+                                                    Some(v) => td class=(format!("verdict-{}", v.name().replace(' ', "-"))) { (v.name()) @if !row.detail.is_empty() { span.muted { " · " (row.detail) } } },
+                                                    None => td.muted { "no verdict" },
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn matrices_section(o: &Overview<'_>) -> Markup {
+    html! {
+        section aria-labelledby="matrix" {
+            h2 id="matrix" { "Where the risks sit" }
+            p.muted {
+                "Likelihood down, impact across; each cell gives how many risks sit there and its band. "
+                "Inherent is the risks as written, current with their done actions, target after the plan."
+            }
+            div.matrices {
+                @for m in &o.matrices { (matrix_table(m)) }
+            }
+        }
+    }
+}
+
+/// Every risk, worst first, as `opx rank` orders them.
+fn risks_section(o: &Overview<'_>) -> Markup {
+    let analysis = o.analysis;
+    html! {
+        section aria-labelledby="risks" {
+            h2 id="risks" { "The risks, worst first" }
+            div.scroll {
+                table {
+                    thead {
+                        tr {
+                            th.num scope="col" { "#" }
+                            th scope="col" { "risk" }
+                            th scope="col" { "title" }
+                            th scope="col" { "severity" }
+                            th scope="col" { "state" }
+                            th scope="col" { "owner" }
+                            th scope="col" { "what is being done" }
+                        }
+                    }
+                    tbody {
+                        @for (rank, &index) in analysis.ranked(crate::score::RankBy::Severity).iter().enumerate() {
+                            @let r = &analysis.risks[index];
+                            tr {
+                                td.num { (rank + 1) }
+                                th scope="row" { (r.risk.system) "/" (r.risk.id.value) }
+                                td { (r.risk.title) }
+                                td class=(band_class(r.score.current.band)) { (super::severity_cell(&r.score)) }
+                                td { (super::state_cell(r)) }
+                                td { (r.risk.owner.as_deref().unwrap_or("-")) }
+                                td {
+                                    @for action in &r.risk.actions {
+                                        div { (status_mark(action.status)) " " (action.kind.name()) ": " (action.what) }
+                                    }
+                                    @if let Some(a) = &r.risk.accepted {
+                                        div { "⊘ accepted by " (a.by) " until " (a.until.value) }
+                                    }
+                                    @if r.risk.actions.is_empty() && r.risk.accepted.is_none() { span.muted { "no action yet" } }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn matrix_table(m: &Matrix<'_>) -> Markup {
+    let down = (1..=5u8).rev().filter_map(Level::new);
+    html! {
+        div.scroll {
+            table.matrix data-view=(m.view.name()) {
+                caption { (m.view.name()) " view · " (plural(m.placed(), "risk")) " placed" }
+                thead {
+                    tr {
+                        th scope="col" { "likelihood \\ impact" }
+                        @for i in (1..=5u8).filter_map(Level::new) {
+                            th scope="col" { (i) " " (Scale::Impact.word(i)) }
+                        }
+                    }
+                }
+                tbody {
+                    @for l in down {
+                        tr {
+                            th scope="row" { (l) " " (Scale::Likelihood.word(l)) }
+                            @for i in (1..=5u8).filter_map(Level::new) {
+                                @let risks = m.cell(l, i);
+                                @let band = cell_band(l, i);
+                                @let ids = risks.iter().map(|r| format!("{}/{}", r.risk.system, r.risk.id.value)).collect::<Vec<_>>().join(", ");
+                                td class=(band_class(band)) data-likelihood=(l.get()) data-impact=(i.get()) data-count=(risks.len()) title=(ids) {
+                                    @if risks.is_empty() { "·" } @else { (risks.len()) }
+                                    " " span.muted { (band.name()) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn against_cell(a: Option<&Against>) -> Markup {
+    match a {
+        Some(a) => html! {
+            td class=(fit_class(a.fit)) data-share=(format!("{:.6}", a.share)) {
+                (percent_text(a.share)) " " span { (a.fit.name()) }
+            }
+        },
+        None => html! { td.muted { "no SLO" } },
+    }
+}
+
+fn stack_section(o: &Overview<'_>) -> Markup {
+    let name = |r: &AssessedRisk<'_>| format!("{}/{}", r.risk.system, r.risk.id.value);
+    html! {
+        section aria-labelledby="budget" {
+            h2 id="budget" { "The error budget" }
+            @if o.stack.is_empty() {
+                p { "No risk has the inputs for its bad minutes (both times as durations and a frequency)." }
+            } @else {
+                p.muted {
+                    "Each risk's expected bad minutes a year, as a share of the yearly budget of its own SLO and of four others. "
+                    "A risk is too big at " (percent_text(o.analysis.single_risk_share)) " of a budget, cautionary close to it; an accepted risk is budget spent on purpose."
+                }
+                div.scroll {
+                    table.stack {
+                        caption { "Stack rank, most bad minutes first" }
+                        thead {
+                            tr {
+                                th scope="col" { "#" }
+                                th scope="col" { "risk" }
+                                th scope="col" { "title" }
+                                th.num scope="col" { "bad min/yr" }
+                                th scope="col" { "own SLO" }
+                                @for t in SLO_TARGETS { th scope="col" { (t) "%" } }
+                            }
+                        }
+                        tbody {
+                            @for (rank, row) in o.stack.iter().enumerate() {
+                                tr data-risk=(name(row.risk)) data-bad-minutes=(minutes_text(row.bad_minutes)) {
+                                    td.num { (rank + 1) }
+                                    th scope="row" { (name(row.risk)) }
+                                    td { (row.risk.risk.title) }
+                                    td.num { (minutes_text(row.bad_minutes)) }
+                                    (against_cell(row.own.as_ref()))
+                                    @for a in &row.targets { (against_cell(Some(a))) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @for (system, bars) in &o.budgets { (budget_bars(system, bars)) }
+        }
+    }
+}
+
+/// Three bars (inherent, current, target) against a line at the budget.
+fn budget_bars(system: &str, b: &BudgetBars) -> Markup {
+    let (width, left, bar) = (640.0, 90.0, 22.0);
+    let scale_max = [b.budget, b.inherent, b.current, b.target]
+        .into_iter()
+        .fold(1.0, f64::max);
+    let x = |minutes: f64| left + (width - left - 170.0) * minutes / scale_max;
+    let rows = [
+        ("inherent", b.inherent),
+        ("current", b.current),
+        ("target", b.target),
+    ];
+    let label = format!(
+        "{system}: inherent {}, current {}, target {} bad minutes a year against a budget of {}",
+        minutes_text(b.inherent),
+        minutes_text(b.current),
+        minutes_text(b.target),
+        minutes_text(b.budget)
+    );
+    html! {
+        figure data-system=(system) {
+            svg viewBox=(format!("0 0 {width} {}", 3.0 * (bar + 8.0) + 28.0)) width=(width) role="img" aria-label=(label) {
+                @for (i, (name, minutes)) in rows.iter().enumerate() {
+                    @let y = 6.0 + i as f64 * (bar + 8.0);
+                    text x="0" y=(y + bar * 0.7) { (name) }
+                    rect x=(left) y=(y) width=(format!("{:.1}", x(*minutes) - left)) height=(bar) fill=(if *minutes > b.budget { "#fde0dc" } else { "#e3f2e4" }) stroke="#5b6475" {}
+                    text x=(format!("{:.1}", x(*minutes) + 6.0)) y=(y + bar * 0.7) {
+                        (minutes_text(*minutes)) " (" (percent_text(crate::budget::share(*minutes, b.budget))) ")"
+                    }
+                }
+                line.axis x1=(format!("{:.1}", x(b.budget))) x2=(format!("{:.1}", x(b.budget))) y1="0" y2=(3.0 * (bar + 8.0) + 6.0) stroke-dasharray="4 3" {}
+                text x=(format!("{:.1}", x(b.budget) + 4.0)) y=(3.0 * (bar + 8.0) + 20.0) { "budget " (minutes_text(b.budget)) }
+            }
+            figcaption { (system) ": bad minutes a year in each view, against the error budget (dashed)." }
+        }
+    }
+}
+
+fn weeks_table(caption: &str, weeks: &[Week<'_>]) -> Markup {
+    html! {
+        @if weeks.is_empty() {
+            p { (caption) ": nothing." }
+        } @else {
+            div.scroll {
+                table {
+                    caption { (caption) }
+                    thead { tr { th scope="col" { "due" } th scope="col" { "action" } th scope="col" { "what" } th scope="col" { "risk" } th scope="col" { "owner" } } }
+                    tbody {
+                        @for week in weeks {
+                            @for step in &week.steps {
+                                tr {
+                                    td {
+                                        @match &step.action.due {
+                                            Some(due) => {
+                                                (due.value)
+                                                @if step.overdue { " " span.overdue { "overdue" } }
+                                            },
+                                            None => "no date",
+                                        }
+                                    }
+                                    td { (status_mark(step.action.status)) " " (step.action.kind.name()) " · " (step.action.status.name()) }
+                                    td {
+                                        (step.action.what)
+                                        @if let Some(l) = &step.action.link { " · " (link(l)) }
+                                    }
+                                    td { (step.risk.system) "/" (step.risk.id.value) }
+                                    td { (step.action.owner.as_deref().or(step.risk.owner.as_deref()).unwrap_or("-")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn plan_section(o: &Overview<'_>) -> Markup {
+    let plan = &o.plan;
+    html! {
+        section aria-labelledby="plan" {
+            h2 id="plan" { "The plan" }
+            (weeks_table("Now: the risks that need it first", &plan.now))
+            (weeks_table("Later", &plan.later))
+            h3 { "Accepted trade-offs" }
+            @if plan.accepted.is_empty() { p { "None." } } @else {
+                div.scroll {
+                    table {
+                        thead { tr { th scope="col" { "risk" } th scope="col" { "accepted by" } th scope="col" { "until" } th scope="col" { "why" } th.num scope="col" { "bad min/yr" } } }
+                        tbody {
+                            @for a in &plan.accepted {
+                                tr {
+                                    th scope="row" { (a.risk.system) "/" (a.risk.id.value) }
+                                    td { (a.acceptance.by) }
+                                    td { (a.acceptance.until.value) }
+                                    td { (a.acceptance.reason) }
+                                    td.num { (a.bad_minutes.map_or("-".to_string(), minutes_text)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "Escalation" }
+            ul {
+                @for s in &plan.systems {
+                    li {
+                        strong { (s.id) } ": on-call " (s.oncall.as_deref().unwrap_or("none")) "; "
+                        @if s.escalation.is_empty() { "no escalation path" } @else { (s.escalation.join(" → ")) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn incidents_section(o: &Overview<'_>) -> Markup {
+    let duration = |d: &Option<crate::register::model::At<std::time::Duration>>| {
+        d.as_ref()
+            .map_or("-".to_string(), |d| format_duration(d.value))
+    };
+    html! {
+        section aria-labelledby="incidents" {
+            h2 id="incidents" { "Incidents and near-misses" }
+            @if o.incidents.is_empty() { p { "None recorded." } } @else {
+                div.scroll {
+                    table {
+                        thead { tr { th scope="col" { "date" } th scope="col" { "incident" } th scope="col" { "kind" } th scope="col" { "risks" } th scope="col" { "detected" } th scope="col" { "recovered" } th scope="col" { "summary" } } }
+                        tbody {
+                            @for i in &o.incidents {
+                                tr {
+                                    td { (i.date.value) }
+                                    th scope="row" {
+                                        @match &i.postmortem { Some(p) => (link_named(&i.id.value, p)), None => (i.id.value) }
+                                    }
+                                    td { @if i.near_miss { "near-miss" } @else { "incident" } }
+                                    td { (i.risks.iter().map(|r| format!("{}/{}", r.value.0, r.value.1)).collect::<Vec<_>>().join(", ")) }
+                                    td { (duration(&i.detected_after)) }
+                                    td { (duration(&i.recovered_after)) }
+                                    td { (i.summary.as_deref().unwrap_or("")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "Estimates the incidents contradicted" }
+            @if o.contradicted.is_empty() { p { "None: no incident of the last year took longer than its risk's estimate." } } @else {
+                div.scroll {
+                    table {
+                        thead { tr { th scope="col" { "risk" } th scope="col" { "incident" } th scope="col" { "measure" } th scope="col" { "estimate" } th scope="col" { "took" } } }
+                        tbody {
+                            @for (risk, c) in &o.contradicted {
+                                tr {
+                                    th scope="row" { (risk.system) "/" (risk.id.value) }
+                                    td { (c.incident.id.value) }
+                                    td { "time to " (c.measure.verb()) }
+                                    td { (format_duration(c.estimate)) }
+                                    td.overdue { (format_duration(c.took.value)) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `text`, linked to `target` when the target is safe to follow.
+fn link_named(text: &str, target: &str) -> Markup {
+    match safe_href(target) {
+        Some(href) => html! { a href=(href) { (text) } },
+        None => html! { (text) " (" (target) ")" },
+    }
+}
+
+fn findings_section(o: &Overview<'_>) -> Markup {
+    let report = CheckReport {
+        findings: &o.checked.findings,
+        waived: &o.checked.waived,
+        policy: o.policy,
+        job_summary: false,
+        register: o.analysis.register,
+        sources: o.sources,
+        today: o.today,
+        colour: false,
+    };
+    let places = places(&report);
+    html! {
+        section aria-labelledby="findings" {
+            h2 id="findings" { "What the gate finds" }
+            p data-findings=(o.checked.findings.len()) { (check_summary(&report)) }
+            @if !o.checked.findings.is_empty() {
+                div.scroll {
+                    table {
+                        thead { tr { th scope="col" { "level" } th scope="col" { "code" } th scope="col" { "where" } th scope="col" { "finding" } th scope="col" { "help" } } }
+                        tbody {
+                            @for (d, place) in o.checked.findings.iter().zip(&places) {
+                                tr {
+                                    td class=(format!("level-{}", d.severity.name())) { (d.severity.name()) }
+                                    td { code { (d.code.id()) } }
+                                    td { (place.as_ref().map_or(String::new(), |p| p.text())) }
+                                    td { (d.message) }
+                                    td { (d.help.as_deref().unwrap_or("")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @let errors = o.checked.findings.iter().filter(|d| d.severity == Severity::Error).count();
+            p.muted { @if errors == 0 { "The gate passes." } @else { "The gate fails: " (plural(errors, "error")) "." } }
+        }
+    }
+}
+
+/// A line chart of `series` over the trend's points, values 0..`top`.
+fn line_chart(
+    trend: &Trend,
+    series: &[(&str, &str, Vec<Option<f64>>)],
+    top: f64,
+    unit: &str,
+    label: &str,
+) -> Markup {
+    let (width, height, left, bottom, right) = (640.0, 220.0, 48.0, 28.0, 150.0);
+    let n = trend.points.len().max(2) - 1;
+    let x = |i: usize| left + (width - left - right) * i as f64 / n as f64;
+    let y = |v: f64| 10.0 + (height - bottom - 10.0) * (1.0 - v / top.max(1e-9));
+    let first = trend
+        .points
+        .first()
+        .map(|p| p.date.to_string())
+        .unwrap_or_default();
+    let last = trend
+        .points
+        .last()
+        .map(|p| p.date.to_string())
+        .unwrap_or_default();
+    html! {
+        figure {
+            svg viewBox=(format!("0 0 {width} {height}")) width=(width) role="img" aria-label=(label) {
+                @for step in 0..=4 {
+                    @let v = top * f64::from(step) / 4.0;
+                    line.grid x1=(left) x2=(width - right) y1=(format!("{:.1}", y(v))) y2=(format!("{:.1}", y(v))) {}
+                    text x="4" y=(format!("{:.1}", y(v) + 4.0)) { (format!("{}{unit}", (v * 10.0).round() / 10.0)) }
+                }
+                line.axis x1=(left) x2=(width - right) y1=(format!("{:.1}", y(0.0))) y2=(format!("{:.1}", y(0.0))) {}
+                text x=(left) y=(height - 8.0) { (first) }
+                text x=(width - right) y=(height - 8.0) text-anchor="end" { (last) }
+                @for (i, (name, colour, values)) in series.iter().enumerate() {
+                    @let points = values.iter().enumerate().filter_map(|(k, v)| v.map(|v| format!("{:.1},{:.1}", x(k), y(v)))).collect::<Vec<_>>().join(" ");
+                    polyline points=(points) fill="none" stroke=(colour) stroke-width="2" {}
+                    @for (k, v) in values.iter().enumerate() {
+                        @if let Some(v) = v { circle cx=(format!("{:.1}", x(k))) cy=(format!("{:.1}", y(*v))) r="3" fill=(colour) {} }
+                    }
+                    rect x=(width - right + 12.0) y=(14.0 + i as f64 * 18.0) width="12" height="4" fill=(colour) {}
+                    text x=(width - right + 30.0) y=(20.0 + i as f64 * 18.0) { (name) }
+                }
+            }
+            figcaption { (label) }
+        }
+    }
+}
+
+fn trend_section(trend: &Trend) -> Markup {
+    let counts = |f: fn(&crate::trend::Tally) -> usize| -> Vec<Option<f64>> {
+        trend
+            .points
+            .iter()
+            .map(|p| p.tally.as_ref().ok().map(|t| f(t) as f64))
+            .collect()
+    };
+    let counted = [
+        ("high or critical", "#9b1c12", counts(high_or_worse)),
+        (
+            "open high-impact",
+            "#7a5300",
+            counts(|t| t.open_high_impact),
+        ),
+        ("accepted", "#1f4f8f", counts(|t| t.accepted)),
+    ];
+    // Counts read in whole numbers: the axis runs to a multiple of four.
+    let most = counted
+        .iter()
+        .flat_map(|(_, _, v)| v.iter().flatten())
+        .fold(1.0f64, |a, &b| a.max(b));
+    let top = (most / 4.0).ceil() * 4.0;
+    let palette = ["#1d6fb8", "#b8581d", "#2e7d32", "#6a1b9a", "#00838f"];
+    let shares: Vec<(&str, &str, Vec<Option<f64>>)> = trend
+        .systems
+        .iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let values = trend
+                .points
+                .iter()
+                .map(|p| {
+                    p.tally
+                        .as_ref()
+                        .ok()?
+                        .systems
+                        .get(id)?
+                        .share()
+                        .map(|s| s * 100.0)
+                })
+                .collect();
+            (id.as_str(), palette[i % palette.len()], values)
+        })
+        .collect();
+    let share_top = shares
+        .iter()
+        .flat_map(|(_, _, v)| v.iter().flatten())
+        .fold(100.0f64, |a, &b| a.max(b));
+    html! {
+        section aria-labelledby="trend" {
+            h2 id="trend" { "The trend" }
+            p { (super::trend::summary(trend)) }
+            @if trend.points.len() > 1 {
+                (line_chart(trend, &counted, top, "", "Risks over the register's history: high or critical, open high-impact, accepted."))
+                @if shares.iter().any(|(_, _, v)| v.iter().any(Option::is_some)) {
+                    (line_chart(trend, &shares, share_top, "%", "Each system's expected bad minutes as a share of its error budget, over the register's history."))
+                }
+            }
+            div.scroll {
+                table.trend {
+                    thead { tr { th scope="col" { "date" } th scope="col" { "commit" } th.num scope="col" { "risks" } th.num scope="col" { "high or critical" } th.num scope="col" { "open high-impact" } th.num scope="col" { "accepted" } th scope="col" { "change" } } }
+                    tbody {
+                        @for p in &trend.points {
+                            tr {
+                                td { (p.date) }
+                                td { code { (p.commit) } }
+                                @match &p.tally {
+                                    Ok(t) => {
+                                        td.num { (t.risks) }
+                                        td.num { (high_or_worse(t)) }
+                                        td.num { (t.open_high_impact) }
+                                        td.num { (t.accepted) }
+                                        td { (p.label) }
+                                    },
+                                    Err(problem) => {
+                                        td colspan="4" class="level-error" { "does not load: " (problem) }
+                                        td { (p.label) }
+                                    },
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_and_relative_links_are_followed() {
+        assert_eq!(
+            safe_href("https://wiki.example/x"),
+            Some("https://wiki.example/x")
+        );
+        assert_eq!(
+            safe_href("HTTP://wiki.example"),
+            Some("HTTP://wiki.example")
+        );
+        assert_eq!(
+            safe_href("runbooks/failover.md"),
+            Some("runbooks/failover.md")
+        );
+        assert_eq!(
+            safe_href("../runbooks/x.md#step-2"),
+            Some("../runbooks/x.md#step-2")
+        );
+        assert_eq!(safe_href("javascript:alert(1)"), None);
+        assert_eq!(safe_href("JavaScript:alert(1)"), None);
+        assert_eq!(safe_href("data:text/html,<script>"), None);
+        assert_eq!(safe_href("//evil.example/x"), None);
+        assert_eq!(safe_href("vbscript:x"), None);
+        assert_eq!(safe_href(""), None);
+    }
+}

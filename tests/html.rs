@@ -1,0 +1,213 @@
+//! `opx report`: one HTML page, checked as a browser renders it. Chromium
+//! (Debian's `chromium`, which `.ci/run` installs) loads the page headless
+//! with the network shut off; the test reads the numbers back from the
+//! rendered DOM and checks a 1280-pixel screenshot is not blank. Without
+//! Chromium, a local run says so and skips; CI must have it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const TODAY: &str = "2026-11-27";
+const CHECKOUT: &str = "examples/checkout.toml";
+const HOSTILE: &str = "tests/fixtures/hostile.toml";
+
+fn opx(args: &[&str]) -> (i32, String) {
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(args)
+        .args(["--today", TODAY])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stdout).unwrap(),
+    )
+}
+
+/// The report on `register`, written to a file in `dir`.
+fn report(dir: &Path, register: &str) -> (PathBuf, String) {
+    let page = dir.join("report.html");
+    let (code, _) = opx(&[
+        "report",
+        register,
+        "--no-trend",
+        "--output",
+        page.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    let html = std::fs::read_to_string(&page).unwrap();
+    (page, html)
+}
+
+/// Headless Chromium with no way out to the network.
+fn chromium(dir: &Path, args: &[&str], page: &Path) -> Option<std::process::Output> {
+    let profile = dir.join("profile");
+    let out = Process::new("chromium")
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-quic",
+            "--proxy-server=127.0.0.1:9",
+            "--host-resolver-rules=MAP * ~NOTFOUND",
+            "--hide-scrollbars",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .args(args)
+        .arg(format!("file://{}", page.display()))
+        .output()
+        .ok()?;
+    Some(out)
+}
+
+/// Every `name="value"` attribute in `html`, in order.
+fn attributes<'a>(html: &'a str, name: &str) -> Vec<&'a str> {
+    let key = format!(" {name}=\"");
+    html.match_indices(&key)
+        .map(|(at, _)| {
+            let rest = &html[at + key.len()..];
+            &rest[..rest.find('"').unwrap()]
+        })
+        .collect()
+}
+
+#[test]
+fn the_page_needs_nothing_from_the_network() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, html) = report(dir.path(), CHECKOUT);
+    let register = std::fs::read_to_string(CHECKOUT).unwrap();
+    for tag in ["<script", "<link", "@import", "<iframe", "<img", "<object"] {
+        assert!(!html.contains(tag), "the page holds {tag}");
+    }
+    for scheme in ["http://", "https://"] {
+        for (at, _) in html.match_indices(scheme) {
+            let url: String = html[at..]
+                .chars()
+                .take_while(|c| !matches!(c, '"' | '<' | ' ' | '\''))
+                .collect();
+            assert!(register.contains(&url), "{url} is not from the register");
+        }
+    }
+}
+
+#[test]
+fn hostile_text_stays_text_and_bad_links_stay_unclickable() {
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("risks.toml");
+    let text = std::fs::read_to_string(HOSTILE).unwrap().replace(
+        "link = \"https://tracker.example/?a=1&b=<2>\"",
+        "link = \"javascript:alert(document.cookie)\"",
+    );
+    std::fs::write(&register, text).unwrap();
+    let (_, html) = report(dir.path(), register.to_str().unwrap());
+    assert!(!html.contains("<script>"));
+    assert!(!html.contains("<img"));
+    assert!(!html.contains("<b>Hostile"));
+    assert!(html.contains("&lt;script&gt;alert("));
+    assert!(html.contains("&lt;b&gt;Hostile&lt;/b&gt;"));
+    assert!(!html.contains("href=\"javascript:"));
+    assert!(html.contains("javascript:alert(document.cookie)"));
+}
+
+#[test]
+#[allow(
+    clippy::print_stderr,
+    reason = "tells a local run why the check was skipped"
+)]
+fn a_browser_renders_every_number() {
+    if Process::new("chromium").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is missing on CI"
+        );
+        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (page, _) = report(dir.path(), CHECKOUT);
+    let out = chromium(dir.path(), &["--dump-dom"], &page).unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        dom.contains("<h1>Risk report</h1>"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // Each heat-map cell holds what `opx matrix` counts there.
+    let (_, matrix) = opx(&["matrix", CHECKOUT, "--format", "json"]);
+    let matrix: Value = serde_json::from_str(&matrix).unwrap();
+    let current = &dom[dom.find("data-view=\"current\"").unwrap()..];
+    let current = &current[..current.find("</table>").unwrap()];
+    let counts = attributes(current, "data-count");
+    let cells = matrix["cells"].as_array().unwrap();
+    assert_eq!(counts.len(), 25);
+    for (count, cell) in counts.iter().zip(cells) {
+        assert_eq!(
+            count.parse::<u64>().unwrap(),
+            cell["count"].as_u64().unwrap()
+        );
+    }
+
+    // Each risk's bad minutes are `opx rank`'s.
+    let (_, rank) = opx(&["rank", CHECKOUT, "--format", "json"]);
+    let rank: Value = serde_json::from_str(&rank).unwrap();
+    let risks = attributes(&dom, "data-risk");
+    let minutes = attributes(&dom, "data-bad-minutes");
+    assert!(!risks.is_empty());
+    for (name, shown) in risks.iter().zip(&minutes) {
+        let risk = rank["risks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                format!(
+                    "{}/{}",
+                    r["system"].as_str().unwrap(),
+                    r["id"].as_str().unwrap()
+                ) == *name
+            })
+            .unwrap();
+        assert_eq!(
+            *shown,
+            format!("{:.2}", risk["bad_minutes"].as_f64().unwrap()),
+            "{name}"
+        );
+    }
+
+    // The system's budget: 99.9% of a year.
+    assert_eq!(attributes(&dom, "data-budget"), ["525.96"]);
+
+    // A screenshot at 1280 pixels wide is not blank.
+    let shot = dir.path().join("page.png");
+    let out = chromium(
+        dir.path(),
+        &[
+            "--window-size=1280,2000",
+            &format!("--screenshot={}", shot.display()),
+        ],
+        &page,
+    )
+    .unwrap();
+    assert!(shot.exists(), "{}", String::from_utf8_lossy(&out.stderr));
+    let decoder = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&shot).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!(info.width, 1280);
+    let bytes = &pixels[..info.buffer_size()];
+    let channels = info.color_type.samples();
+    let inked = bytes
+        .chunks(channels)
+        .filter(|p| p.iter().take(3).any(|&c| c < 200))
+        .count();
+    let total = bytes.len() / channels;
+    assert!(inked * 100 > total, "{inked} of {total} pixels carry ink");
+}

@@ -12,7 +12,8 @@ use opx::commands::{self, DiffSides, ExitStatus, Io};
 use opx::policy::Overrides;
 use opx::register::Limits;
 use opx::report::{
-    AssessFormat, CheckFormat, DiffFormat, PlanFormat, RankFormat, ReviewFormat, ShowFormat,
+    AssessFormat, CheckFormat, DiffFormat, MatrixFormat, PlanFormat, RankFormat, ReviewFormat,
+    ShowFormat,
 };
 use opx::score::RankBy;
 
@@ -176,6 +177,41 @@ fuzz_target!(|bytes: &[u8]| {
             )
         });
     }
+    for format in [
+        MatrixFormat::Table,
+        MatrixFormat::Markdown,
+        MatrixFormat::Json,
+    ] {
+        run(|io| {
+            commands::matrix(
+                &commands::MatrixOptions {
+                    paths: paths.clone(),
+                    format,
+                    output: None,
+                    view: opx::score::ViewName::Target,
+                    ids: true,
+                    system: None,
+                    config: config.clone(),
+                    today,
+                    limits,
+                },
+                io,
+            )
+        });
+    }
+    run(|io| {
+        commands::report(
+            &commands::ReportOptions {
+                paths: paths.clone(),
+                output: None,
+                trend: false,
+                config: config.clone(),
+                today,
+                limits,
+            },
+            io,
+        )
+    });
     for format in [DiffFormat::Markdown, DiffFormat::Table, DiffFormat::Json] {
         run(|io| {
             commands::diff(

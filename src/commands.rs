@@ -148,6 +148,23 @@ fn load(
     Some((loaded, policy))
 }
 
+/// [`load`], when the register can be used; otherwise its problems on
+/// standard error, and `None`.
+fn load_usable(
+    io: &mut Io<'_>,
+    paths: &[PathBuf],
+    config: Option<&Path>,
+    overrides: Overrides,
+    limits: Limits,
+) -> Option<(Loaded, Policy)> {
+    let (loaded, policy) = load(io, paths, config, overrides, limits)?;
+    if loaded.failed() {
+        io.input_errors(&loaded.diagnostics, &loaded.sources);
+        return None;
+    }
+    Some((loaded, policy))
+}
+
 /// The policy file for a run over `loaded`, read from `paths`: `--config`,
 /// else the nearest to its files (with none read, the paths stand in for
 /// them; their problems are reported anyway). `None`, with the reason on
@@ -195,7 +212,7 @@ pub struct RankOptions {
 
 /// `opx rank`: what should we fix first?
 pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let Some((loaded, policy)) = load(
+    let Some((loaded, policy)) = load_usable(
         io,
         &options.paths,
         options.config.as_deref(),
@@ -204,10 +221,6 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     ) else {
         return Ok(ExitStatus::Error);
     };
-    if loaded.failed() {
-        io.input_errors(&loaded.diagnostics, &loaded.sources);
-        return Ok(ExitStatus::Error);
-    }
     let register = &loaded.register;
     if let Some(system) = &options.system
         && register.system(system).is_none()
@@ -387,7 +400,7 @@ pub struct ShowOptions {
 
 /// `opx show`: everything about one risk.
 pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let Some((loaded, policy)) = load(
+    let Some((loaded, policy)) = load_usable(
         io,
         &options.paths,
         options.config.as_deref(),
@@ -396,10 +409,6 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     ) else {
         return Ok(ExitStatus::Error);
     };
-    if loaded.failed() {
-        io.input_errors(&loaded.diagnostics, &loaded.sources);
-        return Ok(ExitStatus::Error);
-    }
     let index = match loaded.register.find_risk(&options.risk) {
         Ok(index) => index,
         Err(e) => {
@@ -492,7 +501,7 @@ pub struct ReportOptions {
 
 /// `opx report`: the whole picture on one HTML page.
 pub fn report(options: &ReportOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let Some((loaded, policy)) = load(
+    let Some((loaded, policy)) = load_usable(
         io,
         &options.paths,
         options.config.as_deref(),
@@ -501,10 +510,6 @@ pub fn report(options: &ReportOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
     ) else {
         return Ok(ExitStatus::Error);
     };
-    if loaded.failed() {
-        io.input_errors(&loaded.diagnostics, &loaded.sources);
-        return Ok(ExitStatus::Error);
-    }
     let analysis = Analysis::new(&loaded.register, options.today, &policy);
     let checked = crate::check::check(&analysis, &policy);
     // The trend is there when the register is in git; outside a
@@ -594,7 +599,7 @@ pub struct MatrixOptions {
 
 /// `opx matrix`: where the risks sit on the likelihood × impact grid.
 pub fn matrix(options: &MatrixOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let Some((loaded, policy)) = load(
+    let Some((loaded, policy)) = load_usable(
         io,
         &options.paths,
         options.config.as_deref(),
@@ -603,10 +608,6 @@ pub fn matrix(options: &MatrixOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
     ) else {
         return Ok(ExitStatus::Error);
     };
-    if loaded.failed() {
-        io.input_errors(&loaded.diagnostics, &loaded.sources);
-        return Ok(ExitStatus::Error);
-    }
     if let Some(system) = &options.system
         && loaded.register.system(system).is_none()
     {
@@ -639,7 +640,7 @@ pub struct AssessOptions {
 
 /// `opx assess`: each system's current state.
 pub fn assess(options: &AssessOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let Some((loaded, policy)) = load(
+    let Some((loaded, policy)) = load_usable(
         io,
         &options.paths,
         options.config.as_deref(),
@@ -648,10 +649,6 @@ pub fn assess(options: &AssessOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
     ) else {
         return Ok(ExitStatus::Error);
     };
-    if loaded.failed() {
-        io.input_errors(&loaded.diagnostics, &loaded.sources);
-        return Ok(ExitStatus::Error);
-    }
     let analysis = Analysis::new(&loaded.register, options.today, &policy);
     let systems = crate::assess::assess(&analysis, &policy.thresholds);
     let screen = io.screen(options.output.as_deref());
@@ -687,7 +684,7 @@ pub fn plan(options: &PlanOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         single_risk_share: options.single_risk_share,
         ..Overrides::default()
     };
-    let Some((loaded, policy)) = load(
+    let Some((loaded, policy)) = load_usable(
         io,
         &options.paths,
         options.config.as_deref(),
@@ -696,10 +693,6 @@ pub fn plan(options: &PlanOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     ) else {
         return Ok(ExitStatus::Error);
     };
-    if loaded.failed() {
-        io.input_errors(&loaded.diagnostics, &loaded.sources);
-        return Ok(ExitStatus::Error);
-    }
     let analysis = Analysis::new(&loaded.register, options.today, &policy);
     let plan = crate::plan::plan(&analysis);
     let screen = io.screen(options.output.as_deref());
@@ -725,7 +718,7 @@ pub struct ReviewOptions {
 
 /// `opx review`: the weekly digest, or `--mark` to record reviews.
 pub fn review(options: &ReviewOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
-    let Some((loaded, policy)) = load(
+    let Some((loaded, policy)) = load_usable(
         io,
         &options.paths,
         options.config.as_deref(),
@@ -734,10 +727,6 @@ pub fn review(options: &ReviewOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
     ) else {
         return Ok(ExitStatus::Error);
     };
-    if loaded.failed() {
-        io.input_errors(&loaded.diagnostics, &loaded.sources);
-        return Ok(ExitStatus::Error);
-    }
     if !options.mark.is_empty() {
         return match crate::mark::mark(&loaded, &options.mark, options.today) {
             Ok(marked) => {
@@ -837,25 +826,17 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     // The old version's own policy, only to see what the change loosens.
     let old_policy = match (&options.sides, &options.config) {
         (_, Some(_)) => policy.clone(),
-        (DiffSides::Paths { .. }, None) => {
-            let files: Vec<PathBuf> = old
-                .sources
-                .iter()
-                .map(|(_, f)| f.path().to_path_buf())
-                .collect();
-            match policy::find(files.iter().map(PathBuf::as_path), None) {
-                Ok(file) => policy::resolve(
-                    file.as_deref(),
-                    Overrides::default(),
-                    options.limits,
-                    &mut old.sources,
-                    &mut old.diagnostics,
-                ),
-                Err(conflict) => {
-                    io.usage_error(conflict.message, conflict.help);
-                    return Ok(ExitStatus::Error);
-                }
-            }
+        (DiffSides::Paths { old: old_path, .. }, None) => {
+            let Some(file) = policy_file(io, &old, std::slice::from_ref(old_path), None) else {
+                return Ok(ExitStatus::Error);
+            };
+            policy::resolve(
+                file.as_deref(),
+                Overrides::default(),
+                options.limits,
+                &mut old.sources,
+                &mut old.diagnostics,
+            )
         }
         (DiffSides::Git { revision, .. }, None) => match &policy.file {
             // Where the new policy lies, as the revision has it (or not).

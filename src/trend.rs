@@ -136,16 +136,15 @@ fn tally(revision: register::git::Revision, day: Date, policy: &Policy) -> Resul
         .systems
         .iter()
         .map(|s| {
-            let minutes = analysis
+            let bad_minutes = s
                 .risks
                 .iter()
-                .filter(|r| r.risk.system == s.system.id)
-                .filter_map(|r| r.score.current.bad_minutes)
+                .filter_map(|&i| analysis.risks[i].score.current.bad_minutes)
                 .sum();
             (
                 s.system.id.clone(),
                 SystemPoint {
-                    bad_minutes: s.budget.as_ref().map_or(minutes, |b| b.current),
+                    bad_minutes,
                     budget: s.budget.as_ref().map(|b| b.budget),
                 },
             )

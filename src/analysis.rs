@@ -46,6 +46,9 @@ pub struct AssessedRisk<'r> {
     pub review: Review,
     /// It names an acceptance whose `until` has passed.
     pub acceptance_expired: bool,
+    /// It is open and its impact reaches the policy's `fail_impact`: what
+    /// the gate fails as unmitigated, and what the plan puts first.
+    pub unmitigated: bool,
     /// The places, in its actions, of those that show no evidence of
     /// what they change (see [`score::shows_evidence`]); most often none.
     pub without_evidence: Vec<usize>,
@@ -172,6 +175,8 @@ impl<'r> Analysis<'r> {
                         .map(|r| add_days(r.value, i64::from(every_days))),
                 },
                 acceptance_expired: score::acceptance_expired(risk, today),
+                unmitigated: state == State::Open
+                    && score.current.view.impact.level >= policy.fail_impact,
                 without_evidence,
                 score,
                 state,

@@ -139,6 +139,8 @@ impl SystemBudget {
 
 /// `91.31` minutes: two decimals, as the SLO arithmetic is usually quoted.
 pub fn minutes_text(minutes: f64) -> String {
+    // An empty sum is −0.0; it reads as nothing spent.
+    let minutes = minutes + 0.0;
     format!("{minutes:.2}")
 }
 
@@ -149,7 +151,7 @@ pub fn number_text(n: f64) -> String {
 
 /// `17.4%` of a share where 1.0 is 100%.
 pub fn percent_text(share: f64) -> String {
-    format!("{:.1}%", share * 100.0)
+    format!("{:.1}%", share * 100.0 + 0.0)
 }
 
 #[cfg(test)]
@@ -157,6 +159,13 @@ mod tests {
     use super::*;
     use crate::register::model::{Rated, Source, TimeEstimate};
     use crate::scale::Level;
+
+    #[test]
+    fn an_empty_sum_reads_as_zero() {
+        let nothing: f64 = std::iter::empty::<f64>().sum();
+        assert_eq!(minutes_text(nothing), "0.00");
+        assert_eq!(percent_text(share(nothing, 525.96)), "0.0%");
+    }
     use crate::units::{parse_duration, parse_frequency, parse_percent};
 
     fn view(detect: &str, recover: &str, users: Option<&str>, frequency: &str) -> View {

@@ -216,8 +216,8 @@ pub enum Command {
     #[command(
         long_about = "Write the plan: tables for a terminal, or (when the output is not a terminal) a \
             Markdown document a team lead can paste into a doc or a pull request.\n\n\
-            Now: the open actions of risks that are critical or high, too big for the error budget, \
-            or on a system over its budget, grouped by the week they are due (overdue ones marked). \
+            Now: the open actions of risks that are critical or high, that the gate fails as \
+            unmitigated, too big for the error budget, or on a system over its budget, grouped by the week they are due (overdue ones marked). \
             Later: every other open action. Accepted risks: who accepted them, why, until when, and \
             their bad minutes. Escalation paths per system. What the plan buys: severity, bad minutes \
             and budget share now → after every action is done, per risk and per system. No plan yet: \

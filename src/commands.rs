@@ -514,19 +514,15 @@ pub fn report(options: &ReportOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
     let checked = crate::check::check(&analysis, &policy);
     // The trend is there when the register is in git; outside a
     // repository the page goes without it.
+    let every_commit = register::git::Span::default();
     let trend = options
         .trend
         .then(|| {
-            register::git::history(
-                &options.paths,
-                &register::git::Span::default(),
-                options.limits.max_file_size,
-            )
-            .ok()
+            register::git::history(&options.paths, &every_commit, options.limits.max_file_size).ok()
         })
         .flatten()
         .filter(|history| !history.is_empty())
-        .map(|history| crate::trend::trend(history, &policy));
+        .map(|history| crate::trend::trend(history, &every_commit, &policy));
     let overview = crate::overview::overview(&analysis, &policy, &loaded.sources, checked, trend);
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
         crate::report::write_html(&overview, out)
@@ -575,7 +571,7 @@ pub fn trend(options: &TrendOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
                 return Ok(ExitStatus::Error);
             }
         };
-    let trend = crate::trend::trend(history, &policy);
+    let trend = crate::trend::trend(history, &options.span, &policy);
     let screen = io.screen(options.output.as_deref());
     let delivered = io.deliver(options.output.as_deref(), &[&now.sources], |out| {
         options.format.write(&trend, screen, out)

@@ -1,8 +1,9 @@
 //! `opx plan`: the plan, as a team lead communicates it.
 //!
 //! - **Now**: the open actions of the risks that need them first (critical
-//!   or high, too big for the error budget, or on a system over its
-//!   budget), grouped by the week they are due, overdue ones marked;
+//!   or high, failing the gate as unmitigated, too big for the error
+//!   budget, or on a system over its budget), grouped by the week they are
+//!   due, overdue ones marked;
 //! - **Later**: every other open action;
 //! - **Accepted risks**: the trade-offs, with who accepted them, why, until
 //!   when, and the bad minutes they spend;
@@ -78,8 +79,10 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             .budget
             .as_ref()
             .is_some_and(SystemBudget::exceeded);
-        let urgent =
-            r.score.current.band >= Band::High || r.size == Some(Size::TooBig) || over_budget;
+        let urgent = r.score.current.band >= Band::High
+            || r.unmitigated
+            || r.size == Some(Size::TooBig)
+            || over_budget;
         for action in r
             .risk
             .actions

@@ -13,7 +13,7 @@ use jiff::civil::Date;
 use crate::analysis::Analysis;
 use crate::band::Band;
 use crate::policy::Policy;
-use crate::register::{self, git::Snapshot};
+use crate::register::{self, git::Snapshot, git::Span};
 use crate::score::State;
 use crate::source::Locator;
 
@@ -65,6 +65,8 @@ pub struct Trend {
     pub points: Vec<Point>,
     /// Every system that appears at some point, by id.
     pub systems: Vec<String>,
+    /// Which commits were asked for.
+    pub span: Span,
 }
 
 impl Trend {
@@ -81,8 +83,9 @@ impl Trend {
     }
 }
 
-/// The trend of `history`, each point judged by `policy`.
-pub fn trend(history: Vec<Snapshot>, policy: &Policy) -> Trend {
+/// The trend of `history`, the commits `span` took, each point judged by
+/// `policy`.
+pub fn trend(history: Vec<Snapshot>, span: &Span, policy: &Policy) -> Trend {
     let mut systems = BTreeSet::new();
     let points = history
         .into_iter()
@@ -102,6 +105,7 @@ pub fn trend(history: Vec<Snapshot>, policy: &Policy) -> Trend {
     Trend {
         points,
         systems: systems.into_iter().collect(),
+        span: span.clone(),
     }
 }
 
@@ -128,8 +132,7 @@ fn tally(revision: register::git::Revision, day: Date, policy: &Policy) -> Resul
     for r in &analysis.risks {
         let current = &r.score.current;
         bands[current.band as usize] += 1;
-        open_high_impact +=
-            usize::from(r.state == State::Open && current.view.impact.level >= policy.fail_impact);
+        open_high_impact += usize::from(r.unmitigated);
         accepted += usize::from(r.state == State::Accepted);
     }
     let systems = analysis

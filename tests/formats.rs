@@ -830,6 +830,59 @@ fn plan_json_puts_urgent_actions_now_and_says_what_the_plan_buys() {
     assert_eq!(system["after"]["bad_minutes"], 197.1);
 }
 
+/// A rare but severe risk is only medium, yet the gate fails it while it
+/// is open: its actions belong to Now, not Later.
+#[test]
+fn plan_puts_first_what_the_gate_fails_as_unmitigated() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("risks.toml");
+    std::fs::write(
+        &path,
+        r#"
+[system]
+id = "search"
+
+[[risk]]
+id = "region-loss"
+title = "The only region is lost"
+category = "technical"
+likelihood = 1
+impact = 5
+
+[[risk.action]]
+kind = "respond"
+what = "Restore into a second region"
+status = "planned"
+
+[[risk]]
+id = "slow-query"
+title = "A slow query slows the page"
+category = "technical"
+likelihood = 2
+impact = 2
+
+[[risk.action]]
+kind = "prevent"
+what = "Add an index"
+status = "planned"
+"#,
+    )
+    .unwrap();
+    let (_, text) = opx(&["plan", path.to_str().unwrap(), "--format", "json"]);
+    let plan = json(&text);
+    let risks = |part: &str| -> Vec<String> {
+        plan[part]
+            .as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|w| w["actions"].as_array().unwrap())
+            .map(|a| a["risk"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(risks("now"), ["region-loss"]);
+    assert_eq!(risks("later"), ["slow-query"]);
+}
+
 // ---- The risk matrix ----
 
 /// Every risk `rank` lists sits in the matrix cell of its likelihood and

@@ -211,3 +211,29 @@ fn a_browser_renders_every_number() {
     let total = bytes.len() / channels;
     assert!(inked * 100 > total, "{inked} of {total} pixels carry ink");
 }
+
+#[test]
+fn the_gate_lists_errors_first_and_shows_what_it_waived() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, html) = report(dir.path(), CHECKOUT);
+    let findings = &html[html.find("id=\"findings\"").unwrap()..];
+    let levels: Vec<&str> = attributes(findings, "class")
+        .into_iter()
+        .filter_map(|c| c.strip_prefix("level-"))
+        .collect();
+    let rank = |level: &str| {
+        ["error", "warning", "note"]
+            .iter()
+            .position(|l| *l == level)
+    };
+    assert!(
+        levels.contains(&"error") && levels.contains(&"note"),
+        "{levels:?}"
+    );
+    assert!(
+        levels.windows(2).all(|w| rank(w[0]) <= rank(w[1])),
+        "{levels:?}"
+    );
+    let waived = &findings[findings.find("<caption>Waived").unwrap()..];
+    assert!(waived.contains("<code>no-detection</code>"), "{waived}");
+}

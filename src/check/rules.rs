@@ -28,7 +28,7 @@ pub(super) fn risk<'r>(
     let current = &assessed.score.current;
     let impact = current.view.impact.level;
 
-    if impact >= policy.fail_impact && assessed.state == State::Open {
+    if assessed.unmitigated {
         findings.push(Finding::Unmitigated {
             risk,
             impact,

@@ -45,9 +45,10 @@ fn failed(what: &str, stderr: &[u8]) -> GitError {
     }
 }
 
-/// Runs git to the end and returns what it printed.
-fn git(args: &[&str]) -> Result<Vec<u8>, GitError> {
+/// Runs git in `dir` to the end and returns what it printed.
+fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
     let output = Command::new("git")
+        .current_dir(dir)
         .args(args)
         .output()
         .map_err(|e| cannot_run(&e))?;
@@ -70,6 +71,84 @@ pub struct Revision {
     pub problems: Vec<Diagnostic>,
 }
 
+/// The repository a register lives in: git runs at its root, and every
+/// path the user gave is named from there, so opx may run from anywhere.
+#[derive(Debug)]
+struct Repository {
+    top: PathBuf,
+}
+
+impl Repository {
+    /// The repository that holds `path` (a file or folder, which need not
+    /// exist any more), or the current folder.
+    fn of(path: Option<&Path>) -> Result<Repository, GitError> {
+        let here = std::env::current_dir().map_err(|e| cannot_run(&e))?;
+        let start = path
+            .map(|p| existing_folder(&here.join(p)))
+            .unwrap_or_else(|| here.clone());
+        let top = git(&start, &["rev-parse", "--show-toplevel"]).map_err(|e| GitError {
+            message: format!(
+                "no git repository holds `{}`: {}",
+                start.display(),
+                e.message.trim_start_matches("git rev-parse failed: ")
+            ),
+            help: "opx reads the register's history from git; name a register inside a clone"
+                .to_string(),
+        })?;
+        let top = PathBuf::from(String::from_utf8_lossy(&top).trim_end());
+        Ok(Repository {
+            top: std::fs::canonicalize(&top).unwrap_or(top),
+        })
+    }
+
+    /// `path` as git names it from the root (`risks/checkout.toml`, or
+    /// `` for the root), or an error when it lies outside the repository.
+    fn name(&self, path: &Path) -> Result<String, GitError> {
+        let here = std::env::current_dir().map_err(|e| cannot_run(&e))?;
+        let absolute = here.join(path);
+        // The part that exists, with its links resolved as git's root is;
+        // the rest (gone from the working tree) as written.
+        let base = existing_folder(&absolute);
+        let rest = absolute.strip_prefix(&base).unwrap_or(Path::new(""));
+        let resolved = std::fs::canonicalize(&base).unwrap_or(base).join(rest);
+        let inside = normalise(&resolved)
+            .strip_prefix(&self.top)
+            .map(|p| p.to_string_lossy().replace('\\', "/"))
+            .map_err(|_| GitError {
+                message: format!(
+                    "`{}` is not in the git repository at `{}`",
+                    path.display(),
+                    self.top.display()
+                ),
+                help: "name paths inside one repository".to_string(),
+            })?;
+        Ok(inside)
+    }
+}
+
+/// The nearest folder at or above `path` that exists.
+fn existing_folder(path: &Path) -> PathBuf {
+    let mut folder = normalise(path);
+    while !folder.is_dir() && folder.pop() {}
+    folder
+}
+
+/// `a/./b/../c` as `a/c`, by the text alone.
+fn normalise(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// One object as `cat-file --batch` gives it.
 enum Object {
     Blob(Vec<u8>),
@@ -90,13 +169,12 @@ struct Batch {
     output: BufReader<ChildStdout>,
     trees: HashMap<String, Vec<(String, String, bool)>>,
     blobs: HashMap<String, Vec<u8>>,
-    /// The repository's root, once an absolute path asked for it.
-    top: Option<PathBuf>,
 }
 
 impl Batch {
-    fn start() -> Result<Batch, GitError> {
+    fn start(repository: &Repository) -> Result<Batch, GitError> {
         let mut child = Command::new("git")
+            .current_dir(&repository.top)
             .args(["cat-file", "--batch"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -112,7 +190,6 @@ impl Batch {
             output: BufReader::new(output),
             trees: HashMap::new(),
             blobs: HashMap::new(),
-            top: None,
         })
     }
 
@@ -183,16 +260,13 @@ impl Batch {
         &mut self,
         revision: &str,
         path: &Path,
+        inside: &str,
         max: u64,
         found: &mut Revision,
     ) -> Result<(), GitError> {
         let shown = path.to_string_lossy().replace('\\', "/");
         let shown = shown.trim_start_matches("./").trim_end_matches('/');
-        let root = match self.in_repository(path)? {
-            // `REV:path` is from the repository's root, `REV:./path` from here.
-            Some(inside) => format!("{revision}:{inside}"),
-            None => format!("{revision}:./{shown}"),
-        };
+        let root = format!("{revision}:{inside}");
         let name = |relative: &str| -> PathBuf {
             let joined = match (shown, relative) {
                 ("" | ".", r) => r.to_string(),
@@ -235,25 +309,6 @@ impl Batch {
             Object::Other | Object::Missing => {}
         }
         Ok(())
-    }
-
-    /// An absolute `path` as a path from the repository's root; `None`
-    /// for a relative one, which git reads from the current folder.
-    fn in_repository(&mut self, path: &Path) -> Result<Option<String>, GitError> {
-        if !path.is_absolute() {
-            return Ok(None);
-        }
-        if self.top.is_none() {
-            let top = git(&["rev-parse", "--show-toplevel"])?;
-            let top = String::from_utf8_lossy(&top).trim_end().to_string();
-            // The same folder as the path names it, links and all.
-            self.top = Some(std::fs::canonicalize(&top).unwrap_or_else(|_| PathBuf::from(top)));
-        }
-        let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        Ok(self.top.as_deref().and_then(|top| {
-            let inside = path.strip_prefix(top).ok()?;
-            Some(inside.to_string_lossy().replace('\\', "/"))
-        }))
     }
 
     fn blob(
@@ -318,9 +373,10 @@ fn parse_tree(bytes: &[u8], id_bytes: usize) -> Vec<(String, String, bool)> {
 }
 
 /// Checks that `revision` names a commit, with a message that says so.
-fn verify(revision: &str) -> Result<(), GitError> {
+fn verify(repository: &Repository, revision: &str) -> Result<(), GitError> {
     let commit = format!("{revision}^{{commit}}");
     let output = Command::new("git")
+        .current_dir(&repository.top)
         .args(["rev-parse", "--verify", "--quiet", &commit])
         .output()
         .map_err(|e| cannot_run(&e))?;
@@ -341,14 +397,16 @@ fn verify(revision: &str) -> Result<(), GitError> {
 /// current folder) as they are at `revision`, and a `file-too-large`
 /// problem for each one larger than `max` bytes, which is not read.
 pub fn files_at(revision: &str, paths: &[PathBuf], max: u64) -> Result<Revision, GitError> {
-    verify(revision)?;
-    let mut batch = Batch::start()?;
+    let repository = Repository::of(paths.first().map(PathBuf::as_path))?;
+    verify(&repository, revision)?;
+    let mut batch = Batch::start(&repository)?;
     let mut found = Revision {
         files: Vec::new(),
         problems: Vec::new(),
     };
     for path in paths {
-        batch.register_at(revision, path, max, &mut found)?;
+        let inside = repository.name(path)?;
+        batch.register_at(revision, path, &inside, max, &mut found)?;
     }
     found.files.sort();
     found.files.dedup_by(|a, b| a.0 == b.0);
@@ -358,8 +416,9 @@ pub fn files_at(revision: &str, paths: &[PathBuf], max: u64) -> Result<Revision,
 /// The file at `path` (relative to the current folder) as `revision` has
 /// it; `None` when the revision has no such file.
 pub fn file_at(revision: &str, path: &Path) -> Result<Option<Vec<u8>>, GitError> {
-    let mut batch = Batch::start()?;
-    let name = format!("{revision}:./{}", path.to_string_lossy().replace('\\', "/"));
+    let repository = Repository::of(Some(path))?;
+    let mut batch = Batch::start(&repository)?;
+    let name = format!("{revision}:{}", repository.name(path)?);
     match batch.get(&name, u64::MAX)? {
         Object::Blob(bytes) => Ok(Some(bytes)),
         _ => Ok(None),
@@ -377,6 +436,21 @@ pub struct Span {
     pub tags: bool,
 }
 
+impl Span {
+    /// What a point is: `commit` or `tagged commit`.
+    pub fn noun(&self) -> &'static str {
+        if self.tags { "tagged commit" } else { "commit" }
+    }
+
+    /// Where the commits were taken from, as a reader would say it:
+    /// ` in v1.0..HEAD since 2026-01-01`, or nothing for all of them.
+    pub fn within(&self) -> String {
+        let range = self.range.as_ref().map(|r| format!(" in {r}"));
+        let since = self.since.map(|d| format!(" since {d}"));
+        range.unwrap_or_default() + &since.unwrap_or_default()
+    }
+}
+
 /// One commit of a register's history, and the register as it held it.
 #[derive(Debug)]
 pub struct Snapshot {
@@ -391,21 +465,31 @@ pub struct Snapshot {
 /// tagged commit), oldest first, from one `git log` and one
 /// `git cat-file --batch`.
 pub fn history(paths: &[PathBuf], span: &Span, max: u64) -> Result<Vec<Snapshot>, GitError> {
+    let repository = Repository::of(paths.first().map(PathBuf::as_path))?;
+    let names: Vec<String> = paths
+        .iter()
+        .map(|p| repository.name(p))
+        .collect::<Result<_, _>>()?;
     let mut args: Vec<String> = vec!["log".into(), "--format=%H%x09%cs%x09%D%x09%s".into()];
     if span.tags {
         args.extend(["--no-walk".into(), "--tags".into()]);
     }
     if let Some(since) = span.since {
-        args.push(format!("--since={since}"));
+        // A bare date would take the time of day git runs at.
+        args.push(format!("--since={since} 00:00:00"));
     }
     if let Some(range) = &span.range {
         args.push(range.clone());
     }
     if !span.tags {
+        // From the root, `:/` names a path from the root (`:/` alone, all of it).
         args.push("--".into());
-        args.extend(paths.iter().map(|p| p.to_string_lossy().into_owned()));
+        args.extend(names.iter().map(|n| format!(":/{n}")));
     }
-    let listing = git(&args.iter().map(String::as_str).collect::<Vec<_>>())?;
+    let listing = git(
+        &repository.top,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    )?;
     let mut commits: Vec<(String, Date, String)> = String::from_utf8_lossy(&listing)
         .lines()
         .filter_map(|line| {
@@ -431,7 +515,7 @@ pub fn history(paths: &[PathBuf], span: &Span, max: u64) -> Result<Vec<Snapshot>
         .collect();
     // git lists the newest first; a trend reads from the oldest.
     commits.reverse();
-    let mut batch = Batch::start()?;
+    let mut batch = Batch::start(&repository)?;
     let mut history = Vec::with_capacity(commits.len());
     for (commit, date, label) in commits {
         let mut register = Revision {
@@ -439,8 +523,8 @@ pub fn history(paths: &[PathBuf], span: &Span, max: u64) -> Result<Vec<Snapshot>
             problems: Vec::new(),
         };
         let short = &commit[..commit.len().min(12)];
-        for path in paths {
-            batch.register_at(short, path, max, &mut register)?;
+        for (path, inside) in paths.iter().zip(&names) {
+            batch.register_at(short, path, inside, max, &mut register)?;
         }
         register.files.sort();
         register.files.dedup_by(|a, b| a.0 == b.0);

@@ -238,8 +238,8 @@ mod widths {
 
                              risk                     title
         worse                checkout/bad-deploy      A bad deploy breaks checkout
-                             frequency 2/year → 6/year; bad minutes a year 60.00 →
-                             180.00
+                             frequency 2/year → 6/year; bad minutes a year
+                             60.00 → 180.00
         added, new critical  checkout/card-outage     The card processor is down
                              new risk, 20 critical
         added                search/stale-index-gone  The index serves stale results

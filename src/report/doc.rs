@@ -282,17 +282,38 @@ fn table(
     (String::from_utf8_lossy(&out).into_owned(), note)
 }
 
+/// The words of `text`, with a change `a → b` kept as one: a reader
+/// should never find the arrow at the end of one line and the new value
+/// at the start of the next.
+fn unbroken(text: &str) -> Vec<String> {
+    let mut words: Vec<String> = Vec::new();
+    let mut glue = false;
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        match words.last_mut() {
+            Some(last) if glue || word == "→" => {
+                last.push(' ');
+                last.push_str(word);
+            }
+            _ => words.push(word.to_string()),
+        }
+        glue = word == "→";
+    }
+    words
+}
+
 /// `text` in lines of at most `width` columns, broken at spaces; the
 /// first line starts with `first`, the others with `rest`. A word is
 /// never split or shortened: one longer than a line (a URL) has a line of
-/// its own and runs past the width. Text in a script written without
-/// spaces (Chinese, Japanese) breaks between its wide characters instead.
+/// its own and runs past the width, and a change `a → b` stays on one
+/// line. Text in a script written without spaces (Chinese, Japanese)
+/// breaks between its wide characters instead.
 pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
     let text = one_line(text);
     let mut lines = Vec::new();
     let mut line = first.to_string();
     let mut empty = true;
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
+    for word in &unbroken(&text) {
+        let word = word.as_str();
         let space = usize::from(!empty);
         if text_width(&line) + space + text_width(word) <= width {
             if !empty {
@@ -331,6 +352,15 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_stays_on_one_line() {
+        assert_eq!(
+            wrap("accepted 1 → 2, high 3 → 4", 12, "", ""),
+            ["accepted", "1 → 2, high", "3 → 4"]
+        );
+        assert_eq!(wrap("→ 1 →", 80, "", ""), ["→ 1 →"]);
+    }
 
     #[test]
     fn text_wraps_at_spaces_and_never_splits_a_word() {

@@ -15,7 +15,7 @@ use std::io::{self, Write};
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::{CheckReport, TOOL_VERSION, check_summary, places, status_mark};
+use super::{CheckReport, TOOL_VERSION, check_summary, places, status_mark, waived_places};
 use crate::analysis::AssessedRisk;
 use crate::band::Band;
 use crate::budget::{minutes_text, percent_text};
@@ -45,6 +45,9 @@ caption { text-align: left; font-weight: 600; padding: .2rem 0; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 th { background: #f4f6f9; font-weight: 600; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+/* Ids, names, dates and states are never broken, not even at a hyphen. */
+thead th, th[scope=row], .whole { white-space: nowrap; }
+.matrix thead th { white-space: normal; }
 .systems { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 1rem; }
 .system { border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; }
 .system h3 { margin-top: 0; }
@@ -97,6 +100,8 @@ fn page(o: &Overview<'_>) -> Markup {
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
+                // Nothing runs and nothing loads, whatever the page holds.
+                meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'";
                 title { "Risk report: " (systems.join(", ")) " (" (o.today) ")" }
                 style { (PreEscaped(STYLE)) }
             }
@@ -132,25 +137,30 @@ fn page(o: &Overview<'_>) -> Markup {
 /// A link from the register, clickable only when it is safe to follow.
 fn link(text: &str) -> Markup {
     match safe_href(text) {
-        Some(href) => html! { a href=(href) { (text) } },
+        Some(href) => html! { a href=(href) rel="noopener noreferrer" { (text) } },
         None => html! { (text) },
     }
 }
 
 /// `text` as a link target if it is `http:`, `https:` or a relative path.
+///
+/// Browsers drop tabs and line breaks inside a URL, skip control
+/// characters before it and read `\` as `/`, so `java\tscript:` or
+/// `/\evil.example` would be followed: a target holding any of those is
+/// no link at all, and nothing else may name a scheme or a host.
 fn safe_href(text: &str) -> Option<&str> {
-    let text = text.trim();
+    let plain = !text.is_empty() && text.chars().all(|c| c.is_ascii_graphic() && c != '\\');
+    if !plain {
+        return None;
+    }
     let lower = text.to_ascii_lowercase();
-    let scheme = lower.split_once(':').map(|(s, _)| s);
-    let has_scheme = scheme.is_some_and(|s| {
-        !s.is_empty()
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-            && !s.contains('/')
-    });
-    let relative = !has_scheme && !text.starts_with("//") && !text.is_empty();
-    let web = lower.starts_with("http://") || lower.starts_with("https://");
-    (web || relative).then_some(text)
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        return Some(text);
+    }
+    // A relative path: no scheme before its first `/`, `?` or `#`, and no
+    // host (`//host/...`).
+    let head = text.find(['/', '?', '#']).map_or(text, |end| &text[..end]);
+    (!head.contains(':') && !text.starts_with("//")).then_some(text)
 }
 
 fn band_class(band: Band) -> String {
@@ -261,15 +271,15 @@ fn risks_section(o: &Overview<'_>) -> Markup {
                                 td.num { (rank + 1) }
                                 th scope="row" { (r.risk.system) "/" (r.risk.id.value) }
                                 td { (r.risk.title) }
-                                td class=(band_class(r.score.current.band)) { (super::severity_cell(&r.score)) }
+                                td class=(format!("whole {}", band_class(r.score.current.band))) { (super::severity_cell(&r.score)) }
                                 td { (super::state_cell(r)) }
-                                td { (r.risk.owner.as_deref().unwrap_or("-")) }
+                                td.whole { (r.risk.owner.as_deref().unwrap_or("-")) }
                                 td {
                                     @for action in &r.risk.actions {
                                         div { (status_mark(action.status)) " " (action.kind.name()) ": " (action.what) }
                                     }
                                     @if let Some(a) = &r.risk.accepted {
-                                        div { "⊘ accepted by " (a.by) " until " (a.until.value) }
+                                        div { "⊘ accepted by " span.whole { (a.by) } " until " span.whole { (a.until.value) } }
                                     }
                                     @if r.risk.actions.is_empty() && r.risk.accepted.is_none() { span.muted { "no action yet" } }
                                 }
@@ -375,11 +385,13 @@ fn stack_section(o: &Overview<'_>) -> Markup {
 
 /// Three bars (inherent, current, target) against a line at the budget.
 fn budget_bars(system: &str, b: &BudgetBars) -> Markup {
-    let (width, left, bar) = (640.0, 90.0, 22.0);
+    // The figures stand in a column of their own, right of every bar and
+    // of the budget line, so neither ever runs over them.
+    let (width, left, bar, figures) = (680.0, 90.0, 22.0, 220.0);
     let scale_max = [b.budget, b.inherent, b.current, b.target]
         .into_iter()
         .fold(1.0, f64::max);
-    let x = |minutes: f64| left + (width - left - 170.0) * minutes / scale_max;
+    let x = |minutes: f64| left + (width - left - figures - 10.0) * minutes / scale_max;
     let rows = [
         ("inherent", b.inherent),
         ("current", b.current),
@@ -399,8 +411,9 @@ fn budget_bars(system: &str, b: &BudgetBars) -> Markup {
                     @let y = 6.0 + i as f64 * (bar + 8.0);
                     text x="0" y=(y + bar * 0.7) { (name) }
                     rect x=(left) y=(y) width=(format!("{:.1}", x(*minutes) - left)) height=(bar) fill=(if *minutes > b.budget { "#fde0dc" } else { "#e3f2e4" }) stroke="#5b6475" {}
-                    text x=(format!("{:.1}", x(*minutes) + 6.0)) y=(y + bar * 0.7) {
+                    text x=(width - figures) y=(y + bar * 0.7) {
                         (minutes_text(*minutes)) " (" (percent_text(crate::budget::share(*minutes, b.budget))) ")"
+                        @if *minutes > b.budget { " over budget" }
                     }
                 }
                 line.axis x1=(format!("{:.1}", x(b.budget))) x2=(format!("{:.1}", x(b.budget))) y1="0" y2=(3.0 * (bar + 8.0) + 6.0) stroke-dasharray="4 3" {}
@@ -424,7 +437,7 @@ fn weeks_table(caption: &str, weeks: &[Week<'_>]) -> Markup {
                         @for week in weeks {
                             @for step in &week.steps {
                                 tr {
-                                    td {
+                                    td.whole {
                                         @match &step.action.due {
                                             Some(due) => {
                                                 (due.value)
@@ -433,13 +446,13 @@ fn weeks_table(caption: &str, weeks: &[Week<'_>]) -> Markup {
                                             None => "no date",
                                         }
                                     }
-                                    td { (status_mark(step.action.status)) " " (step.action.kind.name()) " · " (step.action.status.name()) }
+                                    td.whole { (status_mark(step.action.status)) " " (step.action.kind.name()) " · " (step.action.status.name()) }
                                     td {
                                         (step.action.what)
                                         @if let Some(l) = &step.action.link { " · " (link(l)) }
                                     }
-                                    td { (step.risk.system) "/" (step.risk.id.value) }
-                                    td { (step.action.owner.as_deref().or(step.risk.owner.as_deref()).unwrap_or("-")) }
+                                    td.whole { (step.risk.system) "/" (step.risk.id.value) }
+                                    td.whole { (step.action.owner.as_deref().or(step.risk.owner.as_deref()).unwrap_or("-")) }
                                 }
                             }
                         }
@@ -466,8 +479,8 @@ fn plan_section(o: &Overview<'_>) -> Markup {
                             @for a in &plan.accepted {
                                 tr {
                                     th scope="row" { (a.risk.system) "/" (a.risk.id.value) }
-                                    td { (a.acceptance.by) }
-                                    td { (a.acceptance.until.value) }
+                                    td.whole { (a.acceptance.by) }
+                                    td.whole { (a.acceptance.until.value) }
                                     td { (a.acceptance.reason) }
                                     td.num { (a.bad_minutes.map_or("-".to_string(), minutes_text)) }
                                 }
@@ -504,12 +517,17 @@ fn incidents_section(o: &Overview<'_>) -> Markup {
                         tbody {
                             @for i in &o.incidents {
                                 tr {
-                                    td { (i.date.value) }
+                                    td.whole { (i.date.value) }
                                     th scope="row" {
                                         @match &i.postmortem { Some(p) => (link_named(&i.id.value, p)), None => (i.id.value) }
                                     }
                                     td { @if i.near_miss { "near-miss" } @else { "incident" } }
-                                    td { (i.risks.iter().map(|r| format!("{}/{}", r.value.0, r.value.1)).collect::<Vec<_>>().join(", ")) }
+                                    td {
+                                        @for (n, r) in i.risks.iter().enumerate() {
+                                            @if n > 0 { ", " }
+                                            span.whole { (r.value.0) "/" (r.value.1) }
+                                        }
+                                    }
                                     td { (duration(&i.detected_after)) }
                                     td { (duration(&i.recovered_after)) }
                                     td { (i.summary.as_deref().unwrap_or("")) }
@@ -528,7 +546,7 @@ fn incidents_section(o: &Overview<'_>) -> Markup {
                             @for (risk, c) in &o.contradicted {
                                 tr {
                                     th scope="row" { (risk.system) "/" (risk.id.value) }
-                                    td { (c.incident.id.value) }
+                                    td.whole { (c.incident.id.value) }
                                     td { "time to " (c.measure.verb()) }
                                     td { (format_duration(c.estimate)) }
                                     td.overdue { (format_duration(c.took.value)) }
@@ -545,7 +563,7 @@ fn incidents_section(o: &Overview<'_>) -> Markup {
 /// `text`, linked to `target` when the target is safe to follow.
 fn link_named(text: &str, target: &str) -> Markup {
     match safe_href(target) {
-        Some(href) => html! { a href=(href) { (text) } },
+        Some(href) => html! { a href=(href) rel="noopener noreferrer" { (text) } },
         None => html! { (text) " (" (target) ")" },
     }
 }
@@ -562,6 +580,11 @@ fn findings_section(o: &Overview<'_>) -> Markup {
         colour: false,
     };
     let places = places(&report);
+    // The errors first: they are what a reader must act on. The sort is
+    // stable, so each level keeps the file and text order.
+    let mut findings: Vec<_> = o.checked.findings.iter().zip(&places).collect();
+    findings.sort_by_key(|(d, _)| std::cmp::Reverse(d.severity));
+    let waived = waived_places(&report);
     html! {
         section aria-labelledby="findings" {
             h2 id="findings" { "What the gate finds" }
@@ -571,13 +594,33 @@ fn findings_section(o: &Overview<'_>) -> Markup {
                     table {
                         thead { tr { th scope="col" { "level" } th scope="col" { "code" } th scope="col" { "where" } th scope="col" { "finding" } th scope="col" { "help" } } }
                         tbody {
-                            @for (d, place) in o.checked.findings.iter().zip(&places) {
+                            @for (d, place) in findings {
                                 tr {
                                     td class=(format!("level-{}", d.severity.name())) { (d.severity.name()) }
-                                    td { code { (d.code.id()) } }
-                                    td { (place.as_ref().map_or(String::new(), |p| p.text())) }
+                                    td.whole { code { (d.code.id()) } }
+                                    td.whole { (place.as_ref().map_or(String::new(), |p| p.text())) }
                                     td { (d.message) }
                                     td { (d.help.as_deref().unwrap_or("")) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !o.checked.waived.is_empty() {
+                div.scroll {
+                    table {
+                        caption { "Waived: set aside by a waiver until its date, never counted" }
+                        thead { tr { th scope="col" { "code" } th scope="col" { "where" } th scope="col" { "finding" } th scope="col" { "until" } th scope="col" { "by" } th scope="col" { "reason" } } }
+                        tbody {
+                            @for (w, (place, _)) in o.checked.waived.iter().zip(&waived) {
+                                tr {
+                                    td.whole { code { (w.finding.code.id()) } }
+                                    td.whole { (place.as_ref().map_or(String::new(), |p| p.text())) }
+                                    td { (w.finding.message) }
+                                    td.whole { (w.waiver.until.value) }
+                                    td.whole { (w.waiver.by.as_deref().unwrap_or("-")) }
+                                    td { (w.waiver.reason) }
                                 }
                             }
                         }
@@ -588,6 +631,27 @@ fn findings_section(o: &Overview<'_>) -> Markup {
             p.muted { @if errors == 0 { "The gate passes." } @else { "The gate fails: " (plural(errors, "error")) "." } }
         }
     }
+}
+
+/// The dash of each line in a chart, so lines are told apart without
+/// colour too: solid, dashed, dotted, dash-dot.
+const DASHES: [&str; 4] = ["none", "7 4", "2 3", "9 3 2 3"];
+
+/// The unbroken runs of `values`, each point with its index.
+fn runs(values: &[Option<f64>]) -> Vec<Vec<(usize, f64)>> {
+    let mut runs = Vec::new();
+    let mut run = Vec::new();
+    for (k, v) in values.iter().enumerate() {
+        match v {
+            Some(v) => run.push((k, *v)),
+            None if !run.is_empty() => runs.push(std::mem::take(&mut run)),
+            None => {}
+        }
+    }
+    if !run.is_empty() {
+        runs.push(run);
+    }
+    runs
 }
 
 /// A line chart of `series` over the trend's points, values 0..`top`.
@@ -624,13 +688,19 @@ fn line_chart(
                 text x=(left) y=(height - 8.0) { (first) }
                 text x=(width - right) y=(height - 8.0) text-anchor="end" { (last) }
                 @for (i, (name, colour, values)) in series.iter().enumerate() {
-                    @let points = values.iter().enumerate().filter_map(|(k, v)| v.map(|v| format!("{:.1},{:.1}", x(k), y(v)))).collect::<Vec<_>>().join(" ");
-                    polyline points=(points) fill="none" stroke=(colour) stroke-width="2" {}
+                    // Told apart by dashes as well as colour; a commit whose
+                    // register did not load breaks the line rather than
+                    // bridging it.
+                    @let dash = DASHES[i % DASHES.len()];
+                    @for run in runs(values) {
+                        @let points = run.iter().map(|&(k, v)| format!("{:.1},{:.1}", x(k), y(v))).collect::<Vec<_>>().join(" ");
+                        polyline points=(points) fill="none" stroke=(colour) stroke-width="2" stroke-dasharray=(dash) {}
+                    }
                     @for (k, v) in values.iter().enumerate() {
                         @if let Some(v) = v { circle cx=(format!("{:.1}", x(k))) cy=(format!("{:.1}", y(*v))) r="3" fill=(colour) {} }
                     }
-                    rect x=(width - right + 12.0) y=(14.0 + i as f64 * 18.0) width="12" height="4" fill=(colour) {}
-                    text x=(width - right + 30.0) y=(20.0 + i as f64 * 18.0) { (name) }
+                    line x1=(width - right + 8.0) x2=(width - right + 30.0) y1=(16.0 + i as f64 * 18.0) y2=(16.0 + i as f64 * 18.0) stroke=(colour) stroke-width="2" stroke-dasharray=(dash) {}
+                    text x=(width - right + 36.0) y=(20.0 + i as f64 * 18.0) { (name) }
                 }
             }
             figcaption { (label) }
@@ -703,7 +773,7 @@ fn trend_section(trend: &Trend) -> Markup {
                     tbody {
                         @for p in &trend.points {
                             tr {
-                                td { (p.date) }
+                                td.whole { (p.date) }
                                 td { code { (p.commit) } }
                                 @match &p.tally {
                                     Ok(t) => {
@@ -732,6 +802,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_missing_value_breaks_the_line() {
+        assert_eq!(
+            runs(&[Some(1.0), None, None, Some(2.0), Some(3.0), None]),
+            [vec![(0, 1.0)], vec![(3, 2.0), (4, 3.0)]]
+        );
+        assert!(runs(&[None, None]).is_empty());
+    }
+
+    #[test]
     fn only_web_and_relative_links_are_followed() {
         assert_eq!(
             safe_href("https://wiki.example/x"),
@@ -755,5 +834,15 @@ mod tests {
         assert_eq!(safe_href("//evil.example/x"), None);
         assert_eq!(safe_href("vbscript:x"), None);
         assert_eq!(safe_href(""), None);
+        // What browsers would still follow: whitespace and controls dropped,
+        // backslashes read as slashes.
+        assert_eq!(safe_href("java\tscript:alert(7)"), None);
+        assert_eq!(safe_href("java\nscript:alert(7)"), None);
+        assert_eq!(safe_href("\u{1}javascript:alert(7)"), None);
+        assert_eq!(safe_href(" javascript:alert(7)"), None);
+        assert_eq!(safe_href("data\t:text/html,x"), None);
+        assert_eq!(safe_href("\\\\evil.example\\x"), None);
+        assert_eq!(safe_href("/\\evil.example/x"), None);
+        assert_eq!(safe_href("runbooks/a:b.md"), Some("runbooks/a:b.md"));
     }
 }

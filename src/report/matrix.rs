@@ -4,16 +4,16 @@
 //! how many risks sit there and its band by letter (`2 H`), coloured on a
 //! colour terminal, so the grid reads the same without colour; an empty
 //! cell shows `·`. With `--ids`, a terminal lists each cell's risks under
-//! the grid, a line a cell, worst first, shortened with `…` past the
-//! width (the grid's columns stay readable); Markdown lists them in the
-//! cells.
+//! the grid, a cell at a time, worst first, wrapped under the cell's
+//! name; Markdown lists them in the cells.
 
 use std::io::{self, Write};
 
 use anstyle::Style;
 use serde_json::json;
 
-use super::columns::{Align, Cell, Column, Layout, shorten, text_width};
+use super::columns::{Align, Cell, Column, Layout, text_width};
+use super::doc::wrap;
 use super::rank_table::band_style;
 use super::{json, markdown, paint, risk_name};
 use crate::analysis::AssessedRisk;
@@ -49,6 +49,16 @@ fn letter(band: Band) -> &'static str {
         Band::High => "H",
         Band::Critical => "C",
     }
+}
+
+/// Every cell, the worst first: by band, then by likelihood × impact,
+/// then the likelier first.
+fn worst_first() -> Vec<(Level, Level)> {
+    let mut cells: Vec<(Level, Level)> = levels_down()
+        .flat_map(|l| levels_across().map(move |i| (l, i)))
+        .collect();
+    cells.sort_by_key(|&(l, i)| std::cmp::Reverse((cell_band(l, i), l.get() * i.get(), l.get())));
+    cells
 }
 
 /// `11 risks, current view` or `4 risks of checkout, target view`.
@@ -122,22 +132,27 @@ pub fn write_table(
     }
     writeln!(out, "\n{}", placed_note(m))?;
     if ids {
-        // Worst first: likelihood down, impact from the right.
-        for l in levels_down() {
-            for i in levels_across().collect::<Vec<_>>().into_iter().rev() {
-                let risks = m.cell(l, i);
-                if risks.is_empty() {
-                    continue;
+        for (l, i) in worst_first() {
+            let risks = m.cell(l, i);
+            if risks.is_empty() {
+                continue;
+            }
+            let band = cell_band(l, i);
+            let head = format!("{l}×{i} {}  ", letter(band));
+            let pad = " ".repeat(text_width(&head));
+            for (n, line) in wrap(&names(risks, m.one_system), width, &pad, &pad)
+                .into_iter()
+                .enumerate()
+            {
+                match n {
+                    0 => writeln!(
+                        out,
+                        "{}{}",
+                        paint(&head, band_style(band), colour),
+                        &line[pad.len()..]
+                    )?,
+                    _ => writeln!(out, "{line}")?,
                 }
-                let band = cell_band(l, i);
-                let head = format!("{l}×{i} {}  ", letter(band));
-                let room = width.saturating_sub(text_width(&head));
-                writeln!(
-                    out,
-                    "{}{}",
-                    paint(&head, band_style(band), colour),
-                    shorten(&names(risks, m.one_system), room)
-                )?;
             }
         }
     }

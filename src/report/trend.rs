@@ -16,12 +16,16 @@ pub const VERSION: u32 = 1;
 
 /// `From 2026-01-05 to 2026-11-27, 12 commits: high or critical 9 → 7, ...`
 pub(crate) fn summary(trend: &Trend) -> String {
-    let Some((first, a, last, b)) = trend.ends() else {
+    let (noun, within) = (trend.span.noun(), trend.span.within());
+    let (Some((_, a, _, b)), Some(first), Some(last)) =
+        (trend.ends(), trend.points.first(), trend.points.last())
+    else {
         return match trend.points.len() {
-            0 => "No commit changed the register.".to_string(),
+            0 if trend.span.tags => format!("No tagged commit{within}."),
+            0 => format!("No commit{within} changed the register."),
             n => format!(
-                "{}, and the register loads at none of them.",
-                plural(n, "commit")
+                "{}{within}, and the register loads at none of them.",
+                plural(n, noun)
             ),
         };
     };
@@ -44,11 +48,16 @@ pub(crate) fn summary(trend: &Trend) -> String {
             parts.push(format!("{id} budget {then} → {}", percent_text(now)));
         }
     }
+    let unloaded = match trend.points.iter().filter(|p| p.tally.is_err()).count() {
+        0 => String::new(),
+        1 => " (1 does not load)".to_string(),
+        n => format!(" ({n} do not load)"),
+    };
     format!(
-        "From {} to {}, {}: {}.",
+        "From {} to {}, {}{within}{unloaded}: {}.",
         first.date,
         last.date,
-        plural(trend.points.len(), "commit"),
+        plural(trend.points.len(), noun),
         parts.join(", ")
     )
 }

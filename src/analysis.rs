@@ -15,7 +15,7 @@ use crate::dates::{add_days, within};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
 use crate::policy::Policy;
 use crate::register::model::{Action, ActionStatus, Register, Risk, System};
-use crate::score::{self, RankBy, RankKey, Score, State};
+use crate::score::{self, RankBy, RankKey, Score, State, ViewName};
 
 /// The register with every risk and system assessed on `today`.
 pub struct Analysis<'r> {
@@ -236,21 +236,35 @@ impl<'r> Analysis<'r> {
     /// A system's risks with the most current bad minutes, most first (ties
     /// by id): the places in [`Analysis::risks`] of at most `n` of them.
     pub fn largest(&self, system: &AssessedSystem<'_>, n: usize) -> Vec<usize> {
-        let mut known: Vec<(usize, f64)> = system
+        let mut largest = self.by_bad_minutes(system.risks.iter().copied());
+        largest.truncate(n);
+        largest
+    }
+
+    /// Those of `risks` (places in [`Analysis::risks`]) whose current bad
+    /// minutes are known, most first; ties by system, then id.
+    pub fn by_bad_minutes(&self, risks: impl IntoIterator<Item = usize>) -> Vec<usize> {
+        let mut known: Vec<(usize, f64)> = risks
+            .into_iter()
+            .filter_map(|i| Some((i, self.risks[i].score.current.bad_minutes?)))
+            .collect();
+        known.sort_by(|(a, a_minutes), (b, b_minutes)| {
+            let (a, b) = (self.risks[*a].risk, self.risks[*b].risk);
+            b_minutes
+                .total_cmp(a_minutes)
+                .then_with(|| a.system.cmp(&b.system))
+                .then_with(|| a.id.value.cmp(&b.id.value))
+        });
+        known.into_iter().map(|(i, _)| i).collect()
+    }
+
+    /// The sum of a system's known bad minutes in `view`.
+    pub fn bad_minutes(&self, system: &AssessedSystem<'_>, view: ViewName) -> f64 {
+        system
             .risks
             .iter()
-            .filter_map(|&i| Some((i, self.risks[i].score.current.bad_minutes?)))
-            .collect();
-        known.sort_by(|a, b| {
-            b.1.total_cmp(&a.1).then_with(|| {
-                self.risks[a.0]
-                    .risk
-                    .id
-                    .value
-                    .cmp(&self.risks[b.0].risk.id.value)
-            })
-        });
-        known.into_iter().take(n).map(|(i, _)| i).collect()
+            .filter_map(|&i| view.of(&self.risks[i].score).bad_minutes)
+            .sum()
     }
 }
 

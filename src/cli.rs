@@ -153,9 +153,11 @@ pub enum Command {
             unmitigated fails on), its acceptances, and each system's expected bad minutes \
             against its error budget; then one line from the first commit to the last. Each \
             commit is judged on its own day by today's policy, so only the register changes \
-            between points. A commit whose register does not load shows its first problem.\n\n\
-            --since keeps the commits from a day on, --git a range of revisions (v1.0..HEAD), \
-            and --tags takes one point per tag instead. The history is read with one git log \
+            between points. A commit whose register does not load shows its first problem; one \
+            without the register says so.\n\n\
+            The history runs up to --today. --since keeps the commits from a day on, --git a \
+            range of revisions (v1.0..HEAD), and --tags takes one point per tagged commit \
+            instead, in the history's order. The history is read with one git log \
             and one git cat-file process, whatever its length.",
         after_help = concat!(
             "Examples:\n  opx trend risks/\n  opx trend risks/ --since 2026-01-01\n  opx trend risks/ --tags --format markdown\n  opx trend risks/ --git v1.0..HEAD --format csv --output trend.csv\n\n",
@@ -433,15 +435,15 @@ impl TrendArgs {
     pub fn into_options(self) -> TrendOptions {
         TrendOptions {
             limits: self.common.limits.limits(),
-            today: self.common.today(),
-            paths: self.common.paths,
-            format: self.format,
-            output: self.common.output,
-            span: opx::register::git::Span {
+            commits: opx::register::git::Commits {
                 range: self.git,
                 since: self.since,
                 tags: self.tags,
+                until: Some(self.common.today()),
             },
+            paths: self.common.paths,
+            format: self.format,
+            output: self.common.output,
             config: self.config,
         }
     }

@@ -69,6 +69,16 @@ impl Io<'_> {
         );
     }
 
+    /// Writes `warning: message` and a help line to standard error: the
+    /// command goes on.
+    fn warning(&mut self, message: impl std::fmt::Display, help: impl std::fmt::Display) {
+        let _ = writeln!(
+            self.stderr,
+            "{}: {message}\n  = help: {help}",
+            paint("warning", yellow(), self.stderr_colour)
+        );
+    }
+
     /// Input problems, for people, on standard error, and what they mean.
     fn input_errors(&mut self, diagnostics: &[Diagnostic], sources: &Sources) {
         let _ = render_human(self.stderr, diagnostics, sources, self.stderr_colour);
@@ -123,6 +133,12 @@ fn red() -> anstyle::Style {
     anstyle::Style::new()
         .bold()
         .fg_color(Some(anstyle::AnsiColor::Red.into()))
+}
+
+fn yellow() -> anstyle::Style {
+    anstyle::Style::new()
+        .bold()
+        .fg_color(Some(anstyle::AnsiColor::Yellow.into()))
 }
 
 /// Loads the register and its policy, their problems together; `None`,
@@ -491,7 +507,7 @@ pub fn schema(kind: SchemaKind, io: &mut Io<'_>) -> io::Result<ExitStatus> {
 pub struct ReportOptions {
     pub paths: Vec<PathBuf>,
     pub output: Option<PathBuf>,
-    /// Leave out the trend even where the register is in git.
+    /// Show the trend where the register is in git (`--no-trend` clears it).
     pub trend: bool,
     pub config: Option<PathBuf>,
     pub today: Date,
@@ -512,17 +528,27 @@ pub fn report(options: &ReportOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
     };
     let analysis = Analysis::new(&loaded.register, options.today, &policy);
     let checked = crate::check::check(&analysis, &policy);
-    // The trend is there when the register is in git; outside a
-    // repository the page goes without it.
-    let every_commit = register::git::Span::default();
-    let trend = options
-        .trend
-        .then(|| {
-            register::git::history(&options.paths, &every_commit, options.limits.max_file_size).ok()
-        })
-        .flatten()
-        .filter(|history| !history.is_empty())
-        .map(|history| crate::trend::trend(history, &every_commit, &policy));
+    // The trend is there when the register is in git: every commit up to
+    // today. Outside a repository the page goes without it; when git fails
+    // otherwise, the page is still made and the user told why it has none.
+    let commits = register::git::Commits {
+        until: Some(options.today),
+        ..Default::default()
+    };
+    let history = match options.trend {
+        false => Vec::new(),
+        true => {
+            match register::git::history(&options.paths, &commits, options.limits.max_file_size) {
+                Ok(history) => history,
+                Err(e) if e.no_repository => Vec::new(),
+                Err(e) => {
+                    io.warning(format!("the page has no trend: {}", e.message), e.help);
+                    Vec::new()
+                }
+            }
+        }
+    };
+    let trend = (!history.is_empty()).then(|| crate::trend::trend(history, &commits, &policy));
     let overview = crate::overview::overview(&analysis, &policy, &loaded.sources, checked, trend);
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
         crate::report::write_html(&overview, out)
@@ -535,10 +561,10 @@ pub struct TrendOptions {
     pub paths: Vec<PathBuf>,
     pub format: TrendFormat,
     pub output: Option<PathBuf>,
-    /// Which commits: a range, a day to start from, or the tagged ones.
-    pub span: register::git::Span,
+    /// Which commits: a range, a day to start from, or the tagged ones,
+    /// up to today.
+    pub commits: register::git::Commits,
     pub config: Option<PathBuf>,
-    pub today: Date,
     /// What opx reads at most of each file.
     pub limits: Limits,
 }
@@ -563,15 +589,18 @@ pub fn trend(options: &TrendOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
         io.input_errors(&problems, &sources);
         return Ok(ExitStatus::Error);
     }
-    let history =
-        match register::git::history(&options.paths, &options.span, options.limits.max_file_size) {
-            Ok(history) => history,
-            Err(e) => {
-                io.usage_error(e.message, e.help);
-                return Ok(ExitStatus::Error);
-            }
-        };
-    let trend = crate::trend::trend(history, &options.span, &policy);
+    let history = match register::git::history(
+        &options.paths,
+        &options.commits,
+        options.limits.max_file_size,
+    ) {
+        Ok(history) => history,
+        Err(e) => {
+            io.usage_error(e.message, e.help);
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let trend = crate::trend::trend(history, &options.commits, &policy);
     let screen = io.screen(options.output.as_deref());
     let delivered = io.deliver(options.output.as_deref(), &[&now.sources], |out| {
         options.format.write(&trend, screen, out)

@@ -84,7 +84,7 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
         // Reviewed today already: its file is left as it is.
         if risk.reviewed.is_some_and(|r| r.value == today) {
             marked.push(Marked {
-                risk: format!("{}/{}", risk.system, risk.id.value),
+                risk: risk.name(),
                 file: display_path(loaded.sources.path(risk.id.span.file)),
                 change: Change::Unchanged,
             });
@@ -243,7 +243,7 @@ fn edit(text: &str, risks: &[&Risk], fresh: &[&Risk], today: Date) -> (String, V
             }
         };
         marked.push(Marked {
-            risk: format!("{}/{}", named.system, named.id.value),
+            risk: named.name(),
             file: String::new(),
             change,
         });

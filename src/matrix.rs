@@ -2,9 +2,7 @@
 //! picture every risk office keeps, in one of the three views.
 //!
 //! Every valid risk has a likelihood and an impact (given, or derived from
-//! its frequency or the users it affects), so each has a cell; the grid
-//! says so in its count, and `unplaced` stays apart from a cell's zero so
-//! an empty cell is never read as a safe one.
+//! its frequency or the users it affects), so each has a cell.
 
 use crate::analysis::{Analysis, AssessedRisk};
 use crate::band::Band;
@@ -19,8 +17,6 @@ pub struct Matrix<'a> {
     pub system: Option<&'a str>,
     /// `cells[l - 1][i - 1]`: the risks at likelihood `l` and impact `i`.
     pub cells: [[Vec<&'a AssessedRisk<'a>>; 5]; 5],
-    /// Risks with no likelihood or impact to place them by.
-    pub unplaced: usize,
     /// Its risks are all of one system, so bare ids name them.
     pub one_system: bool,
 }
@@ -62,7 +58,6 @@ pub fn matrix<'a>(
         view,
         system,
         cells,
-        unplaced: 0,
         one_system: system.is_some() || analysis.one_system(),
     }
 }

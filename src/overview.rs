@@ -16,7 +16,7 @@ use crate::matrix::Matrix;
 use crate::plan::Plan;
 use crate::policy::Policy;
 use crate::register::model::{Incident, Risk};
-use crate::score::{State, ViewName};
+use crate::score::{RankBy, State, ViewName};
 use crate::source::Sources;
 use crate::trend::Trend;
 use crate::units::Percent;
@@ -25,25 +25,30 @@ use crate::units::Percent;
 /// system's own: how a risk would fare under a stricter or looser SLO.
 pub const SLO_TARGETS: [f64; 4] = [99.5, 99.9, 99.95, 99.99];
 
-/// How a risk's bad minutes sit in one budget, as Google's risk sheet
-/// colours them.
+/// How a risk's bad minutes sit in one budget, coloured as Google's risk
+/// sheet colours them and named as `opx rank` names them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fit {
-    /// Well within the single-risk share.
-    Fits,
-    /// Close to it.
-    Cautionary,
-    TooBig,
+    /// Its size against the single-risk share.
+    Sized(Size),
     /// Accepted: spent on purpose, whatever its size.
     Accepted,
 }
 
 impl Fit {
+    fn of(size: Size, accepted: bool) -> Fit {
+        if accepted {
+            Fit::Accepted
+        } else {
+            Fit::Sized(size)
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
-            Fit::Fits => "fits",
-            Fit::Cautionary => "cautionary",
-            Fit::TooBig => "too big",
+            Fit::Sized(Size::Fits) => "fits",
+            Fit::Sized(Size::Near) => "nearly too big",
+            Fit::Sized(Size::TooBig) => "too big",
             Fit::Accepted => "accepted",
         }
     }
@@ -86,6 +91,8 @@ pub struct Overview<'a> {
     /// The register's files, to locate the findings.
     pub sources: &'a Sources,
     pub systems: Vec<SystemAssessment<'a>>,
+    /// Every risk, worst first.
+    pub ranked: Vec<&'a AssessedRisk<'a>>,
     /// Inherent, current and target.
     pub matrices: [Matrix<'a>; 3],
     /// Risks with bad minutes, most first.
@@ -101,24 +108,16 @@ pub struct Overview<'a> {
     pub trend: Option<Trend>,
 }
 
-/// A risk of `minutes` against an SLO of `target` percent.
+/// A risk of `minutes` against an SLO of `target` percent, judged as the
+/// gate judges a risk against its own.
 fn against(minutes: f64, target: f64, accepted: bool, single_risk_share: f64) -> Against {
     let budget = Percent::new(target).map_or(0.0, budget::yearly_budget);
     let share = budget::share(minutes, budget);
-    let fit = if accepted {
-        Fit::Accepted
-    } else {
-        match budget::size(share, single_risk_share) {
-            Size::Fits => Fit::Fits,
-            Size::Near => Fit::Cautionary,
-            Size::TooBig => Fit::TooBig,
-        }
-    };
     Against {
         target,
         budget,
         share,
-        fit,
+        fit: Fit::of(budget::size(share, single_risk_share), accepted),
     }
 }
 
@@ -131,18 +130,28 @@ pub fn overview<'a>(
     trend: Option<Trend>,
 ) -> Overview<'a> {
     let share = analysis.single_risk_share;
-    let mut stack: Vec<StackRow<'a>> = analysis
-        .risks
-        .iter()
-        .filter_map(|r| {
+    let stack = analysis
+        .by_bad_minutes(0..analysis.risks.len())
+        .into_iter()
+        .filter_map(|i| {
+            let r = &analysis.risks[i];
             let minutes = r.score.current.bad_minutes?;
             let accepted = r.state == State::Accepted;
-            let own = analysis
-                .system_of(r)
-                .system
-                .slo
-                .availability
-                .map(|a| against(minutes, a.value(), accepted, share));
+            // Against its own SLO, the analysis has judged it already.
+            let own = match (
+                r.score.current.budget_share,
+                r.size,
+                &analysis.system_of(r).budget,
+                analysis.system_of(r).system.slo.availability,
+            ) {
+                (Some(share), Some(size), Some(budget), Some(target)) => Some(Against {
+                    target: target.value(),
+                    budget: budget.budget,
+                    share,
+                    fit: Fit::of(size, accepted),
+                }),
+                _ => None,
+            };
             Some(StackRow {
                 risk: r,
                 bad_minutes: minutes,
@@ -154,22 +163,12 @@ pub fn overview<'a>(
             })
         })
         .collect();
-    stack.sort_by(|a, b| {
-        b.bad_minutes
-            .total_cmp(&a.bad_minutes)
-            .then_with(|| a.risk.risk.system.cmp(&b.risk.risk.system))
-            .then_with(|| a.risk.risk.id.value.cmp(&b.risk.risk.id.value))
-    });
     let budgets = analysis
         .systems
         .iter()
         .filter_map(|s| {
             let b = s.budget.as_ref()?;
-            let inherent = s
-                .risks
-                .iter()
-                .filter_map(|&i| analysis.risks[i].score.inherent.bad_minutes)
-                .sum();
+            let inherent = analysis.bad_minutes(s, ViewName::Inherent);
             Some((
                 s.system.id.as_str(),
                 BudgetBars {
@@ -199,6 +198,11 @@ pub fn overview<'a>(
         analysis,
         sources,
         systems: crate::assess::assess(analysis, &policy.thresholds),
+        ranked: analysis
+            .ranked(RankBy::Severity)
+            .into_iter()
+            .map(|i| &analysis.risks[i])
+            .collect(),
         matrices: ViewName::ALL.map(|view| crate::matrix::matrix(analysis, view, None)),
         stack,
         budgets,
@@ -219,10 +223,20 @@ mod tests {
         // 99.9% allows 525.96 minutes a year; 25% of it is 131.49.
         let fits = against(60.0, 99.9, false, 0.25);
         assert!((fits.budget - 525.96).abs() < 0.01);
-        assert_eq!(fits.fit, Fit::Fits);
-        assert_eq!(against(140.0, 99.9, false, 0.25).fit, Fit::TooBig);
+        assert_eq!(fits.fit, Fit::Sized(Size::Fits));
+        assert_eq!(
+            against(120.0, 99.9, false, 0.25).fit,
+            Fit::Sized(Size::Near)
+        );
+        assert_eq!(
+            against(140.0, 99.9, false, 0.25).fit,
+            Fit::Sized(Size::TooBig)
+        );
         assert_eq!(against(140.0, 99.9, true, 0.25).fit, Fit::Accepted);
         // 99.99% allows 52.56 minutes: 60 is over all of it.
-        assert_eq!(against(60.0, 99.99, false, 0.25).fit, Fit::TooBig);
+        assert_eq!(
+            against(60.0, 99.99, false, 0.25).fit,
+            Fit::Sized(Size::TooBig)
+        );
     }
 }

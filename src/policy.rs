@@ -30,7 +30,7 @@ use crate::register::fields::{Fields, Setting, Sink, rule_id};
 use crate::register::format::{Key, Need, Table, Value};
 use crate::register::{CONFIG_FILE_NAME, Limits, Unreadable, read_limited};
 use crate::scale::{Level, Scale};
-use crate::source::{Lines, Origin, Sources, display_path};
+use crate::source::{Lines, Origin, Sources, display_path, normalise};
 use crate::units;
 
 /// The share of a yearly budget one risk may use before it is too big, by default.
@@ -356,22 +356,6 @@ fn nearest(folder: &Path) -> Option<PathBuf> {
             return None;
         }
     }
-}
-
-/// `a/./b/../c` as `a/c`, by the text alone.
-fn normalise(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// An absolute path as the user would write it from `here`: relative,

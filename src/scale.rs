@@ -27,6 +27,11 @@ impl Level {
     pub fn get(self) -> u8 {
         self.0
     }
+
+    /// Every level, 1 to 5 (`.rev()` for 5 to 1, as a matrix reads down).
+    pub fn all() -> impl DoubleEndedIterator<Item = Level> {
+        (1..=5).map(Level)
+    }
 }
 
 impl fmt::Display for Level {

@@ -314,6 +314,22 @@ impl<'s> Locator<'s> {
     }
 }
 
+/// `a/./b/../c` as `a/c`, by the text alone.
+pub fn normalise(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 /// A path as users wrote it, with `/` separators on every platform so that
 /// outputs and snapshots agree across machines.
 pub fn display_path(path: &Path) -> String {

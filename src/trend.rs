@@ -13,8 +13,8 @@ use jiff::civil::Date;
 use crate::analysis::Analysis;
 use crate::band::Band;
 use crate::policy::Policy;
-use crate::register::{self, git::Snapshot, git::Span};
-use crate::score::State;
+use crate::register::{self, git::Commits, git::Snapshot};
+use crate::score::{State, ViewName};
 use crate::source::Locator;
 
 /// One system at one point: what its risks expect against its budget.
@@ -48,6 +48,13 @@ pub struct Tally {
     pub systems: BTreeMap<String, SystemPoint>,
 }
 
+impl Tally {
+    /// How many risks are in `band`, current view.
+    pub fn in_band(&self, band: Band) -> usize {
+        self.bands[band as usize]
+    }
+}
+
 /// One point of the trend.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Point {
@@ -66,7 +73,7 @@ pub struct Trend {
     /// Every system that appears at some point, by id.
     pub systems: Vec<String>,
     /// Which commits were asked for.
-    pub span: Span,
+    pub commits: Commits,
 }
 
 impl Trend {
@@ -83,9 +90,9 @@ impl Trend {
     }
 }
 
-/// The trend of `history`, the commits `span` took, each point judged by
+/// The trend of `history`, the `commits` asked for, each point judged by
 /// `policy`.
-pub fn trend(history: Vec<Snapshot>, span: &Span, policy: &Policy) -> Trend {
+pub fn trend(history: Vec<Snapshot>, commits: &Commits, policy: &Policy) -> Trend {
     let mut systems = BTreeSet::new();
     let points = history
         .into_iter()
@@ -105,11 +112,16 @@ pub fn trend(history: Vec<Snapshot>, span: &Span, policy: &Policy) -> Trend {
     Trend {
         points,
         systems: systems.into_iter().collect(),
-        span: span.clone(),
+        commits: commits.clone(),
     }
 }
 
 fn tally(revision: register::git::Revision, day: Date, policy: &Policy) -> Result<Tally, String> {
+    // Before the register was written, or after it was removed, there is
+    // nothing to count: not a register with no risks.
+    if revision.files.is_empty() && revision.problems.is_empty() {
+        return Err("no register file at this commit".to_string());
+    }
     let loaded = register::load_contents(revision.files, revision.problems);
     if loaded.failed() {
         let first = loaded
@@ -139,15 +151,10 @@ fn tally(revision: register::git::Revision, day: Date, policy: &Policy) -> Resul
         .systems
         .iter()
         .map(|s| {
-            let bad_minutes = s
-                .risks
-                .iter()
-                .filter_map(|&i| analysis.risks[i].score.current.bad_minutes)
-                .sum();
             (
                 s.system.id.clone(),
                 SystemPoint {
-                    bad_minutes,
+                    bad_minutes: analysis.bad_minutes(s, ViewName::Current),
                     budget: s.budget.as_ref().map(|b| b.budget),
                 },
             )
@@ -164,5 +171,5 @@ fn tally(revision: register::git::Revision, day: Date, policy: &Policy) -> Resul
 
 /// `9 high or critical`, for the summary line: the bands that matter.
 pub fn high_or_worse(tally: &Tally) -> usize {
-    tally.bands[Band::High as usize] + tally.bands[Band::Critical as usize]
+    tally.in_band(Band::High) + tally.in_band(Band::Critical)
 }

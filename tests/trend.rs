@@ -249,3 +249,92 @@ fn an_absolute_path_reads_the_same_history() {
     assert_eq!(points.len(), 4);
     assert_eq!(points[0]["tally"]["risks"], 2);
 }
+
+/// A tag before the register existed, two commits in the same second, and
+/// a commit that removes the register.
+fn before_and_after() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path();
+    std::fs::create_dir(path.join("risks")).unwrap();
+    std::fs::write(path.join("README.md"), "notes\n").unwrap();
+    git(path, "2026-01-10", &["init", "-q"]);
+    git(path, "2026-01-10", &["add", "."]);
+    git(path, "2026-01-10", &["commit", "-q", "-m", "Start"]);
+    git(path, "2026-01-10", &["tag", "v0"]);
+    let register = format!("{SYSTEM}{}", risk("outage", 3, 4, false));
+    std::fs::write(path.join("risks/checkout.toml"), register).unwrap();
+    git(path, "2026-01-10", &["add", "."]);
+    git(
+        path,
+        "2026-01-10",
+        &["commit", "-q", "-m", "Add the register"],
+    );
+    git(path, "2026-01-10", &["tag", "v1"]);
+    git(path, "2026-02-01", &["rm", "-q", "risks/checkout.toml"]);
+    git(
+        path,
+        "2026-02-01",
+        &["commit", "-q", "-m", "Remove the register"],
+    );
+    dir
+}
+
+#[test]
+fn a_commit_without_the_register_is_not_an_empty_register() {
+    let dir = before_and_after();
+    let (code, stdout, stderr) = opx(
+        dir.path(),
+        &["trend", "risks", "--format", "json", "--tags"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let tagged = points(&stdout);
+    let labels: Vec<&str> = tagged
+        .iter()
+        .map(|p| p["label"].as_str().unwrap())
+        .collect();
+    // History's order, though both tagged commits share one second.
+    assert_eq!(labels, ["v0", "v1"]);
+    assert_eq!(tagged[0]["loaded"], false);
+    assert_eq!(tagged[0]["problem"], "no register file at this commit");
+    assert_eq!(tagged[1]["tally"]["risks"], 1);
+
+    let (_, stdout, _) = opx(dir.path(), &["trend", "risks", "--format", "json"]);
+    let commits = points(&stdout);
+    assert_eq!(commits.len(), 2);
+    assert_eq!(commits[1]["label"], "Remove the register");
+    assert_eq!(commits[1]["loaded"], false);
+}
+
+#[test]
+fn today_ends_the_history() {
+    let dir = repository();
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "trend",
+            "risks",
+            "--format",
+            "json",
+            "--today",
+            "2026-03-01",
+        ])
+        .output()
+        .unwrap();
+    let labels: Vec<String> = points(&String::from_utf8_lossy(&out.stdout))
+        .iter()
+        .map(|p| p["label"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(labels, ["Add the register", "Raise slow"]);
+}
+
+#[test]
+fn a_range_is_never_read_as_an_option() {
+    let dir = repository();
+    let planted = dir.path().join("planted");
+    let option = format!("--git=--output={}", planted.display());
+    let (code, _, stderr) = opx(dir.path(), &["trend", "risks", &option]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("is not a range of revisions"), "{stderr}");
+    assert!(!planted.exists());
+}

@@ -17,18 +17,23 @@ use jiff::civil::Date;
 use super::Unreadable;
 use super::discover::CONFIG_FILE_NAME;
 use crate::diag::Diagnostic;
+use crate::source::normalise;
 
 /// Why git could not answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GitError {
     pub message: String,
     pub help: String,
+    /// No repository holds the register: where history is optional (the
+    /// trend of `opx report`), nothing to mention.
+    pub no_repository: bool,
 }
 
 fn cannot_run(e: &std::io::Error) -> GitError {
     GitError {
         message: format!("cannot run git: {e}"),
         help: "install git, or compare two folders with `opx diff OLD NEW`".to_string(),
+        no_repository: false,
     }
 }
 
@@ -42,6 +47,7 @@ fn failed(what: &str, stderr: &[u8]) -> GitError {
         ),
         help: "run opx inside the repository, and name a revision it has (a branch, tag or commit)"
             .to_string(),
+        no_repository: false,
     }
 }
 
@@ -94,6 +100,7 @@ impl Repository {
             ),
             help: "opx reads the register's history from git; name a register inside a clone"
                 .to_string(),
+            no_repository: true,
         })?;
         let top = PathBuf::from(String::from_utf8_lossy(&top).trim_end());
         Ok(Repository {
@@ -121,6 +128,7 @@ impl Repository {
                     self.top.display()
                 ),
                 help: "name paths inside one repository".to_string(),
+                no_repository: false,
             })?;
         Ok(inside)
     }
@@ -131,22 +139,6 @@ fn existing_folder(path: &Path) -> PathBuf {
     let mut folder = normalise(path);
     while !folder.is_dir() && folder.pop() {}
     folder
-}
-
-/// `a/./b/../c` as `a/c`, by the text alone.
-fn normalise(path: &Path) -> PathBuf {
-    use std::path::Component;
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }
 
 /// One object as `cat-file --batch` gives it.
@@ -199,6 +191,7 @@ impl Batch {
         let lost = |e: std::io::Error| GitError {
             message: format!("git cat-file stopped answering: {e}"),
             help: "run opx inside the repository".to_string(),
+            no_repository: false,
         };
         if name.contains('\n') {
             return Ok(Object::Missing);
@@ -377,7 +370,13 @@ fn verify(repository: &Repository, revision: &str) -> Result<(), GitError> {
     let commit = format!("{revision}^{{commit}}");
     let output = Command::new("git")
         .current_dir(&repository.top)
-        .args(["rev-parse", "--verify", "--quiet", &commit])
+        .args([
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            "--end-of-options",
+            &commit,
+        ])
         .output()
         .map_err(|e| cannot_run(&e))?;
     match (output.status.success(), output.stderr.is_empty()) {
@@ -389,6 +388,7 @@ fn verify(repository: &Repository, revision: &str) -> Result<(), GitError> {
             message: format!("no revision `{revision}` in this repository"),
             help: "name a branch, tag or commit that exists, such as origin/main or HEAD~1"
                 .to_string(),
+            no_repository: false,
         }),
     }
 }
@@ -427,16 +427,19 @@ pub fn file_at(revision: &str, path: &Path) -> Result<Option<Vec<u8>>, GitError>
 
 /// Which commits a history takes.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Span {
+pub struct Commits {
     /// A revision range, `v1.0..HEAD`; all of HEAD's history without one.
     pub range: Option<String>,
     /// Commits on or after this day.
     pub since: Option<Date>,
     /// The tagged commits rather than every commit that changed the register.
     pub tags: bool,
+    /// Commits on or before this day (the run's today), so a report made
+    /// with `--today` reads the same history whenever it is made again.
+    pub until: Option<Date>,
 }
 
-impl Span {
+impl Commits {
     /// What a point is: `commit` or `tagged commit`.
     pub fn noun(&self) -> &'static str {
         if self.tags { "tagged commit" } else { "commit" }
@@ -464,24 +467,45 @@ pub struct Snapshot {
 /// The register under `paths` at each commit that changed it (or each
 /// tagged commit), oldest first, from one `git log` and one
 /// `git cat-file --batch`.
-pub fn history(paths: &[PathBuf], span: &Span, max: u64) -> Result<Vec<Snapshot>, GitError> {
+pub fn history(paths: &[PathBuf], commits: &Commits, max: u64) -> Result<Vec<Snapshot>, GitError> {
     let repository = Repository::of(paths.first().map(PathBuf::as_path))?;
     let names: Vec<String> = paths
         .iter()
         .map(|p| repository.name(p))
         .collect::<Result<_, _>>()?;
-    let mut args: Vec<String> = vec!["log".into(), "--format=%H%x09%cs%x09%D%x09%s".into()];
-    if span.tags {
-        args.extend(["--no-walk".into(), "--tags".into()]);
+    if let Some(range) = commits.range.as_deref().filter(|r| r.starts_with('-')) {
+        return Err(GitError {
+            message: format!("`{range}` is not a range of revisions"),
+            help: "name revisions, such as v1.0..HEAD or origin/main..".to_string(),
+            no_repository: false,
+        });
     }
-    if let Some(since) = span.since {
-        // A bare date would take the time of day git runs at.
+    // Parents before children whatever their dates say, once reversed.
+    let mut args: Vec<String> = vec![
+        "log".into(),
+        "--topo-order".into(),
+        "--format=%H%x09%cs%x09%D%x09%s".into(),
+    ];
+    if commits.tags {
+        // The tagged commits of the history, in its order; the rows without
+        // a tag that simplification keeps (the root) are dropped below.
+        args.extend([
+            "--simplify-by-decoration".into(),
+            "--decorate-refs=refs/tags/".into(),
+        ]);
+    }
+    // A bare date would take the time of day git runs at.
+    if let Some(since) = commits.since {
         args.push(format!("--since={since} 00:00:00"));
     }
-    if let Some(range) = &span.range {
+    if let Some(until) = commits.until {
+        args.push(format!("--until={until} 23:59:59"));
+    }
+    args.push("--end-of-options".into());
+    if let Some(range) = &commits.range {
         args.push(range.clone());
     }
-    if !span.tags {
+    if !commits.tags {
         // From the root, `:/` names a path from the root (`:/` alone, all of it).
         args.push("--".into());
         args.extend(names.iter().map(|n| format!(":/{n}")));
@@ -505,10 +529,10 @@ pub fn history(paths: &[PathBuf], span: &Span, max: u64) -> Result<Vec<Snapshot>
                 .split(", ")
                 .filter_map(|r| r.strip_prefix("tag: "))
                 .collect();
-            let label = if span.tags && !tags.is_empty() {
-                tags.join(", ")
-            } else {
-                subject.to_string()
+            let label = match (commits.tags, tags.is_empty()) {
+                (true, true) => return None,
+                (true, false) => tags.join(", "),
+                (false, _) => subject.to_string(),
             };
             Some((commit.to_string(), date, label))
         })

@@ -76,7 +76,7 @@ impl Register {
                 help: format!(
                     "name it with its system: {}",
                     many.iter()
-                        .map(|&i| format!("{}/{}", self.risks[i].system, self.risks[i].id.value))
+                        .map(|&i| self.risks[i].name())
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
@@ -223,6 +223,13 @@ pub struct Risk {
     pub accepted: Option<Acceptance>,
     /// Gate findings the team has waived for this risk, each for a time.
     pub waivers: Vec<Waiver>,
+}
+
+impl Risk {
+    /// `checkout/bad-deploy`: the name that is unique across systems.
+    pub fn name(&self) -> String {
+        format!("{}/{}", self.system, self.id.value)
+    }
 }
 
 /// What a risk is estimated to be: as written (its inherent view), or as

@@ -284,19 +284,18 @@ fn table(
 
 /// The words of `text`, with a change `a → b` kept as one: a reader
 /// should never find the arrow at the end of one line and the new value
-/// at the start of the next.
+/// at the start of the next. A chain `a → b → c` (an escalation path)
+/// may break before each later arrow.
 fn unbroken(text: &str) -> Vec<String> {
     let mut words: Vec<String> = Vec::new();
-    let mut glue = false;
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         match words.last_mut() {
-            Some(last) if glue || word == "→" => {
+            Some(last) if last.ends_with('→') || (word == "→" && !last.contains('→')) => {
                 last.push(' ');
                 last.push_str(word);
             }
             _ => words.push(word.to_string()),
         }
-        glue = word == "→";
     }
     words
 }
@@ -360,6 +359,10 @@ mod tests {
             ["accepted", "1 → 2, high", "3 → 4"]
         );
         assert_eq!(wrap("→ 1 →", 80, "", ""), ["→ 1 →"]);
+        assert_eq!(
+            wrap("alice → bob → carol → dave", 12, "", ""),
+            ["alice → bob", "→ carol", "→ dave"]
+        );
     }
 
     #[test]

@@ -320,7 +320,7 @@ pub(crate) fn assert_fits(text: &str, width: usize) {
     }
     let fixture = register();
     for risk in &fixture.register.risks {
-        let name = format!("{}/{}", risk.system, risk.id.value);
+        let name = risk.name();
         let cut = name
             .char_indices()
             .skip(risk.system.len() + 1)

@@ -16,10 +16,9 @@ use std::io::{self, Write};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::{CheckReport, TOOL_VERSION, check_summary, places, status_mark, waived_places};
-use crate::analysis::AssessedRisk;
 use crate::band::Band;
 use crate::budget::{minutes_text, percent_text};
-use crate::diag::{Severity, plural};
+use crate::diag::{Tally, plural};
 use crate::matrix::{Matrix, cell_band};
 use crate::overview::{Against, BudgetBars, Fit, Overview, SLO_TARGETS};
 use crate::plan::Week;
@@ -66,7 +65,7 @@ figure svg { max-width: 100%; height: auto; }
 .band-high { background: var(--high); color: var(--high-ink); }
 .band-critical { background: var(--critical); color: var(--critical-ink); }
 .fit-fits { background: var(--low); color: var(--low-ink); }
-.fit-cautionary { background: var(--medium); color: var(--medium-ink); }
+.fit-nearly-too-big { background: var(--medium); color: var(--medium-ink); }
 .fit-too-big { background: var(--high); color: var(--high-ink); font-weight: 600; }
 .fit-accepted { background: var(--accepted); color: var(--accepted-ink); }
 .verdict-ok { color: var(--low-ink); }
@@ -247,7 +246,6 @@ fn matrices_section(o: &Overview<'_>) -> Markup {
 
 /// Every risk, worst first, as `opx rank` orders them.
 fn risks_section(o: &Overview<'_>) -> Markup {
-    let analysis = o.analysis;
     html! {
         section aria-labelledby="risks" {
             h2 id="risks" { "The risks, worst first" }
@@ -265,11 +263,10 @@ fn risks_section(o: &Overview<'_>) -> Markup {
                         }
                     }
                     tbody {
-                        @for (rank, &index) in analysis.ranked(crate::score::RankBy::Severity).iter().enumerate() {
-                            @let r = &analysis.risks[index];
+                        @for (rank, r) in o.ranked.iter().enumerate() {
                             tr {
                                 td.num { (rank + 1) }
-                                th scope="row" { (r.risk.system) "/" (r.risk.id.value) }
+                                th scope="row" { (r.risk.name()) }
                                 td { (r.risk.title) }
                                 td class=(format!("whole {}", band_class(r.score.current.band))) { (super::severity_cell(&r.score)) }
                                 td { (super::state_cell(r)) }
@@ -293,7 +290,7 @@ fn risks_section(o: &Overview<'_>) -> Markup {
 }
 
 fn matrix_table(m: &Matrix<'_>) -> Markup {
-    let down = (1..=5u8).rev().filter_map(Level::new);
+    let down = Level::all().rev();
     html! {
         div.scroll {
             table.matrix data-view=(m.view.name()) {
@@ -301,7 +298,7 @@ fn matrix_table(m: &Matrix<'_>) -> Markup {
                 thead {
                     tr {
                         th scope="col" { "likelihood \\ impact" }
-                        @for i in (1..=5u8).filter_map(Level::new) {
+                        @for i in Level::all() {
                             th scope="col" { (i) " " (Scale::Impact.word(i)) }
                         }
                     }
@@ -310,10 +307,10 @@ fn matrix_table(m: &Matrix<'_>) -> Markup {
                     @for l in down {
                         tr {
                             th scope="row" { (l) " " (Scale::Likelihood.word(l)) }
-                            @for i in (1..=5u8).filter_map(Level::new) {
+                            @for i in Level::all() {
                                 @let risks = m.cell(l, i);
                                 @let band = cell_band(l, i);
-                                @let ids = risks.iter().map(|r| format!("{}/{}", r.risk.system, r.risk.id.value)).collect::<Vec<_>>().join(", ");
+                                @let ids = risks.iter().map(|r| r.risk.name()).collect::<Vec<_>>().join(", ");
                                 td class=(band_class(band)) data-likelihood=(l.get()) data-impact=(i.get()) data-count=(risks.len()) title=(ids) {
                                     @if risks.is_empty() { "·" } @else { (risks.len()) }
                                     " " span.muted { (band.name()) }
@@ -339,7 +336,6 @@ fn against_cell(a: Option<&Against>) -> Markup {
 }
 
 fn stack_section(o: &Overview<'_>) -> Markup {
-    let name = |r: &AssessedRisk<'_>| format!("{}/{}", r.risk.system, r.risk.id.value);
     html! {
         section aria-labelledby="budget" {
             h2 id="budget" { "The error budget" }
@@ -348,7 +344,7 @@ fn stack_section(o: &Overview<'_>) -> Markup {
             } @else {
                 p.muted {
                     "Each risk's expected bad minutes a year, as a share of the yearly budget of its own SLO and of four others. "
-                    "A risk is too big at " (percent_text(o.analysis.single_risk_share)) " of a budget, cautionary close to it; an accepted risk is budget spent on purpose."
+                    "A risk is too big at " (percent_text(o.analysis.single_risk_share)) " of a budget, nearly too big close to it; an accepted risk is budget spent on purpose."
                 }
                 div.scroll {
                     table.stack {
@@ -365,9 +361,9 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                         }
                         tbody {
                             @for (rank, row) in o.stack.iter().enumerate() {
-                                tr data-risk=(name(row.risk)) data-bad-minutes=(minutes_text(row.bad_minutes)) {
+                                tr data-risk=(row.risk.risk.name()) data-bad-minutes=(minutes_text(row.bad_minutes)) {
                                     td.num { (rank + 1) }
-                                    th scope="row" { (name(row.risk)) }
+                                    th scope="row" { (row.risk.risk.name()) }
                                     td { (row.risk.risk.title) }
                                     td.num { (minutes_text(row.bad_minutes)) }
                                     (against_cell(row.own.as_ref()))
@@ -451,7 +447,7 @@ fn weeks_table(caption: &str, weeks: &[Week<'_>]) -> Markup {
                                         (step.action.what)
                                         @if let Some(l) = &step.action.link { " · " (link(l)) }
                                     }
-                                    td.whole { (step.risk.system) "/" (step.risk.id.value) }
+                                    td.whole { (step.risk.name()) }
                                     td.whole { (step.action.owner.as_deref().or(step.risk.owner.as_deref()).unwrap_or("-")) }
                                 }
                             }
@@ -478,7 +474,7 @@ fn plan_section(o: &Overview<'_>) -> Markup {
                         tbody {
                             @for a in &plan.accepted {
                                 tr {
-                                    th scope="row" { (a.risk.system) "/" (a.risk.id.value) }
+                                    th scope="row" { (a.risk.name()) }
                                     td.whole { (a.acceptance.by) }
                                     td.whole { (a.acceptance.until.value) }
                                     td { (a.acceptance.reason) }
@@ -545,7 +541,7 @@ fn incidents_section(o: &Overview<'_>) -> Markup {
                         tbody {
                             @for (risk, c) in &o.contradicted {
                                 tr {
-                                    th scope="row" { (risk.system) "/" (risk.id.value) }
+                                    th scope="row" { (risk.name()) }
                                     td.whole { (c.incident.id.value) }
                                     td { "time to " (c.measure.verb()) }
                                     td { (format_duration(c.estimate)) }
@@ -627,7 +623,7 @@ fn findings_section(o: &Overview<'_>) -> Markup {
                     }
                 }
             }
-            @let errors = o.checked.findings.iter().filter(|d| d.severity == Severity::Error).count();
+            @let errors = Tally::of(&o.checked.findings).errors;
             p.muted { @if errors == 0 { "The gate passes." } @else { "The gate fails: " (plural(errors, "error")) "." } }
         }
     }

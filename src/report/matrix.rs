@@ -33,12 +33,13 @@ const IMPACTS: [&str; 5] = [
     "5 severe",
 ];
 
+/// Likelihood reads down, from 5 at the top.
 fn levels_down() -> impl Iterator<Item = Level> {
-    (1..=5).rev().filter_map(Level::new)
+    Level::all().rev()
 }
 
 fn levels_across() -> impl Iterator<Item = Level> {
-    (1..=5).filter_map(Level::new)
+    Level::all()
 }
 
 /// `H` for high: the band a cell is read by without colour.
@@ -66,21 +67,14 @@ fn title(m: &Matrix<'_>) -> String {
     let of = m.system.map_or_else(String::new, |s| format!(" of {s}"));
     format!(
         "Risk matrix: {}{of}, {} view",
-        plural(m.placed() + m.unplaced, "risk"),
+        plural(m.placed(), "risk"),
         m.view.name()
     )
 }
 
-/// `all 11 risks placed`, or how many could not be.
+/// `11 risks placed`: every risk has a cell, and the reader is told so.
 fn placed_note(m: &Matrix<'_>) -> String {
-    match m.unplaced {
-        0 => format!("{} placed", plural(m.placed(), "risk")),
-        n => format!(
-            "{} placed; {} without a likelihood or an impact, not placed",
-            plural(m.placed(), "risk"),
-            plural(n, "risk")
-        ),
-    }
+    format!("{} placed", plural(m.placed(), "risk"))
 }
 
 /// The names of a cell's risks: bare ids where the grid shows one system.
@@ -213,9 +207,7 @@ pub fn write_json(m: &Matrix<'_>, today: jiff::civil::Date, out: &mut dyn Write)
         "today": today.to_string(),
         "view": m.view.name(),
         "system": m.system,
-        "risks": m.placed() + m.unplaced,
         "placed": m.placed(),
-        "unplaced": m.unplaced,
         "cells": cells,
     });
     json::write(out, &document)

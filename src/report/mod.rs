@@ -488,7 +488,7 @@ pub(crate) fn risk_name(risk: &crate::register::model::Risk, one_system: bool) -
     if one_system {
         risk.id.value.clone()
     } else {
-        format!("{}/{}", risk.system, risk.id.value)
+        risk.name()
     }
 }
 

@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use super::doc::Doc;
 use super::rank_csv::{guard, io_error};
 use super::{json, round};
+use crate::band::Band;
 use crate::budget::percent_text;
 use crate::diag::plural;
 use crate::trend::{Point, Tally, Trend, high_or_worse};
@@ -16,12 +17,12 @@ pub const VERSION: u32 = 1;
 
 /// `From 2026-01-05 to 2026-11-27, 12 commits: high or critical 9 → 7, ...`
 pub(crate) fn summary(trend: &Trend) -> String {
-    let (noun, within) = (trend.span.noun(), trend.span.within());
+    let (noun, within) = (trend.commits.noun(), trend.commits.within());
     let (Some((_, a, _, b)), Some(first), Some(last)) =
         (trend.ends(), trend.points.first(), trend.points.last())
     else {
         return match trend.points.len() {
-            0 if trend.span.tags => format!("No tagged commit{within}."),
+            0 if trend.commits.tags => format!("No tagged commit{within}."),
             0 => format!("No commit{within} changed the register."),
             n => format!(
                 "{}{within}, and the register loads at none of them.",
@@ -85,10 +86,10 @@ fn row(trend: &Trend, point: &Point) -> Vec<String> {
         Ok(t) => {
             cells.extend([
                 t.risks.to_string(),
-                t.bands[3].to_string(),
-                t.bands[2].to_string(),
-                t.bands[1].to_string(),
-                t.bands[0].to_string(),
+                t.in_band(Band::Critical).to_string(),
+                t.in_band(Band::High).to_string(),
+                t.in_band(Band::Medium).to_string(),
+                t.in_band(Band::Low).to_string(),
                 t.open_high_impact.to_string(),
                 t.accepted.to_string(),
                 match budget_cell(trend, t) {
@@ -142,10 +143,10 @@ fn tally_json(trend: &Trend, tally: &Tally) -> Value {
     json!({
         "risks": tally.risks,
         "bands": {
-            "critical": tally.bands[3],
-            "high": tally.bands[2],
-            "medium": tally.bands[1],
-            "low": tally.bands[0],
+            "critical": tally.in_band(Band::Critical),
+            "high": tally.in_band(Band::High),
+            "medium": tally.in_band(Band::Medium),
+            "low": tally.in_band(Band::Low),
         },
         "open_high_impact": tally.open_high_impact,
         "accepted": tally.accepted,
@@ -218,10 +219,10 @@ pub fn csv(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
                 record.extend(
                     [
                         t.risks,
-                        t.bands[3],
-                        t.bands[2],
-                        t.bands[1],
-                        t.bands[0],
+                        t.in_band(Band::Critical),
+                        t.in_band(Band::High),
+                        t.in_band(Band::Medium),
+                        t.in_band(Band::Low),
                         t.open_high_impact,
                         t.accepted,
                     ]

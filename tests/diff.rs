@@ -1,45 +1,10 @@
 //! `opx diff --git`: the working tree against a git revision, in a real
 //! repository made for the test.
 
-use std::path::Path;
-use std::process::Command as Process;
+mod common;
 
 use assert_cmd::Command;
-
-fn git(dir: &Path, args: &[&str]) {
-    let out = Process::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=opx",
-            "-c",
-            "user.email=opx@example.invalid",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn opx(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("opx")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .args(["--today", "2026-11-27"])
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
+use common::{git, opx};
 
 fn repository() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();

@@ -2,49 +2,11 @@
 //! made for the test: three commits that add risks, raise one and mitigate
 //! one, and one whose register does not load.
 
-use std::path::Path;
-use std::process::Command as Process;
+mod common;
 
 use assert_cmd::Command;
+use common::{git_on as git, opx};
 use serde_json::Value;
-
-fn git(dir: &Path, day: &str, args: &[&str]) {
-    let when = format!("{day}T12:00:00+00:00");
-    let out = Process::new("git")
-        .current_dir(dir)
-        .env("GIT_AUTHOR_DATE", &when)
-        .env("GIT_COMMITTER_DATE", &when)
-        .args([
-            "-c",
-            "user.name=opx",
-            "-c",
-            "user.email=opx@example.invalid",
-        ])
-        .args(args)
-        .output()
-        .expect("git runs");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-fn opx(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::cargo_bin("opx")
-        .unwrap()
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .args(args)
-        .args(["--today", "2026-11-27"])
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
 
 const SYSTEM: &str =
     "[system]\nid = \"checkout\"\nowner = \"team\"\n\n[system.slo]\navailability = \"99.9%\"\n";

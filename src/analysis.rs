@@ -10,6 +10,7 @@
 
 use jiff::civil::Date;
 
+use crate::band::RiskMatrix;
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::{add_days, within};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
@@ -23,6 +24,8 @@ pub struct Analysis<'r> {
     pub today: Date,
     /// The share of its system's error budget one risk may use.
     pub single_risk_share: f64,
+    /// The policy's matrix, which banded every score.
+    pub matrix: RiskMatrix,
     /// One per risk, in the register's order.
     pub risks: Vec<AssessedRisk<'r>>,
     /// One per system, in the register's order (by id).
@@ -46,7 +49,8 @@ pub struct AssessedRisk<'r> {
     pub review: Review,
     /// It names an acceptance whose `until` has passed.
     pub acceptance_expired: bool,
-    /// It is open and its impact reaches the policy's `fail_impact`: what
+    /// It is open and its impact reaches the policy's `fail_impact` (or
+    /// its band the policy's `fail_band`): what
     /// the gate fails as unmitigated, and what the plan puts first.
     pub unmitigated: bool,
     /// The places, in its actions, of those that show no evidence of
@@ -140,7 +144,11 @@ impl<'r> Analysis<'r> {
                 continue;
             };
             let assessed = &mut systems[system];
-            let score = Score::of(risk, assessed.budget.as_ref().map(|b| b.budget));
+            let score = Score::of(
+                risk,
+                assessed.budget.as_ref().map(|b| b.budget),
+                &policy.matrix,
+            );
             let without_evidence: Vec<usize> = risk
                 .actions
                 .iter()
@@ -176,7 +184,8 @@ impl<'r> Analysis<'r> {
                 },
                 acceptance_expired: score::acceptance_expired(risk, today),
                 unmitigated: state == State::Open
-                    && score.current.view.impact.level >= policy.fail_impact,
+                    && (score.current.view.impact.level >= policy.fail_impact
+                        || policy.fail_band.is_some_and(|b| score.current.band >= b)),
                 without_evidence,
                 score,
                 state,
@@ -186,6 +195,7 @@ impl<'r> Analysis<'r> {
             register,
             today,
             single_risk_share,
+            matrix: policy.matrix.clone(),
             risks,
             systems,
             incidents,

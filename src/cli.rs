@@ -7,7 +7,6 @@ use std::io::IsTerminal;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use opx::band::Band;
 use opx::commands::{
     AssessOptions, CheckOptions, DiffOptions, DiffSides, FailOn, InitOptions, MatrixOptions,
     PlanOptions, RankOptions, ReportOptions, ReviewOptions, ShowOptions, TrendOptions,
@@ -282,16 +281,17 @@ pub enum Command {
     )]
     Diff(DiffArgs),
 
-    /// Print a JSON Schema: the register format for editors, or a JSON report's shape
+    /// Print a JSON Schema: the register format or the policy for editors, or a JSON report's shape
     #[command(
         long_about = "Print a JSON Schema.\n\n\
             `opx schema` (or `opx schema register`) describes the register format, so that an \
             editor completes and checks risks.toml as you type: save it, then point Even Better \
             TOML (taplo) at it with a `#:schema ./opx.schema.json` first line in each register \
-            file, or a [[rule]] in .taplo.toml. `rank-report` and `check-report` describe the \
+            file, or a [[rule]] in .taplo.toml. `policy` describes opx.toml (its gate settings, \
+            [rules] and [matrix]) the same way. `rank-report` and `check-report` describe the \
             JSON that `--format json` writes.",
         after_help = concat!(
-            "Examples:\n  opx schema > opx.schema.json\n  opx schema check-report\n\n",
+            "Examples:\n  opx schema > opx.schema.json\n  opx schema policy > opx-policy.schema.json\n  opx schema check-report\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -894,9 +894,9 @@ pub struct RankArgs {
     #[arg(long, value_name = "ID")]
     pub system: Option<String>,
 
-    /// Show only risks in this band or above
-    #[arg(long, value_enum, value_name = "BAND")]
-    pub min_band: Option<Band>,
+    /// Show only risks in this band or above: one of the matrix's bands (low, medium, high, critical unless opx.toml's [matrix] names others)
+    #[arg(long, value_name = "BAND")]
+    pub min_band: Option<String>,
 
     /// Show every column in the table, not only the most telling
     #[arg(long)]

@@ -20,7 +20,6 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use crate::analysis::{Analysis, AssessedRisk};
-use crate::band::Band;
 use crate::budget::{minutes_text, number_text};
 use crate::diag::Code;
 use crate::register::model::{Action, ActionStatus, Incident, Rated, Risk, TimeEstimate, View};
@@ -168,7 +167,7 @@ impl Diff<'_> {
             .iter()
             .filter(|r| match r.category {
                 Category::Worse => true,
-                Category::Added => r.after.is_some_and(|a| a.score.current.band >= Band::High),
+                Category::Added => r.after.is_some_and(|a| a.score.current.band.is_serious()),
                 _ => false,
             })
             .count()
@@ -374,7 +373,7 @@ fn added<'a>(risk: &'a Risk, scored: Scored) -> RiskChange<'a> {
             "new risk, {} {}",
             scored.score.current.severity, band
         )],
-        new_critical: band == Band::Critical,
+        new_critical: band.is_highest(),
         risk,
     }
 }
@@ -453,7 +452,7 @@ fn changed<'a>(
         before: Some(*before),
         after: Some(*after),
         changes,
-        new_critical: now.band == Band::Critical && was.band != Band::Critical,
+        new_critical: now.band.is_highest() && !was.band.is_highest(),
         risk,
     })
 }

@@ -125,7 +125,7 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 
     /// Reports a wrong type at `value` and returns `None`.
-    fn wrong_type<T>(
+    pub(crate) fn wrong_type<T>(
         &self,
         sink: &mut Sink<'_>,
         key: &str,

@@ -1,8 +1,8 @@
 //! `opx matrix` as a grid for a terminal, a Markdown table and JSON.
 //!
 //! Likelihood runs down (5 at the top), impact across. Each cell shows
-//! how many risks sit there and its band by letter (`2 H`), coloured on a
-//! colour terminal, so the grid reads the same without colour; an empty
+//! how many risks sit there and its band by label (`2 H`; see
+//! `RiskMatrix::label`), coloured on a colour terminal, so the grid reads the same without colour; an empty
 //! cell shows `·`. With `--ids`, a terminal lists each cell's risks under
 //! the grid, a cell at a time, worst first, wrapped under the cell's
 //! name; Markdown lists them in the cells.
@@ -17,9 +17,8 @@ use super::doc::wrap;
 use super::rank_table::band_style;
 use super::{json, markdown, paint, risk_name};
 use crate::analysis::AssessedRisk;
-use crate::band::Band;
 use crate::diag::plural;
-use crate::matrix::{Matrix, cell_band};
+use crate::matrix::Matrix;
 use crate::scale::{Level, Scale};
 
 pub const VERSION: u32 = 1;
@@ -42,23 +41,25 @@ fn levels_across() -> impl Iterator<Item = Level> {
     Level::all()
 }
 
-/// `H` for high: the band a cell is read by without colour.
-fn letter(band: Band) -> &'static str {
-    match band {
-        Band::Low => "L",
-        Band::Medium => "M",
-        Band::High => "H",
-        Band::Critical => "C",
-    }
+/// `count and band: L low, M medium, H high, C critical; · no risk there`:
+/// each band's label, by which a cell is read without colour.
+fn legend(m: &Matrix<'_>) -> String {
+    let labels: Vec<String> = m
+        .bands
+        .bands()
+        .iter()
+        .map(|&b| format!("{} {b}", m.bands.label(b)))
+        .collect();
+    format!("count and band: {}; · no risk there", labels.join(", "))
 }
 
 /// Every cell, the worst first: by band, then by likelihood × impact,
 /// then the likelier first.
-fn worst_first() -> Vec<(Level, Level)> {
+fn worst_first(m: &Matrix<'_>) -> Vec<(Level, Level)> {
     let mut cells: Vec<(Level, Level)> = levels_down()
         .flat_map(|l| levels_across().map(move |i| (l, i)))
         .collect();
-    cells.sort_by_key(|&(l, i)| std::cmp::Reverse((cell_band(l, i), l.get() * i.get(), l.get())));
+    cells.sort_by_key(|&(l, i)| std::cmp::Reverse((m.band(l, i), l.get() * i.get(), l.get())));
     cells
 }
 
@@ -102,13 +103,13 @@ pub fn write_table(
             let mut row = vec![Cell::new(format!("{l} {}", Scale::Likelihood.word(l)))];
             for i in levels_across() {
                 let risks = m.cell(l, i);
-                let band = cell_band(l, i);
+                let band = m.band(l, i);
                 let count = match risks.len() {
                     0 => "·".to_string(),
                     n => n.to_string(),
                 };
                 row.push(Cell::styled(
-                    format!("{count} {}", letter(band)),
+                    format!("{count} {}", m.bands.label(band)),
                     band_style(band),
                 ));
             }
@@ -126,13 +127,13 @@ pub fn write_table(
     }
     writeln!(out, "\n{}", placed_note(m))?;
     if ids {
-        for (l, i) in worst_first() {
+        for (l, i) in worst_first(m) {
             let risks = m.cell(l, i);
             if risks.is_empty() {
                 continue;
             }
-            let band = cell_band(l, i);
-            let head = format!("{l}×{i} {}  ", letter(band));
+            let band = m.band(l, i);
+            let head = format!("{l}×{i} {}  ", m.bands.label(band));
             let pad = " ".repeat(text_width(&head));
             for (n, line) in wrap(&names(risks, m.one_system), width, &pad, &pad)
                 .into_iter()
@@ -150,15 +151,7 @@ pub fn write_table(
             }
         }
     }
-    writeln!(
-        out,
-        "{}",
-        paint(
-            "count and band: L low, M medium, H high, C critical; · no risk there",
-            Style::new().dimmed(),
-            colour
-        )
-    )
+    writeln!(out, "{}", paint(&legend(m), Style::new().dimmed(), colour))
 }
 
 /// The grid as a GitHub-flavoured Markdown table.
@@ -171,7 +164,7 @@ pub fn write_markdown(m: &Matrix<'_>, ids: bool, out: &mut dyn Write) -> io::Res
         let mut row = vec![format!("{l} {}", Scale::Likelihood.word(l))];
         for i in levels_across() {
             let risks = m.cell(l, i);
-            let band = cell_band(l, i).name();
+            let band = m.band(l, i).name();
             row.push(match (risks.len(), ids) {
                 (0, _) => format!("· ({band})"),
                 (n, false) => format!("{n} ({band})"),
@@ -193,7 +186,7 @@ pub fn write_json(m: &Matrix<'_>, today: jiff::civil::Date, out: &mut dyn Write)
                 "likelihood": l.get(),
                 "impact": i.get(),
                 "severity": l.get() * i.get(),
-                "band": cell_band(l, i).name(),
+                "band": m.band(l, i).name(),
                 "count": risks.len(),
                 "risks": risks.iter().map(|r| json!({
                     "system": r.risk.system,

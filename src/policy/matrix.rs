@@ -1,0 +1,244 @@
+//! `[matrix]` and `fail_band` in `opx.toml`: the team's risk matrix, a
+//! shipped preset or its own bands and cells, read with every problem
+//! located.
+
+use toml::de::{DeTable, DeValue};
+
+use crate::band::{Band, MAX_BANDS, Preset, RiskMatrix};
+use crate::diag::{Code, Diagnostic, clip};
+use crate::register::fields::{Fields, Sink};
+use crate::register::format::{Key, Need, Table, Value};
+use crate::register::model::At;
+use crate::suggest::did_you_mean;
+
+/// `[matrix]`'s keys.
+pub static MATRIX: Table = Table {
+    name: "[matrix]",
+    description: "The risk matrix: a shipped preset, or the team's own bands and cells.",
+    keys: &[
+        Key {
+            name: "preset",
+            value: Value::Choice(&["opx", "nist-800-30"], Some("opx")),
+            need: Need::Optional,
+            description: "A shipped matrix: opx (low, medium, high, critical by likelihood × impact) or nist-800-30 (NIST SP 800-30 Rev. 1, Table I-2).",
+        },
+        Key {
+            name: "bands",
+            value: Value::Texts,
+            need: Need::Optional,
+            description: "The team's own band names, lowest to highest, each once.",
+        },
+        Key {
+            name: "cells",
+            value: Value::BandGrid,
+            need: Need::Optional,
+            description: "Each cell's band: rows likelihood 5 (top) to 1, columns impact 1 to 5.",
+        },
+    ],
+};
+
+/// The matrix `[matrix]` describes; the `opx` matrix when there is none,
+/// or when it has a problem (reported).
+pub(super) fn matrix(sink: &mut Sink<'_>, policy: &Fields<'_, '_>) -> RiskMatrix {
+    let Some((table, span)) = policy.table(sink, "matrix", "write the matrix as a table: [matrix]")
+    else {
+        return RiskMatrix::default();
+    };
+    let f = Fields::new(sink, table, span.clone(), &MATRIX);
+    let preset = f.choice(sink, "preset", &Preset::ALL, Preset::name);
+    let (bands, cells) = (f.get("bands"), f.get("cells"));
+    if let Some(written) = f.get("preset")
+        && (bands.is_some() || cells.is_some())
+    {
+        sink.push(
+            Diagnostic::new(
+                Code::InvalidMatrix,
+                "[matrix] names both a preset and its own bands or cells",
+            )
+            .at(sink.span(written.span()), "a shipped matrix")
+            .help("keep one: `preset` alone for a shipped matrix, or `bands` and `cells` for your own"),
+        );
+        return RiskMatrix::default();
+    }
+    if bands.is_none() && cells.is_none() {
+        return preset.unwrap_or(Preset::Opx).matrix();
+    }
+    let example = "write the band names, lowest first: bands = [\"green\", \"amber\", \"red\"]";
+    if bands.is_none() {
+        f.missing(sink, "bands", example);
+    }
+    if cells.is_none() {
+        f.missing(
+            sink,
+            "cells",
+            "write five rows of five bands: cells = [[...], ...], likelihood 5 first, impact 1 to 5 across",
+        );
+    }
+    let names = band_names(sink, &f, table);
+    let rows = cells.and_then(|_| grid(sink, &f, &names));
+    match (names, rows) {
+        (Some(names), Some(rows)) => {
+            let names: Vec<&str> = names.iter().map(|n| n.value.as_str()).collect();
+            RiskMatrix::new(None, &names, rows)
+        }
+        _ => RiskMatrix::default(),
+    }
+}
+
+/// `bands`, when it is a usable list: not empty, no name twice, not more
+/// than a matrix has cells.
+fn band_names(
+    sink: &mut Sink<'_>,
+    f: &Fields<'_, '_>,
+    table: &DeTable<'_>,
+) -> Option<Vec<At<String>>> {
+    let value = f.get("bands")?;
+    let written = table.get("bands").map(|v| v.get_ref());
+    let problems = sink.diagnostics.len();
+    let names = f.strings_at(sink, "bands");
+    if matches!(written, Some(DeValue::Array(items)) if items.is_empty()) {
+        sink.push(
+            Diagnostic::new(Code::InvalidMatrix, "`bands` in [matrix] is empty")
+                .at(sink.span(value.span()), "no band")
+                .help("name the bands, lowest first: bands = [\"green\", \"amber\", \"red\"]"),
+        );
+    }
+    if names.len() > MAX_BANDS {
+        sink.push(
+            Diagnostic::new(
+                Code::InvalidMatrix,
+                format!("`bands` in [matrix] names {} bands", names.len()),
+            )
+            .at(sink.span(value.span()), format!("more than {MAX_BANDS}"))
+            .help(format!(
+                "a matrix has {MAX_BANDS} cells, so at most {MAX_BANDS} bands"
+            )),
+        );
+    }
+    for (n, name) in names.iter().enumerate() {
+        if let Some(first) = names[..n].iter().find(|m| m.value == name.value) {
+            let line = sink.line_col(first.span.range().start).line;
+            sink.push(
+                Diagnostic::new(
+                    Code::InvalidMatrix,
+                    format!("band `{}` is named twice in [matrix]", clip(&name.value)),
+                )
+                .at(name.span, "named again")
+                .help(format!(
+                    "each band is named once, lowest first; it is already named on line {line}"
+                )),
+            );
+        }
+    }
+    (sink.diagnostics.len() == problems && !names.is_empty() && f.get("cells").is_some())
+        .then_some(names)
+}
+
+/// `cells`, each a place in `names`; `None` when any cell is unusable
+/// (every problem is reported).
+fn grid(
+    sink: &mut Sink<'_>,
+    f: &Fields<'_, '_>,
+    names: &Option<Vec<At<String>>>,
+) -> Option<[[u8; 5]; 5]> {
+    let value = f.get("cells")?;
+    let five_rows =
+        "write five rows of five bands: likelihood 5 at the top down to 1, impact 1 to 5 across";
+    let DeValue::Array(rows) = value.get_ref() else {
+        return f.wrong_type(sink, "cells", value, "an array of rows", Some(five_rows));
+    };
+    let problems = sink.diagnostics.len();
+    if rows.len() != 5 {
+        sink.push(
+            Diagnostic::new(
+                Code::InvalidMatrix,
+                format!("`cells` in [matrix] has {} rows, not 5", rows.len()),
+            )
+            .at(sink.span(value.span()), "one row per likelihood")
+            .help(five_rows),
+        );
+    }
+    let mut grid = [[0u8; 5]; 5];
+    for (r, row) in rows.iter().enumerate().take(5) {
+        let likelihood = 5 - r;
+        let DeValue::Array(cells) = row.get_ref() else {
+            f.wrong_type::<()>(sink, "cells", row, "an array of rows", Some(five_rows));
+            continue;
+        };
+        if cells.len() != 5 {
+            sink.push(
+                Diagnostic::new(
+                    Code::InvalidMatrix,
+                    format!(
+                        "row {} of `cells` (likelihood {likelihood}) has {} cells, not 5",
+                        r + 1,
+                        cells.len()
+                    ),
+                )
+                .at(sink.span(row.span()), "one cell per impact, 1 to 5")
+                .help("give each row five bands, impact 1 to 5 from left to right"),
+            );
+        }
+        for (i, cell) in cells.iter().enumerate().take(5) {
+            let DeValue::String(word) = cell.get_ref() else {
+                f.wrong_type::<()>(sink, "cells", cell, "an array of band names", None);
+                continue;
+            };
+            let Some(names) = names else { continue };
+            match names.iter().position(|n| n.value == **word) {
+                Some(place) => grid[r][i] = place as u8,
+                None => sink.push(unknown_band(
+                    word,
+                    sink.span(cell.span()),
+                    names.iter().map(|n| n.value.as_str()),
+                    "bands",
+                )),
+            }
+        }
+    }
+    (sink.diagnostics.len() == problems && names.is_some()).then_some(grid)
+}
+
+/// `fail_band`, one of `matrix`'s bands.
+pub(super) fn fail_band(
+    sink: &mut Sink<'_>,
+    f: &Fields<'_, '_>,
+    matrix: &RiskMatrix,
+) -> Option<Band> {
+    let written = f.string(sink, "fail_band")?;
+    let found = matrix.find(&written.value);
+    if found.is_none() {
+        let list = match matrix.preset {
+            Some(preset) => format!("the {} matrix's bands", preset.name()),
+            None => "[matrix] bands".to_string(),
+        };
+        sink.push(unknown_band(
+            &written.value,
+            written.span,
+            matrix.names(),
+            &list,
+        ));
+    }
+    found
+}
+
+/// `word` is not a band of the matrix, whose bands are `names`, which
+/// `list` says where to find.
+fn unknown_band<'n>(
+    word: &str,
+    at: crate::source::Span,
+    names: impl Iterator<Item = &'n str> + Clone,
+    list: &str,
+) -> Diagnostic {
+    let all = names.clone().collect::<Vec<_>>().join(", ");
+    let help = match did_you_mean(word, names) {
+        Some(best) => format!("did you mean `{best}`? the bands are: {all}"),
+        None => format!("the bands are: {all}; a band used here must be named in {list}"),
+    };
+    Diagnostic::new(
+        Code::UnknownBand,
+        format!("`{}` is not a band of the matrix", clip(word)),
+    )
+    .at(at, "unknown band")
+    .help(help)
+}

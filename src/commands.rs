@@ -294,12 +294,7 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
 
 /// `--min-band` names no band of the policy's matrix.
 fn unknown_band(io: &mut Io<'_>, band: &str, policy: &Policy) {
-    let names = policy.matrix.names();
-    let all = names.clone().collect::<Vec<_>>().join(", ");
-    let help = match did_you_mean(band, names) {
-        Some(best) => format!("did you mean `{best}`? the bands are: {all}"),
-        None => format!("the bands are: {all}"),
-    };
+    let help = policy::band_help(band, policy.matrix.names());
     let matrix = match policy.file_name() {
         Some(file) if policy.matrix.preset != Some(crate::band::Preset::Opx) => {
             format!("the matrix of `{file}`")

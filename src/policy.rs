@@ -40,6 +40,8 @@ use crate::units;
 
 mod matrix;
 
+pub use matrix::band_help;
+
 /// The share of a yearly budget one risk may use before it is too big, by default.
 pub const DEFAULT_SINGLE_RISK_SHARE: f64 = 0.25;
 

@@ -189,9 +189,9 @@ fn grid(
                 Some(place) => grid[r][i] = place as u8,
                 None => sink.push(unknown_band(
                     word,
+                    "one of `bands`",
                     sink.span(cell.span()),
                     names.iter().map(|n| n.value.as_str()),
-                    "bands",
                 )),
             }
         }
@@ -208,37 +208,41 @@ pub(super) fn fail_band(
     let written = f.string(sink, "fail_band")?;
     let found = matrix.find(&written.value);
     if found.is_none() {
-        let list = match matrix.preset {
-            Some(preset) => format!("the {} matrix's bands", preset.name()),
-            None => "[matrix] bands".to_string(),
+        let whose = match matrix.preset {
+            Some(preset) => format!("a band of the {} matrix", preset.name()),
+            None => "one of [matrix] `bands`".to_string(),
         };
         sink.push(unknown_band(
             &written.value,
+            &whose,
             written.span,
             matrix.names(),
-            &list,
         ));
     }
     found
 }
 
-/// `word` is not a band of the matrix, whose bands are `names`, which
-/// `list` says where to find.
+/// `word` is not `whose` (`one of `bands``): not one of `names`.
 fn unknown_band<'n>(
     word: &str,
+    whose: &str,
     at: crate::source::Span,
     names: impl Iterator<Item = &'n str> + Clone,
-    list: &str,
 ) -> Diagnostic {
-    let all = names.clone().collect::<Vec<_>>().join(", ");
-    let help = match did_you_mean(word, names) {
-        Some(best) => format!("did you mean `{best}`? the bands are: {all}"),
-        None => format!("the bands are: {all}; a band used here must be named in {list}"),
-    };
     Diagnostic::new(
         Code::UnknownBand,
-        format!("`{}` is not a band of the matrix", clip(word)),
+        format!("`{}` is not {whose}", clip(word)),
     )
     .at(at, "unknown band")
-    .help(help)
+    .help(band_help(word, names))
+}
+
+/// `did you mean `high`? the bands are: low, medium, high, critical`: the
+/// help for a word that is not one of `names`, a matrix's bands.
+pub fn band_help<'n>(word: &str, names: impl Iterator<Item = &'n str> + Clone) -> String {
+    let all = names.clone().collect::<Vec<_>>().join(", ");
+    match did_you_mean(word, names) {
+        Some(best) => format!("did you mean `{best}`? the bands are: {all}"),
+        None => format!("the bands are: {all}"),
+    }
 }

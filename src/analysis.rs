@@ -423,6 +423,59 @@ pub(crate) mod tests {
         );
     }
 
+    /// A matrix where 3×4 (12) is the highest band and 5×3 (15) below it.
+    fn lookup_policy(fail_band: Option<&str>) -> Policy {
+        let mut rows = [[0u8; 5]; 5];
+        rows[2][3] = 2; // likelihood 3, impact 4
+        rows[0][2] = 1; // likelihood 5, impact 3
+        let matrix = crate::band::RiskMatrix::new(None, &["yellow", "amber", "red"], rows);
+        Policy {
+            fail_band: fail_band.and_then(|b| matrix.find(b)),
+            fail_impact: Level::new(5).unwrap(),
+            matrix,
+            ..Policy::default()
+        }
+    }
+
+    #[test]
+    fn a_matrix_ranks_by_its_band_before_the_product() {
+        let register = register(vec![
+            risk("s", "fifteen", 5, 3, None),
+            risk("s", "twelve", 3, 4, None),
+            risk("s", "twenty", 4, 5, None),
+        ]);
+        let analysis = Analysis::new(&register, date("2026-11-27"), &lookup_policy(None));
+        assert_eq!(
+            ids(&analysis, RankBy::Severity),
+            ["s/twelve#1", "s/fifteen#2", "s/twenty#3"]
+        );
+        // The highest band is reviewed every 30 days, the lowest every 365,
+        // the one between (second from the top) every 90.
+        let days: Vec<u32> = analysis.risks.iter().map(|r| r.review.every_days).collect();
+        assert_eq!(days, [90, 30, 365]);
+    }
+
+    #[test]
+    fn fail_band_gates_an_open_risk_below_fail_impact() {
+        let register = register(vec![
+            risk("s", "fifteen", 5, 3, None),
+            risk("s", "twelve", 3, 4, None),
+        ]);
+        let unmitigated = |fail_band| {
+            let policy = lookup_policy(fail_band);
+            let analysis = Analysis::new(&register, date("2026-11-27"), &policy);
+            analysis
+                .risks
+                .iter()
+                .filter(|r| r.unmitigated)
+                .map(|r| r.risk.id.value.clone())
+                .collect::<Vec<_>>()
+        };
+        assert!(unmitigated(None).is_empty());
+        assert_eq!(unmitigated(Some("red")), ["twelve"]);
+        assert_eq!(unmitigated(Some("amber")), ["fifteen", "twelve"]);
+    }
+
     #[test]
     fn rank_by_budget_puts_unknown_bad_minutes_last() {
         let mut small = risk("a", "small", 5, 5, None);

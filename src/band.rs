@@ -231,6 +231,11 @@ impl RiskMatrix {
         self.preset.map_or("custom", Preset::name)
     }
 
+    /// Every cell, as (likelihood, impact).
+    pub fn cells() -> impl Iterator<Item = (Level, Level)> {
+        Level::all().flat_map(|l| Level::all().map(move |i| (l, i)))
+    }
+
     /// Its bands, lowest first.
     pub fn bands(&self) -> &[Band] {
         &self.bands

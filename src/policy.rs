@@ -146,18 +146,26 @@ impl Policy {
                 old.fail_impact, self.fail_impact
             ));
         }
+        // Bands are compared cell by cell, each under its own matrix: the
+        // two matrices may name and count their bands differently.
+        let gated = |p: &Policy, l, i| p.fail_band.is_some_and(|b| p.matrix.band(l, i) >= b);
         if let Some(was) = old.fail_band
-            && self.fail_band.is_none_or(|now| now.rank() > was.rank())
+            && RiskMatrix::cells().any(|(l, i)| gated(old, l, i) && !gated(self, l, i))
         {
             let now = self.fail_band.map_or("unset", Band::name);
             changes.push(format!("fail_band {was} → {now}"));
         }
-        if self.matrix != old.matrix {
-            // Another matrix may read any cell as a lower band.
+        let serious = |p: &Policy, l, i| p.matrix.band(l, i).is_serious();
+        let demoted = RiskMatrix::cells()
+            .filter(|&(l, i)| serious(old, l, i) && !serious(self, l, i))
+            .count();
+        if demoted > 0 {
             changes.push(format!(
-                "matrix {} → {}",
+                "matrix {} → {}: {} no longer {}",
                 old.matrix.describe(),
-                self.matrix.describe()
+                self.matrix.describe(),
+                crate::diag::plural(demoted, "cell"),
+                old.matrix.serious().join(" or ")
             ));
         }
         if old.deny_warnings && !self.deny_warnings {

@@ -5,7 +5,7 @@
 use toml::de::{DeTable, DeValue};
 
 use crate::band::{Band, MAX_BANDS, Preset, RiskMatrix};
-use crate::diag::{Code, Diagnostic, clip};
+use crate::diag::{Code, Diagnostic, clip, plural};
 use crate::register::fields::{Fields, Sink};
 use crate::register::format::{Key, Need, Table, Value};
 use crate::register::model::At;
@@ -44,7 +44,7 @@ pub(super) fn matrix(sink: &mut Sink<'_>, policy: &Fields<'_, '_>) -> RiskMatrix
     else {
         return RiskMatrix::default();
     };
-    let f = Fields::new(sink, table, span.clone(), &MATRIX);
+    let f = Fields::nested(sink, table, span.clone(), &MATRIX, &super::POLICY);
     let preset = f.choice(sink, "preset", &Preset::ALL, Preset::name);
     let (bands, cells) = (f.get("bands"), f.get("cells"));
     if let Some(written) = f.get("preset")
@@ -170,9 +170,9 @@ fn grid(
                 Diagnostic::new(
                     Code::InvalidMatrix,
                     format!(
-                        "row {} of `cells` (likelihood {likelihood}) has {} cells, not 5",
+                        "row {} of `cells` (likelihood {likelihood}) has {}, not 5",
                         r + 1,
-                        cells.len()
+                        plural(cells.len(), "cell")
                     ),
                 )
                 .at(sink.span(row.span()), "one cell per impact, 1 to 5")
@@ -244,5 +244,135 @@ pub fn band_help<'n>(word: &str, names: impl Iterator<Item = &'n str> + Clone) -
     match did_you_mean(word, names) {
         Some(best) => format!("did you mean `{best}`? the bands are: {all}"),
         None => format!("the bands are: {all}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use crate::diag::Code;
+    use crate::policy::{Policy, from_text};
+    use crate::scale::Level;
+    use crate::source::Sources;
+
+    use super::*;
+
+    const OWN: &str = r#"
+fail_band = "red"
+
+[matrix]
+bands = ["yellow", "amber", "red"]
+cells = [
+  ["yellow", "amber",  "amber", "red",   "red"],
+  ["yellow", "yellow", "amber", "red",   "red"],
+  ["yellow", "yellow", "amber", "red",   "red"],
+  ["yellow", "yellow", "amber", "amber", "amber"],
+  ["yellow", "yellow", "yellow", "amber", "amber"],
+]
+"#;
+
+    fn read(text: &str) -> (Policy, Vec<Code>) {
+        let mut sources = Sources::default();
+        let mut diagnostics = Vec::new();
+        let policy = from_text(
+            PathBuf::from("opx.toml"),
+            text.to_string(),
+            &mut sources,
+            &mut diagnostics,
+        );
+        (policy, diagnostics.iter().map(|d| d.code).collect())
+    }
+
+    fn band(policy: &Policy, l: u8, i: u8) -> &'static str {
+        let level = |n| Level::new(n).unwrap();
+        policy.matrix.band(level(l), level(i)).name()
+    }
+
+    #[test]
+    fn a_preset_or_nothing_gives_a_shipped_matrix() {
+        let (policy, codes) = read("[matrix]\npreset = \"nist-800-30\"\n");
+        assert!(codes.is_empty(), "{codes:?}");
+        assert_eq!(policy.matrix, Preset::Nist80030.matrix());
+        assert_eq!(read("").0.matrix, Preset::Opx.matrix());
+        assert_eq!(read("[matrix]\n").0.matrix, Preset::Opx.matrix());
+    }
+
+    #[test]
+    fn the_teams_own_cells_are_read_top_row_first() {
+        let (policy, codes) = read(OWN);
+        assert!(codes.is_empty(), "{codes:?}");
+        // The first row written is likelihood 5; the first column impact 1.
+        assert_eq!(band(&policy, 5, 1), "yellow");
+        assert_eq!(band(&policy, 5, 2), "amber");
+        assert_eq!(band(&policy, 3, 4), "red");
+        assert_eq!(band(&policy, 1, 5), "amber");
+        assert_eq!(policy.fail_band.map(|b| b.name()), Some("red"));
+        assert_eq!(policy.matrix.preset, None);
+    }
+
+    #[test]
+    fn every_problem_of_a_matrix_is_found_and_the_default_kept() {
+        let cases: [(&str, &[Code]); 7] = [
+            (
+                "[matrix]\npreset = \"opx\"\nbands = [\"a\"]\ncells = []\n",
+                &[Code::InvalidMatrix],
+            ),
+            (
+                "[matrix]\nbands = []\ncells = []\n",
+                &[Code::InvalidMatrix, Code::InvalidMatrix],
+            ),
+            (
+                "[matrix]\nbands = [\"a\", \"a\"]\ncells = [[\"a\",\"a\",\"a\",\"a\",\"a\"]]\n",
+                &[Code::InvalidMatrix, Code::InvalidMatrix],
+            ),
+            (
+                "[matrix]\nbands = [\"a\"]\ncells = [[\"a\"],[\"a\"],[\"a\"],[\"a\"],[\"b\",\"a\",\"a\",\"a\",\"a\"]]\n",
+                &[
+                    Code::InvalidMatrix,
+                    Code::InvalidMatrix,
+                    Code::InvalidMatrix,
+                    Code::InvalidMatrix,
+                    Code::UnknownBand,
+                ],
+            ),
+            (
+                "[matrix]\ncells = []\n",
+                &[Code::MissingKey, Code::InvalidMatrix],
+            ),
+            ("fail_band = \"severe\"\n", &[Code::UnknownBand]),
+            ("[matrix]\npreset = \"iso\"\n", &[Code::InvalidValue]),
+        ];
+        for (text, expected) in cases {
+            let (policy, codes) = read(text);
+            assert_eq!(codes, expected, "{text}");
+            assert_eq!(policy.matrix, Preset::Opx.matrix(), "{text}");
+            assert_eq!(policy.fail_band, None, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_matrix_that_bands_fewer_cells_high_loosens_the_policy() {
+        let (own, _) = read(OWN);
+        let opx = Policy::default();
+        // Adding a fail_band tightens, and every cell opx reads as high or
+        // critical (a product of 10 or more) the own matrix reads as amber
+        // or red, its two highest bands.
+        assert!(own.loosened_from(&opx).is_empty());
+        // Table I-2 reads 5 of opx's 10 such cells as moderate or lower.
+        let (nist, _) = read("fail_band = \"very-high\"\n[matrix]\npreset = \"nist-800-30\"\n");
+        let mut before = Policy::default();
+        before.fail_band = before.matrix.find("high");
+        assert_eq!(
+            nist.loosened_from(&before),
+            [
+                "fail_band high → very-high",
+                "matrix opx → nist-800-30: 5 cells no longer high or critical"
+            ]
+        );
+        assert!(before.loosened_from(&nist).is_empty());
+        let mut unset = own.clone();
+        unset.fail_band = None;
+        assert_eq!(unset.loosened_from(&own), ["fail_band red → unset"]);
     }
 }

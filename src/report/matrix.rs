@@ -252,6 +252,69 @@ mod snapshot {
         ");
     }
 
+    /// Another matrix: its own labels and legend; five bands over four
+    /// colours, moderate and high sharing red, the labels telling them apart.
+    #[test]
+    fn nist_in_colour_with_ids() {
+        let policy = crate::policy::Policy {
+            matrix: crate::band::Preset::Nist80030.matrix(),
+            ..Default::default()
+        };
+        let text = fixture::matrix_under(
+            &policy,
+            MatrixFormat::Table,
+            ViewName::Current,
+            true,
+            100,
+            true,
+        );
+        insta::assert_snapshot!(text.replace('\x1b', "␛"), @r"
+        ␛[1mRisk matrix: 4 risks, current view␛[0m
+
+        ␛[1mlikelihood \ impact␛[0m  ␛[1m1 negligible␛[0m  ␛[1m2 minor␛[0m  ␛[1m3 moderate␛[0m  ␛[1m4 major␛[0m  ␛[1m5 severe␛[0m
+        5 almost-certain     ␛[32m· VL␛[0m          ␛[33m· L␛[0m      ␛[31m· M␛[0m         ␛[31m· H␛[0m      ␛[35m· VH␛[0m
+        4 likely             ␛[32m· VL␛[0m          ␛[33m· L␛[0m      ␛[31m· M␛[0m         ␛[31m1 H␛[0m      ␛[35m· VH␛[0m
+        3 possible           ␛[32m· VL␛[0m          ␛[33m· L␛[0m      ␛[31m· M␛[0m         ␛[31m2 M␛[0m      ␛[31m· H␛[0m
+        2 unlikely           ␛[32m· VL␛[0m          ␛[33m1 L␛[0m      ␛[33m· L␛[0m         ␛[33m· L␛[0m      ␛[31m· M␛[0m
+        1 rare               ␛[32m· VL␛[0m          ␛[32m· VL␛[0m     ␛[32m· VL␛[0m        ␛[33m· L␛[0m      ␛[33m· L␛[0m
+
+        4 risks placed
+        ␛[31m4×4 H  ␛[0mcheckout/traffic-spike
+        ␛[31m3×4 M  ␛[0mcheckout/bad-deploy, checkout/single-expert
+        ␛[33m2×2 L  ␛[0msearch/stale-index
+        ␛[2mcount and band: VL very-low, L low, M moderate, H high, VH very-high; · no risk there␛[0m
+        ");
+    }
+
+    #[test]
+    fn nist_as_markdown() {
+        let policy = crate::policy::Policy {
+            matrix: crate::band::Preset::Nist80030.matrix(),
+            ..Default::default()
+        };
+        let text = fixture::matrix_under(
+            &policy,
+            MatrixFormat::Markdown,
+            ViewName::Current,
+            false,
+            100,
+            false,
+        );
+        insta::assert_snapshot!(text, @r"
+        ### Risk matrix: 4 risks, current view
+
+        | likelihood \\ impact | 1 negligible | 2 minor | 3 moderate | 4 major | 5 severe |
+        | --- | --- | --- | --- | --- | --- |
+        | 5 almost-certain | · (very-low) | · (low) | · (moderate) | · (high) | · (very-high) |
+        | 4 likely | · (very-low) | · (low) | · (moderate) | 1 (high) | · (very-high) |
+        | 3 possible | · (very-low) | · (low) | · (moderate) | 2 (moderate) | · (high) |
+        | 2 unlikely | · (very-low) | 1 (low) | · (low) | · (low) | · (moderate) |
+        | 1 rare | · (very-low) | · (very-low) | · (very-low) | · (low) | · (low) |
+
+        4 risks placed
+        ");
+    }
+
     /// Colour marks each cell's band; the letters say the same without it.
     #[test]
     fn in_colour() {

@@ -84,11 +84,13 @@ impl Band {
 
     /// Its colour: the lowest band green-toned and the highest
     /// critical-toned, the bands between spread evenly over the four
-    /// tones (rounded), so neighbours of a matrix of five or more may
-    /// share one.
+    /// tones, rounded with halves down (a middle band reads as a warning
+    /// rather than an alarm), so neighbours of a matrix of five or more
+    /// may share one.
     pub fn tone(self) -> Tone {
         let steps = u32::from(self.count.max(2) - 1);
-        let step = (u32::from(self.rank) * 3 * 2 + steps) / (2 * steps);
+        // round(3 × rank / steps), halves down.
+        let step = (u32::from(self.rank) * 3 * 2 + steps - 1) / (2 * steps);
         match step {
             0 => Tone::Low,
             1 => Tone::Medium,
@@ -406,14 +408,17 @@ mod tests {
         let m = Preset::Nist80030.matrix();
         let days: Vec<u32> = m.bands().iter().map(|b| b.default_review_days()).collect();
         assert_eq!(days, [365, 365, 180, 90, 30]);
-        // Places 0..4 over tones 0..3: 0, 0.75, 1.5, 2.25, 3, rounded half up.
+        // Places 0..4 over tones 0..3: 0, 0.75, 1.5, 2.25, 3, halves down.
         let tones: Vec<Tone> = m.bands().iter().map(|b| b.tone()).collect();
+        let three = RiskMatrix::new(None, &["green", "amber", "red"], [[0; 5]; 5]);
+        let three: Vec<Tone> = three.bands().iter().map(|b| b.tone()).collect();
+        assert_eq!(three, [Tone::Low, Tone::Medium, Tone::Critical]);
         assert_eq!(
             tones,
             [
                 Tone::Low,
                 Tone::Medium,
-                Tone::High,
+                Tone::Medium,
                 Tone::High,
                 Tone::Critical
             ]

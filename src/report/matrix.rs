@@ -253,7 +253,7 @@ mod snapshot {
     }
 
     /// Another matrix: its own labels and legend; five bands over four
-    /// colours, moderate and high sharing red, the labels telling them apart.
+    /// colours, low and moderate sharing yellow, the labels telling them apart.
     #[test]
     fn nist_in_colour_with_ids() {
         let policy = crate::policy::Policy {
@@ -272,15 +272,15 @@ mod snapshot {
         ␛[1mRisk matrix: 4 risks, current view␛[0m
 
         ␛[1mlikelihood \ impact␛[0m  ␛[1m1 negligible␛[0m  ␛[1m2 minor␛[0m  ␛[1m3 moderate␛[0m  ␛[1m4 major␛[0m  ␛[1m5 severe␛[0m
-        5 almost-certain     ␛[32m· VL␛[0m          ␛[33m· L␛[0m      ␛[31m· M␛[0m         ␛[31m· H␛[0m      ␛[35m· VH␛[0m
-        4 likely             ␛[32m· VL␛[0m          ␛[33m· L␛[0m      ␛[31m· M␛[0m         ␛[31m1 H␛[0m      ␛[35m· VH␛[0m
-        3 possible           ␛[32m· VL␛[0m          ␛[33m· L␛[0m      ␛[31m· M␛[0m         ␛[31m2 M␛[0m      ␛[31m· H␛[0m
-        2 unlikely           ␛[32m· VL␛[0m          ␛[33m1 L␛[0m      ␛[33m· L␛[0m         ␛[33m· L␛[0m      ␛[31m· M␛[0m
+        5 almost-certain     ␛[32m· VL␛[0m          ␛[33m· L␛[0m      ␛[33m· M␛[0m         ␛[31m· H␛[0m      ␛[35m· VH␛[0m
+        4 likely             ␛[32m· VL␛[0m          ␛[33m· L␛[0m      ␛[33m· M␛[0m         ␛[31m1 H␛[0m      ␛[35m· VH␛[0m
+        3 possible           ␛[32m· VL␛[0m          ␛[33m· L␛[0m      ␛[33m· M␛[0m         ␛[33m2 M␛[0m      ␛[31m· H␛[0m
+        2 unlikely           ␛[32m· VL␛[0m          ␛[33m1 L␛[0m      ␛[33m· L␛[0m         ␛[33m· L␛[0m      ␛[33m· M␛[0m
         1 rare               ␛[32m· VL␛[0m          ␛[32m· VL␛[0m     ␛[32m· VL␛[0m        ␛[33m· L␛[0m      ␛[33m· L␛[0m
 
         4 risks placed
         ␛[31m4×4 H  ␛[0mcheckout/traffic-spike
-        ␛[31m3×4 M  ␛[0mcheckout/bad-deploy, checkout/single-expert
+        ␛[33m3×4 M  ␛[0mcheckout/bad-deploy, checkout/single-expert
         ␛[33m2×2 L  ␛[0msearch/stale-index
         ␛[2mcount and band: VL very-low, L low, M moderate, H high, VH very-high; · no risk there␛[0m
         ");

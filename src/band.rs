@@ -136,11 +136,11 @@ pub enum Preset {
 impl Preset {
     pub const ALL: [Preset; 2] = [Preset::Opx, Preset::Nist80030];
 
+    /// The names `preset` takes, in the order of [`Preset::ALL`].
+    pub const NAMES: [&'static str; 2] = ["opx", "nist-800-30"];
+
     pub fn name(self) -> &'static str {
-        match self {
-            Preset::Opx => "opx",
-            Preset::Nist80030 => "nist-800-30",
-        }
+        Self::NAMES[self as usize]
     }
 
     pub fn matrix(self) -> RiskMatrix {
@@ -283,6 +283,11 @@ impl RiskMatrix {
             .collect()
     }
 
+    /// Its serious bands as a summary names them: `high or critical`.
+    pub fn serious_words(&self) -> String {
+        self.serious().join(" or ")
+    }
+
     /// The band's label in the grid: the initials of its words (`VH` for
     /// very-high), or its place from 1 when two bands' initials are alike.
     pub fn label(&self, band: Band) -> &str {
@@ -410,9 +415,6 @@ mod tests {
         assert_eq!(days, [365, 365, 180, 90, 30]);
         // Places 0..4 over tones 0..3: 0, 0.75, 1.5, 2.25, 3, halves down.
         let tones: Vec<Tone> = m.bands().iter().map(|b| b.tone()).collect();
-        let three = RiskMatrix::new(None, &["green", "amber", "red"], [[0; 5]; 5]);
-        let three: Vec<Tone> = three.bands().iter().map(|b| b.tone()).collect();
-        assert_eq!(three, [Tone::Low, Tone::Medium, Tone::Critical]);
         assert_eq!(
             tones,
             [
@@ -425,6 +427,12 @@ mod tests {
         );
         let labels: Vec<&str> = m.bands().iter().map(|&b| m.label(b)).collect();
         assert_eq!(labels, ["VL", "L", "M", "H", "VH"]);
+        assert_eq!(m.serious_words(), "high or very-high");
+
+        // Three bands: 0, 1.5, 3.
+        let three = RiskMatrix::new(None, &["green", "amber", "red"], [[0; 5]; 5]);
+        let tones: Vec<Tone> = three.bands().iter().map(|b| b.tone()).collect();
+        assert_eq!(tones, [Tone::Low, Tone::Medium, Tone::Critical]);
 
         let two = RiskMatrix::new(None, &["ok", "bad"], [[1; 5]; 5]);
         let days: Vec<u32> = two

@@ -138,8 +138,9 @@ pub enum Command {
             (L low, M medium, H high, C critical; · where no risk sits), coloured by band on a \
             colour terminal. The bands are those of opx.toml's [matrix]: a preset (opx, the \
             default, or nist-800-30) or the team's own, labelled by the initials of their names \
-            (VH very-high) and listed under the grid. Risks are placed by their current view, or --view inherent (as \
-            written) or target (after the plan): run the three to see what the plan moves. \
+            (VH very-high) and listed under the grid. Risks are placed by their current view, \
+            or --view inherent (as written) or target (after the plan): run the three to see \
+            what the plan moves. \
             --ids lists each cell's risks. The counts add up to the risks placed, which the \
             line under the grid gives.",
         after_help = concat!(
@@ -152,9 +153,9 @@ pub enum Command {
     /// Show how the register's risk moved over its git history
     #[command(
         long_about = "Read the register's history from git and show, for each commit that changed \
-            it (oldest first), its risks per band of today's matrix, its open high-impact risks \
-            (what the gate's unmitigated fails on), its acceptances, and each system's expected bad minutes \
-            against its error budget; then one line from the first commit to the last. Each \
+            it (oldest first), its risks per band of today's matrix, its open high-impact \
+            risks (what the gate's unmitigated fails on), its acceptances, and each system's \
+            expected bad minutes against its error budget; then one line from the first commit to the last. Each \
             commit is judged on its own day by today's policy, so only the register changes \
             between points. A commit whose register does not load shows its first problem; one \
             without the register says so.\n\n\
@@ -266,14 +267,15 @@ pub enum Command {
             Exceptions to the gate are listed apart, with who signed them and why: each \
             acceptance or waiver the change adds, extends (a later until), loosens (an \
             acceptance kept while its risk gets worse) or re-signs (another by or reason), and \
-            what it loosens in the policy (a higher fail_impact or fail_band, mitigation = \"done\", \
-            a rule turned down, a matrix that reads cells as lower bands). A change cannot quietly waive itself.\n\n\
+            what it loosens in the policy (a higher fail_impact or fail_band, mitigation = \
+            \"done\", a rule turned down, a matrix that reads cells as lower bands). A change \
+            cannot quietly waive itself.\n\n\
             Both versions are judged on one day, by the new version's policy (the opx.toml \
             nearest it, or --config). A risk is worse when its current severity or bad minutes \
             rise or it falls back to open. --fail-on worse exits 1 when any risk is worse, or a \
             new risk is of band high or above (the matrix's two highest bands); --fail-on \
-            new-critical when a risk is new, or newly, critical (its highest band); --fail-on new-waiver when there is any exception to review or the \
-            policy is looser, so a team can require review of exactly those.",
+            new-critical when a risk is new, or newly, critical (its highest band); --fail-on \
+            new-waiver when there is any exception to review or the policy is looser, so a team can require review of exactly those.",
         after_help = concat!(
             "Examples:\n  opx diff old/risks new/risks\n  opx diff --git origin/main risks/\n  \
              opx diff --git origin/main risks/ --fail-on worse --output comment.md\n  \

@@ -1,9 +1,9 @@
 //! `opx plan`: the plan, as a team lead communicates it.
 //!
 //! - **Now**: the open actions of the risks that need them first (in the
-//!   matrix's two highest bands, critical or high by default, failing the gate as unmitigated, too big for the error
-//!   budget, or on a system over its budget), grouped by the week they are
-//!   due, overdue ones marked;
+//!   matrix's two highest bands, critical or high by default, failing the
+//!   gate as unmitigated, too big for the error budget, or on a system over
+//!   its budget), grouped by the week they are due, overdue ones marked;
 //! - **Later**: every other open action;
 //! - **Accepted risks**: the trade-offs, with who accepted them, why, until
 //!   when, and the bad minutes they spend;

@@ -165,7 +165,7 @@ impl Policy {
                 old.matrix.describe(),
                 self.matrix.describe(),
                 crate::diag::plural(demoted, "cell"),
-                old.matrix.serious().join(" or ")
+                old.matrix.serious_words()
             ));
         }
         if old.deny_warnings && !self.deny_warnings {

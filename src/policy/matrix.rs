@@ -2,7 +2,7 @@
 //! shipped preset or its own bands and cells, read with every problem
 //! located.
 
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use crate::band::{Band, MAX_BANDS, Preset, RiskMatrix};
 use crate::diag::{Code, Diagnostic, clip, plural};
@@ -18,7 +18,7 @@ pub static MATRIX: Table = Table {
     keys: &[
         Key {
             name: "preset",
-            value: Value::Choice(&["opx", "nist-800-30"], Some("opx")),
+            value: Value::Choice(&Preset::NAMES, Some("opx")),
             need: Need::Optional,
             description: "A shipped matrix: opx (low, medium, high, critical by likelihood × impact) or nist-800-30 (NIST SP 800-30 Rev. 1, Table I-2).",
         },
@@ -74,7 +74,7 @@ pub(super) fn matrix(sink: &mut Sink<'_>, policy: &Fields<'_, '_>) -> RiskMatrix
             "write five rows of five bands: cells = [[...], ...], likelihood 5 first, impact 1 to 5 across",
         );
     }
-    let names = band_names(sink, &f, table);
+    let names = band_names(sink, &f);
     let rows = cells.and_then(|_| grid(sink, &f, &names));
     match (names, rows) {
         (Some(names), Some(rows)) => {
@@ -87,16 +87,11 @@ pub(super) fn matrix(sink: &mut Sink<'_>, policy: &Fields<'_, '_>) -> RiskMatrix
 
 /// `bands`, when it is a usable list: not empty, no name twice, not more
 /// than a matrix has cells.
-fn band_names(
-    sink: &mut Sink<'_>,
-    f: &Fields<'_, '_>,
-    table: &DeTable<'_>,
-) -> Option<Vec<At<String>>> {
+fn band_names(sink: &mut Sink<'_>, f: &Fields<'_, '_>) -> Option<Vec<At<String>>> {
     let value = f.get("bands")?;
-    let written = table.get("bands").map(|v| v.get_ref());
     let problems = sink.diagnostics.len();
     let names = f.strings_at(sink, "bands");
-    if matches!(written, Some(DeValue::Array(items)) if items.is_empty()) {
+    if matches!(value.get_ref(), DeValue::Array(items) if items.is_empty()) {
         sink.push(
             Diagnostic::new(Code::InvalidMatrix, "`bands` in [matrix] is empty")
                 .at(sink.span(value.span()), "no band")

@@ -712,7 +712,7 @@ fn trend_section(trend: &Trend) -> Markup {
             .map(|p| p.tally.as_ref().ok().map(|t| f(t) as f64))
             .collect()
     };
-    let serious = trend.matrix.serious().join(" or ");
+    let serious = trend.matrix.serious_words();
     let counted = [
         (
             serious.as_str(),

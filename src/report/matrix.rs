@@ -2,10 +2,11 @@
 //!
 //! Likelihood runs down (5 at the top), impact across. Each cell shows
 //! how many risks sit there and its band by label (`2 H`; see
-//! `RiskMatrix::label`), coloured on a colour terminal, so the grid reads the same without colour; an empty
-//! cell shows `·`. With `--ids`, a terminal lists each cell's risks under
-//! the grid, a cell at a time, worst first, wrapped under the cell's
-//! name; Markdown lists them in the cells.
+//! `RiskMatrix::label`), coloured on a colour terminal, so the grid reads
+//! the same without colour; an empty cell shows `·`. With `--ids`, a
+//! terminal lists each cell's risks under the grid, a cell at a time,
+//! worst first, wrapped under the cell's name; Markdown lists them in the
+//! cells.
 
 use std::io::{self, Write};
 

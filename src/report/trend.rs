@@ -32,7 +32,7 @@ pub(crate) fn summary(trend: &Trend) -> String {
     let mut parts = vec![
         format!(
             "{} {} → {}",
-            trend.matrix.serious().join(" or "),
+            trend.matrix.serious_words(),
             high_or_worse(trend, a),
             high_or_worse(trend, b)
         ),

@@ -271,8 +271,8 @@ pub enum Command {
             \"done\", a rule turned down, a matrix that reads cells as lower bands). A change \
             cannot quietly waive itself.\n\n\
             Both versions are judged on one day, by the new version's policy (the opx.toml \
-            nearest it, or --config). A risk is worse when its current severity or bad minutes \
-            rise or it falls back to open. --fail-on worse exits 1 when any risk is worse, or a \
+            nearest it, or --config). A risk is worse when its current band (then severity) or \
+            bad minutes rise or it falls back to open. --fail-on worse exits 1 when any risk is worse, or a \
             new risk is of band high or above (the matrix's two highest bands); --fail-on \
             new-critical when a risk is new, or newly, critical (its highest band); --fail-on \
             new-waiver when there is any exception to review or the policy is looser, so a team can require review of exactly those.",

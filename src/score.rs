@@ -197,6 +197,13 @@ pub struct ViewScore {
 }
 
 impl ViewScore {
+    /// How grave it is: its band, then its severity. A matrix may read a
+    /// smaller product as a higher band (3 × 4 red, 5 × 3 amber), and the
+    /// band decides; under the `opx` matrix this is the severity's order.
+    pub fn gravity(&self) -> (Band, u8) {
+        (self.band, self.severity)
+    }
+
     /// Its bad minutes reach the single-risk share of the error budget.
     pub fn too_big(&self, single_risk_share: f64) -> bool {
         self.budget_share
@@ -316,12 +323,7 @@ fn descending<T>(a: Option<T>, b: Option<T>, order: impl Fn(&T, &T) -> Ordering)
 /// risk id, so the order is total.
 pub fn rank_order(by: RankBy, a: RankKey<'_>, b: RankKey<'_>) -> Ordering {
     let (x, y) = (a.current, b.current);
-    // The band first: a matrix may read a smaller product as a higher band.
-    let severity = || {
-        y.band
-            .cmp(&x.band)
-            .then_with(|| y.severity.cmp(&x.severity))
-    };
+    let severity = || y.gravity().cmp(&x.gravity());
     let exposure = || descending(x.exposure, y.exposure, Ord::cmp);
     let minutes = || descending(x.bad_minutes, y.bad_minutes, f64::total_cmp);
     // A risk's share of its own system's budget is what the budget column

@@ -5,7 +5,7 @@
 use toml::de::DeValue;
 
 use crate::band::{Band, MAX_BANDS, Preset, RiskMatrix};
-use crate::diag::{Code, Diagnostic, clip, plural};
+use crate::diag::{Code, Diagnostic, MAX_NAME_CHARS, clip, plural};
 use crate::register::fields::{Fields, Sink};
 use crate::register::format::{Key, Need, Table, Value};
 use crate::register::model::At;
@@ -111,6 +111,23 @@ fn band_names(sink: &mut Sink<'_>, f: &Fields<'_, '_>) -> Option<Vec<At<String>>
         );
     }
     for (n, name) in names.iter().enumerate() {
+        // A band's name is shown in every output, a terminal's among them.
+        let chars = name.value.chars().count();
+        if chars > MAX_NAME_CHARS
+            || name.value.chars().any(char::is_control)
+            || name.value.trim() != name.value
+        {
+            sink.push(
+                Diagnostic::new(
+                    Code::InvalidMatrix,
+                    format!("band name `{}` cannot be shown as written", clip(&name.value)),
+                )
+                .at(name.span, "not a plain word")
+                .help(format!(
+                    "name a band in at most {MAX_NAME_CHARS} characters, without control characters or spaces around it"
+                )),
+            );
+        }
         if let Some(first) = names[..n].iter().find(|m| m.value == name.value) {
             let line = sink.line_col(first.span.range().start).line;
             sink.push(
@@ -308,7 +325,7 @@ cells = [
 
     #[test]
     fn every_problem_of_a_matrix_is_found_and_the_default_kept() {
-        let cases: [(&str, &[Code]); 7] = [
+        let cases: [(&str, &[Code]); 8] = [
             (
                 "[matrix]\npreset = \"opx\"\nbands = [\"a\"]\ncells = []\n",
                 &[Code::InvalidMatrix],
@@ -334,6 +351,10 @@ cells = [
             (
                 "[matrix]\ncells = []\n",
                 &[Code::MissingKey, Code::InvalidMatrix],
+            ),
+            (
+                "[matrix]\nbands = [\"ok\", \"\\u001b[31mred\", \" padded\"]\n",
+                &[Code::MissingKey, Code::InvalidMatrix, Code::InvalidMatrix],
             ),
             ("fail_band = \"severe\"\n", &[Code::UnknownBand]),
             ("[matrix]\npreset = \"iso\"\n", &[Code::InvalidValue]),

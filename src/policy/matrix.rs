@@ -109,11 +109,12 @@ fn band_names(sink: &mut Sink<'_>, f: &Fields<'_, '_>) -> Option<Vec<At<String>>
                 "a matrix has {MAX_BANDS} cells, so at most {MAX_BANDS} bands"
             )),
         );
+        // Each name is compared with those before it: not for a list this long.
+        return None;
     }
     for (n, name) in names.iter().enumerate() {
         // A band's name is shown in every output, a terminal's among them.
-        let chars = name.value.chars().count();
-        if chars > MAX_NAME_CHARS
+        if name.value.chars().count() > MAX_NAME_CHARS
             || name.value.chars().any(char::is_control)
             || name.value.trim() != name.value
         {
@@ -359,6 +360,11 @@ cells = [
             ("fail_band = \"severe\"\n", &[Code::UnknownBand]),
             ("[matrix]\npreset = \"iso\"\n", &[Code::InvalidValue]),
         ];
+        let many: Vec<String> = (0..=MAX_BANDS).map(|n| format!("\"b{n}\"")).collect();
+        let many = format!("[matrix]\nbands = [{}]\n", many.join(", "));
+        let cases = cases
+            .into_iter()
+            .chain([(many.as_str(), &[Code::MissingKey, Code::InvalidMatrix][..])]);
         for (text, expected) in cases {
             let (policy, codes) = read(text);
             assert_eq!(codes, expected, "{text}");

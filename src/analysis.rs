@@ -10,6 +10,7 @@
 
 use jiff::civil::Date;
 
+use crate::band::RiskMatrix;
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::{add_days, within};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
@@ -23,6 +24,8 @@ pub struct Analysis<'r> {
     pub today: Date,
     /// The share of its system's error budget one risk may use.
     pub single_risk_share: f64,
+    /// The policy's matrix, which banded every score.
+    pub matrix: RiskMatrix,
     /// One per risk, in the register's order.
     pub risks: Vec<AssessedRisk<'r>>,
     /// One per system, in the register's order (by id).
@@ -46,7 +49,8 @@ pub struct AssessedRisk<'r> {
     pub review: Review,
     /// It names an acceptance whose `until` has passed.
     pub acceptance_expired: bool,
-    /// It is open and its impact reaches the policy's `fail_impact`: what
+    /// It is open and its impact reaches the policy's `fail_impact` (or
+    /// its band the policy's `fail_band`): what
     /// the gate fails as unmitigated, and what the plan puts first.
     pub unmitigated: bool,
     /// The places, in its actions, of those that show no evidence of
@@ -140,7 +144,11 @@ impl<'r> Analysis<'r> {
                 continue;
             };
             let assessed = &mut systems[system];
-            let score = Score::of(risk, assessed.budget.as_ref().map(|b| b.budget));
+            let score = Score::of(
+                risk,
+                assessed.budget.as_ref().map(|b| b.budget),
+                &policy.matrix,
+            );
             let without_evidence: Vec<usize> = risk
                 .actions
                 .iter()
@@ -176,7 +184,8 @@ impl<'r> Analysis<'r> {
                 },
                 acceptance_expired: score::acceptance_expired(risk, today),
                 unmitigated: state == State::Open
-                    && score.current.view.impact.level >= policy.fail_impact,
+                    && (score.current.view.impact.level >= policy.fail_impact
+                        || policy.fail_band.is_some_and(|b| score.current.band >= b)),
                 without_evidence,
                 score,
                 state,
@@ -186,6 +195,7 @@ impl<'r> Analysis<'r> {
             register,
             today,
             single_risk_share,
+            matrix: policy.matrix.clone(),
             risks,
             systems,
             incidents,
@@ -411,6 +421,59 @@ pub(crate) mod tests {
                 "b/low#6"
             ]
         );
+    }
+
+    /// A matrix where 3×4 (12) is the highest band and 5×3 (15) below it.
+    fn lookup_policy(fail_band: Option<&str>) -> Policy {
+        let mut rows = [[0u8; 5]; 5];
+        rows[2][3] = 2; // likelihood 3, impact 4
+        rows[0][2] = 1; // likelihood 5, impact 3
+        let matrix = crate::band::RiskMatrix::new(None, &["yellow", "amber", "red"], rows);
+        Policy {
+            fail_band: fail_band.and_then(|b| matrix.find(b)),
+            fail_impact: Level::new(5).unwrap(),
+            matrix,
+            ..Policy::default()
+        }
+    }
+
+    #[test]
+    fn a_matrix_ranks_by_its_band_before_the_product() {
+        let register = register(vec![
+            risk("s", "fifteen", 5, 3, None),
+            risk("s", "twelve", 3, 4, None),
+            risk("s", "twenty", 4, 5, None),
+        ]);
+        let analysis = Analysis::new(&register, date("2026-11-27"), &lookup_policy(None));
+        assert_eq!(
+            ids(&analysis, RankBy::Severity),
+            ["s/twelve#1", "s/fifteen#2", "s/twenty#3"]
+        );
+        // The highest band is reviewed every 30 days, the lowest every 365,
+        // the one between (second from the top) every 90.
+        let days: Vec<u32> = analysis.risks.iter().map(|r| r.review.every_days).collect();
+        assert_eq!(days, [90, 30, 365]);
+    }
+
+    #[test]
+    fn fail_band_gates_an_open_risk_below_fail_impact() {
+        let register = register(vec![
+            risk("s", "fifteen", 5, 3, None),
+            risk("s", "twelve", 3, 4, None),
+        ]);
+        let unmitigated = |fail_band| {
+            let policy = lookup_policy(fail_band);
+            let analysis = Analysis::new(&register, date("2026-11-27"), &policy);
+            analysis
+                .risks
+                .iter()
+                .filter(|r| r.unmitigated)
+                .map(|r| r.risk.id.value.clone())
+                .collect::<Vec<_>>()
+        };
+        assert!(unmitigated(None).is_empty());
+        assert_eq!(unmitigated(Some("red")), ["twelve"]);
+        assert_eq!(unmitigated(Some("amber")), ["fifteen", "twelve"]);
     }
 
     #[test]

@@ -106,16 +106,15 @@ pub fn assess<'a>(
         .iter()
         .map(|assessed| {
             let risks = || assessed.risks.iter().map(|&i| &analysis.risks[i]);
-            let count_band = |band| risks().filter(|r| r.score.current.band == band).count();
             let count_category = |category| risks().filter(|r| r.risk.category == category).count();
             SystemAssessment {
                 system: assessed.system,
                 rows: rows(assessed.system, thresholds),
                 risks: assessed.risks.len(),
-                by_band: Band::ALL
-                    .iter()
-                    .rev()
-                    .map(|&b| (b, count_band(b)))
+                by_band: analysis
+                    .matrix
+                    .tally(risks().map(|r| r.score.current.band))
+                    .into_iter()
                     .filter(|&(_, n)| n > 0)
                     .collect(),
                 by_category: Category::ALL

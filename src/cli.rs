@@ -7,7 +7,6 @@ use std::io::IsTerminal;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use jiff::civil::Date;
 
-use opx::band::Band;
 use opx::commands::{
     AssessOptions, CheckOptions, DiffOptions, DiffSides, FailOn, InitOptions, MatrixOptions,
     PlanOptions, RankOptions, ReportOptions, ReviewOptions, ShowOptions, TrendOptions,
@@ -88,7 +87,7 @@ impl ColorWhen {
 pub enum Command {
     /// Rank risks: what should we fix first?
     #[command(
-        long_about = "Rank risks by severity (likelihood × impact), then by exposure \
+        long_about = "Rank risks by band, then by severity (likelihood × impact), then by exposure \
             (detect level × recover level: how long the damage lasts), then by system and risk id; \
             --by exposure puts exposure first, and --by budget the risk's share of its own system's \
             error budget, then its bad minutes a year.\n\n\
@@ -96,7 +95,9 @@ pub enum Command {
             actions applied. Where the plan (every action done) changes a value, the table shows \
             current → target.\n\n\
             The table fits the terminal (or COLUMNS, else 100 columns): rank, risk, title, severity \
-            and band (low 1-4, medium 5-9, high 10-16, critical 20-25), exposure, bad min/yr = \
+            and band (low 1-4, medium 5-9, high 10-16, critical 20-25, unless opx.toml's [matrix] \
+            names another matrix: preset = \"nist-800-30\", or the team's own bands and cells; \
+            --min-band takes its band names), exposure, bad min/yr = \
             (detect + recover minutes) × users affected × incidents a year, budget (that as a share \
             of the system's yearly error budget; nearly too big, too big), owner and state (open, \
             mitigating, mitigated, accepted; \"no evidence\" when only done actions that show \
@@ -107,7 +108,7 @@ pub enum Command {
             The policy (mitigation = \"evidence\" changes what counts as mitigated) is the \
             opx.toml nearest the register, or --config FILE.",
         after_help = concat!(
-            "Examples:\n  opx rank\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --wide --no-actions\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n  opx rank risks/ --format csv --output risks.csv\n\n",
+            "Examples:\n  opx rank\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --min-band amber   # with [matrix] bands = [\"green\", \"amber\", \"red\"]\n  opx rank risks/ --wide --no-actions\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n  opx rank risks/ --format csv --output risks.csv\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -133,10 +134,13 @@ pub enum Command {
     /// Draw the likelihood × impact grid: where the risks sit
     #[command(
         long_about = "Draw the risk matrix: likelihood down (5, almost certain, at the top), \
-            impact across, each cell with how many risks sit there and its band by letter \
+            impact across, each cell with how many risks sit there and its band by label \
             (L low, M medium, H high, C critical; · where no risk sits), coloured by band on a \
-            colour terminal. Risks are placed by their current view, or --view inherent (as \
-            written) or target (after the plan): run the three to see what the plan moves. \
+            colour terminal. The bands are those of opx.toml's [matrix]: a preset (opx, the \
+            default, or nist-800-30) or the team's own, labelled by the initials of their names \
+            (VH very-high) and listed under the grid. Risks are placed by their current view, \
+            or --view inherent (as written) or target (after the plan): run the three to see \
+            what the plan moves. \
             --ids lists each cell's risks. The counts add up to the risks placed, which the \
             line under the grid gives.",
         after_help = concat!(
@@ -149,9 +153,9 @@ pub enum Command {
     /// Show how the register's risk moved over its git history
     #[command(
         long_about = "Read the register's history from git and show, for each commit that changed \
-            it (oldest first), its risks per band, its open high-impact risks (what the gate's \
-            unmitigated fails on), its acceptances, and each system's expected bad minutes \
-            against its error budget; then one line from the first commit to the last. Each \
+            it (oldest first), its risks per band of today's matrix, its open high-impact \
+            risks (what the gate's unmitigated fails on), its acceptances, and each system's \
+            expected bad minutes against its error budget; then one line from the first commit to the last. Each \
             commit is judged on its own day by today's policy, so only the register changes \
             between points. A commit whose register does not load shows its first problem; one \
             without the register says so.\n\n\
@@ -263,14 +267,15 @@ pub enum Command {
             Exceptions to the gate are listed apart, with who signed them and why: each \
             acceptance or waiver the change adds, extends (a later until), loosens (an \
             acceptance kept while its risk gets worse) or re-signs (another by or reason), and \
-            what it loosens in the policy (a higher fail_impact, mitigation = \"done\", a rule \
-            turned down). A change cannot quietly waive itself.\n\n\
+            what it loosens in the policy (a higher fail_impact or fail_band, mitigation = \
+            \"done\", a rule turned down, a matrix that reads cells as lower bands). A change \
+            cannot quietly waive itself.\n\n\
             Both versions are judged on one day, by the new version's policy (the opx.toml \
-            nearest it, or --config). A risk is worse when its current severity or bad minutes \
-            rise or it falls back to open. --fail-on worse exits 1 when any risk is worse, or a \
-            new risk is of band high or above; --fail-on new-critical when a risk is new, or \
-            newly, critical; --fail-on new-waiver when there is any exception to review or the \
-            policy is looser, so a team can require review of exactly those.",
+            nearest it, or --config). A risk is worse when its current band (then severity) or \
+            bad minutes rise or it falls back to open. --fail-on worse exits 1 when any risk is worse, or a \
+            new risk is of band high or above (the matrix's two highest bands); --fail-on \
+            new-critical when a risk is new, or newly, critical (its highest band); --fail-on \
+            new-waiver when there is any exception to review or the policy is looser, so a team can require review of exactly those.",
         after_help = concat!(
             "Examples:\n  opx diff old/risks new/risks\n  opx diff --git origin/main risks/\n  \
              opx diff --git origin/main risks/ --fail-on worse --output comment.md\n  \
@@ -282,16 +287,17 @@ pub enum Command {
     )]
     Diff(DiffArgs),
 
-    /// Print a JSON Schema: the register format for editors, or a JSON report's shape
+    /// Print a JSON Schema: the register format or the policy for editors, or a JSON report's shape
     #[command(
         long_about = "Print a JSON Schema.\n\n\
             `opx schema` (or `opx schema register`) describes the register format, so that an \
             editor completes and checks risks.toml as you type: save it, then point Even Better \
             TOML (taplo) at it with a `#:schema ./opx.schema.json` first line in each register \
-            file, or a [[rule]] in .taplo.toml. `rank-report` and `check-report` describe the \
+            file, or a [[rule]] in .taplo.toml. `policy` describes opx.toml (its gate settings, \
+            [rules] and [matrix]) the same way. `rank-report` and `check-report` describe the \
             JSON that `--format json` writes.",
         after_help = concat!(
-            "Examples:\n  opx schema > opx.schema.json\n  opx schema check-report\n\n",
+            "Examples:\n  opx schema > opx.schema.json\n  opx schema policy > opx-policy.schema.json\n  opx schema check-report\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -894,9 +900,9 @@ pub struct RankArgs {
     #[arg(long, value_name = "ID")]
     pub system: Option<String>,
 
-    /// Show only risks in this band or above
-    #[arg(long, value_enum, value_name = "BAND")]
-    pub min_band: Option<Band>,
+    /// Show only risks in this band or above: one of the matrix's bands (low, medium, high, critical unless opx.toml's [matrix] names others)
+    #[arg(long, value_name = "BAND")]
+    pub min_band: Option<String>,
 
     /// Show every column in the table, not only the most telling
     #[arg(long)]
@@ -991,13 +997,18 @@ fn check_long_about() -> String {
          the one holding .git), or --config FILE; every file of a run must find the same one. \
          Flags override it; the summary line names it. Its keys, with their defaults:\n  \
          fail_impact = 4             open risks of this impact or more fail\n  \
+         fail_band = \"critical\"      (unset unless set) open risks of this band or above fail too\n  \
          deny_warnings = false       warnings fail too\n  \
          single_risk_share = 0.25    the share of an error budget one risk may use\n  \
          mitigation = \"done\"         or \"evidence\": only evidenced actions mitigate\n  \
          expiring_within = \"14d\"     warn this long before an acceptance or waiver ends\n  \
          max_acceptance_days = 365   (no limit unless set) how far ahead they may run\n  \
          [rules]                     a rule's level: allow, warn or error\n  \
-         no-runbook = \"allow\"        (an example)\n\n\
+         no-runbook = \"allow\"        (an example)\n  \
+         [matrix]                    the risk matrix that bands every cell:\n  \
+         preset = \"opx\"              or \"nist-800-30\"; or the team's own, lowest first:\n  \
+         # bands = [\"green\", \"amber\", \"red\"]\n  \
+         # cells = [[...5 bands...], ...]  5 rows, likelihood 5 first; impact 1 to 5 across\n\n\
          Waive one rule for one risk, for a time; a waived finding is counted apart and still \
          reported (JSON, SARIF suppressions, JUnit skipped):\n  \
          [[risk.waive]]\n  \

@@ -11,7 +11,6 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::analysis::Analysis;
-use crate::band::Band;
 use crate::diag::{Diagnostic, Tally, has_errors, render_human, thousands};
 use crate::policy::{self, Overrides, Policy};
 use crate::register::{self, Limits, Loaded, Register};
@@ -214,7 +213,8 @@ pub struct RankOptions {
     pub by: RankBy,
     pub top: Option<usize>,
     pub system: Option<String>,
-    pub min_band: Option<Band>,
+    /// A band of the policy's matrix, as typed.
+    pub min_band: Option<String>,
     /// Every column in the table, not only the most telling.
     pub wide: bool,
     /// Each risk's actions under it in the table.
@@ -244,6 +244,16 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         unknown_system(io, system, register);
         return Ok(ExitStatus::Error);
     }
+    let min_band = match options.min_band.as_deref() {
+        Some(name) => match policy.matrix.find(name) {
+            Some(band) => Some(band),
+            None => {
+                unknown_band(io, name, &policy);
+                return Ok(ExitStatus::Error);
+            }
+        },
+        None => None,
+    };
     let analysis = Analysis::new(register, options.today, &policy);
     let mut ranked: Vec<Ranked> = analysis
         .ranked(options.by)
@@ -256,11 +266,7 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         })
         .enumerate()
         .map(|(i, index)| Ranked { rank: i + 1, index })
-        .filter(|r| {
-            options
-                .min_band
-                .is_none_or(|min| analysis.risks[r.index].score.current.band >= min)
-        })
+        .filter(|r| min_band.is_none_or(|min| analysis.risks[r.index].score.current.band >= min))
         .collect();
     if let Some(top) = options.top {
         ranked.truncate(top);
@@ -284,6 +290,18 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     } else {
         ExitStatus::Error
     })
+}
+
+/// `--min-band` names no band of the policy's matrix.
+fn unknown_band(io: &mut Io<'_>, band: &str, policy: &Policy) {
+    let help = policy::band_help(band, policy.matrix.names());
+    let matrix = match policy.file_name() {
+        Some(file) if policy.matrix.preset != Some(crate::band::Preset::Opx) => {
+            format!("the matrix of `{file}`")
+        }
+        _ => "the matrix".to_string(),
+    };
+    io.usage_error(format!("no band `{band}` in {matrix}"), help);
 }
 
 fn unknown_system(io: &mut Io<'_>, system: &str, register: &Register) {

@@ -3,8 +3,9 @@
 //! Risks are matched by system and id, actions by kind and what they say,
 //! incidents by system and id. Both versions are scored on the same day.
 //! Each changed risk is counted once, in one of: **added**, **removed**,
-//! **worse** (its current severity or bad minutes rise, or it falls back
-//! to open; mixed signals count as worse, so a reviewer looks), **better**
+//! **worse** (its current band, then severity, or its bad minutes rise,
+//! or it falls back to open; mixed signals count as worse, so a reviewer
+//! looks), **better**
 //! (they fall, or it leaves open), or **otherwise changed**. A risk that
 //! is new, or newly, critical carries a **new critical** note.
 //!
@@ -20,7 +21,6 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use crate::analysis::{Analysis, AssessedRisk};
-use crate::band::Band;
 use crate::budget::{minutes_text, number_text};
 use crate::diag::Code;
 use crate::register::model::{Action, ActionStatus, Incident, Rated, Risk, TimeEstimate, View};
@@ -168,7 +168,7 @@ impl Diff<'_> {
             .iter()
             .filter(|r| match r.category {
                 Category::Worse => true,
-                Category::Added => r.after.is_some_and(|a| a.score.current.band >= Band::High),
+                Category::Added => r.after.is_some_and(|a| a.score.current.band.is_serious()),
                 _ => false,
             })
             .count()
@@ -260,12 +260,11 @@ pub fn diff<'a>(old: &'a Analysis<'a>, new: &'a Analysis<'a>) -> Diff<'a> {
             });
         }
     }
-    let severity =
-        |r: &RiskChange<'_>| r.after.or(r.before).map_or(0, |s| s.score.current.severity);
+    let gravity = |r: &RiskChange<'_>| r.after.or(r.before).map(|s| s.score.current.gravity());
     risks.sort_by(|a, b| {
         a.category
             .cmp(&b.category)
-            .then_with(|| severity(b).cmp(&severity(a)))
+            .then_with(|| gravity(b).cmp(&gravity(a)))
             .then_with(|| (&a.system, &a.id).cmp(&(&b.system, &b.id)))
     });
     let known: std::collections::HashSet<(&str, &str)> = old
@@ -325,7 +324,7 @@ fn exception_changes<'a>(
             .map(|a| (a.until.value, Some(a.by.as_str()), a.reason.as_str()));
         let worse = was.is_some_and(|w| {
             let (a, b) = (&w.score.current, &now.score.current);
-            b.severity > a.severity
+            b.gravity() > a.gravity()
                 || matches!((a.bad_minutes, b.bad_minutes), (Some(a), Some(b)) if b > a)
         });
         let terms = (
@@ -374,7 +373,7 @@ fn added<'a>(risk: &'a Risk, scored: Scored) -> RiskChange<'a> {
             "new risk, {} {}",
             scored.score.current.severity, band
         )],
-        new_critical: band == Band::Critical,
+        new_critical: band.is_highest(),
         risk,
     }
 }
@@ -389,13 +388,13 @@ fn changed<'a>(
     let mut changes = input_changes(&was.view, &now.view);
     let mut worse = false;
     let mut better = false;
-    if was.severity != now.severity {
+    if was.gravity() != now.gravity() {
         changes.push(format!(
             "severity {} {} → {} {}",
             was.severity, was.band, now.severity, now.band
         ));
-        worse |= now.severity > was.severity;
-        better |= now.severity < was.severity;
+        worse |= now.gravity() > was.gravity();
+        better |= now.gravity() < was.gravity();
     }
     if was.exposure != now.exposure {
         let show = |e: Option<u8>| e.map_or("-".to_string(), |e| e.to_string());
@@ -453,7 +452,7 @@ fn changed<'a>(
         before: Some(*before),
         after: Some(*after),
         changes,
-        new_critical: now.band == Band::Critical && was.band != Band::Critical,
+        new_critical: now.band.is_highest() && !was.band.is_highest(),
         risk,
     })
 }

@@ -100,7 +100,7 @@ mod tests {
         r.inherent.time_to_recover = Some(timed("1h"));
         r.inherent.frequency = Some(parse_frequency("4/year").unwrap());
         r.inherent.users_affected = Some(parse_percent("30%").unwrap());
-        let score = Score::of(&r, Some(525.96)).current;
+        let score = Score::of(&r, Some(525.96), &crate::band::RiskMatrix::default()).current;
         let w = working(&score, Some(525.96), 0.25);
         assert_eq!(
             w.severity,
@@ -121,7 +121,12 @@ mod tests {
 
     #[test]
     fn unknown_scores_say_what_they_need() {
-        let score = Score::of(&risk("s", "r", 2, 3, None), None).current;
+        let score = Score::of(
+            &risk("s", "r", 2, 3, None),
+            None,
+            &crate::band::RiskMatrix::default(),
+        )
+        .current;
         let w = working(&score, None, 0.25);
         assert!(w.exposure.starts_with("exposure unknown"));
         assert!(w.bad_minutes.starts_with("bad minutes unknown"));

@@ -5,7 +5,7 @@
 //! its frequency or the users it affects), so each has a cell.
 
 use crate::analysis::{Analysis, AssessedRisk};
-use crate::band::Band;
+use crate::band::{Band, RiskMatrix};
 use crate::scale::Level;
 use crate::score::ViewName;
 
@@ -19,6 +19,8 @@ pub struct Matrix<'a> {
     pub cells: [[Vec<&'a AssessedRisk<'a>>; 5]; 5],
     /// Its risks are all of one system, so bare ids name them.
     pub one_system: bool,
+    /// The policy's matrix, which bands each cell.
+    pub bands: &'a RiskMatrix,
 }
 
 impl Matrix<'_> {
@@ -27,15 +29,15 @@ impl Matrix<'_> {
         self.cells.iter().flatten().map(Vec::len).sum()
     }
 
+    /// The band of a cell: how the grid colours it, whatever risks sit there.
+    pub fn band(&self, likelihood: Level, impact: Level) -> Band {
+        self.bands.band(likelihood, impact)
+    }
+
     /// The risks at likelihood `l`, impact `i` (each 1-5).
     pub fn cell(&self, likelihood: Level, impact: Level) -> &[&AssessedRisk<'_>] {
         &self.cells[usize::from(likelihood.get() - 1)][usize::from(impact.get() - 1)]
     }
-}
-
-/// The band of a cell: how the grid colours it, whatever risks sit there.
-pub fn cell_band(likelihood: Level, impact: Level) -> Band {
-    Band::of(likelihood.get() * impact.get())
 }
 
 /// Places the risks of `analysis` (of `system`, if named) by their `view`.
@@ -59,6 +61,7 @@ pub fn matrix<'a>(
         system,
         cells,
         one_system: system.is_some() || analysis.one_system(),
+        bands: &analysis.matrix,
     }
 }
 
@@ -81,8 +84,8 @@ mod tests {
         assert_eq!(m.cell(level(4), level(4)).len(), 2);
         assert_eq!(m.cell(level(1), level(5)).len(), 1);
         assert_eq!(m.placed(), 3);
-        assert_eq!(cell_band(level(4), level(4)), Band::High);
-        assert_eq!(cell_band(level(5), level(4)), Band::Critical);
+        assert_eq!(m.band(level(4), level(4)).name(), "high");
+        assert_eq!(m.band(level(5), level(4)).name(), "critical");
         assert!(matrix(&analysis, ViewName::Current, Some("other")).placed() == 0);
     }
 }

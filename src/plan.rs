@@ -1,9 +1,9 @@
 //! `opx plan`: the plan, as a team lead communicates it.
 //!
-//! - **Now**: the open actions of the risks that need them first (critical
-//!   or high, failing the gate as unmitigated, too big for the error
-//!   budget, or on a system over its budget), grouped by the week they are
-//!   due, overdue ones marked;
+//! - **Now**: the open actions of the risks that need them first (in the
+//!   matrix's two highest bands, critical or high by default, failing the
+//!   gate as unmitigated, too big for the error budget, or on a system over
+//!   its budget), grouped by the week they are due, overdue ones marked;
 //! - **Later**: every other open action;
 //! - **Accepted risks**: the trade-offs, with who accepted them, why, until
 //!   when, and the bad minutes they spend;
@@ -15,7 +15,6 @@
 use jiff::civil::Date;
 
 use crate::analysis::Analysis;
-use crate::band::Band;
 use crate::budget::{Size, SystemBudget};
 use crate::dates::monday_of;
 use crate::register::model::{Acceptance, Action, ActionStatus, Risk, System};
@@ -54,6 +53,8 @@ pub struct Gain<'a> {
 #[derive(Debug)]
 pub struct Plan<'a> {
     pub today: Date,
+    /// The bands whose risks come first, highest first: `critical` and `high`.
+    pub urgent_bands: Vec<&'static str>,
     pub now: Vec<Week<'a>>,
     pub later: Vec<Week<'a>>,
     pub accepted: Vec<Accepted<'a>>,
@@ -79,7 +80,7 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             .budget
             .as_ref()
             .is_some_and(SystemBudget::exceeded);
-        let urgent = r.score.current.band >= Band::High
+        let urgent = r.score.current.band.is_serious()
             || r.unmitigated
             || r.size == Some(Size::TooBig)
             || over_budget;
@@ -99,6 +100,7 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
     }
     Plan {
         today,
+        urgent_bands: analysis.matrix.serious().into_iter().rev().collect(),
         now: by_week(now),
         later: by_week(later),
         accepted: ranked

@@ -5,6 +5,7 @@
 //!
 //! ```toml
 //! fail_impact = 4            # open risks of this impact or more fail `opx check`
+//! fail_band = "critical"     # open risks of this band or above fail it too (unset: by impact only)
 //! deny_warnings = false      # warnings fail it too
 //! single_risk_share = 0.25   # the share of an error budget one risk may use
 //! mitigation = "done"        # or "evidence": only a done action that shows what it changed mitigates
@@ -16,6 +17,9 @@
 //!
 //! [rules]                    # a gate rule's level: "allow", "warn" or "error"
 //! no-runbook = "allow"
+//!
+//! [matrix]                   # the risk matrix: preset = "opx" (the default) or "nist-800-30",
+//! preset = "nist-800-30"     # or the team's own bands = [...] and cells = [[...], ...]
 //! ```
 //!
 //! The file is read with the same located diagnostics as a register file.
@@ -25,6 +29,7 @@ use std::path::{Path, PathBuf};
 
 use toml::de::{DeTable, DeValue};
 
+use crate::band::{Band, RiskMatrix};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::register::fields::{Fields, Setting, Sink, rule_id};
 use crate::register::format::{Key, Need, Table, Value};
@@ -32,6 +37,10 @@ use crate::register::{CONFIG_FILE_NAME, Limits, Unreadable, read_limited};
 use crate::scale::{Level, Scale};
 use crate::source::{Lines, Origin, Sources, display_path, normalise};
 use crate::units;
+
+mod matrix;
+
+pub use matrix::band_help;
 
 /// The share of a yearly budget one risk may use before it is too big, by default.
 pub const DEFAULT_SINGLE_RISK_SHARE: f64 = 0.25;
@@ -44,6 +53,10 @@ pub const DEFAULT_EXPIRING_WITHIN_DAYS: u32 = 14;
 pub struct Policy {
     /// An open risk with at least this impact fails the gate.
     pub fail_impact: Level,
+    /// An open risk in this band or above fails the gate too.
+    pub fail_band: Option<Band>,
+    /// Which band each likelihood × impact cell is read as.
+    pub matrix: RiskMatrix,
     /// Warnings fail the gate too.
     pub deny_warnings: bool,
     /// The share of its system's yearly error budget one risk may use.
@@ -68,6 +81,8 @@ impl Default for Policy {
     fn default() -> Self {
         Policy {
             fail_impact: Level::new(4).expect("4 is a level"),
+            fail_band: None,
+            matrix: RiskMatrix::default(),
             deny_warnings: false,
             single_risk_share: DEFAULT_SINGLE_RISK_SHARE,
             mitigation: Mitigation::Done,
@@ -129,6 +144,28 @@ impl Policy {
             changes.push(format!(
                 "fail_impact {} → {}",
                 old.fail_impact, self.fail_impact
+            ));
+        }
+        // Bands are compared cell by cell, each under its own matrix: the
+        // two matrices may name and count their bands differently.
+        let gated = |p: &Policy, l, i| p.fail_band.is_some_and(|b| p.matrix.band(l, i) >= b);
+        if let Some(was) = old.fail_band
+            && RiskMatrix::cells().any(|(l, i)| gated(old, l, i) && !gated(self, l, i))
+        {
+            let now = self.fail_band.map_or("unset", Band::name);
+            changes.push(format!("fail_band {was} → {now}"));
+        }
+        let serious = |p: &Policy, l, i| p.matrix.band(l, i).is_serious();
+        let demoted = RiskMatrix::cells()
+            .filter(|&(l, i)| serious(old, l, i) && !serious(self, l, i))
+            .count();
+        if demoted > 0 {
+            changes.push(format!(
+                "matrix {} → {}: {} no longer {}",
+                old.matrix.describe(),
+                self.matrix.describe(),
+                crate::diag::plural(demoted, "cell"),
+                old.matrix.serious_words()
             ));
         }
         if old.deny_warnings && !self.deny_warnings {
@@ -215,6 +252,11 @@ pub static POLICY: Table = Table {
             "Open risks of this impact or more fail opx check.",
         ),
         setting(
+            "fail_band",
+            Value::Text,
+            "Open risks of this band of the matrix or above fail opx check too.",
+        ),
+        setting(
             "deny_warnings",
             Value::Boolean(false),
             "Warnings fail opx check too.",
@@ -244,17 +286,15 @@ pub static POLICY: Table = Table {
         setting("max_toil_hours_per_week", Value::Count, "For opx assess."),
         setting(
             "rules",
-            Value::Table(&RULES),
+            Value::RuleLevels,
             "Gate rules' levels: allow, warn or error.",
         ),
+        setting(
+            "matrix",
+            Value::Table(&matrix::MATRIX),
+            "The risk matrix: a shipped preset, or the team's own bands and cells.",
+        ),
     ],
-};
-
-/// `[rules]`: its keys are the gate's rule ids, read one by one.
-static RULES: Table = Table {
-    name: "[rules]",
-    description: "Gate rules' levels: allow, warn or error.",
-    keys: &[],
 };
 
 const fn setting(name: &'static str, value: Value, description: &'static str) -> Key {
@@ -487,6 +527,8 @@ fn parse(
     };
     let f = Fields::new(&mut sink, root.get_ref(), 0..0, &POLICY);
     let defaults = Policy::default();
+    policy.matrix = matrix::matrix(&mut sink, &f);
+    policy.fail_band = matrix::fail_band(&mut sink, &f, &policy.matrix);
     policy.fail_impact = f
         .level(&mut sink, "fail_impact", Scale::Impact)
         .unwrap_or(defaults.fail_impact);

@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 
 use jiff::civil::Date;
 
-use crate::band::Band;
+use crate::band::{Band, RiskMatrix};
 use crate::budget;
 use crate::policy::Mitigation;
 pub use crate::register::model::View;
@@ -197,13 +197,20 @@ pub struct ViewScore {
 }
 
 impl ViewScore {
+    /// How grave it is: its band, then its severity. A matrix may read a
+    /// smaller product as a higher band (3 × 4 red, 5 × 3 amber), and the
+    /// band decides; under the `opx` matrix this is the severity's order.
+    pub fn gravity(&self) -> (Band, u8) {
+        (self.band, self.severity)
+    }
+
     /// Its bad minutes reach the single-risk share of the error budget.
     pub fn too_big(&self, single_risk_share: f64) -> bool {
         self.budget_share
             .is_some_and(|share| budget::size(share, single_risk_share) == budget::Size::TooBig)
     }
 
-    pub fn of(view: View, budget: Option<f64>) -> ViewScore {
+    pub fn of(view: View, budget: Option<f64>, matrix: &RiskMatrix) -> ViewScore {
         let severity = view.likelihood.level.get() * view.impact.level.get();
         let exposure = match (view.time_to_detect, view.time_to_recover) {
             (Some(d), Some(r)) => Some(d.level.get() * r.level.get()),
@@ -213,7 +220,7 @@ impl ViewScore {
         ViewScore {
             view,
             severity,
-            band: Band::of(severity),
+            band: matrix.band(view.likelihood.level, view.impact.level),
             exposure,
             bad_minutes,
             budget_share: bad_minutes.zip(budget).map(|(m, b)| budget::share(m, b)),
@@ -233,16 +240,16 @@ pub struct Score {
 
 impl Score {
     /// Scores a risk; `budget` is its system's yearly error budget in
-    /// minutes, if it has an availability SLO.
-    pub fn of(risk: &Risk, budget: Option<f64>) -> Score {
+    /// minutes, if it has an availability SLO; `matrix` bands it.
+    pub fn of(risk: &Risk, budget: Option<f64>, matrix: &RiskMatrix) -> Score {
         let done = risk
             .actions
             .iter()
             .filter(|a| a.status == ActionStatus::Done);
         Score {
-            inherent: ViewScore::of(risk.inherent, budget),
-            current: ViewScore::of(View::of(risk, done), budget),
-            target: ViewScore::of(View::of(risk, risk.actions.iter()), budget),
+            inherent: ViewScore::of(risk.inherent, budget, matrix),
+            current: ViewScore::of(View::of(risk, done), budget, matrix),
+            target: ViewScore::of(View::of(risk, risk.actions.iter()), budget, matrix),
         }
     }
 }
@@ -316,7 +323,7 @@ fn descending<T>(a: Option<T>, b: Option<T>, order: impl Fn(&T, &T) -> Ordering)
 /// risk id, so the order is total.
 pub fn rank_order(by: RankBy, a: RankKey<'_>, b: RankKey<'_>) -> Ordering {
     let (x, y) = (a.current, b.current);
-    let severity = || y.severity.cmp(&x.severity);
+    let severity = || y.gravity().cmp(&x.gravity());
     let exposure = || descending(x.exposure, y.exposure, Ord::cmp);
     let minutes = || descending(x.bad_minutes, y.bad_minutes, f64::total_cmp);
     // A risk's share of its own system's budget is what the budget column
@@ -343,12 +350,17 @@ mod tests {
 
     #[test]
     fn severity_band_and_exposure() {
-        let s = Score::of(&risk("s", "r", 4, 4, Some((3, 2))), None).current;
+        let s = Score::of(
+            &risk("s", "r", 4, 4, Some((3, 2))),
+            None,
+            &RiskMatrix::default(),
+        )
+        .current;
         assert_eq!(s.severity, 16);
-        assert_eq!(s.band, Band::High);
+        assert_eq!(s.band.name(), "high");
         assert_eq!(s.exposure, Some(6));
-        let s = Score::of(&risk("s", "r", 5, 4, None), None).current;
-        assert_eq!(s.band, Band::Critical);
+        let s = Score::of(&risk("s", "r", 5, 4, None), None, &RiskMatrix::default()).current;
+        assert_eq!(s.band.name(), "critical");
         assert_eq!(s.exposure, None);
     }
 
@@ -366,7 +378,7 @@ mod tests {
         let mut worse = action(ActionKind::Prevent, ActionStatus::Planned);
         worse.effects.likelihood = Level::new(5);
         r.actions = vec![detect, prevent, worse];
-        let s = Score::of(&r, Some(525.96));
+        let s = Score::of(&r, Some(525.96), &RiskMatrix::default());
         // inherent: 150 minutes × 20% × 3.04375 a year.
         assert!((s.inherent.bad_minutes.unwrap() - 91.3125).abs() < 1e-9);
         assert_eq!(s.inherent.severity, 16);
@@ -391,7 +403,7 @@ mod tests {
         let mut prevent = action(ActionKind::Prevent, ActionStatus::Done);
         prevent.effects.frequency = Some(crate::units::parse_frequency("1/year").unwrap());
         r.actions = vec![prevent];
-        let s = Score::of(&r, None);
+        let s = Score::of(&r, None, &RiskMatrix::default());
         assert_eq!(s.inherent.view.likelihood.level.get(), 5);
         assert_eq!(
             s.current.view.likelihood.level.get(),

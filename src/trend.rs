@@ -2,7 +2,8 @@
 //!
 //! Each commit that changed the register (or each tagged one) is loaded
 //! and assessed on the day it was made, by today's policy, so one policy
-//! judges every point and only the register changes between them. A
+//! (and one risk matrix) judges every point and only the register changes
+//! between them. A
 //! commit whose register does not load is a point of its own, with its
 //! first problem, neither skipped nor fatal.
 
@@ -11,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use jiff::civil::Date;
 
 use crate::analysis::Analysis;
-use crate::band::Band;
+use crate::band::{Band, RiskMatrix};
 use crate::policy::Policy;
 use crate::register::{self, git::Commits, git::Snapshot};
 use crate::score::{State, ViewName};
@@ -38,8 +39,9 @@ impl SystemPoint {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tally {
     pub risks: usize,
-    /// Risks per band, current view, low first.
-    pub bands: [usize; 4],
+    /// Risks per band of the policy's matrix, current view, by place
+    /// (lowest first).
+    pub bands: Vec<usize>,
     /// Open risks at or above the gate's impact threshold: what
     /// `unmitigated` fails on.
     pub open_high_impact: usize,
@@ -51,7 +53,7 @@ pub struct Tally {
 impl Tally {
     /// How many risks are in `band`, current view.
     pub fn in_band(&self, band: Band) -> usize {
-        self.bands[band as usize]
+        self.bands[band.rank()]
     }
 }
 
@@ -70,6 +72,8 @@ pub struct Point {
 pub struct Trend {
     /// Oldest first.
     pub points: Vec<Point>,
+    /// The policy's matrix, which bands every point.
+    pub matrix: RiskMatrix,
     /// Every system that appears at some point, by id.
     pub systems: Vec<String>,
     /// Which commits were asked for.
@@ -110,6 +114,7 @@ pub fn trend(history: Vec<Snapshot>, commits: &Commits, policy: &Policy) -> Tren
         })
         .collect();
     Trend {
+        matrix: policy.matrix.clone(),
         points,
         systems: systems.into_iter().collect(),
         commits: commits.clone(),
@@ -138,12 +143,12 @@ fn tally(revision: register::git::Revision, day: Date, policy: &Policy) -> Resul
         ));
     }
     let analysis = Analysis::new(&loaded.register, day, policy);
-    let mut bands = [0; 4];
+    let mut bands = vec![0; policy.matrix.bands().len()];
     let mut open_high_impact = 0;
     let mut accepted = 0;
     for r in &analysis.risks {
         let current = &r.score.current;
-        bands[current.band as usize] += 1;
+        bands[current.band.rank()] += 1;
         open_high_impact += usize::from(r.unmitigated);
         accepted += usize::from(r.state == State::Accepted);
     }
@@ -169,7 +174,14 @@ fn tally(revision: register::git::Revision, day: Date, policy: &Policy) -> Resul
     })
 }
 
-/// `9 high or critical`, for the summary line: the bands that matter.
-pub fn high_or_worse(tally: &Tally) -> usize {
-    tally.in_band(Band::High) + tally.in_band(Band::Critical)
+/// `9 high or critical`, for the summary line: the risks in the serious
+/// bands (see [`Band::is_serious`]).
+pub fn high_or_worse(trend: &Trend, tally: &Tally) -> usize {
+    trend
+        .matrix
+        .bands()
+        .iter()
+        .filter(|b| b.is_serious())
+        .map(|&b| tally.in_band(b))
+        .sum()
 }

@@ -190,6 +190,40 @@ fn the_table_ends_each_story_and_says_where_it_went() {
 }
 
 #[test]
+fn todays_matrix_bands_every_point() {
+    let dir = repository();
+    // Uncommitted: today's policy judges the whole history.
+    std::fs::write(
+        dir.path().join("risks/opx.toml"),
+        "[matrix]\npreset = \"nist-800-30\"\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = opx(dir.path(), &["trend", "risks", "--format", "json"]);
+    assert_eq!(code, 0, "{stderr}");
+    let points = points(&stdout);
+    // Table I-2: outage (3 × 4) moderate, slow (2 × 2) low, then very-high (5 × 5).
+    let bands = |i: usize| points[i]["tally"]["bands"].clone();
+    assert_eq!(
+        bands(0),
+        serde_json::json!({ "very-high": 0, "high": 0, "moderate": 1, "low": 1, "very-low": 0 })
+    );
+    assert_eq!(bands(1)["very-high"], 1);
+    let (_, table, _) = opx(dir.path(), &["trend", "risks"]);
+    // At 100 columns the lowest band is the first to give way.
+    let table = table.replace('\n', " ");
+    assert!(table.contains("high or very-high 0 → 1"), "{table}");
+    assert!(
+        table.contains("risks  very-high  high  moderate  low  open high-impact"),
+        "{table}"
+    );
+    let (_, csv, _) = opx(dir.path(), &["trend", "risks", "--format", "csv"]);
+    assert!(
+        csv.starts_with("date,commit,label,loaded,problem,risks,very-high,high,moderate,low,very-low,open_high_impact,accepted,"),
+        "{csv}"
+    );
+}
+
+#[test]
 fn outside_a_repository_it_says_so() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("risks.toml"), SYSTEM).unwrap();

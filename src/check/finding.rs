@@ -21,6 +21,9 @@ pub enum Finding<'r> {
     Unmitigated {
         risk: &'r Risk,
         impact: Level,
+        /// Its band, when that reaches `fail_band` and its impact is
+        /// below `fail_impact`.
+        band: Option<Band>,
         /// Done actions that would mitigate it if they showed evidence.
         unevidenced: usize,
     },
@@ -272,10 +275,11 @@ impl Finding<'_> {
             Finding::Unmitigated {
                 risk,
                 impact,
+                band,
                 unevidenced: 0,
             } => Diagnostic::new(
                 code,
-                format!("risk `{name}` ({}) has no mitigation", impact_words(*impact)),
+                format!("risk `{name}` ({}) has no mitigation", why_gated(*impact, *band)),
             )
             .at(
                 risk.id.span,
@@ -285,12 +289,13 @@ impl Finding<'_> {
             Finding::Unmitigated {
                 risk,
                 impact,
+                band,
                 unevidenced,
             } => Diagnostic::new(
                 code,
                 format!(
                     "risk `{name}` ({}) has no mitigation that shows evidence",
-                    impact_words(*impact)
+                    why_gated(*impact, *band)
                 ),
             )
             .at(
@@ -649,6 +654,15 @@ fn days_ahead(date: Date, today: Date) -> String {
 /// `impact 4, major`.
 fn impact_words(impact: Level) -> String {
     format!("impact {impact}, {}", Scale::Impact.word(impact))
+}
+
+/// What puts an open risk under the gate: its band, when that reached
+/// `fail_band`, else its impact.
+fn why_gated(impact: Level, band: Option<Band>) -> String {
+    match band {
+        Some(band) => format!("band {band}"),
+        None => impact_words(impact),
+    }
 }
 
 /// `a`, `a and b`, `a, b and c`.

@@ -2,7 +2,6 @@
 //! (that is `super::finding`).
 
 use crate::analysis::{Analysis, AssessedRisk, AssessedSystem};
-use crate::band::Band;
 use crate::budget::Size;
 use crate::dates::add_days;
 use crate::policy::Policy;
@@ -32,6 +31,8 @@ pub(super) fn risk<'r>(
         findings.push(Finding::Unmitigated {
             risk,
             impact,
+            // Named when the band, not the impact, is what fails it.
+            band: (impact < policy.fail_impact).then_some(current.band),
             unevidenced: assessed.unevidenced().count(),
         });
     }
@@ -78,7 +79,7 @@ pub(super) fn risk<'r>(
         findings.push(Finding::NoOwner { risk });
     }
     let has_budget = analysis.system_of(assessed).budget.is_some();
-    if current.band >= Band::High && current.bad_minutes.is_none() && has_budget {
+    if current.band.is_serious() && current.bad_minutes.is_none() && has_budget {
         let view = &current.view;
         let mut missing = Vec::new();
         if view.time_to_detect.and_then(|t| t.duration()).is_none() {
@@ -184,7 +185,7 @@ fn response<'r>(assessed: &AssessedRisk<'r>, findings: &mut Vec<Finding<'r>>) {
         }
     }
     let band = assessed.score.current.band;
-    if band < Band::High {
+    if !band.is_serious() {
         return;
     }
     let mut responds = risk

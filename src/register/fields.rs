@@ -83,6 +83,28 @@ impl<'t, 'i> Fields<'t, 'i> {
         anchor: Range<usize>,
         format: &'static Table,
     ) -> Self {
+        Self::within(sink, table, anchor, format, None)
+    }
+
+    /// A table under a header inside `parent`: a key of `parent` found in
+    /// it was written after the header, and is told to move above it.
+    pub fn nested(
+        sink: &mut Sink<'_>,
+        table: &'t DeTable<'i>,
+        anchor: Range<usize>,
+        format: &'static Table,
+        parent: &'static Table,
+    ) -> Self {
+        Self::within(sink, table, anchor, format, Some(parent))
+    }
+
+    fn within(
+        sink: &mut Sink<'_>,
+        table: &'t DeTable<'i>,
+        anchor: Range<usize>,
+        format: &'static Table,
+        parent: Option<&'static Table>,
+    ) -> Self {
         let name = format.name;
         let mut misspelt = Vec::new();
         for key in table.keys() {
@@ -93,7 +115,11 @@ impl<'t, 'i> Fields<'t, 'i> {
                     format!("unknown key `{}` in {name}", clip(key_text)),
                 )
                 .at(sink.span(key.span()), "unknown key");
+                let misplaced = parent.and_then(|p| p.key(key_text)).is_some();
                 diag = match did_you_mean(key_text, format.names()) {
+                    _ if misplaced => diag.help(format!(
+                        "`{key_text}` belongs above the {name} header: keys after a table header belong to the table"
+                    )),
                     Some(best) => {
                         misspelt.push(best);
                         diag.help(format!("did you mean `{best}`?"))
@@ -125,7 +151,7 @@ impl<'t, 'i> Fields<'t, 'i> {
     }
 
     /// Reports a wrong type at `value` and returns `None`.
-    fn wrong_type<T>(
+    pub(crate) fn wrong_type<T>(
         &self,
         sink: &mut Sink<'_>,
         key: &str,

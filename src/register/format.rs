@@ -80,6 +80,12 @@ pub enum Value {
     Count,
     /// Risk ids, at least one.
     RiskRefs,
+    /// `[rules]`: a table of gate rules' ids, each set to "allow", "warn"
+    /// or "error".
+    RuleLevels,
+    /// A risk matrix's cells: five rows (likelihood 5 to 1) of five band
+    /// names (impact 1 to 5).
+    BandGrid,
     /// The id of a gate rule that may be waived.
     Rule,
     Table(&'static Table),

@@ -159,7 +159,11 @@ pub(crate) fn register() -> Fixture {
 
 impl Fixture {
     pub fn analysis(&self) -> Analysis<'_> {
-        Analysis::new(&self.register, self.today, &Policy::default())
+        self.analysis_under(&Policy::default())
+    }
+
+    pub fn analysis_under(&self, policy: &Policy) -> Analysis<'_> {
+        Analysis::new(&self.register, self.today, policy)
     }
 }
 
@@ -232,8 +236,20 @@ pub(crate) fn matrix(
     width: usize,
     colour: bool,
 ) -> String {
+    matrix_under(&Policy::default(), format, view, ids, width, colour)
+}
+
+/// [`matrix`] under `policy`, and so its risk matrix.
+pub(crate) fn matrix_under(
+    policy: &Policy,
+    format: super::MatrixFormat,
+    view: crate::score::ViewName,
+    ids: bool,
+    width: usize,
+    colour: bool,
+) -> String {
     let fixture = register();
-    let analysis = fixture.analysis();
+    let analysis = fixture.analysis_under(policy);
     let m = crate::matrix::matrix(&analysis, view, None);
     let shown = super::MatrixView {
         ids,

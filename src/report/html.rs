@@ -19,7 +19,7 @@ use super::{CheckReport, TOOL_VERSION, check_summary, places, status_mark, waive
 use crate::band::Band;
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::{Tally, plural};
-use crate::matrix::{Matrix, cell_band};
+use crate::matrix::Matrix;
 use crate::overview::{Against, BudgetBars, Fit, Overview, SLO_TARGETS};
 use crate::plan::Week;
 use crate::scale::{Level, Scale};
@@ -163,7 +163,7 @@ fn safe_href(text: &str) -> Option<&str> {
 }
 
 fn band_class(band: Band) -> String {
-    format!("band-{}", band.name())
+    format!("band-{}", band.tone().name())
 }
 
 fn fit_class(fit: Fit) -> String {
@@ -309,7 +309,7 @@ fn matrix_table(m: &Matrix<'_>) -> Markup {
                             th scope="row" { (l) " " (Scale::Likelihood.word(l)) }
                             @for i in Level::all() {
                                 @let risks = m.cell(l, i);
-                                @let band = cell_band(l, i);
+                                @let band = m.band(l, i);
                                 @let ids = risks.iter().map(|r| r.risk.name()).collect::<Vec<_>>().join(", ");
                                 td class=(band_class(band)) data-likelihood=(l.get()) data-impact=(i.get()) data-count=(risks.len()) title=(ids) {
                                     @if risks.is_empty() { "·" } @else { (risks.len()) }
@@ -705,21 +705,26 @@ fn line_chart(
 }
 
 fn trend_section(trend: &Trend) -> Markup {
-    let counts = |f: fn(&crate::trend::Tally) -> usize| -> Vec<Option<f64>> {
+    let counts = |f: &dyn Fn(&crate::trend::Tally) -> usize| -> Vec<Option<f64>> {
         trend
             .points
             .iter()
             .map(|p| p.tally.as_ref().ok().map(|t| f(t) as f64))
             .collect()
     };
+    let serious = trend.matrix.serious_words();
     let counted = [
-        ("high or critical", "#9b1c12", counts(high_or_worse)),
+        (
+            serious.as_str(),
+            "#9b1c12",
+            counts(&|t| high_or_worse(trend, t)),
+        ),
         (
             "open high-impact",
             "#7a5300",
-            counts(|t| t.open_high_impact),
+            counts(&|t| t.open_high_impact),
         ),
-        ("accepted", "#1f4f8f", counts(|t| t.accepted)),
+        ("accepted", "#1f4f8f", counts(&|t| t.accepted)),
     ];
     // Counts read in whole numbers: the axis runs to a multiple of four.
     let most = counted
@@ -758,14 +763,14 @@ fn trend_section(trend: &Trend) -> Markup {
             h2 id="trend" { "The trend" }
             p { (super::trend::summary(trend)) }
             @if trend.points.len() > 1 {
-                (line_chart(trend, &counted, top, "", "Risks over the register's history: high or critical, open high-impact, accepted."))
+                (line_chart(trend, &counted, top, "", &format!("Risks over the register's history: {serious}, open high-impact, accepted.")))
                 @if shares.iter().any(|(_, _, v)| v.iter().any(Option::is_some)) {
                     (line_chart(trend, &shares, share_top, "%", "Each system's expected bad minutes as a share of its error budget, over the register's history."))
                 }
             }
             div.scroll {
                 table.trend {
-                    thead { tr { th scope="col" { "date" } th scope="col" { "commit" } th.num scope="col" { "risks" } th.num scope="col" { "high or critical" } th.num scope="col" { "open high-impact" } th.num scope="col" { "accepted" } th scope="col" { "change" } } }
+                    thead { tr { th scope="col" { "date" } th scope="col" { "commit" } th.num scope="col" { "risks" } th.num scope="col" { (serious) } th.num scope="col" { "open high-impact" } th.num scope="col" { "accepted" } th scope="col" { "change" } } }
                     tbody {
                         @for p in &trend.points {
                             tr {
@@ -774,7 +779,7 @@ fn trend_section(trend: &Trend) -> Markup {
                                 @match &p.tally {
                                     Ok(t) => {
                                         td.num { (t.risks) }
-                                        td.num { (high_or_worse(t)) }
+                                        td.num { (high_or_worse(trend, t)) }
                                         td.num { (t.open_high_impact) }
                                         td.num { (t.accepted) }
                                         td { (p.label) }

@@ -1,11 +1,12 @@
 //! `opx matrix` as a grid for a terminal, a Markdown table and JSON.
 //!
 //! Likelihood runs down (5 at the top), impact across. Each cell shows
-//! how many risks sit there and its band by letter (`2 H`), coloured on a
-//! colour terminal, so the grid reads the same without colour; an empty
-//! cell shows `·`. With `--ids`, a terminal lists each cell's risks under
-//! the grid, a cell at a time, worst first, wrapped under the cell's
-//! name; Markdown lists them in the cells.
+//! how many risks sit there and its band by label (`2 H`; see
+//! `RiskMatrix::label`), coloured on a colour terminal, so the grid reads
+//! the same without colour; an empty cell shows `·`. With `--ids`, a
+//! terminal lists each cell's risks under the grid, a cell at a time,
+//! worst first, wrapped under the cell's name; Markdown lists them in the
+//! cells.
 
 use std::io::{self, Write};
 
@@ -17,9 +18,8 @@ use super::doc::wrap;
 use super::rank_table::band_style;
 use super::{json, markdown, paint, risk_name};
 use crate::analysis::AssessedRisk;
-use crate::band::Band;
 use crate::diag::plural;
-use crate::matrix::{Matrix, cell_band};
+use crate::matrix::Matrix;
 use crate::scale::{Level, Scale};
 
 pub const VERSION: u32 = 1;
@@ -42,23 +42,25 @@ fn levels_across() -> impl Iterator<Item = Level> {
     Level::all()
 }
 
-/// `H` for high: the band a cell is read by without colour.
-fn letter(band: Band) -> &'static str {
-    match band {
-        Band::Low => "L",
-        Band::Medium => "M",
-        Band::High => "H",
-        Band::Critical => "C",
-    }
+/// `count and band: L low, M medium, H high, C critical; · no risk there`:
+/// each band's label, by which a cell is read without colour.
+fn legend(m: &Matrix<'_>) -> String {
+    let labels: Vec<String> = m
+        .bands
+        .bands()
+        .iter()
+        .map(|&b| format!("{} {b}", m.bands.label(b)))
+        .collect();
+    format!("count and band: {}; · no risk there", labels.join(", "))
 }
 
 /// Every cell, the worst first: by band, then by likelihood × impact,
 /// then the likelier first.
-fn worst_first() -> Vec<(Level, Level)> {
+fn worst_first(m: &Matrix<'_>) -> Vec<(Level, Level)> {
     let mut cells: Vec<(Level, Level)> = levels_down()
         .flat_map(|l| levels_across().map(move |i| (l, i)))
         .collect();
-    cells.sort_by_key(|&(l, i)| std::cmp::Reverse((cell_band(l, i), l.get() * i.get(), l.get())));
+    cells.sort_by_key(|&(l, i)| std::cmp::Reverse((m.band(l, i), l.get() * i.get(), l.get())));
     cells
 }
 
@@ -102,13 +104,13 @@ pub fn write_table(
             let mut row = vec![Cell::new(format!("{l} {}", Scale::Likelihood.word(l)))];
             for i in levels_across() {
                 let risks = m.cell(l, i);
-                let band = cell_band(l, i);
+                let band = m.band(l, i);
                 let count = match risks.len() {
                     0 => "·".to_string(),
                     n => n.to_string(),
                 };
                 row.push(Cell::styled(
-                    format!("{count} {}", letter(band)),
+                    format!("{count} {}", m.bands.label(band)),
                     band_style(band),
                 ));
             }
@@ -126,13 +128,13 @@ pub fn write_table(
     }
     writeln!(out, "\n{}", placed_note(m))?;
     if ids {
-        for (l, i) in worst_first() {
+        for (l, i) in worst_first(m) {
             let risks = m.cell(l, i);
             if risks.is_empty() {
                 continue;
             }
-            let band = cell_band(l, i);
-            let head = format!("{l}×{i} {}  ", letter(band));
+            let band = m.band(l, i);
+            let head = format!("{l}×{i} {}  ", m.bands.label(band));
             let pad = " ".repeat(text_width(&head));
             for (n, line) in wrap(&names(risks, m.one_system), width, &pad, &pad)
                 .into_iter()
@@ -150,15 +152,7 @@ pub fn write_table(
             }
         }
     }
-    writeln!(
-        out,
-        "{}",
-        paint(
-            "count and band: L low, M medium, H high, C critical; · no risk there",
-            Style::new().dimmed(),
-            colour
-        )
-    )
+    writeln!(out, "{}", paint(&legend(m), Style::new().dimmed(), colour))
 }
 
 /// The grid as a GitHub-flavoured Markdown table.
@@ -171,7 +165,7 @@ pub fn write_markdown(m: &Matrix<'_>, ids: bool, out: &mut dyn Write) -> io::Res
         let mut row = vec![format!("{l} {}", Scale::Likelihood.word(l))];
         for i in levels_across() {
             let risks = m.cell(l, i);
-            let band = cell_band(l, i).name();
+            let band = m.band(l, i).name();
             row.push(match (risks.len(), ids) {
                 (0, _) => format!("· ({band})"),
                 (n, false) => format!("{n} ({band})"),
@@ -193,7 +187,7 @@ pub fn write_json(m: &Matrix<'_>, today: jiff::civil::Date, out: &mut dyn Write)
                 "likelihood": l.get(),
                 "impact": i.get(),
                 "severity": l.get() * i.get(),
-                "band": cell_band(l, i).name(),
+                "band": m.band(l, i).name(),
                 "count": risks.len(),
                 "risks": risks.iter().map(|r| json!({
                     "system": r.risk.system,
@@ -256,6 +250,69 @@ mod snapshot {
         3×4 H  checkout/bad-deploy, checkout/single-expert
         2×2 L  search/stale-index
         count and band: L low, M medium, H high, C critical; · no risk there
+        ");
+    }
+
+    /// Another matrix: its own labels and legend; five bands over four
+    /// colours, low and moderate sharing yellow, the labels telling them apart.
+    #[test]
+    fn nist_in_colour_with_ids() {
+        let policy = crate::policy::Policy {
+            matrix: crate::band::Preset::Nist80030.matrix(),
+            ..Default::default()
+        };
+        let text = fixture::matrix_under(
+            &policy,
+            MatrixFormat::Table,
+            ViewName::Current,
+            true,
+            100,
+            true,
+        );
+        insta::assert_snapshot!(text.replace('\x1b', "␛"), @r"
+        ␛[1mRisk matrix: 4 risks, current view␛[0m
+
+        ␛[1mlikelihood \ impact␛[0m  ␛[1m1 negligible␛[0m  ␛[1m2 minor␛[0m  ␛[1m3 moderate␛[0m  ␛[1m4 major␛[0m  ␛[1m5 severe␛[0m
+        5 almost-certain     ␛[32m· VL␛[0m          ␛[33m· L␛[0m      ␛[33m· M␛[0m         ␛[31m· H␛[0m      ␛[35m· VH␛[0m
+        4 likely             ␛[32m· VL␛[0m          ␛[33m· L␛[0m      ␛[33m· M␛[0m         ␛[31m1 H␛[0m      ␛[35m· VH␛[0m
+        3 possible           ␛[32m· VL␛[0m          ␛[33m· L␛[0m      ␛[33m· M␛[0m         ␛[33m2 M␛[0m      ␛[31m· H␛[0m
+        2 unlikely           ␛[32m· VL␛[0m          ␛[33m1 L␛[0m      ␛[33m· L␛[0m         ␛[33m· L␛[0m      ␛[33m· M␛[0m
+        1 rare               ␛[32m· VL␛[0m          ␛[32m· VL␛[0m     ␛[32m· VL␛[0m        ␛[33m· L␛[0m      ␛[33m· L␛[0m
+
+        4 risks placed
+        ␛[31m4×4 H  ␛[0mcheckout/traffic-spike
+        ␛[33m3×4 M  ␛[0mcheckout/bad-deploy, checkout/single-expert
+        ␛[33m2×2 L  ␛[0msearch/stale-index
+        ␛[2mcount and band: VL very-low, L low, M moderate, H high, VH very-high; · no risk there␛[0m
+        ");
+    }
+
+    #[test]
+    fn nist_as_markdown() {
+        let policy = crate::policy::Policy {
+            matrix: crate::band::Preset::Nist80030.matrix(),
+            ..Default::default()
+        };
+        let text = fixture::matrix_under(
+            &policy,
+            MatrixFormat::Markdown,
+            ViewName::Current,
+            false,
+            100,
+            false,
+        );
+        insta::assert_snapshot!(text, @r"
+        ### Risk matrix: 4 risks, current view
+
+        | likelihood \\ impact | 1 negligible | 2 minor | 3 moderate | 4 major | 5 severe |
+        | --- | --- | --- | --- | --- | --- |
+        | 5 almost-certain | · (very-low) | · (low) | · (moderate) | · (high) | · (very-high) |
+        | 4 likely | · (very-low) | · (low) | · (moderate) | 1 (high) | · (very-high) |
+        | 3 possible | · (very-low) | · (low) | · (moderate) | 2 (moderate) | · (high) |
+        | 2 unlikely | · (very-low) | 1 (low) | · (low) | · (low) | · (moderate) |
+        | 1 rare | · (very-low) | · (very-low) | · (very-low) | · (low) | · (low) |
+
+        4 risks placed
         ");
     }
 

@@ -44,7 +44,6 @@ pub use doc::wrap;
 pub use rank_json::Document as RankDocument;
 
 use crate::analysis::{Analysis, AssessedRisk};
-use crate::band::Band;
 use crate::budget::{Size, minutes_text, percent_text};
 use crate::diag::{Diagnostic, Location, Tally, plural};
 use crate::history::History;
@@ -586,16 +585,15 @@ pub(crate) fn actions_cell(r: &AssessedRisk<'_>) -> String {
 /// `12 risks: 1 critical, 4 high, 5 medium, 2 low; 3 open`, or, when
 /// filters leave some out, `3 of 12 risks shown: 3 high; 1 open`.
 pub(crate) fn rank_summary(report: &RankReport<'_>) -> String {
-    let mut bands = [0usize; 4];
-    let mut open = 0;
-    for (_, r) in report.rows() {
-        bands[r.score.current.band as usize] += 1;
-        open += usize::from(r.state == State::Open);
-    }
-    let bands: Vec<String> = Band::ALL
-        .iter()
-        .rev()
-        .map(|&b| (b, bands[b as usize]))
+    let open = report
+        .rows()
+        .filter(|(_, r)| r.state == State::Open)
+        .count();
+    let bands: Vec<String> = report
+        .analysis
+        .matrix
+        .tally(report.rows().map(|(_, r)| r.score.current.band))
+        .into_iter()
         .filter(|&(_, n)| n > 0)
         .map(|(b, n)| format!("{n} {b}"))
         .collect();

@@ -23,7 +23,10 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
     }
 
     doc.heading(2, "Now");
-    doc.text("Open actions of the risks that need them first: critical or high, too big for the error budget, or on a system over its budget.");
+    doc.text(format!(
+        "Open actions of the risks that need them first: {}, too big for the error budget, or on a system over its budget.",
+        plan.urgent_bands.join(" or ")
+    ));
     weeks(&mut doc, &plan.now, &name);
 
     doc.heading(2, "Later");

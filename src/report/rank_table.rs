@@ -17,7 +17,7 @@ use super::{
     share_cell, state_cell,
 };
 use crate::analysis::AssessedRisk;
-use crate::band::Band;
+use crate::band::{Band, Tone};
 use crate::register::model::{Action, ActionStatus};
 
 /// The default view: what to fix first, and why.
@@ -234,11 +234,11 @@ fn status_mark(status: ActionStatus) -> (&'static str, Style) {
 
 /// A band's colour; the band's word is always written beside it.
 pub(crate) fn band_style(band: Band) -> Style {
-    let colour = match band {
-        Band::Critical => AnsiColor::Magenta,
-        Band::High => AnsiColor::Red,
-        Band::Medium => AnsiColor::Yellow,
-        Band::Low => AnsiColor::Green,
+    let colour = match band.tone() {
+        Tone::Critical => AnsiColor::Magenta,
+        Tone::High => AnsiColor::Red,
+        Tone::Medium => AnsiColor::Yellow,
+        Tone::Low => AnsiColor::Green,
     };
     Style::new().fg_color(Some(colour.into()))
 }

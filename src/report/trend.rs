@@ -8,7 +8,6 @@ use serde_json::{Value, json};
 use super::doc::Doc;
 use super::rank_csv::{guard, io_error};
 use super::{json, round};
-use crate::band::Band;
 use crate::budget::percent_text;
 use crate::diag::plural;
 use crate::trend::{Point, Tally, Trend, high_or_worse};
@@ -32,9 +31,10 @@ pub(crate) fn summary(trend: &Trend) -> String {
     };
     let mut parts = vec![
         format!(
-            "high or critical {} → {}",
-            high_or_worse(a),
-            high_or_worse(b)
+            "{} {} → {}",
+            trend.matrix.serious_words(),
+            high_or_worse(trend, a),
+            high_or_worse(trend, b)
         ),
         format!(
             "open high-impact {} → {}",
@@ -63,6 +63,11 @@ pub(crate) fn summary(trend: &Trend) -> String {
     )
 }
 
+/// The bands, highest first, as columns are ordered.
+fn highest_first(trend: &Trend) -> impl Iterator<Item = crate::band::Band> + '_ {
+    trend.matrix.bands().iter().rev().copied()
+}
+
 /// `checkout 91.7%, search 12.0%`: each system's share of its budget.
 fn budget_cell(trend: &Trend, tally: &Tally) -> String {
     trend
@@ -84,12 +89,9 @@ fn row(trend: &Trend, point: &Point) -> Vec<String> {
     let mut cells = vec![point.date.to_string(), point.commit.clone()];
     match &point.tally {
         Ok(t) => {
+            cells.push(t.risks.to_string());
+            cells.extend(highest_first(trend).map(|b| t.in_band(b).to_string()));
             cells.extend([
-                t.risks.to_string(),
-                t.in_band(Band::Critical).to_string(),
-                t.in_band(Band::High).to_string(),
-                t.in_band(Band::Medium).to_string(),
-                t.in_band(Band::Low).to_string(),
                 t.open_high_impact.to_string(),
                 t.accepted.to_string(),
                 match budget_cell(trend, t) {
@@ -101,7 +103,8 @@ fn row(trend: &Trend, point: &Point) -> Vec<String> {
             ]);
         }
         Err(problem) => {
-            cells.extend(["-"; 8].map(String::from));
+            let columns = 4 + trend.matrix.bands().len();
+            cells.extend(std::iter::repeat_n("-".to_string(), columns));
             cells.push(point.label.clone());
             cells.push(format!("does not load: {problem}"));
         }
@@ -114,25 +117,27 @@ pub fn doc(trend: &Trend) -> Doc {
     doc.heading(1, "Risk trend");
     doc.text(summary(trend));
     if !trend.points.is_empty() {
+        let mut header = vec!["date", "commit", "risks"];
+        header.extend(highest_first(trend).map(|b| b.name()));
+        header.extend([
+            "open high-impact",
+            "accepted",
+            "budget used",
+            "change",
+            "problem",
+        ]);
         doc.table(
-            vec![
-                "date",
-                "commit",
-                "risks",
-                "critical",
-                "high",
-                "medium",
-                "low",
-                "open high-impact",
-                "accepted",
-                "budget used",
-                "change",
-                "problem",
-            ],
+            header,
             &["budget used", "change", "problem"],
             trend.points.iter().map(|p| row(trend, p)).collect(),
         );
-        doc.optional(&["change", "low", "commit", "medium"]);
+        // A narrow terminal loses the change, then the lowest bands.
+        let lowest = trend.matrix.names();
+        let mut optional = vec!["change"];
+        optional.extend(lowest.clone().take(1));
+        optional.push("commit");
+        optional.extend(lowest.skip(1).take(1));
+        doc.optional(&optional);
         // A commit that does not load says why, under its row.
         doc.detail("problem");
     }
@@ -142,12 +147,9 @@ pub fn doc(trend: &Trend) -> Doc {
 fn tally_json(trend: &Trend, tally: &Tally) -> Value {
     json!({
         "risks": tally.risks,
-        "bands": {
-            "critical": tally.in_band(Band::Critical),
-            "high": tally.in_band(Band::High),
-            "medium": tally.in_band(Band::Medium),
-            "low": tally.in_band(Band::Low),
-        },
+        "bands": highest_first(trend)
+            .map(|b| (b.name().to_string(), json!(tally.in_band(b))))
+            .collect::<serde_json::Map<_, _>>(),
         "open_high_impact": tally.open_high_impact,
         "accepted": tally.accepted,
         "systems": trend.systems.iter().filter_map(|id| {
@@ -185,22 +187,11 @@ pub fn csv(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
     let mut writer = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
-    let mut header: Vec<String> = [
-        "date",
-        "commit",
-        "label",
-        "loaded",
-        "problem",
-        "risks",
-        "critical",
-        "high",
-        "medium",
-        "low",
-        "open_high_impact",
-        "accepted",
-    ]
-    .map(String::from)
-    .to_vec();
+    let mut header: Vec<String> = ["date", "commit", "label", "loaded", "problem", "risks"]
+        .map(String::from)
+        .to_vec();
+    header.extend(highest_first(trend).map(|b| b.name().to_string()));
+    header.extend(["open_high_impact", "accepted"].map(String::from));
     for id in &trend.systems {
         header.push(format!("bad_minutes:{id}"));
         header.push(format!("budget_share_percent:{id}"));
@@ -216,18 +207,9 @@ pub fn csv(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
         ];
         match &p.tally {
             Ok(t) => {
-                record.extend(
-                    [
-                        t.risks,
-                        t.in_band(Band::Critical),
-                        t.in_band(Band::High),
-                        t.in_band(Band::Medium),
-                        t.in_band(Band::Low),
-                        t.open_high_impact,
-                        t.accepted,
-                    ]
-                    .map(|n| n.to_string()),
-                );
+                record.push(t.risks.to_string());
+                record.extend(highest_first(trend).map(|b| t.in_band(b).to_string()));
+                record.extend([t.open_high_impact, t.accepted].map(|n| n.to_string()));
                 for id in &trend.systems {
                     let s = t.systems.get(id);
                     record.push(s.map_or(String::new(), |s| format!("{}", round(s.bad_minutes))));
@@ -239,7 +221,7 @@ pub fn csv(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
             }
             Err(_) => record.extend(std::iter::repeat_n(
                 String::new(),
-                7 + 2 * trend.systems.len(),
+                3 + trend.matrix.bands().len() + 2 * trend.systems.len(),
             )),
         }
         writer.write_record(&record).map_err(io_error)?;

@@ -1,5 +1,5 @@
-//! The published JSON Schemas: the register format (for editors) and the
-//! JSON reports (for scripts). `opx schema` prints them.
+//! The published JSON Schemas: the register format and the policy (for
+//! editors) and the JSON reports (for scripts). `opx schema` prints them.
 //!
 //! Each is generated from what defines it: the register's from the tables
 //! of `crate::register::format`, which the validators read; the reports'
@@ -17,6 +17,8 @@ use serde_json::Value;
 pub enum SchemaKind {
     /// A register file (format version 1)
     Register,
+    /// The policy, opx.toml: the gate's settings and the risk matrix
+    Policy,
     /// The document `opx rank --format json` writes
     RankReport,
     /// The document `opx check --format json` writes
@@ -24,8 +26,9 @@ pub enum SchemaKind {
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 3] = [
+    pub const ALL: [SchemaKind; 4] = [
         SchemaKind::Register,
+        SchemaKind::Policy,
         SchemaKind::RankReport,
         SchemaKind::CheckReport,
     ];
@@ -42,6 +45,7 @@ impl SchemaKind {
         let generator = || SchemaSettings::draft07().into_generator();
         match self {
             SchemaKind::Register => register::schema(),
+            SchemaKind::Policy => register::policy(),
             SchemaKind::RankReport => generator()
                 .into_root_schema_for::<crate::report::RankDocument<'static>>()
                 .to_value(),
@@ -55,6 +59,7 @@ impl SchemaKind {
     pub fn file_name(self) -> &'static str {
         match self {
             SchemaKind::Register => "register.schema.json",
+            SchemaKind::Policy => "policy.schema.json",
             SchemaKind::RankReport => "rank-report.schema.json",
             SchemaKind::CheckReport => "check-report.schema.json",
         }

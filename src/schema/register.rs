@@ -1,4 +1,6 @@
-//! The register format's JSON Schema, built from `crate::register::format`.
+//! The JSON Schemas of the TOML opx reads, the register's and the
+//! policy's, built from the tables that describe them
+//! (`crate::register::format`, `crate::policy::POLICY`).
 
 use serde_json::{Map, Value, json};
 
@@ -8,14 +10,24 @@ use crate::scale::Scale;
 const DURATION: &str = r"^\s*([0-9]+\s*[smhdw]\s*)+$";
 const PERCENT: &str = r"^\s*(100(\.0+)?|[0-9]{1,2}(\.[0-9]+)?)\s*%\s*$";
 
+/// The schema of a register file.
 pub(super) fn schema() -> Value {
+    document("opx risk register, format version 1", &FILE)
+}
+
+/// The schema of `opx.toml`.
+pub(super) fn policy() -> Value {
+    document("opx policy (opx.toml)", &crate::policy::POLICY)
+}
+
+fn document(title: &str, format: &Table) -> Value {
     let mut root = Map::new();
     root.insert(
         "$schema".into(),
         json!("http://json-schema.org/draft-07/schema#"),
     );
-    root.insert("title".into(), json!("opx risk register, format version 1"));
-    root.extend(table(&FILE));
+    root.insert("title".into(), json!(title));
+    root.extend(table(format));
     Value::Object(root)
 }
 
@@ -117,6 +129,29 @@ fn value(kind: &Kind) -> Value {
             "type": "array",
             "minItems": 1,
             "items": { "type": "string", "minLength": 1 }
+        }),
+        Kind::RuleLevels => {
+            let rules: Vec<&str> = crate::diag::Code::ALL
+                .iter()
+                .filter(|c| c.kind() != crate::diag::CodeKind::Input)
+                .map(|c| c.id())
+                .collect();
+            json!({
+                "type": "object",
+                "propertyNames": { "enum": rules },
+                "additionalProperties": { "type": "string", "enum": ["allow", "warn", "error"] }
+            })
+        }
+        Kind::BandGrid => json!({
+            "type": "array",
+            "minItems": 5,
+            "maxItems": 5,
+            "items": {
+                "type": "array",
+                "minItems": 5,
+                "maxItems": 5,
+                "items": { "type": "string", "minLength": 1 }
+            }
         }),
         Kind::Table(t) => Value::Object(table(t)),
         Kind::Tables(t) => json!({ "type": "array", "items": Value::Object(table(t)) }),

@@ -11,10 +11,11 @@
 use jiff::civil::Date;
 
 use crate::budget::{self, Size, SystemBudget};
+use crate::factor::{self, Exposure};
 use crate::dates::{add_days, within};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
 use crate::policy::Policy;
-use crate::register::model::{Action, ActionStatus, Register, Risk, System};
+use crate::register::model::{Action, ActionStatus, Factor, Register, Risk, System};
 use crate::score::{self, RankBy, RankKey, Score, State, ViewName};
 
 /// The register with every risk and system assessed on `today`.
@@ -27,6 +28,8 @@ pub struct Analysis<'r> {
     pub risks: Vec<AssessedRisk<'r>>,
     /// One per system, in the register's order (by id).
     pub systems: Vec<AssessedSystem<'r>>,
+    /// One per systemic factor, system by system in the register's order.
+    pub factors: Vec<AssessedFactor<'r>>,
     incidents: IncidentIndex<'r>,
 }
 
@@ -101,6 +104,33 @@ impl Review {
     }
 }
 
+/// One systemic factor, assessed: its cost in each view, over its
+/// system's risks as they are in that view (see [`crate::factor`]).
+#[derive(Debug, Clone)]
+pub struct AssessedFactor<'r> {
+    pub factor: &'r Factor,
+    /// Its system's place in [`Analysis::systems`].
+    pub system: usize,
+    /// Bad minutes a year, inherent, current and target; 0 where it is removed.
+    pub bad_minutes: [f64; 3],
+    /// Its current bad minutes as a share of its system's error budget.
+    pub budget_share: Option<f64>,
+    /// Its current bad minutes against the single-risk threshold.
+    pub size: Option<Size>,
+}
+
+impl AssessedFactor<'_> {
+    /// Its bad minutes a year in `view`.
+    pub fn bad_minutes(&self, view: ViewName) -> f64 {
+        self.bad_minutes[view as usize]
+    }
+
+    /// Removed by its done actions.
+    pub fn removed(&self) -> bool {
+        factor::removed(self.factor, ViewName::Current)
+    }
+}
+
 /// One system, assessed.
 #[derive(Debug, Clone)]
 pub struct AssessedSystem<'r> {
@@ -112,6 +142,8 @@ pub struct AssessedSystem<'r> {
     pub history: History,
     /// Its risks' places in [`Analysis::risks`], in the register's order.
     pub risks: Vec<usize>,
+    /// Its factors' places in [`Analysis::factors`], in the register's order.
+    pub factors: Vec<usize>,
 }
 
 impl<'r> Analysis<'r> {
@@ -131,8 +163,11 @@ impl<'r> Analysis<'r> {
                     .map(|a| SystemBudget::new(budget::yearly_budget(a))),
                 history: system_history(register, &system.id, today),
                 risks: Vec::new(),
+                factors: Vec::new(),
             })
             .collect();
+        // Per system and view, the sums its factors' costs need.
+        let mut exposures = vec![[Exposure::default(); 3]; systems.len()];
         let mut risks = Vec::with_capacity(register.risks.len());
         for (index, risk) in register.risks.iter().enumerate() {
             // The loader joins every risk to a system that exists.
@@ -157,6 +192,9 @@ impl<'r> Analysis<'r> {
                 );
             }
             assessed.risks.push(index);
+            for view in ViewName::ALL {
+                exposures[system][view as usize].add(&view.of(&score).view);
+            }
             let every_days = risk
                 .review_every_days
                 .unwrap_or_else(|| score.current.band.default_review_days());
@@ -182,12 +220,38 @@ impl<'r> Analysis<'r> {
                 state,
             });
         }
+        let mut factors = Vec::new();
+        for (index, (assessed, exposure)) in systems.iter_mut().zip(&exposures).enumerate() {
+            for f in &assessed.system.factors {
+                let bad_minutes = ViewName::ALL.map(|view| {
+                    if factor::removed(f, view) {
+                        0.0
+                    } else {
+                        factor::cost(&f.added, &exposure[view as usize])
+                    }
+                });
+                let current = bad_minutes[ViewName::Current as usize];
+                let budget_share = assessed.budget.as_ref().map(|b| budget::share(current, b.budget));
+                if let Some(budget) = &mut assessed.budget {
+                    budget.add(Some(current), Some(bad_minutes[ViewName::Target as usize]), false);
+                }
+                assessed.factors.push(factors.len());
+                factors.push(AssessedFactor {
+                    factor: f,
+                    system: index,
+                    bad_minutes,
+                    budget_share,
+                    size: budget_share.map(|share| budget::size(share, single_risk_share)),
+                });
+            }
+        }
         Analysis {
             register,
             today,
             single_risk_share,
             risks,
             systems,
+            factors,
             incidents,
         }
     }
@@ -258,13 +322,33 @@ impl<'r> Analysis<'r> {
         known.into_iter().map(|(i, _)| i).collect()
     }
 
-    /// The sum of a system's known bad minutes in `view`.
+    /// The sum of a system's known bad minutes in `view`, its factors' included.
     pub fn bad_minutes(&self, system: &AssessedSystem<'_>, view: ViewName) -> f64 {
-        system
+        let risks: f64 = system
             .risks
             .iter()
             .filter_map(|&i| view.of(&self.risks[i].score).bad_minutes)
-            .sum()
+            .sum();
+        let factors: f64 = system
+            .factors
+            .iter()
+            .map(|&i| self.factors[i].bad_minutes(view))
+            .sum();
+        risks + factors
+    }
+
+    /// The places of the factors in [`Analysis::factors`], most current bad
+    /// minutes first; ties by system, then id.
+    pub fn ranked_factors(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.factors.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.factors[a], &self.factors[b]);
+            b.bad_minutes(ViewName::Current)
+                .total_cmp(&a.bad_minutes(ViewName::Current))
+                .then_with(|| a.system.cmp(&b.system))
+                .then_with(|| a.factor.id.value.cmp(&b.factor.id.value))
+        });
+        order
     }
 }
 
@@ -304,6 +388,7 @@ pub(crate) mod tests {
             dependencies: Vec::new(),
             slo: Slo::default(),
             baseline: Baseline::default(),
+            factors: Vec::new(),
             span: span(),
         }
     }

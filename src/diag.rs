@@ -153,6 +153,7 @@ codes! {
     ExpiresTooLate = "expires-too-late", Error, Oversight, "an acceptance or waiver that runs further ahead than the policy allows", "The policy's max_acceptance_days caps how far ahead an acceptance or a waiver may run, so trade-offs come back for review. Set an earlier until.";
     NotAFile = "not-a-file", Error, Input, "a path that is not a regular file (a pipe, a socket or a device)", "opx reads registers and policies from regular files only. A pipe (FIFO), a socket or a device named on the command line could block forever or never end, so opx refuses it at once; inside a folder, such entries are skipped. Point opx at the .toml files, or at the folder that holds them.";
     FileTooLarge = "file-too-large", Error, Input, "a file larger than the size opx reads", "A register or policy file is larger than the cap (16 MiB unless --max-file-size says otherwise), so opx refuses it before reading it to the end: a runaway file cannot exhaust the machine. Split the register into several files, or raise the cap with --max-file-size.";
+    DuplicateFactor = "duplicate-factor", Error, Input, "a systemic factor whose id another factor or a risk of its system uses", "A [[system.factor]] is named by its id in rankings, findings and plans, beside the system's risks, so its id is unique among the system's risks and factors. Rename one of the two.";
 }
 
 /// A code is written as its stable id.

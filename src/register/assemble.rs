@@ -142,6 +142,14 @@ impl Assembly {
             }
         }
         register.incidents = incidents;
+        for system in register.systems.iter().filter(|s| !s.factors.is_empty()) {
+            let risks = register
+                .risks
+                .iter()
+                .filter(|r| r.system == system.id)
+                .map(|r| &r.id);
+            super::factor::check_ids(&system.factors, &system.id, risks, diagnostics);
+        }
         register
     }
 }

@@ -238,6 +238,22 @@ fn time_estimate(
 
 fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<Action> {
     let f = Fields::new(sink, table, span, &format::ACTION);
+    action(sink, &f, true)
+}
+
+/// A `[[system.factor.action]]`: an action without runbook, signal or
+/// effects, since what it does once done is remove its factor.
+pub(crate) fn validate_factor_action(
+    sink: &mut Sink<'_>,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+) -> Option<Action> {
+    let f = Fields::new(sink, table, span, &format::FACTOR_ACTION);
+    action(sink, &f, false)
+}
+
+/// An action's keys; with `full`, a risk action's runbook, signal and effects too.
+fn action(sink: &mut Sink<'_>, f: &Fields<'_, '_>, full: bool) -> Option<Action> {
     let kind = f.required_choice(
         sink,
         "kind",
@@ -258,6 +274,21 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
         None => Some(ActionStatus::Planned),
     };
     let link = f.string(sink, "link").map(|s| s.value);
+    if !full {
+        let what = what?;
+        return Some(Action {
+            kind: kind?,
+            span: what.span,
+            what: what.value,
+            owner,
+            due,
+            status: status?,
+            link,
+            runbook: None,
+            signal: None,
+            effects: Effects::default(),
+        });
+    }
     // Whether a path exists is settled once the file's folder is known.
     let runbook = f.string(sink, "runbook").map(|r| {
         Box::new(At {

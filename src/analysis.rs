@@ -11,8 +11,8 @@
 use jiff::civil::Date;
 
 use crate::budget::{self, Size, SystemBudget};
-use crate::factor::{self, Exposure};
 use crate::dates::{add_days, within};
+use crate::factor::{self, Exposure, FactorState};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
 use crate::policy::Policy;
 use crate::register::model::{Action, ActionStatus, Factor, Register, Risk, System};
@@ -125,9 +125,8 @@ impl AssessedFactor<'_> {
         self.bad_minutes[view as usize]
     }
 
-    /// Removed by its done actions.
-    pub fn removed(&self) -> bool {
-        factor::removed(self.factor, ViewName::Current)
+    pub fn state(&self) -> FactorState {
+        FactorState::of(self.factor)
     }
 }
 
@@ -231,9 +230,16 @@ impl<'r> Analysis<'r> {
                     }
                 });
                 let current = bad_minutes[ViewName::Current as usize];
-                let budget_share = assessed.budget.as_ref().map(|b| budget::share(current, b.budget));
+                let budget_share = assessed
+                    .budget
+                    .as_ref()
+                    .map(|b| budget::share(current, b.budget));
                 if let Some(budget) = &mut assessed.budget {
-                    budget.add(Some(current), Some(bad_minutes[ViewName::Target as usize]), false);
+                    budget.add(
+                        Some(current),
+                        Some(bad_minutes[ViewName::Target as usize]),
+                        false,
+                    );
                 }
                 assessed.factors.push(factors.len());
                 factors.push(AssessedFactor {

@@ -265,9 +265,19 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     if let Some(top) = options.top {
         ranked.truncate(top);
     }
+    // Factors follow the risks: they have no likelihood × impact to rank by.
+    let factors: Vec<usize> = analysis
+        .ranked_factors()
+        .into_iter()
+        .filter(|&i| {
+            let system = analysis.systems[analysis.factors[i].system].system;
+            options.system.as_ref().is_none_or(|s| system.id == *s)
+        })
+        .collect();
     let report = RankReport {
         analysis: &analysis,
         ranked: &ranked,
+        factors: &factors,
         sources: &loaded.sources,
         colour: io.colour && options.output.is_none(),
         view: TableView {

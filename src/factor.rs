@@ -51,6 +51,43 @@ pub fn cost(added: &Added, exposure: &Exposure) -> f64 {
     (1.0 + share) * delta * exposure.users_incidents + share * exposure.bad_minutes
 }
 
+/// Where a factor stands, derived from its actions like a risk's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum FactorState {
+    /// None of its actions is done.
+    Open,
+    /// Some of its actions are done, not all: it still costs in full.
+    Removing,
+    /// It has actions and all are done: it costs nothing any more.
+    Removed,
+}
+
+impl FactorState {
+    pub fn of(factor: &Factor) -> FactorState {
+        let done = factor
+            .actions
+            .iter()
+            .filter(|a| a.status == ActionStatus::Done)
+            .count();
+        if removed(factor, ViewName::Current) {
+            FactorState::Removed
+        } else if done > 0 {
+            FactorState::Removing
+        } else {
+            FactorState::Open
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FactorState::Open => "open",
+            FactorState::Removing => "removing",
+            FactorState::Removed => "removed",
+        }
+    }
+}
+
 /// Whether a factor is gone in `view`: its actions remove it when they
 /// are all done (current view), or once the plan is carried out (target
 /// view, which needs at least one action). As written it is always there.
@@ -136,8 +173,15 @@ mod tests {
         worse.add(&view("45m", "50m", Some("50%"), "4.4/year"));
         worse.add(&view("35m", "60m", Some("25%"), "13.2/year"));
         assert!(close(worse.bad_minutes, 665.5), "{}", worse.bad_minutes);
-        let all = cost(&added(Some("+30m"), Some("+5m"), Some("+10%")), &three_risks());
-        assert!(close(worse.bad_minutes - 360.0, all), "{}", worse.bad_minutes);
+        let all = cost(
+            &added(Some("+30m"), Some("+5m"), Some("+10%")),
+            &three_risks(),
+        );
+        assert!(
+            close(worse.bad_minutes - 360.0, all),
+            "{}",
+            worse.bad_minutes
+        );
     }
 
     #[test]
@@ -147,6 +191,9 @@ mod tests {
         unknown.frequency = None;
         exposure.add(&unknown);
         assert_eq!(exposure, three_risks());
-        assert_eq!(cost(&added(Some("+30m"), None, None), &Exposure::default()), 0.0);
+        assert_eq!(
+            cost(&added(Some("+30m"), None, None), &Exposure::default()),
+            0.0
+        );
     }
 }

@@ -464,12 +464,20 @@ mod tests {
     #[test]
     fn additions_need_their_plus() {
         assert_eq!(parse_added_duration("+30m"), Ok(Duration::from_secs(1_800)));
-        assert_eq!(parse_added_duration(" +1h 5m"), Ok(Duration::from_secs(3_900)));
+        assert_eq!(
+            parse_added_duration(" +1h 5m"),
+            Ok(Duration::from_secs(3_900))
+        );
         assert_eq!(parse_added_percent("+10%").unwrap().fraction(), 0.1);
         let bare = parse_added_duration("30m").unwrap_err();
         assert!(bare.message.contains("leading `+`"), "{bare:?}");
         assert!(bare.help.contains("\"+30m\""), "{bare:?}");
-        assert!(parse_added_percent("10%").unwrap_err().help.contains("+10%"));
+        assert!(
+            parse_added_percent("10%")
+                .unwrap_err()
+                .help
+                .contains("+10%")
+        );
         for text in ["+", "+-5m", "++5m", "+1.5h"] {
             assert!(parse_added_duration(text).is_err(), "{text}");
         }

@@ -9,7 +9,9 @@ use crate::budget::{SystemBudget, minutes_text, number_text, percent_text};
 use crate::dates::days_ago;
 use crate::diag::{Code, Diagnostic, Subject, plural};
 use crate::history::Contradiction;
-use crate::register::model::{Acceptance, Action, At, Effects, Incident, Risk, System, Waiver};
+use crate::register::model::{
+    Acceptance, Action, At, Effects, Factor, Incident, Risk, System, Waiver,
+};
 use crate::scale::{Level, Scale};
 use crate::source::Span;
 use crate::units::format_duration;
@@ -69,6 +71,16 @@ pub enum Finding<'r> {
         /// The system's yearly error budget, in minutes.
         budget: f64,
         accepted: bool,
+    },
+    /// A systemic factor whose current bad minutes reach the single-risk
+    /// threshold: too big like a risk.
+    FactorTooBig {
+        system: &'r System,
+        factor: &'r Factor,
+        minutes: f64,
+        share: f64,
+        threshold: f64,
+        budget: f64,
     },
     ActionOverdue {
         risk: &'r Risk,
@@ -174,7 +186,7 @@ impl Finding<'_> {
             Finding::UnusedWaiver { .. } => Code::UnusedWaiver,
             Finding::ExpiresTooLate { .. } => Code::ExpiresTooLate,
             Finding::AcceptanceExpired { .. } => Code::AcceptanceExpired,
-            Finding::TooBig { .. } => Code::TooBig,
+            Finding::TooBig { .. } | Finding::FactorTooBig { .. } => Code::TooBig,
             Finding::ActionOverdue { .. } => Code::ActionOverdue,
             Finding::ReviewOverdue { .. } => Code::ReviewOverdue,
             Finding::FutureReview { .. } | Finding::FutureIncident { .. } => Code::FutureDate,
@@ -215,6 +227,7 @@ impl Finding<'_> {
             | Finding::NoRunbook { risk, .. }
             | Finding::NoSignal { risk, .. } => Some(risk),
             Finding::FutureIncident { .. }
+            | Finding::FactorTooBig { .. }
             | Finding::BudgetExceeded { .. }
             | Finding::BudgetIncomplete { .. } => None,
         }
@@ -250,15 +263,19 @@ impl Finding<'_> {
     pub fn subject(&self) -> Subject {
         let system = match self {
             Finding::FutureIncident { incident } => incident.system.as_str(),
-            Finding::BudgetExceeded { system, .. } | Finding::BudgetIncomplete { system, .. } => {
-                system.id.as_str()
-            }
+            Finding::BudgetExceeded { system, .. }
+            | Finding::BudgetIncomplete { system, .. }
+            | Finding::FactorTooBig { system, .. } => system.id.as_str(),
             // Every other finding is about a risk.
             other => other.risk().map_or("", |r| r.system.as_str()),
         };
         Subject {
             system: system.to_string(),
-            risk: self.risk().map(|r| r.id.value.clone()),
+            // A factor is named like a risk: its id is unique among them.
+            risk: match self {
+                Finding::FactorTooBig { factor, .. } => Some(factor.id.value.clone()),
+                other => other.risk().map(|r| r.id.value.clone()),
+            },
             part: self.part(),
         }
     }
@@ -440,6 +457,35 @@ impl Finding<'_> {
                 )
                 .help("make it rarer, detect or recover faster, or reach fewer users; record what an action buys with its effect keys")
             }
+            Finding::FactorTooBig {
+                system,
+                factor,
+                minutes,
+                share,
+                threshold,
+                budget,
+            } => Diagnostic::new(
+                code,
+                format!(
+                    "factor `{name}` costs {} bad minutes a year, {} of the error budget of `{}`",
+                    minutes_text(*minutes),
+                    percent_text(*share),
+                    system.id
+                ),
+            )
+            .at(
+                factor.id.span,
+                format!(
+                    "at or over the single-risk threshold of {} ({} minutes)",
+                    percent_text(*threshold),
+                    minutes_text(threshold * budget)
+                ),
+            )
+            .help(if factor.actions.is_empty() {
+                "plan what removes it as [[system.factor.action]], and finish it"
+            } else {
+                "finish the actions that remove it (status = \"done\")"
+            }),
             Finding::ActionOverdue { risk, action, due } => {
                 let owner = action
                     .owner

@@ -7,7 +7,7 @@ use crate::budget::Size;
 use crate::dates::add_days;
 use crate::policy::Policy;
 use crate::register::model::{ActionKind, ActionStatus, Runbook};
-use crate::score::State;
+use crate::score::{State, ViewName};
 use jiff::civil::Date;
 
 use super::Finding;
@@ -217,6 +217,18 @@ pub(super) fn system<'r>(
         return;
     };
     let system = assessed.system;
+    for factor in assessed.factors.iter().map(|&i| &analysis.factors[i]) {
+        if let (Some(Size::TooBig), Some(share)) = (factor.size, factor.budget_share) {
+            findings.push(Finding::FactorTooBig {
+                system,
+                factor: factor.factor,
+                minutes: factor.bad_minutes(ViewName::Current),
+                share,
+                threshold: analysis.single_risk_share,
+                budget: budget.budget,
+            });
+        }
+    }
     if budget.exceeded() {
         let largest = analysis
             .largest(assessed, 3)

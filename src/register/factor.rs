@@ -11,7 +11,11 @@ use super::risk::validate_factor_action;
 use crate::diag::{Code, Diagnostic};
 use crate::units;
 
-pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<Factor> {
+pub(crate) fn validate(
+    sink: &mut Sink<'_>,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+) -> Option<Factor> {
     let f = Fields::new(sink, table, span, &format::FACTOR);
     let id = f.required_id(
         sink,

@@ -313,64 +313,64 @@ pub static ACTION: Table = Table {
 /// The keys of `[[risk.action]]`: first those of every action (see
 /// [`PLAIN_ACTION_KEYS`]), then the effects.
 const ACTION_KEYS: &[Key] = &[
-        required(
-            "kind",
-            Value::Choice(ACTION_KINDS, None),
-            "prevent, detect or respond.",
-        ),
-        required("what", Value::Text, "What the action does."),
-        key("owner", Value::Text, "Who does it."),
-        key(
-            "due",
-            Value::Date,
-            "A TOML date without quotes, such as 2026-12-31.",
-        ),
-        key(
-            "status",
-            Value::Choice(ACTION_STATUSES, Some("planned")),
-            "planned, in-progress or done.",
-        ),
-        key("link", Value::Text, "A ticket or document."),
-        key(
-            "runbook",
-            Value::Text,
-            "For a respond action: the runbook to follow, a link or a path relative to this file.",
-        ),
-        key(
-            "signal",
-            Value::Text,
-            "For a detect action: the alert or metric it watches.",
-        ),
-        key(
-            "likelihood",
-            Value::Level(Scale::Likelihood),
-            "Once the action is done: 1-5 or rare, unlikely, possible, likely, almost-certain (or very-low..very-high).",
-        ),
-        key(
-            "impact",
-            Value::Level(Scale::Impact),
-            "Once the action is done: 1-5 or negligible, minor, moderate, major, severe (or very-low..very-high).",
-        ),
-        key(
-            "time_to_detect",
-            Value::Time,
-            "Once the action is done: a duration such as \"15m\", or a word from very-fast (1) to very-slow (5).",
-        ),
-        key(
-            "time_to_recover",
-            Value::Time,
-            "Once the action is done: a duration such as \"15m\", or a word from very-fast (1) to very-slow (5).",
-        ),
-        key(
-            "frequency",
-            Value::Frequency,
-            "Once the action is done: \"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every 90d\".",
-        ),
-        key(
-            "users_affected",
-            Value::Percent,
-            "Once the action is done: such as \"5%\".",
-        ),
+    required(
+        "kind",
+        Value::Choice(ACTION_KINDS, None),
+        "prevent, detect or respond.",
+    ),
+    required("what", Value::Text, "What the action does."),
+    key("owner", Value::Text, "Who does it."),
+    key(
+        "due",
+        Value::Date,
+        "A TOML date without quotes, such as 2026-12-31.",
+    ),
+    key(
+        "status",
+        Value::Choice(ACTION_STATUSES, Some("planned")),
+        "planned, in-progress or done.",
+    ),
+    key("link", Value::Text, "A ticket or document."),
+    key(
+        "runbook",
+        Value::Text,
+        "For a respond action: the runbook to follow, a link or a path relative to this file.",
+    ),
+    key(
+        "signal",
+        Value::Text,
+        "For a detect action: the alert or metric it watches.",
+    ),
+    key(
+        "likelihood",
+        Value::Level(Scale::Likelihood),
+        "Once the action is done: 1-5 or rare, unlikely, possible, likely, almost-certain (or very-low..very-high).",
+    ),
+    key(
+        "impact",
+        Value::Level(Scale::Impact),
+        "Once the action is done: 1-5 or negligible, minor, moderate, major, severe (or very-low..very-high).",
+    ),
+    key(
+        "time_to_detect",
+        Value::Time,
+        "Once the action is done: a duration such as \"15m\", or a word from very-fast (1) to very-slow (5).",
+    ),
+    key(
+        "time_to_recover",
+        Value::Time,
+        "Once the action is done: a duration such as \"15m\", or a word from very-fast (1) to very-slow (5).",
+    ),
+    key(
+        "frequency",
+        Value::Frequency,
+        "Once the action is done: \"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every 90d\".",
+    ),
+    key(
+        "users_affected",
+        Value::Percent,
+        "Once the action is done: such as \"5%\".",
+    ),
 ];
 
 /// The keys of an action that say what it changes once done.

@@ -198,6 +198,7 @@ fn rank_with(format: super::RankFormat, top: usize, view: super::TableView) -> S
     let report = RankReport {
         analysis: &analysis,
         ranked: &ranked,
+        factors: &analysis.ranked_factors(),
         sources: &fixture.sources,
         colour: false,
         view,

@@ -329,6 +329,7 @@ mod tests {
         let report = RankReport {
             analysis: &analysis,
             ranked: &ranked,
+            factors: &analysis.ranked_factors(),
             sources: &fixture.sources,
             colour: false,
             view: crate::report::TableView::default(),

@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use super::markdown;
-use super::{RANK_HEADER, RankReport, rank_row, rank_summary};
+use super::{RANK_HEADER, RankReport, factor_row, rank_row, rank_summary};
 
 pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "### Risk ranking ({})\n", report.analysis.today)?;
@@ -13,6 +13,9 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     markdown::write_header(out, &RANK_HEADER)?;
     for (rank, r) in report.rows() {
         markdown::write_row(out, &rank_row(rank, r))?;
+    }
+    for f in report.factor_rows() {
+        markdown::write_row(out, &factor_row(report.analysis, f))?;
     }
     writeln!(out)?;
     writeln!(out, "{}", markdown::cell(&rank_summary(report)))

@@ -113,6 +113,8 @@ pub struct AssessedFactor<'r> {
     pub system: usize,
     /// Bad minutes a year, inherent, current and target; 0 where it is removed.
     pub bad_minutes: [f64; 3],
+    /// The sums over its system's risks that its cost is worked from, per view.
+    pub exposure: [Exposure; 3],
     /// Its current bad minutes as a share of its system's error budget.
     pub budget_share: Option<f64>,
     /// Its current bad minutes against the single-risk threshold.
@@ -123,6 +125,11 @@ impl AssessedFactor<'_> {
     /// Its bad minutes a year in `view`.
     pub fn bad_minutes(&self, view: ViewName) -> f64 {
         self.bad_minutes[view as usize]
+    }
+
+    /// Its place among the views' sums and costs.
+    pub fn exposure(&self, view: ViewName) -> &Exposure {
+        &self.exposure[view as usize]
     }
 
     pub fn state(&self) -> FactorState {
@@ -246,6 +253,7 @@ impl<'r> Analysis<'r> {
                     factor: f,
                     system: index,
                     bad_minutes,
+                    exposure: *exposure,
                     budget_share,
                     size: budget_share.map(|share| budget::size(share, single_risk_share)),
                 });
@@ -341,6 +349,27 @@ impl<'r> Analysis<'r> {
             .map(|&i| self.factors[i].bad_minutes(view))
             .sum();
         risks + factors
+    }
+
+    /// The place in [`Analysis::factors`] of the one factor `name` names:
+    /// `system/factor`, or a factor id no other system uses.
+    pub fn find_factor(&self, name: &str) -> Option<usize> {
+        let matches: Vec<usize> = (0..self.factors.len())
+            .filter(|&i| {
+                let f = &self.factors[i];
+                let id = f.factor.id.value.as_str();
+                match name.split_once('/') {
+                    Some((system, bare)) => {
+                        self.systems[f.system].system.id == system && id == bare
+                    }
+                    None => id == name,
+                }
+            })
+            .collect();
+        match matches.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
     }
 
     /// The places of the factors in [`Analysis::factors`], most current bad

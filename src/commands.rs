@@ -435,20 +435,34 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     ) else {
         return Ok(ExitStatus::Error);
     };
+    let analysis = Analysis::new(&loaded.register, options.today, &policy);
+    // A risk, else a systemic factor: their ids never clash within a system.
     let index = match loaded.register.find_risk(&options.risk) {
-        Ok(index) => index,
-        Err(e) => {
-            io.usage_error(e.message, e.help);
-            return Ok(ExitStatus::Error);
+        Ok(index) => Ok(index),
+        Err(e) => match analysis.find_factor(&options.risk) {
+            Some(factor) => Err(factor),
+            None => {
+                io.usage_error(e.message, e.help);
+                return Ok(ExitStatus::Error);
+            }
+        },
+    };
+    let findings = crate::check::check(&analysis, &policy);
+    let screen = io.screen(options.output.as_deref());
+    let delivered = match index {
+        Ok(risk) => {
+            let shown = crate::show::show(&analysis, &loaded.sources, risk, findings);
+            io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+                options.format.write(&shown, screen, out)
+            })?
+        }
+        Err(factor) => {
+            let shown = crate::show::show_factor(&analysis, &loaded.sources, factor, findings);
+            io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+                options.format.write_factor(&shown, screen, out)
+            })?
         }
     };
-    let analysis = Analysis::new(&loaded.register, options.today, &policy);
-    let findings = crate::check::check(&analysis, &policy);
-    let shown = crate::show::show(&analysis, &loaded.sources, index, findings);
-    let screen = io.screen(options.output.as_deref());
-    let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
-        options.format.write(&shown, screen, out)
-    })?;
     Ok(success_if(delivered))
 }
 

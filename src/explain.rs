@@ -2,9 +2,11 @@
 //! hand: "severity 16 = likelihood 4 (likely) × impact 4 (major)".
 
 use crate::budget::{minutes_text, number_text, percent_text};
+use crate::factor::{self, Exposure};
+use crate::register::model::Factor;
 use crate::register::model::{Source, TimeEstimate};
 use crate::scale::Scale;
-use crate::score::ViewScore;
+use crate::score::{ViewName, ViewScore};
 use crate::units::format_duration;
 
 /// How one view's scores come about.
@@ -76,6 +78,30 @@ pub fn working(score: &ViewScore, budget: Option<f64>, single_risk_share: f64) -
         bad_minutes,
         budget,
     }
+}
+
+/// How a systemic factor's cost in one view comes about: `bad minutes a
+/// year 305.50 = (1 + 10%) × (30m + 5m) × 7 + 10% × 360.00`, or why it
+/// costs nothing.
+pub fn factor_working(factor: &Factor, view: ViewName, exposure: &Exposure, cost: f64) -> String {
+    if factor::removed(factor, view) {
+        return match view {
+            ViewName::Target => "removed once its actions are done".to_string(),
+            _ => "removed: all its actions are done".to_string(),
+        };
+    }
+    let added = &factor.added;
+    let share = added.frequency.map_or("0%".to_string(), |p| p.to_string());
+    let time = |d: Option<std::time::Duration>| d.map_or("0m".to_string(), format_duration);
+    format!(
+        "bad minutes a year {} = (1 + {share}) × ({} + {}) × {} + {share} × {}, over {} with known bad minutes",
+        minutes_text(cost),
+        time(added.time_to_detect),
+        time(added.time_to_recover),
+        number_text(exposure.users_incidents),
+        minutes_text(exposure.bad_minutes),
+        crate::diag::plural(exposure.risks, "risk"),
+    )
 }
 
 /// `1 (5m)`, or `2 (fast)` for a word.

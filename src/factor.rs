@@ -25,6 +25,8 @@ pub struct Exposure {
     pub users_incidents: f64,
     /// Σ BMᵢ: bad minutes a year.
     pub bad_minutes: f64,
+    /// How many risks the sums count.
+    pub risks: usize,
 }
 
 impl Exposure {
@@ -37,6 +39,7 @@ impl Exposure {
         let users = view.users_affected.map_or(1.0, Percent::fraction);
         self.users_incidents += users * frequency.per_year();
         self.bad_minutes += bad_minutes;
+        self.risks += 1;
     }
 }
 
@@ -148,6 +151,7 @@ mod tests {
         let exposure = three_risks();
         assert!(close(exposure.users_incidents, 7.0), "{exposure:?}");
         assert!(close(exposure.bad_minutes, 360.0), "{exposure:?}");
+        assert_eq!(exposure.risks, 3);
         // Overload: +30m to detect: 30 × 7 = 210.
         let overload = cost(&added(Some("+30m"), None, None), &exposure);
         assert!(close(overload, 210.0), "{overload}");

@@ -33,6 +33,7 @@ mod rank_markdown;
 mod rank_table;
 mod review;
 mod show;
+mod show_factor;
 mod trend;
 
 use std::io::{self, Write};
@@ -291,6 +292,22 @@ impl ShowFormat {
             ShowFormat::Table => show::doc(shown).write_terminal(out, screen.width, screen.colour),
             ShowFormat::Json => show::json(shown, out),
             ShowFormat::Markdown => show::doc(shown).write_markdown(out),
+        }
+    }
+
+    /// Writes one systemic factor, as [`ShowFormat::write`] writes a risk.
+    pub fn write_factor(
+        self,
+        shown: &crate::show::ShownFactor<'_>,
+        screen: Screen,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        match self {
+            ShowFormat::Table => {
+                show_factor::doc(shown).write_terminal(out, screen.width, screen.colour)
+            }
+            ShowFormat::Json => show_factor::json(shown, out),
+            ShowFormat::Markdown => show_factor::doc(shown).write_markdown(out),
         }
     }
 }

@@ -432,6 +432,10 @@ mod tests {
                 .rows()
                 .map(|(rank, r)| risk_out(report.sources, rank, r))
                 .collect(),
+            factors: report
+                .factor_rows()
+                .map(|f| factor_out(&report, f))
+                .collect(),
         };
         let mut expected = serde_json::to_string_pretty(&whole).unwrap();
         expected.push('\n');

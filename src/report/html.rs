@@ -447,8 +447,8 @@ fn weeks_table(caption: &str, weeks: &[Week<'_>]) -> Markup {
                                         (step.action.what)
                                         @if let Some(l) = &step.action.link { " · " (link(l)) }
                                     }
-                                    td.whole { (step.risk.name()) }
-                                    td.whole { (step.action.owner.as_deref().or(step.risk.owner.as_deref()).unwrap_or("-")) }
+                                    td.whole { (step.serves.name(false)) }
+                                    td.whole { (step.action.owner.as_deref().or(step.serves.owner()).unwrap_or("-")) }
                                 }
                             }
                         }

@@ -5,9 +5,9 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::doc::Doc;
-use super::{json, risk_name, round, status_mark};
+use super::{FACTOR_MARK, json, risk_name, round, status_mark};
 use crate::budget::{minutes_text, percent_text};
-use crate::plan::{Plan, Step, Week};
+use crate::plan::{Plan, Serves, Step, Week};
 use crate::register::model::Risk;
 use crate::score::ViewScore;
 
@@ -16,7 +16,8 @@ pub const VERSION: u32 = 1;
 pub fn doc(plan: &Plan<'_>) -> Doc {
     let mut doc = Doc::default();
     // One system: its name once in the heading, bare risk ids below.
-    let name = |risk: &Risk| risk_name(risk, plan.systems.len() == 1);
+    let one_system = plan.systems.len() == 1;
+    let name = |risk: &Risk| risk_name(risk, one_system);
     match plan.systems.as_slice() {
         [one] => doc.heading(1, format!("Risk plan for {} ({})", one.id, plan.today)),
         _ => doc.heading(1, format!("Risk plan ({})", plan.today)),
@@ -24,10 +25,10 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
 
     doc.heading(2, "Now");
     doc.text("Open actions of the risks that need them first: critical or high, too big for the error budget, or on a system over its budget.");
-    weeks(&mut doc, &plan.now, &name);
+    weeks(&mut doc, &plan.now, one_system);
 
     doc.heading(2, "Later");
-    weeks(&mut doc, &plan.later, &name);
+    weeks(&mut doc, &plan.later, one_system);
 
     doc.heading(2, "Accepted risks");
     if plan.accepted.is_empty() {
@@ -71,9 +72,21 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
     );
 
     doc.heading(2, "What the plan buys");
-    if plan.gains.is_empty() {
+    if plan.gains.is_empty() && plan.factor_gains.is_empty() {
         doc.text("No open actions.");
     } else {
+        let factors = plan.factor_gains.iter().map(|g| {
+            vec![
+                g.serves.name(one_system),
+                FACTOR_MARK.to_string(),
+                change(Some(g.bad_minutes.0), Some(g.bad_minutes.1), minutes_text),
+                change(
+                    g.budget_share.map(|s| s.0),
+                    g.budget_share.map(|s| s.1),
+                    percent_text,
+                ),
+            ]
+        });
         doc.table(
             vec!["risk", "severity", "bad min/yr", "budget"],
             &[],
@@ -91,6 +104,7 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
                         change(now.budget_share, then.budget_share, percent_text),
                     ]
                 })
+                .chain(factors)
                 .collect(),
         );
         doc.optional(&["budget"]);
@@ -119,19 +133,19 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
 
     doc.heading(2, "No plan yet");
     if plan.no_plan.is_empty() {
-        doc.text("Every risk has at least one action.");
+        doc.text("Every risk and factor has at least one action.");
     } else {
         doc.list(
             plan.no_plan
                 .iter()
-                .map(|r| format!("{}: {}", name(r), r.title))
+                .map(|s| format!("{}: {}", s.name(one_system), s.title()))
                 .collect(),
         );
     }
     doc
 }
 
-fn weeks(doc: &mut Doc, weeks: &[Week<'_>], name: &dyn Fn(&Risk) -> String) {
+fn weeks(doc: &mut Doc, weeks: &[Week<'_>], one_system: bool) {
     if weeks.is_empty() {
         doc.text("Nothing.");
     }
@@ -146,7 +160,10 @@ fn weeks(doc: &mut Doc, weeks: &[Week<'_>], name: &dyn Fn(&Risk) -> String) {
         doc.table(
             vec!["action", "what", "risk", "owner", "due", "link"],
             &["what", "owner", "link"],
-            week.steps.iter().map(|s| step_cells(s, name)).collect(),
+            week.steps
+                .iter()
+                .map(|s| step_cells(s, one_system))
+                .collect(),
         );
         doc.optional(&["link"]);
     }
@@ -154,7 +171,7 @@ fn weeks(doc: &mut Doc, weeks: &[Week<'_>], name: &dyn Fn(&Risk) -> String) {
 
 /// An open action's cells: its status as a mark beside its kind
 /// (`◐ respond`), so no column is spent on it.
-fn step_cells(step: &Step<'_>, name: &dyn Fn(&Risk) -> String) -> Vec<String> {
+fn step_cells(step: &Step<'_>, one_system: bool) -> Vec<String> {
     let a = step.action;
     let due = match (&a.due, step.overdue) {
         (Some(d), true) => format!("{} (overdue)", d.value),
@@ -164,11 +181,12 @@ fn step_cells(step: &Step<'_>, name: &dyn Fn(&Risk) -> String) -> Vec<String> {
     vec![
         format!("{} {}", status_mark(a.status), a.kind.name()),
         a.what.clone(),
-        name(step.risk),
+        step.serves.name(one_system),
         a.owner
-            .clone()
-            .or_else(|| step.risk.owner.clone())
-            .unwrap_or_else(|| "-".to_string()),
+            .as_deref()
+            .or(step.serves.owner())
+            .unwrap_or("-")
+            .to_string(),
         due,
         a.link.clone().unwrap_or_else(|| "-".to_string()),
     ]
@@ -180,6 +198,22 @@ fn change(now: Option<f64>, then: Option<f64>, show: fn(f64) -> String) -> Strin
     format!("{} → {}", text(now), text(then))
 }
 
+/// `{"system": …, "risk": …}`, or `"factor"` in place of `"risk"`.
+fn serves_json(serves: &Serves<'_>) -> serde_json::Map<String, Value> {
+    let key = match serves {
+        Serves::Risk(_) => "risk",
+        Serves::Factor { .. } => "factor",
+    };
+    json_map(json!({ "system": serves.system(), key: serves.id() }))
+}
+
+fn json_map(value: Value) -> serde_json::Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
 pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let weeks = |weeks: &[Week<'_>]| -> Vec<Value> {
         weeks
@@ -187,17 +221,19 @@ pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             .map(|w| {
                 json!({
                     "week_of": w.week.map(|d| d.to_string()),
-                    "actions": w.steps.iter().map(|s| json!({
-                        "system": s.risk.system,
-                        "risk": s.risk.id.value,
+                    "actions": w.steps.iter().map(|s| {
+                        let mut action = serves_json(&s.serves);
+                        action.extend(json_map(json!({
                         "kind": s.action.kind.name(),
                         "what": s.action.what,
-                        "owner": s.action.owner.as_ref().or(s.risk.owner.as_ref()),
+                        "owner": s.action.owner.as_deref().or(s.serves.owner()),
                         "due": s.action.due.as_ref().map(|d| d.value.to_string()),
                         "overdue": s.overdue,
                         "status": s.action.status.name(),
                         "link": s.action.link,
-                    })).collect::<Vec<_>>(),
+                        })));
+                        Value::Object(action)
+                    }).collect::<Vec<_>>(),
                 })
             })
             .collect()
@@ -235,6 +271,12 @@ pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 "now": view(&g.score.current),
                 "after": view(&g.score.target),
             })).collect::<Vec<_>>(),
+            "factors": plan.factor_gains.iter().map(|g| json!({
+                "system": g.serves.system(),
+                "factor": g.serves.id(),
+                "now": { "bad_minutes": round(g.bad_minutes.0), "budget_share": g.budget_share.map(|s| round(s.0)) },
+                "after": { "bad_minutes": round(g.bad_minutes.1), "budget_share": g.budget_share.map(|s| round(s.1)) },
+            })).collect::<Vec<_>>(),
             "systems": plan.budgets.iter().map(|(system, b)| json!({
                 "system": system.id,
                 "budget_minutes": round(b.budget),
@@ -242,11 +284,11 @@ pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 "after": { "bad_minutes": round(b.target), "budget_share": round(b.target_share()) },
             })).collect::<Vec<_>>(),
         },
-        "no_plan": plan.no_plan.iter().map(|r| json!({
-            "system": r.system,
-            "risk": r.id.value,
-            "title": r.title,
-        })).collect::<Vec<_>>(),
+        "no_plan": plan.no_plan.iter().map(|s| {
+            let mut item = serves_json(s);
+            item.insert("title".to_string(), json!(s.title()));
+            Value::Object(item)
+        }).collect::<Vec<_>>(),
     });
     json::write(out, &document)
 }

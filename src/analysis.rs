@@ -372,10 +372,10 @@ impl<'r> Analysis<'r> {
         }
     }
 
-    /// The places of the factors in [`Analysis::factors`], most current bad
-    /// minutes first; ties by system, then id.
-    pub fn ranked_factors(&self) -> Vec<usize> {
-        let mut order: Vec<usize> = (0..self.factors.len()).collect();
+    /// Those of `factors` (places in [`Analysis::factors`]), most current
+    /// bad minutes first; ties by system, then id.
+    pub fn ranked_factors(&self, factors: impl IntoIterator<Item = usize>) -> Vec<usize> {
+        let mut order: Vec<usize> = factors.into_iter().collect();
         order.sort_by(|&a, &b| {
             let (a, b) = (&self.factors[a], &self.factors[b]);
             b.bad_minutes(ViewName::Current)

@@ -267,7 +267,7 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     }
     // Factors follow the risks: they have no likelihood × impact to rank by.
     let factors: Vec<usize> = analysis
-        .ranked_factors()
+        .ranked_factors(0..analysis.factors.len())
         .into_iter()
         .filter(|&i| {
             let system = analysis.systems[analysis.factors[i].system].system;

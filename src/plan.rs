@@ -167,7 +167,7 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
         }
     }
     let factors: Vec<_> = analysis
-        .ranked_factors()
+        .ranked_factors(0..analysis.factors.len())
         .into_iter()
         .map(|i| &analysis.factors[i])
         .collect();

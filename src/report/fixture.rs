@@ -198,7 +198,7 @@ fn rank_with(format: super::RankFormat, top: usize, view: super::TableView) -> S
     let report = RankReport {
         analysis: &analysis,
         ranked: &ranked,
-        factors: &analysis.ranked_factors(),
+        factors: &analysis.ranked_factors(0..analysis.factors.len()),
         sources: &fixture.sources,
         colour: false,
         view,

@@ -418,7 +418,7 @@ mod tests {
         let report = RankReport {
             analysis: &analysis,
             ranked: &ranked,
-            factors: &analysis.ranked_factors(),
+            factors: &analysis.ranked_factors(0..analysis.factors.len()),
             sources: &fixture.sources,
             colour: false,
             view: crate::report::TableView::default(),

@@ -361,10 +361,10 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                         }
                         tbody {
                             @for (rank, row) in o.stack.iter().enumerate() {
-                                tr data-risk=(row.risk.risk.name()) data-bad-minutes=(minutes_text(row.bad_minutes)) {
+                                tr data-risk=(row.name) data-bad-minutes=(minutes_text(row.bad_minutes)) {
                                     td.num { (rank + 1) }
-                                    th scope="row" { (row.risk.risk.name()) }
-                                    td { (row.risk.risk.title) }
+                                    th scope="row" { (row.name) }
+                                    td { (row.title) }
                                     td.num { (minutes_text(row.bad_minutes)) }
                                     (against_cell(row.own.as_ref()))
                                     @for a in &row.targets { (against_cell(Some(a))) }

@@ -291,13 +291,20 @@ mod snapshot {
 
         3 risks: 3 high; by category 1 technical, 1 process, 1 people.
 
-        Error budget 525.96 bad minutes a year. Expected 138.00 (26.2%), of which accepted 0.00; unallocated 525.96. 1 risk without an estimate left out.
+        Error budget 525.96 bad minutes a year. Expected 170.00 (32.3%), of which accepted 0.00; unallocated 525.96. 1 risk without an estimate left out.
+
+        The expected minutes include 32.00 of 1 systemic factor.
 
         largest        title                                    bad min/yr  budget
         traffic-spike  Traffic spikes saturate the worker pool  78.00       14.8%
         bad-deploy     A bad deploy breaks checkout             60.00       11.4%
 
-        In the last 365 days: 1 incident and 0 near-misses, costing 21.60 bad minutes against 138.00 expected a year.
+        Systemic factors
+
+        factor    title                  adds         bad min/yr    budget  state
+        overload  On-call is overloaded  +10m detect  32.00 → 0.00  6.1%    open
+
+        In the last 365 days: 1 incident and 0 near-misses, costing 21.60 bad minutes against 170.00 expected a year.
 
         search
 

@@ -133,7 +133,7 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
 
     doc.heading(2, "No plan yet");
     if plan.no_plan.is_empty() {
-        doc.text("Every risk and factor has at least one action.");
+        doc.text("Every risk has at least one action.");
     } else {
         doc.list(
             plan.no_plan
@@ -246,7 +246,7 @@ pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             "budget_share": v.budget_share.map(round),
         })
     };
-    let document = json!({
+    let mut document = json!({
         "version": VERSION,
         "today": plan.today.to_string(),
         "now": weeks(&plan.now),
@@ -271,12 +271,6 @@ pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 "now": view(&g.score.current),
                 "after": view(&g.score.target),
             })).collect::<Vec<_>>(),
-            "factors": plan.factor_gains.iter().map(|g| json!({
-                "system": g.serves.system(),
-                "factor": g.serves.id(),
-                "now": { "bad_minutes": round(g.bad_minutes.0), "budget_share": g.budget_share.map(|s| round(s.0)) },
-                "after": { "bad_minutes": round(g.bad_minutes.1), "budget_share": g.budget_share.map(|s| round(s.1)) },
-            })).collect::<Vec<_>>(),
             "systems": plan.budgets.iter().map(|(system, b)| json!({
                 "system": system.id,
                 "budget_minutes": round(b.budget),
@@ -290,6 +284,19 @@ pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             Value::Object(item)
         }).collect::<Vec<_>>(),
     });
+    // Only where there are some, so plans without factors read as before.
+    if !plan.factor_gains.is_empty() {
+        document["buys"]["factors"] = plan
+            .factor_gains
+            .iter()
+            .map(|g| json!({
+                "system": g.serves.system(),
+                "factor": g.serves.id(),
+                "now": { "bad_minutes": round(g.bad_minutes.0), "budget_share": g.budget_share.map(|s| round(s.0)) },
+                "after": { "bad_minutes": round(g.bad_minutes.1), "budget_share": g.budget_share.map(|s| round(s.1)) },
+            }))
+            .collect();
+    }
     json::write(out, &document)
 }
 
@@ -315,7 +322,11 @@ mod snapshot {
 
         ## Later
 
-        Nothing.
+        ### Week of 2027-01-11
+
+        | action | what | risk | owner | due | link |
+        | --- | --- | --- | --- | --- | --- |
+        | ○ prevent | Split the rotation | checkout/overload (factor) | eng-manager | 2027-01-15 | - |
 
         ## Accepted risks
 
@@ -333,10 +344,11 @@ mod snapshot {
         | risk | severity | bad min/yr | budget |
         | --- | --- | --- | --- |
         | checkout/traffic-spike | 16 high → 8 medium | 78.00 → 78.00 | 14.8% → 14.8% |
+        | checkout/overload (factor) | factor | 32.00 → 0.00 | 6.1% → 0.0% |
 
         | system | bad min/yr | budget | error budget |
         | --- | --- | --- | --- |
-        | checkout | 138.00 → 138.00 | 26.2% → 26.2% | 525.96 min/yr |
+        | checkout | 170.00 → 138.00 | 32.3% → 26.2% | 525.96 min/yr |
 
         ## No plan yet
 
@@ -373,7 +385,10 @@ mod widths {
 
         Later
 
-        Nothing.
+        Week of 2027-01-11
+
+        action     what              risk                        owner        due
+        ○ prevent  Split the rotat…  checkout/overload (factor)  eng-manager  2027-01-15
 
         Accepted risks
 
@@ -387,11 +402,12 @@ mod widths {
 
         What the plan buys
 
-        risk                    severity            bad min/yr     budget
-        checkout/traffic-spike  16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+        risk                        severity            bad min/yr     budget
+        checkout/traffic-spike      16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+        checkout/overload (factor)  factor              32.00 → 0.00   6.1% → 0.0%
 
         system    bad min/yr       budget         error budget
-        checkout  138.00 → 138.00  26.2% → 26.2%  525.96 min/yr
+        checkout  170.00 → 138.00  32.3% → 26.2%  525.96 min/yr
 
         No plan yet
 
@@ -416,7 +432,10 @@ mod widths {
 
         Later
 
-        Nothing.
+        Week of 2027-01-11
+
+        action     what                risk                        owner        due         link
+        ○ prevent  Split the rotation  checkout/overload (factor)  eng-manager  2027-01-15  -
 
         Accepted risks
 
@@ -430,11 +449,12 @@ mod widths {
 
         What the plan buys
 
-        risk                    severity            bad min/yr     budget
-        checkout/traffic-spike  16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+        risk                        severity            bad min/yr     budget
+        checkout/traffic-spike      16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+        checkout/overload (factor)  factor              32.00 → 0.00   6.1% → 0.0%
 
         system    bad min/yr       budget         error budget
-        checkout  138.00 → 138.00  26.2% → 26.2%  525.96 min/yr
+        checkout  170.00 → 138.00  32.3% → 26.2%  525.96 min/yr
 
         No plan yet
 
@@ -458,7 +478,10 @@ mod widths {
 
         Later
 
-        Nothing.
+        Week of 2027-01-11
+
+        action     what                risk                        owner        due         link
+        ○ prevent  Split the rotation  checkout/overload (factor)  eng-manager  2027-01-15  -
 
         Accepted risks
 
@@ -472,11 +495,12 @@ mod widths {
 
         What the plan buys
 
-        risk                    severity            bad min/yr     budget
-        checkout/traffic-spike  16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+        risk                        severity            bad min/yr     budget
+        checkout/traffic-spike      16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+        checkout/overload (factor)  factor              32.00 → 0.00   6.1% → 0.0%
 
         system    bad min/yr       budget         error budget
-        checkout  138.00 → 138.00  26.2% → 26.2%  525.96 min/yr
+        checkout  170.00 → 138.00  32.3% → 26.2%  525.96 min/yr
 
         No plan yet
 

@@ -259,6 +259,7 @@ mod snapshot {
         2,checkout,bad-deploy,A bad deploy breaks checkout,process,3,explicit,4,explicit,12,high,2,10,2,20,4,2,,60,11.407712,12,high,60,0,0,0,mitigated,payments-team,2026-11-01,90,,,,2,2,1,risks/checkout.toml,44,6
         3,checkout,single-expert,Only one engineer knows the reconciliation job,people,3,explicit,4,explicit,12,high,,,,,,,,,,12,high,,0,0,0,open,payments-team,,90,,,,0,0,0,risks/checkout.toml,66,6
         4,search,stale-index,The index serves stale results,data,2,explicit,2,explicit,4,low,,,,,,,,,,4,low,,0,1,0,accepted,search-team,2026-06-01,365,eng-manager,2027-01-31,false,0,0,0,risks/search.toml,6,6
+        ,checkout,overload,On-call is overloaded,factor,,,,,,,,,,,,,,32,6.084113,,,0,,,,open,payments-team,,,,,,1,0,,risks/checkout.toml,88,6
         ");
     }
 }

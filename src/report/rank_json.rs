@@ -620,6 +620,43 @@ mod snapshot {
                 "column": 6
               }
             }
+          ],
+          "factors": [
+            {
+              "system": "checkout",
+              "id": "overload",
+              "title": "On-call is overloaded",
+              "added": {
+                "time_to_detect_minutes": 10.0
+              },
+              "bad_minutes": {
+                "inherent": 32.0,
+                "current": 32.0,
+                "target": 0.0
+              },
+              "budget_share": 0.060841,
+              "budget_size": "fits",
+              "state": "open",
+              "actions": [
+                {
+                  "kind": "prevent",
+                  "what": "Split the rotation",
+                  "status": "planned",
+                  "owner": "eng-manager",
+                  "due": "2027-01-15",
+                  "link": null,
+                  "signal": null,
+                  "runbook": null,
+                  "effects": {},
+                  "evidence": true
+                }
+              ],
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 88,
+                "column": 6
+              }
+            }
           ]
         }
         "#);

@@ -37,8 +37,9 @@ mod snapshot {
         | 2 | checkout | bad-deploy | A bad deploy breaks checkout | 3 | 4 | 12 high | 2 (10m) | 2 (20m) | 4 | 60.00 | 11.4% | - | mitigated | payments-team | P:done R:done |
         | 3 | checkout | single-expert | Only one engineer knows the reconciliation job | 3 | 4 | 12 high | - | - | - | - | - | - | open | payments-team | none |
         | 4 | search | stale-index | The index serves stale results | 2 | 2 | 4 low | - | - | - | - | - | 1 near-miss | accepted | search-team | none |
+        | - | checkout | overload | On-call is overloaded | - | - | factor | +10m | - | - | 32.00 → 0.00 | 6.1% | - | open | payments-team | P:planned |
 
-        4 risks: 3 high, 1 low; 1 open
+        4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ");
     }
 }

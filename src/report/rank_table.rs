@@ -348,7 +348,9 @@ mod snapshot {
            · no action yet
         4  search/stale-index      The index serves sta…  4 low               accepted
            ⊘ accepted by eng-manager until 2027-01-31
-        4 risks: 3 high, 1 low; 1 open
+        -  checkout/overload       On-call is overloaded  factor              open
+           ○ prevent  Split the rotation · eng-manager · due 2027-01-15
+        4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ✓ done  ◐ in progress  ○ planned  ⊘ accepted
         hidden to fit: exposure, bad min/yr, budget, owner; see --wide
         ");
@@ -357,18 +359,20 @@ mod snapshot {
     #[test]
     fn the_fixture_at_120_columns() {
         insta::assert_snapshot!(at(120), @"
-        #  risk                    title                       severity            bad min/yr  budget  owner          state
-        1  checkout/traffic-spike  Traffic spikes saturate t…  16 high → 8 medium       78.00  14.8%   alice          mitigating
+        #  risk                    title                     severity              bad min/yr  budget  owner          state
+        1  checkout/traffic-spike  Traffic spikes saturate…  16 high → 8 medium         78.00  14.8%   alice          mitigating
            ✓ detect   Page on queue depth · alice
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
-        2  checkout/bad-deploy     A bad deploy breaks check…  12 high                  60.00  11.4%   payments-team  mitigated
+        2  checkout/bad-deploy     A bad deploy breaks che…  12 high                    60.00  11.4%   payments-team  mitigated
            ✓ prevent  Announce deploys in #eng · payments-team · no evidence
            ✓ respond  Roll back with the deploy tool · payments-team
-        3  checkout/single-expert  Only one engineer knows t…  12 high                      -  -       payments-team  open
+        3  checkout/single-expert  Only one engineer knows…  12 high                        -  -       payments-team  open
            · no action yet
-        4  search/stale-index      The index serves stale re…  4 low                        -  -       search-team    accepted
+        4  search/stale-index      The index serves stale …  4 low                          -  -       search-team    accepted
            ⊘ accepted by eng-manager until 2027-01-31
-        4 risks: 3 high, 1 low; 1 open
+        -  checkout/overload       On-call is overloaded     factor              32.00 → 0.00  6.1%    payments-team  open
+           ○ prevent  Split the rotation · eng-manager · due 2027-01-15
+        4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ✓ done  ◐ in progress  ○ planned  ⊘ accepted
         hidden to fit: exposure; see --wide
         ");
@@ -377,18 +381,20 @@ mod snapshot {
     #[test]
     fn the_fixture_at_200_columns() {
         insta::assert_snapshot!(at(200), @"
-        #  risk                    title                                           severity            exposure  bad min/yr  budget  owner          state
-        1  checkout/traffic-spike  Traffic spikes saturate the worker pool         16 high → 8 medium         3       78.00  14.8%   alice          mitigating
+        #  risk                    title                                           severity            exposure    bad min/yr  budget  owner          state
+        1  checkout/traffic-spike  Traffic spikes saturate the worker pool         16 high → 8 medium         3         78.00  14.8%   alice          mitigating
            ✓ detect   Page on queue depth · alice
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
-        2  checkout/bad-deploy     A bad deploy breaks checkout                    12 high                    4       60.00  11.4%   payments-team  mitigated
+        2  checkout/bad-deploy     A bad deploy breaks checkout                    12 high                    4         60.00  11.4%   payments-team  mitigated
            ✓ prevent  Announce deploys in #eng · payments-team · no evidence
            ✓ respond  Roll back with the deploy tool · payments-team
-        3  checkout/single-expert  Only one engineer knows the reconciliation job  12 high                    -           -  -       payments-team  open
+        3  checkout/single-expert  Only one engineer knows the reconciliation job  12 high                    -             -  -       payments-team  open
            · no action yet
-        4  search/stale-index      The index serves stale results                  4 low                      -           -  -       search-team    accepted
+        4  search/stale-index      The index serves stale results                  4 low                      -             -  -       search-team    accepted
            ⊘ accepted by eng-manager until 2027-01-31
-        4 risks: 3 high, 1 low; 1 open
+        -  checkout/overload       On-call is overloaded                           factor                     -  32.00 → 0.00  6.1%    payments-team  open
+           ○ prevent  Split the rotation · eng-manager · due 2027-01-15
+        4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ✓ done  ◐ in progress  ○ planned  ⊘ accepted
         ");
     }
@@ -401,12 +407,13 @@ mod snapshot {
             actions: false,
         });
         insta::assert_snapshot!(text, @"
-        #  system    risk           title                                           L  I  severity            detect   recover  exposure  bad min/yr  budget  incidents    state       owner          actions
-        1  checkout  traffic-spike  Traffic spikes saturate the worker pool         4  4  16 high → 8 medium  1 (5m)   3 (1h)          3       78.00  14.8%   1            mitigating  alice          P:planned D:done
-        2  checkout  bad-deploy     A bad deploy breaks checkout                    3  4  12 high             2 (10m)  2 (20m)         4       60.00  11.4%   -            mitigated   payments-team  P:done R:done
-        3  checkout  single-expert  Only one engineer knows the reconciliation job  3  4  12 high             -        -               -           -  -       -            open        payments-team  none
-        4  search    stale-index    The index serves stale results                  2  2  4 low               -        -               -           -  -       1 near-miss  accepted    search-team    none
-        4 risks: 3 high, 1 low; 1 open
+        #  system    risk           title                                           L  I  severity            detect   recover  exposure    bad min/yr  budget  incidents    state       owner          actions
+        1  checkout  traffic-spike  Traffic spikes saturate the worker pool         4  4  16 high → 8 medium  1 (5m)   3 (1h)          3         78.00  14.8%   1            mitigating  alice          P:planned D:done
+        2  checkout  bad-deploy     A bad deploy breaks checkout                    3  4  12 high             2 (10m)  2 (20m)         4         60.00  11.4%   -            mitigated   payments-team  P:done R:done
+        3  checkout  single-expert  Only one engineer knows the reconciliation job  3  4  12 high             -        -               -             -  -       -            open        payments-team  none
+        4  search    stale-index    The index serves stale results                  2  2  4 low               -        -               -             -  -       1 near-miss  accepted    search-team    none
+        -  checkout  overload       On-call is overloaded                           -  -  factor              +10m     -               -  32.00 → 0.00  6.1%    -            open        payments-team  P:planned
+        4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ");
     }
 }

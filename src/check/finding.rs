@@ -137,13 +137,22 @@ pub enum Finding<'r> {
     BudgetExceeded {
         system: &'r System,
         budget: SystemBudget,
-        /// The largest contributors and their bad minutes.
-        largest: Vec<(&'r Risk, f64)>,
+        /// The largest contributors, most bad minutes first.
+        largest: Vec<Contributor<'r>>,
     },
     BudgetIncomplete {
         system: &'r System,
         unknown: usize,
     },
+}
+
+/// A part of a system's expected bad minutes: a risk's, or a systemic
+/// factor's.
+#[derive(Debug, Clone, Copy)]
+pub struct Contributor<'r> {
+    pub id: &'r str,
+    pub factor: bool,
+    pub minutes: f64,
 }
 
 /// An exception to the gate a risk carries.
@@ -635,7 +644,10 @@ impl Finding<'_> {
             } => {
                 let top: Vec<String> = largest
                     .iter()
-                    .map(|(risk, minutes)| format!("`{}` ({})", risk.id.value, minutes_text(*minutes)))
+                    .map(|c| {
+                        let what = if c.factor { "factor " } else { "" };
+                        format!("{what}`{}` ({})", c.id, minutes_text(c.minutes))
+                    })
                     .collect();
                 Diagnostic::new(
                     code,

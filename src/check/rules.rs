@@ -11,7 +11,7 @@ use crate::score::{State, ViewName};
 use jiff::civil::Date;
 
 use super::Finding;
-use super::finding::Exception;
+use super::finding::{Contributor, Exception};
 
 /// Impact at or above which a risk needs a way to be detected.
 pub(crate) const HIGH_IMPACT: u8 = 4;
@@ -230,17 +230,26 @@ pub(super) fn system<'r>(
         }
     }
     if budget.exceeded() {
-        let largest = analysis
-            .largest(assessed, 3)
-            .into_iter()
-            .map(|i| {
-                let risk = &analysis.risks[i];
-                (
-                    risk.risk,
-                    risk.score.current.bad_minutes.unwrap_or_default(),
-                )
-            })
-            .collect();
+        let risks = analysis.largest(assessed, 3).into_iter().map(|i| {
+            let risk = &analysis.risks[i];
+            Contributor {
+                id: &risk.risk.id.value,
+                factor: false,
+                minutes: risk.score.current.bad_minutes.unwrap_or_default(),
+            }
+        });
+        let factors = assessed.factors.iter().map(|&i| {
+            let f = &analysis.factors[i];
+            Contributor {
+                id: &f.factor.id.value,
+                factor: true,
+                minutes: f.bad_minutes(ViewName::Current),
+            }
+        });
+        let mut largest: Vec<Contributor<'r>> = risks.chain(factors).collect();
+        // Stable: risks keep their order, and come before factors of the same size.
+        largest.sort_by(|a, b| b.minutes.total_cmp(&a.minutes));
+        largest.truncate(3);
         findings.push(Finding::BudgetExceeded {
             system,
             budget: budget.clone(),

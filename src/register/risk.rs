@@ -307,8 +307,8 @@ fn action(sink: &mut Sink<'_>, f: &Fields<'_, '_>, full: bool) -> Option<Action>
     let effects = Effects {
         likelihood: f.level(sink, "likelihood", Scale::Likelihood),
         impact: f.level(sink, "impact", Scale::Impact),
-        time_to_detect: time_estimate(sink, &f, "time_to_detect").ok().flatten(),
-        time_to_recover: time_estimate(sink, &f, "time_to_recover").ok().flatten(),
+        time_to_detect: time_estimate(sink, f, "time_to_detect").ok().flatten(),
+        time_to_recover: time_estimate(sink, f, "time_to_recover").ok().flatten(),
         frequency: f
             .parsed(
                 sink,

@@ -127,7 +127,7 @@ impl AssessedFactor<'_> {
         self.bad_minutes[view as usize]
     }
 
-    /// Its place among the views' sums and costs.
+    /// The sums over its system's risks that its cost in `view` is worked from.
     pub fn exposure(&self, view: ViewName) -> &Exposure {
         &self.exposure[view as usize]
     }
@@ -349,6 +349,11 @@ impl<'r> Analysis<'r> {
             .map(|&i| self.factors[i].bad_minutes(view))
             .sum();
         risks + factors
+    }
+
+    /// `checkout/oncall-overload`: a factor's name, unique across systems.
+    pub fn factor_name(&self, f: &AssessedFactor<'_>) -> String {
+        format!("{}/{}", self.systems[f.system].system.id, f.factor.id.value)
     }
 
     /// The place in [`Analysis::factors`] of the one factor `name` names:

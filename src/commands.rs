@@ -437,10 +437,10 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     };
     let analysis = Analysis::new(&loaded.register, options.today, &policy);
     // A risk, else a systemic factor: their ids never clash within a system.
-    let index = match loaded.register.find_risk(&options.risk) {
-        Ok(index) => Ok(index),
+    let named = match loaded.register.find_risk(&options.risk) {
+        Ok(risk) => Named::Risk(risk),
         Err(e) => match analysis.find_factor(&options.risk) {
-            Some(factor) => Err(factor),
+            Some(factor) => Named::Factor(factor),
             None => {
                 io.usage_error(e.message, e.help);
                 return Ok(ExitStatus::Error);
@@ -449,14 +449,14 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     };
     let findings = crate::check::check(&analysis, &policy);
     let screen = io.screen(options.output.as_deref());
-    let delivered = match index {
-        Ok(risk) => {
+    let delivered = match named {
+        Named::Risk(risk) => {
             let shown = crate::show::show(&analysis, &loaded.sources, risk, findings);
             io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
                 options.format.write(&shown, screen, out)
             })?
         }
-        Err(factor) => {
+        Named::Factor(factor) => {
             let shown = crate::show::show_factor(&analysis, &loaded.sources, factor, findings);
             io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
                 options.format.write_factor(&shown, screen, out)
@@ -464,6 +464,13 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         }
     };
     Ok(success_if(delivered))
+}
+
+/// What `opx show` was asked about: a place in [`Analysis::risks`] or in
+/// [`Analysis::factors`].
+enum Named {
+    Risk(usize),
+    Factor(usize),
 }
 
 #[derive(Debug, Clone)]

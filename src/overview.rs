@@ -232,19 +232,25 @@ fn factor_row<'a>(analysis: &Analysis<'_>, f: &'a AssessedFactor<'a>) -> Option<
     if minutes <= 0.0 {
         return None;
     }
-    let system = analysis.systems[f.system].system;
+    let system = &analysis.systems[f.system];
     let share = analysis.single_risk_share;
-    let own = match (f.budget_share, f.size, system.slo.availability) {
-        (Some(s), Some(size), Some(target)) => Some(Against {
+    // Against its own SLO, the analysis has judged it already.
+    let own = match (
+        f.budget_share,
+        f.size,
+        &system.budget,
+        system.system.slo.availability,
+    ) {
+        (Some(s), Some(size), Some(budget), Some(target)) => Some(Against {
             target: target.value(),
-            budget: budget::yearly_budget(target),
+            budget: budget.budget,
             share: s,
             fit: Fit::Sized(size),
         }),
         _ => None,
     };
     Some(StackRow {
-        name: format!("{}/{} (factor)", system.id, f.factor.id.value),
+        name: format!("{} (factor)", analysis.factor_name(f)),
         title: &f.factor.title,
         bad_minutes: minutes,
         own,

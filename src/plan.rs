@@ -75,9 +75,10 @@ impl<'a> Serves<'a> {
     /// `traffic-spike`, or `operational-overload (factor)`, with its
     /// system in front where the plan covers several.
     pub fn name(&self, one_system: bool) -> String {
-        let id = match one_system {
-            true => self.id().to_string(),
-            false => format!("{}/{}", self.system(), self.id()),
+        let id = if one_system {
+            self.id().to_string()
+        } else {
+            format!("{}/{}", self.system(), self.id())
         };
         match self {
             Serves::Risk(_) => id,

@@ -150,11 +150,10 @@ fn factor_cells<'a>(report: &RankReport<'_>, f: &'a AssessedFactor<'_>) -> Vec<C
     if report.view.wide {
         return row.into_iter().map(Cell::new).collect();
     }
-    let system = report.analysis.systems[f.system].system;
     let name = if report.analysis.one_system() {
         f.factor.id.value.clone()
     } else {
-        format!("{}/{}", system.id, f.factor.id.value)
+        report.analysis.factor_name(f)
     };
     let [
         rank,

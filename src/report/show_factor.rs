@@ -23,7 +23,7 @@ pub fn doc(shown: &ShownFactor<'_>) -> Doc {
     let mut doc = Doc::default();
     doc.heading(
         1,
-        format!("{}/{}: {}", system.system.id, factor.id.value, factor.title),
+        format!("{}: {}", shown.analysis.factor_name(f), factor.title),
     );
     let done = factor
         .actions

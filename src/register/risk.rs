@@ -238,7 +238,52 @@ fn time_estimate(
 
 fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<Action> {
     let f = Fields::new(sink, table, span, &format::ACTION);
-    action(sink, &f, true)
+    let action = plain_action(sink, &f);
+    // Whether a path exists is settled once the file's folder is known.
+    let runbook = f.string(sink, "runbook").map(|r| {
+        Box::new(At {
+            value: if r.value.contains("://") {
+                Runbook::Link(r.value)
+            } else {
+                Runbook::Path {
+                    path: r.value,
+                    exists: true,
+                }
+            },
+            span: r.span,
+        })
+    });
+    let signal = f.string(sink, "signal").map(|s| s.value);
+    let effects = Effects {
+        likelihood: f.level(sink, "likelihood", Scale::Likelihood),
+        impact: f.level(sink, "impact", Scale::Impact),
+        time_to_detect: time_estimate(sink, &f, "time_to_detect").ok().flatten(),
+        time_to_recover: time_estimate(sink, &f, "time_to_recover").ok().flatten(),
+        frequency: f
+            .parsed(
+                sink,
+                "frequency",
+                Code::InvalidFrequency,
+                "1/year",
+                units::parse_frequency,
+            )
+            .map(|v| v.value),
+        users_affected: f
+            .parsed(
+                sink,
+                "users_affected",
+                Code::InvalidPercent,
+                "5%",
+                units::parse_percent,
+            )
+            .map(|v| v.value),
+    };
+    action.map(|a| Action {
+        runbook,
+        signal,
+        effects,
+        ..a
+    })
 }
 
 /// A `[[system.factor.action]]`: an action without runbook, signal or
@@ -249,11 +294,12 @@ pub(crate) fn validate_factor_action(
     span: Range<usize>,
 ) -> Option<Action> {
     let f = Fields::new(sink, table, span, &format::FACTOR_ACTION);
-    action(sink, &f, false)
+    plain_action(sink, &f)
 }
 
-/// An action's keys; with `full`, a risk action's runbook, signal and effects too.
-fn action(sink: &mut Sink<'_>, f: &Fields<'_, '_>, full: bool) -> Option<Action> {
+/// The keys every action has (see `format::FACTOR_ACTION`): what it is,
+/// who does it, by when, how far it got.
+fn plain_action(sink: &mut Sink<'_>, f: &Fields<'_, '_>) -> Option<Action> {
     let kind = f.required_choice(
         sink,
         "kind",
@@ -274,60 +320,6 @@ fn action(sink: &mut Sink<'_>, f: &Fields<'_, '_>, full: bool) -> Option<Action>
         None => Some(ActionStatus::Planned),
     };
     let link = f.string(sink, "link").map(|s| s.value);
-    if !full {
-        let what = what?;
-        return Some(Action {
-            kind: kind?,
-            span: what.span,
-            what: what.value,
-            owner,
-            due,
-            status: status?,
-            link,
-            runbook: None,
-            signal: None,
-            effects: Effects::default(),
-        });
-    }
-    // Whether a path exists is settled once the file's folder is known.
-    let runbook = f.string(sink, "runbook").map(|r| {
-        Box::new(At {
-            value: if r.value.contains("://") {
-                Runbook::Link(r.value)
-            } else {
-                Runbook::Path {
-                    path: r.value,
-                    exists: true,
-                }
-            },
-            span: r.span,
-        })
-    });
-    let signal = f.string(sink, "signal").map(|s| s.value);
-    let effects = Effects {
-        likelihood: f.level(sink, "likelihood", Scale::Likelihood),
-        impact: f.level(sink, "impact", Scale::Impact),
-        time_to_detect: time_estimate(sink, f, "time_to_detect").ok().flatten(),
-        time_to_recover: time_estimate(sink, f, "time_to_recover").ok().flatten(),
-        frequency: f
-            .parsed(
-                sink,
-                "frequency",
-                Code::InvalidFrequency,
-                "1/year",
-                units::parse_frequency,
-            )
-            .map(|v| v.value),
-        users_affected: f
-            .parsed(
-                sink,
-                "users_affected",
-                Code::InvalidPercent,
-                "5%",
-                units::parse_percent,
-            )
-            .map(|v| v.value),
-    };
     let what = what?;
     Some(Action {
         kind: kind?,
@@ -337,9 +329,9 @@ fn action(sink: &mut Sink<'_>, f: &Fields<'_, '_>, full: bool) -> Option<Action>
         due,
         status: status?,
         link,
-        runbook,
-        signal,
-        effects,
+        runbook: None,
+        signal: None,
+        effects: Effects::default(),
     })
 }
 

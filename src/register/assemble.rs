@@ -142,13 +142,16 @@ impl Assembly {
             }
         }
         register.incidents = incidents;
-        for system in register.systems.iter().filter(|s| !s.factors.is_empty()) {
-            let risks = register
-                .risks
-                .iter()
-                .filter(|r| r.system == system.id)
-                .map(|r| &r.id);
-            super::factor::check_ids(&system.factors, &system.id, risks, diagnostics);
+        if register.systems.iter().any(|s| !s.factors.is_empty()) {
+            // A factor's id is unique among its system's risks too.
+            let mut risk_ids: HashMap<&str, Vec<&At<String>>> = HashMap::new();
+            for risk in &register.risks {
+                risk_ids.entry(&risk.system).or_default().push(&risk.id);
+            }
+            for system in &register.systems {
+                let risks = risk_ids.get(system.id.as_str()).into_iter().flatten();
+                super::factor::check_ids(&system.factors, &system.id, risks.copied(), diagnostics);
+            }
         }
         register
     }

@@ -1,12 +1,14 @@
 //! `[[system.factor]]` with its `[[system.factor.action]]`.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 use std::ops::Range;
 
 use toml::de::DeTable;
 
 use super::fields::{Fields, Sink};
 use super::format;
-use super::model::{Added, Factor};
+use super::model::{Added, At, Factor};
 use super::risk::validate_factor_action;
 use crate::diag::{Code, Diagnostic};
 use crate::units;
@@ -81,34 +83,39 @@ pub(crate) fn validate(
 }
 
 /// Reports each factor whose id another factor of the system, or one of
-/// `risks` (the system's risks' ids), already uses.
+/// `risks` (the system's risks' ids), already uses. One look per id, so a
+/// hostile file of many factors costs no more than it is long.
 pub(crate) fn check_ids<'a>(
-    factors: &[Factor],
+    factors: &'a [Factor],
     system: &str,
-    risks: impl Iterator<Item = &'a super::model::At<String>> + Clone,
+    risks: impl Iterator<Item = &'a At<String>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for (i, factor) in factors.iter().enumerate() {
+    let mut first: HashMap<&str, (&At<String>, &str)> =
+        risks.map(|r| (r.value.as_str(), (r, "risk"))).collect();
+    for factor in factors {
         let id = &factor.id;
-        let earlier = factors[..i].iter().map(|f| (&f.id, "factor"));
-        let first = risks
-            .clone()
-            .map(|r| (r, "risk"))
-            .chain(earlier)
-            .find(|(other, _)| other.value == id.value);
-        if let Some((first, what)) = first {
-            diagnostics.push(
-                Diagnostic::new(
-                    Code::DuplicateFactor,
-                    format!(
-                        "factor `{}` of system `{system}` has the id of a {what}",
-                        id.value
+        match first.entry(&id.value) {
+            Entry::Vacant(slot) => {
+                slot.insert((id, "factor"));
+            }
+            Entry::Occupied(taken) => {
+                let (first, what) = *taken.get();
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::DuplicateFactor,
+                        format!(
+                            "factor `{}` of system `{system}` has the id of a {what}",
+                            id.value
+                        ),
+                    )
+                    .at(id.span, "factor id used again here")
+                    .related(first.span, format!("{what} `{}` is here", first.value))
+                    .help(
+                        "a factor's id is unique among its system's risks and factors; rename it",
                     ),
-                )
-                .at(id.span, "factor id used again here")
-                .related(first.span, format!("{what} `{}` is here", first.value))
-                .help("a factor's id is unique among its system's risks and factors; rename it"),
-            );
+                );
+            }
         }
     }
 }

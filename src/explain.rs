@@ -59,14 +59,7 @@ pub fn working(score: &ViewScore, budget: Option<f64>, single_risk_share: f64) -
         _ => "bad minutes unknown: they need time_to_detect and time_to_recover as durations, and a frequency".to_string(),
     };
     let budget = budget.map(|budget| match (score.bad_minutes, score.budget_share) {
-        (Some(minutes), Some(share)) => format!(
-            "{} of the {} bad minutes a year the SLO allows: {}; too big from {} ({} minutes)",
-            minutes_text(minutes),
-            minutes_text(budget),
-            percent_text(share),
-            percent_text(single_risk_share),
-            minutes_text(single_risk_share * budget)
-        ),
+        (Some(minutes), Some(share)) => budget_working(minutes, share, budget, single_risk_share),
         _ => format!(
             "its share of the {} bad minutes a year the SLO allows is unknown",
             minutes_text(budget)
@@ -78,6 +71,19 @@ pub fn working(score: &ViewScore, budget: Option<f64>, single_risk_share: f64) -
         bad_minutes,
         budget,
     }
+}
+
+/// `78.00 of the 525.96 bad minutes a year the SLO allows: 14.8%; too big
+/// from 25.0% (131.49 minutes)`: bad minutes against a yearly budget.
+pub fn budget_working(minutes: f64, share: f64, budget: f64, single_risk_share: f64) -> String {
+    format!(
+        "{} of the {} bad minutes a year the SLO allows: {}; too big from {} ({} minutes)",
+        minutes_text(minutes),
+        minutes_text(budget),
+        percent_text(share),
+        percent_text(single_risk_share),
+        minutes_text(single_risk_share * budget)
+    )
 }
 
 /// How a systemic factor's cost in one view comes about: `bad minutes a

@@ -9,8 +9,9 @@ use serde_json::json;
 use super::doc::Doc;
 use super::show::{action_item, finding_items, findings_json};
 use super::{factor_minutes_cell, json, round, size_cell};
-use crate::budget::{minutes_text, percent_text};
+use crate::budget::minutes_text;
 use crate::diag::plural;
+use crate::explain::budget_working;
 use crate::register::model::ActionStatus;
 use crate::score::ViewName;
 use crate::show::ShownFactor;
@@ -67,14 +68,14 @@ pub fn doc(shown: &ShownFactor<'_>) -> Doc {
         });
     }
     if let (Some(budget), Some(share)) = (&system.budget, f.budget_share) {
-        let threshold = shown.analysis.single_risk_share;
         lines.push(format!(
-            "current: {} of the {} bad minutes a year the SLO allows: {}; too big from {} ({} minutes)",
-            minutes_text(f.bad_minutes(ViewName::Current)),
-            minutes_text(budget.budget),
-            percent_text(share),
-            percent_text(threshold),
-            minutes_text(threshold * budget.budget)
+            "current: {}",
+            budget_working(
+                f.bad_minutes(ViewName::Current),
+                share,
+                budget.budget,
+                shown.analysis.single_risk_share
+            )
         ));
     }
     doc.list(lines);

@@ -242,11 +242,7 @@ impl<'r> Analysis<'r> {
                     .as_ref()
                     .map(|b| budget::share(current, b.budget));
                 if let Some(budget) = &mut assessed.budget {
-                    budget.add(
-                        Some(current),
-                        Some(bad_minutes[ViewName::Target as usize]),
-                        false,
-                    );
+                    budget.add_factor(current, bad_minutes[ViewName::Target as usize]);
                 }
                 assessed.factors.push(factors.len());
                 factors.push(AssessedFactor {
@@ -587,6 +583,59 @@ pub(crate) mod tests {
         assert_eq!(budget.unknown, 1);
         assert_eq!(analysis.largest(&analysis.systems[0], 3), [0, 1]);
         assert_eq!(analysis.risks[0].size, Some(Size::Fits));
+    }
+
+    #[test]
+    fn factors_count_in_their_system_budget() {
+        // Risks of 60 (u n = 2) and 30 (u n = 1) bad minutes a year.
+        let mut a = risk("s", "a", 3, 3, None);
+        let mut b = risk("s", "b", 3, 3, None);
+        for (r, per_year) in [(&mut a, "2/year"), (&mut b, "1/year")] {
+            r.inherent.time_to_detect = Some(timed("10m"));
+            r.inherent.time_to_recover = Some(timed("20m"));
+            r.inherent.frequency = Some(crate::units::parse_frequency(per_year).unwrap());
+        }
+        let mut register = register(vec![a, b]);
+        let system = &mut register.systems[0];
+        system.slo.availability = Some(crate::units::parse_percent("99.9%").unwrap());
+        let factor = |id: &str, status: Option<ActionStatus>| Factor {
+            id: At {
+                value: id.into(),
+                span: span(),
+            },
+            location: crate::source::LineCol { line: 1, col: 1 },
+            title: "t".into(),
+            added: Added {
+                time_to_detect: Some(std::time::Duration::from_secs(600)),
+                ..Added::default()
+            },
+            actions: status
+                .map(|s| action(ActionKind::Prevent, s))
+                .into_iter()
+                .collect(),
+        };
+        // +10m to detect: 10 × 3 = 30 bad minutes, until its action is done.
+        system.factors = vec![
+            factor("planned", Some(ActionStatus::Planned)),
+            factor("done", Some(ActionStatus::Done)),
+            factor("no-action", None),
+        ];
+        let analysis = Analysis::new(&register, date("2026-11-27"), &Policy::default());
+        let cost = |i: usize| analysis.factors[i].bad_minutes;
+        assert_eq!(cost(0), [30.0, 30.0, 0.0]);
+        assert_eq!(cost(1), [30.0, 0.0, 0.0]);
+        assert_eq!(cost(2), [30.0, 30.0, 30.0]);
+        let budget = analysis.systems[0].budget.as_ref().unwrap();
+        assert!((budget.current - 150.0).abs() < 1e-9, "{budget:?}");
+        assert!((budget.target - 120.0).abs() < 1e-9, "{budget:?}");
+        assert!((budget.factors - 60.0).abs() < 1e-9, "{budget:?}");
+        assert_eq!(analysis.factors[0].size, Some(Size::Fits));
+        let system = &analysis.systems[0];
+        assert!((analysis.bad_minutes(system, ViewName::Inherent) - 180.0).abs() < 1e-9);
+        // Ties by id: no-action before planned.
+        assert_eq!(analysis.ranked_factors(0..3), [2, 0, 1]);
+        assert_eq!(analysis.find_factor("s/done"), Some(1));
+        assert_eq!(analysis.find_factor("a"), None);
     }
 
     #[test]

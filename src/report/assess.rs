@@ -99,14 +99,9 @@ pub fn doc(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Doc {
                     }
                 ));
                 if !a.factors.is_empty() {
-                    let minutes: f64 = a
-                        .factors
-                        .iter()
-                        .map(|f| f.bad_minutes(ViewName::Current))
-                        .sum();
                     doc.text(format!(
                         "The expected minutes include {} of {}.",
-                        minutes_text(minutes),
+                        minutes_text(b.factors),
                         plural(a.factors.len(), "systemic factor")
                     ));
                 }

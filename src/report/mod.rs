@@ -706,6 +706,10 @@ pub(crate) fn rank_summary(report: &RankReport<'_>) -> String {
         0 => String::new(),
         n => format!("; {}", plural(n, "systemic factor")),
     };
+    if shown == 0 {
+        // Filters can leave only factors to show.
+        return format!("{count}{factors}");
+    }
     format!("{count}: {}; {open} open{factors}", bands.join(", "))
 }
 

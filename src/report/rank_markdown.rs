@@ -7,7 +7,7 @@ use super::{RANK_HEADER, RankReport, factor_row, rank_row, rank_summary};
 
 pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "### Risk ranking ({})\n", report.analysis.today)?;
-    if report.ranked.is_empty() {
+    if report.ranked.is_empty() && report.factors.is_empty() {
         return writeln!(out, "No risks match.");
     }
     markdown::write_header(out, &RANK_HEADER)?;

@@ -60,7 +60,7 @@ const WIDE: [Column; 16] = [
 const MIN_WHAT: usize = 12;
 
 pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-    if report.ranked.is_empty() {
+    if report.ranked.is_empty() && report.factors.is_empty() {
         return writeln!(out, "no risks match");
     }
     let view = &report.view;

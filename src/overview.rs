@@ -73,6 +73,8 @@ pub struct StackRow<'a> {
     /// `checkout/traffic-spike`, or `checkout/on-call-overload (factor)`.
     pub name: String,
     pub title: &'a str,
+    /// A systemic factor's row.
+    pub factor: bool,
     pub bad_minutes: f64,
     pub own: Option<Against>,
     pub targets: Vec<Against>,
@@ -158,6 +160,7 @@ pub fn overview<'a>(
             Some(StackRow {
                 name: r.risk.name(),
                 title: &r.risk.title,
+                factor: false,
                 bad_minutes: minutes,
                 own,
                 targets: SLO_TARGETS
@@ -252,6 +255,7 @@ fn factor_row<'a>(analysis: &Analysis<'_>, f: &'a AssessedFactor<'a>) -> Option<
     Some(StackRow {
         name: format!("{} (factor)", analysis.factor_name(f)),
         title: &f.factor.title,
+        factor: true,
         bad_minutes: minutes,
         own,
         targets: SLO_TARGETS

@@ -345,6 +345,9 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                 p.muted {
                     "Each risk's expected bad minutes a year, as a share of the yearly budget of its own SLO and of four others. "
                     "A risk is too big at " (percent_text(o.analysis.single_risk_share)) " of a budget, nearly too big close to it; an accepted risk is budget spent on purpose."
+                    @if o.stack.iter().any(|row| row.factor) {
+                        " A systemic factor (marked) counts the bad minutes it adds to every risk of its system."
+                    }
                 }
                 div.scroll {
                     table.stack {

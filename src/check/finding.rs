@@ -82,6 +82,13 @@ pub enum Finding<'r> {
         threshold: f64,
         budget: f64,
     },
+    /// An action of a systemic factor, not done, past its due date.
+    FactorActionOverdue {
+        system: &'r System,
+        factor: &'r Factor,
+        action: &'r Action,
+        due: At<Date>,
+    },
     ActionOverdue {
         risk: &'r Risk,
         action: &'r Action,
@@ -179,6 +186,37 @@ impl Exception<'_> {
     }
 }
 
+/// An action not done past its due date, of a risk or a factor (`what`):
+/// the help asks its owner, or else `owner`, the risk's or the system's.
+fn overdue(
+    code: Code,
+    what: &str,
+    name: &str,
+    action: &Action,
+    due: At<Date>,
+    owner: Option<&str>,
+    today: Date,
+) -> Diagnostic {
+    let owner = action.owner.as_deref().or(owner).unwrap_or("its owner");
+    Diagnostic::new(
+        code,
+        format!(
+            "{} action \"{}\" of {what} `{name}` was due {} ({})",
+            action.kind.name(),
+            action.what,
+            due.value,
+            days_ago(due.value, today)
+        ),
+    )
+    .at(
+        due.span,
+        format!("{}, due {}", action.status.name(), due.value),
+    )
+    .help(format!(
+        "finish it, or ask {owner} for a date they can keep and update `due`"
+    ))
+}
+
 /// Which waiver a finding is about, as [`Subject::part`] names it.
 fn waiver_part(waiver: &Waiver) -> Option<String> {
     Some(format!("waive:{}", waiver.rule.id()))
@@ -196,7 +234,9 @@ impl Finding<'_> {
             Finding::ExpiresTooLate { .. } => Code::ExpiresTooLate,
             Finding::AcceptanceExpired { .. } => Code::AcceptanceExpired,
             Finding::TooBig { .. } | Finding::FactorTooBig { .. } => Code::TooBig,
-            Finding::ActionOverdue { .. } => Code::ActionOverdue,
+            Finding::ActionOverdue { .. } | Finding::FactorActionOverdue { .. } => {
+                Code::ActionOverdue
+            }
             Finding::ReviewOverdue { .. } => Code::ReviewOverdue,
             Finding::FutureReview { .. } | Finding::FutureIncident { .. } => Code::FutureDate,
             Finding::NoDetection { .. } => Code::NoDetection,
@@ -237,6 +277,7 @@ impl Finding<'_> {
             | Finding::NoSignal { risk, .. } => Some(risk),
             Finding::FutureIncident { .. }
             | Finding::FactorTooBig { .. }
+            | Finding::FactorActionOverdue { .. }
             | Finding::BudgetExceeded { .. }
             | Finding::BudgetIncomplete { .. } => None,
         }
@@ -249,6 +290,7 @@ impl Finding<'_> {
         match self {
             Finding::UnevidencedAction { action: a, .. }
             | Finding::ActionOverdue { action: a, .. }
+            | Finding::FactorActionOverdue { action: a, .. }
             | Finding::NoSignal { action: a, .. } => action(a),
             Finding::WaiverExpiring { waiver, .. }
             | Finding::WaiverExpired { waiver, .. }
@@ -274,7 +316,8 @@ impl Finding<'_> {
             Finding::FutureIncident { incident } => incident.system.as_str(),
             Finding::BudgetExceeded { system, .. }
             | Finding::BudgetIncomplete { system, .. }
-            | Finding::FactorTooBig { system, .. } => system.id.as_str(),
+            | Finding::FactorTooBig { system, .. }
+            | Finding::FactorActionOverdue { system, .. } => system.id.as_str(),
             // Every other finding is about a risk.
             other => other.risk().map_or("", |r| r.system.as_str()),
         };
@@ -282,7 +325,8 @@ impl Finding<'_> {
             system: system.to_string(),
             // A factor is named like a risk: its id is unique among them.
             risk: match self {
-                Finding::FactorTooBig { factor, .. } => Some(factor.id.value.clone()),
+                Finding::FactorTooBig { factor, .. }
+                | Finding::FactorActionOverdue { factor, .. } => Some(factor.id.value.clone()),
                 other => other.risk().map(|r| r.id.value.clone()),
             },
             part: self.part(),
@@ -495,30 +539,21 @@ impl Finding<'_> {
             } else {
                 "finish the actions that remove it (status = \"done\")"
             }),
-            Finding::ActionOverdue { risk, action, due } => {
-                let owner = action
-                    .owner
-                    .as_deref()
-                    .or(risk.owner.as_deref())
-                    .unwrap_or("its owner");
-                Diagnostic::new(
-                    code,
-                    format!(
-                        "{} action \"{}\" of risk `{name}` was due {} ({})",
-                        action.kind.name(),
-                        action.what,
-                        due.value,
-                        days_ago(due.value, today)
-                    ),
-                )
-                .at(
-                    due.span,
-                    format!("{}, due {}", action.status.name(), due.value),
-                )
-                .help(format!(
-                    "finish it, or ask {owner} for a date they can keep and update `due`"
-                ))
-            }
+            Finding::FactorActionOverdue {
+                system,
+                action,
+                due,
+                ..
+            } => overdue(code, "factor", &name, action, *due, system.owner.as_deref(), today),
+            Finding::ActionOverdue { risk, action, due } => overdue(
+                code,
+                "risk",
+                &name,
+                action,
+                *due,
+                risk.owner.as_deref(),
+                today,
+            ),
             Finding::ReviewOverdue { risk, review } => match (risk.reviewed, review.due) {
                 (Some(reviewed), Some(due)) => Diagnostic::new(
                     code,

@@ -1,7 +1,7 @@
 //! The gate's rules: what each looks for, without a word of how it is said
 //! (that is `super::finding`).
 
-use crate::analysis::{Analysis, AssessedRisk, AssessedSystem};
+use crate::analysis::{Analysis, AssessedFactor, AssessedRisk, AssessedSystem};
 use crate::band::Band;
 use crate::budget::Size;
 use crate::dates::add_days;
@@ -217,18 +217,6 @@ pub(super) fn system<'r>(
         return;
     };
     let system = assessed.system;
-    for factor in assessed.factors.iter().map(|&i| &analysis.factors[i]) {
-        if let (Some(Size::TooBig), Some(share)) = (factor.size, factor.budget_share) {
-            findings.push(Finding::FactorTooBig {
-                system,
-                factor: factor.factor,
-                minutes: factor.bad_minutes(ViewName::Current),
-                share,
-                threshold: analysis.single_risk_share,
-                budget: budget.budget,
-            });
-        }
-    }
     if budget.exceeded() {
         let risks = analysis.largest(assessed, 3).into_iter().map(|i| {
             let risk = &analysis.risks[i];
@@ -261,6 +249,42 @@ pub(super) fn system<'r>(
             system,
             unknown: budget.unknown,
         });
+    }
+}
+
+/// The rules about a systemic factor: too big like a risk, and its
+/// actions overdue like a risk's.
+pub(super) fn factor<'r>(
+    analysis: &Analysis<'r>,
+    assessed: &AssessedFactor<'r>,
+    findings: &mut Vec<Finding<'r>>,
+) {
+    let system = &analysis.systems[assessed.system];
+    let factor = assessed.factor;
+    if let (Some(Size::TooBig), Some(share), Some(budget)) =
+        (assessed.size, assessed.budget_share, &system.budget)
+    {
+        findings.push(Finding::FactorTooBig {
+            system: system.system,
+            factor,
+            minutes: assessed.bad_minutes(ViewName::Current),
+            share,
+            threshold: analysis.single_risk_share,
+            budget: budget.budget,
+        });
+    }
+    for action in &factor.actions {
+        if let Some(due) = action.due
+            && due.value < analysis.today
+            && action.status != ActionStatus::Done
+        {
+            findings.push(Finding::FactorActionOverdue {
+                system: system.system,
+                factor,
+                action,
+                due,
+            });
+        }
     }
 }
 

@@ -547,15 +547,10 @@ pub(crate) const FACTOR_MARK: &str = "factor";
 /// A factor's current bad minutes, `315.00`, or `35.00 → 0.00` when the
 /// plan removes it.
 pub(crate) fn factor_minutes_cell(f: &AssessedFactor<'_>) -> String {
-    let (now, then) = (
-        minutes_text(f.bad_minutes(ViewName::Current)),
-        minutes_text(f.bad_minutes(ViewName::Target)),
-    );
-    if now == then {
-        now
-    } else {
-        format!("{now} → {then}")
-    }
+    minutes_change(
+        Some(f.bad_minutes(ViewName::Current)),
+        Some(f.bad_minutes(ViewName::Target)),
+    )
 }
 
 /// An action's status as a mark a reader tells apart without colour:
@@ -615,8 +610,12 @@ pub(crate) fn severity_cell(score: &Score) -> String {
 
 /// `91.3`, `91.3 → 12.0` when the plan changes it, or `-` when unknown.
 pub(crate) fn minutes_cell(score: &Score) -> String {
+    minutes_change(score.current.bad_minutes, score.target.bad_minutes)
+}
+
+/// `91.31`, or `91.31 → 12.00` when the two differ as written; `-` for unknown.
+fn minutes_change(now: Option<f64>, then: Option<f64>) -> String {
     let text = |m: Option<f64>| m.map_or("-".to_string(), minutes_text);
-    let (now, then) = (score.current.bad_minutes, score.target.bad_minutes);
     if text(now) == text(then) {
         text(now)
     } else {
@@ -659,6 +658,7 @@ pub(crate) fn actions_cell(r: &AssessedRisk<'_>) -> String {
     actions_tokens(&r.risk.actions)
 }
 
+/// `P:planned D:done`, or `none`: a risk's or a factor's actions.
 fn actions_tokens(actions: &[crate::register::model::Action]) -> String {
     if actions.is_empty() {
         return "none".to_string();

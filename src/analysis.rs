@@ -13,9 +13,10 @@ use jiff::civil::Date;
 use crate::band::RiskMatrix;
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::{add_days, within};
+use crate::factor::{self, Exposure, FactorState};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
 use crate::policy::Policy;
-use crate::register::model::{Action, ActionStatus, Register, Risk, System};
+use crate::register::model::{Action, ActionStatus, Factor, Register, Risk, System};
 use crate::score::{self, RankBy, RankKey, Score, State, ViewName};
 
 /// The register with every risk and system assessed on `today`.
@@ -30,6 +31,8 @@ pub struct Analysis<'r> {
     pub risks: Vec<AssessedRisk<'r>>,
     /// One per system, in the register's order (by id).
     pub systems: Vec<AssessedSystem<'r>>,
+    /// One per systemic factor, system by system in the register's order.
+    pub factors: Vec<AssessedFactor<'r>>,
     incidents: IncidentIndex<'r>,
 }
 
@@ -105,6 +108,39 @@ impl Review {
     }
 }
 
+/// One systemic factor, assessed: its cost in each view, over its
+/// system's risks as they are in that view (see [`crate::factor`]).
+#[derive(Debug, Clone)]
+pub struct AssessedFactor<'r> {
+    pub factor: &'r Factor,
+    /// Its system's place in [`Analysis::systems`].
+    pub system: usize,
+    /// Bad minutes a year, inherent, current and target; 0 where it is removed.
+    pub bad_minutes: [f64; 3],
+    /// The sums over its system's risks that its cost is worked from, per view.
+    pub exposure: [Exposure; 3],
+    /// Its current bad minutes as a share of its system's error budget.
+    pub budget_share: Option<f64>,
+    /// Its current bad minutes against the single-risk threshold.
+    pub size: Option<Size>,
+}
+
+impl AssessedFactor<'_> {
+    /// Its bad minutes a year in `view`.
+    pub fn bad_minutes(&self, view: ViewName) -> f64 {
+        self.bad_minutes[view as usize]
+    }
+
+    /// The sums over its system's risks that its cost in `view` is worked from.
+    pub fn exposure(&self, view: ViewName) -> &Exposure {
+        &self.exposure[view as usize]
+    }
+
+    pub fn state(&self) -> FactorState {
+        FactorState::of(self.factor)
+    }
+}
+
 /// One system, assessed.
 #[derive(Debug, Clone)]
 pub struct AssessedSystem<'r> {
@@ -116,6 +152,8 @@ pub struct AssessedSystem<'r> {
     pub history: History,
     /// Its risks' places in [`Analysis::risks`], in the register's order.
     pub risks: Vec<usize>,
+    /// Its factors' places in [`Analysis::factors`], in the register's order.
+    pub factors: Vec<usize>,
 }
 
 impl<'r> Analysis<'r> {
@@ -135,8 +173,11 @@ impl<'r> Analysis<'r> {
                     .map(|a| SystemBudget::new(budget::yearly_budget(a))),
                 history: system_history(register, &system.id, today),
                 risks: Vec::new(),
+                factors: Vec::new(),
             })
             .collect();
+        // Per system and view, the sums its factors' costs need.
+        let mut exposures = vec![[Exposure::default(); 3]; systems.len()];
         let mut risks = Vec::with_capacity(register.risks.len());
         for (index, risk) in register.risks.iter().enumerate() {
             // The loader joins every risk to a system that exists.
@@ -165,6 +206,9 @@ impl<'r> Analysis<'r> {
                 );
             }
             assessed.risks.push(index);
+            for view in ViewName::ALL {
+                exposures[system][view as usize].add(&view.of(&score).view);
+            }
             let every_days = risk
                 .review_every_days
                 .unwrap_or_else(|| score.current.band.default_review_days());
@@ -191,6 +235,35 @@ impl<'r> Analysis<'r> {
                 state,
             });
         }
+        let mut factors = Vec::new();
+        for (index, (assessed, exposure)) in systems.iter_mut().zip(&exposures).enumerate() {
+            for f in &assessed.system.factors {
+                let bad_minutes = ViewName::ALL.map(|view| {
+                    if factor::removed(f, view) {
+                        0.0
+                    } else {
+                        factor::cost(&f.added, &exposure[view as usize])
+                    }
+                });
+                let current = bad_minutes[ViewName::Current as usize];
+                let budget_share = assessed
+                    .budget
+                    .as_ref()
+                    .map(|b| budget::share(current, b.budget));
+                if let Some(budget) = &mut assessed.budget {
+                    budget.add_factor(current, bad_minutes[ViewName::Target as usize]);
+                }
+                assessed.factors.push(factors.len());
+                factors.push(AssessedFactor {
+                    factor: f,
+                    system: index,
+                    bad_minutes,
+                    exposure: *exposure,
+                    budget_share,
+                    size: budget_share.map(|share| budget::size(share, single_risk_share)),
+                });
+            }
+        }
         Analysis {
             register,
             today,
@@ -198,6 +271,7 @@ impl<'r> Analysis<'r> {
             matrix: policy.matrix.clone(),
             risks,
             systems,
+            factors,
             incidents,
         }
     }
@@ -268,13 +342,59 @@ impl<'r> Analysis<'r> {
         known.into_iter().map(|(i, _)| i).collect()
     }
 
-    /// The sum of a system's known bad minutes in `view`.
+    /// The sum of a system's known bad minutes in `view`, its factors' included.
     pub fn bad_minutes(&self, system: &AssessedSystem<'_>, view: ViewName) -> f64 {
-        system
+        let risks: f64 = system
             .risks
             .iter()
             .filter_map(|&i| view.of(&self.risks[i].score).bad_minutes)
-            .sum()
+            .sum();
+        let factors: f64 = system
+            .factors
+            .iter()
+            .map(|&i| self.factors[i].bad_minutes(view))
+            .sum();
+        risks + factors
+    }
+
+    /// `checkout/oncall-overload`: a factor's name, unique across systems.
+    pub fn factor_name(&self, f: &AssessedFactor<'_>) -> String {
+        format!("{}/{}", self.systems[f.system].system.id, f.factor.id.value)
+    }
+
+    /// The place in [`Analysis::factors`] of the one factor `name` names:
+    /// `system/factor`, or a factor id no other system uses.
+    pub fn find_factor(&self, name: &str) -> Option<usize> {
+        let matches: Vec<usize> = (0..self.factors.len())
+            .filter(|&i| {
+                let f = &self.factors[i];
+                let id = f.factor.id.value.as_str();
+                match name.split_once('/') {
+                    Some((system, bare)) => {
+                        self.systems[f.system].system.id == system && id == bare
+                    }
+                    None => id == name,
+                }
+            })
+            .collect();
+        match matches.as_slice() {
+            [one] => Some(*one),
+            _ => None,
+        }
+    }
+
+    /// Those of `factors` (places in [`Analysis::factors`]), most current
+    /// bad minutes first; ties by system, then id.
+    pub fn ranked_factors(&self, factors: impl IntoIterator<Item = usize>) -> Vec<usize> {
+        let mut order: Vec<usize> = factors.into_iter().collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.factors[a], &self.factors[b]);
+            b.bad_minutes(ViewName::Current)
+                .total_cmp(&a.bad_minutes(ViewName::Current))
+                .then_with(|| a.system.cmp(&b.system))
+                .then_with(|| a.factor.id.value.cmp(&b.factor.id.value))
+        });
+        order
     }
 }
 
@@ -314,6 +434,7 @@ pub(crate) mod tests {
             dependencies: Vec::new(),
             slo: Slo::default(),
             baseline: Baseline::default(),
+            factors: Vec::new(),
             span: span(),
         }
     }
@@ -525,6 +646,59 @@ pub(crate) mod tests {
         assert_eq!(budget.unknown, 1);
         assert_eq!(analysis.largest(&analysis.systems[0], 3), [0, 1]);
         assert_eq!(analysis.risks[0].size, Some(Size::Fits));
+    }
+
+    #[test]
+    fn factors_count_in_their_system_budget() {
+        // Risks of 60 (u n = 2) and 30 (u n = 1) bad minutes a year.
+        let mut a = risk("s", "a", 3, 3, None);
+        let mut b = risk("s", "b", 3, 3, None);
+        for (r, per_year) in [(&mut a, "2/year"), (&mut b, "1/year")] {
+            r.inherent.time_to_detect = Some(timed("10m"));
+            r.inherent.time_to_recover = Some(timed("20m"));
+            r.inherent.frequency = Some(crate::units::parse_frequency(per_year).unwrap());
+        }
+        let mut register = register(vec![a, b]);
+        let system = &mut register.systems[0];
+        system.slo.availability = Some(crate::units::parse_percent("99.9%").unwrap());
+        let factor = |id: &str, status: Option<ActionStatus>| Factor {
+            id: At {
+                value: id.into(),
+                span: span(),
+            },
+            location: crate::source::LineCol { line: 1, col: 1 },
+            title: "t".into(),
+            added: Added {
+                time_to_detect: Some(std::time::Duration::from_secs(600)),
+                ..Added::default()
+            },
+            actions: status
+                .map(|s| action(ActionKind::Prevent, s))
+                .into_iter()
+                .collect(),
+        };
+        // +10m to detect: 10 × 3 = 30 bad minutes, until its action is done.
+        system.factors = vec![
+            factor("planned", Some(ActionStatus::Planned)),
+            factor("done", Some(ActionStatus::Done)),
+            factor("no-action", None),
+        ];
+        let analysis = Analysis::new(&register, date("2026-11-27"), &Policy::default());
+        let cost = |i: usize| analysis.factors[i].bad_minutes;
+        assert_eq!(cost(0), [30.0, 30.0, 0.0]);
+        assert_eq!(cost(1), [30.0, 0.0, 0.0]);
+        assert_eq!(cost(2), [30.0, 30.0, 30.0]);
+        let budget = analysis.systems[0].budget.as_ref().unwrap();
+        assert!((budget.current - 150.0).abs() < 1e-9, "{budget:?}");
+        assert!((budget.target - 120.0).abs() < 1e-9, "{budget:?}");
+        assert!((budget.factors - 60.0).abs() < 1e-9, "{budget:?}");
+        assert_eq!(analysis.factors[0].size, Some(Size::Fits));
+        let system = &analysis.systems[0];
+        assert!((analysis.bad_minutes(system, ViewName::Inherent) - 180.0).abs() < 1e-9);
+        // Ties by id: no-action before planned.
+        assert_eq!(analysis.ranked_factors(0..3), [2, 0, 1]);
+        assert_eq!(analysis.find_factor("s/done"), Some(1));
+        assert_eq!(analysis.find_factor("a"), None);
     }
 
     #[test]

@@ -14,7 +14,7 @@
 
 use std::time::Duration;
 
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, AssessedFactor};
 use crate::band::Band;
 use crate::budget::{self, SystemBudget};
 use crate::history::History;
@@ -95,6 +95,8 @@ pub struct SystemAssessment<'a> {
     pub top: Vec<(&'a Risk, f64, Option<f64>)>,
     /// Its incidents and near-misses of the last 365 days, and what they cost.
     pub history: History,
+    /// Its systemic factors, most current bad minutes first.
+    pub factors: Vec<&'a AssessedFactor<'a>>,
 }
 
 pub fn assess<'a>(
@@ -137,6 +139,11 @@ pub fn assess<'a>(
                     })
                     .collect(),
                 history: assessed.history,
+                factors: analysis
+                    .ranked_factors(assessed.factors.iter().copied())
+                    .into_iter()
+                    .map(|i| &analysis.factors[i])
+                    .collect(),
             }
         })
         .collect()

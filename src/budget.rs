@@ -8,7 +8,9 @@
 //! - the yearly error budget of an availability SLO `A%` is
 //!   (1 − A/100) × 1440 × 365.25 minutes;
 //! - a risk is too big when its bad minutes reach the single-risk threshold
-//!   (by default 25% of the budget), and near it above 80% of the threshold.
+//!   (by default 25% of the budget), and near it above 80% of the threshold;
+//! - a system's totals count its systemic factors' costs (`crate::factor`)
+//!   beside its risks' bad minutes.
 
 use crate::register::model::View;
 use crate::units::{Percent, minutes};
@@ -92,6 +94,8 @@ pub struct SystemBudget {
     pub target: f64,
     /// Current bad minutes of the accepted risks: budget spent on purpose.
     pub accepted: f64,
+    /// Current bad minutes of the systemic factors, part of `current`.
+    pub factors: f64,
     /// Risks whose bad minutes are unknown, and so left out of the sums.
     pub unknown: usize,
 }
@@ -116,6 +120,13 @@ impl SystemBudget {
             }
             None => self.unknown += 1,
         }
+    }
+
+    /// Counts one systemic factor in: its current and target cost.
+    pub fn add_factor(&mut self, current: f64, target: f64) {
+        self.current += current;
+        self.target += target;
+        self.factors += current;
     }
 
     pub fn current_share(&self) -> f64 {

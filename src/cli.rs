@@ -105,6 +105,12 @@ pub enum Command {
             that do not fit are hidden, and the last line says which. Under each risk, its \
             actions: ✓ done, ◐ in progress, ○ planned, with what, owner and due date; or its \
             acceptance (⊘). --wide shows every column; --no-actions drops the action lines.\n\n\
+            Systemic factors ([[system.factor]]: a cause such as an overloaded on-call that adds \
+            to every risk of its system) follow the risks, most bad minutes first, marked factor \
+            where a risk shows its severity: they have no likelihood × impact. Their bad minutes \
+            are what they add to the system's risks, (1 + f) × (Δd + Δr) × Σ users × incidents + \
+            f × Σ bad minutes, and count in the system's budget. --system filters them too; --top \
+            and --min-band limit the risks only.\n\n\
             The policy (mitigation = \"evidence\" changes what counts as mitigated) is the \
             opx.toml nearest the register, or --config FILE.",
         after_help = concat!(
@@ -123,9 +129,12 @@ pub enum Command {
             action with its status, owner, due date, link, signal, runbook and the effects it \
             declares; its acceptance; its incidents and the estimates they contradicted; when its \
             next review is due; and what `opx check` finds about it.\n\n\
-            RISK is `system/risk`, or a risk id that no other system uses.",
+            RISK is `system/risk`, or a risk id that no other system uses. It may also name a \
+            systemic factor ([[system.factor]]) the same way: then opx shows what the factor adds \
+            to every risk of its system, its cost in the three views with the working, the \
+            actions that remove it, and what `opx check` finds about it.",
         after_help = concat!(
-            "Examples:\n  opx show traffic-spike\n  opx show checkout/traffic-spike examples/\n  opx show bad-deploy risks/ --format markdown --output bad-deploy.md\n\n",
+            "Examples:\n  opx show traffic-spike\n  opx show checkout/traffic-spike examples/\n  opx show checkout/oncall-overload risks/    (a systemic factor)\n  opx show bad-deploy risks/ --format markdown --output bad-deploy.md\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -512,7 +521,7 @@ impl AssessArgs {
 
 #[derive(Debug, Args)]
 pub struct ShowArgs {
-    /// The risk: system/risk, or a risk id no other system uses
+    /// The risk (or systemic factor): system/risk, or an id no other system uses
     #[arg(value_name = "RISK")]
     pub risk: String,
 

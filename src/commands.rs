@@ -271,9 +271,19 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     if let Some(top) = options.top {
         ranked.truncate(top);
     }
+    // Factors follow the risks: they have no likelihood × impact to rank by.
+    let factors: Vec<usize> = analysis
+        .ranked_factors(0..analysis.factors.len())
+        .into_iter()
+        .filter(|&i| {
+            let system = analysis.systems[analysis.factors[i].system].system;
+            options.system.as_ref().is_none_or(|s| system.id == *s)
+        })
+        .collect();
     let report = RankReport {
         analysis: &analysis,
         ranked: &ranked,
+        factors: &factors,
         sources: &loaded.sources,
         colour: io.colour && options.output.is_none(),
         view: TableView {
@@ -443,21 +453,42 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     ) else {
         return Ok(ExitStatus::Error);
     };
-    let index = match loaded.register.find_risk(&options.risk) {
-        Ok(index) => index,
-        Err(e) => {
-            io.usage_error(e.message, e.help);
-            return Ok(ExitStatus::Error);
+    let analysis = Analysis::new(&loaded.register, options.today, &policy);
+    // A risk, else a systemic factor: their ids never clash within a system.
+    let named = match loaded.register.find_risk(&options.risk) {
+        Ok(risk) => Named::Risk(risk),
+        Err(e) => match analysis.find_factor(&options.risk) {
+            Some(factor) => Named::Factor(factor),
+            None => {
+                io.usage_error(e.message, e.help);
+                return Ok(ExitStatus::Error);
+            }
+        },
+    };
+    let findings = crate::check::check(&analysis, &policy);
+    let screen = io.screen(options.output.as_deref());
+    let delivered = match named {
+        Named::Risk(risk) => {
+            let shown = crate::show::show(&analysis, &loaded.sources, risk, findings);
+            io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+                options.format.write(&shown, screen, out)
+            })?
+        }
+        Named::Factor(factor) => {
+            let shown = crate::show::show_factor(&analysis, &loaded.sources, factor, findings);
+            io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+                options.format.write_factor(&shown, screen, out)
+            })?
         }
     };
-    let analysis = Analysis::new(&loaded.register, options.today, &policy);
-    let findings = crate::check::check(&analysis, &policy);
-    let shown = crate::show::show(&analysis, &loaded.sources, index, findings);
-    let screen = io.screen(options.output.as_deref());
-    let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
-        options.format.write(&shown, screen, out)
-    })?;
     Ok(success_if(delivered))
+}
+
+/// What `opx show` was asked about: a place in [`Analysis::risks`] or in
+/// [`Analysis::factors`].
+enum Named {
+    Risk(usize),
+    Factor(usize),
 }
 
 #[derive(Debug, Clone)]

@@ -2,9 +2,11 @@
 //! hand: "severity 16 = likelihood 4 (likely) × impact 4 (major)".
 
 use crate::budget::{minutes_text, number_text, percent_text};
+use crate::factor::{self, Exposure};
+use crate::register::model::Factor;
 use crate::register::model::{Source, TimeEstimate};
 use crate::scale::Scale;
-use crate::score::ViewScore;
+use crate::score::{ViewName, ViewScore};
 use crate::units::format_duration;
 
 /// How one view's scores come about.
@@ -57,14 +59,7 @@ pub fn working(score: &ViewScore, budget: Option<f64>, single_risk_share: f64) -
         _ => "bad minutes unknown: they need time_to_detect and time_to_recover as durations, and a frequency".to_string(),
     };
     let budget = budget.map(|budget| match (score.bad_minutes, score.budget_share) {
-        (Some(minutes), Some(share)) => format!(
-            "{} of the {} bad minutes a year the SLO allows: {}; too big from {} ({} minutes)",
-            minutes_text(minutes),
-            minutes_text(budget),
-            percent_text(share),
-            percent_text(single_risk_share),
-            minutes_text(single_risk_share * budget)
-        ),
+        (Some(minutes), Some(share)) => budget_working(minutes, share, budget, single_risk_share),
         _ => format!(
             "its share of the {} bad minutes a year the SLO allows is unknown",
             minutes_text(budget)
@@ -76,6 +71,43 @@ pub fn working(score: &ViewScore, budget: Option<f64>, single_risk_share: f64) -
         bad_minutes,
         budget,
     }
+}
+
+/// `78.00 of the 525.96 bad minutes a year the SLO allows: 14.8%; too big
+/// from 25.0% (131.49 minutes)`: bad minutes against a yearly budget.
+pub fn budget_working(minutes: f64, share: f64, budget: f64, single_risk_share: f64) -> String {
+    format!(
+        "{} of the {} bad minutes a year the SLO allows: {}; too big from {} ({} minutes)",
+        minutes_text(minutes),
+        minutes_text(budget),
+        percent_text(share),
+        percent_text(single_risk_share),
+        minutes_text(single_risk_share * budget)
+    )
+}
+
+/// How a systemic factor's cost in one view comes about: `bad minutes a
+/// year 305.50 = (1 + 10%) × (30m + 5m) × 7 + 10% × 360.00`, or why it
+/// costs nothing.
+pub fn factor_working(factor: &Factor, view: ViewName, exposure: &Exposure, cost: f64) -> String {
+    if factor::removed(factor, view) {
+        return match view {
+            ViewName::Target => "removed once its actions are done".to_string(),
+            _ => "removed: all its actions are done".to_string(),
+        };
+    }
+    let added = &factor.added;
+    let share = added.frequency.map_or("0%".to_string(), |p| p.to_string());
+    let time = |d: Option<std::time::Duration>| d.map_or("0m".to_string(), format_duration);
+    format!(
+        "bad minutes a year {} = (1 + {share}) × ({} + {}) × {} + {share} × {}, over {} with known bad minutes",
+        minutes_text(cost),
+        time(added.time_to_detect),
+        time(added.time_to_recover),
+        number_text(exposure.users_incidents),
+        minutes_text(exposure.bad_minutes),
+        crate::diag::plural(exposure.risks, "risk"),
+    )
 }
 
 /// `1 (5m)`, or `2 (fast)` for a word.

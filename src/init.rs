@@ -40,6 +40,8 @@ mod tests {
             &format::SYSTEM,
             &format::SLO,
             &format::BASELINE,
+            &format::FACTOR,
+            &format::FACTOR_ACTION,
             &format::RISK,
             &format::ACTION,
             &format::ACCEPTED,

@@ -21,6 +21,7 @@ pub mod dates;
 pub mod diag;
 pub mod diff;
 pub mod explain;
+pub mod factor;
 pub mod history;
 pub mod init;
 pub mod mark;

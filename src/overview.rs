@@ -1,13 +1,14 @@
 //! Everything `opx report` puts on one page, gathered once from what the
 //! other commands compute (the assessment, the three risk matrices, the
 //! plan, the gate, the incidents, the trend), plus the error-budget stack
-//! rank the page adds: each risk's bad minutes against the budget of its
-//! own SLO and of the usual targets, judged the way the gate judges a
-//! risk's size. The renderer only formats what is here.
+//! rank the page adds: each risk's (and systemic factor's) bad minutes
+//! against the budget of its own SLO and of the usual targets, judged the
+//! way the gate judges a risk's size. The renderer only formats what is
+//! here.
 
 use jiff::civil::Date;
 
-use crate::analysis::{Analysis, AssessedRisk};
+use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::assess::SystemAssessment;
 use crate::budget::{self, Size};
 use crate::check::Checked;
@@ -65,11 +66,15 @@ pub struct Against {
     pub fit: Fit,
 }
 
-/// A row of the stack rank: a risk's current bad minutes, against its own
-/// SLO (if it has one) and each of [`SLO_TARGETS`].
+/// A row of the stack rank: a risk's (or a systemic factor's) current bad
+/// minutes, against its own SLO (if it has one) and each of [`SLO_TARGETS`].
 #[derive(Debug)]
 pub struct StackRow<'a> {
-    pub risk: &'a AssessedRisk<'a>,
+    /// `checkout/traffic-spike`, or `checkout/on-call-overload (factor)`.
+    pub name: String,
+    pub title: &'a str,
+    /// A systemic factor's row.
+    pub factor: bool,
     pub bad_minutes: f64,
     pub own: Option<Against>,
     pub targets: Vec<Against>,
@@ -130,7 +135,7 @@ pub fn overview<'a>(
     trend: Option<Trend>,
 ) -> Overview<'a> {
     let share = analysis.single_risk_share;
-    let stack = analysis
+    let mut stack: Vec<StackRow<'a>> = analysis
         .by_bad_minutes(0..analysis.risks.len())
         .into_iter()
         .filter_map(|i| {
@@ -153,7 +158,9 @@ pub fn overview<'a>(
                 _ => None,
             };
             Some(StackRow {
-                risk: r,
+                name: r.risk.name(),
+                title: &r.risk.title,
+                factor: false,
                 bad_minutes: minutes,
                 own,
                 targets: SLO_TARGETS
@@ -162,6 +169,12 @@ pub fn overview<'a>(
                     .collect(),
             })
         })
+        .chain(
+            analysis
+                .factors
+                .iter()
+                .filter_map(|f| factor_row(analysis, f)),
+        )
         .collect();
     let budgets = analysis
         .systems
@@ -180,6 +193,8 @@ pub fn overview<'a>(
             ))
         })
         .collect();
+    // Factors among the risks; a stable sort keeps the risks' tie order.
+    stack.sort_by(|a, b| b.bad_minutes.total_cmp(&a.bad_minutes));
     let mut incidents: Vec<&Incident> = analysis.register.incidents.iter().collect();
     incidents.sort_by_key(|i| std::cmp::Reverse(i.date.value));
     let contradicted = analysis
@@ -212,6 +227,42 @@ pub fn overview<'a>(
         checked,
         trend,
     }
+}
+
+/// A systemic factor's stack-rank row, while it costs anything.
+fn factor_row<'a>(analysis: &Analysis<'_>, f: &'a AssessedFactor<'a>) -> Option<StackRow<'a>> {
+    let minutes = f.bad_minutes(ViewName::Current);
+    if minutes <= 0.0 {
+        return None;
+    }
+    let system = &analysis.systems[f.system];
+    let share = analysis.single_risk_share;
+    // Against its own SLO, the analysis has judged it already.
+    let own = match (
+        f.budget_share,
+        f.size,
+        &system.budget,
+        system.system.slo.availability,
+    ) {
+        (Some(s), Some(size), Some(budget), Some(target)) => Some(Against {
+            target: target.value(),
+            budget: budget.budget,
+            share: s,
+            fit: Fit::Sized(size),
+        }),
+        _ => None,
+    };
+    Some(StackRow {
+        name: format!("{} (factor)", analysis.factor_name(f)),
+        title: &f.factor.title,
+        factor: true,
+        bad_minutes: minutes,
+        own,
+        targets: SLO_TARGETS
+            .iter()
+            .map(|&t| against(minutes, t, false, share))
+            .collect(),
+    })
 }
 
 #[cfg(test)]

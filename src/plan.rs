@@ -3,29 +3,87 @@
 //! - **Now**: the open actions of the risks that need them first (in the
 //!   matrix's two highest bands, critical or high by default, failing the
 //!   gate as unmitigated, too big for the error budget, or on a system over
-//!   its budget), grouped by the week they are due, overdue ones marked;
+//!   its budget), and of the systemic factors too big or on a system over
+//!   its budget, grouped by the week they are due, overdue ones marked;
 //! - **Later**: every other open action;
 //! - **Accepted risks**: the trade-offs, with who accepted them, why, until
 //!   when, and the bad minutes they spend;
 //! - **Escalation paths** per system;
-//! - **What the plan buys**: per risk and per system, now → after the plan;
+//! - **What the plan buys**: per risk, per factor and per system, now →
+//!   after the plan;
 //! - **No plan yet**: risks with no action at all and no acceptance that
-//!   holds (an accepted risk's plan is its acceptance).
+//!   holds (an accepted risk's plan is its acceptance), and factors with no
+//!   action.
 
 use jiff::civil::Date;
 
-use crate::analysis::Analysis;
-use crate::budget::{Size, SystemBudget};
+use crate::analysis::{Analysis, AssessedFactor};
+use crate::budget::{self, Size, SystemBudget};
 use crate::dates::monday_of;
-use crate::register::model::{Acceptance, Action, ActionStatus, Risk, System};
-use crate::score::{Score, State};
+use crate::register::model::{Acceptance, Action, ActionStatus, Factor, Risk, System};
+use crate::score::{Score, State, ViewName};
 
-/// An open action and the risk it serves.
+/// An open action and the risk or systemic factor it serves.
 #[derive(Debug, Clone, Copy)]
 pub struct Step<'a> {
-    pub risk: &'a Risk,
+    pub serves: Serves<'a>,
     pub action: &'a Action,
     pub overdue: bool,
+}
+
+/// What an action is for: a risk, or a systemic factor it removes.
+#[derive(Debug, Clone, Copy)]
+pub enum Serves<'a> {
+    Risk(&'a Risk),
+    Factor {
+        system: &'a System,
+        factor: &'a Factor,
+    },
+}
+
+impl<'a> Serves<'a> {
+    pub fn system(&self) -> &'a str {
+        match self {
+            Serves::Risk(risk) => &risk.system,
+            Serves::Factor { system, .. } => &system.id,
+        }
+    }
+
+    pub fn id(&self) -> &'a str {
+        match self {
+            Serves::Risk(risk) => &risk.id.value,
+            Serves::Factor { factor, .. } => &factor.id.value,
+        }
+    }
+
+    pub fn title(&self) -> &'a str {
+        match self {
+            Serves::Risk(risk) => &risk.title,
+            Serves::Factor { factor, .. } => &factor.title,
+        }
+    }
+
+    /// Who answers for it: the risk's owner, or the factor's system's.
+    pub fn owner(&self) -> Option<&'a str> {
+        match self {
+            Serves::Risk(risk) => risk.owner.as_deref(),
+            Serves::Factor { system, .. } => system.owner.as_deref(),
+        }
+    }
+
+    /// `traffic-spike`, or `operational-overload (factor)`, with its
+    /// system in front where the plan covers several.
+    pub fn name(&self, one_system: bool) -> String {
+        let id = if one_system {
+            self.id().to_string()
+        } else {
+            format!("{}/{}", self.system(), self.id())
+        };
+        match self {
+            Serves::Risk(_) => id,
+            Serves::Factor { .. } => format!("{id} (factor)"),
+        }
+    }
 }
 
 /// The steps due in one week, or with no due date (`week` is `None`).
@@ -50,6 +108,15 @@ pub struct Gain<'a> {
     pub score: Score,
 }
 
+/// What removing a systemic factor buys: its bad minutes now and after
+/// the plan, and their shares of its system's error budget.
+#[derive(Debug)]
+pub struct FactorGain<'a> {
+    pub serves: Serves<'a>,
+    pub bad_minutes: (f64, f64),
+    pub budget_share: Option<(f64, f64)>,
+}
+
 #[derive(Debug)]
 pub struct Plan<'a> {
     pub today: Date,
@@ -60,9 +127,12 @@ pub struct Plan<'a> {
     pub accepted: Vec<Accepted<'a>>,
     pub systems: Vec<&'a System>,
     pub gains: Vec<Gain<'a>>,
+    /// The systemic factors with open actions, most bad minutes first.
+    pub factor_gains: Vec<FactorGain<'a>>,
     /// Each system with an error budget, and its budget.
     pub budgets: Vec<(&'a System, SystemBudget)>,
-    pub no_plan: Vec<&'a Risk>,
+    /// Risks, then factors, with no action at all.
+    pub no_plan: Vec<Serves<'a>>,
 }
 
 /// Builds the plan; risks appear in rank order.
@@ -91,7 +161,34 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             .filter(|a| a.status != ActionStatus::Done)
         {
             let step = Step {
-                risk: r.risk,
+                serves: Serves::Risk(r.risk),
+                action,
+                overdue: action.due.is_some_and(|d| d.value < today),
+            };
+            if urgent { &mut now } else { &mut later }.push(step);
+        }
+    }
+    let factors: Vec<_> = analysis
+        .ranked_factors(0..analysis.factors.len())
+        .into_iter()
+        .map(|i| &analysis.factors[i])
+        .collect();
+    let serves = |f: &AssessedFactor<'a>| Serves::Factor {
+        system: analysis.systems[f.system].system,
+        factor: f.factor,
+    };
+    for f in &factors {
+        let budget = analysis.systems[f.system].budget.as_ref();
+        // A factor comes first when it is too big, or its system is over budget.
+        let urgent = f.size == Some(Size::TooBig) || budget.is_some_and(SystemBudget::exceeded);
+        for action in f
+            .factor
+            .actions
+            .iter()
+            .filter(|a| a.status != ActionStatus::Done)
+        {
+            let step = Step {
+                serves: serves(f),
                 action,
                 overdue: action.due.is_some_and(|d| d.value < today),
             };
@@ -128,6 +225,31 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
                 score: r.score,
             })
             .collect(),
+        factor_gains: factors
+            .iter()
+            .filter(|f| {
+                f.factor
+                    .actions
+                    .iter()
+                    .any(|a| a.status != ActionStatus::Done)
+            })
+            .map(|f| {
+                let minutes = (
+                    f.bad_minutes(ViewName::Current),
+                    f.bad_minutes(ViewName::Target),
+                );
+                FactorGain {
+                    serves: serves(f),
+                    bad_minutes: minutes,
+                    budget_share: analysis.systems[f.system].budget.as_ref().map(|b| {
+                        (
+                            budget::share(minutes.0, b.budget),
+                            budget::share(minutes.1, b.budget),
+                        )
+                    }),
+                }
+            })
+            .collect(),
         budgets: analysis
             .systems
             .iter()
@@ -136,7 +258,13 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
         no_plan: ranked
             .iter()
             .filter(|r| r.risk.actions.is_empty() && r.state != State::Accepted)
-            .map(|r| r.risk)
+            .map(|r| Serves::Risk(r.risk))
+            .chain(
+                factors
+                    .iter()
+                    .filter(|f| f.factor.actions.is_empty())
+                    .map(|f| serves(f)),
+            )
             .collect(),
     }
 }

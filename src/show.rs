@@ -1,12 +1,13 @@
-//! `opx show`: everything about one risk on one screen, with the working
-//! behind every number.
+//! `opx show`: everything about one risk, or one systemic factor, on one
+//! screen, with the working behind every number.
 
-use crate::analysis::{Analysis, AssessedRisk};
+use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::check::{Checked, Waived};
 use crate::diag::Diagnostic;
-use crate::explain::{Working, working};
+use crate::explain::{Working, factor_working, working};
 use crate::history::Contradiction;
 use crate::register::model::Incident;
+use crate::score::ViewName;
 use crate::source::Sources;
 
 /// One risk, and everything known about it.
@@ -63,7 +64,47 @@ pub fn show<'a>(
 }
 
 fn is_about(d: &Diagnostic, risk: &AssessedRisk<'_>) -> bool {
-    d.subject.as_ref().is_some_and(|s| {
-        s.system == risk.risk.system && s.risk.as_deref() == Some(&risk.risk.id.value)
-    })
+    names(d, &risk.risk.system, &risk.risk.id.value)
+}
+
+/// Whether a gate finding is about the risk or factor `id` of `system`.
+fn names(d: &Diagnostic, system: &str, id: &str) -> bool {
+    d.subject
+        .as_ref()
+        .is_some_and(|s| s.system == system && s.risk.as_deref() == Some(id))
+}
+
+/// One systemic factor, and everything known about it.
+pub struct ShownFactor<'a> {
+    pub analysis: &'a Analysis<'a>,
+    pub sources: &'a Sources,
+    pub factor: &'a AssessedFactor<'a>,
+    /// How its inherent, current and target costs come about.
+    pub working: [String; 3],
+    /// What `opx check` finds about it.
+    pub findings: Vec<Diagnostic>,
+}
+
+/// The factor at `index` of `analysis`, with `checked` the gate's findings
+/// for the whole register (those about this factor are kept).
+pub fn show_factor<'a>(
+    analysis: &'a Analysis<'a>,
+    sources: &'a Sources,
+    index: usize,
+    checked: Checked,
+) -> ShownFactor<'a> {
+    let f = &analysis.factors[index];
+    let system = &analysis.systems[f.system].system.id;
+    ShownFactor {
+        analysis,
+        sources,
+        factor: f,
+        working: ViewName::ALL
+            .map(|view| factor_working(f.factor, view, f.exposure(view), f.bad_minutes(view))),
+        findings: checked
+            .findings
+            .into_iter()
+            .filter(|d| names(d, system, &f.factor.id.value))
+            .collect(),
+    }
 }

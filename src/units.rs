@@ -223,6 +223,28 @@ pub fn parse_percent(text: &str) -> Result<Percent, ValueError> {
     Ok(Percent(value))
 }
 
+/// What a systemic factor adds: `"+30m"` to a time, `"+10%"` to a
+/// frequency. The `+` is required, so that a reader never takes the value
+/// for the time or share itself.
+fn added<'t>(text: &'t str, example: &str) -> Result<&'t str, ValueError> {
+    text.trim().strip_prefix('+').ok_or_else(|| {
+        ValueError::new(
+            format!("`{text}` does not say what it adds: it needs a leading `+`"),
+            format!("a factor adds to every risk of its system: write \"{example}\""),
+        )
+    })
+}
+
+/// Reads the time a factor adds to every risk, such as `+30m`.
+pub fn parse_added_duration(text: &str) -> Result<Duration, ValueError> {
+    parse_duration(added(text, "+30m")?)
+}
+
+/// Reads the share a factor adds to every risk's frequency, such as `+10%`.
+pub fn parse_added_percent(text: &str) -> Result<Percent, ValueError> {
+    parse_percent(added(text, "+10%")?)
+}
+
 /// A plain decimal number, `12` or `99.95`: no sign, exponent or separators,
 /// so that what a person reads is what opx reads.
 fn decimal(text: &str) -> Option<f64> {
@@ -437,6 +459,31 @@ mod tests {
                 .message
                 .contains("out of range")
         );
+    }
+
+    #[test]
+    fn additions_need_their_plus() {
+        assert_eq!(parse_added_duration("+30m"), Ok(Duration::from_secs(1_800)));
+        assert_eq!(
+            parse_added_duration(" +1h 5m"),
+            Ok(Duration::from_secs(3_900))
+        );
+        assert_eq!(parse_added_percent("+10%").unwrap().fraction(), 0.1);
+        let bare = parse_added_duration("30m").unwrap_err();
+        assert!(bare.message.contains("leading `+`"), "{bare:?}");
+        assert!(bare.help.contains("\"+30m\""), "{bare:?}");
+        assert!(
+            parse_added_percent("10%")
+                .unwrap_err()
+                .help
+                .contains("+10%")
+        );
+        for text in ["+", "+-5m", "++5m", "+1.5h"] {
+            assert!(parse_added_duration(text).is_err(), "{text}");
+        }
+        for text in ["+", "+150%", "+-1%", "+10"] {
+            assert!(parse_added_percent(text).is_err(), "{text}");
+        }
     }
 
     #[test]

@@ -12,6 +12,8 @@ const TODAY: &str = "2026-11-27";
 const CHECKOUT: &str = "examples/checkout.toml";
 const HOSTILE: &str = "tests/fixtures/hostile.toml";
 const BROKEN: &str = "tests/cmd/error-many.in/risks.toml";
+/// Systemic factors on the three risks of the README's worked example.
+const FACTORS: &str = "tests/fixtures/factors.toml";
 
 /// The hostile texts of `tests/fixtures/hostile.toml`, as TOML decodes them.
 const HOSTILE_TITLE: &str = "=HYPERLINK(\"http://evil.example\") <script>alert('x')</script> | `tick` \"quoted\", comma\nsecond line & more";
@@ -573,7 +575,7 @@ fn csv_keeps_hostile_text_and_neutralises_formulas() {
 fn json_reports_validate_against_their_published_schemas() {
     let rank_schema = opx_schema("rank-report");
     let check_schema = opx_schema("check-report");
-    for path in [CHECKOUT, HOSTILE, "examples/cheatsheet.toml"] {
+    for path in [CHECKOUT, HOSTILE, "examples/cheatsheet.toml", FACTORS] {
         let (_, rank) = opx(&["rank", path, "--format", "json"]);
         let rank = json(&rank);
         assert_eq!(rank["version"], 1);
@@ -631,6 +633,7 @@ fn every_example_validates_against_the_register_schema() {
     }
     assert!(seen >= 2);
     validate(&schema, &toml_as_json(Path::new(HOSTILE)));
+    validate(&schema, &toml_as_json(Path::new(FACTORS)));
 }
 
 #[test]

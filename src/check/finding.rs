@@ -9,7 +9,9 @@ use crate::budget::{SystemBudget, minutes_text, number_text, percent_text};
 use crate::dates::days_ago;
 use crate::diag::{Code, Diagnostic, Subject, plural};
 use crate::history::Contradiction;
-use crate::register::model::{Acceptance, Action, At, Effects, Incident, Risk, System, Waiver};
+use crate::register::model::{
+    Acceptance, Action, At, Effects, Factor, Incident, Risk, System, Waiver,
+};
 use crate::scale::{Level, Scale};
 use crate::source::Span;
 use crate::units::format_duration;
@@ -73,6 +75,23 @@ pub enum Finding<'r> {
         budget: f64,
         accepted: bool,
     },
+    /// A systemic factor whose current bad minutes reach the single-risk
+    /// threshold: too big like a risk.
+    FactorTooBig {
+        system: &'r System,
+        factor: &'r Factor,
+        minutes: f64,
+        share: f64,
+        threshold: f64,
+        budget: f64,
+    },
+    /// An action of a systemic factor, not done, past its due date.
+    FactorActionOverdue {
+        system: &'r System,
+        factor: &'r Factor,
+        action: &'r Action,
+        due: At<Date>,
+    },
     ActionOverdue {
         risk: &'r Risk,
         action: &'r Action,
@@ -128,13 +147,22 @@ pub enum Finding<'r> {
     BudgetExceeded {
         system: &'r System,
         budget: SystemBudget,
-        /// The largest contributors and their bad minutes.
-        largest: Vec<(&'r Risk, f64)>,
+        /// The largest contributors, most bad minutes first.
+        largest: Vec<Contributor<'r>>,
     },
     BudgetIncomplete {
         system: &'r System,
         unknown: usize,
     },
+}
+
+/// A part of a system's expected bad minutes: a risk's, or a systemic
+/// factor's.
+#[derive(Debug, Clone, Copy)]
+pub struct Contributor<'r> {
+    pub id: &'r str,
+    pub factor: bool,
+    pub minutes: f64,
 }
 
 /// An exception to the gate a risk carries.
@@ -161,6 +189,37 @@ impl Exception<'_> {
     }
 }
 
+/// An action not done past its due date, of a risk or a factor (`what`):
+/// the help asks its owner, or else `owner`, the risk's or the system's.
+fn overdue(
+    code: Code,
+    what: &str,
+    name: &str,
+    action: &Action,
+    due: At<Date>,
+    owner: Option<&str>,
+    today: Date,
+) -> Diagnostic {
+    let owner = action.owner.as_deref().or(owner).unwrap_or("its owner");
+    Diagnostic::new(
+        code,
+        format!(
+            "{} action \"{}\" of {what} `{name}` was due {} ({})",
+            action.kind.name(),
+            action.what,
+            due.value,
+            days_ago(due.value, today)
+        ),
+    )
+    .at(
+        due.span,
+        format!("{}, due {}", action.status.name(), due.value),
+    )
+    .help(format!(
+        "finish it, or ask {owner} for a date they can keep and update `due`"
+    ))
+}
+
 /// Which waiver a finding is about, as [`Subject::part`] names it.
 fn waiver_part(waiver: &Waiver) -> Option<String> {
     Some(format!("waive:{}", waiver.rule.id()))
@@ -177,8 +236,10 @@ impl Finding<'_> {
             Finding::UnusedWaiver { .. } => Code::UnusedWaiver,
             Finding::ExpiresTooLate { .. } => Code::ExpiresTooLate,
             Finding::AcceptanceExpired { .. } => Code::AcceptanceExpired,
-            Finding::TooBig { .. } => Code::TooBig,
-            Finding::ActionOverdue { .. } => Code::ActionOverdue,
+            Finding::TooBig { .. } | Finding::FactorTooBig { .. } => Code::TooBig,
+            Finding::ActionOverdue { .. } | Finding::FactorActionOverdue { .. } => {
+                Code::ActionOverdue
+            }
             Finding::ReviewOverdue { .. } => Code::ReviewOverdue,
             Finding::FutureReview { .. } | Finding::FutureIncident { .. } => Code::FutureDate,
             Finding::NoDetection { .. } => Code::NoDetection,
@@ -218,6 +279,8 @@ impl Finding<'_> {
             | Finding::NoRunbook { risk, .. }
             | Finding::NoSignal { risk, .. } => Some(risk),
             Finding::FutureIncident { .. }
+            | Finding::FactorTooBig { .. }
+            | Finding::FactorActionOverdue { .. }
             | Finding::BudgetExceeded { .. }
             | Finding::BudgetIncomplete { .. } => None,
         }
@@ -230,6 +293,7 @@ impl Finding<'_> {
         match self {
             Finding::UnevidencedAction { action: a, .. }
             | Finding::ActionOverdue { action: a, .. }
+            | Finding::FactorActionOverdue { action: a, .. }
             | Finding::NoSignal { action: a, .. } => action(a),
             Finding::WaiverExpiring { waiver, .. }
             | Finding::WaiverExpired { waiver, .. }
@@ -253,15 +317,21 @@ impl Finding<'_> {
     pub fn subject(&self) -> Subject {
         let system = match self {
             Finding::FutureIncident { incident } => incident.system.as_str(),
-            Finding::BudgetExceeded { system, .. } | Finding::BudgetIncomplete { system, .. } => {
-                system.id.as_str()
-            }
+            Finding::BudgetExceeded { system, .. }
+            | Finding::BudgetIncomplete { system, .. }
+            | Finding::FactorTooBig { system, .. }
+            | Finding::FactorActionOverdue { system, .. } => system.id.as_str(),
             // Every other finding is about a risk.
             other => other.risk().map_or("", |r| r.system.as_str()),
         };
         Subject {
             system: system.to_string(),
-            risk: self.risk().map(|r| r.id.value.clone()),
+            // A factor is named like a risk: its id is unique among them.
+            risk: match self {
+                Finding::FactorTooBig { factor, .. }
+                | Finding::FactorActionOverdue { factor, .. } => Some(factor.id.value.clone()),
+                other => other.risk().map(|r| r.id.value.clone()),
+            },
             part: self.part(),
         }
     }
@@ -445,30 +515,50 @@ impl Finding<'_> {
                 )
                 .help("make it rarer, detect or recover faster, or reach fewer users; record what an action buys with its effect keys")
             }
-            Finding::ActionOverdue { risk, action, due } => {
-                let owner = action
-                    .owner
-                    .as_deref()
-                    .or(risk.owner.as_deref())
-                    .unwrap_or("its owner");
-                Diagnostic::new(
-                    code,
-                    format!(
-                        "{} action \"{}\" of risk `{name}` was due {} ({})",
-                        action.kind.name(),
-                        action.what,
-                        due.value,
-                        days_ago(due.value, today)
-                    ),
-                )
-                .at(
-                    due.span,
-                    format!("{}, due {}", action.status.name(), due.value),
-                )
-                .help(format!(
-                    "finish it, or ask {owner} for a date they can keep and update `due`"
-                ))
-            }
+            Finding::FactorTooBig {
+                system,
+                factor,
+                minutes,
+                share,
+                threshold,
+                budget,
+            } => Diagnostic::new(
+                code,
+                format!(
+                    "factor `{name}` costs {} bad minutes a year, {} of the error budget of `{}`",
+                    minutes_text(*minutes),
+                    percent_text(*share),
+                    system.id
+                ),
+            )
+            .at(
+                factor.id.span,
+                format!(
+                    "at or over the single-risk threshold of {} ({} minutes)",
+                    percent_text(*threshold),
+                    minutes_text(threshold * budget)
+                ),
+            )
+            .help(if factor.actions.is_empty() {
+                "plan what removes it as [[system.factor.action]], and finish it"
+            } else {
+                "finish the actions that remove it (status = \"done\")"
+            }),
+            Finding::FactorActionOverdue {
+                system,
+                action,
+                due,
+                ..
+            } => overdue(code, "factor", &name, action, *due, system.owner.as_deref(), today),
+            Finding::ActionOverdue { risk, action, due } => overdue(
+                code,
+                "risk",
+                &name,
+                action,
+                *due,
+                risk.owner.as_deref(),
+                today,
+            ),
             Finding::ReviewOverdue { risk, review } => match (risk.reviewed, review.due) {
                 (Some(reviewed), Some(due)) => Diagnostic::new(
                     code,
@@ -594,7 +684,10 @@ impl Finding<'_> {
             } => {
                 let top: Vec<String> = largest
                     .iter()
-                    .map(|(risk, minutes)| format!("`{}` ({})", risk.id.value, minutes_text(*minutes)))
+                    .map(|c| {
+                        let what = if c.factor { "factor " } else { "" };
+                        format!("{what}`{}` ({})", c.id, minutes_text(c.minutes))
+                    })
                     .collect();
                 Diagnostic::new(
                     code,

@@ -49,6 +49,9 @@ pub fn check(analysis: &Analysis<'_>, policy: &Policy) -> Checked {
     for system in &analysis.systems {
         rules::system(analysis, system, &mut found);
     }
+    for factor in &analysis.factors {
+        rules::factor(analysis, factor, &mut found);
+    }
     rules::incidents(analysis, &mut found);
 
     // The rules' findings at the policy's levels, those of an allowed rule

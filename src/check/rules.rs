@@ -1,16 +1,16 @@
 //! The gate's rules: what each looks for, without a word of how it is said
 //! (that is `super::finding`).
 
-use crate::analysis::{Analysis, AssessedRisk, AssessedSystem};
+use crate::analysis::{Analysis, AssessedFactor, AssessedRisk, AssessedSystem};
 use crate::budget::Size;
 use crate::dates::add_days;
 use crate::policy::Policy;
 use crate::register::model::{ActionKind, ActionStatus, Runbook};
-use crate::score::State;
+use crate::score::{State, ViewName};
 use jiff::civil::Date;
 
 use super::Finding;
-use super::finding::Exception;
+use super::finding::{Contributor, Exception};
 
 /// Impact at or above which a risk needs a way to be detected.
 pub(crate) const HIGH_IMPACT: u8 = 4;
@@ -219,17 +219,26 @@ pub(super) fn system<'r>(
     };
     let system = assessed.system;
     if budget.exceeded() {
-        let largest = analysis
-            .largest(assessed, 3)
-            .into_iter()
-            .map(|i| {
-                let risk = &analysis.risks[i];
-                (
-                    risk.risk,
-                    risk.score.current.bad_minutes.unwrap_or_default(),
-                )
-            })
-            .collect();
+        let risks = analysis.largest(assessed, 3).into_iter().map(|i| {
+            let risk = &analysis.risks[i];
+            Contributor {
+                id: &risk.risk.id.value,
+                factor: false,
+                minutes: risk.score.current.bad_minutes.unwrap_or_default(),
+            }
+        });
+        let factors = assessed.factors.iter().map(|&i| {
+            let f = &analysis.factors[i];
+            Contributor {
+                id: &f.factor.id.value,
+                factor: true,
+                minutes: f.bad_minutes(ViewName::Current),
+            }
+        });
+        let mut largest: Vec<Contributor<'r>> = risks.chain(factors).collect();
+        // Stable: risks keep their order, and come before factors of the same size.
+        largest.sort_by(|a, b| b.minutes.total_cmp(&a.minutes));
+        largest.truncate(3);
         findings.push(Finding::BudgetExceeded {
             system,
             budget: budget.clone(),
@@ -241,6 +250,42 @@ pub(super) fn system<'r>(
             system,
             unknown: budget.unknown,
         });
+    }
+}
+
+/// The rules about a systemic factor: too big like a risk, and its
+/// actions overdue like a risk's.
+pub(super) fn factor<'r>(
+    analysis: &Analysis<'r>,
+    assessed: &AssessedFactor<'r>,
+    findings: &mut Vec<Finding<'r>>,
+) {
+    let system = &analysis.systems[assessed.system];
+    let factor = assessed.factor;
+    if let (Some(Size::TooBig), Some(share), Some(budget)) =
+        (assessed.size, assessed.budget_share, &system.budget)
+    {
+        findings.push(Finding::FactorTooBig {
+            system: system.system,
+            factor,
+            minutes: assessed.bad_minutes(ViewName::Current),
+            share,
+            threshold: analysis.single_risk_share,
+            budget: budget.budget,
+        });
+    }
+    for action in &factor.actions {
+        if let Some(due) = action.due
+            && due.value < analysis.today
+            && action.status != ActionStatus::Done
+        {
+            findings.push(Finding::FactorActionOverdue {
+                system: system.system,
+                factor,
+                action,
+                due,
+            });
+        }
     }
 }
 

@@ -142,6 +142,17 @@ impl Assembly {
             }
         }
         register.incidents = incidents;
+        if register.systems.iter().any(|s| !s.factors.is_empty()) {
+            // A factor's id is unique among its system's risks too.
+            let mut risk_ids: HashMap<&str, Vec<&At<String>>> = HashMap::new();
+            for risk in &register.risks {
+                risk_ids.entry(&risk.system).or_default().push(&risk.id);
+            }
+            for system in &register.systems {
+                let risks = risk_ids.get(system.id.as_str()).into_iter().flatten();
+                super::factor::check_ids(&system.factors, &system.id, risks.copied(), diagnostics);
+            }
+        }
         register
     }
 }

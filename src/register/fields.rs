@@ -706,6 +706,7 @@ impl Fields<'_, '_> {
 fn example_id(what: &str) -> &'static str {
     match what {
         "system" => "checkout",
+        "factor" => "operational-overload",
         _ => "traffic-spike",
     }
 }

@@ -72,6 +72,10 @@ pub enum Value {
     Frequency,
     /// `N/s`, `N/min` or `N/h`.
     Rate,
+    /// What a factor adds to every risk's times: `+30m`.
+    AddedDuration,
+    /// What a factor adds to every risk's frequency: `+10%`.
+    AddedPercent,
     /// A TOML date without a time.
     Date,
     /// `true` or `false`, with its default.
@@ -155,7 +159,55 @@ pub static SYSTEM: Table = Table {
             Value::Table(&BASELINE),
             "What the system measures today, for opx assess.",
         ),
+        key(
+            "factor",
+            Value::Tables(&FACTOR),
+            "Systemic factors that make every risk of the system worse, each as [[system.factor]].",
+        ),
     ],
+};
+
+pub static FACTOR: Table = Table {
+    name: "[[system.factor]]",
+    description: "A systemic factor: what it adds to every risk of the system, and the actions that remove it.",
+    keys: &[
+        required(
+            "id",
+            Value::Id,
+            "Unique among the system's factors and risks: a-z, 0-9 and -.",
+        ),
+        required("title", Value::Text, "What is wrong, in a few words."),
+        key(
+            "time_to_detect",
+            Value::AddedDuration,
+            "Added to every risk's time to detect, such as \"+30m\".",
+        ),
+        key(
+            "time_to_recover",
+            Value::AddedDuration,
+            "Added to every risk's time to recover, such as \"+5m\".",
+        ),
+        key(
+            "frequency",
+            Value::AddedPercent,
+            "Added to every risk's incidents a year, as a share, such as \"+10%\".",
+        ),
+        key(
+            "action",
+            Value::Tables(&FACTOR_ACTION),
+            "What removes the factor, each as [[system.factor.action]]; it is gone once all are done.",
+        ),
+    ],
+};
+
+/// The keys of an action that say what it is and who does it: a factor's
+/// actions have these, and no effects (done, they remove the factor).
+const PLAIN_ACTION_KEYS: usize = 6;
+
+pub static FACTOR_ACTION: Table = Table {
+    name: "[[system.factor.action]]",
+    description: "An action that removes the factor once it and the factor's other actions are done.",
+    keys: ACTION_KEYS.split_at(PLAIN_ACTION_KEYS).0,
 };
 
 pub static SLO: Table = Table {
@@ -261,67 +313,71 @@ const FREQUENCY: &str = "\"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"eve
 pub static ACTION: Table = Table {
     name: "[[risk.action]]",
     description: "A prevent, detect or respond action, and what it changes once done.",
-    keys: &[
-        required(
-            "kind",
-            Value::Choice(ACTION_KINDS, None),
-            "prevent, detect or respond.",
-        ),
-        required("what", Value::Text, "What the action does."),
-        key("owner", Value::Text, "Who does it."),
-        key(
-            "due",
-            Value::Date,
-            "A TOML date without quotes, such as 2026-12-31.",
-        ),
-        key(
-            "status",
-            Value::Choice(ACTION_STATUSES, Some("planned")),
-            "planned, in-progress or done.",
-        ),
-        key("link", Value::Text, "A ticket or document."),
-        key(
-            "runbook",
-            Value::Text,
-            "For a respond action: the runbook to follow, a link or a path relative to this file.",
-        ),
-        key(
-            "signal",
-            Value::Text,
-            "For a detect action: the alert or metric it watches.",
-        ),
-        key(
-            "likelihood",
-            Value::Level(Scale::Likelihood),
-            "Once the action is done: 1-5 or rare, unlikely, possible, likely, almost-certain (or very-low..very-high).",
-        ),
-        key(
-            "impact",
-            Value::Level(Scale::Impact),
-            "Once the action is done: 1-5 or negligible, minor, moderate, major, severe (or very-low..very-high).",
-        ),
-        key(
-            "time_to_detect",
-            Value::Time,
-            "Once the action is done: a duration such as \"15m\", or a word from very-fast (1) to very-slow (5).",
-        ),
-        key(
-            "time_to_recover",
-            Value::Time,
-            "Once the action is done: a duration such as \"15m\", or a word from very-fast (1) to very-slow (5).",
-        ),
-        key(
-            "frequency",
-            Value::Frequency,
-            "Once the action is done: \"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every 90d\".",
-        ),
-        key(
-            "users_affected",
-            Value::Percent,
-            "Once the action is done: such as \"5%\".",
-        ),
-    ],
+    keys: ACTION_KEYS,
 };
+
+/// The keys of `[[risk.action]]`: first those of every action (see
+/// [`PLAIN_ACTION_KEYS`]), then the effects.
+const ACTION_KEYS: &[Key] = &[
+    required(
+        "kind",
+        Value::Choice(ACTION_KINDS, None),
+        "prevent, detect or respond.",
+    ),
+    required("what", Value::Text, "What the action does."),
+    key("owner", Value::Text, "Who does it."),
+    key(
+        "due",
+        Value::Date,
+        "A TOML date without quotes, such as 2026-12-31.",
+    ),
+    key(
+        "status",
+        Value::Choice(ACTION_STATUSES, Some("planned")),
+        "planned, in-progress or done.",
+    ),
+    key("link", Value::Text, "A ticket or document."),
+    key(
+        "runbook",
+        Value::Text,
+        "For a respond action: the runbook to follow, a link or a path relative to this file.",
+    ),
+    key(
+        "signal",
+        Value::Text,
+        "For a detect action: the alert or metric it watches.",
+    ),
+    key(
+        "likelihood",
+        Value::Level(Scale::Likelihood),
+        "Once the action is done: 1-5 or rare, unlikely, possible, likely, almost-certain (or very-low..very-high).",
+    ),
+    key(
+        "impact",
+        Value::Level(Scale::Impact),
+        "Once the action is done: 1-5 or negligible, minor, moderate, major, severe (or very-low..very-high).",
+    ),
+    key(
+        "time_to_detect",
+        Value::Time,
+        "Once the action is done: a duration such as \"15m\", or a word from very-fast (1) to very-slow (5).",
+    ),
+    key(
+        "time_to_recover",
+        Value::Time,
+        "Once the action is done: a duration such as \"15m\", or a word from very-fast (1) to very-slow (5).",
+    ),
+    key(
+        "frequency",
+        Value::Frequency,
+        "Once the action is done: \"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every 90d\".",
+    ),
+    key(
+        "users_affected",
+        Value::Percent,
+        "Once the action is done: such as \"5%\".",
+    ),
+];
 
 /// The keys of an action that say what it changes once done.
 pub const EFFECT_KEYS: [&str; 6] = [
@@ -419,6 +475,11 @@ mod tests {
     fn effect_keys_are_action_keys() {
         for name in EFFECT_KEYS {
             assert!(ACTION.key(name).is_some(), "{name}");
+            assert!(FACTOR_ACTION.key(name).is_none(), "{name}");
         }
+        assert_eq!(
+            FACTOR_ACTION.names().collect::<Vec<_>>(),
+            ["kind", "what", "owner", "due", "status", "link"]
+        );
     }
 }

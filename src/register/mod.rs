@@ -8,6 +8,7 @@
 
 mod assemble;
 mod discover;
+mod factor;
 pub(crate) mod fields;
 mod file;
 pub mod format;

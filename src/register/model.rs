@@ -111,7 +111,34 @@ pub struct System {
     pub dependencies: Vec<String>,
     pub slo: Slo,
     pub baseline: Baseline,
+    /// Systemic factors: what makes every one of its risks worse at once.
+    pub factors: Vec<Factor>,
     pub span: Span,
+}
+
+/// A systemic factor, such as an overloaded on-call: minutes it adds to
+/// every risk's times to detect and recover, and a share it adds to every
+/// risk's incidents a year. It leaves the risks' own scores as written and
+/// carries its cost itself (see `crate::factor`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Factor {
+    pub id: At<String>,
+    /// Where the id is written, for reports that give a factor's line.
+    pub location: LineCol,
+    pub title: String,
+    pub added: Added,
+    /// What removes it: once they are all done, it is gone. Their effects
+    /// are always empty.
+    pub actions: Vec<Action>,
+}
+
+/// What a factor adds to each risk of its system.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Added {
+    pub time_to_detect: Option<Duration>,
+    pub time_to_recover: Option<Duration>,
+    /// A share of each risk's incidents a year.
+    pub frequency: Option<Percent>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

@@ -238,26 +238,7 @@ fn time_estimate(
 
 fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<Action> {
     let f = Fields::new(sink, table, span, &format::ACTION);
-    let kind = f.required_choice(
-        sink,
-        "kind",
-        &ActionKind::ALL,
-        ActionKind::name,
-        "set kind = \"prevent\", \"detect\" or \"respond\"",
-    );
-    let what = f.required_string(
-        sink,
-        "what",
-        "say what the action does, such as what = \"Autoscale on queue depth\"",
-    );
-    let owner = f.string(sink, "owner").map(|s| s.value);
-    let due = f.date(sink, "due");
-    // An action with no status has not started.
-    let status = match f.get("status") {
-        Some(_) => f.choice(sink, "status", &ActionStatus::ALL, ActionStatus::name),
-        None => Some(ActionStatus::Planned),
-    };
-    let link = f.string(sink, "link").map(|s| s.value);
+    let action = plain_action(sink, &f);
     // Whether a path exists is settled once the file's folder is known.
     let runbook = f.string(sink, "runbook").map(|r| {
         Box::new(At {
@@ -297,6 +278,48 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
             )
             .map(|v| v.value),
     };
+    action.map(|a| Action {
+        runbook,
+        signal,
+        effects,
+        ..a
+    })
+}
+
+/// A `[[system.factor.action]]`: an action without runbook, signal or
+/// effects, since what it does once done is remove its factor.
+pub(crate) fn validate_factor_action(
+    sink: &mut Sink<'_>,
+    table: &DeTable<'_>,
+    span: Range<usize>,
+) -> Option<Action> {
+    let f = Fields::new(sink, table, span, &format::FACTOR_ACTION);
+    plain_action(sink, &f)
+}
+
+/// The keys every action has (see `format::FACTOR_ACTION`): what it is,
+/// who does it, by when, how far it got.
+fn plain_action(sink: &mut Sink<'_>, f: &Fields<'_, '_>) -> Option<Action> {
+    let kind = f.required_choice(
+        sink,
+        "kind",
+        &ActionKind::ALL,
+        ActionKind::name,
+        "set kind = \"prevent\", \"detect\" or \"respond\"",
+    );
+    let what = f.required_string(
+        sink,
+        "what",
+        "say what the action does, such as what = \"Autoscale on queue depth\"",
+    );
+    let owner = f.string(sink, "owner").map(|s| s.value);
+    let due = f.date(sink, "due");
+    // An action with no status has not started.
+    let status = match f.get("status") {
+        Some(_) => f.choice(sink, "status", &ActionStatus::ALL, ActionStatus::name),
+        None => Some(ActionStatus::Planned),
+    };
+    let link = f.string(sink, "link").map(|s| s.value);
     let what = what?;
     Some(Action {
         kind: kind?,
@@ -306,9 +329,9 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
         due,
         status: status?,
         link,
-        runbook,
-        signal,
-        effects,
+        runbook: None,
+        signal: None,
+        effects: Effects::default(),
     })
 }
 

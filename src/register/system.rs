@@ -1,9 +1,10 @@
-//! `[system]` with its `[system.slo]` and `[system.baseline]`.
+//! `[system]` with its `[system.slo]`, `[system.baseline]` and `[[system.factor]]`.
 
 use std::ops::Range;
 
 use toml::de::DeTable;
 
+use super::factor;
 use super::fields::{Fields, Sink};
 use super::format;
 use super::model::{Baseline, Slo, System};
@@ -41,6 +42,15 @@ pub(crate) fn validate(
         )
         .map(|(t, span)| validate_baseline(sink, t, span))
         .unwrap_or_default();
+    let factors = f
+        .tables(
+            sink,
+            "factor",
+            "write each factor as [[system.factor]], with two brackets",
+        )
+        .into_iter()
+        .filter_map(|(t, span)| factor::validate(sink, t, span))
+        .collect();
     let id = id?;
     Some(System {
         span: id.span,
@@ -54,6 +64,7 @@ pub(crate) fn validate(
         dependencies,
         slo,
         baseline,
+        factors,
     })
 }
 

@@ -5,10 +5,11 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::doc::Doc;
-use super::{json, round};
+use super::{added_text, factor_minutes_cell, json, round, size_cell};
 use crate::assess::{Row, SystemAssessment};
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
+use crate::score::ViewName;
 
 pub const VERSION: u32 = 1;
 
@@ -97,6 +98,13 @@ pub fn doc(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Doc {
                         n => format!(" {} without an estimate left out.", plural(n, "risk")),
                     }
                 ));
+                if !a.factors.is_empty() {
+                    doc.text(format!(
+                        "The expected minutes include {} of {}.",
+                        minutes_text(b.factors),
+                        plural(a.factors.len(), "systemic factor")
+                    ));
+                }
                 if !a.top.is_empty() {
                     doc.table(
                         vec!["largest", "title", "bad min/yr", "budget"],
@@ -117,6 +125,9 @@ pub fn doc(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Doc {
             }
             None => doc.text("No availability SLO, so no error budget to weigh the risks against."),
         }
+        if !a.factors.is_empty() {
+            factors(&mut doc, a);
+        }
         let h = &a.history;
         doc.text(match (h.incidents, h.near_misses) {
             (0, 0) => "No incidents or near-misses in the last 365 days.".to_string(),
@@ -134,6 +145,29 @@ pub fn doc(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Doc {
         });
     }
     doc
+}
+
+/// The system's factors: what each adds to every risk, what that costs
+/// now and after the plan, and where it stands.
+fn factors(doc: &mut Doc, a: &SystemAssessment<'_>) {
+    doc.heading(3, "Systemic factors");
+    doc.table(
+        vec!["factor", "title", "adds", "bad min/yr", "budget", "state"],
+        &["title"],
+        a.factors
+            .iter()
+            .map(|f| {
+                vec![
+                    f.factor.id.value.clone(),
+                    f.factor.title.clone(),
+                    added_text(&f.factor.added),
+                    factor_minutes_cell(f),
+                    size_cell(f.budget_share, f.size),
+                    f.state().name().to_string(),
+                ]
+            })
+            .collect(),
+    );
 }
 
 fn row_cells(row: &Row) -> Vec<String> {
@@ -158,7 +192,7 @@ pub fn json(
         .iter()
         .map(|a| {
             let s = a.system;
-            json!({
+            let mut system = json!({
                 "id": s.id,
                 "name": s.name,
                 "owner": s.owner,
@@ -198,7 +232,25 @@ pub fn json(
                     "bad_minutes": round(*m),
                     "budget_share": share.map(round),
                 })).collect::<Vec<_>>(),
-            })
+            });
+            // Only where there are some, so registers without factors read as before.
+            if !a.factors.is_empty() {
+                system["factors"] = a
+                    .factors
+                    .iter()
+                    .map(|f| {
+                        json!({
+                            "factor": f.factor.id.value,
+                            "bad_minutes": round(f.bad_minutes(ViewName::Current)),
+                            "target_bad_minutes": round(f.bad_minutes(ViewName::Target)),
+                            "budget_share": f.budget_share.map(round),
+                            "budget_size": f.size,
+                            "state": f.state(),
+                        })
+                    })
+                    .collect();
+            }
+            system
         })
         .collect();
     let document = json!({ "version": VERSION, "today": today.to_string(), "systems": systems });
@@ -234,13 +286,20 @@ mod snapshot {
 
         3 risks: 3 high; by category 1 technical, 1 process, 1 people.
 
-        Error budget 525.96 bad minutes a year. Expected 138.00 (26.2%), of which accepted 0.00; unallocated 525.96. 1 risk without an estimate left out.
+        Error budget 525.96 bad minutes a year. Expected 170.00 (32.3%), of which accepted 0.00; unallocated 525.96. 1 risk without an estimate left out.
+
+        The expected minutes include 32.00 of 1 systemic factor.
 
         largest        title                                    bad min/yr  budget
         traffic-spike  Traffic spikes saturate the worker pool  78.00       14.8%
         bad-deploy     A bad deploy breaks checkout             60.00       11.4%
 
-        In the last 365 days: 1 incident and 0 near-misses, costing 21.60 bad minutes against 138.00 expected a year.
+        Systemic factors
+
+        factor    title                  adds         bad min/yr    budget  state
+        overload  On-call is overloaded  +10m detect  32.00 → 0.00  6.1%    open
+
+        In the last 365 days: 1 incident and 0 near-misses, costing 21.60 bad minutes against 170.00 expected a year.
 
         search
 

@@ -1,6 +1,7 @@
 //! One small register, held in memory, that every renderer's snapshot
 //! test reads: two systems, risks in each state, actions with effects, a
-//! runbook and a signal, an acceptance, an incident and a near-miss.
+//! runbook and a signal, an acceptance, an incident and a near-miss, and a
+//! systemic factor.
 
 use std::path::PathBuf;
 
@@ -108,6 +109,17 @@ detected_after = "22m"
 recovered_after = "50m"
 users_affected = "30%"
 summary = "Peak saturated the pool"
+
+[[system.factor]]
+id = "overload"
+title = "On-call is overloaded"
+time_to_detect = "+10m"
+
+[[system.factor.action]]
+kind = "prevent"
+what = "Split the rotation"
+owner = "eng-manager"
+due = 2027-01-15
 "#;
 
 const SEARCH: &str = r#"[system]
@@ -202,6 +214,7 @@ fn rank_with(format: super::RankFormat, top: usize, view: super::TableView) -> S
     let report = RankReport {
         analysis: &analysis,
         ranked: &ranked,
+        factors: &analysis.ranked_factors(0..analysis.factors.len()),
         sources: &fixture.sources,
         colour: false,
         view,

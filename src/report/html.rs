@@ -345,6 +345,9 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                 p.muted {
                     "Each risk's expected bad minutes a year, as a share of the yearly budget of its own SLO and of four others. "
                     "A risk is too big at " (percent_text(o.analysis.single_risk_share)) " of a budget, nearly too big close to it; an accepted risk is budget spent on purpose."
+                    @if o.stack.iter().any(|row| row.factor) {
+                        " A systemic factor (marked) counts the bad minutes it adds to every risk of its system."
+                    }
                 }
                 div.scroll {
                     table.stack {
@@ -361,10 +364,10 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                         }
                         tbody {
                             @for (rank, row) in o.stack.iter().enumerate() {
-                                tr data-risk=(row.risk.risk.name()) data-bad-minutes=(minutes_text(row.bad_minutes)) {
+                                tr data-risk=(row.name) data-bad-minutes=(minutes_text(row.bad_minutes)) {
                                     td.num { (rank + 1) }
-                                    th scope="row" { (row.risk.risk.name()) }
-                                    td { (row.risk.risk.title) }
+                                    th scope="row" { (row.name) }
+                                    td { (row.title) }
                                     td.num { (minutes_text(row.bad_minutes)) }
                                     (against_cell(row.own.as_ref()))
                                     @for a in &row.targets { (against_cell(Some(a))) }
@@ -447,8 +450,8 @@ fn weeks_table(caption: &str, weeks: &[Week<'_>]) -> Markup {
                                         (step.action.what)
                                         @if let Some(l) = &step.action.link { " · " (link(l)) }
                                     }
-                                    td.whole { (step.risk.name()) }
-                                    td.whole { (step.action.owner.as_deref().or(step.risk.owner.as_deref()).unwrap_or("-")) }
+                                    td.whole { (step.serves.name(false)) }
+                                    td.whole { (step.action.owner.as_deref().or(step.serves.owner()).unwrap_or("-")) }
                                 }
                             }
                         }

@@ -33,6 +33,7 @@ mod rank_markdown;
 mod rank_table;
 mod review;
 mod show;
+mod show_factor;
 mod trend;
 
 use std::io::{self, Write};
@@ -43,13 +44,13 @@ pub use check_json::Document as CheckDocument;
 pub use doc::wrap;
 pub use rank_json::Document as RankDocument;
 
-use crate::analysis::{Analysis, AssessedRisk};
+use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::budget::{Size, minutes_text, percent_text};
 use crate::diag::{Diagnostic, Location, Tally, plural};
 use crate::history::History;
 use crate::register::model::{ActionKind, Register, TimeEstimate};
 use crate::scale::Scale;
-use crate::score::{Score, State};
+use crate::score::{Score, State, ViewName};
 use crate::source::{Locator, Place, Sources};
 use crate::units::format_duration;
 
@@ -70,6 +71,9 @@ pub struct RankReport<'a> {
     pub analysis: &'a Analysis<'a>,
     /// The risks to show, in rank order.
     pub ranked: &'a [Ranked],
+    /// The systemic factors to show after them, as places in
+    /// [`Analysis::factors`], most bad minutes first.
+    pub factors: &'a [usize],
     pub sources: &'a Sources,
     pub colour: bool,
     /// How the table for a terminal is laid out.
@@ -116,6 +120,11 @@ impl<'a> RankReport<'a> {
         self.ranked
             .iter()
             .map(|r| (r.rank, &self.analysis.risks[r.index]))
+    }
+
+    /// The factors to show, after the risks.
+    pub fn factor_rows(&self) -> impl Iterator<Item = &'a AssessedFactor<'a>> + '_ {
+        self.factors.iter().map(|&i| &self.analysis.factors[i])
     }
 }
 
@@ -282,6 +291,22 @@ impl ShowFormat {
             ShowFormat::Table => show::doc(shown).write_terminal(out, screen.width, screen.colour),
             ShowFormat::Json => show::json(shown, out),
             ShowFormat::Markdown => show::doc(shown).write_markdown(out),
+        }
+    }
+
+    /// Writes one systemic factor, as [`ShowFormat::write`] writes a risk.
+    pub fn write_factor(
+        self,
+        shown: &crate::show::ShownFactor<'_>,
+        screen: Screen,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        match self {
+            ShowFormat::Table => {
+                show_factor::doc(shown).write_terminal(out, screen.width, screen.colour)
+            }
+            ShowFormat::Json => show_factor::json(shown, out),
+            ShowFormat::Markdown => show_factor::doc(shown).write_markdown(out),
         }
     }
 }
@@ -470,6 +495,63 @@ pub(crate) fn rank_row(rank: usize, r: &AssessedRisk<'_>) -> [String; 16] {
     ]
 }
 
+/// A factor's cells under [`RANK_HEADER`]: it has no rank, likelihood or
+/// impact of its own, so those read `-`, and its severity reads `factor`;
+/// its detect and recover cells say what it adds.
+pub(crate) fn factor_row(analysis: &Analysis<'_>, f: &AssessedFactor<'_>) -> [String; 16] {
+    let factor = f.factor;
+    let system = analysis.systems[f.system].system;
+    let added = |d: Option<std::time::Duration>| {
+        d.map_or("-".to_string(), |d| format!("+{}", format_duration(d)))
+    };
+    [
+        "-".to_string(),
+        system.id.clone(),
+        factor.id.value.clone(),
+        factor.title.clone(),
+        "-".to_string(),
+        "-".to_string(),
+        FACTOR_MARK.to_string(),
+        added(factor.added.time_to_detect),
+        added(factor.added.time_to_recover),
+        "-".to_string(),
+        factor_minutes_cell(f),
+        size_cell(f.budget_share, f.size),
+        "-".to_string(),
+        f.state().name().to_string(),
+        system.owner.clone().unwrap_or_else(|| "-".to_string()),
+        actions_tokens(&factor.actions),
+    ]
+}
+
+/// `+30m detect, +5m recover, +10% frequency`: what a factor adds to each
+/// risk of its system.
+pub(crate) fn added_text(added: &crate::register::model::Added) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = added.time_to_detect {
+        parts.push(format!("+{} detect", format_duration(d)));
+    }
+    if let Some(d) = added.time_to_recover {
+        parts.push(format!("+{} recover", format_duration(d)));
+    }
+    if let Some(p) = added.frequency {
+        parts.push(format!("+{p} frequency"));
+    }
+    parts.join(", ")
+}
+
+/// What a factor's row shows where a risk's shows its severity.
+pub(crate) const FACTOR_MARK: &str = "factor";
+
+/// A factor's current bad minutes, `315.00`, or `35.00 → 0.00` when the
+/// plan removes it.
+pub(crate) fn factor_minutes_cell(f: &AssessedFactor<'_>) -> String {
+    minutes_change(
+        Some(f.bad_minutes(ViewName::Current)),
+        Some(f.bad_minutes(ViewName::Target)),
+    )
+}
+
 /// An action's status as a mark a reader tells apart without colour:
 /// `✓` done, `◐` in progress, `○` planned.
 pub(crate) fn status_mark(status: crate::register::model::ActionStatus) -> &'static str {
@@ -527,8 +609,12 @@ pub(crate) fn severity_cell(score: &Score) -> String {
 
 /// `91.3`, `91.3 → 12.0` when the plan changes it, or `-` when unknown.
 pub(crate) fn minutes_cell(score: &Score) -> String {
+    minutes_change(score.current.bad_minutes, score.target.bad_minutes)
+}
+
+/// `91.31`, or `91.31 → 12.00` when the two differ as written; `-` for unknown.
+fn minutes_change(now: Option<f64>, then: Option<f64>) -> String {
     let text = |m: Option<f64>| m.map_or("-".to_string(), minutes_text);
-    let (now, then) = (score.current.bad_minutes, score.target.bad_minutes);
     if text(now) == text(then) {
         text(now)
     } else {
@@ -539,7 +625,13 @@ pub(crate) fn minutes_cell(score: &Score) -> String {
 /// The current share of the error budget, `17.4%`, `22.0% nearly too big`,
 /// `31.0% too big`, or `-`.
 pub(crate) fn share_cell(r: &AssessedRisk<'_>) -> String {
-    let (Some(share), Some(size)) = (r.score.current.budget_share, r.size) else {
+    size_cell(r.score.current.budget_share, r.size)
+}
+
+/// A share of the error budget and how it compares with the single-risk
+/// threshold, as [`share_cell`] writes it.
+pub(crate) fn size_cell(share: Option<f64>, size: Option<Size>) -> String {
+    let (Some(share), Some(size)) = (share, size) else {
         return "-".to_string();
     };
     match size {
@@ -562,7 +654,11 @@ pub(crate) fn time_cell(estimate: Option<TimeEstimate>) -> String {
 
 /// One `K:status` token per action, `P` prevent, `D` detect, `R` respond.
 pub(crate) fn actions_cell(r: &AssessedRisk<'_>) -> String {
-    let actions = &r.risk.actions;
+    actions_tokens(&r.risk.actions)
+}
+
+/// `P:planned D:done`, or `none`: a risk's or a factor's actions.
+fn actions_tokens(actions: &[crate::register::model::Action]) -> String {
     if actions.is_empty() {
         return "none".to_string();
     }
@@ -604,7 +700,15 @@ pub(crate) fn rank_summary(report: &RankReport<'_>) -> String {
     } else {
         plural(shown, "risk")
     };
-    format!("{count}: {}; {open} open", bands.join(", "))
+    let factors = match report.factors.len() {
+        0 => String::new(),
+        n => format!("; {}", plural(n, "systemic factor")),
+    };
+    if shown == 0 {
+        // Filters can leave only factors to show.
+        return format!("{count}{factors}");
+    }
+    format!("{count}: {}; {open} open{factors}", bands.join(", "))
 }
 
 /// `1 error, 3 warnings, 1 note, 2 waived in 11 risks; policy: risks/opx.toml`

@@ -5,9 +5,9 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::doc::Doc;
-use super::{json, risk_name, round, status_mark};
+use super::{FACTOR_MARK, json, risk_name, round, status_mark};
 use crate::budget::{minutes_text, percent_text};
-use crate::plan::{Plan, Step, Week};
+use crate::plan::{Plan, Serves, Step, Week};
 use crate::register::model::Risk;
 use crate::score::ViewScore;
 
@@ -16,7 +16,8 @@ pub const VERSION: u32 = 1;
 pub fn doc(plan: &Plan<'_>) -> Doc {
     let mut doc = Doc::default();
     // One system: its name once in the heading, bare risk ids below.
-    let name = |risk: &Risk| risk_name(risk, plan.systems.len() == 1);
+    let one_system = plan.systems.len() == 1;
+    let name = |risk: &Risk| risk_name(risk, one_system);
     match plan.systems.as_slice() {
         [one] => doc.heading(1, format!("Risk plan for {} ({})", one.id, plan.today)),
         _ => doc.heading(1, format!("Risk plan ({})", plan.today)),
@@ -27,10 +28,10 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
         "Open actions of the risks that need them first: {}, too big for the error budget, or on a system over its budget.",
         plan.urgent_bands.join(" or ")
     ));
-    weeks(&mut doc, &plan.now, &name);
+    weeks(&mut doc, &plan.now, one_system);
 
     doc.heading(2, "Later");
-    weeks(&mut doc, &plan.later, &name);
+    weeks(&mut doc, &plan.later, one_system);
 
     doc.heading(2, "Accepted risks");
     if plan.accepted.is_empty() {
@@ -74,9 +75,21 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
     );
 
     doc.heading(2, "What the plan buys");
-    if plan.gains.is_empty() {
+    if plan.gains.is_empty() && plan.factor_gains.is_empty() {
         doc.text("No open actions.");
     } else {
+        let factors = plan.factor_gains.iter().map(|g| {
+            vec![
+                g.serves.name(one_system),
+                FACTOR_MARK.to_string(),
+                change(Some(g.bad_minutes.0), Some(g.bad_minutes.1), minutes_text),
+                change(
+                    g.budget_share.map(|s| s.0),
+                    g.budget_share.map(|s| s.1),
+                    percent_text,
+                ),
+            ]
+        });
         doc.table(
             vec!["risk", "severity", "bad min/yr", "budget"],
             &[],
@@ -94,6 +107,7 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
                         change(now.budget_share, then.budget_share, percent_text),
                     ]
                 })
+                .chain(factors)
                 .collect(),
         );
         doc.optional(&["budget"]);
@@ -127,14 +141,14 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
         doc.list(
             plan.no_plan
                 .iter()
-                .map(|r| format!("{}: {}", name(r), r.title))
+                .map(|s| format!("{}: {}", s.name(one_system), s.title()))
                 .collect(),
         );
     }
     doc
 }
 
-fn weeks(doc: &mut Doc, weeks: &[Week<'_>], name: &dyn Fn(&Risk) -> String) {
+fn weeks(doc: &mut Doc, weeks: &[Week<'_>], one_system: bool) {
     if weeks.is_empty() {
         doc.text("Nothing.");
     }
@@ -149,7 +163,10 @@ fn weeks(doc: &mut Doc, weeks: &[Week<'_>], name: &dyn Fn(&Risk) -> String) {
         doc.table(
             vec!["action", "what", "risk", "owner", "due", "link"],
             &["what", "owner", "link"],
-            week.steps.iter().map(|s| step_cells(s, name)).collect(),
+            week.steps
+                .iter()
+                .map(|s| step_cells(s, one_system))
+                .collect(),
         );
         doc.optional(&["link"]);
     }
@@ -157,7 +174,7 @@ fn weeks(doc: &mut Doc, weeks: &[Week<'_>], name: &dyn Fn(&Risk) -> String) {
 
 /// An open action's cells: its status as a mark beside its kind
 /// (`◐ respond`), so no column is spent on it.
-fn step_cells(step: &Step<'_>, name: &dyn Fn(&Risk) -> String) -> Vec<String> {
+fn step_cells(step: &Step<'_>, one_system: bool) -> Vec<String> {
     let a = step.action;
     let due = match (&a.due, step.overdue) {
         (Some(d), true) => format!("{} (overdue)", d.value),
@@ -167,11 +184,12 @@ fn step_cells(step: &Step<'_>, name: &dyn Fn(&Risk) -> String) -> Vec<String> {
     vec![
         format!("{} {}", status_mark(a.status), a.kind.name()),
         a.what.clone(),
-        name(step.risk),
+        step.serves.name(one_system),
         a.owner
-            .clone()
-            .or_else(|| step.risk.owner.clone())
-            .unwrap_or_else(|| "-".to_string()),
+            .as_deref()
+            .or(step.serves.owner())
+            .unwrap_or("-")
+            .to_string(),
         due,
         a.link.clone().unwrap_or_else(|| "-".to_string()),
     ]
@@ -183,6 +201,22 @@ fn change(now: Option<f64>, then: Option<f64>, show: fn(f64) -> String) -> Strin
     format!("{} → {}", text(now), text(then))
 }
 
+/// `{"system": …, "risk": …}`, or `"factor"` in place of `"risk"`.
+fn serves_json(serves: &Serves<'_>) -> serde_json::Map<String, Value> {
+    let key = match serves {
+        Serves::Risk(_) => "risk",
+        Serves::Factor { .. } => "factor",
+    };
+    json_map(json!({ "system": serves.system(), key: serves.id() }))
+}
+
+fn json_map(value: Value) -> serde_json::Map<String, Value> {
+    match value {
+        Value::Object(map) => map,
+        _ => serde_json::Map::new(),
+    }
+}
+
 pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
     let weeks = |weeks: &[Week<'_>]| -> Vec<Value> {
         weeks
@@ -190,17 +224,19 @@ pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             .map(|w| {
                 json!({
                     "week_of": w.week.map(|d| d.to_string()),
-                    "actions": w.steps.iter().map(|s| json!({
-                        "system": s.risk.system,
-                        "risk": s.risk.id.value,
+                    "actions": w.steps.iter().map(|s| {
+                        let mut action = serves_json(&s.serves);
+                        action.extend(json_map(json!({
                         "kind": s.action.kind.name(),
                         "what": s.action.what,
-                        "owner": s.action.owner.as_ref().or(s.risk.owner.as_ref()),
+                        "owner": s.action.owner.as_deref().or(s.serves.owner()),
                         "due": s.action.due.as_ref().map(|d| d.value.to_string()),
                         "overdue": s.overdue,
                         "status": s.action.status.name(),
                         "link": s.action.link,
-                    })).collect::<Vec<_>>(),
+                        })));
+                        Value::Object(action)
+                    }).collect::<Vec<_>>(),
                 })
             })
             .collect()
@@ -213,7 +249,7 @@ pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
             "budget_share": v.budget_share.map(round),
         })
     };
-    let document = json!({
+    let mut document = json!({
         "version": VERSION,
         "today": plan.today.to_string(),
         "now": weeks(&plan.now),
@@ -245,12 +281,25 @@ pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
                 "after": { "bad_minutes": round(b.target), "budget_share": round(b.target_share()) },
             })).collect::<Vec<_>>(),
         },
-        "no_plan": plan.no_plan.iter().map(|r| json!({
-            "system": r.system,
-            "risk": r.id.value,
-            "title": r.title,
-        })).collect::<Vec<_>>(),
+        "no_plan": plan.no_plan.iter().map(|s| {
+            let mut item = serves_json(s);
+            item.insert("title".to_string(), json!(s.title()));
+            Value::Object(item)
+        }).collect::<Vec<_>>(),
     });
+    // Only where there are some, so plans without factors read as before.
+    if !plan.factor_gains.is_empty() {
+        document["buys"]["factors"] = plan
+            .factor_gains
+            .iter()
+            .map(|g| json!({
+                "system": g.serves.system(),
+                "factor": g.serves.id(),
+                "now": { "bad_minutes": round(g.bad_minutes.0), "budget_share": g.budget_share.map(|s| round(s.0)) },
+                "after": { "bad_minutes": round(g.bad_minutes.1), "budget_share": g.budget_share.map(|s| round(s.1)) },
+            }))
+            .collect();
+    }
     json::write(out, &document)
 }
 
@@ -276,7 +325,11 @@ mod snapshot {
 
         ## Later
 
-        Nothing.
+        ### Week of 2027-01-11
+
+        | action | what | risk | owner | due | link |
+        | --- | --- | --- | --- | --- | --- |
+        | ○ prevent | Split the rotation | checkout/overload (factor) | eng-manager | 2027-01-15 | - |
 
         ## Accepted risks
 
@@ -294,10 +347,11 @@ mod snapshot {
         | risk | severity | bad min/yr | budget |
         | --- | --- | --- | --- |
         | checkout/traffic-spike | 16 high → 8 medium | 78.00 → 78.00 | 14.8% → 14.8% |
+        | checkout/overload (factor) | factor | 32.00 → 0.00 | 6.1% → 0.0% |
 
         | system | bad min/yr | budget | error budget |
         | --- | --- | --- | --- |
-        | checkout | 138.00 → 138.00 | 26.2% → 26.2% | 525.96 min/yr |
+        | checkout | 170.00 → 138.00 | 32.3% → 26.2% | 525.96 min/yr |
 
         ## No plan yet
 
@@ -334,7 +388,10 @@ mod widths {
 
         Later
 
-        Nothing.
+        Week of 2027-01-11
+
+        action     what              risk                        owner        due
+        ○ prevent  Split the rotat…  checkout/overload (factor)  eng-manager  2027-01-15
 
         Accepted risks
 
@@ -348,11 +405,12 @@ mod widths {
 
         What the plan buys
 
-        risk                    severity            bad min/yr     budget
-        checkout/traffic-spike  16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+        risk                        severity            bad min/yr     budget
+        checkout/traffic-spike      16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+        checkout/overload (factor)  factor              32.00 → 0.00   6.1% → 0.0%
 
         system    bad min/yr       budget         error budget
-        checkout  138.00 → 138.00  26.2% → 26.2%  525.96 min/yr
+        checkout  170.00 → 138.00  32.3% → 26.2%  525.96 min/yr
 
         No plan yet
 
@@ -377,7 +435,10 @@ mod widths {
 
         Later
 
-        Nothing.
+        Week of 2027-01-11
+
+        action     what                risk                        owner        due         link
+        ○ prevent  Split the rotation  checkout/overload (factor)  eng-manager  2027-01-15  -
 
         Accepted risks
 
@@ -391,11 +452,12 @@ mod widths {
 
         What the plan buys
 
-        risk                    severity            bad min/yr     budget
-        checkout/traffic-spike  16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+        risk                        severity            bad min/yr     budget
+        checkout/traffic-spike      16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+        checkout/overload (factor)  factor              32.00 → 0.00   6.1% → 0.0%
 
         system    bad min/yr       budget         error budget
-        checkout  138.00 → 138.00  26.2% → 26.2%  525.96 min/yr
+        checkout  170.00 → 138.00  32.3% → 26.2%  525.96 min/yr
 
         No plan yet
 
@@ -419,7 +481,10 @@ mod widths {
 
         Later
 
-        Nothing.
+        Week of 2027-01-11
+
+        action     what                risk                        owner        due         link
+        ○ prevent  Split the rotation  checkout/overload (factor)  eng-manager  2027-01-15  -
 
         Accepted risks
 
@@ -433,11 +498,12 @@ mod widths {
 
         What the plan buys
 
-        risk                    severity            bad min/yr     budget
-        checkout/traffic-spike  16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+        risk                        severity            bad min/yr     budget
+        checkout/traffic-spike      16 high → 8 medium  78.00 → 78.00  14.8% → 14.8%
+        checkout/overload (factor)  factor              32.00 → 0.00   6.1% → 0.0%
 
         system    bad min/yr       budget         error budget
-        checkout  138.00 → 138.00  26.2% → 26.2%  525.96 min/yr
+        checkout  170.00 → 138.00  32.3% → 26.2%  525.96 min/yr
 
         No plan yet
 

@@ -3,9 +3,10 @@
 
 use std::io::{self, Write};
 
-use super::{RankReport, round};
-use crate::analysis::AssessedRisk;
+use super::{FACTOR_MARK, RankReport, round};
+use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::register::model::{ActionStatus, Source, TimeEstimate};
+use crate::score::ViewName;
 use crate::source::display_path;
 use crate::units::minutes;
 
@@ -58,6 +59,12 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     csv.write_record(HEADER).map_err(io_error)?;
     for (rank, r) in report.rows() {
         for cell in row(report, rank, r) {
+            csv.write_field(guard(&cell).as_bytes()).map_err(io_error)?;
+        }
+        csv.write_record(None::<&[u8]>).map_err(io_error)?;
+    }
+    for f in report.factor_rows() {
+        for cell in factor_row(report, f) {
             csv.write_field(guard(&cell).as_bytes()).map_err(io_error)?;
         }
         csv.write_record(None::<&[u8]>).map_err(io_error)?;
@@ -136,6 +143,52 @@ fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 3
     ]
 }
 
+/// A systemic factor after the risks: no rank, `factor` for its category,
+/// its bad minutes and budget share where a risk has them, and the rest
+/// of a risk's fields empty.
+fn factor_row(report: &RankReport<'_>, f: &AssessedFactor<'_>) -> [String; 39] {
+    let factor = f.factor;
+    let system = report.analysis.systems[f.system].system;
+    let mut row: [String; 39] = std::array::from_fn(|_| String::new());
+    let mut set = |column: &str, value: String| {
+        let i = HEADER
+            .iter()
+            .position(|c| *c == column)
+            .expect("a column of the header");
+        row[i] = value;
+    };
+    set("system", system.id.clone());
+    set("id", factor.id.value.clone());
+    set("title", factor.title.clone());
+    set("category", FACTOR_MARK.to_string());
+    set("bad_minutes", number(f.bad_minutes(ViewName::Current)));
+    set(
+        "budget_share_percent",
+        f.budget_share.map_or(String::new(), |s| number(s * 100.0)),
+    );
+    set(
+        "target_bad_minutes",
+        number(f.bad_minutes(ViewName::Target)),
+    );
+    set("state", f.state().name().to_string());
+    set("owner", system.owner.clone().unwrap_or_default());
+    set("actions", factor.actions.len().to_string());
+    let done = factor.actions.iter();
+    set(
+        "actions_done",
+        done.filter(|a| a.status == ActionStatus::Done)
+            .count()
+            .to_string(),
+    );
+    set(
+        "file",
+        display_path(report.sources.path(factor.id.span.file)),
+    );
+    set("line", factor.location.line.to_string());
+    set("column", factor.location.col.to_string());
+    row
+}
+
 /// A number without a trailing `.0`, to six decimals.
 fn number(n: f64) -> String {
     format!("{}", round(n))
@@ -206,6 +259,7 @@ mod snapshot {
         2,checkout,bad-deploy,A bad deploy breaks checkout,process,3,explicit,4,explicit,12,high,2,10,2,20,4,2,,60,11.407712,12,high,60,0,0,0,mitigated,payments-team,2026-11-01,90,,,,2,2,1,risks/checkout.toml,44,6
         3,checkout,single-expert,Only one engineer knows the reconciliation job,people,3,explicit,4,explicit,12,high,,,,,,,,,,12,high,,0,0,0,open,payments-team,,90,,,,0,0,0,risks/checkout.toml,66,6
         4,search,stale-index,The index serves stale results,data,2,explicit,2,explicit,4,low,,,,,,,,,,4,low,,0,1,0,accepted,search-team,2026-06-01,365,eng-manager,2027-01-31,false,0,0,0,risks/search.toml,6,6
+        ,checkout,overload,On-call is overloaded,factor,,,,,,,,,,,,,,32,6.084113,,,0,,,,open,payments-team,,,,,,1,0,,risks/checkout.toml,88,6
         ");
     }
 }

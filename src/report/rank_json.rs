@@ -11,14 +11,15 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::{RankReport, json, round};
-use crate::analysis::AssessedRisk;
+use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::band::Band;
 use crate::budget::Size;
+use crate::factor::FactorState;
 use crate::register::model::{
     Action, ActionKind, ActionStatus, Category, Rated, Runbook, Source, TimeEstimate,
 };
 use crate::scale::Scale;
-use crate::score::{State, ViewScore};
+use crate::score::{State, ViewName, ViewScore};
 use crate::source::{Sources, display_path};
 use crate::units::minutes;
 
@@ -35,6 +36,58 @@ pub struct Document<'a> {
     today: String,
     /// The risks, in rank order.
     risks: Vec<RiskOut<'a>>,
+    /// Systemic factors, most current bad minutes first; left out when
+    /// the register has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    factors: Vec<FactorOut<'a>>,
+}
+
+/// A systemic factor: what it adds to every risk of its system, and what
+/// that costs in each view (see `crate::factor`).
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct FactorOut<'a> {
+    system: &'a str,
+    id: &'a str,
+    title: &'a str,
+    added: AddedOut,
+    /// Bad minutes a year it costs in each view; 0 where it is removed.
+    bad_minutes: MinutesOut,
+    /// Its current bad minutes as a share of the system's yearly error
+    /// budget (1 = all of it); null without a budget.
+    #[schemars(range(min = 0))]
+    budget_share: Option<f64>,
+    /// Against the single-risk threshold; null without a budget.
+    budget_size: Option<Size>,
+    state: FactorState,
+    actions: Vec<ActionOut<'a>>,
+    location: LocationOut,
+}
+
+/// What a factor adds to each risk; only the keys it sets.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct AddedOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    time_to_detect_minutes: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    time_to_recover_minutes: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0, max = 100))]
+    frequency_percent: Option<f64>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct MinutesOut {
+    #[schemars(range(min = 0))]
+    inherent: f64,
+    #[schemars(range(min = 0))]
+    current: f64,
+    #[schemars(range(min = 0))]
+    target: f64,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -203,7 +256,43 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         let r = report.ranked[i];
         risk_out(report.sources, r.rank, &report.analysis.risks[r.index])
     })?;
+    if !report.factors.is_empty() {
+        out.write_all(b",\n  \"factors\": [")?;
+        json::write_list(out, 1, report.factors.len(), |i| {
+            factor_out(report, &report.analysis.factors[report.factors[i]])
+        })?;
+    }
     out.write_all(b"\n}\n")
+}
+
+fn factor_out<'a>(report: &RankReport<'a>, f: &'a AssessedFactor<'a>) -> FactorOut<'a> {
+    let factor = f.factor;
+    let added = &factor.added;
+    FactorOut {
+        system: &report.analysis.systems[f.system].system.id,
+        id: &factor.id.value,
+        title: &factor.title,
+        added: AddedOut {
+            time_to_detect_minutes: added.time_to_detect.map(minutes),
+            time_to_recover_minutes: added.time_to_recover.map(minutes),
+            frequency_percent: added.frequency.map(|p| p.value()),
+        },
+        bad_minutes: MinutesOut {
+            inherent: round(f.bad_minutes(ViewName::Inherent)),
+            current: round(f.bad_minutes(ViewName::Current)),
+            target: round(f.bad_minutes(ViewName::Target)),
+        },
+        budget_share: f.budget_share.map(round),
+        budget_size: f.size,
+        state: f.state(),
+        // A factor's actions show what they change by removing it.
+        actions: factor.actions.iter().map(|a| action_out(a, true)).collect(),
+        location: LocationOut {
+            file: display_path(report.sources.path(factor.id.span.file)),
+            line: factor.location.line,
+            column: factor.location.col,
+        },
+    }
 }
 
 /// Everything about one risk, as the rank report (and `opx show`) write it.
@@ -329,6 +418,7 @@ mod tests {
         let report = RankReport {
             analysis: &analysis,
             ranked: &ranked,
+            factors: &analysis.ranked_factors(0..analysis.factors.len()),
             sources: &fixture.sources,
             colour: false,
             view: crate::report::TableView::default(),
@@ -341,6 +431,10 @@ mod tests {
             risks: report
                 .rows()
                 .map(|(rank, r)| risk_out(report.sources, rank, r))
+                .collect(),
+            factors: report
+                .factor_rows()
+                .map(|f| factor_out(&report, f))
                 .collect(),
         };
         let mut expected = serde_json::to_string_pretty(&whole).unwrap();
@@ -523,6 +617,43 @@ mod snapshot {
               "location": {
                 "file": "risks/checkout.toml",
                 "line": 16,
+                "column": 6
+              }
+            }
+          ],
+          "factors": [
+            {
+              "system": "checkout",
+              "id": "overload",
+              "title": "On-call is overloaded",
+              "added": {
+                "time_to_detect_minutes": 10.0
+              },
+              "bad_minutes": {
+                "inherent": 32.0,
+                "current": 32.0,
+                "target": 0.0
+              },
+              "budget_share": 0.060841,
+              "budget_size": "fits",
+              "state": "open",
+              "actions": [
+                {
+                  "kind": "prevent",
+                  "what": "Split the rotation",
+                  "status": "planned",
+                  "owner": "eng-manager",
+                  "due": "2027-01-15",
+                  "link": null,
+                  "signal": null,
+                  "runbook": null,
+                  "effects": {},
+                  "evidence": true
+                }
+              ],
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 88,
                 "column": 6
               }
             }

@@ -3,16 +3,19 @@
 use std::io::{self, Write};
 
 use super::markdown;
-use super::{RANK_HEADER, RankReport, rank_row, rank_summary};
+use super::{RANK_HEADER, RankReport, factor_row, rank_row, rank_summary};
 
 pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "### Risk ranking ({})\n", report.analysis.today)?;
-    if report.ranked.is_empty() {
+    if report.ranked.is_empty() && report.factors.is_empty() {
         return writeln!(out, "No risks match.");
     }
     markdown::write_header(out, &RANK_HEADER)?;
     for (rank, r) in report.rows() {
         markdown::write_row(out, &rank_row(rank, r))?;
+    }
+    for f in report.factor_rows() {
+        markdown::write_row(out, &factor_row(report.analysis, f))?;
     }
     writeln!(out)?;
     writeln!(out, "{}", markdown::cell(&rank_summary(report)))
@@ -34,8 +37,9 @@ mod snapshot {
         | 2 | checkout | bad-deploy | A bad deploy breaks checkout | 3 | 4 | 12 high | 2 (10m) | 2 (20m) | 4 | 60.00 | 11.4% | - | mitigated | payments-team | P:done R:done |
         | 3 | checkout | single-expert | Only one engineer knows the reconciliation job | 3 | 4 | 12 high | - | - | - | - | - | - | open | payments-team | none |
         | 4 | search | stale-index | The index serves stale results | 2 | 2 | 4 low | - | - | - | - | - | 1 near-miss | accepted | search-team | none |
+        | - | checkout | overload | On-call is overloaded | - | - | factor | +10m | - | - | 32.00 → 0.00 | 6.1% | - | open | payments-team | P:planned |
 
-        4 risks: 3 high, 1 low; 1 open
+        4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ");
     }
 }

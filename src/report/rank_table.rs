@@ -13,10 +13,10 @@ use anstyle::{AnsiColor, Style};
 
 use super::columns::{Align, Cell, Column, Layout, shorten, text_width};
 use super::{
-    RANK_HEADER, RankReport, minutes_cell, paint, rank_summary, risk_name, severity_cell,
-    share_cell, state_cell,
+    RANK_HEADER, RankReport, factor_row, minutes_cell, paint, rank_summary, risk_name,
+    severity_cell, share_cell, state_cell,
 };
-use crate::analysis::AssessedRisk;
+use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::band::{Band, Tone};
 use crate::register::model::{Action, ActionStatus};
 
@@ -60,7 +60,7 @@ const WIDE: [Column; 16] = [
 const MIN_WHAT: usize = 12;
 
 pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-    if report.ranked.is_empty() {
+    if report.ranked.is_empty() && report.factors.is_empty() {
         return writeln!(out, "no risks match");
     }
     let view = &report.view;
@@ -71,12 +71,29 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     for (rank, r) in report.rows() {
         layout.measure(&cells(report, rank, r));
     }
+    for f in report.factor_rows() {
+        layout.measure(&factor_cells(report, f));
+    }
     layout.fit(view.width);
     layout.write_header(out)?;
     for (rank, r) in report.rows() {
         layout.write_row(out, &cells(report, rank, r))?;
         if view.actions {
             for line in detail_lines(report, r, layout.indent()) {
+                writeln!(out, "{line}")?;
+            }
+        }
+    }
+    for f in report.factor_rows() {
+        layout.write_row(out, &factor_cells(report, f))?;
+        if view.actions {
+            let owner = report.analysis.systems[f.system].system.owner.as_deref();
+            let actions = f.factor.actions.iter().map(|a| (a, false));
+            let mut lines = action_lines(report, actions, owner, layout.indent());
+            if lines.is_empty() {
+                lines.push(no_action_line(report, &" ".repeat(layout.indent())));
+            }
+            for line in lines {
                 writeln!(out, "{line}")?;
             }
         }
@@ -127,22 +144,54 @@ fn cells<'a>(report: &RankReport<'_>, rank: usize, r: &'a AssessedRisk<'_>) -> V
     ]
 }
 
+/// A factor's row: marked `factor` where a risk shows its severity.
+fn factor_cells<'a>(report: &RankReport<'_>, f: &'a AssessedFactor<'_>) -> Vec<Cell<'a>> {
+    let row = factor_row(report.analysis, f);
+    if report.view.wide {
+        return row.into_iter().map(Cell::new).collect();
+    }
+    let name = if report.analysis.one_system() {
+        f.factor.id.value.clone()
+    } else {
+        report.analysis.factor_name(f)
+    };
+    let [
+        rank,
+        _,
+        _,
+        title,
+        _,
+        _,
+        severity,
+        _,
+        _,
+        exposure,
+        minutes,
+        share,
+        _,
+        state,
+        owner,
+        _,
+    ] = row;
+    [
+        rank, name, title, severity, exposure, minutes, share, owner, state,
+    ]
+    .into_iter()
+    .map(Cell::new)
+    .collect()
+}
+
 /// What is being done about a risk, a line each, indented under its row:
 /// its actions (done first), or its acceptance, or that nothing is.
 fn detail_lines(report: &RankReport<'_>, r: &AssessedRisk<'_>, indent: usize) -> Vec<String> {
     let colour = report.colour;
     let room = report.view.width.saturating_sub(indent);
     let pad = " ".repeat(indent);
-    let mut lines = Vec::new();
-    let mut actions: Vec<(usize, &Action)> = r.risk.actions.iter().enumerate().collect();
-    actions.sort_by_key(|(_, a)| (std::cmp::Reverse(a.status), a.kind));
-    for (i, action) in actions {
+    let actions = r.risk.actions.iter().enumerate().map(|(i, action)| {
         let unmeasured = action.status == ActionStatus::Done && !r.shows_evidence(i);
-        lines.push(format!(
-            "{pad}{}",
-            action_line(report, r, action, unmeasured, room)
-        ));
-    }
+        (action, unmeasured)
+    });
+    let mut lines = action_lines(report, actions, r.risk.owner.as_deref(), indent);
     if let Some(acceptance) = &r.risk.accepted {
         // `⊘ accepted by eng-manager until 2027-03-31`, and `, expired` once past.
         let expired = if r.acceptance_expired {
@@ -164,18 +213,45 @@ fn detail_lines(report: &RankReport<'_>, r: &AssessedRisk<'_>, indent: usize) ->
         ));
     }
     if lines.is_empty() {
-        lines.push(format!(
-            "{pad}{}",
-            paint("· no action yet", Style::new().dimmed(), colour)
-        ));
+        lines.push(no_action_line(report, &pad));
     }
     lines
+}
+
+fn no_action_line(report: &RankReport<'_>, pad: &str) -> String {
+    format!(
+        "{pad}{}",
+        paint("· no action yet", Style::new().dimmed(), report.colour)
+    )
+}
+
+/// Actions, each with whether it is done without evidence, a line each
+/// (done first), indented.
+fn action_lines<'a>(
+    report: &RankReport<'_>,
+    actions: impl Iterator<Item = (&'a Action, bool)>,
+    owner: Option<&str>,
+    indent: usize,
+) -> Vec<String> {
+    let room = report.view.width.saturating_sub(indent);
+    let pad = " ".repeat(indent);
+    let mut actions: Vec<(&Action, bool)> = actions.collect();
+    actions.sort_by_key(|(a, _)| (std::cmp::Reverse(a.status), a.kind));
+    actions
+        .into_iter()
+        .map(|(action, unmeasured)| {
+            format!(
+                "{pad}{}",
+                action_line(report, owner, action, unmeasured, room)
+            )
+        })
+        .collect()
 }
 
 /// `✓ detect   Page on queue depth · alice · due 2026-12-01, overdue`
 fn action_line(
     report: &RankReport<'_>,
-    r: &AssessedRisk<'_>,
+    owner: Option<&str>,
     action: &Action,
     unmeasured: bool,
     room: usize,
@@ -183,7 +259,7 @@ fn action_line(
     let colour = report.colour;
     let (mark, mark_style) = status_mark(action.status);
     let mut suffix = String::new();
-    if let Some(owner) = action.owner.as_deref().or(r.risk.owner.as_deref()) {
+    if let Some(owner) = action.owner.as_deref().or(owner) {
         suffix.push_str(" · ");
         suffix.push_str(owner);
     }
@@ -271,7 +347,9 @@ mod snapshot {
            · no action yet
         4  search/stale-index      The index serves sta…  4 low               accepted
            ⊘ accepted by eng-manager until 2027-01-31
-        4 risks: 3 high, 1 low; 1 open
+        -  checkout/overload       On-call is overloaded  factor              open
+           ○ prevent  Split the rotation · eng-manager · due 2027-01-15
+        4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ✓ done  ◐ in progress  ○ planned  ⊘ accepted
         hidden to fit: exposure, bad min/yr, budget, owner; see --wide
         ");
@@ -280,18 +358,20 @@ mod snapshot {
     #[test]
     fn the_fixture_at_120_columns() {
         insta::assert_snapshot!(at(120), @"
-        #  risk                    title                       severity            bad min/yr  budget  owner          state
-        1  checkout/traffic-spike  Traffic spikes saturate t…  16 high → 8 medium       78.00  14.8%   alice          mitigating
+        #  risk                    title                     severity              bad min/yr  budget  owner          state
+        1  checkout/traffic-spike  Traffic spikes saturate…  16 high → 8 medium         78.00  14.8%   alice          mitigating
            ✓ detect   Page on queue depth · alice
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
-        2  checkout/bad-deploy     A bad deploy breaks check…  12 high                  60.00  11.4%   payments-team  mitigated
+        2  checkout/bad-deploy     A bad deploy breaks che…  12 high                    60.00  11.4%   payments-team  mitigated
            ✓ prevent  Announce deploys in #eng · payments-team · no evidence
            ✓ respond  Roll back with the deploy tool · payments-team
-        3  checkout/single-expert  Only one engineer knows t…  12 high                      -  -       payments-team  open
+        3  checkout/single-expert  Only one engineer knows…  12 high                        -  -       payments-team  open
            · no action yet
-        4  search/stale-index      The index serves stale re…  4 low                        -  -       search-team    accepted
+        4  search/stale-index      The index serves stale …  4 low                          -  -       search-team    accepted
            ⊘ accepted by eng-manager until 2027-01-31
-        4 risks: 3 high, 1 low; 1 open
+        -  checkout/overload       On-call is overloaded     factor              32.00 → 0.00  6.1%    payments-team  open
+           ○ prevent  Split the rotation · eng-manager · due 2027-01-15
+        4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ✓ done  ◐ in progress  ○ planned  ⊘ accepted
         hidden to fit: exposure; see --wide
         ");
@@ -300,18 +380,20 @@ mod snapshot {
     #[test]
     fn the_fixture_at_200_columns() {
         insta::assert_snapshot!(at(200), @"
-        #  risk                    title                                           severity            exposure  bad min/yr  budget  owner          state
-        1  checkout/traffic-spike  Traffic spikes saturate the worker pool         16 high → 8 medium         3       78.00  14.8%   alice          mitigating
+        #  risk                    title                                           severity            exposure    bad min/yr  budget  owner          state
+        1  checkout/traffic-spike  Traffic spikes saturate the worker pool         16 high → 8 medium         3         78.00  14.8%   alice          mitigating
            ✓ detect   Page on queue depth · alice
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
-        2  checkout/bad-deploy     A bad deploy breaks checkout                    12 high                    4       60.00  11.4%   payments-team  mitigated
+        2  checkout/bad-deploy     A bad deploy breaks checkout                    12 high                    4         60.00  11.4%   payments-team  mitigated
            ✓ prevent  Announce deploys in #eng · payments-team · no evidence
            ✓ respond  Roll back with the deploy tool · payments-team
-        3  checkout/single-expert  Only one engineer knows the reconciliation job  12 high                    -           -  -       payments-team  open
+        3  checkout/single-expert  Only one engineer knows the reconciliation job  12 high                    -             -  -       payments-team  open
            · no action yet
-        4  search/stale-index      The index serves stale results                  4 low                      -           -  -       search-team    accepted
+        4  search/stale-index      The index serves stale results                  4 low                      -             -  -       search-team    accepted
            ⊘ accepted by eng-manager until 2027-01-31
-        4 risks: 3 high, 1 low; 1 open
+        -  checkout/overload       On-call is overloaded                           factor                     -  32.00 → 0.00  6.1%    payments-team  open
+           ○ prevent  Split the rotation · eng-manager · due 2027-01-15
+        4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ✓ done  ◐ in progress  ○ planned  ⊘ accepted
         ");
     }
@@ -324,12 +406,13 @@ mod snapshot {
             actions: false,
         });
         insta::assert_snapshot!(text, @"
-        #  system    risk           title                                           L  I  severity            detect   recover  exposure  bad min/yr  budget  incidents    state       owner          actions
-        1  checkout  traffic-spike  Traffic spikes saturate the worker pool         4  4  16 high → 8 medium  1 (5m)   3 (1h)          3       78.00  14.8%   1            mitigating  alice          P:planned D:done
-        2  checkout  bad-deploy     A bad deploy breaks checkout                    3  4  12 high             2 (10m)  2 (20m)         4       60.00  11.4%   -            mitigated   payments-team  P:done R:done
-        3  checkout  single-expert  Only one engineer knows the reconciliation job  3  4  12 high             -        -               -           -  -       -            open        payments-team  none
-        4  search    stale-index    The index serves stale results                  2  2  4 low               -        -               -           -  -       1 near-miss  accepted    search-team    none
-        4 risks: 3 high, 1 low; 1 open
+        #  system    risk           title                                           L  I  severity            detect   recover  exposure    bad min/yr  budget  incidents    state       owner          actions
+        1  checkout  traffic-spike  Traffic spikes saturate the worker pool         4  4  16 high → 8 medium  1 (5m)   3 (1h)          3         78.00  14.8%   1            mitigating  alice          P:planned D:done
+        2  checkout  bad-deploy     A bad deploy breaks checkout                    3  4  12 high             2 (10m)  2 (20m)         4         60.00  11.4%   -            mitigated   payments-team  P:done R:done
+        3  checkout  single-expert  Only one engineer knows the reconciliation job  3  4  12 high             -        -               -             -  -       -            open        payments-team  none
+        4  search    stale-index    The index serves stale results                  2  2  4 low               -        -               -             -  -       1 near-miss  accepted    search-team    none
+        -  checkout  overload       On-call is overloaded                           -  -  factor              +10m     -               -  32.00 → 0.00  6.1%    -            open        payments-team  P:planned
+        4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ");
     }
 }

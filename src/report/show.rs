@@ -227,19 +227,7 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
     } else if shown.findings.is_empty() {
         doc.text("Nothing that counts.");
     } else {
-        doc.list(
-            shown
-                .findings
-                .iter()
-                .map(|d| {
-                    let mut item = format!("{}[{}]: {}", d.severity.name(), d.code.id(), d.message);
-                    if let Some(help) = &d.help {
-                        item.push_str(&format!(" (help: {help})"));
-                    }
-                    item
-                })
-                .collect(),
-        );
+        doc.list(finding_items(&shown.findings));
     }
     if !shown.waived.is_empty() {
         doc.text("Waived:");
@@ -266,6 +254,20 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
     doc
 }
 
+/// `error[too-big]: … (help: …)`, one item per finding.
+pub(super) fn finding_items(findings: &[crate::diag::Diagnostic]) -> Vec<String> {
+    findings
+        .iter()
+        .map(|d| {
+            let mut item = format!("{}[{}]: {}", d.severity.name(), d.code.id(), d.message);
+            if let Some(help) = &d.help {
+                item.push_str(&format!(" (help: {help})"));
+            }
+            item
+        })
+        .collect()
+}
+
 /// `16 high, 90.00 bad minutes a year, 17.1% of the error budget`: one
 /// view's standing in a phrase.
 fn in_brief(view: &ViewScore) -> String {
@@ -281,7 +283,7 @@ fn in_brief(view: &ViewScore) -> String {
 
 /// `✓ detect: Page on queue depth (done, alice; signal queue-depth-p95;
 /// once done: time to detect 5m)`
-fn action_item(action: &Action, evidence: bool, today: jiff::civil::Date) -> String {
+pub(super) fn action_item(action: &Action, evidence: bool, today: jiff::civil::Date) -> String {
     let mark = status_mark(action.status);
     let mut details = vec![action.status.name().to_string()];
     if let Some(owner) = &action.owner {
@@ -374,25 +376,7 @@ pub fn json(shown: &Shown<'_>, out: &mut dyn Write) -> io::Result<()> {
             "budget": w.budget,
         })
     };
-    let mut locator = Locator::new(shown.sources);
-    let findings: Vec<Value> = shown
-        .findings
-        .iter()
-        .map(|d| {
-            let place = d.span().map(|span| locator.place(span));
-            json!({
-                "code": d.code.id(),
-                "severity": d.severity.name(),
-                "message": d.message,
-                "help": d.help,
-                "location": place.map(|p| json!({
-                    "file": p.file,
-                    "line": p.start.map(|s| s.line),
-                    "column": p.start.map(|s| s.col),
-                })),
-            })
-        })
-        .collect();
+    let findings = findings_json(shown.sources, &shown.findings);
     let document = json!({
         "version": VERSION,
         "today": analysis.today.to_string(),
@@ -419,6 +403,31 @@ pub fn json(shown: &Shown<'_>, out: &mut dyn Write) -> io::Result<()> {
         "findings": findings,
     });
     json::write(out, &document)
+}
+
+/// Findings as the show documents write them, each with its place.
+pub(super) fn findings_json(
+    sources: &crate::source::Sources,
+    findings: &[crate::diag::Diagnostic],
+) -> Vec<Value> {
+    let mut locator = Locator::new(sources);
+    findings
+        .iter()
+        .map(|d| {
+            let place = d.span().map(|span| locator.place(span));
+            json!({
+                "code": d.code.id(),
+                "severity": d.severity.name(),
+                "message": d.message,
+                "help": d.help,
+                "location": place.map(|p| json!({
+                    "file": p.file,
+                    "line": p.start.map(|s| s.line),
+                    "column": p.start.map(|s| s.col),
+                })),
+            })
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -114,6 +114,8 @@ fn value(kind: &Kind) -> Value {
             r"^\s*([0-9]+(\.[0-9]+)?\s*/\s*(year|yr|month|week|day)|every\s+([0-9]+\s*[smhdw]\s*)+)\s*$",
         ),
         Kind::Rate => pattern(r"^\s*[0-9]+(\.[0-9]+)?\s*/\s*(s|min|m|h)\s*$"),
+        Kind::AddedDuration => pattern(r"^\s*\+\s*([0-9]+\s*[smhdw]\s*)+$"),
+        Kind::AddedPercent => pattern(r"^\s*\+\s*(100(\.0+)?|[0-9]{1,2}(\.[0-9]+)?)\s*%\s*$"),
         Kind::Date => json!({ "type": "string", "format": "date" }),
         Kind::Boolean(default) => json!({ "type": "boolean", "default": default }),
         Kind::Count => json!({ "type": "number", "minimum": 0 }),

@@ -348,6 +348,7 @@ pub(crate) mod tests {
                 time_to_recover: times.map(|(_, r)| time(r)),
                 frequency: None,
                 users_affected: None,
+                spread: Default::default(),
             },
             owner: Some("alice".into()),
             reviewed: None,

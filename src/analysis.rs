@@ -16,6 +16,7 @@ use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
 use crate::policy::Policy;
 use crate::register::model::{Action, ActionStatus, Register, Risk, System};
 use crate::score::{self, RankBy, RankKey, Score, State, ViewName};
+use crate::simulate::{Settings, SystemYears, Years};
 
 /// The register with every risk and system assessed on `today`.
 pub struct Analysis<'r> {
@@ -27,6 +28,8 @@ pub struct Analysis<'r> {
     pub risks: Vec<AssessedRisk<'r>>,
     /// One per system, in the register's order (by id).
     pub systems: Vec<AssessedSystem<'r>>,
+    /// How the years were simulated, once [`Analysis::simulate`] has run.
+    pub simulation: Option<Settings>,
     incidents: IncidentIndex<'r>,
 }
 
@@ -52,6 +55,9 @@ pub struct AssessedRisk<'r> {
     /// The places, in its actions, of those that show no evidence of
     /// what they change (see [`score::shows_evidence`]); most often none.
     pub without_evidence: Vec<usize>,
+    /// Its yearly bad minutes across simulated years, once
+    /// [`Analysis::simulate`] has run and where they are known.
+    pub simulated: Option<Years>,
 }
 
 impl<'r> AssessedRisk<'r> {
@@ -112,6 +118,9 @@ pub struct AssessedSystem<'r> {
     pub history: History,
     /// Its risks' places in [`Analysis::risks`], in the register's order.
     pub risks: Vec<usize>,
+    /// Its risks together across simulated years, once
+    /// [`Analysis::simulate`] has run and where any has known bad minutes.
+    pub simulated: Option<SystemYears>,
 }
 
 impl<'r> Analysis<'r> {
@@ -131,6 +140,7 @@ impl<'r> Analysis<'r> {
                     .map(|a| SystemBudget::new(budget::yearly_budget(a))),
                 history: system_history(register, &system.id, today),
                 risks: Vec::new(),
+                simulated: None,
             })
             .collect();
         let mut risks = Vec::with_capacity(register.risks.len());
@@ -178,6 +188,7 @@ impl<'r> Analysis<'r> {
                 unmitigated: state == State::Open
                     && score.current.view.impact.level >= policy.fail_impact,
                 without_evidence,
+                simulated: None,
                 score,
                 state,
             });
@@ -188,8 +199,23 @@ impl<'r> Analysis<'r> {
             single_risk_share,
             risks,
             systems,
+            simulation: None,
             incidents,
         }
+    }
+
+    /// Simulates `settings.simulations` years of every system (see
+    /// [`crate::simulate`]) and keeps what they showed beside each risk
+    /// and system. Only run when asked for: it costs far more than the rest.
+    pub fn simulate(&mut self, settings: Settings) {
+        let simulation = crate::simulate::simulate(self, settings);
+        for (risk, years) in self.risks.iter_mut().zip(simulation.risks) {
+            risk.simulated = years;
+        }
+        for (system, years) in self.systems.iter_mut().zip(simulation.systems) {
+            system.simulated = years;
+        }
+        self.simulation = Some(settings);
     }
 
     /// The places of every risk in rank order: a total order, the same on

@@ -29,6 +29,9 @@ use crate::units::minutes;
 /// Simulated years unless `--simulations` says otherwise.
 pub const DEFAULT_SIMULATIONS: u32 = 10_000;
 
+/// The most years `--simulations` takes: the cost is linear in them.
+pub const MAX_SIMULATIONS: u32 = 1_000_000;
+
 /// The seed unless `--seed` says otherwise: fixed, so a report is the same
 /// on every run.
 pub const DEFAULT_SEED: u64 = 1;
@@ -55,7 +58,6 @@ impl Default for Settings {
 /// What the simulated years showed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Simulation {
-    pub settings: Settings,
     /// One per risk of [`Analysis::risks`]; `None` where its bad minutes
     /// are unknown.
     pub risks: Vec<Option<Years>>,
@@ -96,11 +98,7 @@ pub fn simulate(analysis: &Analysis<'_>, settings: Settings) -> Simulation {
             Ok::<(), ()>(())
         },
     );
-    Simulation {
-        settings,
-        risks,
-        systems,
-    }
+    Simulation { risks, systems }
 }
 
 /// One system's years and each of its risks' years (by place in

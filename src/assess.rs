@@ -20,6 +20,7 @@ use crate::budget::{self, SystemBudget};
 use crate::history::History;
 use crate::policy::Thresholds;
 use crate::register::model::{Category, Risk, System};
+use crate::simulate::SystemYears;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
@@ -95,6 +96,8 @@ pub struct SystemAssessment<'a> {
     pub top: Vec<(&'a Risk, f64, Option<f64>)>,
     /// Its incidents and near-misses of the last 365 days, and what they cost.
     pub history: History,
+    /// Its simulated years, when the run simulated them.
+    pub simulated: Option<SystemYears>,
 }
 
 pub fn assess<'a>(
@@ -138,6 +141,7 @@ pub fn assess<'a>(
                     })
                     .collect(),
                 history: assessed.history,
+                simulated: assessed.simulated,
             }
         })
         .collect()

@@ -196,8 +196,10 @@ impl Percent {
 }
 
 impl fmt::Display for Percent {
+    /// As written (`99.95%`), to at most four decimals: a range's mean is
+    /// rarely a short number.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}%", self.0)
+        write!(f, "{}%", (self.0 * 10_000.0).round() / 10_000.0)
     }
 }
 

@@ -117,6 +117,17 @@ pub fn doc(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Doc {
             }
             None => doc.text("No availability SLO, so no error budget to weigh the risks against."),
         }
+        if let Some(y) = a.simulated {
+            doc.text(format!(
+                "In simulated years: P50 {}, P90 {} bad minutes a year{}.",
+                minutes_text(y.years.p50),
+                minutes_text(y.years.p90),
+                y.miss_probability.map_or(String::new(), |p| format!(
+                    "; over the error budget in {} of years",
+                    percent_text(p)
+                ))
+            ));
+        }
         let h = &a.history;
         doc.text(match (h.incidents, h.near_misses) {
             (0, 0) => "No incidents or near-misses in the last 365 days.".to_string(),
@@ -158,7 +169,7 @@ pub fn json(
         .iter()
         .map(|a| {
             let s = a.system;
-            json!({
+            let mut system = json!({
                 "id": s.id,
                 "name": s.name,
                 "owner": s.owner,
@@ -198,7 +209,18 @@ pub fn json(
                     "bad_minutes": round(*m),
                     "budget_share": share.map(round),
                 })).collect::<Vec<_>>(),
-            })
+            });
+            // Only with --simulate, so a document without it is unchanged.
+            if let (Some(y), Value::Object(fields)) = (a.simulated, &mut system) {
+                fields.insert(
+                    "simulated".to_string(),
+                    json!({
+                        "bad_minutes": { "p50": round(y.years.p50), "p90": round(y.years.p90) },
+                        "miss_probability": y.miss_probability.map(round),
+                    }),
+                );
+            }
+            system
         })
         .collect();
     let document = json!({ "version": VERSION, "today": today.to_string(), "systems": systems });

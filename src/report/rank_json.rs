@@ -19,7 +19,9 @@ use crate::register::model::{
 };
 use crate::scale::Scale;
 use crate::score::{State, ViewScore};
+use crate::simulate::Years;
 use crate::source::{Sources, display_path};
+use crate::uncertainty::{Interval, Spread};
 use crate::units::minutes;
 
 pub const VERSION: u32 = 1;
@@ -35,6 +37,49 @@ pub struct Document<'a> {
     today: String,
     /// The risks, in rank order.
     risks: Vec<RiskOut<'a>>,
+    /// What simulated years showed of each system; only with `--simulate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    simulation: Option<SimulationOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SimulationOut<'a> {
+    #[schemars(range(min = 1))]
+    simulations: u32,
+    seed: u64,
+    /// The systems of the risks shown that have a risk with known bad minutes.
+    systems: Vec<SystemYearsOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SystemYearsOut<'a> {
+    system: &'a str,
+    /// Its risks' bad minutes together, across the simulated years.
+    bad_minutes: YearsOut,
+    /// The share of simulated years over its error budget; null without an availability SLO.
+    #[schemars(range(min = 0, max = 1))]
+    miss_probability: Option<f64>,
+}
+
+/// Bad minutes a year at the 50th and 90th percentiles of simulated years.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct YearsOut {
+    #[schemars(range(min = 0))]
+    p50: f64,
+    #[schemars(range(min = 0))]
+    p90: f64,
+}
+
+impl From<Years> for YearsOut {
+    fn from(years: Years) -> Self {
+        YearsOut {
+            p50: round(years.p50),
+            p90: round(years.p90),
+        }
+    }
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -51,6 +96,10 @@ pub(crate) struct RiskOut<'a> {
     current: ViewOut,
     /// Against the single-risk threshold; null without a budget share.
     budget_size: Option<Size>,
+    /// Its bad minutes across simulated years; only with `--simulate`, and
+    /// where they are known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    simulated: Option<YearsOut>,
     /// Each view in full.
     views: Views,
     /// Incidents and near-misses of the last 365 days, and what they cost.
@@ -107,6 +156,51 @@ struct ViewOut {
     /// Bad minutes as a share of the system's yearly error budget (1 = all of it).
     #[schemars(range(min = 0))]
     budget_share: Option<f64>,
+    /// The estimates above written as 90% intervals (each value above is
+    /// then the interval's mean); only where there are some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ranges: Option<RangesOut>,
+}
+
+/// Estimates written as `low..high`, in the units of the fields they stand for.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct RangesOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_to_detect_minutes: Option<IntervalOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_to_recover_minutes: Option<IntervalOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    frequency_per_year: Option<IntervalOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    users_affected_percent: Option<IntervalOut>,
+}
+
+/// The 5th and 95th percentiles of an estimate.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct IntervalOut {
+    #[schemars(range(min = 0))]
+    low: f64,
+    #[schemars(range(min = 0))]
+    high: f64,
+}
+
+impl RangesOut {
+    fn of(spread: &Spread) -> Option<RangesOut> {
+        let out = |i: Option<Interval>, scale: f64| {
+            i.map(|i| IntervalOut {
+                low: round(i.low * scale),
+                high: round(i.high * scale),
+            })
+        };
+        (!spread.is_empty()).then(|| RangesOut {
+            time_to_detect_minutes: out(spread.time_to_detect, 1.0),
+            time_to_recover_minutes: out(spread.time_to_recover, 1.0),
+            frequency_per_year: out(spread.frequency, 1.0),
+            users_affected_percent: out(spread.users_affected, 100.0),
+        })
+    }
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -203,7 +297,35 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         let r = report.ranked[i];
         risk_out(report.sources, r.rank, &report.analysis.risks[r.index])
     })?;
+    if let Some(simulation) = simulation_out(report) {
+        let text = serde_json::to_string_pretty(&simulation).map_err(io::Error::other)?;
+        write!(out, ",\n  \"simulation\": {}", text.replace('\n', "\n  "))?;
+    }
     out.write_all(b"\n}\n")
+}
+
+/// What simulated years showed of the systems shown, when the run simulated.
+fn simulation_out<'a>(report: &RankReport<'a>) -> Option<SimulationOut<'a>> {
+    let settings = report.analysis.simulation?;
+    let systems = report
+        .analysis
+        .systems
+        .iter()
+        .filter(|s| report.shows_system(&s.system.id))
+        .filter_map(|s| {
+            let simulated = s.simulated?;
+            Some(SystemYearsOut {
+                system: &s.system.id,
+                bad_minutes: simulated.years.into(),
+                miss_probability: simulated.miss_probability.map(round),
+            })
+        })
+        .collect();
+    Some(SimulationOut {
+        simulations: settings.simulations,
+        seed: settings.seed,
+        systems,
+    })
 }
 
 /// Everything about one risk, as the rank report (and `opx show`) write it.
@@ -217,6 +339,7 @@ pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'
         category: risk.category,
         current: view_out(&r.score.current),
         budget_size: r.size,
+        simulated: r.simulated.map(YearsOut::from),
         views: Views {
             inherent: view_out(&r.score.inherent),
             current: view_out(&r.score.current),
@@ -291,6 +414,7 @@ fn view_out(score: &ViewScore) -> ViewOut {
         users_affected_percent: view.users_affected.map(|p| p.value()),
         bad_minutes: score.bad_minutes.map(round),
         budget_share: score.budget_share.map(round),
+        ranges: RangesOut::of(&view.spread),
     }
 }
 
@@ -342,6 +466,7 @@ mod tests {
                 .rows()
                 .map(|(rank, r)| risk_out(report.sources, rank, r))
                 .collect(),
+            simulation: simulation_out(&report),
         };
         let mut expected = serde_json::to_string_pretty(&whole).unwrap();
         expected.push('\n');

@@ -530,7 +530,7 @@ pub(crate) fn ranges_lines(view: &crate::register::model::View) -> Vec<String> {
     let duration = |m: f64| format_duration(std::time::Duration::from_secs_f64(m * 60.0));
     let time = |t: Option<TimeEstimate>| {
         t.and_then(|t| t.duration())
-            .map_or("-".to_string(), |d| format_duration(d))
+            .map_or("-".to_string(), format_duration)
     };
     let share = |s: f64| Percent::new(s * 100.0).map_or("-".to_string(), |p| p.to_string());
     let mut lines = Vec::new();

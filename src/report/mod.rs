@@ -499,26 +499,29 @@ pub(crate) fn simulation_lines(
         .systems
         .iter()
         .filter(|s| shown(&s.system.id))
-        .filter_map(|s| {
-            let simulated = s.simulated?;
-            let years = format!(
-                "P50 {}, P90 {} bad minutes a year",
-                minutes_text(simulated.years.p50),
-                minutes_text(simulated.years.p90)
-            );
-            Some(match (simulated.miss_probability, &s.budget) {
-                (Some(miss), Some(budget)) => format!(
-                    "{}: over its error budget ({}) in {} of years; {years}",
-                    s.system.id,
-                    minutes_text(budget.budget),
-                    percent_text(miss)
-                ),
-                _ => format!("{}: {years}; no availability SLO", s.system.id),
-            })
-        })
+        .filter_map(system_simulation_line)
         .collect();
     lines.push(simulation_settings_text(settings));
     lines
+}
+
+/// What the simulated years say of one system, when they say anything.
+pub(crate) fn system_simulation_line(s: &crate::analysis::AssessedSystem<'_>) -> Option<String> {
+    let simulated = s.simulated?;
+    let years = format!(
+        "P50 {}, P90 {} bad minutes a year",
+        minutes_text(simulated.years.p50),
+        minutes_text(simulated.years.p90)
+    );
+    Some(match (simulated.miss_probability, &s.budget) {
+        (Some(miss), Some(budget)) => format!(
+            "{}: over its error budget ({}) in {} of years; {years}",
+            s.system.id,
+            minutes_text(budget.budget),
+            percent_text(miss)
+        ),
+        _ => format!("{}: {years}; no availability SLO", s.system.id),
+    })
 }
 
 /// The estimates of `view` written as ranges, a line each:

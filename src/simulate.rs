@@ -23,7 +23,7 @@
 
 use crate::analysis::Analysis;
 use crate::register::model::View;
-use crate::uncertainty::{Distribution, Interval};
+use crate::uncertainty::{Distribution, Interval, inverse_normal_cdf};
 use crate::units::minutes;
 
 /// Simulated years unless `--simulations` says otherwise.
@@ -115,10 +115,10 @@ fn simulate_system(
     let mut per_risk = Vec::new();
     for &index in &assessed.risks {
         let risk = &analysis.risks[index];
-        let Some(model) = RiskModel::of(&risk.score.current.view) else {
+        let mut rng = Rng::new(settings.seed, &[&assessed.system.id, &risk.risk.id.value]);
+        let Some(model) = RiskModel::of(&risk.score.current.view, &mut rng) else {
             continue;
         };
-        let mut rng = Rng::new(settings.seed, &[&assessed.system.id, &risk.risk.id.value]);
         for (year, total) in years.iter_mut().zip(&mut totals) {
             *year = model.year(&mut rng);
             *total += *year;
@@ -151,88 +151,158 @@ fn percentiles(years: &mut [f64]) -> Years {
     }
 }
 
-/// A risk's estimates as distributions, in minutes, incidents a year and shares.
+/// How many equally likely values stand for a range when drawing from it.
+const ATOMS: usize = 1024;
+
+/// A risk's estimates, made ready for drawing years from quickly.
 struct RiskModel {
-    frequency: Distribution,
-    detect: Distribution,
-    recover: Distribution,
-    users: Distribution,
-    /// Every incident costs the same: nothing in it is a range.
-    fixed_cost: Option<f64>,
-    /// The mean and variance of one incident's cost, for many incidents.
-    cost_mean: f64,
-    cost_variance: f64,
+    rate: RateModel,
+    cost: CostModel,
+}
+
+/// Incidents a year.
+enum RateModel {
+    /// A point: the Poisson's cumulative probabilities, for drawing by
+    /// inversion (one uniform and a short search), when the rate is small.
+    Table(Vec<f64>),
+    /// A point too large for a table.
+    Large(f64),
+    /// A range: [`ATOMS`] rates at its quantiles, each with e^−rate.
+    Atoms(Vec<(f64, f64)>),
+}
+
+/// One incident's bad minutes: share × (detect + recover).
+struct CostModel {
+    /// [`ATOMS`] equally likely costs, or one when nothing in it is a range.
+    atoms: Vec<f64>,
+    /// For the sum of many incidents.
+    mean: f64,
+    variance: f64,
 }
 
 impl RiskModel {
     /// The view's estimates, or `None` where its bad minutes are unknown.
-    fn of(view: &View) -> Option<RiskModel> {
+    /// A range becomes [`ATOMS`] values at its quantiles (in shuffled
+    /// order where several ranges make one cost, so that they pair at
+    /// random), scaled so that their mean is the range's exact mean.
+    fn of(view: &View, rng: &mut Rng) -> Option<RiskModel> {
         let spread = &view.spread;
+        let detect = minutes(view.time_to_detect?.duration()?);
+        let recover = minutes(view.time_to_recover?.duration()?);
+        let per_year = view.frequency?.per_year();
+        let users = view.users_affected.map_or(1.0, |u| u.fraction());
         let pick = |value: f64, range: Option<Interval>, read: fn(Interval) -> Distribution| {
             range.map_or(Distribution::Point(value), read)
         };
-        let detect = minutes(view.time_to_detect?.duration()?);
-        let recover = minutes(view.time_to_recover?.duration()?);
-        let frequency = view.frequency?.per_year();
-        let users = view.users_affected.map_or(1.0, |u| u.fraction());
-        let model =
-            |frequency, detect: Distribution, recover: Distribution, users: Distribution| {
-                let time_mean = detect.mean() + recover.mean();
-                let time_square = detect.second_moment()
-                    + 2.0 * detect.mean() * recover.mean()
-                    + recover.second_moment();
-                let cost_mean = users.mean() * time_mean;
-                let fixed = [detect, recover, users]
-                    .iter()
-                    .all(|d| matches!(d, Distribution::Point(_)));
-                RiskModel {
-                    frequency,
-                    detect,
-                    recover,
-                    users,
-                    fixed_cost: fixed.then_some(cost_mean),
-                    cost_mean,
-                    cost_variance: (users.second_moment() * time_square - cost_mean * cost_mean)
-                        .max(0.0),
-                }
+        let detect = pick(detect, spread.time_to_detect, Distribution::lognormal);
+        let recover = pick(recover, spread.time_to_recover, Distribution::lognormal);
+        let users = pick(users, spread.users_affected, Distribution::share);
+        let frequency = pick(per_year, spread.frequency, Distribution::lognormal);
+
+        let time_square =
+            detect.second_moment() + 2.0 * detect.mean() * recover.mean() + recover.second_moment();
+        let mean = users.mean() * (detect.mean() + recover.mean());
+        let variance = (users.second_moment() * time_square - mean * mean).max(0.0);
+        let atoms = if [detect, recover, users]
+            .iter()
+            .all(|d| matches!(d, Distribution::Point(_)))
+        {
+            vec![mean]
+        } else {
+            let mut draw = |d: Distribution| {
+                let mut values = quantiles(d);
+                rng.shuffle(&mut values);
+                values
             };
-        Some(model(
-            pick(frequency, spread.frequency, Distribution::lognormal),
-            pick(detect, spread.time_to_detect, Distribution::lognormal),
-            pick(recover, spread.time_to_recover, Distribution::lognormal),
-            pick(users, spread.users_affected, Distribution::share),
-        ))
+            let (d, r, u) = (draw(detect), draw(recover), draw(users));
+            let costs = (0..ATOMS).map(|i| u[i] * (d[i] + r[i])).collect();
+            scaled_to_mean(costs, mean)
+        };
+        let rate = match frequency {
+            Distribution::Point(rate) if rate < POISSON_TABLE_RATE => {
+                RateModel::Table(poisson_cdf(rate))
+            }
+            Distribution::Point(rate) => RateModel::Large(rate),
+            ranged => RateModel::Atoms(
+                scaled_to_mean(quantiles(ranged), ranged.mean())
+                    .into_iter()
+                    .map(|rate| (rate, (-rate).exp()))
+                    .collect(),
+            ),
+        };
+        Some(RiskModel {
+            rate,
+            cost: CostModel {
+                atoms,
+                mean,
+                variance,
+            },
+        })
     }
 
     /// One simulated year's bad minutes.
     fn year(&self, rng: &mut Rng) -> f64 {
-        let rate = self.draw(self.frequency, rng);
-        let incidents = rng.poisson(rate);
-        if incidents == 0 {
-            return 0.0;
+        let incidents = match &self.rate {
+            RateModel::Table(cdf) => {
+                let u = rng.uniform();
+                cdf.iter().position(|&p| u <= p).unwrap_or(cdf.len()) as u64
+            }
+            RateModel::Large(rate) => rng.poisson(*rate),
+            RateModel::Atoms(atoms) => {
+                let (rate, limit) = atoms[rng.index(ATOMS)];
+                if rate < POISSON_TABLE_RATE {
+                    rng.poisson_small(limit)
+                } else {
+                    rng.poisson(rate)
+                }
+            }
+        };
+        let cost = &self.cost;
+        match (incidents, cost.atoms.as_slice()) {
+            (0, _) => 0.0,
+            (n, [one]) => n as f64 * one,
+            (n, _) if n > EXACT_INCIDENTS => {
+                let n = n as f64;
+                (n * cost.mean + (n * cost.variance).sqrt() * rng.normal()).max(0.0)
+            }
+            (n, atoms) => (0..n).map(|_| atoms[rng.index(ATOMS)]).sum(),
         }
-        if let Some(cost) = self.fixed_cost {
-            return incidents as f64 * cost;
-        }
-        if incidents > EXACT_INCIDENTS {
-            let n = incidents as f64;
-            let sum = n * self.cost_mean + (n * self.cost_variance).sqrt() * rng.normal();
-            return sum.max(0.0);
-        }
-        (0..incidents)
-            .map(|_| {
-                let users = self.draw(self.users, rng);
-                users * (self.draw(self.detect, rng) + self.draw(self.recover, rng))
-            })
-            .sum()
     }
+}
 
-    fn draw(&self, distribution: Distribution, rng: &mut Rng) -> f64 {
-        match distribution {
-            Distribution::Point(x) => x,
-            lognormal => lognormal.at(rng.normal()),
+/// Rates below this are drawn by multiplying uniforms or from a table.
+const POISSON_TABLE_RATE: f64 = 30.0;
+
+/// P(N ≤ k) for k = 0, 1, … until it is 1 to within 1e-15.
+fn poisson_cdf(rate: f64) -> Vec<f64> {
+    let mut cdf = Vec::new();
+    let (mut term, mut sum) = ((-rate).exp(), 0.0);
+    for k in 1.. {
+        sum += term;
+        cdf.push(sum);
+        if 1.0 - sum < 1e-15 || k > 200 {
+            break;
         }
+        term *= rate / f64::from(k);
     }
+    cdf
+}
+
+/// [`ATOMS`] values of `d` at the midpoints of equal slices of probability.
+fn quantiles(d: Distribution) -> Vec<f64> {
+    (0..ATOMS)
+        .map(|i| d.at(inverse_normal_cdf((i as f64 + 0.5) / ATOMS as f64)))
+        .collect()
+}
+
+/// `values` scaled so that their mean is `mean`: the slices' midpoints
+/// miss a little of a long tail, and the expected bad minutes must not.
+fn scaled_to_mean(mut values: Vec<f64>, mean: f64) -> Vec<f64> {
+    let have = values.iter().sum::<f64>() / values.len() as f64;
+    if have > 0.0 {
+        values.iter_mut().for_each(|v| *v *= mean / have);
+    }
+    values
 }
 
 /// xoshiro256++ (Blackman and Vigna, 2019), seeded through SplitMix64:
@@ -284,6 +354,19 @@ impl Rng {
         ((self.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
     }
 
+    /// A place in a list of `n` (a power of two, at most 2³²).
+    fn index(&mut self, n: usize) -> usize {
+        (self.next_u64() >> (64 - n.trailing_zeros())) as usize
+    }
+
+    /// Shuffles `values` (Fisher–Yates).
+    fn shuffle(&mut self, values: &mut [f64]) {
+        for i in (1..values.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            values.swap(i, j);
+        }
+    }
+
     /// A standard normal draw (Box–Muller, both halves used).
     fn normal(&mut self) -> f64 {
         if let Some(z) = self.spare_normal.take() {
@@ -302,15 +385,8 @@ impl Rng {
         if rate <= 0.0 {
             return 0;
         }
-        if rate < 30.0 {
-            let limit = (-rate).exp();
-            let mut product = self.uniform();
-            let mut count = 0;
-            while product > limit {
-                product *= self.uniform();
-                count += 1;
-            }
-            return count;
+        if rate < POISSON_TABLE_RATE {
+            return self.poisson_small((-rate).exp());
         }
         let b = 0.931 + 2.53 * rate.sqrt();
         let a = -0.059 + 0.024_83 * b;
@@ -336,6 +412,20 @@ impl Rng {
     }
 }
 
+impl Rng {
+    /// A Poisson draw with mean `rate` below [`POISSON_TABLE_RATE`], given
+    /// `limit` = e^−rate: uniforms multiplied until below it (Knuth).
+    fn poisson_small(&mut self, limit: f64) -> u64 {
+        let mut product = self.uniform();
+        let mut count = 0;
+        while product > limit {
+            product *= self.uniform();
+            count += 1;
+        }
+        count
+    }
+}
+
 /// ln k! for a whole k ≥ 0: summed below 10, Stirling's series above
 /// (error below 1e-10 there).
 fn ln_factorial(k: f64) -> f64 {
@@ -358,14 +448,32 @@ mod tests {
 
     fn point_model(per_incident: f64, per_year: f64) -> RiskModel {
         RiskModel {
-            frequency: Distribution::Point(per_year),
-            detect: Distribution::Point(0.0),
-            recover: Distribution::Point(per_incident),
-            users: Distribution::Point(1.0),
-            fixed_cost: Some(per_incident),
-            cost_mean: per_incident,
-            cost_variance: 0.0,
+            rate: RateModel::Table(poisson_cdf(per_year)),
+            cost: CostModel {
+                atoms: vec![per_incident],
+                mean: per_incident,
+                variance: 0.0,
+            },
         }
+    }
+
+    /// The model of the one risk in a register's text.
+    fn model_of(risk: &str) -> (RiskModel, f64) {
+        let text = format!(
+            "[system]\nid = \"s\"\n[[risk]]\nid = \"r\"\ntitle = \"t\"\ncategory = \"technical\"\nimpact = 3\n{risk}"
+        );
+        let loaded = crate::register::load_contents(
+            vec![("risks.toml".into(), text.into_bytes())],
+            Vec::new(),
+        );
+        assert!(!loaded.failed(), "{:?}", loaded.diagnostics);
+        let view = loaded.register.risks[0].inherent;
+        let model = RiskModel::of(&view, &mut Rng::new(DEFAULT_SEED, &["s", "r"])).unwrap();
+        (model, crate::budget::bad_minutes(&view).unwrap())
+    }
+
+    fn mean(years: &[f64]) -> f64 {
+        years.iter().sum::<f64>() / years.len() as f64
     }
 
     /// The share of `years` over `budget`.
@@ -394,30 +502,25 @@ mod tests {
 
     #[test]
     fn a_ranged_risk_simulates_to_its_analytic_mean() {
-        // 12/year, 1m..10m to detect, 10m..100m to recover, 5%..30% of users.
-        let text = r#"
-            [system]
-            id = "s"
-            [[risk]]
-            id = "r"
-            title = "t"
-            category = "technical"
-            frequency = "12/year"
-            time_to_detect = "1m..10m"
-            time_to_recover = "10m..100m"
-            users_affected = "5%..30%"
-        "#;
-        let loaded = crate::register::load_contents(
-            vec![("risks.toml".into(), text.as_bytes().to_vec())],
-            Vec::new(),
+        let (model, analytic) = model_of(
+            "frequency = \"12/year\"\ntime_to_detect = \"1m..10m\"\n\
+             time_to_recover = \"10m..100m\"\nusers_affected = \"5%..30%\"",
         );
-        assert!(!loaded.failed(), "{:?}", loaded.diagnostics);
-        let view = loaded.register.risks[0].inherent;
-        let model = RiskModel::of(&view).unwrap();
-        let analytic = crate::budget::bad_minutes(&view).unwrap();
-        let years = year_of(&model, DEFAULT_SIMULATIONS, DEFAULT_SEED);
-        let mean = years.iter().sum::<f64>() / years.len() as f64;
-        assert!((mean / analytic - 1.0).abs() < 0.02, "{mean} vs {analytic}");
+        let simulated = mean(&year_of(&model, DEFAULT_SIMULATIONS, DEFAULT_SEED));
+        assert!(
+            (simulated / analytic - 1.0).abs() < 0.02,
+            "{simulated} vs {analytic}"
+        );
+        // A ranged frequency too, with fewer incidents a year: more noise.
+        let (model, analytic) = model_of(
+            "frequency = \"2/year..20/year\"\ntime_to_detect = \"5m\"\n\
+             time_to_recover = \"10m..100m\"",
+        );
+        let simulated = mean(&year_of(&model, DEFAULT_SIMULATIONS, DEFAULT_SEED));
+        assert!(
+            (simulated / analytic - 1.0).abs() < 0.02,
+            "{simulated} vs {analytic}"
+        );
     }
 
     #[test]
@@ -442,23 +545,25 @@ mod tests {
 
     #[test]
     fn many_incidents_keep_the_mean() {
-        // 1000 incidents a year, past the exact limit: the normal sum keeps
-        // the mean of 1000 × E[cost].
-        let mut model = point_model(1.0, 1000.0);
-        let ranged = Distribution::lognormal(Interval {
-            low: 10.0,
-            high: 100.0,
-        });
-        model.recover = ranged;
-        model.fixed_cost = None;
-        model.cost_mean = ranged.mean();
-        model.cost_variance = ranged.second_moment() - ranged.mean().powi(2);
-        let years = year_of(&model, 2_000, 3);
-        let mean = years.iter().sum::<f64>() / years.len() as f64;
-        assert!(
-            (mean / (1000.0 * ranged.mean()) - 1.0).abs() < 0.01,
-            "{mean}"
+        // A thousand incidents a year, past the exact limit: the normal sum
+        // keeps the mean.
+        let (model, analytic) = model_of(
+            "frequency = \"1000/year\"\ntime_to_detect = \"1m\"\ntime_to_recover = \"10m..100m\"",
         );
+        let simulated = mean(&year_of(&model, 2_000, 3));
+        assert!(
+            (simulated / analytic - 1.0).abs() < 0.01,
+            "{simulated} vs {analytic}"
+        );
+    }
+
+    #[test]
+    fn a_table_draws_poisson_counts() {
+        // P(N = 0) at rate 2 is e⁻² = 13.5%.
+        let years = year_of(&point_model(1.0, 2.0), DEFAULT_SIMULATIONS, DEFAULT_SEED);
+        let zeros = years.iter().filter(|&&y| y == 0.0).count() as f64 / years.len() as f64;
+        assert!((zeros - (-2.0f64).exp()).abs() < 0.01, "{zeros}");
+        assert!((mean(&years) - 2.0).abs() < 0.05);
     }
 
     #[test]

@@ -128,6 +128,56 @@ pub fn normal_cdf(x: f64) -> f64 {
     0.5 * erfc(-x / std::f64::consts::SQRT_2)
 }
 
+/// Φ⁻¹, the standard normal's quantile function, for 0 < p < 1, by
+/// Acklam's rational approximation (relative error below 1.2e-9).
+pub fn inverse_normal_cdf(p: f64) -> f64 {
+    const A: [f64; 6] = [
+        -3.969_683_028_665_376e1,
+        2.209_460_984_245_205e2,
+        -2.759_285_104_469_687e2,
+        1.383_577_518_672_69e2,
+        -3.066_479_806_614_716e1,
+        2.506_628_277_459_239,
+    ];
+    const B: [f64; 5] = [
+        -5.447_609_879_822_406e1,
+        1.615_858_368_580_409e2,
+        -1.556_989_798_598_866e2,
+        6.680_131_188_771_972e1,
+        -1.328_068_155_288_572e1,
+    ];
+    const C: [f64; 6] = [
+        -7.784_894_002_430_293e-3,
+        -3.223_964_580_411_365e-1,
+        -2.400_758_277_161_838,
+        -2.549_732_539_343_734,
+        4.374_664_141_464_968,
+        2.938_163_982_698_783,
+    ];
+    const D: [f64; 4] = [
+        7.784_695_709_041_462e-3,
+        3.224_671_290_700_398e-1,
+        2.445_134_137_142_996,
+        3.754_408_661_907_416,
+    ];
+    const LOW: f64 = 0.024_25;
+    let tail = |q: f64| {
+        let q = (-2.0 * q.ln()).sqrt();
+        (((((C[0] * q + C[1]) * q + C[2]) * q + C[3]) * q + C[4]) * q + C[5])
+            / ((((D[0] * q + D[1]) * q + D[2]) * q + D[3]) * q + 1.0)
+    };
+    if p < LOW {
+        tail(p)
+    } else if p > 1.0 - LOW {
+        -tail(1.0 - p)
+    } else {
+        let q = p - 0.5;
+        let r = q * q;
+        (((((A[0] * r + A[1]) * r + A[2]) * r + A[3]) * r + A[4]) * r + A[5]) * q
+            / (((((B[0] * r + B[1]) * r + B[2]) * r + B[3]) * r + B[4]) * r + 1.0)
+    }
+}
+
 /// The complementary error function, by the Chebyshev fit of Numerical
 /// Recipes (§6.2, `erfcc`): fractional error below 1.2e-7 everywhere.
 fn erfc(x: f64) -> f64 {
@@ -229,6 +279,14 @@ mod tests {
         assert!(close(normal_cdf(1.644_853_6), 0.95, 1e-7));
         assert!(close(normal_cdf(-1.959_964), 0.025, 1e-7));
         assert!(close(normal_cdf(8.0), 1.0, 1e-7));
+    }
+
+    #[test]
+    fn the_quantile_function_inverts_phi() {
+        for p in [1e-6, 0.001, 0.024, 0.05, 0.3, 0.5, 0.9, 0.976, 0.999_99] {
+            assert!(close(normal_cdf(inverse_normal_cdf(p)), p, 2e-7), "{p}");
+        }
+        assert!(close(inverse_normal_cdf(0.95), 1.644_853_6, 1e-6));
     }
 
     #[test]

@@ -112,6 +112,7 @@ fn simulate_system(
     let n = settings.simulations as usize;
     let mut totals = vec![0.0; n];
     let mut years = vec![0.0; n];
+    let mut counts: Vec<u32> = Vec::new();
     let mut per_risk = Vec::new();
     for &index in &assessed.risks {
         let risk = &analysis.risks[index];
@@ -119,11 +120,27 @@ fn simulate_system(
         let Some(model) = RiskModel::of(&risk.score.current.view, &mut rng) else {
             continue;
         };
-        for (year, total) in years.iter_mut().zip(&mut totals) {
-            *year = model.year(&mut rng);
-            *total += *year;
-        }
-        per_risk.push((index, percentiles(&mut years)));
+        let percentiles =
+            if let (RateModel::Table(cdf), &[cost]) = (&model.rate, model.cost.atoms.as_slice()) {
+                // A point rate, and every incident costs the same: a year is
+                // its count (at most the table's length) times the cost, so
+                // the percentiles come from a tally rather than from sorting.
+                counts.clear();
+                counts.resize(cdf.len() + 1, 0);
+                for total in &mut totals {
+                    let incidents = model.incidents(&mut rng) as usize;
+                    *total += incidents as f64 * cost;
+                    counts[incidents] += 1;
+                }
+                tallied_percentiles(&counts, n, cost)
+            } else {
+                for (year, total) in years.iter_mut().zip(&mut totals) {
+                    *year = model.year(&mut rng);
+                    *total += *year;
+                }
+                percentiles(&mut years)
+            };
+        per_risk.push((index, percentiles));
     }
     if per_risk.is_empty() {
         return (None, per_risk);
@@ -139,15 +156,45 @@ fn simulate_system(
     (Some(system_years), per_risk)
 }
 
+/// The place, counted from 1, of the nearest-rank `p` percentile of `n` years.
+fn rank(p: f64, n: usize) -> usize {
+    ((p * n as f64).ceil() as usize).clamp(1, n)
+}
+
 /// P50 and P90 by nearest rank: the value with p × n years at or below it.
 fn percentiles(years: &mut [f64]) -> Years {
-    let mut at = |p: f64| {
-        let rank = ((p * years.len() as f64).ceil() as usize).clamp(1, years.len());
-        *years.select_nth_unstable_by(rank - 1, f64::total_cmp).1
+    let n = years.len();
+    let (p50, p90) = (rank(0.5, n), rank(0.9, n));
+    let (below, at_p90, _) = years.select_nth_unstable_by(p90 - 1, f64::total_cmp);
+    let p90_value = *at_p90;
+    // The P50 lies among the years below the P90, or is it.
+    let p50_value = if p50 < p90 {
+        *below.select_nth_unstable_by(p50 - 1, f64::total_cmp).1
+    } else {
+        p90_value
     };
     Years {
-        p50: at(0.5),
-        p90: at(0.9),
+        p50: p50_value,
+        p90: p90_value,
+    }
+}
+
+/// [`percentiles`] of `n` years that cost `cost` an incident, from how
+/// many years had each number of incidents.
+fn tallied_percentiles(counts: &[u32], n: usize, cost: f64) -> Years {
+    let at = |rank: usize| {
+        let mut seen = 0;
+        for (incidents, &count) in counts.iter().enumerate() {
+            seen += count as usize;
+            if seen >= rank {
+                return incidents as f64 * cost;
+            }
+        }
+        counts.len().saturating_sub(1) as f64 * cost
+    };
+    Years {
+        p50: at(rank(0.5, n)),
+        p90: at(rank(0.9, n)),
     }
 }
 
@@ -242,7 +289,22 @@ impl RiskModel {
 
     /// One simulated year's bad minutes.
     fn year(&self, rng: &mut Rng) -> f64 {
-        let incidents = match &self.rate {
+        let incidents = self.incidents(rng);
+        let cost = &self.cost;
+        match (incidents, cost.atoms.as_slice()) {
+            (0, _) => 0.0,
+            (n, [one]) => n as f64 * one,
+            (n, _) if n > EXACT_INCIDENTS => {
+                let n = n as f64;
+                (n * cost.mean + (n * cost.variance).sqrt() * rng.normal()).max(0.0)
+            }
+            (n, atoms) => (0..n).map(|_| atoms[rng.index(ATOMS)]).sum(),
+        }
+    }
+
+    /// How many incidents one simulated year has.
+    fn incidents(&self, rng: &mut Rng) -> u64 {
+        match &self.rate {
             RateModel::Table(cdf) => {
                 let u = rng.uniform();
                 cdf.iter().position(|&p| u <= p).unwrap_or(cdf.len()) as u64
@@ -256,16 +318,6 @@ impl RiskModel {
                     rng.poisson(rate)
                 }
             }
-        };
-        let cost = &self.cost;
-        match (incidents, cost.atoms.as_slice()) {
-            (0, _) => 0.0,
-            (n, [one]) => n as f64 * one,
-            (n, _) if n > EXACT_INCIDENTS => {
-                let n = n as f64;
-                (n * cost.mean + (n * cost.variance).sqrt() * rng.normal()).max(0.0)
-            }
-            (n, atoms) => (0..n).map(|_| atoms[rng.index(ATOMS)]).sum(),
         }
     }
 }
@@ -579,6 +631,23 @@ mod tests {
     fn percentiles_by_nearest_rank() {
         let mut years: Vec<f64> = (1..=10).rev().map(f64::from).collect();
         assert_eq!(percentiles(&mut years), Years { p50: 5.0, p90: 9.0 });
+        let mut one = [4.0];
+        assert_eq!(percentiles(&mut one), Years { p50: 4.0, p90: 4.0 });
+    }
+
+    #[test]
+    fn a_tally_gives_the_same_percentiles_as_sorting() {
+        // Years of 0, 1, 2, … incidents at 2.5 minutes each.
+        let counts = [3u32, 4, 2, 1];
+        let mut years: Vec<f64> = counts
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &c)| std::iter::repeat_n(k as f64 * 2.5, c as usize))
+            .collect();
+        assert_eq!(
+            tallied_percentiles(&counts, 10, 2.5),
+            percentiles(&mut years)
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
 use crate::policy::Policy;
 use crate::register::model::{Action, ActionStatus, Factor, Register, Risk, System};
 use crate::score::{self, RankBy, RankKey, Score, State, ViewName};
+use crate::simulate::{Settings, SystemYears, Years};
 
 /// The register with every risk and system assessed on `today`.
 pub struct Analysis<'r> {
@@ -33,6 +34,8 @@ pub struct Analysis<'r> {
     pub systems: Vec<AssessedSystem<'r>>,
     /// One per systemic factor, system by system in the register's order.
     pub factors: Vec<AssessedFactor<'r>>,
+    /// How the years were simulated, once [`Analysis::simulate`] has run.
+    pub simulation: Option<Settings>,
     incidents: IncidentIndex<'r>,
 }
 
@@ -59,6 +62,9 @@ pub struct AssessedRisk<'r> {
     /// The places, in its actions, of those that show no evidence of
     /// what they change (see [`score::shows_evidence`]); most often none.
     pub without_evidence: Vec<usize>,
+    /// Its yearly bad minutes across simulated years, once
+    /// [`Analysis::simulate`] has run and where they are known.
+    pub simulated: Option<Years>,
 }
 
 impl<'r> AssessedRisk<'r> {
@@ -154,6 +160,9 @@ pub struct AssessedSystem<'r> {
     pub risks: Vec<usize>,
     /// Its factors' places in [`Analysis::factors`], in the register's order.
     pub factors: Vec<usize>,
+    /// Its risks together across simulated years, once
+    /// [`Analysis::simulate`] has run and where any has known bad minutes.
+    pub simulated: Option<SystemYears>,
 }
 
 impl<'r> Analysis<'r> {
@@ -174,6 +183,7 @@ impl<'r> Analysis<'r> {
                 history: system_history(register, &system.id, today),
                 risks: Vec::new(),
                 factors: Vec::new(),
+                simulated: None,
             })
             .collect();
         // Per system and view, the sums its factors' costs need.
@@ -231,6 +241,7 @@ impl<'r> Analysis<'r> {
                     && (score.current.view.impact.level >= policy.fail_impact
                         || policy.fail_band.is_some_and(|b| score.current.band >= b)),
                 without_evidence,
+                simulated: None,
                 score,
                 state,
             });
@@ -272,8 +283,23 @@ impl<'r> Analysis<'r> {
             risks,
             systems,
             factors,
+            simulation: None,
             incidents,
         }
+    }
+
+    /// Simulates `settings.simulations` years of every system (see
+    /// [`crate::simulate`]) and keeps what they showed beside each risk
+    /// and system. Only run when asked for: it costs far more than the rest.
+    pub fn simulate(&mut self, settings: Settings) {
+        let simulation = crate::simulate::simulate(self, settings);
+        for (risk, years) in self.risks.iter_mut().zip(simulation.risks) {
+            risk.simulated = years;
+        }
+        for (system, years) in self.systems.iter_mut().zip(simulation.systems) {
+            system.simulated = years;
+        }
+        self.simulation = Some(settings);
     }
 
     /// The places of every risk in rank order: a total order, the same on
@@ -479,6 +505,7 @@ pub(crate) mod tests {
                 time_to_recover: times.map(|(_, r)| time(r)),
                 frequency: None,
                 users_affected: None,
+                spread: Default::default(),
             },
             owner: Some("alice".into()),
             reviewed: None,

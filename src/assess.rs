@@ -20,6 +20,7 @@ use crate::budget::{self, SystemBudget};
 use crate::history::History;
 use crate::policy::Thresholds;
 use crate::register::model::{Category, Risk, System};
+use crate::simulate::SystemYears;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
@@ -97,6 +98,8 @@ pub struct SystemAssessment<'a> {
     pub history: History,
     /// Its systemic factors, most current bad minutes first.
     pub factors: Vec<&'a AssessedFactor<'a>>,
+    /// Its simulated years, when the run simulated them.
+    pub simulated: Option<SystemYears>,
 }
 
 pub fn assess<'a>(
@@ -144,6 +147,7 @@ pub fn assess<'a>(
                     .into_iter()
                     .map(|i| &analysis.factors[i])
                     .collect(),
+                simulated: assessed.simulated,
             }
         })
         .collect()

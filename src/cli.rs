@@ -20,6 +20,7 @@ use opx::report::{
 use opx::scale::{Level, Scale};
 use opx::schema::SchemaKind;
 use opx::score::{RankBy, ViewName};
+use opx::simulate::{self, Settings};
 
 /// The exit codes of the commands that judge nothing (`rank`, `schema`).
 macro_rules! exit_codes_without_gate {
@@ -388,6 +389,9 @@ pub struct AssessArgs {
     #[arg(long, value_enum, default_value_t = AssessFormat::Table)]
     pub format: AssessFormat,
 
+    #[command(flatten)]
+    pub simulate: SimulateArgs,
+
     /// Read the policy from this file, not the opx.toml nearest the register
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -402,6 +406,9 @@ pub struct ReportArgs {
     #[arg(long)]
     pub no_trend: bool,
 
+    #[command(flatten)]
+    pub simulation: SimulationArgs,
+
     /// Read the policy from this file, not the opx.toml nearest the register
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -415,6 +422,7 @@ impl ReportArgs {
             paths: self.common.paths,
             output: self.common.output,
             trend: !self.no_trend,
+            simulation: self.simulation.settings(),
             config: self.config,
         }
     }
@@ -514,6 +522,7 @@ impl AssessArgs {
             paths: self.common.paths,
             format: self.format,
             output: self.common.output,
+            simulation: self.simulate.settings(),
             config: self.config,
         }
     }
@@ -532,6 +541,9 @@ pub struct ShowArgs {
     #[arg(long, value_enum, default_value_t = ShowFormat::Table)]
     pub format: ShowFormat,
 
+    #[command(flatten)]
+    pub simulate: SimulateArgs,
+
     /// Read the policy from this file, not the opx.toml nearest the register
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -546,6 +558,7 @@ impl ShowArgs {
             risk: self.risk,
             format: self.format,
             output: self.common.output,
+            simulation: self.simulate.settings(),
             config: self.config,
         }
     }
@@ -785,6 +798,57 @@ impl LimitArgs {
     }
 }
 
+/// `--simulate` and how: simulated years of incidents.
+#[derive(Debug, Args)]
+pub struct SimulateArgs {
+    /// Simulate years of incidents: each risk's P50 and P90 bad minutes a year, and each system's chance of missing its error budget
+    #[arg(long)]
+    pub simulate: bool,
+
+    #[command(flatten)]
+    pub how: SimulationArgs,
+}
+
+impl SimulateArgs {
+    /// The simulation asked for: `--simulate`, or either of its settings.
+    fn settings(&self) -> Option<Settings> {
+        (self.simulate || self.how.simulations.is_some() || self.how.seed.is_some())
+            .then(|| self.how.settings())
+    }
+}
+
+/// How many years to simulate, and from which seed.
+#[derive(Debug, Args)]
+pub struct SimulationArgs {
+    /// Simulate N years (implies --simulate) [default: 10000]
+    #[arg(long, value_name = "N", value_parser = parse_simulations)]
+    pub simulations: Option<u32>,
+
+    /// Seed the simulation (implies --simulate): the same seed gives the same years [default: 1]
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+}
+
+impl SimulationArgs {
+    fn settings(&self) -> Settings {
+        Settings {
+            simulations: self.simulations.unwrap_or(simulate::DEFAULT_SIMULATIONS),
+            seed: self.seed.unwrap_or(simulate::DEFAULT_SEED),
+        }
+    }
+}
+
+/// `--simulations`: 1 to a million years.
+fn parse_simulations(text: &str) -> Result<u32, String> {
+    match text.parse::<u32>() {
+        Ok(n) if (1..=simulate::MAX_SIMULATIONS).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "expected a number of years from 1 to {}, such as 10000",
+            simulate::MAX_SIMULATIONS
+        )),
+    }
+}
+
 /// `--max-file-size`: `1048576`, `64K`, `16M`, `1G` (also `16MiB`, `16MB`).
 fn parse_size(text: &str) -> Result<u64, String> {
     let text = text.trim();
@@ -921,6 +985,9 @@ pub struct RankArgs {
     #[arg(long)]
     pub no_actions: bool,
 
+    #[command(flatten)]
+    pub simulate: SimulateArgs,
+
     /// Read the policy from this file, not the opx.toml nearest the register
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -950,6 +1017,9 @@ pub struct CheckArgs {
     /// The share of its system's yearly error budget one risk may use before it is too big [default: 0.25]
     #[arg(long, value_name = "SHARE", value_parser = parse_share)]
     pub single_risk_share: Option<f64>,
+
+    #[command(flatten)]
+    pub simulate: SimulateArgs,
 
     /// Read the policy from this file, not the opx.toml nearest the register
     #[arg(long, value_name = "FILE")]
@@ -1043,6 +1113,7 @@ impl RankArgs {
             min_band: self.min_band,
             wide: self.wide,
             actions: !self.no_actions,
+            simulation: self.simulate.settings(),
             config: self.config,
         }
     }
@@ -1057,6 +1128,7 @@ impl CheckArgs {
             format: self.format,
             quiet: self.quiet,
             output: self.common.output,
+            simulation: self.simulate.settings(),
             config: self.config,
             overrides: Overrides {
                 fail_impact: self.fail_impact,

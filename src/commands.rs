@@ -21,6 +21,7 @@ use crate::report::{
 };
 use crate::schema::SchemaKind;
 use crate::score::{RankBy, ViewName};
+use crate::simulate::Settings;
 use crate::source::{Sources, display_path};
 use crate::suggest::did_you_mean;
 
@@ -219,6 +220,8 @@ pub struct RankOptions {
     pub wide: bool,
     /// Each risk's actions under it in the table.
     pub actions: bool,
+    /// `--simulate`: simulated years, and how many from which seed.
+    pub simulation: Option<Settings>,
     /// `--config FILE`; without it, the `opx.toml` nearest the register.
     pub config: Option<PathBuf>,
     pub today: Date,
@@ -254,7 +257,7 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         },
         None => None,
     };
-    let analysis = Analysis::new(register, options.today, &policy);
+    let analysis = analyse(register, options.today, &policy, options.simulation);
     let mut ranked: Vec<Ranked> = analysis
         .ranked(options.by)
         .into_iter()
@@ -314,6 +317,20 @@ fn unknown_band(io: &mut Io<'_>, band: &str, policy: &Policy) {
     io.usage_error(format!("no band `{band}` in {matrix}"), help);
 }
 
+/// The register assessed, with simulated years when `simulation` asks.
+fn analyse<'r>(
+    register: &'r Register,
+    today: Date,
+    policy: &Policy,
+    simulation: Option<Settings>,
+) -> Analysis<'r> {
+    let mut analysis = Analysis::new(register, today, policy);
+    if let Some(settings) = simulation {
+        analysis.simulate(settings);
+    }
+    analysis
+}
+
 fn unknown_system(io: &mut Io<'_>, system: &str, register: &Register) {
     let ids = register.systems.iter().map(|s| s.id.as_str());
     let help = match did_you_mean(system, ids.clone()) {
@@ -334,6 +351,8 @@ pub struct CheckOptions {
     pub quiet: bool,
     pub output: Option<PathBuf>,
     pub today: Date,
+    /// `--simulate`: simulated years, and how many from which seed.
+    pub simulation: Option<Settings>,
     /// `--config FILE`; without it, the `opx.toml` nearest the register.
     pub config: Option<PathBuf>,
     /// What flags say, over `opx.toml`.
@@ -354,7 +373,13 @@ pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
         return Ok(ExitStatus::Error);
     };
     let input_failed = loaded.failed();
-    let analysis = (!input_failed).then(|| Analysis::new(&loaded.register, options.today, &policy));
+    // The gate simulates when asked to, or when the policy limits the
+    // chance of missing a budget, which only a simulation tells.
+    let simulation = options
+        .simulation
+        .or(policy.max_miss_probability.map(|_| Settings::default()));
+    let analysis =
+        (!input_failed).then(|| analyse(&loaded.register, options.today, &policy, simulation));
     let checked = match &analysis {
         Some(analysis) => crate::check::check(analysis, &policy),
         None => crate::check::Checked {
@@ -436,6 +461,8 @@ pub struct ShowOptions {
     pub risk: String,
     pub format: ShowFormat,
     pub output: Option<PathBuf>,
+    /// `--simulate`: simulated years, and how many from which seed.
+    pub simulation: Option<Settings>,
     pub config: Option<PathBuf>,
     pub today: Date,
     /// What opx reads at most of each file.
@@ -453,7 +480,7 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     ) else {
         return Ok(ExitStatus::Error);
     };
-    let analysis = Analysis::new(&loaded.register, options.today, &policy);
+    let analysis = analyse(&loaded.register, options.today, &policy, options.simulation);
     // A risk, else a systemic factor: their ids never clash within a system.
     let named = match loaded.register.find_risk(&options.risk) {
         Ok(risk) => Named::Risk(risk),
@@ -558,6 +585,8 @@ pub struct ReportOptions {
     pub output: Option<PathBuf>,
     /// Show the trend where the register is in git (`--no-trend` clears it).
     pub trend: bool,
+    /// How many years to simulate, from which seed: the page always shows them.
+    pub simulation: Settings,
     pub config: Option<PathBuf>,
     pub today: Date,
     /// What opx reads at most of each file.
@@ -575,7 +604,12 @@ pub fn report(options: &ReportOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
     ) else {
         return Ok(ExitStatus::Error);
     };
-    let analysis = Analysis::new(&loaded.register, options.today, &policy);
+    let analysis = analyse(
+        &loaded.register,
+        options.today,
+        &policy,
+        Some(options.simulation),
+    );
     let checked = crate::check::check(&analysis, &policy);
     // The trend is there when the register is in git: every commit up to
     // today. Outside a repository the page goes without it; when git fails
@@ -706,6 +740,8 @@ pub struct AssessOptions {
     pub paths: Vec<PathBuf>,
     pub format: AssessFormat,
     pub output: Option<PathBuf>,
+    /// `--simulate`: simulated years, and how many from which seed.
+    pub simulation: Option<Settings>,
     pub config: Option<PathBuf>,
     pub today: Date,
     /// What opx reads at most of each file.
@@ -723,7 +759,7 @@ pub fn assess(options: &AssessOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
     ) else {
         return Ok(ExitStatus::Error);
     };
-    let analysis = Analysis::new(&loaded.register, options.today, &policy);
+    let analysis = analyse(&loaded.register, options.today, &policy, options.simulation);
     let systems = crate::assess::assess(&analysis, &policy.thresholds);
     let screen = io.screen(options.output.as_deref());
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {

@@ -81,7 +81,10 @@ impl Code {
     /// nor one that keeps exceptions honest.
     pub fn waivable(self) -> bool {
         self.kind() == CodeKind::Rule
-            && !matches!(self, Code::BudgetExceeded | Code::BudgetIncomplete)
+            && !matches!(
+                self,
+                Code::BudgetExceeded | Code::BudgetAtRisk | Code::BudgetIncomplete
+            )
     }
 }
 
@@ -131,6 +134,7 @@ codes! {
     AcceptanceExpired = "acceptance-expired", Error, Guard, "a risk acceptance whose end date has passed", "An acceptance of a risk is a trade-off with an end date; once the date passes the risk is judged as if it had never been accepted. Renew the acceptance with a new date and reason, or mitigate the risk.";
     TooBig = "too-big", Error, Rule, "a risk that would use too large a share of its system's error budget", "One risk may use at most the single-risk share of its system's yearly error budget (25% unless single_risk_share says otherwise): expected bad minutes a year = (time to detect + time to recover) × users affected × incidents a year. A risk this big is not safe to accept; cut how often it happens, how long it lasts or how many users it reaches.";
     BudgetExceeded = "budget-exceeded", Error, Rule, "a system whose risks together expect more bad minutes than its error budget", "The expected bad minutes a year of a system's risks add up to more than its availability SLO allows. Reduce the largest contributors, or revisit the SLO with the people who depend on it.";
+    BudgetAtRisk = "budget-at-risk", Error, Rule, "a system whose simulated years miss its error budget more often than the policy allows", "In years simulated from its risks' estimates (each range drawn from its distribution, incidents drawn from their yearly rate), the system's bad minutes overrun its error budget more often than `max_miss_probability` in opx.toml allows. Bring down the risks that cost most in bad years (their P90), or narrow estimates that are only guesses.";
     RunbookMissing = "runbook-missing", Error, Rule, "a runbook path that does not exist", "A respond action names a runbook by a path relative to its register file, and nothing is there. In an incident, a broken runbook link costs the minutes you cannot spare; fix the path or restore the runbook.";
     ActionOverdue = "action-overdue", Warning, Rule, "an action not done whose due date has passed", "An action that is not done has passed its due date. Finish it, or agree a new date with its owner and record it in due.";
     ReviewOverdue = "review-overdue", Warning, Rule, "a risk not reviewed within its cadence", "A risk is reviewed on a cadence: review_every, else 30 days for critical, 90 for high, 180 for medium and 365 for low (under another [matrix], by place: 30 for its highest band, then 90, then 180, and 365 for the rest). Review it and record the day in reviewed.";

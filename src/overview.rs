@@ -18,6 +18,7 @@ use crate::plan::Plan;
 use crate::policy::Policy;
 use crate::register::model::{Incident, Risk};
 use crate::score::{RankBy, State, ViewName};
+use crate::simulate::Years;
 use crate::source::Sources;
 use crate::trend::Trend;
 use crate::units::Percent;
@@ -76,6 +77,8 @@ pub struct StackRow<'a> {
     /// A systemic factor's row.
     pub factor: bool,
     pub bad_minutes: f64,
+    /// Its P50 and P90 in simulated years; a factor has none of its own.
+    pub simulated: Option<Years>,
     pub own: Option<Against>,
     pub targets: Vec<Against>,
 }
@@ -162,6 +165,7 @@ pub fn overview<'a>(
                 title: &r.risk.title,
                 factor: false,
                 bad_minutes: minutes,
+                simulated: r.simulated,
                 own,
                 targets: SLO_TARGETS
                     .iter()
@@ -257,6 +261,7 @@ fn factor_row<'a>(analysis: &Analysis<'_>, f: &'a AssessedFactor<'a>) -> Option<
         title: &f.factor.title,
         factor: true,
         bad_minutes: minutes,
+        simulated: None,
         own,
         targets: SLO_TARGETS
             .iter()

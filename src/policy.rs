@@ -8,6 +8,7 @@
 //! fail_band = "critical"     # open risks of this band or above fail it too (unset: by impact only)
 //! deny_warnings = false      # warnings fail it too
 //! single_risk_share = 0.25   # the share of an error budget one risk may use
+//! max_miss_probability = 0.1 # fail a system whose simulated years miss its budget more often
 //! mitigation = "done"        # or "evidence": only a done action that shows what it changed mitigates
 //! expiring_within = "14d"    # warn this long before an acceptance or a waiver ends
 //! max_acceptance_days = 365  # acceptances and waivers may run at most this far ahead (unset: no limit)
@@ -61,6 +62,9 @@ pub struct Policy {
     pub deny_warnings: bool,
     /// The share of its system's yearly error budget one risk may use.
     pub single_risk_share: f64,
+    /// The highest chance of a year over its error budget a system may
+    /// run, from simulated years; unset, the gate does not simulate.
+    pub max_miss_probability: Option<f64>,
     /// What counts as mitigation.
     pub mitigation: Mitigation,
     /// The levels `[rules]` sets, each over the rule's own.
@@ -85,6 +89,7 @@ impl Default for Policy {
             matrix: RiskMatrix::default(),
             deny_warnings: false,
             single_risk_share: DEFAULT_SINGLE_RISK_SHARE,
+            max_miss_probability: None,
             mitigation: Mitigation::Done,
             levels: BTreeMap::new(),
             expiring_within_days: DEFAULT_EXPIRING_WITHIN_DAYS,
@@ -177,6 +182,16 @@ impl Policy {
                 old.single_risk_share, self.single_risk_share
             ));
         }
+        let chance = |p: Option<f64>| p.map_or("unset".to_string(), |p| p.to_string());
+        if self.max_miss_probability.unwrap_or(f64::INFINITY)
+            > old.max_miss_probability.unwrap_or(f64::INFINITY)
+        {
+            changes.push(format!(
+                "max_miss_probability {} → {}",
+                chance(old.max_miss_probability),
+                chance(self.max_miss_probability)
+            ));
+        }
         if old.mitigation == Mitigation::Evidence && self.mitigation == Mitigation::Done {
             changes.push("mitigation \"evidence\" → \"done\"".to_string());
         }
@@ -265,6 +280,11 @@ pub static POLICY: Table = Table {
             "single_risk_share",
             Value::Count,
             "The share of an error budget one risk may use, above 0 and at most 1.",
+        ),
+        setting(
+            "max_miss_probability",
+            Value::Count,
+            "The highest chance, above 0 and at most 1, of a year over a system's error budget in simulated years (opx check fails with budget-at-risk above it); unset, the gate does not simulate.",
         ),
         setting(
             "mitigation",
@@ -536,8 +556,13 @@ fn parse(
         .boolean(&mut sink, "deny_warnings")
         .unwrap_or(defaults.deny_warnings);
     policy.single_risk_share = f
-        .fraction(&mut sink, "single_risk_share")
+        .fraction(&mut sink, "single_risk_share", "a share of the budget")
         .unwrap_or(defaults.single_risk_share);
+    policy.max_miss_probability = f.fraction(
+        &mut sink,
+        "max_miss_probability",
+        "the chance of a year over budget",
+    );
     policy.mitigation = f
         .choice(
             &mut sink,

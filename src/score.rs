@@ -18,6 +18,7 @@ use crate::policy::Mitigation;
 pub use crate::register::model::View;
 use crate::register::model::{Action, ActionKind, ActionStatus, Rated, Risk, Source, TimeEstimate};
 use crate::scale;
+use crate::uncertainty::{Interval, Spread};
 
 /// Where a risk stands, derived from its actions and acceptance; never typed in.
 #[derive(
@@ -99,16 +100,33 @@ impl View {
     /// derives (from frequency, from users affected) is derived again from
     /// the improved input, unless an action sets the level itself.
     pub fn of<'a>(risk: &Risk, actions: impl Iterator<Item = &'a Action> + Clone) -> View {
+        let own = &risk.inherent;
         let effects = actions.map(|a| a.effects);
         let frequency = best(
-            risk.inherent.frequency,
-            effects.clone().map(|e| e.frequency),
+            own.frequency.map(|f| (f, own.spread.frequency)),
+            effects
+                .clone()
+                .map(|e| e.frequency.map(|f| (f, e.spread.frequency))),
             |a, b| a.per_year().total_cmp(&b.per_year()),
         );
         let users_affected = best(
-            risk.inherent.users_affected,
-            effects.clone().map(|e| e.users_affected),
+            own.users_affected.map(|u| (u, own.spread.users_affected)),
+            effects
+                .clone()
+                .map(|e| e.users_affected.map(|u| (u, e.spread.users_affected))),
             |a, b| a.value().total_cmp(&b.value()),
+        );
+        let time_to_detect = best_time(
+            own.time_to_detect.map(|t| (t, own.spread.time_to_detect)),
+            effects
+                .clone()
+                .map(|e| e.time_to_detect.map(|t| (t, e.spread.time_to_detect))),
+        );
+        let time_to_recover = best_time(
+            own.time_to_recover.map(|t| (t, own.spread.time_to_recover)),
+            effects
+                .clone()
+                .map(|e| e.time_to_recover.map(|t| (t, e.spread.time_to_recover))),
         );
         let level = |own: Rated, set: Option<scale::Level>, derived: Option<scale::Level>| {
             let base = match own.source {
@@ -127,58 +145,76 @@ impl View {
             }
         };
         let set_likelihood = effects.clone().filter_map(|e| e.likelihood).min();
-        let set_impact = effects.clone().filter_map(|e| e.impact).min();
+        let set_impact = effects.filter_map(|e| e.impact).min();
+        fn value<T>(estimate: Option<Ranged<T>>) -> Option<T> {
+            estimate.map(|(v, _)| v)
+        }
+        fn range<T>(estimate: Option<Ranged<T>>) -> Option<Interval> {
+            estimate.and_then(|(_, r)| r)
+        }
         View {
             likelihood: level(
-                risk.inherent.likelihood,
+                own.likelihood,
                 set_likelihood,
-                frequency.map(scale::likelihood_from_frequency),
+                value(frequency).map(scale::likelihood_from_frequency),
             ),
             impact: level(
-                risk.inherent.impact,
+                own.impact,
                 set_impact,
-                users_affected.map(scale::impact_from_users),
+                value(users_affected).map(scale::impact_from_users),
             ),
-            time_to_detect: best_time(
-                risk.inherent.time_to_detect,
-                effects.clone().map(|e| e.time_to_detect),
-            ),
-            time_to_recover: best_time(
-                risk.inherent.time_to_recover,
-                effects.map(|e| e.time_to_recover),
-            ),
-            frequency,
-            users_affected,
+            time_to_detect: value(time_to_detect),
+            time_to_recover: value(time_to_recover),
+            frequency: value(frequency),
+            users_affected: value(users_affected),
+            spread: Spread {
+                time_to_detect: range(time_to_detect),
+                time_to_recover: range(time_to_recover),
+                frequency: range(frequency),
+                users_affected: range(users_affected),
+            },
         }
     }
 }
 
-/// The smallest of a value and its replacements, by `order`.
+/// An estimate and the range it is the mean of, if any.
+type Ranged<T> = (T, Option<Interval>);
+
+/// The smallest of a value and its replacements, by `order`, with its range.
 fn best<T: Copy>(
-    own: Option<T>,
-    others: impl Iterator<Item = Option<T>>,
+    own: Option<Ranged<T>>,
+    others: impl Iterator<Item = Option<Ranged<T>>>,
     order: impl Fn(&T, &T) -> Ordering,
-) -> Option<T> {
-    own.into_iter().chain(others.flatten()).min_by(order)
+) -> Option<Ranged<T>> {
+    own.into_iter()
+        .chain(others.flatten())
+        .min_by(|a, b| order(&a.0, &b.0))
 }
 
 /// The best of a time and its replacements: the lowest level, and the
 /// shortest duration that any of them vouches for. A word vouches for no
 /// more than its band's upper bound (`fast` is at most 30 minutes), so a
-/// word that improves on a known duration caps it rather than erasing it.
+/// word that improves on a known duration caps it rather than erasing it;
+/// a capped duration is a point, whatever range it came from.
 fn best_time(
-    own: Option<TimeEstimate>,
-    others: impl Iterator<Item = Option<TimeEstimate>>,
-) -> Option<TimeEstimate> {
-    let all: Vec<TimeEstimate> = own.into_iter().chain(others.flatten()).collect();
-    let level = all.iter().map(|t| t.level).min()?;
-    let known = all.iter().filter_map(|t| t.duration()).min();
-    let duration = known.map(|d| {
-        all.iter()
-            .filter_map(|t| scale::level_upper_bound(t.level))
-            .fold(d, std::cmp::min)
-    });
-    Some(TimeEstimate::new(level, duration))
+    own: Option<Ranged<TimeEstimate>>,
+    others: impl Iterator<Item = Option<Ranged<TimeEstimate>>>,
+) -> Option<Ranged<TimeEstimate>> {
+    let all: Vec<Ranged<TimeEstimate>> = own.into_iter().chain(others.flatten()).collect();
+    let level = all.iter().map(|(t, _)| t.level).min()?;
+    let known = all
+        .iter()
+        .filter_map(|(t, range)| Some((t.duration()?, *range)))
+        .min_by_key(|(d, _)| *d);
+    let Some((shortest, range)) = known else {
+        return Some((TimeEstimate::new(level, None), None));
+    };
+    let capped = all
+        .iter()
+        .filter_map(|(t, _)| scale::level_upper_bound(t.level))
+        .fold(shortest, std::cmp::min);
+    let range = range.filter(|_| capped == shortest);
+    Some((TimeEstimate::new(level, Some(capped)), range))
 }
 
 /// The scores of one view.

@@ -8,6 +8,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::uncertainty::{Distribution, Interval};
+
 /// Why a value could not be read, and what would have been accepted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ValueError {
@@ -151,9 +153,10 @@ fn whole_days(text: &str, help: &'static str) -> Result<u32, ValueError> {
     }
 }
 
-/// Writes a duration in the largest units that divide it: `2h 30m`, `90d`.
+/// Writes a duration in the largest units that divide it: `2h 30m`, `90d`,
+/// to the nearest second (a range's mean is rarely whole).
 pub fn format_duration(d: Duration) -> String {
-    let mut secs = d.as_secs();
+    let mut secs = d.as_secs() + u64::from(d.subsec_nanos() >= 500_000_000);
     if secs == 0 {
         return "0m".to_string();
     }
@@ -193,8 +196,10 @@ impl Percent {
 }
 
 impl fmt::Display for Percent {
+    /// As written (`99.95%`), to at most four decimals: a range's mean is
+    /// rarely a short number.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}%", self.0)
+        write!(f, "{}%", (self.0 * 10_000.0).round() / 10_000.0)
     }
 }
 
@@ -375,6 +380,104 @@ pub fn parse_rate(text: &str) -> Result<Rate, ValueError> {
         _ => return Err(bad()),
     };
     Ok(Rate { count, unit })
+}
+
+/// An estimate as written: one value, or a 90% interval `low..high`.
+/// A range stands for a distribution (see [`crate::uncertainty`]) and its
+/// mean is the one number opx computes and shows for it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate<T> {
+    /// The value written, or the range's mean.
+    pub value: T,
+    /// The range's ends in the field's unit, when it was written as one.
+    pub range: Option<Interval>,
+}
+
+/// Reads a time to detect or recover: `15m`, or a range such as `10m..100m`.
+pub fn parse_duration_estimate(text: &str) -> Result<Estimate<Duration>, ValueError> {
+    parse_estimate(
+        text,
+        parse_duration,
+        |d| minutes(*d),
+        Distribution::lognormal,
+        |m| (m * 60.0 <= MAX_DURATION_SECS as f64).then(|| Duration::from_secs_f64(m * 60.0)),
+        "a hundred years",
+    )
+}
+
+/// Reads a frequency: `4/year`, or a range such as `2/year..6/year`.
+pub fn parse_frequency_estimate(text: &str) -> Result<Estimate<Frequency>, ValueError> {
+    parse_estimate(
+        text,
+        parse_frequency,
+        |f| f.per_year,
+        Distribution::lognormal,
+        |per_year| (per_year <= MAX_PER_YEAR).then_some(Frequency { per_year }),
+        "a million a year",
+    )
+}
+
+/// Reads a share of users: `30%`, or a range such as `5%..30%`.
+pub fn parse_share_estimate(text: &str) -> Result<Estimate<Percent>, ValueError> {
+    parse_estimate(
+        text,
+        parse_percent,
+        |p| p.fraction(),
+        Distribution::share,
+        |share| Percent::new(share * 100.0),
+        "100%",
+    )
+}
+
+/// One value read by `parse`, or `low..high` with both ends read by it.
+/// `measure` puts a value in the unit the maths uses, `distribution` reads
+/// the interval, and `from_measure` turns its mean back into a value
+/// (`None` past the field's bound, which `bound` names).
+fn parse_estimate<T>(
+    text: &str,
+    parse: impl Fn(&str) -> Result<T, ValueError>,
+    measure: impl Fn(&T) -> f64,
+    distribution: impl Fn(Interval) -> Distribution,
+    from_measure: impl Fn(f64) -> Option<T>,
+    bound: &str,
+) -> Result<Estimate<T>, ValueError> {
+    const HELP: &str = "a range is a 90% interval, low end first, such as \"10m..100m\", \"2/year..6/year\" or \"5%..30%\"";
+    let Some((low, high)) = text.split_once("..") else {
+        return parse(text).map(|value| Estimate { value, range: None });
+    };
+    let ends = (parse(low)?, parse(high)?);
+    let interval = Interval {
+        low: measure(&ends.0),
+        high: measure(&ends.1),
+    };
+    if interval.low <= 0.0 {
+        return Err(ValueError::new(
+            format!("`{text}` starts at zero: both ends of a range are above zero"),
+            HELP,
+        ));
+    }
+    if interval.high < interval.low {
+        return Err(ValueError::new(
+            format!("`{text}` runs backwards: write the low end first"),
+            HELP,
+        ));
+    }
+    if interval.high == interval.low {
+        return Ok(Estimate {
+            value: ends.0,
+            range: None,
+        });
+    }
+    let value = from_measure(distribution(interval).mean()).ok_or_else(|| {
+        ValueError::new(
+            format!("`{text}` is so wide that its mean is over {bound}"),
+            "narrow the range: its high end is the 95th percentile, not the worst case",
+        )
+    })?;
+    Ok(Estimate {
+        value,
+        range: Some(interval),
+    })
 }
 
 #[cfg(test)]

@@ -16,6 +16,14 @@ use opx::report::{
     ShowFormat,
 };
 use opx::score::RankBy;
+use opx::simulate::Settings;
+
+/// Simulated years for the commands that take them: few, so that each
+/// input stays cheap, and enough to reach every path of the simulation.
+const FEW_YEARS: Settings = Settings {
+    simulations: 50,
+    seed: 1,
+};
 
 /// One folder for every run: the register file is written over each time.
 fn folder() -> &'static tempfile::TempDir {
@@ -63,6 +71,7 @@ fuzz_target!(|bytes: &[u8]| {
                         min_band: None,
                         wide,
                         actions: true,
+                        simulation: wide.then_some(FEW_YEARS),
                         config: config.clone(),
                         today,
                         limits,
@@ -89,6 +98,7 @@ fuzz_target!(|bytes: &[u8]| {
                     quiet: false,
                     output: None,
                     today,
+                    simulation: Some(FEW_YEARS),
                     config: config.clone(),
                     overrides: Overrides::default(),
                     limits,
@@ -113,6 +123,7 @@ fuzz_target!(|bytes: &[u8]| {
                     risk: risk.clone(),
                     format,
                     output: None,
+                    simulation: Some(FEW_YEARS),
                     config: config.clone(),
                     today,
                     limits,
@@ -132,6 +143,7 @@ fuzz_target!(|bytes: &[u8]| {
                     paths: paths.clone(),
                     format,
                     output: None,
+                    simulation: Some(FEW_YEARS),
                     config: config.clone(),
                     today,
                     limits,
@@ -205,6 +217,7 @@ fuzz_target!(|bytes: &[u8]| {
                 paths: paths.clone(),
                 output: None,
                 trend: false,
+                simulation: FEW_YEARS,
                 config: config.clone(),
                 today,
                 limits,

@@ -7,7 +7,7 @@ use crate::analysis::Review;
 use crate::band::Band;
 use crate::budget::{SystemBudget, minutes_text, number_text, percent_text};
 use crate::dates::days_ago;
-use crate::diag::{Code, Diagnostic, Subject, plural};
+use crate::diag::{Code, Diagnostic, Subject, plural, thousands};
 use crate::history::Contradiction;
 use crate::register::model::{
     Acceptance, Action, At, Effects, Factor, Incident, Risk, System, Waiver,
@@ -150,6 +150,16 @@ pub enum Finding<'r> {
         /// The largest contributors, most bad minutes first.
         largest: Vec<Contributor<'r>>,
     },
+    BudgetAtRisk {
+        system: &'r System,
+        /// The share of simulated years over the budget, and the most allowed.
+        miss_probability: f64,
+        max_miss_probability: f64,
+        years: u32,
+        /// The system's bad minutes in its 90th-percentile year, and its budget.
+        p90: f64,
+        budget: f64,
+    },
     BudgetIncomplete {
         system: &'r System,
         unknown: usize,
@@ -251,6 +261,7 @@ impl Finding<'_> {
             Finding::NoRunbook { .. } => Code::NoRunbook,
             Finding::NoSignal { .. } => Code::NoSignal,
             Finding::BudgetExceeded { .. } => Code::BudgetExceeded,
+            Finding::BudgetAtRisk { .. } => Code::BudgetAtRisk,
             Finding::BudgetIncomplete { .. } => Code::BudgetIncomplete,
         }
     }
@@ -282,6 +293,7 @@ impl Finding<'_> {
             | Finding::FactorTooBig { .. }
             | Finding::FactorActionOverdue { .. }
             | Finding::BudgetExceeded { .. }
+            | Finding::BudgetAtRisk { .. }
             | Finding::BudgetIncomplete { .. } => None,
         }
     }
@@ -318,6 +330,7 @@ impl Finding<'_> {
         let system = match self {
             Finding::FutureIncident { incident } => incident.system.as_str(),
             Finding::BudgetExceeded { system, .. }
+            | Finding::BudgetAtRisk { system, .. }
             | Finding::BudgetIncomplete { system, .. }
             | Finding::FactorTooBig { system, .. }
             | Finding::FactorActionOverdue { system, .. } => system.id.as_str(),
@@ -703,6 +716,33 @@ impl Finding<'_> {
                 )
                 .help(format!("the largest contributors: {}", top.join(", ")))
             }
+            Finding::BudgetAtRisk {
+                system,
+                miss_probability,
+                max_miss_probability,
+                years,
+                p90,
+                budget,
+            } => Diagnostic::new(
+                code,
+                format!(
+                    "system `{name}` misses its error budget in {} of simulated years, above the {} the policy allows",
+                    percent_text(*miss_probability),
+                    percent_text(*max_miss_probability)
+                ),
+            )
+            .at(
+                system.span,
+                format!(
+                    "1 year in 10 costs {} bad minutes or more; budget {}",
+                    minutes_text(*p90),
+                    minutes_text(*budget)
+                ),
+            )
+            .help(format!(
+                "{} years simulated; see `opx rank --simulate` for the risks that cost most in bad years (P90)",
+                thousands(*years as usize)
+            )),
             Finding::BudgetIncomplete { system, unknown } => {
                 let (has, is) = if *unknown == 1 {
                     ("has", "is")

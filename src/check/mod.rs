@@ -47,7 +47,7 @@ pub fn check(analysis: &Analysis<'_>, policy: &Policy) -> Checked {
         rules::risk(analysis, risk, policy, &mut found);
     }
     for system in &analysis.systems {
-        rules::system(analysis, system, &mut found);
+        rules::system(analysis, system, policy, &mut found);
     }
     for factor in &analysis.factors {
         rules::factor(analysis, factor, &mut found);

@@ -212,6 +212,7 @@ fn response<'r>(assessed: &AssessedRisk<'r>, findings: &mut Vec<Finding<'r>>) {
 pub(super) fn system<'r>(
     analysis: &Analysis<'r>,
     assessed: &AssessedSystem<'r>,
+    policy: &Policy,
     findings: &mut Vec<Finding<'r>>,
 ) {
     let Some(budget) = &assessed.budget else {
@@ -243,6 +244,22 @@ pub(super) fn system<'r>(
             system,
             budget: budget.clone(),
             largest,
+        });
+    }
+    if let (Some(max), Some(simulated), Some(settings)) = (
+        policy.max_miss_probability,
+        assessed.simulated,
+        analysis.simulation,
+    ) && let Some(miss_probability) = simulated.miss_probability
+        && miss_probability > max
+    {
+        findings.push(Finding::BudgetAtRisk {
+            system,
+            miss_probability,
+            max_miss_probability: max,
+            years: settings.simulations,
+            p90: simulated.years.p90,
+            budget: budget.budget,
         });
     }
     if budget.unknown > 0 {

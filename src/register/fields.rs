@@ -511,7 +511,9 @@ impl Fields<'_, '_> {
     }
 
     /// A share such as `0.25`: more than 0, at most 1.
-    pub fn fraction(&self, sink: &mut Sink<'_>, key: &str) -> Option<f64> {
+    /// A number above 0 and at most 1; `meaning` says what it is a share
+    /// of for the hint ("a share of the budget").
+    pub fn fraction(&self, sink: &mut Sink<'_>, key: &str, meaning: &str) -> Option<f64> {
         let value = self.get(key)?;
         let share = self.count(sink, key)?;
         if share > 0.0 && share <= 1.0 {
@@ -523,9 +525,7 @@ impl Fields<'_, '_> {
                 format!("`{key}` must lie above 0 and at most 1"),
             )
             .at(sink.span(value.span()), "out of range")
-            .help(format!(
-                "write a share of the budget, such as {key} = 0.25 for 25%"
-            )),
+            .help(format!("write {meaning}, such as {key} = 0.25 for 25%")),
         );
         None
     }

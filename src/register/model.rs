@@ -11,6 +11,7 @@ use jiff::civil::Date;
 use crate::diag::Code;
 use crate::scale::Level;
 use crate::source::{LineCol, Span};
+use crate::uncertainty::Spread;
 use crate::units::{Frequency, Percent, Rate};
 
 /// A value and the place in the source it came from.
@@ -207,17 +208,12 @@ pub struct Rated {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TimeEstimate {
     pub level: Level,
-    /// Whole seconds: a duration is at most a hundred years, which fits,
-    /// and a risk holds several of these.
-    seconds: Option<u32>,
+    duration: Option<Duration>,
 }
 
 impl TimeEstimate {
     pub fn new(level: Level, duration: Option<Duration>) -> TimeEstimate {
-        TimeEstimate {
-            level,
-            seconds: duration.map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX)),
-        }
+        TimeEstimate { level, duration }
     }
 
     /// A duration, and the level it falls in.
@@ -227,7 +223,7 @@ impl TimeEstimate {
 
     /// The duration, when one was given rather than only a word.
     pub fn duration(&self) -> Option<Duration> {
-        self.seconds.map(|s| Duration::from_secs(u64::from(s)))
+        self.duration
     }
 }
 
@@ -269,6 +265,9 @@ pub struct View {
     pub time_to_recover: Option<TimeEstimate>,
     pub frequency: Option<Frequency>,
     pub users_affected: Option<Percent>,
+    /// The ends of the estimates above that are ranges; each value above
+    /// is then the range's mean.
+    pub spread: Spread,
 }
 
 #[derive(
@@ -356,6 +355,8 @@ pub struct Effects {
     pub time_to_recover: Option<TimeEstimate>,
     pub frequency: Option<Frequency>,
     pub users_affected: Option<Percent>,
+    /// The ends of the effects above that are ranges.
+    pub spread: Spread,
 }
 
 /// Something that went wrong (or nearly did), and the risks it realised.

@@ -12,7 +12,8 @@ use super::model::{
 };
 use crate::diag::{Code, Diagnostic};
 use crate::scale::{self, Level, Scale};
-use crate::units;
+use crate::uncertainty::Spread;
+use crate::units::{self, Estimate, Frequency, Percent};
 
 /// A risk as far as it could be read: its id and system name even when
 /// other fields are wrong, so a duplicate id is still found in the same run.
@@ -45,20 +46,9 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
         Category::name,
         "set category = \"technical\", \"data\", \"process\" or \"people\"",
     );
-    let frequency = f.parsed(
-        sink,
-        "frequency",
-        Code::InvalidFrequency,
-        "4/year",
-        units::parse_frequency,
-    );
-    let users_affected = f.parsed(
-        sink,
-        "users_affected",
-        Code::InvalidPercent,
-        "30%",
-        units::parse_percent,
-    );
+    let estimates = Estimates::read(sink, &f, "4/year", "30%");
+    let frequency = estimates.frequency;
+    let users_affected = estimates.users_affected;
     let likelihood = rated(
         sink,
         &f,
@@ -75,8 +65,6 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
         users_affected.map(|u| scale::impact_from_users(u.value)),
         "users_affected",
     );
-    let time_to_detect = time_estimate(sink, &f, "time_to_detect");
-    let time_to_recover = time_estimate(sink, &f, "time_to_recover");
     let owner = f.string(sink, "owner").map(|s| s.value);
     let reviewed = f.date(sink, "reviewed");
     let review_every_days = f
@@ -141,10 +129,11 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
             inherent: View {
                 likelihood: likelihood?,
                 impact: impact?,
-                time_to_detect: time_to_detect.ok()?,
-                time_to_recover: time_to_recover.ok()?,
+                time_to_detect: estimates.time_to_detect.ok()?.map(|t| t.value),
+                time_to_recover: estimates.time_to_recover.ok()?.map(|t| t.value),
                 frequency: frequency.map(|f| f.value),
                 users_affected: users_affected.map(|u| u.value),
+                spread: estimates.spread(),
             },
             owner,
             reviewed,
@@ -190,12 +179,64 @@ fn rated(
     None
 }
 
-/// An optional time to detect or recover. `Err` means present but unreadable.
+/// The four estimates a risk writes of itself, or an action of its
+/// effects: each one value or a range, read as its mean (see
+/// [`crate::uncertainty`]). `Err` for a time means present but unreadable.
+struct Estimates {
+    time_to_detect: Result<Option<Estimate<TimeEstimate>>, ()>,
+    time_to_recover: Result<Option<Estimate<TimeEstimate>>, ()>,
+    frequency: Option<Estimate<Frequency>>,
+    users_affected: Option<Estimate<Percent>>,
+}
+
+impl Estimates {
+    /// Reads them; `frequency` and `share` are examples for the hints.
+    fn read(sink: &mut Sink<'_>, f: &Fields<'_, '_>, frequency: &str, share: &str) -> Estimates {
+        Estimates {
+            time_to_detect: time_estimate(sink, f, "time_to_detect"),
+            time_to_recover: time_estimate(sink, f, "time_to_recover"),
+            frequency: f
+                .parsed(
+                    sink,
+                    "frequency",
+                    Code::InvalidFrequency,
+                    frequency,
+                    units::parse_frequency_estimate,
+                )
+                .map(|v| v.value),
+            users_affected: f
+                .parsed(
+                    sink,
+                    "users_affected",
+                    Code::InvalidPercent,
+                    share,
+                    units::parse_share_estimate,
+                )
+                .map(|v| v.value),
+        }
+    }
+
+    /// The ends of those written as ranges.
+    fn spread(&self) -> Spread {
+        let time = |t: &Result<Option<Estimate<TimeEstimate>>, ()>| {
+            t.as_ref().ok().copied().flatten().and_then(|t| t.range)
+        };
+        Spread {
+            time_to_detect: time(&self.time_to_detect),
+            time_to_recover: time(&self.time_to_recover),
+            frequency: self.frequency.and_then(|f| f.range),
+            users_affected: self.users_affected.and_then(|u| u.range),
+        }
+    }
+}
+
+/// An optional time to detect or recover: a word, a duration or a range
+/// of durations. `Err` means present but unreadable.
 fn time_estimate(
     sink: &mut Sink<'_>,
     f: &Fields<'_, '_>,
     key: &str,
-) -> Result<Option<TimeEstimate>, ()> {
+) -> Result<Option<Estimate<TimeEstimate>>, ()> {
     let Some(value) = f.get(key) else {
         return Ok(None);
     };
@@ -220,11 +261,17 @@ fn time_estimate(
     let result = if looks_like_word {
         Scale::Time
             .parse_word(text)
-            .map(|level| TimeEstimate::new(level, None))
+            .map(|level| Estimate {
+                value: TimeEstimate::new(level, None),
+                range: None,
+            })
             .map_err(|e| (Code::InvalidLevel, e))
     } else {
-        units::parse_duration(text)
-            .map(TimeEstimate::of)
+        units::parse_duration_estimate(text)
+            .map(|d| Estimate {
+                value: TimeEstimate::of(d.value),
+                range: d.range,
+            })
             .map_err(|e| (Code::InvalidDuration, e))
     };
     result.map(Some).map_err(|(code, e)| {
@@ -254,29 +301,15 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
         })
     });
     let signal = f.string(sink, "signal").map(|s| s.value);
+    let estimates = Estimates::read(sink, &f, "1/year", "5%");
     let effects = Effects {
         likelihood: f.level(sink, "likelihood", Scale::Likelihood),
         impact: f.level(sink, "impact", Scale::Impact),
-        time_to_detect: time_estimate(sink, &f, "time_to_detect").ok().flatten(),
-        time_to_recover: time_estimate(sink, &f, "time_to_recover").ok().flatten(),
-        frequency: f
-            .parsed(
-                sink,
-                "frequency",
-                Code::InvalidFrequency,
-                "1/year",
-                units::parse_frequency,
-            )
-            .map(|v| v.value),
-        users_affected: f
-            .parsed(
-                sink,
-                "users_affected",
-                Code::InvalidPercent,
-                "5%",
-                units::parse_percent,
-            )
-            .map(|v| v.value),
+        time_to_detect: estimates.time_to_detect.ok().flatten().map(|t| t.value),
+        time_to_recover: estimates.time_to_recover.ok().flatten().map(|t| t.value),
+        frequency: estimates.frequency.map(|v| v.value),
+        users_affected: estimates.users_affected.map(|v| v.value),
+        spread: estimates.spread(),
     };
     action.map(|a| Action {
         runbook,

@@ -128,6 +128,17 @@ pub fn doc(systems: &[SystemAssessment<'_>], today: jiff::civil::Date) -> Doc {
         if !a.factors.is_empty() {
             factors(&mut doc, a);
         }
+        if let Some(y) = a.simulated {
+            doc.text(format!(
+                "In simulated years: P50 {}, P90 {} bad minutes a year{}.",
+                minutes_text(y.years.p50),
+                minutes_text(y.years.p90),
+                y.miss_probability.map_or(String::new(), |p| format!(
+                    "; over the error budget in {} of years",
+                    percent_text(p)
+                ))
+            ));
+        }
         let h = &a.history;
         doc.text(match (h.incidents, h.near_misses) {
             (0, 0) => "No incidents or near-misses in the last 365 days.".to_string(),
@@ -249,6 +260,16 @@ pub fn json(
                         })
                     })
                     .collect();
+            }
+            // Only with --simulate, so a document without it is unchanged.
+            if let (Some(y), Value::Object(fields)) = (a.simulated, &mut system) {
+                fields.insert(
+                    "simulated".to_string(),
+                    json!({
+                        "bad_minutes": { "p50": round(y.years.p50), "p90": round(y.years.p90) },
+                        "miss_probability": y.miss_probability.map(round),
+                    }),
+                );
             }
             system
         })

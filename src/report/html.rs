@@ -15,7 +15,10 @@ use std::io::{self, Write};
 
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-use super::{CheckReport, TOOL_VERSION, check_summary, places, status_mark, waived_places};
+use super::{
+    CheckReport, TOOL_VERSION, check_summary, places, simulation_settings_text, status_mark,
+    system_simulation_line, waived_places, years_cells,
+};
 use crate::band::Band;
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::{Tally, plural};
@@ -358,6 +361,8 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                                 th scope="col" { "risk" }
                                 th scope="col" { "title" }
                                 th.num scope="col" { "bad min/yr" }
+                                th.num scope="col" { "P50" }
+                                th.num scope="col" { "P90" }
                                 th scope="col" { "own SLO" }
                                 @for t in SLO_TARGETS { th scope="col" { (t) "%" } }
                             }
@@ -369,6 +374,7 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                                     th scope="row" { (row.name) }
                                     td { (row.title) }
                                     td.num { (minutes_text(row.bad_minutes)) }
+                                    @for cell in years_cells(row.simulated) { td.num { (cell) } }
                                     (against_cell(row.own.as_ref()))
                                     @for a in &row.targets { (against_cell(Some(a))) }
                                 }
@@ -378,6 +384,18 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                 }
             }
             @for (system, bars) in &o.budgets { (budget_bars(system, bars)) }
+            @if let Some(settings) = o.analysis.simulation {
+                p.muted {
+                    "P50 and P90: the bad minutes of a median year and of the worst year in ten, in "
+                    (simulation_settings_text(settings))
+                    " (each range drawn from its distribution, incidents from their yearly rate)."
+                }
+                ul.simulated {
+                    @for line in o.analysis.systems.iter().filter_map(system_simulation_line) {
+                        li { (line) }
+                    }
+                }
+            }
         }
     }
 }

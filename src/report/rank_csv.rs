@@ -56,9 +56,25 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let mut csv = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
-    csv.write_record(HEADER).map_err(io_error)?;
+    // A simulation's columns come last, so a script that reads columns by
+    // place reads the same ones either way.
+    let simulated = report.analysis.simulation.is_some();
+    let extra: &[&str] = if simulated {
+        &["bad_minutes_p50", "bad_minutes_p90"]
+    } else {
+        &[]
+    };
+    csv.write_record(HEADER.iter().chain(extra))
+        .map_err(io_error)?;
     for (rank, r) in report.rows() {
-        for cell in row(report, rank, r) {
+        let years = r.simulated.map(|y| [y.p50, y.p90]);
+        let simulated_cells = years
+            .into_iter()
+            .flatten()
+            .map(|m| round(m).to_string())
+            .chain(std::iter::repeat_n(String::new(), 2))
+            .take(if simulated { 2 } else { 0 });
+        for cell in row(report, rank, r).into_iter().chain(simulated_cells) {
             csv.write_field(guard(&cell).as_bytes()).map_err(io_error)?;
         }
         csv.write_record(None::<&[u8]>).map_err(io_error)?;

@@ -20,7 +20,9 @@ use crate::register::model::{
 };
 use crate::scale::Scale;
 use crate::score::{State, ViewName, ViewScore};
+use crate::simulate::Years;
 use crate::source::{Sources, display_path};
+use crate::uncertainty::{Interval, Spread};
 use crate::units::minutes;
 
 pub const VERSION: u32 = 1;
@@ -40,6 +42,49 @@ pub struct Document<'a> {
     /// the register has none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     factors: Vec<FactorOut<'a>>,
+    /// What simulated years showed of each system; only with `--simulate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    simulation: Option<SimulationOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SimulationOut<'a> {
+    #[schemars(range(min = 1))]
+    simulations: u32,
+    seed: u64,
+    /// The systems of the risks shown that have a risk with known bad minutes.
+    systems: Vec<SystemYearsOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SystemYearsOut<'a> {
+    system: &'a str,
+    /// Its risks' bad minutes together, across the simulated years.
+    bad_minutes: YearsOut,
+    /// The share of simulated years over its error budget; null without an availability SLO.
+    #[schemars(range(min = 0, max = 1))]
+    miss_probability: Option<f64>,
+}
+
+/// Bad minutes a year at the 50th and 90th percentiles of simulated years.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct YearsOut {
+    #[schemars(range(min = 0))]
+    p50: f64,
+    #[schemars(range(min = 0))]
+    p90: f64,
+}
+
+impl From<Years> for YearsOut {
+    fn from(years: Years) -> Self {
+        YearsOut {
+            p50: round(years.p50),
+            p90: round(years.p90),
+        }
+    }
 }
 
 /// A systemic factor: what it adds to every risk of its system, and what
@@ -104,6 +149,10 @@ pub(crate) struct RiskOut<'a> {
     current: ViewOut,
     /// Against the single-risk threshold; null without a budget share.
     budget_size: Option<Size>,
+    /// Its bad minutes across simulated years; only with `--simulate`, and
+    /// where they are known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    simulated: Option<YearsOut>,
     /// Each view in full.
     views: Views,
     /// Incidents and near-misses of the last 365 days, and what they cost.
@@ -160,6 +209,51 @@ struct ViewOut {
     /// Bad minutes as a share of the system's yearly error budget (1 = all of it).
     #[schemars(range(min = 0))]
     budget_share: Option<f64>,
+    /// The estimates above written as 90% intervals (each value above is
+    /// then the interval's mean); only where there are some.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ranges: Option<RangesOut>,
+}
+
+/// Estimates written as `low..high`, in the units of the fields they stand for.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct RangesOut {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_to_detect_minutes: Option<IntervalOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time_to_recover_minutes: Option<IntervalOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    frequency_per_year: Option<IntervalOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    users_affected_percent: Option<IntervalOut>,
+}
+
+/// The 5th and 95th percentiles of an estimate.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct IntervalOut {
+    #[schemars(range(min = 0))]
+    low: f64,
+    #[schemars(range(min = 0))]
+    high: f64,
+}
+
+impl RangesOut {
+    fn of(spread: &Spread) -> Option<RangesOut> {
+        let out = |i: Option<Interval>, scale: f64| {
+            i.map(|i| IntervalOut {
+                low: round(i.low * scale),
+                high: round(i.high * scale),
+            })
+        };
+        (!spread.is_empty()).then(|| RangesOut {
+            time_to_detect_minutes: out(spread.time_to_detect, 1.0),
+            time_to_recover_minutes: out(spread.time_to_recover, 1.0),
+            frequency_per_year: out(spread.frequency, 1.0),
+            users_affected_percent: out(spread.users_affected, 100.0),
+        })
+    }
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -262,6 +356,10 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             factor_out(report, &report.analysis.factors[report.factors[i]])
         })?;
     }
+    if let Some(simulation) = simulation_out(report) {
+        let text = serde_json::to_string_pretty(&simulation).map_err(io::Error::other)?;
+        write!(out, ",\n  \"simulation\": {}", text.replace('\n', "\n  "))?;
+    }
     out.write_all(b"\n}\n")
 }
 
@@ -295,6 +393,30 @@ fn factor_out<'a>(report: &RankReport<'a>, f: &'a AssessedFactor<'a>) -> FactorO
     }
 }
 
+/// What simulated years showed of the systems shown, when the run simulated.
+fn simulation_out<'a>(report: &RankReport<'a>) -> Option<SimulationOut<'a>> {
+    let settings = report.analysis.simulation?;
+    let systems = report
+        .analysis
+        .systems
+        .iter()
+        .filter(|s| report.shows_system(&s.system.id))
+        .filter_map(|s| {
+            let simulated = s.simulated?;
+            Some(SystemYearsOut {
+                system: &s.system.id,
+                bad_minutes: simulated.years.into(),
+                miss_probability: simulated.miss_probability.map(round),
+            })
+        })
+        .collect();
+    Some(SimulationOut {
+        simulations: settings.simulations,
+        seed: settings.seed,
+        systems,
+    })
+}
+
 /// Everything about one risk, as the rank report (and `opx show`) write it.
 pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'a>) -> RiskOut<'a> {
     let risk = r.risk;
@@ -306,6 +428,7 @@ pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'
         category: risk.category,
         current: view_out(&r.score.current),
         budget_size: r.size,
+        simulated: r.simulated.map(YearsOut::from),
         views: Views {
             inherent: view_out(&r.score.inherent),
             current: view_out(&r.score.current),
@@ -380,6 +503,7 @@ fn view_out(score: &ViewScore) -> ViewOut {
         users_affected_percent: view.users_affected.map(|p| p.value()),
         bad_minutes: score.bad_minutes.map(round),
         budget_share: score.budget_share.map(round),
+        ranges: RangesOut::of(&view.spread),
     }
 }
 
@@ -436,6 +560,7 @@ mod tests {
                 .factor_rows()
                 .map(|f| factor_out(&report, f))
                 .collect(),
+            simulation: simulation_out(&report),
         };
         let mut expected = serde_json::to_string_pretty(&whole).unwrap();
         expected.push('\n');

@@ -3,22 +3,29 @@
 use std::io::{self, Write};
 
 use super::markdown;
-use super::{RANK_HEADER, RankReport, factor_row, rank_row, rank_summary};
+use super::{
+    RankReport, rank_cells, rank_factor_cells, rank_header, rank_summary, simulation_lines,
+};
 
 pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "### Risk ranking ({})\n", report.analysis.today)?;
     if report.ranked.is_empty() && report.factors.is_empty() {
         return writeln!(out, "No risks match.");
     }
-    markdown::write_header(out, &RANK_HEADER)?;
+    let analysis = report.analysis;
+    markdown::write_header(out, &rank_header(analysis))?;
     for (rank, r) in report.rows() {
-        markdown::write_row(out, &rank_row(rank, r))?;
+        markdown::write_row(out, &rank_cells(analysis, rank, r))?;
     }
     for f in report.factor_rows() {
-        markdown::write_row(out, &factor_row(report.analysis, f))?;
+        markdown::write_row(out, &rank_factor_cells(report.analysis, f))?;
     }
     writeln!(out)?;
-    writeln!(out, "{}", markdown::cell(&rank_summary(report)))
+    writeln!(out, "{}", markdown::cell(&rank_summary(report)))?;
+    for line in simulation_lines(analysis, &|system| report.shows_system(system)) {
+        writeln!(out, "\n{}", markdown::cell(&line))?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

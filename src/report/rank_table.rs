@@ -13,8 +13,8 @@ use anstyle::{AnsiColor, Style};
 
 use super::columns::{Align, Cell, Column, Layout, shorten, text_width};
 use super::{
-    RANK_HEADER, RankReport, factor_row, minutes_cell, paint, rank_summary, risk_name,
-    severity_cell, share_cell, state_cell,
+    RankReport, factor_row, minutes_cell, paint, rank_factor_cells, rank_header, rank_summary,
+    risk_name, severity_cell, share_cell, simulated_cells, simulation_lines, state_cell,
 };
 use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::band::{Band, Tone};
@@ -64,8 +64,24 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         return writeln!(out, "no risks match");
     }
     let view = &report.view;
-    let columns: &[Column] = if view.wide { &WIDE } else { &COMPACT };
-    let mut layout = Layout::new(columns, report.colour);
+    let mut columns: Vec<Column> = if view.wide {
+        WIDE.to_vec()
+    } else {
+        COMPACT.to_vec()
+    };
+    if report.analysis.simulation.is_some() {
+        // After `bad min/yr`, and hidden with it when the table is narrow.
+        let at = 1 + columns
+            .iter()
+            .position(|c| c.header == "bad min/yr")
+            .unwrap_or(columns.len() - 1);
+        let simulated = |name| {
+            let column = Column::fixed(name, Align::Right);
+            if view.wide { column } else { column.drops(2) }
+        };
+        columns.splice(at..at, [simulated("P50"), simulated("P90")]);
+    }
+    let mut layout = Layout::new(&columns, report.colour);
     // Measured over every row, then written row by row: the cells are made
     // twice rather than held, so a long ranking costs one row of memory.
     for (rank, r) in report.rows() {
@@ -99,6 +115,9 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         }
     }
     writeln!(out, "{}", rank_summary(report))?;
+    for line in simulation_lines(report.analysis, &|system| report.shows_system(system)) {
+        writeln!(out, "{line}")?;
+    }
     let dim = |text: &str| paint(text, Style::new().dimmed(), report.colour);
     if view.actions {
         writeln!(
@@ -119,10 +138,10 @@ fn cells<'a>(report: &RankReport<'_>, rank: usize, r: &'a AssessedRisk<'_>) -> V
     let risk = r.risk;
     let severity = Cell::styled(severity_cell(&r.score), band_style(r.score.current.band));
     if report.view.wide {
-        let row = super::rank_row(rank, r);
+        let row = super::rank_cells(report.analysis, rank, r);
         return row
             .into_iter()
-            .zip(RANK_HEADER)
+            .zip(rank_header(report.analysis))
             .map(|(text, column)| match column {
                 "severity" => severity.clone(),
                 _ => Cell::new(text),
@@ -131,24 +150,33 @@ fn cells<'a>(report: &RankReport<'_>, rank: usize, r: &'a AssessedRisk<'_>) -> V
     }
     let current = &r.score.current;
     let name = risk_name(risk, report.analysis.one_system());
-    vec![
+    let mut cells = vec![
         Cell::new(rank.to_string()),
         Cell::new(name),
         Cell::new(risk.title.as_str()),
         severity,
         Cell::new(current.exposure.map_or("-".to_string(), |e| e.to_string())),
         Cell::new(minutes_cell(&r.score)),
+    ];
+    if report.analysis.simulation.is_some() {
+        cells.extend(simulated_cells(r).map(Cell::new));
+    }
+    cells.extend([
         Cell::new(share_cell(r)),
         Cell::new(risk.owner.as_deref().unwrap_or("-")),
         Cell::new(state_cell(r)),
-    ]
+    ]);
+    cells
 }
 
 /// A factor's row: marked `factor` where a risk shows its severity.
 fn factor_cells<'a>(report: &RankReport<'_>, f: &'a AssessedFactor<'_>) -> Vec<Cell<'a>> {
     let row = factor_row(report.analysis, f);
     if report.view.wide {
-        return row.into_iter().map(Cell::new).collect();
+        return rank_factor_cells(report.analysis, f)
+            .into_iter()
+            .map(Cell::new)
+            .collect();
     }
     let name = if report.analysis.one_system() {
         f.factor.id.value.clone()
@@ -173,12 +201,18 @@ fn factor_cells<'a>(report: &RankReport<'_>, f: &'a AssessedFactor<'_>) -> Vec<C
         owner,
         _,
     ] = row;
-    [
-        rank, name, title, severity, exposure, minutes, share, owner, state,
-    ]
-    .into_iter()
-    .map(Cell::new)
-    .collect()
+    // A factor is not simulated on its own: it counts in each simulated
+    // year of its system at its expected cost.
+    let simulated = report
+        .analysis
+        .simulation
+        .map(|_| ["-".to_string(), "-".to_string()]);
+    [rank, name, title, severity, exposure, minutes]
+        .into_iter()
+        .chain(simulated.into_iter().flatten())
+        .chain([share, owner, state])
+        .map(Cell::new)
+        .collect()
 }
 
 /// What is being done about a risk, a line each, indented under its row:

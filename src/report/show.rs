@@ -118,6 +118,33 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
             row("budget share", &|v| dash(v.budget_share.map(percent_text))),
         ],
     );
+    let ranges = super::ranges_lines(&s.current.view);
+    if !ranges.is_empty() {
+        doc.text("Ranges (90% intervals, current view): each score above counts the mean.");
+        doc.list(ranges);
+    }
+    if let Some(settings) = shown.analysis.simulation {
+        let mut lines: Vec<String> = r
+            .simulated
+            .map(|y| {
+                format!(
+                    "this risk: P50 {}, P90 {} bad minutes a year",
+                    minutes_text(y.p50),
+                    minutes_text(y.p90)
+                )
+            })
+            .into_iter()
+            .collect();
+        lines.extend(super::simulation_lines(shown.analysis, &|id| {
+            id == system.system.id
+        }));
+        lines.pop(); // The settings go in the text before the list.
+        doc.text(format!(
+            "Simulation ({}):",
+            super::simulation_settings_text(settings)
+        ));
+        doc.list(lines);
+    }
 
     doc.heading(2, "Working");
     let [inherent, current, target] = &shown.working;

@@ -1,0 +1,672 @@
+//! Simulated years: how a system's risks together may spend its error
+//! budget, beyond the expected bad minutes.
+//!
+//! Each risk is simulated in its current view, year by year:
+//!
+//! - its rate is drawn from its frequency (a point, or lognormal for a
+//!   range, see [`crate::uncertainty`]), and the year's incidents from a
+//!   Poisson distribution with that rate;
+//! - each incident draws its own time to detect, time to recover and share
+//!   of users, and costs share × (detect + recover) minutes; past
+//!   [`EXACT_INCIDENTS`] incidents in a year their sum is drawn from the
+//!   normal distribution with the same mean and variance, so a risk that
+//!   claims a million incidents a year costs no more than one that claims
+//!   a hundred;
+//! - a system's year is the sum of its risks' years (the same risks its
+//!   expected bad minutes sum) and of its systemic factors' expected costs
+//!   (a factor is not drawn: it counts the same in every year), and it
+//!   misses its budget when that sum is over it.
+//!
+//! P50 and P90 are nearest-rank percentiles of the simulated years. Each
+//! risk draws from its own stream, seeded by the seed, its system's id and
+//! its own, so a result depends on neither the order of the files nor the
+//! number of cores.
+
+use crate::analysis::Analysis;
+use crate::register::model::View;
+use crate::score::ViewName;
+use crate::uncertainty::{Distribution, Interval, inverse_normal_cdf};
+use crate::units::minutes;
+
+/// Simulated years unless `--simulations` says otherwise.
+pub const DEFAULT_SIMULATIONS: u32 = 10_000;
+
+/// The most years `--simulations` takes: the cost is linear in them.
+pub const MAX_SIMULATIONS: u32 = 1_000_000;
+
+/// The seed unless `--seed` says otherwise: fixed, so a report is the same
+/// on every run.
+pub const DEFAULT_SEED: u64 = 1;
+
+/// Up to this many incidents in a year are drawn one by one.
+pub const EXACT_INCIDENTS: u64 = 64;
+
+/// How many years to simulate, and from which seed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Settings {
+    pub simulations: u32,
+    pub seed: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            simulations: DEFAULT_SIMULATIONS,
+            seed: DEFAULT_SEED,
+        }
+    }
+}
+
+/// What the simulated years showed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Simulation {
+    /// One per risk of [`Analysis::risks`]; `None` where its bad minutes
+    /// are unknown.
+    pub risks: Vec<Option<Years>>,
+    /// One per system of [`Analysis::systems`]; `None` where none of its
+    /// risks has known bad minutes.
+    pub systems: Vec<Option<SystemYears>>,
+}
+
+/// Yearly bad minutes across the simulated years.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Years {
+    pub p50: f64,
+    pub p90: f64,
+}
+
+/// A system's risks together, across the simulated years.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SystemYears {
+    pub years: Years,
+    /// The share of years over the error budget; `None` without an SLO.
+    pub miss_probability: Option<f64>,
+}
+
+/// Simulates every system of `analysis`, each on its own core when there
+/// are several.
+pub fn simulate(analysis: &Analysis<'_>, settings: Settings) -> Simulation {
+    let mut risks = vec![None; analysis.risks.len()];
+    let mut systems = Vec::with_capacity(analysis.systems.len());
+    let work = |system: usize| simulate_system(analysis, system, settings);
+    let _ = crate::parallel::in_order(
+        (0..analysis.systems.len()).collect(),
+        work,
+        |(system, per_risk)| {
+            for (risk, years) in per_risk {
+                risks[risk] = Some(years);
+            }
+            systems.push(system);
+            Ok::<(), ()>(())
+        },
+    );
+    Simulation { risks, systems }
+}
+
+/// One system's years and each of its risks' years (by place in
+/// [`Analysis::risks`]).
+fn simulate_system(
+    analysis: &Analysis<'_>,
+    system: usize,
+    settings: Settings,
+) -> (Option<SystemYears>, Vec<(usize, Years)>) {
+    let assessed = &analysis.systems[system];
+    let n = settings.simulations as usize;
+    let mut totals = vec![0.0; n];
+    let mut years = vec![0.0; n];
+    let mut counts: Vec<u32> = Vec::new();
+    let mut per_risk = Vec::new();
+    for &index in &assessed.risks {
+        let risk = &analysis.risks[index];
+        let mut rng = Rng::new(settings.seed, &[&assessed.system.id, &risk.risk.id.value]);
+        let Some(model) = RiskModel::of(&risk.score.current.view, &mut rng) else {
+            continue;
+        };
+        let percentiles =
+            if let (RateModel::Table(cdf), &[cost]) = (&model.rate, model.cost.atoms.as_slice()) {
+                // A point rate, and every incident costs the same: a year is
+                // its count (at most the table's length) times the cost, so
+                // the percentiles come from a tally rather than from sorting.
+                counts.clear();
+                counts.resize(cdf.len() + 1, 0);
+                for total in &mut totals {
+                    let incidents = model.incidents(&mut rng) as usize;
+                    *total += incidents as f64 * cost;
+                    counts[incidents] += 1;
+                }
+                tallied_percentiles(&counts, n, cost)
+            } else {
+                for (year, total) in years.iter_mut().zip(&mut totals) {
+                    *year = model.year(&mut rng);
+                    *total += *year;
+                }
+                percentiles(&mut years)
+            };
+        per_risk.push((index, percentiles));
+    }
+    if per_risk.is_empty() {
+        return (None, per_risk);
+    }
+    // A systemic factor counts in every year at its expected cost: its
+    // share of the budget is the same in each, as in the budget totals.
+    let factors: f64 = assessed
+        .factors
+        .iter()
+        .map(|&i| analysis.factors[i].bad_minutes(ViewName::Current))
+        .sum();
+    if factors > 0.0 {
+        totals.iter_mut().for_each(|t| *t += factors);
+    }
+    let miss_probability = assessed.budget.as_ref().map(|b| {
+        let misses = totals.iter().filter(|&&t| t > b.budget).count();
+        misses as f64 / n as f64
+    });
+    let system_years = SystemYears {
+        years: percentiles(&mut totals),
+        miss_probability,
+    };
+    (Some(system_years), per_risk)
+}
+
+/// The place, counted from 1, of the nearest-rank `p` percentile of `n` years.
+fn rank(p: f64, n: usize) -> usize {
+    ((p * n as f64).ceil() as usize).clamp(1, n)
+}
+
+/// P50 and P90 by nearest rank: the value with p × n years at or below it.
+fn percentiles(years: &mut [f64]) -> Years {
+    let n = years.len();
+    let (p50, p90) = (rank(0.5, n), rank(0.9, n));
+    let (below, at_p90, _) = years.select_nth_unstable_by(p90 - 1, f64::total_cmp);
+    let p90_value = *at_p90;
+    // The P50 lies among the years below the P90, or is it.
+    let p50_value = if p50 < p90 {
+        *below.select_nth_unstable_by(p50 - 1, f64::total_cmp).1
+    } else {
+        p90_value
+    };
+    Years {
+        p50: p50_value,
+        p90: p90_value,
+    }
+}
+
+/// [`percentiles`] of `n` years that cost `cost` an incident, from how
+/// many years had each number of incidents.
+fn tallied_percentiles(counts: &[u32], n: usize, cost: f64) -> Years {
+    let at = |rank: usize| {
+        let mut seen = 0;
+        for (incidents, &count) in counts.iter().enumerate() {
+            seen += count as usize;
+            if seen >= rank {
+                return incidents as f64 * cost;
+            }
+        }
+        counts.len().saturating_sub(1) as f64 * cost
+    };
+    Years {
+        p50: at(rank(0.5, n)),
+        p90: at(rank(0.9, n)),
+    }
+}
+
+/// How many equally likely values stand for a range when drawing from it.
+const ATOMS: usize = 1024;
+
+/// A risk's estimates, made ready for drawing years from quickly.
+struct RiskModel {
+    rate: RateModel,
+    cost: CostModel,
+}
+
+/// Incidents a year.
+enum RateModel {
+    /// A point: the Poisson's cumulative probabilities, for drawing by
+    /// inversion (one uniform and a short search), when the rate is small.
+    Table(Vec<f64>),
+    /// A point too large for a table.
+    Large(f64),
+    /// A range: [`ATOMS`] rates at its quantiles, each with e^−rate.
+    Atoms(Vec<(f64, f64)>),
+}
+
+/// One incident's bad minutes: share × (detect + recover).
+struct CostModel {
+    /// [`ATOMS`] equally likely costs, or one when nothing in it is a range.
+    atoms: Vec<f64>,
+    /// For the sum of many incidents.
+    mean: f64,
+    variance: f64,
+}
+
+impl RiskModel {
+    /// The view's estimates, or `None` where its bad minutes are unknown.
+    /// A range becomes [`ATOMS`] values at its quantiles (in shuffled
+    /// order where several ranges make one cost, so that they pair at
+    /// random), scaled so that their mean is the range's exact mean.
+    fn of(view: &View, rng: &mut Rng) -> Option<RiskModel> {
+        let spread = &view.spread;
+        let detect = minutes(view.time_to_detect?.duration()?);
+        let recover = minutes(view.time_to_recover?.duration()?);
+        let per_year = view.frequency?.per_year();
+        let users = view.users_affected.map_or(1.0, |u| u.fraction());
+        let pick = |value: f64, range: Option<Interval>, read: fn(Interval) -> Distribution| {
+            range.map_or(Distribution::Point(value), read)
+        };
+        let detect = pick(detect, spread.time_to_detect, Distribution::lognormal);
+        let recover = pick(recover, spread.time_to_recover, Distribution::lognormal);
+        let users = pick(users, spread.users_affected, Distribution::share);
+        let frequency = pick(per_year, spread.frequency, Distribution::lognormal);
+
+        let time_square =
+            detect.second_moment() + 2.0 * detect.mean() * recover.mean() + recover.second_moment();
+        let mean = users.mean() * (detect.mean() + recover.mean());
+        let variance = (users.second_moment() * time_square - mean * mean).max(0.0);
+        let atoms = if [detect, recover, users]
+            .iter()
+            .all(|d| matches!(d, Distribution::Point(_)))
+        {
+            vec![mean]
+        } else {
+            let mut draw = |d: Distribution| {
+                let mut values = quantiles(d);
+                rng.shuffle(&mut values);
+                values
+            };
+            let (d, r, u) = (draw(detect), draw(recover), draw(users));
+            let costs = (0..ATOMS).map(|i| u[i] * (d[i] + r[i])).collect();
+            scaled_to_mean(costs, mean)
+        };
+        let rate = match frequency {
+            Distribution::Point(rate) if rate < POISSON_TABLE_RATE => {
+                RateModel::Table(poisson_cdf(rate))
+            }
+            Distribution::Point(rate) => RateModel::Large(rate),
+            ranged => RateModel::Atoms(
+                scaled_to_mean(quantiles(ranged), ranged.mean())
+                    .into_iter()
+                    .map(|rate| (rate, (-rate).exp()))
+                    .collect(),
+            ),
+        };
+        Some(RiskModel {
+            rate,
+            cost: CostModel {
+                atoms,
+                mean,
+                variance,
+            },
+        })
+    }
+
+    /// One simulated year's bad minutes.
+    fn year(&self, rng: &mut Rng) -> f64 {
+        let incidents = self.incidents(rng);
+        let cost = &self.cost;
+        match (incidents, cost.atoms.as_slice()) {
+            (0, _) => 0.0,
+            (n, [one]) => n as f64 * one,
+            (n, _) if n > EXACT_INCIDENTS => {
+                let n = n as f64;
+                (n * cost.mean + (n * cost.variance).sqrt() * rng.normal()).max(0.0)
+            }
+            (n, atoms) => (0..n).map(|_| atoms[rng.index(ATOMS)]).sum(),
+        }
+    }
+
+    /// How many incidents one simulated year has.
+    fn incidents(&self, rng: &mut Rng) -> u64 {
+        match &self.rate {
+            RateModel::Table(cdf) => {
+                let u = rng.uniform();
+                cdf.iter().position(|&p| u <= p).unwrap_or(cdf.len()) as u64
+            }
+            RateModel::Large(rate) => rng.poisson(*rate),
+            RateModel::Atoms(atoms) => {
+                let (rate, limit) = atoms[rng.index(ATOMS)];
+                if rate < POISSON_TABLE_RATE {
+                    rng.poisson_small(limit)
+                } else {
+                    rng.poisson(rate)
+                }
+            }
+        }
+    }
+}
+
+/// Rates below this are drawn by multiplying uniforms or from a table.
+const POISSON_TABLE_RATE: f64 = 30.0;
+
+/// P(N ≤ k) for k = 0, 1, … until it is 1 to within 1e-15.
+fn poisson_cdf(rate: f64) -> Vec<f64> {
+    let mut cdf = Vec::new();
+    let (mut term, mut sum) = ((-rate).exp(), 0.0);
+    for k in 1.. {
+        sum += term;
+        cdf.push(sum);
+        if 1.0 - sum < 1e-15 || k > 200 {
+            break;
+        }
+        term *= rate / f64::from(k);
+    }
+    cdf
+}
+
+/// [`ATOMS`] values of `d` at the midpoints of equal slices of probability.
+fn quantiles(d: Distribution) -> Vec<f64> {
+    (0..ATOMS)
+        .map(|i| d.at(inverse_normal_cdf((i as f64 + 0.5) / ATOMS as f64)))
+        .collect()
+}
+
+/// `values` scaled so that their mean is `mean`: the slices' midpoints
+/// miss a little of a long tail, and the expected bad minutes must not.
+fn scaled_to_mean(mut values: Vec<f64>, mean: f64) -> Vec<f64> {
+    let have = values.iter().sum::<f64>() / values.len() as f64;
+    if have > 0.0 {
+        values.iter_mut().for_each(|v| *v *= mean / have);
+    }
+    values
+}
+
+/// xoshiro256++ (Blackman and Vigna, 2019), seeded through SplitMix64:
+/// small, fast, and fixed here so that a seed gives the same years in
+/// every version of opx.
+struct Rng {
+    state: [u64; 4],
+    /// The second of the last pair of normal draws, not yet used.
+    spare_normal: Option<f64>,
+}
+
+impl Rng {
+    /// A stream of its own for `seed` and `names`.
+    fn new(seed: u64, names: &[&str]) -> Rng {
+        // FNV-1a over the names, each ended by a zero byte.
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in names.iter().flat_map(|n| n.bytes().chain([0])) {
+            hash = (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        let mut mix = seed ^ hash.rotate_left(32);
+        let mut next = || {
+            mix = mix.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = mix;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            z ^ (z >> 31)
+        };
+        Rng {
+            state: [next(), next(), next(), next()],
+            spare_normal: None,
+        }
+    }
+
+    fn next_u64(&mut self) -> u64 {
+        let s = &mut self.state;
+        let result = s[0].wrapping_add(s[3]).rotate_left(23).wrapping_add(s[0]);
+        let t = s[1] << 17;
+        s[2] ^= s[0];
+        s[3] ^= s[1];
+        s[1] ^= s[2];
+        s[0] ^= s[3];
+        s[2] ^= t;
+        s[3] = s[3].rotate_left(45);
+        result
+    }
+
+    /// Uniform in (0, 1]: never zero, so its logarithm is finite.
+    fn uniform(&mut self) -> f64 {
+        ((self.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// A place in a list of `n` (a power of two, at most 2³²).
+    fn index(&mut self, n: usize) -> usize {
+        (self.next_u64() >> (64 - n.trailing_zeros())) as usize
+    }
+
+    /// Shuffles `values` (Fisher–Yates).
+    fn shuffle(&mut self, values: &mut [f64]) {
+        for i in (1..values.len()).rev() {
+            let j = (self.next_u64() % (i as u64 + 1)) as usize;
+            values.swap(i, j);
+        }
+    }
+
+    /// A standard normal draw (Box–Muller, both halves used).
+    fn normal(&mut self) -> f64 {
+        if let Some(z) = self.spare_normal.take() {
+            return z;
+        }
+        let radius = (-2.0 * self.uniform().ln()).sqrt();
+        let angle = std::f64::consts::TAU * self.uniform();
+        self.spare_normal = Some(radius * angle.sin());
+        radius * angle.cos()
+    }
+
+    /// A Poisson draw with mean `rate`: by multiplying uniforms (Knuth) for
+    /// small rates, by transformed rejection (Hörmann's PTRS, 1993) for
+    /// large ones, so its cost never grows with the rate.
+    fn poisson(&mut self, rate: f64) -> u64 {
+        if rate <= 0.0 {
+            return 0;
+        }
+        if rate < POISSON_TABLE_RATE {
+            return self.poisson_small((-rate).exp());
+        }
+        let b = 0.931 + 2.53 * rate.sqrt();
+        let a = -0.059 + 0.024_83 * b;
+        let inverse_alpha = 1.1239 + 1.1328 / (b - 3.4);
+        let v_r = 0.9277 - 3.6224 / (b - 2.0);
+        loop {
+            let u = self.uniform() - 0.5;
+            let v = self.uniform();
+            let us = 0.5 - u.abs();
+            let k = ((2.0 * a / us + b) * u + rate + 0.43).floor();
+            if us >= 0.07 && v <= v_r {
+                return k as u64;
+            }
+            if k < 0.0 || (us < 0.013 && v > us) {
+                continue;
+            }
+            if (v * inverse_alpha / (a / (us * us) + b)).ln()
+                <= -rate + k * rate.ln() - ln_factorial(k)
+            {
+                return k as u64;
+            }
+        }
+    }
+}
+
+impl Rng {
+    /// A Poisson draw with mean `rate` below [`POISSON_TABLE_RATE`], given
+    /// `limit` = e^−rate: uniforms multiplied until below it (Knuth).
+    fn poisson_small(&mut self, limit: f64) -> u64 {
+        let mut product = self.uniform();
+        let mut count = 0;
+        while product > limit {
+            product *= self.uniform();
+            count += 1;
+        }
+        count
+    }
+}
+
+/// ln k! for a whole k ≥ 0: summed below 10, Stirling's series above
+/// (error below 1e-10 there).
+fn ln_factorial(k: f64) -> f64 {
+    if k < 10.0 {
+        return (2..=k as u64).map(|i| (i as f64).ln()).sum();
+    }
+    let k_inv = 1.0 / k;
+    k * k.ln() - k + 0.5 * (std::f64::consts::TAU * k).ln() + k_inv / 12.0 - k_inv.powi(3) / 360.0
+        + k_inv.powi(5) / 1260.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn year_of(model: &RiskModel, years: u32, seed: u64) -> Vec<f64> {
+        let mut rng = Rng::new(seed, &["system", "risk"]);
+        (0..years).map(|_| model.year(&mut rng)).collect()
+    }
+
+    fn point_model(per_incident: f64, per_year: f64) -> RiskModel {
+        RiskModel {
+            rate: RateModel::Table(poisson_cdf(per_year)),
+            cost: CostModel {
+                atoms: vec![per_incident],
+                mean: per_incident,
+                variance: 0.0,
+            },
+        }
+    }
+
+    /// The model of the one risk in a register's text.
+    fn model_of(risk: &str) -> (RiskModel, f64) {
+        let text = format!(
+            "[system]\nid = \"s\"\n[[risk]]\nid = \"r\"\ntitle = \"t\"\ncategory = \"technical\"\nimpact = 3\n{risk}"
+        );
+        let loaded = crate::register::load_contents(
+            vec![("risks.toml".into(), text.into_bytes())],
+            Vec::new(),
+        );
+        assert!(!loaded.failed(), "{:?}", loaded.diagnostics);
+        let view = loaded.register.risks[0].inherent;
+        let model = RiskModel::of(&view, &mut Rng::new(DEFAULT_SEED, &["s", "r"])).unwrap();
+        (model, crate::budget::bad_minutes(&view).unwrap())
+    }
+
+    fn mean(years: &[f64]) -> f64 {
+        years.iter().sum::<f64>() / years.len() as f64
+    }
+
+    /// The share of `years` over `budget`.
+    fn misses(years: &[f64], budget: f64) -> f64 {
+        years.iter().filter(|&&y| y > budget).count() as f64 / years.len() as f64
+    }
+
+    /// A 99.99% SLO allows 52.596 bad minutes a year.
+    const BUDGET_9999: f64 = 0.0001 * 1440.0 * 365.25;
+
+    #[test]
+    fn one_incident_a_year_of_a_hundred_minutes_misses_63_percent_of_years() {
+        // Any incident overruns 52.6 minutes: P(N ≥ 1) = 1 − e⁻¹ = 63.2%.
+        let years = year_of(&point_model(100.0, 1.0), DEFAULT_SIMULATIONS, DEFAULT_SEED);
+        let expected = 1.0 - (-1.0f64).exp();
+        assert!((misses(&years, BUDGET_9999) - expected).abs() < 0.015);
+    }
+
+    #[test]
+    fn twenty_minutes_twice_a_year_misses_32_percent_of_years() {
+        // Three incidents overrun: P(N ≥ 3) = 1 − e⁻²(1 + 2 + 2) = 32.3%.
+        let years = year_of(&point_model(20.0, 2.0), DEFAULT_SIMULATIONS, DEFAULT_SEED);
+        let expected = 1.0 - 5.0 * (-2.0f64).exp();
+        assert!((misses(&years, BUDGET_9999) - expected).abs() < 0.015);
+    }
+
+    #[test]
+    fn a_ranged_risk_simulates_to_its_analytic_mean() {
+        let (model, analytic) = model_of(
+            "frequency = \"12/year\"\ntime_to_detect = \"1m..10m\"\n\
+             time_to_recover = \"10m..100m\"\nusers_affected = \"5%..30%\"",
+        );
+        let simulated = mean(&year_of(&model, DEFAULT_SIMULATIONS, DEFAULT_SEED));
+        assert!(
+            (simulated / analytic - 1.0).abs() < 0.02,
+            "{simulated} vs {analytic}"
+        );
+        // A ranged frequency too, with fewer incidents a year: more noise.
+        let (model, analytic) = model_of(
+            "frequency = \"2/year..20/year\"\ntime_to_detect = \"5m\"\n\
+             time_to_recover = \"10m..100m\"",
+        );
+        let simulated = mean(&year_of(&model, DEFAULT_SIMULATIONS, DEFAULT_SEED));
+        assert!(
+            (simulated / analytic - 1.0).abs() < 0.02,
+            "{simulated} vs {analytic}"
+        );
+    }
+
+    #[test]
+    fn poisson_draws_have_their_mean_and_variance() {
+        for rate in [0.5, 3.0, 29.0, 31.0, 200.0, 1e6] {
+            let mut rng = Rng::new(7, &["poisson"]);
+            let n = 20_000;
+            let draws: Vec<f64> = (0..n).map(|_| rng.poisson(rate) as f64).collect();
+            let mean = draws.iter().sum::<f64>() / n as f64;
+            let variance = draws.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / n as f64;
+            // Five standard errors of each.
+            assert!(
+                (mean - rate).abs() < 5.0 * (rate / n as f64).sqrt(),
+                "{rate}: {mean}"
+            );
+            assert!(
+                (variance / rate - 1.0).abs() < 5.0 * (2.0 / n as f64).sqrt(),
+                "{rate}: {variance}"
+            );
+        }
+    }
+
+    #[test]
+    fn many_incidents_keep_the_mean() {
+        // A thousand incidents a year, past the exact limit: the normal sum
+        // keeps the mean.
+        let (model, analytic) = model_of(
+            "frequency = \"1000/year\"\ntime_to_detect = \"1m\"\ntime_to_recover = \"10m..100m\"",
+        );
+        let simulated = mean(&year_of(&model, 2_000, 3));
+        assert!(
+            (simulated / analytic - 1.0).abs() < 0.01,
+            "{simulated} vs {analytic}"
+        );
+    }
+
+    #[test]
+    fn a_table_draws_poisson_counts() {
+        // P(N = 0) at rate 2 is e⁻² = 13.5%.
+        let years = year_of(&point_model(1.0, 2.0), DEFAULT_SIMULATIONS, DEFAULT_SEED);
+        let zeros = years.iter().filter(|&&y| y == 0.0).count() as f64 / years.len() as f64;
+        assert!((zeros - (-2.0f64).exp()).abs() < 0.01, "{zeros}");
+        assert!((mean(&years) - 2.0).abs() < 0.05);
+    }
+
+    #[test]
+    fn ln_factorial_is_exact_enough() {
+        let mut exact = 0.0;
+        for k in 1..=40u32 {
+            exact += f64::from(k).ln();
+            assert!((ln_factorial(f64::from(k)) - exact).abs() < 1e-9, "{k}");
+        }
+    }
+
+    #[test]
+    fn percentiles_by_nearest_rank() {
+        let mut years: Vec<f64> = (1..=10).rev().map(f64::from).collect();
+        assert_eq!(percentiles(&mut years), Years { p50: 5.0, p90: 9.0 });
+        let mut one = [4.0];
+        assert_eq!(percentiles(&mut one), Years { p50: 4.0, p90: 4.0 });
+    }
+
+    #[test]
+    fn a_tally_gives_the_same_percentiles_as_sorting() {
+        // Years of 0, 1, 2, … incidents at 2.5 minutes each.
+        let counts = [3u32, 4, 2, 1];
+        let mut years: Vec<f64> = counts
+            .iter()
+            .enumerate()
+            .flat_map(|(k, &c)| std::iter::repeat_n(k as f64 * 2.5, c as usize))
+            .collect();
+        assert_eq!(
+            tallied_percentiles(&counts, 10, 2.5),
+            percentiles(&mut years)
+        );
+    }
+
+    #[test]
+    fn a_stream_depends_on_its_seed_and_names_only() {
+        let draw = |seed, names: &[&str]| Rng::new(seed, names).next_u64();
+        assert_eq!(draw(1, &["a", "b"]), draw(1, &["a", "b"]));
+        assert_ne!(draw(1, &["a", "b"]), draw(2, &["a", "b"]));
+        assert_ne!(draw(1, &["a", "b"]), draw(1, &["ab", ""]));
+    }
+}

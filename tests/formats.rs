@@ -14,6 +14,7 @@ const HOSTILE: &str = "tests/fixtures/hostile.toml";
 const BROKEN: &str = "tests/cmd/error-many.in/risks.toml";
 /// Systemic factors on the three risks of the README's worked example.
 const FACTORS: &str = "tests/fixtures/factors.toml";
+const RANGES: &str = "tests/fixtures/ranges/risks.toml";
 
 /// The hostile texts of `tests/fixtures/hostile.toml`, as TOML decodes them.
 const HOSTILE_TITLE: &str = "=HYPERLINK(\"http://evil.example\") <script>alert('x')</script> | `tick` \"quoted\", comma\nsecond line & more";
@@ -71,6 +72,8 @@ fn sarif_validates_against_the_oasis_schema() {
         (HOSTILE, 1),
         (BROKEN, 2),
         ("examples/cheatsheet.toml", 1),
+        // A system's simulated years over its policy: budget-at-risk.
+        ("tests/fixtures/ranges", 1),
     ] {
         let (code, text) = opx(&["check", path, "--format", "sarif"]);
         assert_eq!(code, expected, "{path}");
@@ -236,6 +239,7 @@ fn junit_validates_against_the_surefire_schema() {
         ("checkout", CHECKOUT, 1),
         ("hostile", HOSTILE, 1),
         ("broken", BROKEN, 2),
+        ("ranges", "tests/fixtures/ranges", 1),
     ] {
         let (code, xml) = opx(&["check", path, "--format", "junit"]);
         assert_eq!(code, expected, "{path}");
@@ -585,6 +589,17 @@ fn json_reports_validate_against_their_published_schemas() {
         assert_eq!(check["version"], 1);
         validate(&check_schema, &check);
     }
+    // Ranges and simulated years, and the gate that simulates for its policy.
+    let (_, rank) = opx(&["rank", RANGES, "--format", "json", "--simulate"]);
+    let rank = json(&rank);
+    assert!(rank["simulation"]["systems"][0]["miss_probability"].is_number());
+    assert!(rank["risks"][0]["ranges"].is_object());
+    validate(&rank_schema, &rank);
+    let (code, check) = opx(&["check", "tests/fixtures/ranges", "--format", "json"]);
+    assert_eq!(code, 1);
+    let check = json(&check);
+    assert_eq!(check["findings"][0]["code"], "budget-at-risk");
+    validate(&check_schema, &check);
     let (code, broken) = opx(&["check", BROKEN, "--format", "json"]);
     assert_eq!(code, 2);
     let broken = json(&broken);
@@ -634,6 +649,7 @@ fn every_example_validates_against_the_register_schema() {
     assert!(seen >= 2);
     validate(&schema, &toml_as_json(Path::new(HOSTILE)));
     validate(&schema, &toml_as_json(Path::new(FACTORS)));
+    validate(&schema, &toml_as_json(Path::new(RANGES)));
 }
 
 #[test]

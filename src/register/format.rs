@@ -57,7 +57,7 @@ pub enum Value {
     Choice(&'static [&'static str], Option<&'static str>),
     /// A level: 1-5, or a word of the scale.
     Level(Scale),
-    /// A time to detect or recover: a duration, or a time word.
+    /// A time to detect or recover: a duration, a range of durations, or a time word.
     Time,
     Duration,
     /// `300ms`, or a duration.
@@ -66,6 +66,8 @@ pub enum Value {
     Cadence,
     /// `0%` to `100%`.
     Percent,
+    /// A share of users: a percentage, or a range of them.
+    Share,
     /// An availability SLO, below 100%.
     Availability,
     /// `N/year`, `N/month`, `N/week`, `N/day` or `every D`.
@@ -276,7 +278,7 @@ pub static RISK: Table = Table {
         key("time_to_detect", Value::Time, TIME),
         key("time_to_recover", Value::Time, TIME),
         key("frequency", Value::Frequency, FREQUENCY),
-        key("users_affected", Value::Percent, "Such as \"30%\"."),
+        key("users_affected", Value::Share, SHARE),
         key(
             "owner",
             Value::Text,
@@ -306,9 +308,9 @@ pub static RISK: Table = Table {
     ],
 };
 
-const TIME: &str =
-    "A duration such as \"15m\" or \"2h 30m\", or a word from very-fast (1) to very-slow (5).";
-const FREQUENCY: &str = "\"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every 90d\".";
+const TIME: &str = "A duration such as \"15m\" or \"2h 30m\", a range read as a 90% interval such as \"10m..1h\", or a word from very-fast (1) to very-slow (5).";
+const FREQUENCY: &str = "\"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every 90d\", or a range read as a 90% interval such as \"2/year..6/year\".";
+const SHARE: &str = "Such as \"30%\", or a range read as a 90% interval such as \"5%..30%\".";
 
 pub static ACTION: Table = Table {
     name: "[[risk.action]]",
@@ -374,7 +376,7 @@ const ACTION_KEYS: &[Key] = &[
     ),
     key(
         "users_affected",
-        Value::Percent,
+        Value::Share,
         "Once the action is done: such as \"5%\".",
     ),
 ];

@@ -75,11 +75,17 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .position(|c| c.header == "bad min/yr")
             .unwrap_or(columns.len() - 1);
-        let simulated = |name| {
+        // A narrow table keeps the P90 (what a bad year costs) longest, and
+        // lets the P50 go with exposure.
+        let simulated = |name, order| {
             let column = Column::fixed(name, Align::Right);
-            if view.wide { column } else { column.drops(2) }
+            if view.wide {
+                column
+            } else {
+                column.drops(order)
+            }
         };
-        columns.splice(at..at, [simulated("P50"), simulated("P90")]);
+        columns.splice(at..at, [simulated("P50", 1), simulated("P90", 2)]);
     }
     let mut layout = Layout::new(&columns, report.colour);
     // Measured over every row, then written row by row: the cells are made

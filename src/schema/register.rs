@@ -9,6 +9,14 @@ use crate::scale::Scale;
 
 const DURATION: &str = r"^\s*([0-9]+\s*[smhdw]\s*)+$";
 const PERCENT: &str = r"^\s*(100(\.0+)?|[0-9]{1,2}(\.[0-9]+)?)\s*%\s*$";
+const FREQUENCY: &str =
+    r"^\s*([0-9]+(\.[0-9]+)?\s*/\s*(year|yr|month|week|day)|every\s+([0-9]+\s*[smhdw]\s*)+)\s*$";
+
+/// A value's pattern, or two of them as a range: `low..high`.
+fn estimate(one: &str) -> String {
+    let inner = one.trim_start_matches('^').trim_end_matches('$');
+    format!("^(?:{inner})(?:\\.\\.(?:{inner}))?$")
+}
 
 /// The schema of a register file.
 pub(super) fn schema() -> Value {
@@ -102,17 +110,16 @@ fn value(kind: &Kind) -> Value {
             ] })
         }
         Kind::Time => json!({ "anyOf": [
-            { "type": "string", "pattern": DURATION },
+            { "type": "string", "pattern": estimate(DURATION) },
             { "type": "string", "enum": Scale::Time.word_lists()[0] },
         ] }),
         Kind::Duration => pattern(DURATION),
         Kind::Latency => pattern(r"^\s*([0-9]+\s*ms|([0-9]+\s*[smhdw]\s*)+)\s*$"),
         Kind::Cadence => pattern(r"^\s*([0-9]+\s*[dw]\s*)+$"),
         Kind::Percent => pattern(PERCENT),
+        Kind::Share => pattern(&estimate(PERCENT)),
         Kind::Availability => pattern(r"^\s*[0-9]{1,2}(\.[0-9]+)?\s*%\s*$"),
-        Kind::Frequency => pattern(
-            r"^\s*([0-9]+(\.[0-9]+)?\s*/\s*(year|yr|month|week|day)|every\s+([0-9]+\s*[smhdw]\s*)+)\s*$",
-        ),
+        Kind::Frequency => pattern(&estimate(FREQUENCY)),
         Kind::Rate => pattern(r"^\s*[0-9]+(\.[0-9]+)?\s*/\s*(s|min|m|h)\s*$"),
         Kind::AddedDuration => pattern(r"^\s*\+\s*([0-9]+\s*[smhdw]\s*)+$"),
         Kind::AddedPercent => pattern(r"^\s*\+\s*(100(\.0+)?|[0-9]{1,2}(\.[0-9]+)?)\s*%\s*$"),

@@ -213,6 +213,57 @@ fn a_browser_renders_every_number() {
 }
 
 #[test]
+#[allow(
+    clippy::print_stderr,
+    reason = "tells a local run why the check was skipped"
+)]
+fn a_browser_shows_the_simulated_years() {
+    if Process::new("chromium").arg("--version").output().is_err() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "chromium is missing on CI"
+        );
+        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let register = "tests/fixtures/ranges/risks.toml";
+    let (page, _) = report(dir.path(), register);
+    let out = chromium(dir.path(), &["--dump-dom"], &page).unwrap();
+    let dom = String::from_utf8_lossy(&out.stdout).into_owned();
+
+    // Each risk's P50 and P90 are `opx rank --simulate`'s: the report
+    // simulates with the same defaults.
+    let (_, rank) = opx(&["rank", register, "--format", "json", "--simulate"]);
+    let rank: Value = serde_json::from_str(&rank).unwrap();
+    let names = attributes(&dom, "data-risk");
+    let (p50s, p90s) = (attributes(&dom, "data-p50"), attributes(&dom, "data-p90"));
+    assert_eq!(names.len(), 2);
+    for ((name, p50), p90) in names.iter().zip(&p50s).zip(&p90s) {
+        let risk = rank["risks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| format!("ledger/{}", r["id"].as_str().unwrap()) == *name)
+            .unwrap();
+        let simulated = &risk["simulated"];
+        assert_eq!(*p50, format!("{:.2}", simulated["p50"].as_f64().unwrap()));
+        assert_eq!(*p90, format!("{:.2}", simulated["p90"].as_f64().unwrap()));
+    }
+
+    // And the system's chance of a year over budget.
+    let miss = rank["simulation"]["systems"][0]["miss_probability"]
+        .as_f64()
+        .unwrap();
+    let line = &dom[dom.find("<li data-system=\"ledger\">").unwrap()..];
+    let line = &line[..line.find("</li>").unwrap()];
+    assert!(
+        line.contains(&format!("in {:.1}% of years", miss * 100.0)),
+        "{line}"
+    );
+}
+
+#[test]
 fn the_gate_lists_errors_first_and_shows_what_it_waived() {
     let dir = tempfile::tempdir().unwrap();
     let (_, html) = report(dir.path(), CHECKOUT);

@@ -369,12 +369,14 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                         }
                         tbody {
                             @for (rank, row) in o.stack.iter().enumerate() {
-                                tr data-risk=(row.name) data-bad-minutes=(minutes_text(row.bad_minutes)) {
+                                @let [p50, p90] = years_cells(row.simulated);
+                                tr data-risk=(row.name) data-bad-minutes=(minutes_text(row.bad_minutes)) data-p50=(p50) data-p90=(p90) {
                                     td.num { (rank + 1) }
                                     th scope="row" { (row.name) }
                                     td { (row.title) }
                                     td.num { (minutes_text(row.bad_minutes)) }
-                                    @for cell in years_cells(row.simulated) { td.num { (cell) } }
+                                    td.num { (p50) }
+                                    td.num { (p90) }
                                     (against_cell(row.own.as_ref()))
                                     @for a in &row.targets { (against_cell(Some(a))) }
                                 }
@@ -391,8 +393,10 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                     " (each range drawn from its distribution, incidents from their yearly rate)."
                 }
                 ul.simulated {
-                    @for line in o.analysis.systems.iter().filter_map(system_simulation_line) {
-                        li { (line) }
+                    @for system in &o.analysis.systems {
+                        @if let Some(line) = system_simulation_line(system) {
+                            li data-system=(system.system.id) { (line) }
+                        }
                     }
                 }
             }

@@ -112,10 +112,17 @@ pub enum Command {
             are what they add to the system's risks, (1 + f) × (Δd + Δr) × Σ users × incidents + \
             f × Σ bad minutes, and count in the system's budget. --system filters them too; --top \
             and --min-band limit the risks only.\n\n\
+            An estimate written as a range (time_to_recover = \"10m..100m\", frequency = \
+            \"2/year..6/year\", users_affected = \"5%..30%\": a 90% interval, read as a \
+            lognormal) counts at its mean. --simulate adds each risk's P50 and P90 bad minutes a \
+            year (a median year, the worst in ten) and, under the table, each system's chance of \
+            a year over its error budget, from 10,000 simulated years of Poisson incidents \
+            (--simulations N); the seed is fixed, so the numbers are the same on every run \
+            (--seed N draws others).\n\n\
             The policy (mitigation = \"evidence\" changes what counts as mitigated) is the \
             opx.toml nearest the register, or --config FILE.",
         after_help = concat!(
-            "Examples:\n  opx rank\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --min-band amber   # with [matrix] bands = [\"green\", \"amber\", \"red\"]\n  opx rank risks/ --wide --no-actions\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n  opx rank risks/ --format csv --output risks.csv\n\n",
+            "Examples:\n  opx rank\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --min-band amber   # with [matrix] bands = [\"green\", \"amber\", \"red\"]\n  opx rank risks/ --wide --no-actions\n  opx rank risks/ --simulate\n  opx rank risks/ --simulate --seed 7 --simulations 100000\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n  opx rank risks/ --format csv --output risks.csv\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -135,7 +142,7 @@ pub enum Command {
             to every risk of its system, its cost in the three views with the working, the \
             actions that remove it, and what `opx check` finds about it.",
         after_help = concat!(
-            "Examples:\n  opx show traffic-spike\n  opx show checkout/traffic-spike examples/\n  opx show checkout/oncall-overload risks/    (a systemic factor)\n  opx show bad-deploy risks/ --format markdown --output bad-deploy.md\n\n",
+            "Examples:\n  opx show traffic-spike\n  opx show traffic-spike --simulate\n  opx show checkout/traffic-spike examples/\n  opx show checkout/oncall-overload risks/    (a systemic factor)\n  opx show bad-deploy risks/ --format markdown --output bad-deploy.md\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -186,7 +193,9 @@ pub enum Command {
             and SLOs beside what is measured; the risk matrix in its three views (as written, \
             now, after the plan); the error-budget stack rank, each risk against its own SLO \
             and against 99.5%, 99.9%, 99.95% and 99.99% (fits, cautionary, too big, accepted), \
-            and each system's budget in bars; the plan, the accepted trade-offs and the \
+            with its P50 and P90 in simulated years (10,000 unless --simulations says, seed 1 \
+            unless --seed), and each system's budget in bars with its chance of a year over \
+            budget; the plan, the accepted trade-offs and the \
             escalation paths; incidents and the estimates they contradicted; what the gate \
             finds; and, where the register is in git, its trend over the history.\n\n\
             The page needs nothing else: styles are inline, charts are inline SVG, nothing is \
@@ -194,7 +203,7 @@ pub enum Command {
             clickable only when it is http:, https: or a relative path. Publish it as a CI \
             artifact (see examples/ci/).",
         after_help = concat!(
-            "Examples:\n  opx report risks/ --output report.html\n  opx report risks/ --no-trend -o report.html\n\n",
+            "Examples:\n  opx report risks/ --output report.html\n  opx report risks/ --seed 7 -o report.html\n  opx report risks/ --no-trend -o report.html\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -222,7 +231,7 @@ pub enum Command {
             open_bugs, pages_per_week and toil_hours_per_week are breached above max_open_bugs, \
             max_pages_per_week and max_toil_hours_per_week in opx.toml, at risk from 80%.",
         after_help = concat!(
-            "Examples:\n  opx assess examples/checkout.toml\n  opx assess risks/ --format markdown --output ASSESSMENT.md\n\n",
+            "Examples:\n  opx assess examples/checkout.toml\n  opx assess risks/ --simulate\n  opx assess risks/ --format markdown --output ASSESSMENT.md\n\n",
             exit_codes_without_gate!()
         )
     )]

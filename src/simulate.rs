@@ -22,6 +22,8 @@
 //! its own, so a result depends on neither the order of the files nor the
 //! number of cores.
 
+use std::sync::OnceLock;
+
 use crate::analysis::Analysis;
 use crate::register::model::View;
 use crate::score::ViewName;
@@ -122,26 +124,27 @@ fn simulate_system(
         let Some(model) = RiskModel::of(&risk.score.current.view, &mut rng) else {
             continue;
         };
-        let percentiles =
-            if let (RateModel::Table(cdf), &[cost]) = (&model.rate, model.cost.atoms.as_slice()) {
-                // A point rate, and every incident costs the same: a year is
-                // its count (at most the table's length) times the cost, so
-                // the percentiles come from a tally rather than from sorting.
-                counts.clear();
-                counts.resize(cdf.len() + 1, 0);
-                for total in &mut totals {
-                    let incidents = model.incidents(&mut rng) as usize;
-                    *total += incidents as f64 * cost;
-                    counts[incidents] += 1;
-                }
-                tallied_percentiles(&counts, n, cost)
-            } else {
-                for (year, total) in years.iter_mut().zip(&mut totals) {
-                    *year = model.year(&mut rng);
-                    *total += *year;
-                }
-                percentiles(&mut years)
-            };
+        let percentiles = if let (RateModel::Table(table), &[cost]) =
+            (&model.rate, model.cost.atoms.as_slice())
+        {
+            // A point rate, and every incident costs the same: a year is
+            // its count (at most the table's length) times the cost, so
+            // the percentiles come from a tally rather than from sorting.
+            counts.clear();
+            counts.resize(table.len() + 1, 0);
+            for total in &mut totals {
+                let incidents = model.incidents(&mut rng) as usize;
+                *total += incidents as f64 * cost;
+                counts[incidents] += 1;
+            }
+            tallied_percentiles(&counts, n, cost)
+        } else {
+            for (year, total) in years.iter_mut().zip(&mut totals) {
+                *year = model.year(&mut rng);
+                *total += *year;
+            }
+            percentiles(&mut years)
+        };
         per_risk.push((index, percentiles));
     }
     if per_risk.is_empty() {
@@ -221,9 +224,9 @@ struct RiskModel {
 
 /// Incidents a year.
 enum RateModel {
-    /// A point: the Poisson's cumulative probabilities, for drawing by
-    /// inversion (one uniform and a short search), when the rate is small.
-    Table(Vec<f64>),
+    /// A point, or a range, whose rates are all small: the distribution of
+    /// a year's count, tabulated.
+    Table(CountTable),
     /// A point too large for a table.
     Large(f64),
     /// A range: [`ATOMS`] rates at its quantiles, each with e^−rate.
@@ -279,15 +282,19 @@ impl RiskModel {
         };
         let rate = match frequency {
             Distribution::Point(rate) if rate < POISSON_TABLE_RATE => {
-                RateModel::Table(poisson_cdf(rate))
+                RateModel::Table(CountTable::new(&poisson_cdf(rate)))
             }
             Distribution::Point(rate) => RateModel::Large(rate),
-            ranged => RateModel::Atoms(
-                scaled_to_mean(quantiles(ranged), ranged.mean())
-                    .into_iter()
-                    .map(|rate| (rate, (-rate).exp()))
-                    .collect(),
-            ),
+            ranged => {
+                let rates = scaled_to_mean(quantiles(ranged), ranged.mean());
+                if rates.iter().all(|&r| r < POISSON_TABLE_RATE) {
+                    // A year draws a rate, then a count: together one
+                    // distribution, the rates' Poissons mixed, tabulated once.
+                    RateModel::Table(CountTable::new(&mixed_poisson_cdf(&rates)))
+                } else {
+                    RateModel::Atoms(rates.into_iter().map(|r| (r, (-r).exp())).collect())
+                }
+            }
         };
         Some(RiskModel {
             rate,
@@ -317,10 +324,7 @@ impl RiskModel {
     /// How many incidents one simulated year has.
     fn incidents(&self, rng: &mut Rng) -> u64 {
         match &self.rate {
-            RateModel::Table(cdf) => {
-                let u = rng.uniform();
-                cdf.iter().position(|&p| u <= p).unwrap_or(cdf.len()) as u64
-            }
+            RateModel::Table(table) => table.draw(rng.next_u64()),
             RateModel::Large(rate) => rng.poisson(*rate),
             RateModel::Atoms(atoms) => {
                 let (rate, limit) = atoms[rng.index(ATOMS)];
@@ -334,29 +338,108 @@ impl RiskModel {
     }
 }
 
+/// A count drawn by inversion: one random number, compared with the
+/// cumulative probabilities as whole numbers out of 2⁶⁴, from a place a
+/// guide table picks for it (Chen and Asau's method), so a draw is most
+/// often a look-up and one comparison.
+struct CountTable {
+    /// P(N ≤ k) × 2⁶⁴; the last is `u64::MAX`.
+    thresholds: Vec<u64>,
+    /// For each of [`GUIDE`] equal slices of the random numbers, the
+    /// smallest count a number in it can draw.
+    guide: Vec<u32>,
+}
+
+/// Slices of the guide table: a power of two.
+const GUIDE: usize = 256;
+
+impl CountTable {
+    /// From P(N ≤ k) for k = 0, 1, …; a count past the last is the last.
+    fn new(cdf: &[f64]) -> CountTable {
+        let scale = 2f64.powi(64);
+        let mut thresholds: Vec<u64> = cdf.iter().map(|&p| (p * scale) as u64).collect();
+        match thresholds.last_mut() {
+            Some(last) => *last = u64::MAX,
+            None => thresholds.push(u64::MAX),
+        }
+        let shift = 64 - GUIDE.trailing_zeros();
+        let mut k = 0;
+        let guide = (0..GUIDE as u64)
+            .map(|slice| {
+                while thresholds[k] < slice << shift {
+                    k += 1;
+                }
+                k as u32
+            })
+            .collect();
+        CountTable { thresholds, guide }
+    }
+
+    fn draw(&self, random: u64) -> u64 {
+        let mut k = self.guide[(random >> (64 - GUIDE.trailing_zeros())) as usize] as usize;
+        while random > self.thresholds[k] {
+            k += 1;
+        }
+        k as u64
+    }
+
+    /// The most a draw can be.
+    fn len(&self) -> usize {
+        self.thresholds.len()
+    }
+}
+
 /// Rates below this are drawn by multiplying uniforms or from a table.
 const POISSON_TABLE_RATE: f64 = 30.0;
 
-/// P(N ≤ k) for k = 0, 1, … until it is 1 to within 1e-15.
-fn poisson_cdf(rate: f64) -> Vec<f64> {
-    let mut cdf = Vec::new();
-    let (mut term, mut sum) = ((-rate).exp(), 0.0);
-    for k in 1.. {
-        sum += term;
-        cdf.push(sum);
-        if 1.0 - sum < 1e-15 || k > 200 {
-            break;
+/// P(N ≤ k) for k = 0, 1, … of a count whose rate is each of `rates`
+/// with equal chance, until it is 1 to within 1e-15.
+fn mixed_poisson_cdf(rates: &[f64]) -> Vec<f64> {
+    let mut mass = vec![0.0; MAX_TABLE + 1];
+    let share = 1.0 / rates.len() as f64;
+    for &rate in rates {
+        let mut term = share * (-rate).exp();
+        for (k, m) in mass.iter_mut().enumerate() {
+            *m += term;
+            term *= rate / (k + 1) as f64;
+            // Past the mode the terms only shrink: the rest is negligible.
+            if term < 1e-20 && k as f64 > rate {
+                break;
+            }
         }
-        term *= rate / f64::from(k);
+    }
+    let mut sum = 0.0;
+    let mut cdf: Vec<f64> = mass
+        .into_iter()
+        .map(|m| {
+            sum += m;
+            sum
+        })
+        .collect();
+    if let Some(end) = cdf.iter().position(|&p| 1.0 - p < 1e-15) {
+        cdf.truncate(end + 1);
     }
     cdf
 }
 
+/// The longest count table: far past any count a rate below
+/// [`POISSON_TABLE_RATE`] draws.
+const MAX_TABLE: usize = 200;
+
+/// P(N ≤ k) for k = 0, 1, … of a Poisson count, until it is 1 to within 1e-15.
+fn poisson_cdf(rate: f64) -> Vec<f64> {
+    mixed_poisson_cdf(&[rate])
+}
+
 /// [`ATOMS`] values of `d` at the midpoints of equal slices of probability.
 fn quantiles(d: Distribution) -> Vec<f64> {
-    (0..ATOMS)
-        .map(|i| d.at(inverse_normal_cdf((i as f64 + 0.5) / ATOMS as f64)))
-        .collect()
+    static NORMAL: OnceLock<Vec<f64>> = OnceLock::new();
+    let normal = NORMAL.get_or_init(|| {
+        (0..ATOMS)
+            .map(|i| inverse_normal_cdf((i as f64 + 0.5) / ATOMS as f64))
+            .collect()
+    });
+    normal.iter().map(|&z| d.at(z)).collect()
 }
 
 /// `values` scaled so that their mean is `mean`: the slices' midpoints
@@ -512,7 +595,7 @@ mod tests {
 
     fn point_model(per_incident: f64, per_year: f64) -> RiskModel {
         RiskModel {
-            rate: RateModel::Table(poisson_cdf(per_year)),
+            rate: RateModel::Table(CountTable::new(&poisson_cdf(per_year))),
             cost: CostModel {
                 atoms: vec![per_incident],
                 mean: per_incident,
@@ -628,6 +711,30 @@ mod tests {
         let zeros = years.iter().filter(|&&y| y == 0.0).count() as f64 / years.len() as f64;
         assert!((zeros - (-2.0f64).exp()).abs() < 0.01, "{zeros}");
         assert!((mean(&years) - 2.0).abs() < 0.05);
+    }
+
+    #[test]
+    fn a_mixed_table_draws_the_mixture() {
+        // Rates 1 and 3 with equal chance: mean 2, variance 2 + Var(rate) = 3.
+        let table = CountTable::new(&mixed_poisson_cdf(&[1.0, 3.0]));
+        let mut rng = Rng::new(5, &["mixture"]);
+        let n = 40_000;
+        let draws: Vec<f64> = (0..n).map(|_| table.draw(rng.next_u64()) as f64).collect();
+        let mean = mean(&draws);
+        let variance = draws.iter().map(|d| (d - mean).powi(2)).sum::<f64>() / f64::from(n);
+        assert!((mean - 2.0).abs() < 0.03, "{mean}");
+        assert!((variance - 3.0).abs() < 0.1, "{variance}");
+    }
+
+    #[test]
+    fn a_count_table_inverts_its_probabilities() {
+        let table = CountTable::new(&[0.25, 0.75, 1.0]);
+        let quarter = 1u64 << 62;
+        assert_eq!(table.draw(0), 0);
+        assert_eq!(table.draw(quarter - 1), 0);
+        assert_eq!(table.draw(quarter + 1), 1);
+        assert_eq!(table.draw(3 * quarter + 1), 2);
+        assert_eq!(table.draw(u64::MAX), 2);
     }
 
     #[test]

@@ -810,7 +810,7 @@ impl LimitArgs {
 /// `--simulate` and how: simulated years of incidents.
 #[derive(Debug, Args)]
 pub struct SimulateArgs {
-    /// Simulate years of incidents: each risk's P50 and P90 bad minutes a year, and each system's chance of missing its error budget
+    /// Simulate years of incidents: each risk's P50 and P90 bad minutes a year, and each system's chance of missing its error budget (--simulations or --seed imply it)
     #[arg(long)]
     pub simulate: bool,
 
@@ -829,11 +829,11 @@ impl SimulateArgs {
 /// How many years to simulate, and from which seed.
 #[derive(Debug, Args)]
 pub struct SimulationArgs {
-    /// Simulate N years (implies --simulate) [default: 10000]
+    /// How many years to simulate [default: 10000]
     #[arg(long, value_name = "N", value_parser = parse_simulations)]
     pub simulations: Option<u32>,
 
-    /// Seed the simulation (implies --simulate): the same seed gives the same years [default: 1]
+    /// The simulation's seed: the same seed draws the same years [default: 1]
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
 }
@@ -1028,7 +1028,7 @@ pub struct CheckArgs {
     pub single_risk_share: Option<f64>,
 
     #[command(flatten)]
-    pub simulate: SimulateArgs,
+    pub simulation: SimulationArgs,
 
     /// Read the policy from this file, not the opx.toml nearest the register
     #[arg(long, value_name = "FILE")]
@@ -1088,6 +1088,8 @@ fn check_long_about() -> String {
          fail_band = \"critical\"      (unset unless set) open risks of this band or above fail too\n  \
          deny_warnings = false       warnings fail too\n  \
          single_risk_share = 0.25    the share of an error budget one risk may use\n  \
+         max_miss_probability = 0.1  (unset unless set) simulate years (--simulations, --seed);\n  \
+         \x20                           a system over budget in more of them fails\n  \
          mitigation = \"done\"         or \"evidence\": only evidenced actions mitigate\n  \
          expiring_within = \"14d\"     warn this long before an acceptance or waiver ends\n  \
          max_acceptance_days = 365   (no limit unless set) how far ahead they may run\n  \
@@ -1137,7 +1139,7 @@ impl CheckArgs {
             format: self.format,
             quiet: self.quiet,
             output: self.common.output,
-            simulation: self.simulate.settings(),
+            simulation: self.simulation.settings(),
             config: self.config,
             overrides: Overrides {
                 fail_impact: self.fail_impact,

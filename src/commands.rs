@@ -351,8 +351,9 @@ pub struct CheckOptions {
     pub quiet: bool,
     pub output: Option<PathBuf>,
     pub today: Date,
-    /// `--simulate`: simulated years, and how many from which seed.
-    pub simulation: Option<Settings>,
+    /// How many years to simulate, from which seed, when the policy's
+    /// `max_miss_probability` asks for simulated years.
+    pub simulation: Settings,
     /// `--config FILE`; without it, the `opx.toml` nearest the register.
     pub config: Option<PathBuf>,
     /// What flags say, over `opx.toml`.
@@ -373,11 +374,9 @@ pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
         return Ok(ExitStatus::Error);
     };
     let input_failed = loaded.failed();
-    // The gate simulates when asked to, or when the policy limits the
-    // chance of missing a budget, which only a simulation tells.
-    let simulation = options
-        .simulation
-        .or(policy.max_miss_probability.map(|_| Settings::default()));
+    // The gate simulates only when the policy limits the chance of
+    // missing a budget, which only simulated years tell.
+    let simulation = policy.max_miss_probability.map(|_| options.simulation);
     let analysis =
         (!input_failed).then(|| analyse(&loaded.register, options.today, &policy, simulation));
     let checked = match &analysis {

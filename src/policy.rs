@@ -278,12 +278,12 @@ pub static POLICY: Table = Table {
         ),
         setting(
             "single_risk_share",
-            Value::Count,
+            Value::Fraction,
             "The share of an error budget one risk may use, above 0 and at most 1.",
         ),
         setting(
             "max_miss_probability",
-            Value::Count,
+            Value::Fraction,
             "The highest chance, above 0 and at most 1, of a year over a system's error budget in simulated years (opx check fails with budget-at-risk above it); unset, the gate does not simulate.",
         ),
         setting(

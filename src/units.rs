@@ -401,7 +401,6 @@ pub fn parse_duration_estimate(text: &str) -> Result<Estimate<Duration>, ValueEr
         |d| minutes(*d),
         Distribution::lognormal,
         |m| (m * 60.0 <= MAX_DURATION_SECS as f64).then(|| Duration::from_secs_f64(m * 60.0)),
-        "a hundred years",
     )
 }
 
@@ -413,7 +412,6 @@ pub fn parse_frequency_estimate(text: &str) -> Result<Estimate<Frequency>, Value
         |f| f.per_year,
         Distribution::lognormal,
         |per_year| (per_year <= MAX_PER_YEAR).then_some(Frequency { per_year }),
-        "a million a year",
     )
 }
 
@@ -425,26 +423,35 @@ pub fn parse_share_estimate(text: &str) -> Result<Estimate<Percent>, ValueError>
         |p| p.fraction(),
         Distribution::share,
         |share| Percent::new(share * 100.0),
-        "100%",
     )
 }
 
 /// One value read by `parse`, or `low..high` with both ends read by it.
 /// `measure` puts a value in the unit the maths uses, `distribution` reads
-/// the interval, and `from_measure` turns its mean back into a value
-/// (`None` past the field's bound, which `bound` names).
+/// the interval, and `from_measure` turns its mean back into a value.
 fn parse_estimate<T>(
     text: &str,
     parse: impl Fn(&str) -> Result<T, ValueError>,
     measure: impl Fn(&T) -> f64,
     distribution: impl Fn(Interval) -> Distribution,
     from_measure: impl Fn(f64) -> Option<T>,
-    bound: &str,
 ) -> Result<Estimate<T>, ValueError> {
     const HELP: &str = "a range is a 90% interval, low end first, such as \"10m..100m\", \"2/year..6/year\" or \"5%..30%\"";
     let Some((low, high)) = text.split_once("..") else {
         return parse(text).map(|value| Estimate { value, range: None });
     };
+    if low.trim().is_empty() || high.trim().is_empty() {
+        return Err(ValueError::new(
+            format!("`{text}` is missing an end: a range is low..high"),
+            HELP,
+        ));
+    }
+    if high.contains("..") {
+        return Err(ValueError::new(
+            format!("`{text}` has more than two ends: a range is low..high"),
+            HELP,
+        ));
+    }
     let ends = (parse(low)?, parse(high)?);
     let interval = Interval {
         low: measure(&ends.0),
@@ -468,12 +475,18 @@ fn parse_estimate<T>(
             range: None,
         });
     }
-    let value = from_measure(distribution(interval).mean()).ok_or_else(|| {
-        ValueError::new(
-            format!("`{text}` is so wide that its mean is over {bound}"),
-            "narrow the range: its high end is the 95th percentile, not the worst case",
-        )
-    })?;
+    // Past about 50,000 times from end to end (σ > 3.29), a lognormal's
+    // mean lies above its own 95th percentile: the one number opx would
+    // show would be one the writer ruled out.
+    let mean = distribution(interval).mean();
+    if mean > interval.high {
+        return Err(ValueError::new(
+            format!("`{text}` is so wide that its mean lies above its high end"),
+            "narrow the range to what you expect 9 times in 10: its ends are the 5th and 95th percentiles, not the extremes",
+        ));
+    }
+    // The mean lies between the ends, which were read, so it is in bounds.
+    let value = from_measure(mean).unwrap_or(ends.1);
     Ok(Estimate {
         value,
         range: Some(interval),
@@ -483,6 +496,45 @@ fn parse_estimate<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn estimates_are_one_value_or_a_range_read_at_its_mean() {
+        let one = parse_duration_estimate("15m").unwrap();
+        assert_eq!((one.value, one.range), (Duration::from_secs(900), None));
+        let range = parse_duration_estimate("10m..100m").unwrap();
+        // The lognormal's mean, 40.398367 minutes (see `uncertainty`).
+        assert!((minutes(range.value) - 40.398_367).abs() < 1e-6);
+        assert_eq!(
+            range.range,
+            Some(Interval {
+                low: 10.0,
+                high: 100.0
+            })
+        );
+        let frequency = parse_frequency_estimate("2/year..6/year").unwrap();
+        assert!(frequency.value.per_year() > 3.46 && frequency.value.per_year() < 6.0);
+        let share = parse_share_estimate("5%..30%").unwrap();
+        assert!((share.value.value() - 14.2045).abs() < 1e-3);
+        // Equal ends are one value.
+        assert_eq!(parse_share_estimate("30%..30%").unwrap().range, None);
+    }
+
+    #[test]
+    fn range_errors_say_what_is_wrong() {
+        let message = |text: &str| parse_duration_estimate(text).unwrap_err().message;
+        assert!(message("..10m").contains("missing an end"));
+        assert!(message("10m..").contains("missing an end"));
+        assert!(message("1m..2m..3m").contains("more than two ends"));
+        assert!(message("0m..10m").contains("starts at zero"));
+        assert!(message("100m..10m").contains("runs backwards"));
+        assert!(message("10x..1h").contains("not a duration"));
+        // 1s to 99 weeks: six million times apart, a mean past the high end.
+        assert!(message("1s..99w").contains("mean lies above its high end"));
+        let frequency = parse_frequency_estimate("0.0000001/year..1/year").unwrap_err();
+        assert!(frequency.message.contains("mean lies above its high end"));
+        // Just inside: 40,000 times apart keeps the mean below the high end.
+        assert!(parse_frequency_estimate("1/year..40000/year").is_ok());
+    }
 
     #[test]
     fn duration_errors_say_what_is_wrong() {

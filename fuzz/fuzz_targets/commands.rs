@@ -98,7 +98,7 @@ fuzz_target!(|bytes: &[u8]| {
                     quiet: false,
                     output: None,
                     today,
-                    simulation: Some(FEW_YEARS),
+                    simulation: FEW_YEARS,
                     config: config.clone(),
                     overrides: Overrides::default(),
                     limits,

@@ -477,6 +477,45 @@ fn date_part(dt: &toml::value::Datetime) -> String {
 impl Fields<'_, '_> {
     /// A number of 0 or more, integer or not: a count or a rate from a measurement.
     pub fn count(&self, sink: &mut Sink<'_>, key: &str) -> Option<f64> {
+        // A billion is past any count a team measures; beyond it, a typo.
+        self.number_within(
+            sink,
+            key,
+            |n| (0.0..=1e9).contains(&n),
+            || {
+                (
+                    format!("`{key}` must be a number from 0 to a billion"),
+                    format!("write {key} = 12"),
+                )
+            },
+        )
+    }
+
+    /// A number above 0 and at most 1; `meaning` says what it is a share
+    /// of for the hint ("a share of the budget").
+    pub fn fraction(&self, sink: &mut Sink<'_>, key: &str, meaning: &str) -> Option<f64> {
+        self.number_within(
+            sink,
+            key,
+            |n| n > 0.0 && n <= 1.0,
+            || {
+                (
+                    format!("`{key}` must lie above 0 and at most 1"),
+                    format!("write {meaning}, such as {key} = 0.25 for 25%"),
+                )
+            },
+        )
+    }
+
+    /// A TOML integer or float for which `fits` holds; else an error with
+    /// `why`'s message and hint.
+    fn number_within(
+        &self,
+        sink: &mut Sink<'_>,
+        key: &str,
+        fits: impl Fn(f64) -> bool,
+        why: impl Fn() -> (String, String),
+    ) -> Option<f64> {
         let value = self.get(key)?;
         let number = match value.get_ref() {
             DeValue::Integer(n) => i64::from_str_radix(n.as_str(), n.radix())
@@ -484,50 +523,22 @@ impl Fields<'_, '_> {
                 .map(|n| n as f64),
             DeValue::Float(x) => x.as_str().parse::<f64>().ok(),
             _ => {
-                return self.wrong_type(
-                    sink,
-                    key,
-                    value,
-                    "a number",
-                    Some(&format!("write {key} = 12")),
-                );
+                let (_, hint) = why();
+                return self.wrong_type(sink, key, value, "a number", Some(&hint));
             }
         };
-        // A billion is past any count a team measures; beyond it, a typo.
-        match number.filter(|n| n.is_finite() && (0.0..=1e9).contains(n)) {
+        match number.filter(|&n| n.is_finite() && fits(n)) {
             Some(n) => Some(n),
             None => {
+                let (message, hint) = why();
                 sink.push(
-                    Diagnostic::new(
-                        Code::InvalidValue,
-                        format!("`{key}` must be a number from 0 to a billion"),
-                    )
-                    .at(sink.span(value.span()), "out of range")
-                    .help(format!("write {key} = 12")),
+                    Diagnostic::new(Code::InvalidValue, message)
+                        .at(sink.span(value.span()), "out of range")
+                        .help(hint),
                 );
                 None
             }
         }
-    }
-
-    /// A share such as `0.25`: more than 0, at most 1.
-    /// A number above 0 and at most 1; `meaning` says what it is a share
-    /// of for the hint ("a share of the budget").
-    pub fn fraction(&self, sink: &mut Sink<'_>, key: &str, meaning: &str) -> Option<f64> {
-        let value = self.get(key)?;
-        let share = self.count(sink, key)?;
-        if share > 0.0 && share <= 1.0 {
-            return Some(share);
-        }
-        sink.push(
-            Diagnostic::new(
-                Code::InvalidValue,
-                format!("`{key}` must lie above 0 and at most 1"),
-            )
-            .at(sink.span(value.span()), "out of range")
-            .help(format!("write {meaning}, such as {key} = 0.25 for 25%")),
-        );
-        None
     }
 
     pub fn boolean(&self, sink: &mut Sink<'_>, key: &str) -> Option<bool> {

@@ -82,6 +82,8 @@ pub enum Value {
     Date,
     /// `true` or `false`, with its default.
     Boolean(bool),
+    /// A share: above 0, at most 1.
+    Fraction,
     /// A number of 0 or more.
     Count,
     /// Risk ids, at least one.

@@ -621,9 +621,11 @@ pub(crate) fn ranges_lines(view: &crate::register::model::View) -> Vec<String> {
 
 /// `10,000 simulated years, seed 1`.
 pub(crate) fn simulation_settings_text(settings: crate::simulate::Settings) -> String {
+    let years = settings.simulations as usize;
     format!(
-        "{} simulated years, seed {}",
-        crate::diag::thousands(settings.simulations as usize),
+        "{} simulated {}, seed {}",
+        crate::diag::thousands(years),
+        if years == 1 { "year" } else { "years" },
         settings.seed
     )
 }

@@ -75,8 +75,8 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             .iter()
             .position(|c| c.header == "bad min/yr")
             .unwrap_or(columns.len() - 1);
-        // A narrow table keeps the P90 (what a bad year costs) longest, and
-        // lets the P50 go with exposure.
+        // A narrow table keeps the P90 (what a bad year costs) as long as
+        // the owner, and lets the P50 go with exposure.
         let simulated = |name, order| {
             let column = Column::fixed(name, Align::Right);
             if view.wide {
@@ -85,7 +85,7 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
                 column.drops(order)
             }
         };
-        columns.splice(at..at, [simulated("P50", 1), simulated("P90", 2)]);
+        columns.splice(at..at, [simulated("P50", 1), simulated("P90", 3)]);
     }
     let mut layout = Layout::new(&columns, report.colour);
     // Measured over every row, then written row by row: the cells are made
@@ -122,7 +122,9 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     writeln!(out, "{}", rank_summary(report))?;
     for line in simulation_lines(report.analysis, &|system| report.shows_system(system)) {
-        writeln!(out, "{line}")?;
+        for part in super::wrap(&line, view.width, "", "  ") {
+            writeln!(out, "{part}")?;
+        }
     }
     let dim = |text: &str| paint(text, Style::new().dimmed(), report.colour);
     if view.actions {

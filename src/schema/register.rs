@@ -126,6 +126,7 @@ fn value(kind: &Kind) -> Value {
         Kind::Date => json!({ "type": "string", "format": "date" }),
         Kind::Boolean(default) => json!({ "type": "boolean", "default": default }),
         Kind::Count => json!({ "type": "number", "minimum": 0 }),
+        Kind::Fraction => json!({ "type": "number", "exclusiveMinimum": 0, "maximum": 1 }),
         Kind::Rule => {
             let rules: Vec<&str> = crate::diag::Code::ALL
                 .iter()

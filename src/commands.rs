@@ -486,7 +486,16 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         Err(e) => match analysis.find_factor(&options.risk) {
             Some(factor) => Named::Factor(factor),
             None => {
-                io.usage_error(e.message, e.help);
+                // No risk is near the name: perhaps a factor is.
+                let bare = options.risk.rsplit('/').next().unwrap_or(&options.risk);
+                let factors = analysis.factors.iter().map(|f| f.factor.id.value.as_str());
+                let help = match did_you_mean(bare, factors) {
+                    Some(best) if !e.help.starts_with("did you mean") => {
+                        format!("did you mean the factor `{best}`?")
+                    }
+                    _ => e.help,
+                };
+                io.usage_error(e.message, help);
                 return Ok(ExitStatus::Error);
             }
         },

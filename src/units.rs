@@ -40,6 +40,11 @@ pub fn parse_duration(text: &str) -> Result<Duration, ValueError> {
     if rest.is_empty() {
         return Err(bad("it is empty"));
     }
+    if rest.contains("..") {
+        return Err(bad(
+            "it is a range, and this takes one duration (ranges are for a risk's estimates)",
+        ));
+    }
     let mut seconds: u64 = 0;
     // Units run from the largest to the smallest, each at most once.
     let mut previous_unit = u64::MAX;
@@ -229,25 +234,38 @@ pub fn parse_percent(text: &str) -> Result<Percent, ValueError> {
 }
 
 /// What a systemic factor adds: `"+30m"` to a time, `"+10%"` to a
-/// frequency. The `+` is required, so that a reader never takes the value
-/// for the time or share itself.
-fn added<'t>(text: &'t str, example: &str) -> Result<&'t str, ValueError> {
-    text.trim().strip_prefix('+').ok_or_else(|| {
+/// frequency, read by `parse` after its `+`. The `+` is required, so that a
+/// reader never takes the value for the time or share itself; every error
+/// shows the form a factor takes.
+fn added<T>(
+    text: &str,
+    example: &str,
+    parse: impl Fn(&str) -> Result<T, ValueError>,
+) -> Result<T, ValueError> {
+    let help = format!("a factor adds one amount to every risk of its system: write \"{example}\"");
+    let amount = text.trim().strip_prefix('+').ok_or_else(|| {
         ValueError::new(
             format!("`{text}` does not say what it adds: it needs a leading `+`"),
-            format!("a factor adds to every risk of its system: write \"{example}\""),
+            help.clone(),
         )
-    })
+    })?;
+    if amount.contains("..") {
+        return Err(ValueError::new(
+            format!("`{text}` is a range: a factor adds one amount"),
+            help,
+        ));
+    }
+    parse(amount).map_err(|e| ValueError { help, ..e })
 }
 
 /// Reads the time a factor adds to every risk, such as `+30m`.
 pub fn parse_added_duration(text: &str) -> Result<Duration, ValueError> {
-    parse_duration(added(text, "+30m")?)
+    added(text, "+30m", parse_duration)
 }
 
 /// Reads the share a factor adds to every risk's frequency, such as `+10%`.
 pub fn parse_added_percent(text: &str) -> Result<Percent, ValueError> {
-    parse_percent(added(text, "+10%")?)
+    added(text, "+10%", parse_percent)
 }
 
 /// A plain decimal number, `12` or `99.95`: no sign, exponent or separators,

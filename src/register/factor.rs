@@ -52,9 +52,10 @@ pub(crate) fn validate(
         .iter()
         .any(|key| f.get(key).is_some());
     if !present {
+        // One of the three will do, so the message names them all.
         f.missing(
             sink,
-            "time_to_detect",
+            "time_to_detect`, `time_to_recover` or `frequency",
             "a factor adds to every risk at least one of time_to_detect = \"+30m\", \
              time_to_recover = \"+5m\" or frequency = \"+10%\"",
         );

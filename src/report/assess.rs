@@ -179,6 +179,8 @@ fn factors(doc: &mut Doc, a: &SystemAssessment<'_>) {
             })
             .collect(),
     );
+    // What a factor adds runs long: under its row on a narrow terminal.
+    doc.detail("adds");
 }
 
 fn row_cells(row: &Row) -> Vec<String> {

@@ -134,7 +134,11 @@ pub struct Contradiction<'r> {
     pub incident: &'r Incident,
     pub measure: Measure,
     pub took: &'r At<Duration>,
+    /// The estimate, or for a range its high end.
     pub estimate: Duration,
+    /// The estimate is a range: an incident contradicts it only past its
+    /// high end (the 95th percentile), not past its mean.
+    pub ranged: bool,
 }
 
 impl<'r> IncidentIndex<'r> {
@@ -143,19 +147,25 @@ impl<'r> IncidentIndex<'r> {
     pub fn contradictions(&self, risk: &Risk, view: &View, today: Date) -> Vec<Contradiction<'r>> {
         let mut found = Vec::new();
         for incident in self.recent(risk, today) {
-            for (measure, took, estimate) in [
+            for (measure, took, estimate, range) in [
                 (
                     Measure::Detect,
                     &incident.detected_after,
                     view.time_to_detect,
+                    view.spread.time_to_detect,
                 ),
                 (
                     Measure::Recover,
                     &incident.recovered_after,
                     view.time_to_recover,
+                    view.spread.time_to_recover,
                 ),
             ] {
-                if let (Some(took), Some(estimate)) = (took, estimate.and_then(|e| e.duration()))
+                let estimate = match range {
+                    Some(range) => Some(Duration::from_secs_f64(range.high * 60.0)),
+                    None => estimate.and_then(|e| e.duration()),
+                };
+                if let (Some(took), Some(estimate)) = (took, estimate)
                     && took.value > estimate
                 {
                     found.push(Contradiction {
@@ -163,6 +173,7 @@ impl<'r> IncidentIndex<'r> {
                         measure,
                         took,
                         estimate,
+                        ranged: range.is_some(),
                     });
                 }
             }

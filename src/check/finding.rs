@@ -125,7 +125,9 @@ pub enum Finding<'r> {
     FrequencyExceeded {
         risk: &'r Risk,
         incidents: usize,
+        /// Its frequency, or for a range the range's high end.
         per_year: f64,
+        ranged: bool,
     },
     RunbookMissing {
         risk: &'r Risk,
@@ -634,7 +636,11 @@ impl Finding<'_> {
                 )
                 .at(
                     c.took.span,
-                    format!("the estimate is {}", format_duration(c.estimate)),
+                    if c.ranged {
+                        format!("the estimate's high end is {}", format_duration(c.estimate))
+                    } else {
+                        format!("the estimate is {}", format_duration(c.estimate))
+                    },
                 )
                 .help(format!(
                     "set `{}` to what incidents show, or finish the action that makes the estimate true",
@@ -645,11 +651,13 @@ impl Finding<'_> {
                 risk,
                 incidents,
                 per_year,
+                ranged,
             } => Diagnostic::new(
                 code,
                 format!(
-                    "risk `{name}` had {} in the last 365 days; its frequency predicts {} a year",
+                    "risk `{name}` had {} in the last 365 days; its frequency predicts {}{} a year",
                     plural(*incidents, "incident"),
+                    if *ranged { "at most " } else { "" },
                     number_text(*per_year),
                 ),
             )

@@ -156,13 +156,21 @@ fn history<'r>(
             contradiction,
         });
     }
-    if let Some(frequency) = assessed.score.current.view.frequency
-        && assessed.history.incidents as f64 > frequency.per_year()
+    // A range is contradicted past its high end (the 95th percentile), not
+    // past its mean.
+    let view = &assessed.score.current.view;
+    let most = match view.spread.frequency {
+        Some(range) => Some(range.high),
+        None => view.frequency.map(|f| f.per_year()),
+    };
+    if let Some(per_year) = most
+        && assessed.history.incidents as f64 > per_year
     {
         findings.push(Finding::FrequencyExceeded {
             risk,
             incidents: assessed.history.incidents,
-            per_year: frequency.per_year(),
+            per_year,
+            ranged: view.spread.frequency.is_some(),
         });
     }
 }

@@ -319,8 +319,9 @@ mod snapshot {
 
         Systemic factors
 
-        factor    title                  adds         bad min/yr    budget  state
-        overload  On-call is overloaded  +10m detect  32.00 → 0.00  6.1%    open
+        factor    title                  bad min/yr    budget  state
+        overload  On-call is overloaded  32.00 → 0.00  6.1%    open
+                  +10m detect
 
         In the last 365 days: 1 incident and 0 near-misses, costing 21.60 bad minutes against 170.00 expected a year.
 

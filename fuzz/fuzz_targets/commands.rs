@@ -44,13 +44,28 @@ fn run(command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitStatus>) {
     command(&mut io).expect("writing to memory cannot fail");
 }
 
+/// Splits an input at its first [`POLICY_MARK`] line into a register and
+/// a policy, so the policy's reader (and a team's own matrix) is fuzzed too.
+const POLICY_MARK: &[u8] = b"\n#opx.toml\n";
+
 fuzz_target!(|bytes: &[u8]| {
     let path = folder().path().join("risks.toml");
-    std::fs::write(&path, bytes).expect("the file is written");
+    let (register, policy) = match bytes
+        .windows(POLICY_MARK.len())
+        .position(|w| w == POLICY_MARK)
+    {
+        Some(at) => (&bytes[..at], Some(&bytes[at + POLICY_MARK.len()..])),
+        None => (bytes, None),
+    };
+    std::fs::write(&path, register).expect("the file is written");
+    let config: Option<PathBuf> = policy.map(|policy| {
+        let config = folder().path().join("policy.toml");
+        std::fs::write(&config, policy).expect("the policy is written");
+        config
+    });
     let paths = vec![path.clone()];
     let today: jiff::civil::Date = "2026-11-27".parse().expect("a date");
     let limits = Limits::default();
-    let config: Option<PathBuf> = None;
 
     for format in [
         RankFormat::Table,

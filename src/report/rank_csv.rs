@@ -7,6 +7,7 @@ use super::{FACTOR_MARK, RankReport, round};
 use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::register::model::{ActionStatus, Source, TimeEstimate};
 use crate::score::ViewName;
+use crate::simulate::Years;
 use crate::source::display_path;
 use crate::units::minutes;
 
@@ -66,21 +67,22 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     };
     csv.write_record(HEADER.iter().chain(extra))
         .map_err(io_error)?;
-    for (rank, r) in report.rows() {
-        let years = r.simulated.map(|y| [y.p50, y.p90]);
-        let simulated_cells = years
+    // A factor has no simulated years of its own: its cells stay empty.
+    let simulated_cells = |years: Option<Years>| {
+        years
+            .map(|y| [y.p50, y.p90])
             .into_iter()
             .flatten()
             .map(|m| round(m).to_string())
             .chain(std::iter::repeat_n(String::new(), 2))
-            .take(if simulated { 2 } else { 0 });
-        for cell in row(report, rank, r).into_iter().chain(simulated_cells) {
-            csv.write_field(guard(&cell).as_bytes()).map_err(io_error)?;
-        }
-        csv.write_record(None::<&[u8]>).map_err(io_error)?;
-    }
-    for f in report.factor_rows() {
-        for cell in factor_row(report, f) {
+            .take(if simulated { 2 } else { 0 })
+    };
+    let risks = report
+        .rows()
+        .map(|(rank, r)| (row(report, rank, r), r.simulated));
+    let factors = report.factor_rows().map(|f| (factor_row(report, f), None));
+    for (cells, years) in risks.chain(factors) {
+        for cell in cells.into_iter().chain(simulated_cells(years)) {
             csv.write_field(guard(&cell).as_bytes()).map_err(io_error)?;
         }
         csv.write_record(None::<&[u8]>).map_err(io_error)?;

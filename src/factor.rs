@@ -16,7 +16,7 @@
 use crate::budget;
 use crate::register::model::{ActionStatus, Added, Factor, View};
 use crate::score::ViewName;
-use crate::units::{Percent, minutes};
+use crate::units::{Percent, format_duration, minutes};
 
 /// The sums a factor's cost needs, over the risks of one system in one view.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -52,6 +52,22 @@ pub fn cost(added: &Added, exposure: &Exposure) -> f64 {
         .map(minutes)
         .sum::<f64>();
     (1.0 + share) * delta * exposure.users_incidents + share * exposure.bad_minutes
+}
+
+/// `+30m detect, +5m recover, +10% frequency`: what a factor adds to each
+/// risk of its system.
+pub fn added_text(added: &Added) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = added.time_to_detect {
+        parts.push(format!("+{} detect", format_duration(d)));
+    }
+    if let Some(d) = added.time_to_recover {
+        parts.push(format!("+{} recover", format_duration(d)));
+    }
+    if let Some(p) = added.frequency {
+        parts.push(format!("+{p} frequency"));
+    }
+    parts.join(", ")
 }
 
 /// Where a factor stands, derived from its actions like a risk's state.

@@ -684,22 +684,6 @@ pub(crate) fn factor_row(analysis: &Analysis<'_>, f: &AssessedFactor<'_>) -> [St
     ]
 }
 
-/// `+30m detect, +5m recover, +10% frequency`: what a factor adds to each
-/// risk of its system.
-pub(crate) fn added_text(added: &crate::register::model::Added) -> String {
-    let mut parts = Vec::new();
-    if let Some(d) = added.time_to_detect {
-        parts.push(format!("+{} detect", format_duration(d)));
-    }
-    if let Some(d) = added.time_to_recover {
-        parts.push(format!("+{} recover", format_duration(d)));
-    }
-    if let Some(p) = added.frequency {
-        parts.push(format!("+{p} frequency"));
-    }
-    parts.join(", ")
-}
-
 /// What a factor's row shows where a risk's shows its severity.
 pub(crate) const FACTOR_MARK: &str = "factor";
 

@@ -27,7 +27,7 @@ use jiff::civil::Date;
 use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::budget::{minutes_text, number_text};
 use crate::diag::{Code, plural};
-use crate::factor::{FactorState, added_text};
+use crate::factor::{FactorState, added_text, added_time_text};
 use crate::register::model::{
     Action, ActionStatus, Factor, Incident, Rated, Risk, TimeEstimate, View,
 };
@@ -54,6 +54,18 @@ impl Category {
         Category::Changed,
         Category::Removed,
     ];
+
+    /// A change's heading from what moved: mixed signals count as worse,
+    /// so a reviewer looks.
+    fn of(worse: bool, better: bool) -> Category {
+        if worse {
+            Category::Worse
+        } else if better {
+            Category::Better
+        } else {
+            Category::Changed
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -128,7 +140,7 @@ pub struct FactorChange<'a> {
     pub category: Category,
     pub before: Option<FactorScored>,
     pub after: Option<FactorScored>,
-    /// Why, inputs first: "adds to time to detect +30m → +60m", "bad
+    /// Why, inputs first: "adds to time to detect +30m → +1h", "bad
     /// minutes a year 210.00 → 420.00", `action done: prevent "Split the rotation"`.
     pub changes: Vec<String>,
 }
@@ -263,10 +275,13 @@ impl Diff<'_> {
         let mut factors = Vec::new();
         for category in Category::ALL {
             let n = self.factor_count(category);
-            factors.push(match (n, factors.is_empty()) {
-                (0, _) => continue,
-                (n, true) => format!("{} {}", plural(n, "factor"), category.name()),
-                (n, false) => format!("{n} {}", category.name()),
+            if n == 0 {
+                continue;
+            }
+            factors.push(if factors.is_empty() {
+                format!("{} {}", plural(n, "factor"), category.name())
+            } else {
+                format!("{n} {}", category.name())
             });
         }
         let mut others = Vec::new();
@@ -525,21 +540,18 @@ fn factor_changed(was: &AssessedFactor<'_>, now: &AssessedFactor<'_>) -> (Catego
     if old.title != new.title {
         changes.push(format!("title \"{}\" → \"{}\"", old.title, new.title));
     }
-    let time = |t: Option<std::time::Duration>| {
-        t.map_or("-".to_string(), |d| format!("+{}", format_duration(d)))
-    };
     let share = |p: Option<Percent>| p.map_or("-".to_string(), |p| format!("+{p}"));
     let (a, b) = (&old.added, &new.added);
     for (name, before, after) in [
         (
             "time to detect",
-            time(a.time_to_detect),
-            time(b.time_to_detect),
+            added_time_text(a.time_to_detect),
+            added_time_text(b.time_to_detect),
         ),
         (
             "time to recover",
-            time(a.time_to_recover),
-            time(b.time_to_recover),
+            added_time_text(a.time_to_recover),
+            added_time_text(b.time_to_recover),
         ),
         ("frequency", share(a.frequency), share(b.frequency)),
     ] {
@@ -577,14 +589,7 @@ fn factor_changed(was: &AssessedFactor<'_>, now: &AssessedFactor<'_>) -> (Catego
         better |= after.state == FactorState::Removed;
     }
     action_changes(&old.actions, &new.actions, &mut changes);
-    let category = if worse {
-        Category::Worse
-    } else if better {
-        Category::Better
-    } else {
-        Category::Changed
-    };
-    (category, changes)
+    (Category::of(worse, better), changes)
 }
 
 fn added<'a>(risk: &'a Risk, scored: Scored) -> RiskChange<'a> {
@@ -668,14 +673,7 @@ fn changed<'a>(
         system: risk.system.clone(),
         id: risk.id.value.clone(),
         title: risk.title.clone(),
-        // Mixed signals count as worse: a reviewer should look.
-        category: if worse {
-            Category::Worse
-        } else if better {
-            Category::Better
-        } else {
-            Category::Changed
-        },
+        category: Category::of(worse, better),
         before: Some(*before),
         after: Some(*after),
         changes,

@@ -13,6 +13,8 @@
 //! stay as written; the factor carries this cost itself, so a reader sees
 //! what removing it buys.
 
+use std::time::Duration;
+
 use crate::budget;
 use crate::register::model::{ActionStatus, Added, Factor, View};
 use crate::score::ViewName;
@@ -52,6 +54,11 @@ pub fn cost(added: &Added, exposure: &Exposure) -> f64 {
         .map(minutes)
         .sum::<f64>();
     (1.0 + share) * delta * exposure.users_incidents + share * exposure.bad_minutes
+}
+
+/// `+30m`: the time a factor adds, or `-` when it adds none.
+pub fn added_time_text(time: Option<Duration>) -> String {
+    time.map_or("-".to_string(), |d| format!("+{}", format_duration(d)))
 }
 
 /// `+30m detect, +5m recover, +10% frequency`: what a factor adds to each

@@ -281,8 +281,10 @@ pub enum Command {
             the inputs that changed (frequency 2/year → 6/year), then severity, band, exposure and \
             bad minutes, state changes (open → mitigated, newly accepted, acceptance expired), and \
             actions added, done or slipped (due moved later); then new incidents. A risk new, or \
-            newly, critical is marked new critical. The Markdown starts with a one-line verdict, \
-            ready to post as a pull-request comment.\n\n\
+            newly, critical is marked new critical. Systemic factors are listed and counted apart \
+            (\"1 risk worse; 1 factor worse, 1 added\"): what each adds (adds to time to detect \
+            +30m → +1h), its bad minutes a year, its state and its actions. The Markdown starts \
+            with a one-line verdict, ready to post as a pull-request comment.\n\n\
             Exceptions to the gate are listed apart, with who signed them and why: each \
             acceptance or waiver the change adds, extends (a later until), loosens (an \
             acceptance kept while its risk gets worse) or re-signs (another by or reason), and \
@@ -291,13 +293,16 @@ pub enum Command {
             cannot quietly waive itself.\n\n\
             Both versions are judged on one day, by the new version's policy (the opx.toml \
             nearest it, or --config). A risk is worse when its current band (then severity) or \
-            bad minutes rise or it falls back to open. --fail-on worse exits 1 when any risk is worse, or a \
-            new risk is of band high or above (the matrix's two highest bands); --fail-on \
+            bad minutes rise or it falls back to open; a factor is worse when its current bad \
+            minutes rise or it is no longer removed. --fail-on worse exits 1 when any risk or \
+            factor is worse, a new risk is of band high or above (the matrix's two highest \
+            bands), or a new factor costs bad minutes now; --fail-on \
             new-critical when a risk is new, or newly, critical (its highest band); --fail-on \
             new-waiver when there is any exception to review or the policy is looser, so a team can require review of exactly those.",
         after_help = concat!(
             "Examples:\n  opx diff old/risks new/risks\n  opx diff --git origin/main risks/\n  \
              opx diff --git origin/main risks/ --fail-on worse --output comment.md\n  \
+             opx diff old/risks new/risks --format json\n  \
              opx diff --git origin/main risks/ --fail-on new-waiver\n\n",
             "Exit codes:\n  0  done (and, with --fail-on, the change passed)\n  \
              1  --fail-on: the change does what it names\n  \

@@ -890,7 +890,7 @@ pub enum DiffSides {
 /// When `opx diff` fails (exits 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum FailOn {
-    /// Any risk worse, or a new risk of band high or above
+    /// Any risk or factor worse, a new risk of band high or above, or a new factor that costs now
     Worse,
     /// A risk new, or newly, critical
     NewCritical,

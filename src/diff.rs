@@ -9,6 +9,10 @@
 //! (they fall, or it leaves open), or **otherwise changed**. A risk that
 //! is new, or newly, critical carries a **new critical** note.
 //!
+//! Systemic factors are matched by system and id and counted apart, under
+//! the same headings: worse when their current bad minutes rise or they
+//! are no longer removed, better when those fall or they are removed.
+//!
 //! Exceptions to the gate get their own list, because a change can make
 //! the gate pass by waiving what it finds: every acceptance and waiver
 //! the change adds, extends (a later `until`), loosens (an acceptance kept
@@ -20,12 +24,15 @@ use std::collections::BTreeMap;
 
 use jiff::civil::Date;
 
-use crate::analysis::{Analysis, AssessedRisk};
+use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::budget::{minutes_text, number_text};
-use crate::diag::Code;
-use crate::register::model::{Action, ActionStatus, Incident, Rated, Risk, TimeEstimate, View};
+use crate::diag::{Code, plural};
+use crate::factor::{FactorState, added_text, added_time_text};
+use crate::register::model::{
+    Action, ActionStatus, Factor, Incident, Rated, Risk, TimeEstimate, View,
+};
 use crate::scale::Scale;
-use crate::score::{Score, State};
+use crate::score::{Score, State, ViewName};
 use crate::units::{Frequency, Percent, format_duration};
 
 /// The one heading a changed risk is counted under, in the order a
@@ -47,6 +54,18 @@ impl Category {
         Category::Changed,
         Category::Removed,
     ];
+
+    /// A change's heading from what moved: mixed signals count as worse,
+    /// so a reviewer looks.
+    fn of(worse: bool, better: bool) -> Category {
+        if worse {
+            Category::Worse
+        } else if better {
+            Category::Better
+        } else {
+            Category::Changed
+        }
+    }
 
     pub fn name(self) -> &'static str {
         match self {
@@ -90,6 +109,40 @@ pub struct RiskChange<'a> {
     /// It is critical now and was not before (or did not exist).
     pub new_critical: bool,
     pub risk: &'a Risk,
+}
+
+/// A factor's cost and state on one side of the change.
+#[derive(Debug, Clone, Copy)]
+pub struct FactorScored {
+    /// Current bad minutes a year; 0 once it is removed.
+    pub bad_minutes: f64,
+    /// Its current bad minutes as a share of its system's error budget.
+    pub budget_share: Option<f64>,
+    pub state: FactorState,
+}
+
+impl FactorScored {
+    fn of(f: &AssessedFactor<'_>) -> FactorScored {
+        FactorScored {
+            bad_minutes: f.bad_minutes(ViewName::Current),
+            budget_share: f.budget_share,
+            state: f.state(),
+        }
+    }
+}
+
+/// One systemic factor's change, with each difference in words.
+#[derive(Debug, Clone)]
+pub struct FactorChange<'a> {
+    pub system: &'a str,
+    pub id: &'a str,
+    pub title: &'a str,
+    pub category: Category,
+    pub before: Option<FactorScored>,
+    pub after: Option<FactorScored>,
+    /// Why, inputs first: "adds to time to detect +30m → +1h", "bad
+    /// minutes a year 210.00 → 420.00", `action done: prevent "Split the rotation"`.
+    pub changes: Vec<String>,
 }
 
 /// An exception to the gate: what a risk's acceptance or waiver sets aside.
@@ -144,6 +197,8 @@ pub struct Diff<'a> {
     pub today: Date,
     /// Changed, added and removed risks, worst first; unchanged ones are left out.
     pub risks: Vec<RiskChange<'a>>,
+    /// Changed, added and removed systemic factors, worst first.
+    pub factors: Vec<FactorChange<'a>>,
     pub new_incidents: Vec<&'a Incident>,
     /// Acceptances and waivers the change widens, in register order.
     pub exceptions: Vec<ExceptionChange<'a>>,
@@ -157,24 +212,44 @@ impl Diff<'_> {
         self.risks.iter().filter(|r| r.category == category).count()
     }
 
+    /// Factors counted under `category`, apart from risks.
+    pub fn factor_count(&self, category: Category) -> usize {
+        self.factors
+            .iter()
+            .filter(|f| f.category == category)
+            .count()
+    }
+
     pub fn new_critical(&self) -> usize {
         self.risks.iter().filter(|r| r.new_critical).count()
     }
 
-    /// Worse risks, and new risks of band high or above: what
-    /// `--fail-on worse` fails on.
+    /// Worse risks and factors, new risks of band high or above, and new
+    /// factors that cost bad minutes now: what `--fail-on worse` fails on.
     pub fn worsened(&self) -> usize {
-        self.risks
+        let risks = self
+            .risks
             .iter()
             .filter(|r| match r.category {
                 Category::Worse => true,
                 Category::Added => r.after.is_some_and(|a| a.score.current.band.is_serious()),
                 _ => false,
             })
-            .count()
+            .count();
+        let factors = self
+            .factors
+            .iter()
+            .filter(|f| match f.category {
+                Category::Worse => true,
+                Category::Added => f.after.is_some_and(|a| a.bad_minutes > 0.0),
+                _ => false,
+            })
+            .count();
+        risks + factors
     }
 
-    /// The one-line verdict a reviewer reads first: each risk counted once.
+    /// The one-line verdict a reviewer reads first: each risk counted
+    /// once, then each factor apart ("1 risk worse; 1 factor added").
     pub fn verdict(&self) -> String {
         let mut parts = Vec::new();
         for category in Category::ALL {
@@ -188,7 +263,7 @@ impl Diff<'_> {
                 .filter(|r| r.category == category && r.new_critical)
                 .count();
             let mut part = if parts.is_empty() {
-                format!("{} {}", crate::diag::plural(n, "risk"), category.name())
+                format!("{} {}", plural(n, "risk"), category.name())
             } else {
                 format!("{n} {}", category.name())
             };
@@ -197,25 +272,48 @@ impl Diff<'_> {
             }
             parts.push(part);
         }
+        let mut factors = Vec::new();
+        for category in Category::ALL {
+            let n = self.factor_count(category);
+            if n == 0 {
+                continue;
+            }
+            factors.push(if factors.is_empty() {
+                format!("{} {}", plural(n, "factor"), category.name())
+            } else {
+                format!("{n} {}", category.name())
+            });
+        }
+        let mut others = Vec::new();
         if !self.new_incidents.is_empty() {
-            parts.push(crate::diag::plural(
-                self.new_incidents.len(),
-                "new incident",
-            ));
+            others.push(plural(self.new_incidents.len(), "new incident"));
         }
         if !self.exceptions.is_empty() {
-            parts.push(format!(
+            others.push(format!(
                 "{} to review",
-                crate::diag::plural(self.exceptions.len(), "exception")
+                plural(self.exceptions.len(), "exception")
             ));
         }
         if !self.policy_loosened.is_empty() {
-            parts.push("the policy loosened".to_string());
+            others.push("the policy loosened".to_string());
         }
-        if parts.is_empty() {
+        // Factors stand apart, between semicolons, so that "1 added" after
+        // them is never read as a risk.
+        let groups = if factors.is_empty() {
+            parts.extend(others);
+            vec![parts]
+        } else {
+            vec![parts, factors, others]
+        };
+        let groups: Vec<String> = groups
+            .into_iter()
+            .filter(|g| !g.is_empty())
+            .map(|g| g.join(", "))
+            .collect();
+        if groups.is_empty() {
             "No change to the risks.".to_string()
         } else {
-            let mut text = parts.join(", ");
+            let mut text = groups.join("; ");
             text[..1].make_ascii_uppercase();
             text
         }
@@ -286,6 +384,7 @@ pub fn diff<'a>(old: &'a Analysis<'a>, new: &'a Analysis<'a>) -> Diff<'a> {
     Diff {
         today: new.today,
         risks,
+        factors: factor_changes(old, new),
         new_incidents,
         exceptions,
         policy_loosened: Vec::new(),
@@ -358,6 +457,139 @@ fn exception_changes<'a>(
         }
     }
     changes
+}
+
+/// Every factor added, removed or changed from `old` to `new`, worst
+/// first: matched by system and id.
+fn factor_changes<'a>(old: &'a Analysis<'a>, new: &'a Analysis<'a>) -> Vec<FactorChange<'a>> {
+    let by_key =
+        |analysis: &'a Analysis<'a>| -> BTreeMap<(&'a str, &'a str), &'a AssessedFactor<'a>> {
+            analysis
+                .factors
+                .iter()
+                .map(|f| {
+                    let system = analysis.systems[f.system].system.id.as_str();
+                    ((system, f.factor.id.value.as_str()), f)
+                })
+                .collect()
+        };
+    let (before, after) = (by_key(old), by_key(new));
+    let change = |(system, id): (&'a str, &'a str), factor: &'a Factor| FactorChange {
+        system,
+        id,
+        title: &factor.title,
+        category: Category::Changed,
+        before: None,
+        after: None,
+        changes: Vec::new(),
+    };
+    let mut factors = Vec::new();
+    for (&key, f) in &after {
+        let now = FactorScored::of(f);
+        match before.get(&key) {
+            None => factors.push(FactorChange {
+                category: Category::Added,
+                after: Some(now),
+                changes: vec![format!(
+                    "new factor, {}, {} bad minutes a year",
+                    added_text(&f.factor.added),
+                    minutes_text(now.bad_minutes)
+                )],
+                ..change(key, f.factor)
+            }),
+            Some(was) => {
+                let (category, changes) = factor_changed(was, f);
+                if !changes.is_empty() {
+                    factors.push(FactorChange {
+                        category,
+                        before: Some(FactorScored::of(was)),
+                        after: Some(now),
+                        changes,
+                        ..change(key, f.factor)
+                    });
+                }
+            }
+        }
+    }
+    for (&key, f) in &before {
+        if !after.contains_key(&key) {
+            factors.push(FactorChange {
+                category: Category::Removed,
+                before: Some(FactorScored::of(f)),
+                changes: vec!["factor removed from the register".to_string()],
+                ..change(key, f.factor)
+            });
+        }
+    }
+    let cost = |f: &FactorChange<'_>| f.after.or(f.before).map_or(0.0, |s| s.bad_minutes);
+    factors.sort_by(|a, b| {
+        a.category
+            .cmp(&b.category)
+            .then_with(|| cost(b).total_cmp(&cost(a)))
+            .then_with(|| (a.system, a.id).cmp(&(b.system, b.id)))
+    });
+    factors
+}
+
+/// How one factor changed, in words, and the heading it is counted under:
+/// worse when its current bad minutes rise or it is no longer removed,
+/// better when they fall or it is removed; mixed signals count as worse.
+fn factor_changed(was: &AssessedFactor<'_>, now: &AssessedFactor<'_>) -> (Category, Vec<String>) {
+    let (old, new) = (was.factor, now.factor);
+    let mut changes = Vec::new();
+    if old.title != new.title {
+        changes.push(format!("title \"{}\" → \"{}\"", old.title, new.title));
+    }
+    let share = |p: Option<Percent>| p.map_or("-".to_string(), |p| format!("+{p}"));
+    let (a, b) = (&old.added, &new.added);
+    for (name, before, after) in [
+        (
+            "time to detect",
+            added_time_text(a.time_to_detect),
+            added_time_text(b.time_to_detect),
+        ),
+        (
+            "time to recover",
+            added_time_text(a.time_to_recover),
+            added_time_text(b.time_to_recover),
+        ),
+        ("frequency", share(a.frequency), share(b.frequency)),
+    ] {
+        if before != after {
+            changes.push(format!("adds to {name} {before} → {after}"));
+        }
+    }
+    let (before, after) = (FactorScored::of(was), FactorScored::of(now));
+    let (mut worse, mut better) = (false, false);
+    let (from, to) = (
+        minutes_text(before.bad_minutes),
+        minutes_text(after.bad_minutes),
+    );
+    if from != to {
+        // Its cost is worked from its system's risks: say so when they
+        // alone moved it.
+        let risks_moved = old.added == new.added
+            && before.state != FactorState::Removed
+            && after.state != FactorState::Removed;
+        changes.push(if risks_moved {
+            format!("bad minutes a year {from} → {to} (its system's risks changed)")
+        } else {
+            format!("bad minutes a year {from} → {to}")
+        });
+        worse |= after.bad_minutes > before.bad_minutes;
+        better |= after.bad_minutes < before.bad_minutes;
+    }
+    if before.state != after.state {
+        changes.push(format!(
+            "state {} → {}",
+            before.state.name(),
+            after.state.name()
+        ));
+        worse |= before.state == FactorState::Removed;
+        better |= after.state == FactorState::Removed;
+    }
+    action_changes(&old.actions, &new.actions, &mut changes);
+    (Category::of(worse, better), changes)
 }
 
 fn added<'a>(risk: &'a Risk, scored: Scored) -> RiskChange<'a> {
@@ -441,14 +673,7 @@ fn changed<'a>(
         system: risk.system.clone(),
         id: risk.id.value.clone(),
         title: risk.title.clone(),
-        // Mixed signals count as worse: a reviewer should look.
-        category: if worse {
-            Category::Worse
-        } else if better {
-            Category::Better
-        } else {
-            Category::Changed
-        },
+        category: Category::of(worse, better),
         before: Some(*before),
         after: Some(*after),
         changes,
@@ -542,5 +767,131 @@ fn action_changes(old: &[Action], new: &[Action], changes: &mut Vec<String>) {
         if !new.iter().any(|n| key(n) == key(action)) {
             changes.push(format!("action removed: {}", label(action)));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use super::*;
+    use crate::policy::Policy;
+    use crate::register::{self, Loaded};
+
+    fn load(factors: &str, extra_risk: &str) -> Loaded {
+        let text = format!(
+            "[system]\nid = \"s\"\n\n{factors}\n\
+             [[risk]]\nid = \"r\"\ntitle = \"t\"\ncategory = \"technical\"\nimpact = 3\n\
+             time_to_detect = \"10m\"\ntime_to_recover = \"20m\"\nfrequency = \"2/year\"\n\n\
+             {extra_risk}"
+        );
+        let loaded =
+            register::load_contents(vec![(PathBuf::from("s.toml"), text.into())], Vec::new());
+        assert!(!loaded.failed(), "{:#?}", loaded.diagnostics);
+        loaded
+    }
+
+    fn factor(id: &str, adds: &str, actions: &[&str]) -> String {
+        let mut text = format!("[[system.factor]]\nid = \"{id}\"\ntitle = \"{id}\"\n{adds}\n");
+        for (i, status) in actions.iter().enumerate() {
+            text.push_str(&format!(
+                "[[system.factor.action]]\nkind = \"prevent\"\nwhat = \"a{i}\"\nstatus = \"{status}\"\n"
+            ));
+        }
+        text
+    }
+
+    /// One risk of (10m + 20m) × 100% × 2/year = 60 bad minutes (Σ u n = 2)
+    /// under factors that change each way.
+    #[test]
+    fn each_factor_is_counted_once() {
+        let old = [
+            factor("raised", "time_to_detect = \"+30m\"", &[]),
+            factor("gone", "time_to_detect = \"+1m\"", &[]),
+            factor("fixed", "time_to_recover = \"+5m\"", &["planned"]),
+            factor("back", "time_to_recover = \"+5m\"", &["done"]),
+            factor("renamed", "time_to_recover = \"+5m\"", &[]),
+        ]
+        .concat();
+        let new = [
+            // 30 × 2 = 60 → 60 × 2 = 120.
+            factor("raised", "time_to_detect = \"+60m\"", &[]),
+            // 0.5 × 60 = 30 a year now: --fail-on worse fails on it.
+            factor("added", "frequency = \"+50%\"", &[]),
+            // Removed by its action from the start: it costs nothing.
+            factor("free", "frequency = \"+50%\"", &["done"]),
+            // 5 × 2 = 10 → 0, its one action done.
+            factor("fixed", "time_to_recover = \"+5m\"", &["done"]),
+            // 0 → 10: a new action, not done, brings it back.
+            factor("back", "time_to_recover = \"+5m\"", &["done", "planned"]),
+            factor("renamed", "time_to_recover = \"+5m\"", &[])
+                .replace("title = \"renamed\"", "title = \"Renamed\""),
+        ]
+        .concat();
+        // A new risk without bad minutes leaves every factor's cost as it was.
+        let extra = "[[risk]]\nid = \"new\"\ntitle = \"n\"\ncategory = \"data\"\nlikelihood = 1\nimpact = 1\n";
+        let (old, new) = (load(&old, ""), load(&new, extra));
+        let policy = Policy::default();
+        let today = "2026-11-27".parse().unwrap();
+        let (before, after) = (
+            Analysis::new(&old.register, today, &policy),
+            Analysis::new(&new.register, today, &policy),
+        );
+        let d = diff(&before, &after);
+        let seen: Vec<(Category, &str, String)> = d
+            .factors
+            .iter()
+            .map(|f| (f.category, f.id, f.changes.join("; ")))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                (
+                    Category::Worse,
+                    "raised",
+                    "adds to time to detect +30m → +1h; bad minutes a year 60.00 → 120.00".into()
+                ),
+                (
+                    Category::Worse,
+                    "back",
+                    "bad minutes a year 0.00 → 10.00; state removed → removing; \
+                     action added: prevent \"a1\""
+                        .into()
+                ),
+                (
+                    Category::Added,
+                    "added",
+                    "new factor, +50% frequency, 30.00 bad minutes a year".into()
+                ),
+                (
+                    Category::Added,
+                    "free",
+                    "new factor, +50% frequency, 0.00 bad minutes a year".into()
+                ),
+                (
+                    Category::Better,
+                    "fixed",
+                    "bad minutes a year 10.00 → 0.00; state open → removed; \
+                     action done: prevent \"a0\""
+                        .into()
+                ),
+                (
+                    Category::Changed,
+                    "renamed",
+                    "title \"renamed\" → \"Renamed\"".into()
+                ),
+                (
+                    Category::Removed,
+                    "gone",
+                    "factor removed from the register".into()
+                ),
+            ]
+        );
+        // Two worse, and the new factor that costs bad minutes now.
+        assert_eq!(d.worsened(), 3);
+        assert_eq!(
+            d.verdict(),
+            "1 risk added; 2 factors worse, 2 added, 1 better, 1 otherwise changed, 1 removed"
+        );
     }
 }

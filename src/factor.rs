@@ -13,10 +13,12 @@
 //! stay as written; the factor carries this cost itself, so a reader sees
 //! what removing it buys.
 
+use std::time::Duration;
+
 use crate::budget;
 use crate::register::model::{ActionStatus, Added, Factor, View};
 use crate::score::ViewName;
-use crate::units::{Percent, minutes};
+use crate::units::{Percent, format_duration, minutes};
 
 /// The sums a factor's cost needs, over the risks of one system in one view.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -52,6 +54,27 @@ pub fn cost(added: &Added, exposure: &Exposure) -> f64 {
         .map(minutes)
         .sum::<f64>();
     (1.0 + share) * delta * exposure.users_incidents + share * exposure.bad_minutes
+}
+
+/// `+30m`: the time a factor adds, or `-` when it adds none.
+pub fn added_time_text(time: Option<Duration>) -> String {
+    time.map_or("-".to_string(), |d| format!("+{}", format_duration(d)))
+}
+
+/// `+30m detect, +5m recover, +10% frequency`: what a factor adds to each
+/// risk of its system.
+pub fn added_text(added: &Added) -> String {
+    let mut parts = Vec::new();
+    if let Some(d) = added.time_to_detect {
+        parts.push(format!("+{} detect", format_duration(d)));
+    }
+    if let Some(d) = added.time_to_recover {
+        parts.push(format!("+{} recover", format_duration(d)));
+    }
+    if let Some(p) = added.frequency {
+        parts.push(format!("+{p} frequency"));
+    }
+    parts.join(", ")
 }
 
 /// Where a factor stands, derived from its actions like a risk's state.

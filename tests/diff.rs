@@ -112,3 +112,24 @@ fn output_never_overwrites_a_file_of_either_version() {
     assert!(stderr.contains("it is a file of the register"), "{stderr}");
     assert_eq!(std::fs::read(&old).unwrap(), before);
 }
+
+#[test]
+fn sees_systemic_factors_against_a_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let register = dir.path().join("checkout.toml");
+    std::fs::copy("tests/fixtures/factors.toml", &register).unwrap();
+    git(dir.path(), &["init", "-q"]);
+    git(dir.path(), &["add", "."]);
+    git(dir.path(), &["commit", "-q", "-m", "register"]);
+    std::fs::copy("tests/fixtures/diff-factors/raised.toml", &register).unwrap();
+    let args = ["diff", "--git", "HEAD"];
+    let (code, stdout, stderr) = opx(dir.path(), &args);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.starts_with("1 factor worse\n"), "{stdout}");
+    assert!(
+        stdout.contains("bad minutes a year 315.00 → 420.00"),
+        "{stdout}"
+    );
+    let (code, _, _) = opx(dir.path(), &[&args[..], &["--fail-on", "worse"]].concat());
+    assert_eq!(code, 1);
+}

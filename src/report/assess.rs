@@ -5,10 +5,11 @@ use std::io::{self, Write};
 use serde_json::{Value, json};
 
 use super::doc::Doc;
-use super::{added_text, factor_minutes_cell, json, round, size_cell};
+use super::{factor_minutes_cell, json, round, size_cell};
 use crate::assess::{Row, SystemAssessment};
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
+use crate::factor::added_text;
 use crate::score::ViewName;
 
 pub const VERSION: u32 = 1;

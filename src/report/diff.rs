@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::doc::Doc;
 use super::{json, round};
-use crate::diff::{Category, Diff, Exempts, Scored, Widening};
+use crate::diff::{Category, Diff, Exempts, FactorScored, Scored, Widening};
 
 pub const VERSION: u32 = 1;
 
@@ -16,9 +16,9 @@ pub fn doc(diff: &Diff<'_>) -> Doc {
     doc.text(diff.verdict());
     if !diff.risks.is_empty() {
         doc.heading(3, "Risks");
-        doc.table(
-            vec!["", "risk", "title", "what changed"],
-            &["title", "what changed"],
+        changes_table(
+            &mut doc,
+            "risk",
             diff.risks
                 .iter()
                 .map(|r| {
@@ -35,8 +35,24 @@ pub fn doc(diff: &Diff<'_>) -> Doc {
                 })
                 .collect(),
         );
-        doc.optional(&["title"]);
-        doc.detail("what changed");
+    }
+    if !diff.factors.is_empty() {
+        doc.heading(3, "Systemic factors");
+        changes_table(
+            &mut doc,
+            "factor",
+            diff.factors
+                .iter()
+                .map(|f| {
+                    vec![
+                        f.category.name().to_string(),
+                        format!("{}/{}", f.system, f.id),
+                        f.title.to_string(),
+                        f.changes.join("; "),
+                    ]
+                })
+                .collect(),
+        );
     }
     if !diff.exceptions.is_empty() || !diff.policy_loosened.is_empty() {
         doc.heading(3, "Exceptions to the gate");
@@ -102,6 +118,18 @@ pub fn doc(diff: &Diff<'_>) -> Doc {
     doc
 }
 
+/// Changed risks or factors, a row each: heading, name, title and what
+/// changed, the last on its own line in a narrow terminal.
+fn changes_table(doc: &mut Doc, name: &'static str, rows: Vec<Vec<String>>) {
+    doc.table(
+        vec!["", name, "title", "what changed"],
+        &["title", "what changed"],
+        rows,
+    );
+    doc.optional(&["title"]);
+    doc.detail("what changed");
+}
+
 /// `the risk (accepted)` or `no-runbook (waived)`.
 fn exempts_text(exempts: Exempts) -> String {
     match exempts {
@@ -123,6 +151,25 @@ pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
             })
         })
     };
+    let factor = |s: &Option<FactorScored>| -> Value {
+        s.map_or(Value::Null, |s| {
+            json!({
+                "bad_minutes": round(s.bad_minutes),
+                "budget_share": s.budget_share.map(round),
+                "state": s.state.name(),
+            })
+        })
+    };
+    let kind = |category: Category| match category {
+        Category::Added => "added",
+        Category::Removed => "removed",
+        _ => "changed",
+    };
+    let direction = |category: Category| match category {
+        Category::Worse => "worse",
+        Category::Better => "better",
+        _ => "same",
+    };
     let document = json!({
         "version": VERSION,
         "today": diff.today.to_string(),
@@ -136,26 +183,35 @@ pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
             "otherwise_changed": diff.count(Category::Changed),
             "exceptions": diff.exceptions.len(),
             "policy_loosened": !diff.policy_loosened.is_empty(),
+            "factors": {
+                "worse": diff.factor_count(Category::Worse),
+                "better": diff.factor_count(Category::Better),
+                "added": diff.factor_count(Category::Added),
+                "removed": diff.factor_count(Category::Removed),
+                "otherwise_changed": diff.factor_count(Category::Changed),
+            },
         },
         "policy_loosened": diff.policy_loosened,
         "risks": diff.risks.iter().map(|r| json!({
             "system": r.system,
             "risk": r.id,
             "title": r.title,
-            "kind": match r.category {
-                Category::Added => "added",
-                Category::Removed => "removed",
-                _ => "changed",
-            },
-            "direction": match r.category {
-                Category::Worse => "worse",
-                Category::Better => "better",
-                _ => "same",
-            },
+            "kind": kind(r.category),
+            "direction": direction(r.category),
             "new_critical": r.new_critical,
             "before": score(&r.before),
             "after": score(&r.after),
             "changes": r.changes,
+        })).collect::<Vec<_>>(),
+        "factors": diff.factors.iter().map(|f| json!({
+            "system": f.system,
+            "factor": f.id,
+            "title": f.title,
+            "kind": kind(f.category),
+            "direction": direction(f.category),
+            "before": factor(&f.before),
+            "after": factor(&f.after),
+            "changes": f.changes,
         })).collect::<Vec<_>>(),
         "exceptions": diff.exceptions.iter().map(|e| json!({
             "system": e.system,
@@ -195,7 +251,7 @@ mod snapshot {
     #[test]
     fn the_fixture() {
         insta::assert_snapshot!(fixture::diff(DiffFormat::Markdown, 200), @r#"
-        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception to review
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed; 1 factor worse; 1 exception to review
 
         ### Risks
 
@@ -206,6 +262,12 @@ mod snapshot {
         | added | search/stale-index-gone | The index serves stale results | new risk, 4 low |
         | better | checkout/traffic-spike | Traffic spikes saturate the worker pool | likelihood 4 (likely) → 2 (unlikely); severity 16 high → 8 medium; state mitigating → mitigated; action done: prevent "Autoscale workers" |
         | removed | search/stale-index | The index serves stale results | removed from the register |
+
+        ### Systemic factors
+
+        |  | factor | title | what changed |
+        | --- | --- | --- | --- |
+        | worse | checkout/overload | On-call is overloaded | bad minutes a year 32.00 → 72.00 (its system's risks changed) |
 
         ### Exceptions to the gate
 
@@ -231,8 +293,8 @@ mod widths {
     #[test]
     fn at_80_columns() {
         insta::assert_snapshot!(at(80), @r#"
-        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception to
-        review
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed; 1 factor worse; 1
+        exception to review
 
         Risks
 
@@ -251,6 +313,12 @@ mod widths {
         removed              search/stale-index       The index serves stale results
                              removed from the register
 
+        Systemic factors
+
+               factor             title
+        worse  checkout/overload  On-call is overloaded
+               bad minutes a year 32.00 → 72.00 (its system's risks changed)
+
         Exceptions to the gate
 
         What this change lets through that the gate stopped before: review it as you
@@ -265,7 +333,7 @@ mod widths {
     #[test]
     fn at_120_columns() {
         insta::assert_snapshot!(at(120), @r#"
-        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception to review
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed; 1 factor worse; 1 exception to review
 
         Risks
 
@@ -282,6 +350,12 @@ mod widths {
         removed              search/stale-index       The index serves stale results
                              removed from the register
 
+        Systemic factors
+
+               factor             title
+        worse  checkout/overload  On-call is overloaded
+               bad minutes a year 32.00 → 72.00 (its system's risks changed)
+
         Exceptions to the gate
 
         What this change lets through that the gate stopped before: review it as you would code that skips a test.
@@ -295,7 +369,7 @@ mod widths {
     #[test]
     fn at_200_columns() {
         insta::assert_snapshot!(at(200), @r#"
-        1 risk worse, 2 added (1 new critical), 1 better, 1 removed, 1 exception to review
+        1 risk worse, 2 added (1 new critical), 1 better, 1 removed; 1 factor worse; 1 exception to review
 
         Risks
 
@@ -310,6 +384,12 @@ mod widths {
                              likelihood 4 (likely) → 2 (unlikely); severity 16 high → 8 medium; state mitigating → mitigated; action done: prevent "Autoscale workers"
         removed              search/stale-index       The index serves stale results
                              removed from the register
+
+        Systemic factors
+
+               factor             title
+        worse  checkout/overload  On-call is overloaded
+               bad minutes a year 32.00 → 72.00 (its system's risks changed)
 
         Exceptions to the gate
 

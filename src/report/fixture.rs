@@ -296,7 +296,7 @@ pub(crate) fn review(format: super::ReviewFormat, width: usize) -> String {
 }
 
 /// What a change does to the fixture: one risk made worse, one added, one
-/// action done, one removed.
+/// action done, one removed; the factor costs more with the worse risk.
 pub(crate) fn diff(format: super::DiffFormat, width: usize) -> String {
     let old = register();
     let changed = CHECKOUT

@@ -47,6 +47,7 @@ pub use rank_json::Document as RankDocument;
 use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::budget::{Size, minutes_text, percent_text};
 use crate::diag::{Diagnostic, Location, Tally, plural};
+use crate::factor::added_time_text;
 use crate::history::History;
 use crate::register::model::{ActionKind, Register, TimeEstimate};
 use crate::scale::Scale;
@@ -661,9 +662,6 @@ pub(crate) fn rank_row(rank: usize, r: &AssessedRisk<'_>) -> [String; 16] {
 pub(crate) fn factor_row(analysis: &Analysis<'_>, f: &AssessedFactor<'_>) -> [String; 16] {
     let factor = f.factor;
     let system = analysis.systems[f.system].system;
-    let added = |d: Option<std::time::Duration>| {
-        d.map_or("-".to_string(), |d| format!("+{}", format_duration(d)))
-    };
     [
         "-".to_string(),
         system.id.clone(),
@@ -672,8 +670,8 @@ pub(crate) fn factor_row(analysis: &Analysis<'_>, f: &AssessedFactor<'_>) -> [St
         "-".to_string(),
         "-".to_string(),
         FACTOR_MARK.to_string(),
-        added(factor.added.time_to_detect),
-        added(factor.added.time_to_recover),
+        added_time_text(factor.added.time_to_detect),
+        added_time_text(factor.added.time_to_recover),
         "-".to_string(),
         factor_minutes_cell(f),
         size_cell(f.budget_share, f.size),
@@ -682,22 +680,6 @@ pub(crate) fn factor_row(analysis: &Analysis<'_>, f: &AssessedFactor<'_>) -> [St
         system.owner.clone().unwrap_or_else(|| "-".to_string()),
         actions_tokens(&factor.actions),
     ]
-}
-
-/// `+30m detect, +5m recover, +10% frequency`: what a factor adds to each
-/// risk of its system.
-pub(crate) fn added_text(added: &crate::register::model::Added) -> String {
-    let mut parts = Vec::new();
-    if let Some(d) = added.time_to_detect {
-        parts.push(format!("+{} detect", format_duration(d)));
-    }
-    if let Some(d) = added.time_to_recover {
-        parts.push(format!("+{} recover", format_duration(d)));
-    }
-    if let Some(p) = added.frequency {
-        parts.push(format!("+{p} frequency"));
-    }
-    parts.join(", ")
 }
 
 /// What a factor's row shows where a risk's shows its severity.

@@ -113,7 +113,8 @@ fn simulate_system(
     settings: Settings,
 ) -> (Option<SystemYears>, Vec<(usize, Years)>) {
     let assessed = &analysis.systems[system];
-    let n = settings.simulations as usize;
+    // At least one year, whatever a caller asks: percentiles need one.
+    let n = (settings.simulations as usize).max(1);
     let mut totals = vec![0.0; n];
     let mut years = vec![0.0; n];
     let mut counts: Vec<u32> = Vec::new();

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use jiff::civil::Date;
 
 use crate::analysis::Analysis;
-use crate::diag::{Diagnostic, Tally, has_errors, render_human, thousands};
+use crate::diag::{Code, Diagnostic, Tally, has_errors, render_human, thousands};
 use crate::policy::{self, Overrides, Policy};
 use crate::register::{self, Limits, Loaded, Register};
 use crate::report::{
@@ -375,8 +375,11 @@ pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
     };
     let input_failed = loaded.failed();
     // The gate simulates only when the policy limits the chance of
-    // missing a budget, which only simulated years tell.
-    let simulation = policy.max_miss_probability.map(|_| options.simulation);
+    // missing a budget, which only simulated years tell, and the rule
+    // that judges it is on.
+    let simulation = (policy.max_miss_probability.is_some()
+        && policy.severity(Code::BudgetAtRisk).is_some())
+    .then_some(options.simulation);
     let analysis =
         (!input_failed).then(|| analyse(&loaded.register, options.today, &policy, simulation));
     let checked = match &analysis {

@@ -134,7 +134,6 @@ codes! {
     AcceptanceExpired = "acceptance-expired", Error, Guard, "a risk acceptance whose end date has passed", "An acceptance of a risk is a trade-off with an end date; once the date passes the risk is judged as if it had never been accepted. Renew the acceptance with a new date and reason, or mitigate the risk.";
     TooBig = "too-big", Error, Rule, "a risk that would use too large a share of its system's error budget", "One risk may use at most the single-risk share of its system's yearly error budget (25% unless single_risk_share says otherwise): expected bad minutes a year = (time to detect + time to recover) × users affected × incidents a year. A risk this big is not safe to accept; cut how often it happens, how long it lasts or how many users it reaches.";
     BudgetExceeded = "budget-exceeded", Error, Rule, "a system whose risks together expect more bad minutes than its error budget", "The expected bad minutes a year of a system's risks add up to more than its availability SLO allows. Reduce the largest contributors, or revisit the SLO with the people who depend on it.";
-    BudgetAtRisk = "budget-at-risk", Error, Rule, "a system whose simulated years miss its error budget more often than the policy allows", "In years simulated from its risks' estimates (each range drawn from its distribution, incidents drawn from their yearly rate), the system's bad minutes overrun its error budget more often than `max_miss_probability` in opx.toml allows. Bring down the risks that cost most in bad years (their P90), or narrow estimates that are only guesses.";
     RunbookMissing = "runbook-missing", Error, Rule, "a runbook path that does not exist", "A respond action names a runbook by a path relative to its register file, and nothing is there. In an incident, a broken runbook link costs the minutes you cannot spare; fix the path or restore the runbook.";
     ActionOverdue = "action-overdue", Warning, Rule, "an action not done whose due date has passed", "An action that is not done has passed its due date. Finish it, or agree a new date with its owner and record it in due.";
     ReviewOverdue = "review-overdue", Warning, Rule, "a risk not reviewed within its cadence", "A risk is reviewed on a cadence: review_every, else 30 days for critical, 90 for high, 180 for medium and 365 for low (under another [matrix], by place: 30 for its highest band, then 90, then 180, and 365 for the rest). Review it and record the day in reviewed.";
@@ -160,6 +159,7 @@ codes! {
     InvalidMatrix = "invalid-matrix", Error, Input, "a [matrix] in opx.toml that is not a whole risk matrix", "The policy's [matrix] names a shipped matrix (preset = \"opx\" or \"nist-800-30\") or writes its own: bands, the team's band names from lowest to highest, each once, and cells, five rows (likelihood 5 at the top down to 1) of five bands each (impact 1 to 5). A preset and cells together, an empty or repeating band list, or a row of the wrong length leave the matrix unclear, so opx stops rather than guess.";
     UnknownBand = "unknown-band", Error, Input, "a band that the policy's matrix does not have", "A matrix cell or fail_band names a band by its name, and the name must be one of the matrix's bands (its bands list, or the preset's: low, medium, high, critical for opx; very-low, low, moderate, high, very-high for nist-800-30). Fix the spelling, or add the band to bands.";
     DuplicateFactor = "duplicate-factor", Error, Input, "a systemic factor whose id another factor or a risk of its system uses", "A [[system.factor]] is named by its id in rankings, findings and plans, beside the system's risks, so its id is unique among the system's risks and factors. Rename one of the two.";
+    BudgetAtRisk = "budget-at-risk", Error, Rule, "a system whose simulated years miss its error budget more often than the policy allows", "In years simulated from its risks' estimates (each range drawn from its distribution, incidents drawn from their yearly rate), the system's bad minutes overrun its error budget more often than `max_miss_probability` in opx.toml allows. Bring down the risks that cost most in bad years (their P90), or narrow estimates that are only guesses.";
 }
 
 /// A code is written as its stable id.
@@ -559,4 +559,69 @@ fn window(text: &str, at: std::ops::Range<usize>) -> (String, std::ops::Range<us
                 .map_or(0, char::len_utf8);
     }
     (shown, range)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Codes keep their place: SARIF names a rule by its index, so a new
+    /// code goes at the end of the list, never between two others.
+    #[test]
+    fn codes_keep_their_place() {
+        const PLACES: &[&str] = &[
+            "io",
+            "no-register",
+            "not-text",
+            "empty-file",
+            "toml-syntax",
+            "unknown-key",
+            "wrong-type",
+            "missing-key",
+            "invalid-value",
+            "invalid-level",
+            "invalid-duration",
+            "invalid-percent",
+            "invalid-frequency",
+            "invalid-date",
+            "duplicate-system",
+            "duplicate-risk",
+            "unknown-system",
+            "no-system",
+            "unknown-risk",
+            "duplicate-incident",
+            "conflicting-system",
+            "unmitigated",
+            "acceptance-expired",
+            "too-big",
+            "budget-exceeded",
+            "runbook-missing",
+            "action-overdue",
+            "review-overdue",
+            "no-detection",
+            "no-owner",
+            "estimate-exceeded",
+            "frequency-exceeded",
+            "no-runbook",
+            "no-signal",
+            "future-date",
+            "estimate-missing",
+            "budget-incomplete",
+            "invalid-rule",
+            "unevidenced-action",
+            "waiver-expired",
+            "unused-waiver",
+            "acceptance-expiring",
+            "waiver-expiring",
+            "expires-too-late",
+            "not-a-file",
+            "file-too-large",
+            "invalid-matrix",
+            "unknown-band",
+            "duplicate-factor",
+            "budget-at-risk",
+        ];
+        let ids: Vec<&str> = Code::ALL.iter().map(|c| c.id()).collect();
+        assert_eq!(&ids[..PLACES.len().min(ids.len())], PLACES);
+    }
 }

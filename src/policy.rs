@@ -547,8 +547,13 @@ fn parse(
     };
     let f = Fields::new(&mut sink, root.get_ref(), 0..0, &POLICY);
     let defaults = Policy::default();
+    let problems = sink.diagnostics.len();
     policy.matrix = matrix::matrix(&mut sink, &f);
-    policy.fail_band = matrix::fail_band(&mut sink, &f, &policy.matrix);
+    // Against a matrix that could not be read, any band would be reported
+    // as unknown: say only what is wrong with the matrix.
+    if sink.diagnostics.len() == problems {
+        policy.fail_band = matrix::fail_band(&mut sink, &f, &policy.matrix);
+    }
     policy.fail_impact = f
         .level(&mut sink, "fail_impact", Scale::Impact)
         .unwrap_or(defaults.fail_impact);

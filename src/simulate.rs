@@ -7,26 +7,28 @@
 //!   range, see [`crate::uncertainty`]), and the year's incidents from a
 //!   Poisson distribution with that rate;
 //! - each incident draws its own time to detect, time to recover and share
-//!   of users, and costs share × (detect + recover) minutes; past
-//!   [`EXACT_INCIDENTS`] incidents in a year their sum is drawn from the
-//!   normal distribution with the same mean and variance, so a risk that
-//!   claims a million incidents a year costs no more than one that claims
-//!   a hundred;
+//!   of users, and costs share × (detect + recover) minutes. A range is
+//!   drawn from 1,024 equally likely values, the means of equal slices of
+//!   its distribution (so they keep its mean, and the top one its tail);
+//!   past 1,024 incidents in a year the incidents are split by the value
+//!   they draw, a Poisson count each, so a risk that claims a million
+//!   incidents a year costs no more than one that claims a thousand;
 //! - a system's year is the sum of its risks' years (the same risks its
-//!   expected bad minutes sum) and of its systemic factors' expected costs
-//!   (a factor is not drawn: it counts the same in every year), and it
-//!   misses its budget when that sum is over it.
+//!   expected bad minutes sum), each drawn again with its system's
+//!   systemic factors on top where it has some that are not removed (every
+//!   incident takes the factors' added minutes, and the rate grows by
+//!   their added shares); it misses its budget when that sum is over it.
+//!   A risk's own P50 and P90 are of its years without the factors, as its
+//!   own scores are.
 //!
 //! P50 and P90 are nearest-rank percentiles of the simulated years. Each
 //! risk draws from its own stream, seeded by the seed, its system's id and
 //! its own, so a result depends on neither the order of the files nor the
 //! number of cores.
 
-use std::sync::OnceLock;
-
 use crate::analysis::Analysis;
+use crate::factor::FactorState;
 use crate::register::model::View;
-use crate::score::ViewName;
 use crate::uncertainty::{Distribution, Interval, inverse_normal_cdf};
 use crate::units::minutes;
 
@@ -39,9 +41,6 @@ pub const MAX_SIMULATIONS: u32 = 1_000_000;
 /// The seed unless `--seed` says otherwise: fixed, so a report is the same
 /// on every run.
 pub const DEFAULT_SEED: u64 = 1;
-
-/// Up to this many incidents in a year are drawn one by one.
-pub const EXACT_INCIDENTS: u64 = 64;
 
 /// How many years to simulate, and from which seed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,50 +115,32 @@ fn simulate_system(
     // At least one year, whatever a caller asks: percentiles need one.
     let n = (settings.simulations as usize).max(1);
     let mut totals = vec![0.0; n];
-    let mut years = vec![0.0; n];
-    let mut counts: Vec<u32> = Vec::new();
+    let mut scratch = Scratch::default();
     let mut per_risk = Vec::new();
+    let on_top = Factors::of(analysis, system);
     for &index in &assessed.risks {
         let risk = &analysis.risks[index];
-        let mut rng = Rng::new(settings.seed, &[&assessed.system.id, &risk.risk.id.value]);
-        let Some(model) = RiskModel::of(&risk.score.current.view, &mut rng) else {
+        let names = [assessed.system.id.as_str(), risk.risk.id.value.as_str()];
+        let mut rng = Rng::new(settings.seed, &names);
+        let view = &risk.score.current.view;
+        let Some(model) = RiskModel::of(view, &Factors::NONE, &mut rng) else {
             continue;
         };
-        let percentiles = if let (RateModel::Table(table), &[cost]) =
-            (&model.rate, model.cost.atoms.as_slice())
-        {
-            // A point rate, and every incident costs the same: a year is
-            // its count (at most the table's length) times the cost, so
-            // the percentiles come from a tally rather than from sorting.
-            counts.clear();
-            counts.resize(table.len() + 1, 0);
-            for total in &mut totals {
-                let incidents = model.incidents(&mut rng) as usize;
-                *total += incidents as f64 * cost;
-                counts[incidents] += 1;
-            }
-            tallied_percentiles(&counts, n, cost)
-        } else {
-            for (year, total) in years.iter_mut().zip(&mut totals) {
-                *year = model.year(&mut rng);
-                *total += *year;
-            }
-            percentiles(&mut years)
-        };
-        per_risk.push((index, percentiles));
+        if on_top.is_none() {
+            per_risk.push((index, model.years(&mut rng, &mut totals, &mut scratch)));
+            continue;
+        }
+        // Its own years for its percentiles; the system's years with the
+        // factors on top, from a stream of their own.
+        let mut own = vec![0.0; n];
+        per_risk.push((index, model.years(&mut rng, &mut own, &mut scratch)));
+        let mut rng = Rng::new(settings.seed, &[names[0], names[1], "with factors"]);
+        if let Some(with) = RiskModel::of(view, &on_top, &mut rng) {
+            with.years(&mut rng, &mut totals, &mut scratch);
+        }
     }
     if per_risk.is_empty() {
         return (None, per_risk);
-    }
-    // A systemic factor counts in every year at its expected cost: its
-    // share of the budget is the same in each, as in the budget totals.
-    let factors: f64 = assessed
-        .factors
-        .iter()
-        .map(|&i| analysis.factors[i].bad_minutes(ViewName::Current))
-        .sum();
-    if factors > 0.0 {
-        totals.iter_mut().for_each(|t| *t += factors);
     }
     let miss_probability = assessed.budget.as_ref().map(|b| {
         let misses = totals.iter().filter(|&&t| t > b.budget).count();
@@ -214,6 +195,53 @@ fn tallied_percentiles(counts: &[u32], n: usize, cost: f64) -> Years {
     }
 }
 
+/// What a system's systemic factors add to each of its risks' incidents,
+/// those not removed together.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Factors {
+    /// Minutes added to each incident's detect and recover times.
+    minutes: f64,
+    /// The share added to each risk's rate (0.1 for `+10%`).
+    rate: f64,
+}
+
+impl Factors {
+    const NONE: Factors = Factors {
+        minutes: 0.0,
+        rate: 0.0,
+    };
+
+    /// The factors of `system` that still cost: not removed.
+    fn of(analysis: &Analysis<'_>, system: usize) -> Factors {
+        let mut on_top = Factors::NONE;
+        for &i in &analysis.systems[system].factors {
+            let factor = &analysis.factors[i];
+            if factor.state() == FactorState::Removed {
+                continue;
+            }
+            let added = &factor.factor.added;
+            on_top.minutes += [added.time_to_detect, added.time_to_recover]
+                .into_iter()
+                .flatten()
+                .map(minutes)
+                .sum::<f64>();
+            on_top.rate += added.frequency.map_or(0.0, |f| f.fraction());
+        }
+        on_top
+    }
+
+    fn is_none(&self) -> bool {
+        *self == Factors::NONE
+    }
+}
+
+/// Buffers a system's risks reuse, one after another.
+#[derive(Default)]
+struct Scratch {
+    years: Vec<f64>,
+    counts: Vec<u32>,
+}
+
 /// How many equally likely values stand for a range when drawing from it.
 const ATOMS: usize = 1024;
 
@@ -230,29 +258,147 @@ enum RateModel {
     Table(CountTable),
     /// A point too large for a table.
     Large(f64),
-    /// A range: [`ATOMS`] rates at its quantiles, each with e^−rate.
-    Atoms(Vec<(f64, f64)>),
+    /// A range with large rates: [`ATOMS`] equally likely rates.
+    Atoms(Vec<f64>),
 }
 
-/// One incident's bad minutes: share × (detect + recover).
-struct CostModel {
-    /// [`ATOMS`] equally likely costs, or one when nothing in it is a range.
-    atoms: Vec<f64>,
-    /// For the sum of many incidents.
-    mean: f64,
-    variance: f64,
+/// One incident's bad minutes: share × (detect + recover + the minutes
+/// factors add).
+enum CostModel {
+    /// Nothing in it is a range: every incident costs this.
+    Fixed(f64),
+    /// An incident draws one of [`ATOMS`] places, the same in each part;
+    /// the parts' values lie in shuffled orders, so that they pair at
+    /// random. `costs` holds each place's cost; at the places where a part
+    /// has its top slice (`fresh`) the cost is drawn afresh.
+    Drawn {
+        costs: Vec<f64>,
+        fresh: [Option<usize>; 3],
+        parts: Box<[Part; 3]>,
+        added: f64,
+    },
+}
+
+impl CostModel {
+    /// Share × (detect + recover + `added`) from three parts.
+    fn drawn(detect: Part, recover: Part, users: Part, added: f64) -> CostModel {
+        let parts = [detect, recover, users];
+        let costs = (0..ATOMS)
+            .map(|i| {
+                let [d, r, u] = parts.each_ref().map(|p| p.value(i));
+                u * (d + r + added)
+            })
+            .collect();
+        CostModel::Drawn {
+            costs,
+            fresh: parts.each_ref().map(Part::top),
+            parts: Box::new(parts),
+            added,
+        }
+    }
+
+    /// The cost of an incident that drew place `i`.
+    #[inline]
+    fn at(&self, i: usize, rng: &mut Rng) -> f64 {
+        match self {
+            CostModel::Fixed(cost) => *cost,
+            CostModel::Drawn {
+                costs,
+                fresh,
+                parts,
+                added,
+            } => {
+                if !fresh.contains(&Some(i)) {
+                    return costs[i];
+                }
+                let [d, r, u] = [0, 1, 2].map(|p| parts[p].draw(i, rng));
+                u * (d + r + added)
+            }
+        }
+    }
+
+    /// Whether place `i` is drawn afresh (see [`Part::Range`]).
+    fn fresh_at(&self, i: usize) -> bool {
+        match self {
+            CostModel::Fixed(_) => false,
+            CostModel::Drawn { fresh, .. } => fresh.contains(&Some(i)),
+        }
+    }
+}
+
+/// One estimate of an incident, ready to draw.
+enum Part {
+    Point(f64),
+    /// A range: its slices' means, shuffled, and where its top slice lies.
+    /// A draw of the top slice is taken afresh from within it, since its
+    /// values span the whole long tail, which one mean would flatten: the
+    /// years with such an incident are the bad ones the P90 is about.
+    Range {
+        values: Vec<f64>,
+        top: usize,
+        distribution: Distribution,
+    },
+}
+
+impl Part {
+    fn of(distribution: Distribution, rng: &mut Rng) -> Part {
+        if let Distribution::Point(value) = distribution {
+            return Part::Point(value);
+        }
+        let mut values = quantiles(distribution);
+        rng.shuffle(&mut values);
+        // Slice means rise with the slice: the largest is the top one.
+        let top = values
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map_or(0, |(i, _)| i);
+        Part::Range {
+            values,
+            top,
+            distribution,
+        }
+    }
+
+    /// Its value at place `i`: a top slice's mean, not yet drawn afresh.
+    fn value(&self, i: usize) -> f64 {
+        match self {
+            Part::Point(value) => *value,
+            Part::Range { values, .. } => values[i],
+        }
+    }
+
+    /// A draw at place `i`: afresh from within the top slice there.
+    fn draw(&self, i: usize, rng: &mut Rng) -> f64 {
+        match self {
+            Part::Range {
+                top, distribution, ..
+            } if i == *top => {
+                // Uniform within the top slice's probability.
+                let p = 1.0 - rng.uniform() / ATOMS as f64;
+                distribution.at(inverse_normal_cdf(p))
+            }
+            part => part.value(i),
+        }
+    }
+
+    fn top(&self) -> Option<usize> {
+        match self {
+            Part::Point(_) => None,
+            Part::Range { top, .. } => Some(*top),
+        }
+    }
 }
 
 impl RiskModel {
-    /// The view's estimates, or `None` where its bad minutes are unknown.
-    /// A range becomes [`ATOMS`] values at its quantiles (in shuffled
-    /// order where several ranges make one cost, so that they pair at
-    /// random), scaled so that their mean is the range's exact mean.
-    fn of(view: &View, rng: &mut Rng) -> Option<RiskModel> {
+    /// The view's estimates with `on_top` added, or `None` where its bad
+    /// minutes are unknown. A range becomes the means of [`ATOMS`] slices
+    /// of equal probability, which keep its exact mean.
+    fn of(view: &View, on_top: &Factors, rng: &mut Rng) -> Option<RiskModel> {
         let spread = &view.spread;
         let detect = minutes(view.time_to_detect?.duration()?);
         let recover = minutes(view.time_to_recover?.duration()?);
-        let per_year = view.frequency?.per_year();
+        let per_year = view.frequency?.per_year() * (1.0 + on_top.rate);
         let users = view.users_affected.map_or(1.0, |u| u.fraction());
         let pick = |value: f64, range: Option<Interval>, read: fn(Interval) -> Distribution| {
             range.map_or(Distribution::Point(value), read)
@@ -262,24 +408,17 @@ impl RiskModel {
         let users = pick(users, spread.users_affected, Distribution::share);
         let frequency = pick(per_year, spread.frequency, Distribution::lognormal);
 
-        let time_square =
-            detect.second_moment() + 2.0 * detect.mean() * recover.mean() + recover.second_moment();
-        let mean = users.mean() * (detect.mean() + recover.mean());
-        let variance = (users.second_moment() * time_square - mean * mean).max(0.0);
-        let atoms = if [detect, recover, users]
-            .iter()
-            .all(|d| matches!(d, Distribution::Point(_)))
-        {
-            vec![mean]
-        } else {
-            let mut draw = |d: Distribution| {
-                let mut values = quantiles(d);
-                rng.shuffle(&mut values);
-                values
-            };
-            let (d, r, u) = (draw(detect), draw(recover), draw(users));
-            let costs = (0..ATOMS).map(|i| u[i] * (d[i] + r[i])).collect();
-            scaled_to_mean(costs, mean)
+        let added = on_top.minutes;
+        let cost = match (detect, recover, users) {
+            (Distribution::Point(d), Distribution::Point(r), Distribution::Point(u)) => {
+                CostModel::Fixed(u * (d + r + added))
+            }
+            _ => CostModel::drawn(
+                Part::of(detect, rng),
+                Part::of(recover, rng),
+                Part::of(users, rng),
+                added,
+            ),
         };
         let rate = match frequency {
             Distribution::Point(rate) if rate < POISSON_TABLE_RATE => {
@@ -287,54 +426,108 @@ impl RiskModel {
             }
             Distribution::Point(rate) => RateModel::Large(rate),
             ranged => {
-                let rates = scaled_to_mean(quantiles(ranged), ranged.mean());
+                let grow = 1.0 + on_top.rate;
+                let rates: Vec<f64> = quantiles(ranged).into_iter().map(|r| r * grow).collect();
                 if rates.iter().all(|&r| r < POISSON_TABLE_RATE) {
                     // A year draws a rate, then a count: together one
                     // distribution, the rates' Poissons mixed, tabulated once.
                     RateModel::Table(CountTable::new(&mixed_poisson_cdf(&rates)))
                 } else {
-                    RateModel::Atoms(rates.into_iter().map(|r| (r, (-r).exp())).collect())
+                    RateModel::Atoms(rates)
                 }
             }
         };
-        Some(RiskModel {
-            rate,
-            cost: CostModel {
-                atoms,
-                mean,
-                variance,
-            },
-        })
+        Some(RiskModel { rate, cost })
+    }
+
+    /// Simulates as many years as `totals` holds, adds each to its place in
+    /// `totals`, and gives their P50 and P90.
+    fn years(&self, rng: &mut Rng, totals: &mut [f64], scratch: &mut Scratch) -> Years {
+        if let (RateModel::Table(table), CostModel::Fixed(cost)) = (&self.rate, &self.cost) {
+            let cost = *cost;
+            // A tabulated count, and every incident costs the same: a year
+            // is its count times the cost, so the percentiles come from a
+            // tally rather than from sorting.
+            let counts = &mut scratch.counts;
+            counts.clear();
+            counts.resize(table.len(), 0);
+            for total in totals.iter_mut() {
+                let incidents = self.incidents(rng) as usize;
+                *total += incidents as f64 * cost;
+                counts[incidents] += 1;
+            }
+            return tallied_percentiles(counts, totals.len(), cost);
+        }
+        let years = &mut scratch.years;
+        years.clear();
+        for total in totals.iter_mut() {
+            let year = self.year(rng);
+            *total += year;
+            years.push(year);
+        }
+        percentiles(years)
     }
 
     /// One simulated year's bad minutes.
     fn year(&self, rng: &mut Rng) -> f64 {
-        let incidents = self.incidents(rng);
         let cost = &self.cost;
-        match (incidents, cost.atoms.as_slice()) {
-            (0, _) => 0.0,
-            (n, [one]) => n as f64 * one,
-            (n, _) if n > EXACT_INCIDENTS => {
-                let n = n as f64;
-                (n * cost.mean + (n * cost.variance).sqrt() * rng.normal()).max(0.0)
+        let incidents = match (&self.rate, cost) {
+            (RateModel::Table(table), _) => table.draw(rng.next_u64()),
+            (rate, CostModel::Fixed(_)) => {
+                let rate = rate.draw(rng);
+                rng.poisson(rate)
             }
-            (n, atoms) => (0..n).map(|_| atoms[rng.index(ATOMS)]).sum(),
+            (rate, CostModel::Drawn { .. }) => {
+                let rate = rate.draw(rng);
+                if rate > ATOMS as f64 {
+                    // Split the year's incidents by the place they draw: the
+                    // count at each of the equally likely places is Poisson
+                    // with a share of the rate, independent of the others,
+                    // so a year costs a draw a place, however many
+                    // incidents it has.
+                    let share = rate / ATOMS as f64;
+                    return (0..ATOMS)
+                        .map(|i| match rng.poisson(share) {
+                            0 => 0.0,
+                            k if cost.fresh_at(i) => (0..k).map(|_| cost.at(i, rng)).sum(),
+                            k => k as f64 * cost.at(i, rng),
+                        })
+                        .sum();
+                }
+                rng.poisson(rate)
+            }
+        };
+        match cost {
+            CostModel::Fixed(each) => incidents as f64 * each,
+            CostModel::Drawn { .. } => (0..incidents)
+                .map(|_| {
+                    let i = rng.index(ATOMS);
+                    cost.at(i, rng)
+                })
+                .sum(),
         }
     }
 
-    /// How many incidents one simulated year has.
+    /// How many incidents one simulated year has, where that is all a year
+    /// needs (every incident costs the same).
     fn incidents(&self, rng: &mut Rng) -> u64 {
         match &self.rate {
             RateModel::Table(table) => table.draw(rng.next_u64()),
-            RateModel::Large(rate) => rng.poisson(*rate),
-            RateModel::Atoms(atoms) => {
-                let (rate, limit) = atoms[rng.index(ATOMS)];
-                if rate < POISSON_TABLE_RATE {
-                    rng.poisson_small(limit)
-                } else {
-                    rng.poisson(rate)
-                }
+            rate => {
+                let rate = rate.draw(rng);
+                rng.poisson(rate)
             }
+        }
+    }
+}
+
+impl RateModel {
+    /// A year's rate, for the models that draw one.
+    fn draw(&self, rng: &mut Rng) -> f64 {
+        match self {
+            RateModel::Table(_) => 0.0,
+            RateModel::Large(rate) => *rate,
+            RateModel::Atoms(rates) => rates[rng.index(ATOMS)],
         }
     }
 }
@@ -384,7 +577,7 @@ impl CountTable {
         k as u64
     }
 
-    /// The most a draw can be.
+    /// How many counts it holds: a draw is less.
     fn len(&self) -> usize {
         self.thresholds.len()
     }
@@ -432,25 +625,9 @@ fn poisson_cdf(rate: f64) -> Vec<f64> {
     mixed_poisson_cdf(&[rate])
 }
 
-/// [`ATOMS`] values of `d` at the midpoints of equal slices of probability.
+/// [`ATOMS`] equally likely values that stand for `d`: its slices' means.
 fn quantiles(d: Distribution) -> Vec<f64> {
-    static NORMAL: OnceLock<Vec<f64>> = OnceLock::new();
-    let normal = NORMAL.get_or_init(|| {
-        (0..ATOMS)
-            .map(|i| inverse_normal_cdf((i as f64 + 0.5) / ATOMS as f64))
-            .collect()
-    });
-    normal.iter().map(|&z| d.at(z)).collect()
-}
-
-/// `values` scaled so that their mean is `mean`: the slices' midpoints
-/// miss a little of a long tail, and the expected bad minutes must not.
-fn scaled_to_mean(mut values: Vec<f64>, mean: f64) -> Vec<f64> {
-    let have = values.iter().sum::<f64>() / values.len() as f64;
-    if have > 0.0 {
-        values.iter_mut().for_each(|v| *v *= mean / have);
-    }
-    values
+    d.slice_means(ATOMS)
 }
 
 /// xoshiro256++ (Blackman and Vigna, 2019), seeded through SplitMix64:
@@ -458,8 +635,6 @@ fn scaled_to_mean(mut values: Vec<f64>, mean: f64) -> Vec<f64> {
 /// every version of opx.
 struct Rng {
     state: [u64; 4],
-    /// The second of the last pair of normal draws, not yet used.
-    spare_normal: Option<f64>,
 }
 
 impl Rng {
@@ -480,7 +655,6 @@ impl Rng {
         };
         Rng {
             state: [next(), next(), next(), next()],
-            spare_normal: None,
         }
     }
 
@@ -513,17 +687,6 @@ impl Rng {
             let j = (self.next_u64() % (i as u64 + 1)) as usize;
             values.swap(i, j);
         }
-    }
-
-    /// A standard normal draw (Box–Muller, both halves used).
-    fn normal(&mut self) -> f64 {
-        if let Some(z) = self.spare_normal.take() {
-            return z;
-        }
-        let radius = (-2.0 * self.uniform().ln()).sqrt();
-        let angle = std::f64::consts::TAU * self.uniform();
-        self.spare_normal = Some(radius * angle.sin());
-        radius * angle.cos()
     }
 
     /// A Poisson draw with mean `rate`: by multiplying uniforms (Knuth) for
@@ -597,16 +760,17 @@ mod tests {
     fn point_model(per_incident: f64, per_year: f64) -> RiskModel {
         RiskModel {
             rate: RateModel::Table(CountTable::new(&poisson_cdf(per_year))),
-            cost: CostModel {
-                atoms: vec![per_incident],
-                mean: per_incident,
-                variance: 0.0,
-            },
+            cost: CostModel::Fixed(per_incident),
         }
     }
 
     /// The model of the one risk in a register's text.
     fn model_of(risk: &str) -> (RiskModel, f64) {
+        model_with(risk, &Factors::NONE)
+    }
+
+    /// The model of the one risk in a register's text, with `on_top`.
+    fn model_with(risk: &str, on_top: &Factors) -> (RiskModel, f64) {
         let text = format!(
             "[system]\nid = \"s\"\n[[risk]]\nid = \"r\"\ntitle = \"t\"\ncategory = \"technical\"\nimpact = 3\n{risk}"
         );
@@ -616,7 +780,7 @@ mod tests {
         );
         assert!(!loaded.failed(), "{:?}", loaded.diagnostics);
         let view = loaded.register.risks[0].inherent;
-        let model = RiskModel::of(&view, &mut Rng::new(DEFAULT_SEED, &["s", "r"])).unwrap();
+        let model = RiskModel::of(&view, on_top, &mut Rng::new(DEFAULT_SEED, &["s", "r"])).unwrap();
         (model, crate::budget::bad_minutes(&view).unwrap())
     }
 
@@ -691,18 +855,111 @@ mod tests {
         }
     }
 
+    /// A standard normal draw (Box–Muller), for the slow way below.
+    fn normal(rng: &mut Rng) -> f64 {
+        let radius = (-2.0 * rng.uniform().ln()).sqrt();
+        radius * (std::f64::consts::TAU * rng.uniform()).cos()
+    }
+
+    /// Years of a very wide range drawn the slow way: every
+    /// incident its own lognormal draw, no quantile table, no shortcut.
+    fn drawn_one_by_one(per_year: f64, years: u32) -> Vec<f64> {
+        let recover = Distribution::lognormal(Interval {
+            low: 1.0,
+            high: 10_000.0,
+        });
+        let mut rng = Rng::new(11, &["one by one"]);
+        (0..years)
+            .map(|_| {
+                let n = rng.poisson(per_year);
+                (0..n)
+                    .map(|_| 0.01 * (1.0 + recover.at(normal(&mut rng))))
+                    .sum()
+            })
+            .collect()
+    }
+
+    /// A very wide range (σ = 2.8) at `per_year`: its P50 and P90 as the
+    /// model gives them and as [`drawn_one_by_one`] does.
+    fn wide_range_percentiles(per_year: &str, years: u32) -> (Years, Years) {
+        let (model, _) = model_of(&format!(
+            "frequency = \"{per_year}/year\"\ntime_to_detect = \"1m\"\n\
+             time_to_recover = \"1m..10000m\"\nusers_affected = \"1%\""
+        ));
+        let mut totals = vec![0.0; years as usize];
+        let mut rng = Rng::new(DEFAULT_SEED, &["wide"]);
+        let modelled = model.years(&mut rng, &mut totals, &mut Scratch::default());
+        let rate: f64 = per_year.parse().unwrap();
+        let direct = percentiles(&mut drawn_one_by_one(rate, years));
+        (modelled, direct)
+    }
+
+    #[test]
+    fn a_very_wide_range_keeps_its_percentiles() {
+        // 100 incidents a year: drawn one by one from the quantile table.
+        let (modelled, direct) = wide_range_percentiles("100", DEFAULT_SIMULATIONS);
+        for (m, d) in [(modelled.p50, direct.p50), (modelled.p90, direct.p90)] {
+            assert!((m / d - 1.0).abs() < 0.15, "{modelled:?} vs {direct:?}");
+        }
+        // 3,000 a year: past the exact limit, the lognormal of the sum.
+        let (modelled, direct) = wide_range_percentiles("3000", 1_000);
+        for (m, d) in [(modelled.p50, direct.p50), (modelled.p90, direct.p90)] {
+            assert!((m / d - 1.0).abs() < 0.25, "{modelled:?} vs {direct:?}");
+        }
+    }
+
     #[test]
     fn many_incidents_keep_the_mean() {
-        // A thousand incidents a year, past the exact limit: the normal sum
-        // keeps the mean.
+        // Five thousand incidents a year, past the exact limit: the sum's
+        // lognormal keeps the mean.
         let (model, analytic) = model_of(
-            "frequency = \"1000/year\"\ntime_to_detect = \"1m\"\ntime_to_recover = \"10m..100m\"",
+            "frequency = \"5000/year\"\ntime_to_detect = \"1m\"\ntime_to_recover = \"10m..100m\"",
         );
         let simulated = mean(&year_of(&model, 2_000, 3));
         assert!(
             (simulated / analytic - 1.0).abs() < 0.01,
             "{simulated} vs {analytic}"
         );
+    }
+
+    #[test]
+    fn factors_on_top_add_to_every_incident_and_to_the_rate() {
+        // (10m + 20m) × 100% × 2/year = 60 bad minutes a year.
+        let risk = "frequency = \"2/year\"\ntime_to_detect = \"10m\"\ntime_to_recover = \"20m\"";
+        let cases = [
+            // +30m to each incident: 2 × 60 = 120, as 60 + the factor's 60.
+            (
+                Factors {
+                    minutes: 30.0,
+                    rate: 0.0,
+                },
+                120.0,
+            ),
+            // +50% incidents: 3 × 30 = 90.
+            (
+                Factors {
+                    minutes: 0.0,
+                    rate: 0.5,
+                },
+                90.0,
+            ),
+            // Both: 3 × 60 = 180.
+            (
+                Factors {
+                    minutes: 30.0,
+                    rate: 0.5,
+                },
+                180.0,
+            ),
+        ];
+        for (on_top, expected) in cases {
+            let (model, _) = model_with(risk, &on_top);
+            let simulated = mean(&year_of(&model, DEFAULT_SIMULATIONS, DEFAULT_SEED));
+            assert!(
+                (simulated / expected - 1.0).abs() < 0.03,
+                "{on_top:?}: {simulated}"
+            );
+        }
     }
 
     #[test]

@@ -111,6 +111,44 @@ impl Distribution {
         }
     }
 
+    /// `n` equally likely values that stand for the distribution: the mean
+    /// of each of `n` slices of equal probability, so that together they
+    /// keep its exact mean and the top slice carries its tail. For a
+    /// lognormal, E[X; a < Z < b] = exp(μ + σ²/2) (Φ(b − σ) − Φ(a − σ)),
+    /// and a capped one counts c for the part of a slice above the cap.
+    pub fn slice_means(self, n: usize) -> Vec<f64> {
+        let Distribution::Lognormal { mu, sigma, cap } = self else {
+            return vec![self.mean(); n];
+        };
+        let scale = (mu + sigma * sigma / 2.0).exp();
+        // Where the cap falls, in standard deviations.
+        let z_cap = cap.map_or(f64::INFINITY, |c| (c.ln() - mu) / sigma);
+        let phi = |z: f64| match z {
+            z if z == f64::NEG_INFINITY => 0.0,
+            z if z == f64::INFINITY => 1.0,
+            z => normal_cdf(z),
+        };
+        let edges = slice_edges(n);
+        // Φ(edge − σ) once an edge: each slice's mean is the difference of
+        // two neighbours.
+        let shifted: Vec<f64> = edges.iter().map(|&z| phi(z - sigma)).collect();
+        (0..n)
+            .map(|i| {
+                let (a, b) = (edges[i], edges[i + 1]);
+                let below = |high: f64| scale * (high - shifted[i]) * n as f64;
+                match cap {
+                    // Wholly above the cap: every value in it counts as c.
+                    Some(c) if a >= z_cap => c,
+                    // Across it: the part below, and c for the rest.
+                    Some(c) if b > z_cap => {
+                        below(phi(z_cap - sigma)) + c * (phi(b) - phi(z_cap)) * n as f64
+                    }
+                    _ => below(shifted[i + 1]),
+                }
+            })
+            .collect()
+    }
+
     /// The value at a standard normal draw `z`: exp(μ + σz), capped.
     pub fn at(self, z: f64) -> f64 {
         match self {
@@ -121,6 +159,29 @@ impl Distribution {
             }
         }
     }
+}
+
+/// The edges, in standard deviations, of `n` slices of a normal of equal
+/// probability: −∞, Φ⁻¹(1/n), …, Φ⁻¹((n − 1)/n), ∞. Kept for the last `n`
+/// asked, since a run slices every range the same way.
+fn slice_edges(n: usize) -> std::sync::Arc<Vec<f64>> {
+    use std::sync::{Arc, Mutex, PoisonError};
+    static LAST: Mutex<Option<Arc<Vec<f64>>>> = Mutex::new(None);
+    let mut last = LAST.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(edges) = last.as_ref().filter(|e| e.len() == n + 1) {
+        return Arc::clone(edges);
+    }
+    let edges: Arc<Vec<f64>> = Arc::new(
+        (0..=n)
+            .map(|i| match i {
+                0 => f64::NEG_INFINITY,
+                i if i == n => f64::INFINITY,
+                i => inverse_normal_cdf(i as f64 / n as f64),
+            })
+            .collect(),
+    );
+    *last = Some(Arc::clone(&edges));
+    edges
 }
 
 /// Φ, the standard normal's cumulative distribution, to about 1e-7.
@@ -287,6 +348,40 @@ mod tests {
             assert!(close(normal_cdf(inverse_normal_cdf(p)), p, 2e-7), "{p}");
         }
         assert!(close(inverse_normal_cdf(0.95), 1.644_853_6, 1e-6));
+    }
+
+    #[test]
+    fn slice_means_keep_the_mean_and_the_order() {
+        for d in [
+            Distribution::lognormal(Interval {
+                low: 10.0,
+                high: 100.0,
+            }),
+            // σ = 2.8: most of the mean in the far tail.
+            Distribution::lognormal(Interval {
+                low: 1.0,
+                high: 10_000.0,
+            }),
+            Distribution::share(Interval {
+                low: 0.5,
+                high: 1.0,
+            }),
+        ] {
+            let values = d.slice_means(1024);
+            let mean = values.iter().sum::<f64>() / values.len() as f64;
+            assert!((mean / d.mean() - 1.0).abs() < 1e-4, "{d:?}: {mean}");
+            assert!(
+                values.windows(2).all(|w| w[0] <= w[1] * (1.0 + 1e-6)),
+                "{d:?}"
+            );
+            // The middle slices sit at the median, exp(μ).
+            let Distribution::Lognormal { mu, .. } = d else {
+                unreachable!()
+            };
+            let middle = (values[511] + values[512]) / 2.0;
+            assert!((middle / mu.exp() - 1.0).abs() < 0.01, "{d:?}: {middle}");
+        }
+        assert_eq!(Distribution::Point(3.0).slice_means(4), vec![3.0; 4]);
     }
 
     #[test]

@@ -201,10 +201,9 @@ impl Percent {
 }
 
 impl fmt::Display for Percent {
-    /// As written (`99.95%`), to at most four decimals: a range's mean is
-    /// rarely a short number.
+    /// As written: `99.95%`, `99.99999%`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}%", (self.0 * 10_000.0).round() / 10_000.0)
+        write!(f, "{}%", self.0)
     }
 }
 
@@ -440,8 +439,19 @@ pub fn parse_share_estimate(text: &str) -> Result<Estimate<Percent>, ValueError>
         parse_percent,
         |p| p.fraction(),
         Distribution::share,
-        |share| Percent::new(share * 100.0),
+        // A mean to six significant digits, so that it reads as a number
+        // (14.2045%) wherever it is shown; the error is below a millionth.
+        |share| Percent::new(significant(share * 100.0, 6)),
     )
+}
+
+/// `x` rounded to `digits` significant digits.
+fn significant(x: f64, digits: i32) -> f64 {
+    if x == 0.0 || !x.is_finite() {
+        return x;
+    }
+    let scale = 10f64.powi(digits - 1 - x.abs().log10().floor() as i32);
+    (x * scale).round() / scale
 }
 
 /// One value read by `parse`, or `low..high` with both ends read by it.
@@ -532,7 +542,9 @@ mod tests {
         let frequency = parse_frequency_estimate("2/year..6/year").unwrap();
         assert!(frequency.value.per_year() > 3.46 && frequency.value.per_year() < 6.0);
         let share = parse_share_estimate("5%..30%").unwrap();
-        assert!((share.value.value() - 14.2045).abs() < 1e-3);
+        assert_eq!(share.value.to_string(), "14.2045%");
+        // A value written is shown as written.
+        assert_eq!(parse_percent("99.99999%").unwrap().to_string(), "99.99999%");
         // Equal ends are one value.
         assert_eq!(parse_share_estimate("30%..30%").unwrap().range, None);
     }

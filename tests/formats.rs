@@ -609,6 +609,50 @@ fn json_reports_validate_against_their_published_schemas() {
 }
 
 #[test]
+fn simulated_years_do_not_depend_on_the_order_of_files() {
+    // The ranges register, more risks of its system in a second file, and
+    // the factors register, named so that they load in one order, then in
+    // another: the risks of one system come in another order too.
+    const MORE: &str = "[[risk]]\nid = \"more\"\nsystem = \"ledger\"\ntitle = \"More\"\n\
+        category = \"data\"\nimpact = 2\ntime_to_detect = \"5m..50m\"\n\
+        time_to_recover = \"20m\"\nfrequency = \"1/year..4/year\"\n";
+    let simulation = |names: [&str; 3]| {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(RANGES, dir.path().join(names[0])).unwrap();
+        std::fs::write(dir.path().join(names[1]), MORE).unwrap();
+        std::fs::copy(FACTORS, dir.path().join(names[2])).unwrap();
+        let (code, text) = opx(&[
+            "rank",
+            dir.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "--simulate",
+        ]);
+        assert_eq!(code, 0, "{text}");
+        let rank = json(&text);
+        let risks: Vec<(String, Value)> = rank["risks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    format!("{}/{}", r["system"], r["id"]),
+                    r["simulated"].clone(),
+                )
+            })
+            .collect();
+        (rank["simulation"].clone(), risks)
+    };
+    let (a, mut risks_a) = simulation(["a.toml", "b.toml", "c.toml"]);
+    let (b, mut risks_b) = simulation(["c.toml", "b.toml", "a.toml"]);
+    assert_eq!(a, b);
+    risks_a.sort_by(|x, y| x.0.cmp(&y.0));
+    risks_b.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(risks_a, risks_b);
+    assert_eq!(a["systems"].as_array().unwrap().len(), 2);
+}
+
+#[test]
 fn json_keeps_hostile_text_intact() {
     let (_, rank) = opx(&["rank", HOSTILE, "--format", "json"]);
     let rank = json(&rank);

@@ -733,11 +733,18 @@ impl Finding<'_> {
                 budget,
             } => Diagnostic::new(
                 code,
-                format!(
-                    "system `{name}` misses its error budget in {} of simulated years, above the {} the policy allows",
-                    percent_text(*miss_probability),
-                    percent_text(*max_miss_probability)
-                ),
+                {
+                    // Two decimals more where one would show them equal.
+                    let (miss, max) = (*miss_probability * 100.0, *max_miss_probability * 100.0);
+                    let (miss, max) = if format!("{miss:.1}") == format!("{max:.1}") {
+                        (format!("{miss:.3}%"), format!("{max:.3}%"))
+                    } else {
+                        (format!("{miss:.1}%"), format!("{max:.1}%"))
+                    };
+                    format!(
+                        "system `{name}` misses its error budget in {miss} of simulated years, above the {max} the policy allows"
+                    )
+                },
             )
             .at(
                 system.span,

@@ -98,6 +98,13 @@ fn band_names(sink: &mut Sink<'_>, f: &Fields<'_, '_>) -> Option<Vec<At<String>>
                 .help("name the bands, lowest first: bands = [\"green\", \"amber\", \"red\"]"),
         );
     }
+    if names.len() == 1 {
+        sink.push(
+            Diagnostic::new(Code::InvalidMatrix, "`bands` in [matrix] names one band")
+                .at(sink.span(value.span()), "one band")
+                .help("a matrix tells risks apart: name at least two bands, lowest first"),
+        );
+    }
     if names.len() > MAX_BANDS {
         sink.push(
             Diagnostic::new(
@@ -165,7 +172,10 @@ fn grid(
         sink.push(
             Diagnostic::new(
                 Code::InvalidMatrix,
-                format!("`cells` in [matrix] has {} rows, not 5", rows.len()),
+                format!(
+                    "`cells` in [matrix] has {}, not 5",
+                    crate::diag::plural(rows.len(), "row")
+                ),
             )
             .at(sink.span(value.span()), "one row per likelihood")
             .help(five_rows),
@@ -326,7 +336,7 @@ cells = [
 
     #[test]
     fn every_problem_of_a_matrix_is_found_and_the_default_kept() {
-        let cases: [(&str, &[Code]); 8] = [
+        let cases: [(&str, &[Code]); 10] = [
             (
                 "[matrix]\npreset = \"opx\"\nbands = [\"a\"]\ncells = []\n",
                 &[Code::InvalidMatrix],
@@ -340,7 +350,7 @@ cells = [
                 &[Code::InvalidMatrix, Code::InvalidMatrix],
             ),
             (
-                "[matrix]\nbands = [\"a\"]\ncells = [[\"a\"],[\"a\"],[\"a\"],[\"a\"],[\"b\",\"a\",\"a\",\"a\",\"a\"]]\n",
+                "[matrix]\nbands = [\"a\", \"c\"]\ncells = [[\"a\"],[\"a\"],[\"a\"],[\"a\"],[\"b\",\"a\",\"a\",\"a\",\"a\"]]\n",
                 &[
                     Code::InvalidMatrix,
                     Code::InvalidMatrix,
@@ -358,6 +368,17 @@ cells = [
                 &[Code::MissingKey, Code::InvalidMatrix, Code::InvalidMatrix],
             ),
             ("fail_band = \"severe\"\n", &[Code::UnknownBand]),
+            // One band tells no risks apart.
+            (
+                "[matrix]\nbands = [\"all\"]\ncells = [[\"all\",\"all\",\"all\",\"all\",\"all\"],[\"all\",\"all\",\"all\",\"all\",\"all\"],[\"all\",\"all\",\"all\",\"all\",\"all\"],[\"all\",\"all\",\"all\",\"all\",\"all\"],[\"all\",\"all\",\"all\",\"all\",\"all\"]]\n",
+                &[Code::InvalidMatrix],
+            ),
+            // A matrix that cannot be read: its fail_band is not judged
+            // against the default one.
+            (
+                "fail_band = \"red\"\n[matrix]\nbands = [\"green\", \"red\"]\ncells = []\n",
+                &[Code::InvalidMatrix],
+            ),
             ("[matrix]\npreset = \"iso\"\n", &[Code::InvalidValue]),
         ];
         let many: Vec<String> = (0..=MAX_BANDS).map(|n| format!("\"b{n}\"")).collect();

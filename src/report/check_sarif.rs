@@ -431,7 +431,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "budget-incomplete",
-            "ruleIndex": 37
+            "ruleIndex": 36
           },
           {
             "level": "warning",
@@ -461,7 +461,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "no-runbook",
-            "ruleIndex": 33
+            "ruleIndex": 32
           },
           {
             "level": "warning",
@@ -491,7 +491,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "action-overdue",
-            "ruleIndex": 27
+            "ruleIndex": 26
           },
           {
             "level": "warning",
@@ -521,7 +521,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "no-detection",
-            "ruleIndex": 29
+            "ruleIndex": 28
           },
           {
             "level": "warning",
@@ -551,7 +551,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "unevidenced-action",
-            "ruleIndex": 39
+            "ruleIndex": 38
           },
           {
             "level": "error",
@@ -611,7 +611,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "review-overdue",
-            "ruleIndex": 28
+            "ruleIndex": 27
           },
           {
             "level": "warning",
@@ -641,7 +641,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "no-detection",
-            "ruleIndex": 29
+            "ruleIndex": 28
           },
           {
             "level": "warning",
@@ -671,7 +671,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "estimate-missing",
-            "ruleIndex": 36
+            "ruleIndex": 35
           },
           {
             "level": "warning",
@@ -701,7 +701,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "estimate-exceeded",
-            "ruleIndex": 31
+            "ruleIndex": 30
           },
           {
             "level": "warning",
@@ -731,7 +731,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "no-runbook",
-            "ruleIndex": 33,
+            "ruleIndex": 32,
             "suppressions": [
               {
                 "justification": "A person, not a system: cross-training is the fix",

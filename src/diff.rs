@@ -33,7 +33,11 @@ use crate::register::model::{
 };
 use crate::scale::Scale;
 use crate::score::{Score, State, ViewName};
-use crate::units::{Frequency, Percent, format_duration};
+use crate::uncertainty::Interval;
+use crate::units::{
+    Frequency, Percent, duration_range_text, format_duration, frequency_range_text,
+    share_range_text,
+};
 
 /// The one heading a changed risk is counted under, in the order a
 /// reviewer reads them.
@@ -686,18 +690,32 @@ fn changed<'a>(
 /// "frequency 2/year → 6/year", "time to detect 15m → 1h".
 fn input_changes(was: &View, now: &View) -> Vec<String> {
     let level = |scale: Scale, r: Rated| format!("{} ({})", r.level, scale.word(r.level));
-    let time = |t: Option<TimeEstimate>| match t {
-        None => "-".to_string(),
-        Some(t) => t
-            .duration()
-            .map_or_else(|| Scale::Time.word(t.level).to_string(), format_duration),
+    // A range reads as written, with the mean it counts at.
+    let ranged = |text: String, range: Option<String>| match range {
+        Some(range) => format!("{range} (mean {text})"),
+        None => text,
     };
-    let frequency = |f: Option<Frequency>| {
+    let time = |t: Option<TimeEstimate>, range: Option<Interval>| match t {
+        None => "-".to_string(),
+        Some(t) => ranged(
+            t.duration()
+                .map_or_else(|| Scale::Time.word(t.level).to_string(), format_duration),
+            range.map(duration_range_text),
+        ),
+    };
+    let frequency = |f: Option<Frequency>, range: Option<Interval>| {
         f.map_or("-".to_string(), |f| {
-            format!("{}/year", number_text(f.per_year()))
+            ranged(
+                format!("{}/year", number_text(f.per_year())),
+                range.map(frequency_range_text),
+            )
         })
     };
-    let users = |u: Option<Percent>| u.map_or("-".to_string(), |p| p.to_string());
+    let users = |u: Option<Percent>, range: Option<Interval>| {
+        u.map_or("-".to_string(), |p| {
+            ranged(p.to_string(), range.map(share_range_text))
+        })
+    };
     let mut changes = Vec::new();
     for (name, before, after) in [
         (
@@ -712,23 +730,23 @@ fn input_changes(was: &View, now: &View) -> Vec<String> {
         ),
         (
             "frequency",
-            frequency(was.frequency),
-            frequency(now.frequency),
+            frequency(was.frequency, was.spread.frequency),
+            frequency(now.frequency, now.spread.frequency),
         ),
         (
             "users affected",
-            users(was.users_affected),
-            users(now.users_affected),
+            users(was.users_affected, was.spread.users_affected),
+            users(now.users_affected, now.spread.users_affected),
         ),
         (
             "time to detect",
-            time(was.time_to_detect),
-            time(now.time_to_detect),
+            time(was.time_to_detect, was.spread.time_to_detect),
+            time(now.time_to_detect, now.spread.time_to_detect),
         ),
         (
             "time to recover",
-            time(was.time_to_recover),
-            time(now.time_to_recover),
+            time(was.time_to_recover, was.spread.time_to_recover),
+            time(now.time_to_recover, now.spread.time_to_recover),
         ),
     ] {
         if before != after {

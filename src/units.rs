@@ -410,6 +410,24 @@ pub struct Estimate<T> {
     pub range: Option<Interval>,
 }
 
+/// A range of durations as written back: `10m..1h 40m`.
+pub fn duration_range_text(range: Interval) -> String {
+    let text = |minutes: f64| format_duration(Duration::from_secs_f64(minutes * 60.0));
+    format!("{}..{}", text(range.low), text(range.high))
+}
+
+/// A range of frequencies as written back: `2/year..6/year`.
+pub fn frequency_range_text(range: Interval) -> String {
+    let text = crate::budget::number_text;
+    format!("{}/year..{}/year", text(range.low), text(range.high))
+}
+
+/// A range of shares as written back: `5%..30%`.
+pub fn share_range_text(range: Interval) -> String {
+    let text = |share: f64| format!("{}%", crate::budget::number_text(share * 100.0));
+    format!("{}..{}", text(range.low), text(range.high))
+}
+
 /// Reads a time to detect or recover: `15m`, or a range such as `10m..100m`.
 pub fn parse_duration_estimate(text: &str) -> Result<Estimate<Duration>, ValueError> {
     parse_estimate(

@@ -574,50 +574,37 @@ pub(crate) fn system_simulation_line(s: &crate::analysis::AssessedSystem<'_>) ->
 /// `time to recover 10m..100m, mean 40m 24s`.
 pub(crate) fn ranges_lines(view: &crate::register::model::View) -> Vec<String> {
     use crate::budget::number_text;
-    use crate::units::Percent;
+    use crate::units::{duration_range_text, frequency_range_text, share_range_text};
     let spread = &view.spread;
-    let duration = |m: f64| format_duration(std::time::Duration::from_secs_f64(m * 60.0));
     let time = |t: Option<TimeEstimate>| {
         t.and_then(|t| t.duration())
             .map_or("-".to_string(), format_duration)
     };
-    let share = |s: f64| Percent::new(s * 100.0).map_or("-".to_string(), |p| p.to_string());
-    let mut lines = Vec::new();
-    if let Some(i) = spread.time_to_detect {
-        lines.push(format!(
-            "time to detect {}..{}, mean {}",
-            duration(i.low),
-            duration(i.high),
-            time(view.time_to_detect)
-        ));
-    }
-    if let Some(i) = spread.time_to_recover {
-        lines.push(format!(
-            "time to recover {}..{}, mean {}",
-            duration(i.low),
-            duration(i.high),
-            time(view.time_to_recover)
-        ));
-    }
-    if let Some(i) = spread.frequency {
-        lines.push(format!(
-            "frequency {}/year..{}/year, mean {}/year",
-            number_text(i.low),
-            number_text(i.high),
-            view.frequency
-                .map_or("-".to_string(), |f| number_text(f.per_year()))
-        ));
-    }
-    if let Some(i) = spread.users_affected {
-        lines.push(format!(
-            "users affected {}..{}, mean {}",
-            share(i.low),
-            share(i.high),
-            view.users_affected
-                .map_or("-".to_string(), |u| u.to_string())
-        ));
-    }
-    lines
+    [
+        spread.time_to_detect.map(|i| {
+            let mean = time(view.time_to_detect);
+            format!("time to detect {}, mean {mean}", duration_range_text(i))
+        }),
+        spread.time_to_recover.map(|i| {
+            let mean = time(view.time_to_recover);
+            format!("time to recover {}, mean {mean}", duration_range_text(i))
+        }),
+        spread.frequency.map(|i| {
+            let mean = view
+                .frequency
+                .map_or("-".to_string(), |f| number_text(f.per_year()));
+            format!("frequency {}, mean {mean}/year", frequency_range_text(i))
+        }),
+        spread.users_affected.map(|i| {
+            let mean = view
+                .users_affected
+                .map_or("-".to_string(), |u| u.to_string());
+            format!("users affected {}, mean {mean}", share_range_text(i))
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
 }
 
 /// `10,000 simulated years, seed 1`.

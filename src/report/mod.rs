@@ -607,6 +607,18 @@ pub(crate) fn ranges_lines(view: &crate::register::model::View) -> Vec<String> {
     .collect()
 }
 
+/// `system checkout: error budget 525.96 bad minutes a year`, for a system
+/// with an availability SLO.
+pub(crate) fn budget_fact(system: &crate::analysis::AssessedSystem<'_>) -> Option<String> {
+    system.budget.as_ref().map(|budget| {
+        format!(
+            "system {}: error budget {} bad minutes a year",
+            system.system.id,
+            minutes_text(budget.budget)
+        )
+    })
+}
+
 /// `10,000 simulated years, seed 1`.
 pub(crate) fn simulation_settings_text(settings: crate::simulate::Settings) -> String {
     let years = settings.simulations as usize;

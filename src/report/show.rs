@@ -66,13 +66,7 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
         format!("state: {state}"),
         format!("review: {review}"),
     ];
-    if let Some(budget) = &system.budget {
-        facts.push(format!(
-            "system {}: error budget {} bad minutes a year",
-            system.system.id,
-            minutes_text(budget.budget)
-        ));
-    }
+    facts.extend(super::budget_fact(system));
     doc.list(facts);
 
     doc.heading(2, "Scores");

@@ -9,7 +9,6 @@ use serde_json::json;
 use super::doc::Doc;
 use super::show::{action_item, finding_items, findings_json};
 use super::{factor_minutes_cell, json, round, size_cell};
-use crate::budget::minutes_text;
 use crate::diag::plural;
 use crate::explain::budget_working;
 use crate::register::model::ActionStatus;
@@ -42,13 +41,7 @@ pub fn doc(shown: &ShownFactor<'_>) -> Doc {
             plural(factor.actions.len(), "action")
         )
     });
-    if let Some(budget) = &system.budget {
-        facts.push(format!(
-            "system {}: error budget {} bad minutes a year",
-            system.system.id,
-            minutes_text(budget.budget)
-        ));
-    }
+    facts.extend(super::budget_fact(system));
     doc.list(facts);
 
     doc.heading(2, "Cost");

@@ -42,8 +42,8 @@ pub struct Tally {
     /// Risks per band of the policy's matrix, current view, by place
     /// (lowest first).
     pub bands: Vec<usize>,
-    /// Open risks at or above the gate's impact threshold: what
-    /// `unmitigated` fails on.
+    /// Open risks the gate fails as `unmitigated`: impact at `fail_impact`
+    /// or more, or a band at `fail_band` or above where the policy sets one.
     pub open_high_impact: usize,
     /// Acceptances that held on the commit's day.
     pub accepted: usize,

@@ -43,6 +43,24 @@ fn report(dir: &Path, register: &str) -> (PathBuf, String) {
     (page, html)
 }
 
+/// Whether Chromium is here to render pages: `.ci/run` installs it, and a
+/// local run without it says so and skips.
+#[allow(
+    clippy::print_stderr,
+    reason = "tells a local run why the check was skipped"
+)]
+fn chromium_installed() -> bool {
+    if Process::new("chromium").arg("--version").output().is_ok() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "chromium is missing on CI"
+    );
+    eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+    false
+}
+
 /// Headless Chromium with no way out to the network.
 fn chromium(dir: &Path, args: &[&str], page: &Path) -> Option<std::process::Output> {
     let profile = dir.join("profile");
@@ -118,17 +136,8 @@ fn hostile_text_stays_text_and_bad_links_stay_unclickable() {
 }
 
 #[test]
-#[allow(
-    clippy::print_stderr,
-    reason = "tells a local run why the check was skipped"
-)]
 fn a_browser_renders_every_number() {
-    if Process::new("chromium").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is missing on CI"
-        );
-        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+    if !chromium_installed() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -213,17 +222,8 @@ fn a_browser_renders_every_number() {
 }
 
 #[test]
-#[allow(
-    clippy::print_stderr,
-    reason = "tells a local run why the check was skipped"
-)]
 fn a_browser_shows_the_simulated_years() {
-    if Process::new("chromium").arg("--version").output().is_err() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "chromium is missing on CI"
-        );
-        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
+    if !chromium_installed() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();

@@ -118,21 +118,17 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
         doc.list(ranges);
     }
     if let Some(settings) = shown.analysis.simulation {
-        let mut lines: Vec<String> = r
-            .simulated
-            .map(|y| {
-                format!(
-                    "this risk: P50 {}, P90 {} bad minutes a year",
-                    minutes_text(y.p50),
-                    minutes_text(y.p90)
-                )
-            })
+        let this_risk = r.simulated.map(|y| {
+            format!(
+                "this risk: P50 {}, P90 {} bad minutes a year",
+                minutes_text(y.p50),
+                minutes_text(y.p90)
+            )
+        });
+        let lines = this_risk
             .into_iter()
+            .chain(super::system_simulation_line(system))
             .collect();
-        lines.extend(super::simulation_lines(shown.analysis, &|id| {
-            id == system.system.id
-        }));
-        lines.pop(); // The settings go in the text before the list.
         doc.text(format!(
             "Simulation ({}):",
             super::simulation_settings_text(settings)

@@ -70,7 +70,7 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         COMPACT.to_vec()
     };
     if report.analysis.simulation.is_some() {
-        // After `bad min/yr`, and hidden with it when the table is narrow.
+        // After `bad min/yr`.
         let at = 1 + columns
             .iter()
             .position(|c| c.header == "bad min/yr")

@@ -114,7 +114,7 @@ impl Distribution {
     /// `n` equally likely values that stand for the distribution: the mean
     /// of each of `n` slices of equal probability, so that together they
     /// keep its exact mean and the top slice carries its tail. For a
-    /// lognormal, E[X; a < Z < b] = exp(μ + σ²/2) (Φ(b − σ) − Φ(a − σ)),
+    /// lognormal, `E[X; a < Z < b] = exp(μ + σ²/2) (Φ(b − σ) − Φ(a − σ))`,
     /// and a capped one counts c for the part of a slice above the cap.
     pub fn slice_means(self, n: usize) -> Vec<f64> {
         let Distribution::Lognormal { mu, sigma, cap } = self else {

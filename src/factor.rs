@@ -18,7 +18,7 @@ use std::time::Duration;
 use crate::budget;
 use crate::register::model::{ActionStatus, Added, Factor, View};
 use crate::score::ViewName;
-use crate::units::{Percent, format_duration, minutes};
+use crate::units::{Percent, format_duration};
 
 /// The sums a factor's cost needs, over the risks of one system in one view.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -47,12 +47,7 @@ impl Exposure {
 
 /// Bad minutes a year that `added` costs risks of `exposure`.
 pub fn cost(added: &Added, exposure: &Exposure) -> f64 {
-    let share = added.frequency.map_or(0.0, Percent::fraction);
-    let delta = [added.time_to_detect, added.time_to_recover]
-        .into_iter()
-        .flatten()
-        .map(minutes)
-        .sum::<f64>();
+    let (share, delta) = (added.share(), added.minutes());
     (1.0 + share) * delta * exposure.users_incidents + share * exposure.bad_minutes
 }
 

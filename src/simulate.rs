@@ -220,12 +220,8 @@ impl Factors {
                 continue;
             }
             let added = &factor.factor.added;
-            on_top.minutes += [added.time_to_detect, added.time_to_recover]
-                .into_iter()
-                .flatten()
-                .map(minutes)
-                .sum::<f64>();
-            on_top.rate += added.frequency.map_or(0.0, |f| f.fraction());
+            on_top.minutes += added.minutes();
+            on_top.rate += added.share();
         }
         on_top
     }
@@ -697,7 +693,14 @@ impl Rng {
             return 0;
         }
         if rate < POISSON_TABLE_RATE {
-            return self.poisson_small((-rate).exp());
+            let limit = (-rate).exp();
+            let mut product = self.uniform();
+            let mut count = 0;
+            while product > limit {
+                product *= self.uniform();
+                count += 1;
+            }
+            return count;
         }
         let b = 0.931 + 2.53 * rate.sqrt();
         let a = -0.059 + 0.024_83 * b;
@@ -720,20 +723,6 @@ impl Rng {
                 return k as u64;
             }
         }
-    }
-}
-
-impl Rng {
-    /// A Poisson draw with mean `rate` below [`POISSON_TABLE_RATE`], given
-    /// `limit` = e^−rate: uniforms multiplied until below it (Knuth).
-    fn poisson_small(&mut self, limit: f64) -> u64 {
-        let mut product = self.uniform();
-        let mut count = 0;
-        while product > limit {
-            product *= self.uniform();
-            count += 1;
-        }
-        count
     }
 }
 

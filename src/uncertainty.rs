@@ -60,51 +60,37 @@ impl Distribution {
     /// The lognormal whose 5th and 95th percentiles are the interval's ends.
     /// The ends are above zero and `low < high`, as [`crate::units`] reads them.
     pub fn lognormal(interval: Interval) -> Distribution {
-        let (ln_low, ln_high) = (interval.low.ln(), interval.high.ln());
-        Distribution::Lognormal {
-            mu: (ln_low + ln_high) / 2.0,
-            sigma: (ln_high - ln_low) / NINETY_PERCENT_WIDTH,
-            cap: None,
-        }
+        Distribution::fitted(interval, None)
     }
 
     /// A share: lognormal, capped at everyone.
     pub fn share(interval: Interval) -> Distribution {
-        match Distribution::lognormal(interval) {
-            Distribution::Lognormal { mu, sigma, .. } => Distribution::Lognormal {
-                mu,
-                sigma,
-                cap: Some(1.0),
-            },
-            point => point,
+        Distribution::fitted(interval, Some(1.0))
+    }
+
+    fn fitted(interval: Interval, cap: Option<f64>) -> Distribution {
+        let (ln_low, ln_high) = (interval.low.ln(), interval.high.ln());
+        Distribution::Lognormal {
+            mu: (ln_low + ln_high) / 2.0,
+            sigma: (ln_high - ln_low) / NINETY_PERCENT_WIDTH,
+            cap,
         }
     }
 
-    /// The expected value: the one number opx shows for a range.
+    /// The expected value: the one number opx shows for a range. For a
+    /// lognormal exp(μ + σ²/2); capped at c, E[min(X, c)] =
+    /// exp(μ + σ²/2) Φ((ln c − μ − σ²)/σ) + c (1 − Φ((ln c − μ)/σ)).
     pub fn mean(self) -> f64 {
-        self.moment(1)
-    }
-
-    /// The expected square, for the spread of a sum of many draws.
-    pub fn second_moment(self) -> f64 {
-        self.moment(2)
-    }
-
-    /// E[Xᵏ] for k = 1 or 2. For a lognormal E[Xᵏ] = exp(kμ + k²σ²/2);
-    /// capped at c, E[min(X, c)ᵏ] = exp(kμ + k²σ²/2) Φ((ln c − μ − kσ²)/σ)
-    /// + cᵏ (1 − Φ((ln c − μ)/σ)).
-    fn moment(self, k: i32) -> f64 {
-        let k_f = f64::from(k);
         match self {
-            Distribution::Point(x) => x.powi(k),
+            Distribution::Point(x) => x,
             Distribution::Lognormal { mu, sigma, cap } => {
-                let raw = (k_f * mu + k_f * k_f * sigma * sigma / 2.0).exp();
+                let raw = (mu + sigma * sigma / 2.0).exp();
                 match cap {
                     None => raw,
                     Some(c) => {
                         let ln_c = c.ln();
-                        raw * normal_cdf((ln_c - mu - k_f * sigma * sigma) / sigma)
-                            + c.powi(k) * (1.0 - normal_cdf((ln_c - mu) / sigma))
+                        raw * normal_cdf((ln_c - mu - sigma * sigma) / sigma)
+                            + c * (1.0 - normal_cdf((ln_c - mu) / sigma))
                     }
                 }
             }
@@ -288,8 +274,6 @@ mod tests {
             high: 100.0,
         });
         assert!(close(d.mean(), 40.398_367, 1e-6), "{}", d.mean());
-        // E[X²] = exp(2μ + 2σ²) = 1000 × e^0.979647 = 2663.5156.
-        assert!(close(d.second_moment(), 2663.5156, 1e-3));
     }
 
     #[test]
@@ -388,7 +372,6 @@ mod tests {
     fn a_point_is_itself() {
         let d = Distribution::Point(7.0);
         assert_eq!(d.mean(), 7.0);
-        assert_eq!(d.second_moment(), 49.0);
         assert_eq!(d.at(3.0), 7.0);
     }
 }

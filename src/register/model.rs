@@ -142,6 +142,22 @@ pub struct Added {
     pub frequency: Option<Percent>,
 }
 
+impl Added {
+    /// Minutes it adds to each incident: to detect and to recover.
+    pub fn minutes(&self) -> f64 {
+        [self.time_to_detect, self.time_to_recover]
+            .into_iter()
+            .flatten()
+            .map(crate::units::minutes)
+            .sum()
+    }
+
+    /// The share it adds to each risk's incidents a year (0.1 for `+10%`).
+    pub fn share(&self) -> f64 {
+        self.frequency.map_or(0.0, Percent::fraction)
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Slo {
     pub availability: Option<Percent>,

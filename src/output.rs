@@ -118,6 +118,60 @@ fn keep_owner(file: &fs::File, old: &fs::Metadata) {
 #[cfg(not(unix))]
 fn keep_owner(_: &fs::File, _: &fs::Metadata) {}
 
+/// Standard output that its reader may close early (`opx check | head -1`).
+/// Once the pipe is closed, what follows is dropped rather than failed, so
+/// the run goes on to the exit status it decides: a failing gate still
+/// exits 1 under `set -o pipefail`.
+#[derive(Debug)]
+pub struct ClosablePipe<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> ClosablePipe<W> {
+    pub fn new(inner: W) -> Self {
+        ClosablePipe {
+            inner,
+            closed: false,
+        }
+    }
+
+    /// Whether the reader has gone.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    /// `result` of a write of `len` bytes, a closed pipe taken as the end
+    /// of writing.
+    fn absorb<T>(&mut self, result: io::Result<T>, len: T) -> io::Result<T> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(len)
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for ClosablePipe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let written = self.inner.write(buf);
+        self.absorb(written, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let flushed = self.inner.flush();
+        self.absorb(flushed, ())
+    }
+}
+
 /// Appends `write`'s text to the CI job's summary file.
 pub fn append(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let file = fs::OpenOptions::new()
@@ -159,6 +213,61 @@ mod tests {
         assert!(failed.is_err());
         assert_eq!(fs::read(&path).unwrap(), b"old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// A writer whose reader has gone after `room` bytes.
+    struct Closing {
+        room: usize,
+        got: Vec<u8>,
+    }
+
+    impl Write for Closing {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            self.got.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            if self.room == 0 {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_ends_writing_without_an_error() {
+        let mut pipe = ClosablePipe::new(Closing {
+            room: 4,
+            got: Vec::new(),
+        });
+        let mut out = BufWriter::with_capacity(2, &mut pipe);
+        out.write_all(b"first line\nsecond line\n").unwrap();
+        out.flush().unwrap();
+        drop(out);
+        assert!(pipe.closed());
+        assert_eq!(pipe.inner.got, b"firs");
+        // Another error is still an error.
+        let mut full = ClosablePipe::new(Failing);
+        assert!(full.write_all(b"x").is_err());
+        assert!(!full.closed());
+    }
+
+    struct Failing;
+
+    impl Write for Failing {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::other("the disk is full"))
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
     }
 
     #[test]

@@ -656,21 +656,26 @@ pub fn report(options: &ReportOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
         until: Some(options.today),
         ..Default::default()
     };
+    let mut missing = None;
     let history = match options.trend {
-        false => Vec::new(),
+        false => register::git::History::default(),
         true => {
             match register::git::history(&options.paths, &commits, options.limits.max_file_size) {
                 Ok(history) => history,
-                Err(e) if e.no_repository => Vec::new(),
+                Err(e) if e.no_repository => register::git::History::default(),
                 Err(e) => {
-                    io.warning(format!("the page has no trend: {}", e.message), e.help);
-                    Vec::new()
+                    io.warning(format!("the page has no trend: {}", e.message), &e.help);
+                    missing = Some(e.message);
+                    register::git::History::default()
                 }
             }
         }
     };
-    let trend = (!history.is_empty()).then(|| crate::trend::trend(history, &commits, &policy));
-    let overview = crate::overview::overview(&analysis, &policy, &loaded.sources, checked, trend);
+    let trend =
+        (!history.snapshots.is_empty()).then(|| crate::trend::trend(history, &commits, &policy));
+    let mut overview =
+        crate::overview::overview(&analysis, &policy, &loaded.sources, checked, trend);
+    overview.trend_missing = missing;
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
         crate::report::write_html(&overview, out)
     })?;

@@ -994,19 +994,21 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         }
         (DiffSides::Git { revision, .. }, None) => match &policy.file {
             // Where the new policy lies, as the revision has it (or not).
-            Some(file) => match register::git::file_at(revision, file) {
-                Ok(Some(bytes)) => policy::from_text(
-                    PathBuf::from(format!("{revision}:{}", display_path(file))),
-                    String::from_utf8_lossy(&bytes).into_owned(),
-                    &mut old.sources,
-                    &mut old.diagnostics,
-                ),
-                Ok(None) => Policy::default(),
-                Err(e) => {
-                    io.usage_error(e.message, e.help);
-                    return Ok(ExitStatus::Error);
+            Some(file) => {
+                match register::git::file_at(revision, file, options.limits.max_file_size) {
+                    Ok(Some(bytes)) => policy::from_text(
+                        PathBuf::from(format!("{revision}:{}", display_path(file))),
+                        String::from_utf8_lossy(&bytes).into_owned(),
+                        &mut old.sources,
+                        &mut old.diagnostics,
+                    ),
+                    Ok(None) => Policy::default(),
+                    Err(e) => {
+                        io.usage_error(e.message, e.help);
+                        return Ok(ExitStatus::Error);
+                    }
                 }
-            },
+            }
             None => Policy::default(),
         },
     };

@@ -533,13 +533,24 @@ pub fn files_at(revision: &str, paths: &[PathBuf], max: u64) -> Result<Revision,
 }
 
 /// The file at `path` (relative to the current folder) as `revision` has
-/// it; `None` when the revision has no such file.
-pub fn file_at(revision: &str, path: &Path) -> Result<Option<Vec<u8>>, GitError> {
+/// it; `None` when the revision has no such file. A file over `max` bytes
+/// is refused unread.
+pub fn file_at(revision: &str, path: &Path, max: u64) -> Result<Option<Vec<u8>>, GitError> {
     let repository = Repository::of(Some(path))?;
     let mut batch = Batch::start(&repository)?;
     let name = format!("{revision}:{}", repository.name(path)?);
-    match batch.get(&name, u64::MAX)? {
+    match batch.get(&name, max)? {
         Object::Blob(bytes) => Ok(Some(bytes)),
+        Object::LargeBlob(size) => Err(GitError {
+            message: format!(
+                "`{revision}:{}` is {}, over the {} opx reads",
+                path.display(),
+                super::size_text(size),
+                super::size_text(max)
+            ),
+            help: "raise the cap with --max-file-size".to_string(),
+            no_repository: false,
+        }),
         _ => Ok(None),
     }
 }

@@ -12,7 +12,7 @@
 //! git runs with nothing from the repository's config that runs a
 //! program: no signature check (`gpg.program`), pager, fsmonitor,
 //! external diff or textconv, no fetch of a missing object (and so no
-//! `core.sshCommand` or credential helper), no prompt. See [`command`].
+//! `core.sshCommand` or credential helper), no prompt. See `command`.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};

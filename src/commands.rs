@@ -648,7 +648,11 @@ pub fn report(options: &ReportOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
         &policy,
         Some(options.simulation),
     );
-    let checked = crate::check::check(&analysis, &policy);
+    let mut checked = crate::check::check(&analysis, &policy);
+    // What loading noted (a link skipped) is on the page with the findings.
+    checked
+        .findings
+        .splice(0..0, loaded.diagnostics.iter().cloned());
     // The trend is there when the register is in git: every commit up to
     // today. Outside a repository the page goes without it; when git fails
     // otherwise, the page is still made and the user told why it has none.

@@ -97,6 +97,14 @@ fn every_command_skips_them_and_says_so_on_standard_error() {
             "{args:?}: {stderr}"
         );
     }
+    let (code, _, stderr) = opx(
+        dir.path(),
+        &["report", "risks", "--no-trend", "-o", "page.html"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let page = std::fs::read_to_string(dir.path().join("page.html")).unwrap();
+    assert_clean("the page", &page);
+    assert!(page.contains("skipped-link"), "the page lists the note");
     let (code, stdout, stderr) = opx(dir.path(), &["diff", "risks", "risks"]);
     assert_eq!(code, 0, "{stderr}");
     assert_clean("diff", &stdout);

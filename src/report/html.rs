@@ -129,7 +129,7 @@ fn page(o: &Overview<'_>) -> Markup {
                     @if let Some(missing) = &o.trend_missing {
                         section aria-labelledby="trend" {
                             h2 id="trend" { "The trend" }
-                            p.warning { "No trend: " (missing) }
+                            p.level-warning { "No trend: " (missing) }
                         }
                     }
                 }

@@ -102,6 +102,9 @@ fn no_program_from_the_repositorys_config_runs() {
         ("core.fsmonitor", script.as_str()),
         ("core.pager", script.as_str()),
         ("diff.external", script.as_str()),
+        // Not a program, but colour codes in what opx reads back.
+        ("color.ui", "always"),
+        ("color.diff", "always"),
     ] {
         git(root, "2026-02-10", &["config", key, value]);
     }
@@ -123,6 +126,19 @@ fn no_program_from_the_repositorys_config_runs() {
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("Raise r"), "{stdout}");
     assert!(!marker.exists(), "opx trend ran the repository's program");
+
+    git(root, "2026-02-10", &["tag", "v1"]);
+    let (code, stdout, stderr) = opx(root, home.path(), &["trend", "risks.toml", "--tags"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains("  v1\n") || stdout.contains(" v1 "),
+        "{stdout}"
+    );
+    assert!(!stdout.contains('\x1b'), "{stdout}");
+    assert!(
+        !marker.exists(),
+        "opx trend --tags ran the repository's program"
+    );
 
     let (code, _, stderr) = opx(
         root,

@@ -2,6 +2,8 @@
 //! the verdict: opx stops writing and exits with the status the run
 //! decided, quietly, so `set -o pipefail` still fails a failing gate.
 
+#![cfg(unix)]
+
 use std::io::{BufRead, BufReader, Read};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -75,7 +77,6 @@ fn head_1(dir: &Path, args: &[&str]) -> (Option<i32>, usize, String) {
     (status.code(), whole, errors.join().unwrap())
 }
 
-#[cfg(unix)]
 #[test]
 fn a_failing_gate_exits_1_in_every_format_when_the_reader_stops_early() {
     let dir = tempfile::tempdir().unwrap();
@@ -92,7 +93,6 @@ fn a_failing_gate_exits_1_in_every_format_when_the_reader_stops_early() {
     }
 }
 
-#[cfg(unix)]
 #[test]
 fn a_passing_rank_exits_0_and_bad_input_2_when_the_reader_stops_early() {
     let dir = tempfile::tempdir().unwrap();

@@ -85,6 +85,9 @@ fn command(dir: &Path) -> Command {
             "core.pager=cat",
             "-c",
             "protocol.allow=never",
+            // Not a program, but colour codes in what opx parses.
+            "-c",
+            "color.ui=false",
         ])
         .env("GIT_PAGER", "cat")
         .env("GIT_TERMINAL_PROMPT", "0")
@@ -625,6 +628,7 @@ pub fn history(paths: &[PathBuf], commits: &Commits, max: u64) -> Result<History
         "--no-show-signature".into(),
         "--no-ext-diff".into(),
         "--no-textconv".into(),
+        "--no-color".into(),
         "--topo-order".into(),
         "--format=%H%x09%cs%x09%D%x09%s".into(),
     ];

@@ -9,11 +9,16 @@
 //! opx refuses (a device, a pipe) must cost nothing at any size.
 //!
 //! Run with `cargo bench --bench hostile`. Timing lives here, never in tests.
+//!
+//! Last, `opx trend` over 40 commits beside a 20 MB register file (over
+//! the cap) and without it: the large blob's size is checked once and
+//! never read, so the two should take about the same time.
 
 mod probe;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use probe::{PROBE, measure, mib, ms, probe};
 
@@ -175,5 +180,71 @@ fn main() {
                 Err(error) => println!("a pipe: {error}"),
             }
         }
+    }
+    trend_beside_a_large_blob(dir.path());
+}
+
+/// Commits made to a register of a few risks in `repo`.
+const TREND_COMMITS: usize = 40;
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=opx",
+            "-c",
+            "user.email=opx@example.invalid",
+        ])
+        .args(args)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// A repository whose `risks/` gets [`TREND_COMMITS`] commits, with a
+/// `big_mib` MiB `risks/big.toml` from the first one on (none for 0).
+fn history(dir: &Path, big_mib: usize) -> PathBuf {
+    let repo = dir.join(format!("trend-{big_mib}"));
+    std::fs::create_dir_all(repo.join("risks")).expect("a folder");
+    git(&repo, &["init", "-q"]);
+    if big_mib > 0 {
+        let line = format!("# {}\n", "x".repeat(1021));
+        std::fs::write(repo.join("risks/big.toml"), line.repeat(big_mib * 1024)).expect("written");
+    }
+    for commit in 0..TREND_COMMITS {
+        let text = format!(
+            "[system]\nid = \"s\"\nowner = \"team\"\n\n[[risk]]\nid = \"r\"\ntitle = \"Risk\"\ncategory = \"data\"\nlikelihood = {}\nimpact = 3\n",
+            commit % 5 + 1
+        );
+        std::fs::write(repo.join("risks/checkout.toml"), text).expect("written");
+        git(&repo, &["add", "."]);
+        git(&repo, &["commit", "-q", "-m", &format!("Change {commit}")]);
+    }
+    repo.join("risks")
+}
+
+fn trend_beside_a_large_blob(dir: &Path) {
+    let mut best = Vec::new();
+    for big_mib in [0, 20] {
+        let risks = history(dir, big_mib);
+        let command = opx("trend FILE --format json", &risks);
+        match measure(&command, 3, &[0]) {
+            Ok(stats) => best.push((big_mib, stats)),
+            Err(error) => println!("trend beside {big_mib} MiB: {error}"),
+        }
+    }
+    if let [(_, without), (big, with)] = best.as_slice() {
+        println!(
+            "{:<46} {:>10} {:>11} {:>10} {:>11} {:>7.1}×   peak {} / {}",
+            format!("trend, {TREND_COMMITS} commits, beside a blob"),
+            "none",
+            ms(without.best),
+            format!("{big} MiB"),
+            ms(with.best),
+            with.best.as_secs_f64() / without.best.as_secs_f64().max(1e-9),
+            mib(without.rss),
+            mib(with.rss),
+        );
     }
 }

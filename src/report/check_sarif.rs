@@ -304,6 +304,10 @@ fn rule(code: Code, policy: &Policy) -> Rule {
 /// team may tune it.
 fn help_markdown(code: Code) -> String {
     let tuning = match code.kind() {
+        // A note about reading (a link skipped): the rest was read.
+        CodeKind::Input if code.default_severity() == crate::diag::Severity::Note => {
+            "The rest of the register is read and judged; no policy changes this note."
+        }
         CodeKind::Input => {
             "The register cannot be read until this is fixed; no policy changes that."
         }

@@ -246,6 +246,9 @@ fn trend_beside_a_large_blob(dir: &Path) {
             with.best.as_secs_f64() / without.best.as_secs_f64().max(1e-9),
             mib(without.rss),
             mib(with.rss),
+        );
+    }
+}
 
 /// Twenty risks whose ranges span the widest a register may write, each
 /// estimate of every incident and the year's rate drawn, against the same

@@ -135,3 +135,44 @@ fn a_path_the_user_names_is_read_as_given() {
     assert!(stderr.contains("risks/zz.toml"), "{stderr}");
     assert!(!stderr.contains("skipped-link"), "{stderr}");
 }
+
+/// A runbook path is looked for only inside the register's folder or its
+/// repository: one that leads out counts as missing whether or not a file
+/// is there, so the gate tells a pull request nothing about the machine.
+#[test]
+fn runbooks_out_of_the_repository_are_missing_whether_or_not_they_exist() {
+    let dir = repository();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("docs")).unwrap();
+    std::fs::write(root.join("docs/failover.md"), "# Failover\n").unwrap();
+    let actions: String = [
+        "../docs/failover.md",
+        "/etc/passwd",
+        "/etc/no-such-file",
+        "../../../../../../../../etc/passwd",
+        "../.git/config",
+    ]
+    .iter()
+    .map(|path| {
+        format!(
+            "\n[[risk.action]]\nkind = \"respond\"\nwhat = \"w\"\nowner = \"o\"\nstatus = \"done\"\nrunbook = \"{path}\"\n"
+        )
+    })
+    .collect();
+    std::fs::write(root.join("risks/a.toml"), format!("{REGISTER}{actions}")).unwrap();
+    let (_, stdout, _) = opx(root, &["check", "risks/a.toml", "--format", "short"]);
+    let missing: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.contains("[runbook-missing]"))
+        .collect();
+    assert_eq!(missing.len(), 4, "{stdout}");
+    assert!(!stdout.contains("`../docs/failover.md`"), "{stdout}");
+    for path in ["/etc/passwd", "/etc/no-such-file", "../.git/config"] {
+        assert!(
+            missing
+                .iter()
+                .any(|line| line.contains(&format!("`{path}`"))),
+            "{path}: {stdout}"
+        );
+    }
+}

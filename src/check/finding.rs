@@ -667,8 +667,8 @@ impl Finding<'_> {
                 code,
                 format!("runbook `{path}` of risk `{name}` does not exist"),
             )
-            .at(*at, "no file or folder at this path")
-            .help("a runbook path is relative to this register file; fix it, or link the runbook with its URL"),
+            .at(*at, "no file or folder at this path in the repository")
+            .help("a runbook path is relative to this register file and stays inside its folder or repository; fix it, or link the runbook with its URL"),
             Finding::NoRunbook {
                 risk,
                 band,

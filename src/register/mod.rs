@@ -355,8 +355,12 @@ pub fn reread(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<model::Risk>
 
 /// Settles whether each runbook path exists, relative to the folder of the
 /// file that names it. This is the one place the model looks at the disk
-/// beyond the register itself.
+/// beyond the register itself. It looks only inside that folder and its
+/// repository, as a walk does ([`Bounds`]): a path that leads anywhere else
+/// counts as missing whether or not something is there, so a register
+/// cannot learn through the gate which files exist on the machine.
 fn find_runbooks(register: &mut Register, sources: &Sources) {
+    let mut bounds: std::collections::HashMap<PathBuf, Bounds> = std::collections::HashMap::new();
     for risk in &mut register.risks {
         for action in &mut risk.actions {
             let Some(runbook) = action.runbook.as_mut() else {
@@ -364,8 +368,15 @@ fn find_runbooks(register: &mut Register, sources: &Sources) {
             };
             if let model::Runbook::Path { path, exists } = &mut runbook.value {
                 let file = sources.path(runbook.span.file);
-                let folder = file.parent().unwrap_or(Path::new(""));
-                *exists = folder.join(path.as_str()).exists();
+                let folder = match file.parent() {
+                    Some(folder) if !folder.as_os_str().is_empty() => folder.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                let target = std::fs::canonicalize(folder.join(path.as_str()));
+                let bounds = bounds
+                    .entry(folder)
+                    .or_insert_with_key(|folder| Bounds::of(folder));
+                *exists = target.is_ok_and(|target| bounds.hold(&target));
             }
         }
     }

@@ -54,6 +54,7 @@ use crate::scale::Scale;
 use crate::score::{Score, State, ViewName};
 use crate::source::{Locator, Place, Sources};
 use crate::units::format_duration;
+use crate::visible::log_safe;
 
 /// The tool as reports name it.
 pub const TOOL_NAME: &str = "opx";
@@ -152,10 +153,10 @@ pub enum RankFormat {
 impl RankFormat {
     pub fn write(self, report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         match self {
-            RankFormat::Table => rank_table::write(report, out),
+            RankFormat::Table => log_safe(out, |out| rank_table::write(report, out)),
             RankFormat::Json => rank_json::write(report, out),
-            RankFormat::Markdown => rank_markdown::write(report, out),
-            RankFormat::Csv => rank_csv::write(report, out),
+            RankFormat::Markdown => log_safe(out, |out| rank_markdown::write(report, out)),
+            RankFormat::Csv => log_safe(out, |out| rank_csv::write(report, out)),
         }
     }
 }
@@ -185,7 +186,7 @@ impl TrendFormat {
             }
             TrendFormat::Markdown => trend::doc(trend).write_markdown(out),
             TrendFormat::Json => trend::json(trend, out),
-            TrendFormat::Csv => trend::csv(trend, out),
+            TrendFormat::Csv => log_safe(out, |out| trend::csv(trend, out)),
         }
     }
 }
@@ -217,10 +218,10 @@ impl MatrixFormat {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         match self {
-            MatrixFormat::Table => {
+            MatrixFormat::Table => log_safe(out, |out| {
                 matrix::write_table(m, view.ids, screen.width, screen.colour, out)
-            }
-            MatrixFormat::Markdown => matrix::write_markdown(m, view.ids, out),
+            }),
+            MatrixFormat::Markdown => log_safe(out, |out| matrix::write_markdown(m, view.ids, out)),
             MatrixFormat::Json => matrix::write_json(m, view.today, out),
         }
     }
@@ -410,19 +411,20 @@ pub enum CheckFormat {
 impl CheckFormat {
     pub fn write(self, report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         match self {
-            CheckFormat::Human => check_human::write(report, out),
+            CheckFormat::Human => log_safe(out, |out| check_human::write(report, out)),
             CheckFormat::Json => check_json::write(report, out),
+            // Its own annotations are workflow commands: it guards the rest.
             CheckFormat::Github => check_github::write(report, out),
             CheckFormat::Sarif => check_sarif::write(report, out),
             CheckFormat::Junit => check_junit::write(report, out),
-            CheckFormat::Markdown => check_markdown::write(report, out),
-            CheckFormat::Short => check_short::write(report, out),
+            CheckFormat::Markdown => log_safe(out, |out| check_markdown::write(report, out)),
+            CheckFormat::Short => log_safe(out, |out| check_short::write(report, out)),
         }
     }
 
     /// Only the summary line, as the human format ends (`--quiet`).
     pub fn write_summary(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-        check_human::write_summary(report, out)
+        log_safe(out, |out| check_human::write_summary(report, out))
     }
 
     /// Whether the format has a Markdown summary for the CI job's page
@@ -447,7 +449,7 @@ pub fn write_step_summary(
     out: &mut dyn Write,
     budget: usize,
 ) -> io::Result<()> {
-    check_markdown::write_within(report, out, budget)
+    log_safe(out, |out| check_markdown::write_within(report, out, budget))
 }
 
 /// Six decimals: stable output, well beyond the precision of any estimate.

@@ -1,0 +1,314 @@
+//! The one output filter for text opx did not write itself: a register's
+//! strings, file names and what git says. Anyone who opens a pull request
+//! writes that text, and opx shows it on a terminal, in a CI log and in
+//! Markdown a bot posts; none of these may be steered by it.
+//!
+//! Two layers, each exact:
+//! - [`visible`] and [`visible_line`] turn every character that acts
+//!   rather than shows (C0 controls, DEL, C1 controls, bidi overrides and
+//!   isolates, zero-width characters; see [`is_hidden`]) into a visible
+//!   escape such as `\u{202e}`, so text can neither move the cursor, set a
+//!   window title, reorder what a reader sees nor hide a character. A
+//!   one-line form shows a line break as `⏎`. Renderers call these where
+//!   register text becomes a cell, a line of text or a message.
+//! - [`log_safe`] wraps a writer for the formats a CI log shows: no line
+//!   it passes begins (after spaces and colour codes) with `::`, which the
+//!   GitHub runner reads as a workflow command, and none holds `##[`, its
+//!   older form. opx itself never writes either in those formats (its own
+//!   annotations are written around the guard; a diagnostic's `:::`,
+//!   which names a second file, starts no command), so the guard changes
+//!   only what came from outside: the first `:` is written `\u{3a}`, the
+//!   second `#` of `##[` is written `\u{23}`.
+//!
+//! Markdown a bot posts on a pull request also pings people and links
+//! issues: [`quiet_mention`] says where a `@name` or `#123` starts, and
+//! the Markdown renderer puts such a word in a code span, which GitHub
+//! never links.
+//!
+//! Machine formats (JSON, SARIF, JUnit) keep the data exact; their own
+//! escaping already keeps them well formed.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// Whether `c` acts on a terminal or a reader rather than shows: C0
+/// controls, DEL, C1 controls (U+0080–U+009F; U+009B alone starts a
+/// terminal command), the bidi marks, embeddings, overrides and isolates
+/// (U+061C, U+200E–F, U+202A–E, U+2066–9), zero-width and invisible
+/// characters (U+200B–D, U+2060–4, U+FEFF) and the line and paragraph
+/// separators (U+2028–9), which some readers take as line breaks.
+pub fn is_hidden(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{61c}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{2028}'..='\u{202e}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{feff}'
+    )
+}
+
+/// Text that may span lines, shown as written: line feeds and tabs stay
+/// (`\r\n` is a line feed), every other [hidden](is_hidden) character
+/// becomes its escape, `\u{1b}`.
+pub fn visible(text: &str) -> Cow<'_, str> {
+    filter(text, |c, next, out| match c {
+        '\n' | '\t' => out.push(c),
+        '\r' if next == Some('\n') => {}
+        c => escape(c, out),
+    })
+}
+
+/// Text on one line: a line break (`\n`, `\r\n` or `\r`) shows as `⏎`, a
+/// tab as a space, every other [hidden](is_hidden) character as its
+/// escape, `\u{1b}`.
+pub fn visible_line(text: &str) -> Cow<'_, str> {
+    filter(text, |c, next, out| match c {
+        '\n' => out.push('⏎'),
+        '\r' if next == Some('\n') => {}
+        '\r' => out.push('⏎'),
+        '\t' => out.push(' '),
+        c => escape(c, out),
+    })
+}
+
+/// `text` with each hidden character replaced as `hidden` writes it
+/// (given the character after it); borrowed when there is none.
+fn filter(text: &str, hidden: impl Fn(char, Option<char>, &mut String)) -> Cow<'_, str> {
+    let Some(first) = text.find(is_hidden) else {
+        return Cow::Borrowed(text);
+    };
+    let mut out = String::with_capacity(text.len() + 16);
+    out.push_str(&text[..first]);
+    let mut chars = text[first..].chars().peekable();
+    while let Some(c) = chars.next() {
+        if is_hidden(c) {
+            hidden(c, chars.peek().copied(), &mut out);
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// `\u{202e}`: the form Rust and JavaScript read back.
+fn escape(c: char, out: &mut String) {
+    let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+}
+
+/// Where, in `text`, a word starts that GitHub would turn into a mention
+/// (`@name`, `@org/team`) or an issue link (`#123`, `repo#123`), and how
+/// many bytes it takes; `None` when no word there does.
+///
+/// A mention starts with `@` after anything but a letter or digit (so
+/// `bob@example.com` is left alone) and goes on with letters, digits, `-`,
+/// `_` and `/`; an issue link is `#` and a digit, then digits.
+pub fn quiet_mention(text: &str, at: usize) -> Option<usize> {
+    let rest = &text[at..];
+    let before = text[..at].chars().next_back();
+    let word_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/');
+    let len = match rest.chars().next()? {
+        '@' if !before.is_some_and(char::is_alphanumeric) => {
+            1 + rest[1..].find(|c| !word_char(c)).unwrap_or(rest.len() - 1)
+        }
+        '#' => {
+            1 + rest[1..]
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len() - 1)
+        }
+        _ => return None,
+    };
+    (len > 1 && rest[1..].starts_with(|c: char| c.is_ascii_alphanumeric())).then_some(len)
+}
+
+/// Runs `write` with a writer whose every line is [log safe](log_line),
+/// then writes what is left of the last line.
+pub fn log_safe(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut guard = LogSafe {
+        out,
+        line: Vec::new(),
+    };
+    write(&mut guard)?;
+    guard.finish()
+}
+
+/// A writer that holds each line until it ends, then writes it log safe.
+struct LogSafe<'a> {
+    out: &'a mut dyn Write,
+    line: Vec<u8>,
+}
+
+impl LogSafe<'_> {
+    fn finish(mut self) -> io::Result<()> {
+        if !self.line.is_empty() {
+            let line = std::mem::take(&mut self.line);
+            self.out.write_all(&log_line(&line))?;
+        }
+        self.out.flush()
+    }
+}
+
+impl Write for LogSafe<'_> {
+    fn write(&mut self, mut buf: &[u8]) -> io::Result<usize> {
+        let len = buf.len();
+        while let Some(end) = buf.iter().position(|&b| b == b'\n') {
+            let (head, rest) = buf.split_at(end + 1);
+            if self.line.is_empty() {
+                self.out.write_all(&log_line(head))?;
+            } else {
+                self.line.extend_from_slice(head);
+                let line = std::mem::take(&mut self.line);
+                self.out.write_all(&log_line(&line))?;
+            }
+            buf = rest;
+        }
+        self.line.extend_from_slice(buf);
+        Ok(len)
+    }
+
+    /// A line not yet ended stays held: whether it is safe depends on
+    /// how it begins, and a `##[` may span two writes.
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// One line of a log as the runner may read it, made inert: when it
+/// begins (after spaces, tabs and colour codes) with `::` but not `:::`,
+/// its first `:` is written `\u{3a}`; in every `##[`, the second `#` is written
+/// `\u{23}`. Any other line is returned as it is.
+pub fn log_line(line: &[u8]) -> Cow<'_, [u8]> {
+    let start = line_start(line);
+    // `:::` starts no command (its name would start with `:`), and is how
+    // a diagnostic names a second file.
+    let command = line[start..].starts_with(b"::") && !line[start..].starts_with(b":::");
+    let marker = line.windows(3).any(|w| w == b"##[");
+    if !command && !marker {
+        return Cow::Borrowed(line);
+    }
+    let mut out = Vec::with_capacity(line.len() + 16);
+    let mut i = 0;
+    if command {
+        out.extend_from_slice(&line[..start]);
+        out.extend_from_slice(b"\\u{3a}");
+        i = start + 1;
+    }
+    while i < line.len() {
+        if line[i..].starts_with(b"##[") {
+            out.extend_from_slice(b"#\\u{23}");
+            i += 2;
+        } else {
+            out.push(line[i]);
+            i += 1;
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Where a line's text starts: past the white space the runner trims and
+/// the colour codes (`ESC [ … m`) a terminal does not show.
+fn line_start(line: &[u8]) -> usize {
+    let mut i = 0;
+    loop {
+        match line.get(i) {
+            Some(b' ' | b'\t' | b'\r' | b'\x0b' | b'\x0c') => i += 1,
+            Some(b'\x1b') if line.get(i + 1) == Some(&b'[') => {
+                match line[i + 2..].iter().position(|&b| b.is_ascii_alphabetic()) {
+                    Some(end) => i += 2 + end + 1,
+                    None => return i,
+                }
+            }
+            _ => return i,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_characters_become_escapes() {
+        assert_eq!(
+            visible("a\u{1b}]0;X\u{7}b\u{9b}2J\u{202e}c\u{200b}\u{7f}"),
+            "a\\u{1b}]0;X\\u{7}b\\u{9b}2J\\u{202e}c\\u{200b}\\u{7f}"
+        );
+        assert_eq!(
+            visible("one\r\ntwo\n\tthree\rfour"),
+            "one\ntwo\n\tthree\\u{d}four"
+        );
+        assert_eq!(
+            visible("\u{2066}\u{2069}\u{202a}\u{200f}\u{feff}\u{2028}\u{61c}"),
+            "\\u{2066}\\u{2069}\\u{202a}\\u{200f}\\u{feff}\\u{2028}\\u{61c}"
+        );
+        // Text that needs nothing is not copied.
+        assert!(matches!(visible("café ü → ✓"), Cow::Borrowed(_)));
+        assert!(matches!(visible_line("plain"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn one_line_shows_breaks() {
+        assert_eq!(
+            visible_line("x\n::add-mask::z\r\ny\rz\tw"),
+            "x⏎::add-mask::z⏎y⏎z w"
+        );
+        assert_eq!(visible_line("\u{85}"), "\\u{85}");
+    }
+
+    #[test]
+    fn no_output_character_is_hidden() {
+        for c in (0..=0x3000u32).filter_map(char::from_u32) {
+            let text = c.to_string();
+            assert!(!visible(&text).contains(|c: char| is_hidden(c) && c != '\n' && c != '\t'));
+            assert!(!visible_line(&text).contains(is_hidden), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn log_lines_never_start_a_command() {
+        let safe = |line: &str| String::from_utf8(log_line(line.as_bytes()).into_owned()).unwrap();
+        assert_eq!(safe("::error title=X::y\n"), "\\u{3a}:error title=X::y\n");
+        assert_eq!(safe("   \t::add-mask::z"), "   \t\\u{3a}:add-mask::z");
+        assert_eq!(safe("\u{1b}[1m::warning::x"), "\u{1b}[1m\\u{3a}:warning::x");
+        assert_eq!(
+            safe("w ##[error]x ##[group]"),
+            "w #\\u{23}[error]x #\\u{23}[group]"
+        );
+        assert_eq!(safe("a :: b"), "a :: b");
+        assert_eq!(safe(":x"), ":x");
+        assert_eq!(safe("  ::: risks.toml:3:6"), "  ::: risks.toml:3:6");
+    }
+
+    #[test]
+    fn the_guard_sees_lines_across_writes() {
+        let mut out = Vec::new();
+        log_safe(&mut out, |w| {
+            w.write_all(b"ok\n  :")?;
+            w.write_all(b":error::x #")?;
+            w.write_all(b"#[y]\nlast ::")
+        })
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "ok\n  \\u{3a}:error::x #\\u{23}[y]\nlast ::"
+        );
+    }
+
+    #[test]
+    fn mentions_and_issue_links_are_found() {
+        assert_eq!(quiet_mention("hi @team now", 3), Some(5));
+        assert_eq!(quiet_mention("@org/team-a", 0), Some(11));
+        assert_eq!(quiet_mention("bob@example.com", 3), None);
+        assert_eq!(quiet_mention("see #123.", 4), Some(4));
+        assert_eq!(quiet_mention("repo#9", 4), Some(2));
+        assert_eq!(quiet_mention("in #eng", 3), None);
+        assert_eq!(quiet_mention("@ alone", 0), None);
+        assert_eq!(quiet_mention("#", 0), None);
+    }
+}

@@ -125,46 +125,123 @@ pub fn quiet_mention(text: &str, at: usize) -> Option<usize> {
 }
 
 /// Runs `write` with a writer whose every line is [log safe](log_line),
-/// then writes what is left of the last line.
+/// then writes what is left of the last line: for the formats people and
+/// CI logs read, whose text has been through [`visible`] already.
 pub fn log_safe(
     out: &mut dyn Write,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let mut guard = LogSafe {
+    guarded(out, Escape::Log, write)
+}
+
+/// [`log_safe`] for a JSON document (JSON, SARIF), which keeps its data
+/// exact: a hidden character, the first `:` of a line's `::` and the
+/// second `#` of `##[` are written as JSON escapes (`\u202e`), which
+/// every reader decodes to the same text. They can only stand in strings.
+pub fn json_safe(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    guarded(out, Escape::Json, write)
+}
+
+/// [`json_safe`] for XML (JUnit): character references (`&#x202e;`),
+/// which XML 1.0 allows for each of these characters. They can only
+/// stand in text and attribute values.
+pub fn xml_safe(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    guarded(out, Escape::Xml, write)
+}
+
+/// [`log_safe`] for an HTML page: hidden characters show as `\u{202e}`
+/// (the page never holds one of its own), and `::` and `##[` are broken
+/// with character references (`&#x3a;`), which the page shows as written.
+pub fn html_safe(
+    out: &mut dyn Write,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    guarded(out, Escape::Html, write)
+}
+
+fn guarded(
+    out: &mut dyn Write,
+    escape: Escape,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
+    let mut guard = Guard {
         out,
         line: Vec::new(),
+        escape,
     };
     write(&mut guard)?;
     guard.finish()
 }
 
-/// A writer that holds each line until it ends, then writes it log safe.
-struct LogSafe<'a> {
-    out: &'a mut dyn Write,
-    line: Vec<u8>,
+/// How a format writes a character that must not stand as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Escape {
+    /// Text already through [`visible`]; colour codes stay.
+    Log,
+    Json,
+    Xml,
+    Html,
 }
 
-impl LogSafe<'_> {
+impl Escape {
+    fn write(self, c: char, out: &mut Vec<u8>) {
+        let c = u32::from(c);
+        let _ = match self {
+            Escape::Log => write!(out, "\\u{{{c:x}}}"),
+            Escape::Json => write!(out, "\\u{c:04x}"),
+            Escape::Xml | Escape::Html => write!(out, "&#x{c:x};"),
+        };
+    }
+
+    /// Whether the format's hidden characters are escaped here: in a log
+    /// the text is already visible and the colour codes are opx's own.
+    fn hidden(self, c: char) -> bool {
+        self != Escape::Log && is_hidden(c) && !matches!(c, '\n' | '\t' | '\r')
+    }
+
+    fn write_hidden(self, c: char, out: &mut Vec<u8>) {
+        if self == Escape::Html {
+            Escape::Log.write(c, out);
+        } else {
+            self.write(c, out);
+        }
+    }
+}
+
+/// A writer that holds each line until it ends, then writes it safe.
+struct Guard<'a> {
+    out: &'a mut dyn Write,
+    line: Vec<u8>,
+    escape: Escape,
+}
+
+impl Guard<'_> {
     fn finish(mut self) -> io::Result<()> {
         if !self.line.is_empty() {
             let line = std::mem::take(&mut self.line);
-            self.out.write_all(&log_line(&line))?;
+            self.out.write_all(&safe_line(&line, self.escape))?;
         }
         self.out.flush()
     }
 }
 
-impl Write for LogSafe<'_> {
+impl Write for Guard<'_> {
     fn write(&mut self, mut buf: &[u8]) -> io::Result<usize> {
         let len = buf.len();
         while let Some(end) = buf.iter().position(|&b| b == b'\n') {
             let (head, rest) = buf.split_at(end + 1);
             if self.line.is_empty() {
-                self.out.write_all(&log_line(head))?;
+                self.out.write_all(&safe_line(head, self.escape))?;
             } else {
                 self.line.extend_from_slice(head);
                 let line = std::mem::take(&mut self.line);
-                self.out.write_all(&log_line(&line))?;
+                self.out.write_all(&safe_line(&line, self.escape))?;
             }
             buf = rest;
         }
@@ -181,31 +258,39 @@ impl Write for LogSafe<'_> {
 
 /// One line of a log as the runner may read it, made inert: when it
 /// begins (after spaces, tabs and colour codes) with `::` but not `:::`,
-/// its first `:` is written `\u{3a}`; in every `##[`, the second `#` is written
-/// `\u{23}`. Any other line is returned as it is.
+/// its first `:` is written `\u{3a}`; in every `##[`, the second `#` is
+/// written `\u{23}`. Any other line is returned as it is.
 pub fn log_line(line: &[u8]) -> Cow<'_, [u8]> {
+    safe_line(line, Escape::Log)
+}
+
+fn safe_line(line: &[u8], escape: Escape) -> Cow<'_, [u8]> {
     let start = line_start(line);
     // `:::` starts no command (its name would start with `:`), and is how
     // a diagnostic names a second file.
     let command = line[start..].starts_with(b"::") && !line[start..].starts_with(b":::");
     let marker = line.windows(3).any(|w| w == b"##[");
-    if !command && !marker {
+    // Every hidden character is past U+007F but for the C0 ones and DEL.
+    let hidden = escape != Escape::Log
+        && line
+            .iter()
+            .any(|&b| b >= 0x7f || (b < 0x20 && !matches!(b, b'\n' | b'\t' | b'\r')));
+    if !command && !marker && !hidden {
         return Cow::Borrowed(line);
     }
+    // What opx writes is UTF-8; anything else is left as it is.
+    let Ok(text) = std::str::from_utf8(line) else {
+        return Cow::Borrowed(line);
+    };
     let mut out = Vec::with_capacity(line.len() + 16);
-    let mut i = 0;
-    if command {
-        out.extend_from_slice(&line[..start]);
-        out.extend_from_slice(b"\\u{3a}");
-        i = start + 1;
-    }
-    while i < line.len() {
-        if line[i..].starts_with(b"##[") {
-            out.extend_from_slice(b"#\\u{23}");
-            i += 2;
+    for (i, c) in text.char_indices() {
+        if escape.hidden(c) {
+            escape.write_hidden(c, &mut out);
+        } else if (command && i == start) || (c == '#' && i > 0 && text[i - 1..].starts_with("##["))
+        {
+            escape.write(c, &mut out);
         } else {
-            out.push(line[i]);
-            i += 1;
+            out.extend_from_slice(c.encode_utf8(&mut [0; 4]).as_bytes());
         }
     }
     Cow::Owned(out)
@@ -297,6 +382,31 @@ mod tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "ok\n  \\u{3a}:error::x #\\u{23}[y]\nlast ::"
+        );
+    }
+
+    fn through(escape: Escape, text: &str) -> String {
+        let mut out = Vec::new();
+        guarded(&mut out, escape, |w| w.write_all(text.as_bytes())).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn machine_formats_escape_as_their_readers_decode() {
+        let text = "  \"::error::x ##[y] \u{202e}\u{85}\u{1b}\"\n\t\"é ✓\"\n";
+        let json = through(Escape::Json, text);
+        assert_eq!(
+            json,
+            "  \"::error::x #\\u0023[y] \\u202e\\u0085\\u001b\"\n\t\"é ✓\"\n"
+        );
+        let xml = through(Escape::Xml, "<a b=\"\u{202e}\">::x ##[y]</a>\n::z\n");
+        assert_eq!(xml, "<a b=\"&#x202e;\">::x #&#x23;[y]</a>\n&#x3a;:z\n");
+        let html = through(Escape::Html, "<p>\u{202e}x</p>\n ::y\n");
+        assert_eq!(html, "<p>\\u{202e}x</p>\n &#x3a;:y\n");
+        // In a log, colour codes are opx's own and stay.
+        assert_eq!(
+            through(Escape::Log, "\u{1b}[1mok\u{1b}[0m\n"),
+            "\u{1b}[1mok\u{1b}[0m\n"
         );
     }
 

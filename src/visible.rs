@@ -256,6 +256,17 @@ impl Write for Guard<'_> {
     }
 }
 
+/// `text` with the second `#` of each `##[` written `\\u{23}`: for a
+/// line opx writes as a workflow command itself, whose text the runner
+/// would read the older form in.
+pub fn without_marker(text: &str) -> Cow<'_, str> {
+    if text.contains("##[") {
+        Cow::Owned(text.replace("##[", "#\\u{23}["))
+    } else {
+        Cow::Borrowed(text)
+    }
+}
+
 /// One line of a log as the runner may read it, made inert: when it
 /// begins (after spaces, tabs and colour codes) with `::` but not `:::`,
 /// its first `:` is written `\u{3a}`; in every `##[`, the second `#` is
@@ -367,6 +378,7 @@ mod tests {
         );
         assert_eq!(safe("a :: b"), "a :: b");
         assert_eq!(safe(":x"), ":x");
+        assert_eq!(without_marker("a ##[b] ##[c"), "a #\\u{23}[b] #\\u{23}[c");
         assert_eq!(safe("  ::: risks.toml:3:6"), "  ::: risks.toml:3:6");
     }
 

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 use super::{CheckReport, check_short, check_summary, places};
 use crate::diag::Severity;
 use crate::source::Place;
-use crate::visible::{log_safe, visible_line};
+use crate::visible::{log_safe, visible_line, without_marker};
 
 /// The annotations of one level GitHub shows for a step.
 const CAP: usize = 10;
@@ -105,9 +105,11 @@ fn annotation(
     )
 }
 
-/// Escapes the message of a workflow command.
+/// Escapes the message of a workflow command, where a `##[` would be
+/// read too.
 fn message(text: &str) -> String {
-    text.replace('%', "%25")
+    without_marker(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

@@ -31,7 +31,7 @@ fn folder() -> &'static tempfile::TempDir {
     FOLDER.get_or_init(|| tempfile::tempdir().expect("a temporary folder"))
 }
 
-fn run(command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitStatus>) {
+fn run(shown: Shown, command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitStatus>) {
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let mut io = Io {
         stdout: &mut stdout,
@@ -42,6 +42,97 @@ fn run(command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitStatus>) {
         step_summary: None,
     };
     command(&mut io).expect("writing to memory cannot fail");
+    inert(&stdout, shown);
+    inert(&stderr, Shown::Plain);
+}
+
+/// What the one output filter promises of a run's output
+/// (`opx::visible`), by the format written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shown {
+    Plain,
+    /// opx's own lines are workflow commands.
+    Github,
+    /// Nothing GitHub pings or links.
+    Markdown,
+}
+
+fn shown(markdown: bool) -> Shown {
+    if markdown {
+        Shown::Markdown
+    } else {
+        Shown::Plain
+    }
+}
+
+/// The filter's invariant: once opx's own colour codes are set aside, no
+/// hidden character stands raw (a CSV line ends in CR LF), no line starts
+/// a workflow command but an annotation whose properties hold no `:`, no
+/// line holds `##[`, and Markdown holds no `@name` or `#123` outside code.
+fn inert(bytes: &[u8], shown: Shown) {
+    let text = String::from_utf8_lossy(bytes);
+    let text = without_colour(&text);
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        assert!(
+            !line
+                .chars()
+                .any(|c| opx::visible::is_hidden(c) && c != '\t'),
+            "a hidden character stands raw: {line:?}"
+        );
+        let start = line.trim_start();
+        if start.starts_with("::") && !start.starts_with(":::") {
+            let annotation = ["::error ", "::warning ", "::notice "].iter().any(|c| {
+                line.strip_prefix(c)
+                    .and_then(|rest| rest.split_once("::"))
+                    .is_some_and(|(properties, _)| !properties.contains(':'))
+            });
+            assert!(
+                shown == Shown::Github && annotation,
+                "a line starts a workflow command: {line:?}"
+            );
+        }
+        assert!(!line.contains("##["), "a line holds `##[`: {line:?}");
+    }
+    if shown == Shown::Markdown {
+        let (mut code, mut escaped, mut previous) = (false, false, ' ');
+        let chars: Vec<char> = text.chars().collect();
+        for (i, &c) in chars.iter().enumerate() {
+            let next = chars.get(i + 1).copied().unwrap_or(' ');
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '`' {
+                code = !code;
+            } else {
+                let mention = c == '@' && !previous.is_alphanumeric() && next.is_ascii_alphanumeric();
+                let issue = c == '#' && next.is_ascii_digit();
+                assert!(code || !(mention || issue), "a live mention or issue link at {i}");
+            }
+            previous = c;
+        }
+    }
+}
+
+/// `text` without the colour codes opx writes (`ESC [ digits ; m`).
+fn without_colour(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\u{1b}[") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let end = after.find(|c: char| !(c.is_ascii_digit() || c == ';'));
+        match end {
+            Some(end) if after[end..].starts_with('m') => rest = &after[end + 1..],
+            _ => {
+                out.push_str(&rest[at..at + 2]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Splits an input at its first [`POLICY_MARK`] line into a register and
@@ -74,7 +165,7 @@ fuzz_target!(|bytes: &[u8]| {
         RankFormat::Csv,
     ] {
         for (by, wide) in [(RankBy::Severity, false), (RankBy::Budget, true)] {
-            run(|io| {
+            run(shown(format == RankFormat::Markdown), |io| {
                 commands::rank(
                     &commands::RankOptions {
                         paths: paths.clone(),
@@ -105,7 +196,11 @@ fuzz_target!(|bytes: &[u8]| {
         CheckFormat::Junit,
         CheckFormat::Markdown,
     ] {
-        run(|io| {
+        run(if format == CheckFormat::Github {
+            Shown::Github
+        } else {
+            shown(format == CheckFormat::Markdown)
+        }, |io| {
             commands::check(
                 &commands::CheckOptions {
                     paths: paths.clone(),
@@ -131,7 +226,7 @@ fuzz_target!(|bytes: &[u8]| {
         .unwrap_or("r")
         .to_string();
     for format in [ShowFormat::Table, ShowFormat::Json, ShowFormat::Markdown] {
-        run(|io| {
+        run(shown(format == ShowFormat::Markdown), |io| {
             commands::show(
                 &commands::ShowOptions {
                     paths: paths.clone(),
@@ -152,7 +247,7 @@ fuzz_target!(|bytes: &[u8]| {
         AssessFormat::Json,
         AssessFormat::Markdown,
     ] {
-        run(|io| {
+        run(shown(format == AssessFormat::Markdown), |io| {
             commands::assess(
                 &commands::AssessOptions {
                     paths: paths.clone(),
@@ -168,7 +263,7 @@ fuzz_target!(|bytes: &[u8]| {
         });
     }
     for format in [PlanFormat::Table, PlanFormat::Markdown, PlanFormat::Json] {
-        run(|io| {
+        run(shown(format == PlanFormat::Markdown), |io| {
             commands::plan(
                 &commands::PlanOptions {
                     paths: paths.clone(),
@@ -188,7 +283,7 @@ fuzz_target!(|bytes: &[u8]| {
         ReviewFormat::Markdown,
         ReviewFormat::Json,
     ] {
-        run(|io| {
+        run(shown(format == ReviewFormat::Markdown), |io| {
             commands::review(
                 &commands::ReviewOptions {
                     paths: paths.clone(),
@@ -209,7 +304,7 @@ fuzz_target!(|bytes: &[u8]| {
         MatrixFormat::Markdown,
         MatrixFormat::Json,
     ] {
-        run(|io| {
+        run(shown(format == MatrixFormat::Markdown), |io| {
             commands::matrix(
                 &commands::MatrixOptions {
                     paths: paths.clone(),
@@ -226,7 +321,7 @@ fuzz_target!(|bytes: &[u8]| {
             )
         });
     }
-    run(|io| {
+    run(Shown::Plain, |io| {
         commands::report(
             &commands::ReportOptions {
                 paths: paths.clone(),
@@ -241,7 +336,7 @@ fuzz_target!(|bytes: &[u8]| {
         )
     });
     for format in [DiffFormat::Markdown, DiffFormat::Table, DiffFormat::Json] {
-        run(|io| {
+        run(shown(format == DiffFormat::Markdown), |io| {
             commands::diff(
                 &commands::DiffOptions {
                     sides: DiffSides::Paths {

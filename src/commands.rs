@@ -864,7 +864,7 @@ pub fn review(options: &ReviewOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
                         m.risk,
                         options.today,
                         m.change.name(),
-                        m.file
+                        visible_line(&m.file)
                     )?;
                 }
                 Ok(ExitStatus::Success)

@@ -297,7 +297,8 @@ fn safe_line(line: &[u8], escape: Escape) -> Cow<'_, [u8]> {
     for (i, c) in text.char_indices() {
         if escape.hidden(c) {
             escape.write_hidden(c, &mut out);
-        } else if (command && i == start) || (c == '#' && i > 0 && text[i - 1..].starts_with("##["))
+        } else if (command && i == start)
+            || (i > 0 && line[i - 1] == b'#' && text[i..].starts_with("#["))
         {
             escape.write(c, &mut out);
         } else {
@@ -378,6 +379,9 @@ mod tests {
         );
         assert_eq!(safe("a :: b"), "a :: b");
         assert_eq!(safe(":x"), ":x");
+        // Found by fuzzing: a character of several bytes just before `##[`.
+        assert_eq!(safe("\u{97}##[x"), "\u{97}#\\u{23}[x");
+        assert_eq!(through(Escape::Json, "é##["), "é#\\u0023[");
         assert_eq!(without_marker("a ##[b] ##[c"), "a #\\u{23}[b] #\\u{23}[c");
         assert_eq!(safe("  ::: risks.toml:3:6"), "  ::: risks.toml:3:6");
     }

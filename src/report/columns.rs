@@ -53,17 +53,10 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
     crate::visible::visible_line(text)
 }
 
-/// The columns `text` takes in a terminal, once made [`one_line`].
+/// The columns `text` takes in a terminal, once made [`one_line`]: an
+/// escape such as `\u{1b}` takes its six.
 pub fn text_width(text: &str) -> usize {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                1
-            } else {
-                c.width().unwrap_or(0)
-            }
-        })
-        .sum()
+    one_line(text).chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
 /// `text` in at most `width` columns: whole when it fits, else cut at a
@@ -308,6 +301,7 @@ mod tests {
         assert_eq!(shorten("日本語テキスト", 5), "日本…");
         assert_eq!(shorten("a\nb", 3), "a⏎b");
         assert_eq!(text_width("日本"), 4);
+        assert_eq!(text_width("a\u{1b}b\n"), 9);
     }
 
     fn list(width: usize) -> String {

@@ -326,6 +326,90 @@ fn line_start(line: &[u8]) -> usize {
     }
 }
 
+/// What a run's output was written as, for [`breach`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    /// Any format but these two.
+    Plain,
+    /// `check --format github`: opx's own lines are workflow commands.
+    Github,
+    /// Markdown, which GitHub renders: nothing in it may ping or link.
+    Markdown,
+}
+
+/// The filter's promise, checked on whole output (the fuzz target and the
+/// tests hold every run to it): the first place where, once opx's own
+/// colour codes are set aside, a hidden character stands raw (a line may
+/// end in CR LF), a line starts a workflow command other than an
+/// annotation opx wrote (whose properties hold no `:`), a line holds
+/// `##[`, or Markdown holds a `@name` or `#123` outside code.
+pub fn breach(output: &str, written: Written) -> Option<String> {
+    let text = without_colour(output);
+    for (n, line) in text.split('\n').enumerate() {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let at = |what: &str| Some(format!("line {}: {what}: {line:?}", n + 1));
+        if let Some(c) = line.chars().find(|&c| is_hidden(c) && c != '\t') {
+            return at(&format!("a raw {c:?}"));
+        }
+        let start = line.trim_start();
+        if start.starts_with("::") && !start.starts_with(":::") {
+            let annotation = ["::error ", "::warning ", "::notice "].iter().any(|c| {
+                line.strip_prefix(c)
+                    .and_then(|rest| rest.split_once("::"))
+                    .is_some_and(|(properties, _)| !properties.contains(':'))
+            });
+            if written != Written::Github || !annotation {
+                return at("a workflow command");
+            }
+        }
+        if line.contains("##[") {
+            return at("`##[`");
+        }
+    }
+    if written == Written::Markdown {
+        let (mut code, mut escaped) = (false, false);
+        for (i, c) in text.char_indices() {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '`' {
+                code = !code;
+            } else if !code && quiet_mention(&text, i).is_some() {
+                let end = text[i..]
+                    .char_indices()
+                    .nth(12)
+                    .map_or(text.len(), |(j, _)| i + j);
+                return Some(format!("a live mention or issue link: {:?}", &text[i..end]));
+            }
+        }
+    }
+    None
+}
+
+/// `text` without the colour codes opx writes (`ESC [ digits ; m`); any
+/// other escape sequence stays, to be found.
+fn without_colour(text: &str) -> Cow<'_, str> {
+    if !text.contains('\u{1b}') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("\u{1b}[") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        match after.find(|c: char| !(c.is_ascii_digit() || c == ';')) {
+            Some(end) if after[end..].starts_with('m') => rest = &after[end + 1..],
+            _ => {
+                out.push_str(&rest[at..at + 2]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -424,6 +508,32 @@ mod tests {
             through(Escape::Log, "\u{1b}[1mok\u{1b}[0m\n"),
             "\u{1b}[1mok\u{1b}[0m\n"
         );
+    }
+
+    #[test]
+    fn a_breach_is_found_and_named() {
+        let plain = |text| breach(text, Written::Plain);
+        assert_eq!(
+            plain("ok\n\u{1b}[1;31mred\u{1b}[0m\r\n  ::: a.toml:1:1\n"),
+            None
+        );
+        assert!(plain("a\u{1b}[2Jb").unwrap().contains("a raw '\\u{1b}'"));
+        assert!(plain("x\u{202e}").is_some());
+        assert!(
+            plain("  ::error::x")
+                .unwrap()
+                .contains("a workflow command")
+        );
+        assert!(plain("a ##[group]").unwrap().contains("`##[`"));
+        let github = "::error file=a.toml,line=1,title=x::a::b\n";
+        assert_eq!(breach(github, Written::Github), None);
+        assert!(breach("::error file=a:b::c", Written::Github).is_some());
+        assert!(breach(github, Written::Plain).is_some());
+        let markdown = |text| breach(text, Written::Markdown);
+        assert_eq!(markdown("`@team` \\`x\\` `#1` a@b.c #eng"), None);
+        assert!(markdown("hi @team").is_some());
+        assert!(markdown("\\`@team\\`").is_some());
+        assert!(markdown("see #12").is_some());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use common::git_on;
+use opx::visible::{Written, breach};
 
 /// The body of a TOML string: `\u001b` is a TOML escape, so the register
 /// holds the control; C1, bidi and zero-width characters stand raw in the
@@ -152,69 +153,17 @@ fn opx(dir: &Path, args: &[&str]) -> (i32, Vec<u8>, Vec<u8>) {
     (out.status.code().unwrap_or(-1), out.stdout, out.stderr)
 }
 
-/// What GitHub would ping or link in Markdown, outside a code span.
-fn live_mentions(text: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    let mut in_code = false;
-    let mut escaped = false;
-    let mut previous = ' ';
-    let chars: Vec<char> = text.chars().collect();
-    for (i, &c) in chars.iter().enumerate() {
-        let next = chars.get(i + 1).copied().unwrap_or(' ');
-        if escaped {
-            escaped = false;
-        } else if c == '\\' {
-            escaped = true;
-        } else if c == '`' {
-            in_code = !in_code;
-        } else if !in_code
-            && ((c == '@' && !previous.is_alphanumeric() && next.is_ascii_alphanumeric())
-                || (c == '#' && next.is_ascii_digit()))
-        {
-            found.push(chars[i..(i + 8).min(chars.len())].iter().collect());
-        }
-        previous = c;
-    }
-    found
-}
-
-/// The annotation opx writes: `::error file=…,line=…::message`, whose
-/// properties hold no `:` (theirs is escaped as `%3A`).
-fn is_annotation(line: &str) -> bool {
-    ["::error ", "::warning ", "::notice "].iter().any(|start| {
-        line.strip_prefix(start)
-            .and_then(|rest| rest.split_once("::"))
-            .is_some_and(|(properties, _)| !properties.contains(':'))
-    })
-}
-
-/// Fails with where and what, when `bytes` holds a raw hidden character,
-/// a line that starts a workflow command (but opx's own annotations in
-/// the GitHub format), `##[`, or, in Markdown, a live mention.
+/// Fails with where and what, when `bytes` breaks the output filter's
+/// promise ([`opx::visible::breach`]).
 fn scan(what: &str, bytes: &[u8], github: bool, markdown: bool) {
     let text = std::str::from_utf8(bytes).unwrap_or_else(|e| panic!("{what}: not UTF-8: {e}"));
-    for (n, line) in text.split('\n').enumerate() {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        let at = || format!("{what}, line {}: {line:?}", n + 1);
-        if let Some(c) = line
-            .chars()
-            .find(|&c| opx::visible::is_hidden(c) && c != '\t')
-        {
-            panic!("a raw {c:?} in {}", at());
-        }
-        let start = line.trim_start();
-        if start.starts_with("::") && !start.starts_with(":::") {
-            assert!(
-                github && is_annotation(line),
-                "a workflow command in {}",
-                at()
-            );
-        }
-        assert!(!line.contains("##["), "`##[` in {}", at());
-    }
-    if markdown {
-        let live = live_mentions(text);
-        assert!(live.is_empty(), "{what}: live mentions {live:?}");
+    let written = match (github, markdown) {
+        (true, _) => Written::Github,
+        (_, true) => Written::Markdown,
+        _ => Written::Plain,
+    };
+    if let Some(breach) = breach(text, written) {
+        panic!("{what}: {breach}");
     }
 }
 

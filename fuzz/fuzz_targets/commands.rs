@@ -17,6 +17,7 @@ use opx::report::{
 };
 use opx::score::RankBy;
 use opx::simulate::Settings;
+use opx::visible::{Written, breach};
 
 /// Simulated years for the commands that take them: few, so that each
 /// input stays cheap, and enough to reach every path of the simulation.
@@ -31,7 +32,7 @@ fn folder() -> &'static tempfile::TempDir {
     FOLDER.get_or_init(|| tempfile::tempdir().expect("a temporary folder"))
 }
 
-fn run(shown: Shown, command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitStatus>) {
+fn run(written: Written, command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitStatus>) {
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let mut io = Io {
         stdout: &mut stdout,
@@ -42,97 +43,23 @@ fn run(shown: Shown, command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitSt
         step_summary: None,
     };
     command(&mut io).expect("writing to memory cannot fail");
-    inert(&stdout, shown);
-    inert(&stderr, Shown::Plain);
+    inert(&stdout, written);
+    inert(&stderr, Written::Plain);
 }
 
-/// What the one output filter promises of a run's output
-/// (`opx::visible`), by the format written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Shown {
-    Plain,
-    /// opx's own lines are workflow commands.
-    Github,
-    /// Nothing GitHub pings or links.
-    Markdown,
-}
-
-fn shown(markdown: bool) -> Shown {
+fn shown(markdown: bool) -> Written {
     if markdown {
-        Shown::Markdown
+        Written::Markdown
     } else {
-        Shown::Plain
+        Written::Plain
     }
 }
 
-/// The filter's invariant: once opx's own colour codes are set aside, no
-/// hidden character stands raw (a CSV line ends in CR LF), no line starts
-/// a workflow command but an annotation whose properties hold no `:`, no
-/// line holds `##[`, and Markdown holds no `@name` or `#123` outside code.
-fn inert(bytes: &[u8], shown: Shown) {
-    let text = String::from_utf8_lossy(bytes);
-    let text = without_colour(&text);
-    for line in text.split('\n') {
-        let line = line.strip_suffix('\r').unwrap_or(line);
-        assert!(
-            !line
-                .chars()
-                .any(|c| opx::visible::is_hidden(c) && c != '\t'),
-            "a hidden character stands raw: {line:?}"
-        );
-        let start = line.trim_start();
-        if start.starts_with("::") && !start.starts_with(":::") {
-            let annotation = ["::error ", "::warning ", "::notice "].iter().any(|c| {
-                line.strip_prefix(c)
-                    .and_then(|rest| rest.split_once("::"))
-                    .is_some_and(|(properties, _)| !properties.contains(':'))
-            });
-            assert!(
-                shown == Shown::Github && annotation,
-                "a line starts a workflow command: {line:?}"
-            );
-        }
-        assert!(!line.contains("##["), "a line holds `##[`: {line:?}");
+/// The output filter's promise holds for `bytes`.
+fn inert(bytes: &[u8], written: Written) {
+    if let Some(breach) = breach(&String::from_utf8_lossy(bytes), written) {
+        panic!("{breach}");
     }
-    if shown == Shown::Markdown {
-        let (mut code, mut escaped, mut previous) = (false, false, ' ');
-        let chars: Vec<char> = text.chars().collect();
-        for (i, &c) in chars.iter().enumerate() {
-            let next = chars.get(i + 1).copied().unwrap_or(' ');
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '`' {
-                code = !code;
-            } else {
-                let mention = c == '@' && !previous.is_alphanumeric() && next.is_ascii_alphanumeric();
-                let issue = c == '#' && next.is_ascii_digit();
-                assert!(code || !(mention || issue), "a live mention or issue link at {i}");
-            }
-            previous = c;
-        }
-    }
-}
-
-/// `text` without the colour codes opx writes (`ESC [ digits ; m`).
-fn without_colour(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("\u{1b}[") {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 2..];
-        let end = after.find(|c: char| !(c.is_ascii_digit() || c == ';'));
-        match end {
-            Some(end) if after[end..].starts_with('m') => rest = &after[end + 1..],
-            _ => {
-                out.push_str(&rest[at..at + 2]);
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Splits an input at its first [`POLICY_MARK`] line into a register and
@@ -196,26 +123,29 @@ fuzz_target!(|bytes: &[u8]| {
         CheckFormat::Junit,
         CheckFormat::Markdown,
     ] {
-        run(if format == CheckFormat::Github {
-            Shown::Github
-        } else {
-            shown(format == CheckFormat::Markdown)
-        }, |io| {
-            commands::check(
-                &commands::CheckOptions {
-                    paths: paths.clone(),
-                    format,
-                    quiet: false,
-                    output: None,
-                    today,
-                    simulation: FEW_YEARS,
-                    config: config.clone(),
-                    overrides: Overrides::default(),
-                    limits,
-                },
-                io,
-            )
-        });
+        run(
+            if format == CheckFormat::Github {
+                Written::Github
+            } else {
+                shown(format == CheckFormat::Markdown)
+            },
+            |io| {
+                commands::check(
+                    &commands::CheckOptions {
+                        paths: paths.clone(),
+                        format,
+                        quiet: false,
+                        output: None,
+                        today,
+                        simulation: FEW_YEARS,
+                        config: config.clone(),
+                        overrides: Overrides::default(),
+                        limits,
+                    },
+                    io,
+                )
+            },
+        );
     }
     // The first risk id the text names, if any, for `show`.
     let text = String::from_utf8_lossy(bytes);
@@ -321,7 +251,7 @@ fuzz_target!(|bytes: &[u8]| {
             )
         });
     }
-    run(Shown::Plain, |io| {
+    run(Written::Plain, |io| {
         commands::report(
             &commands::ReportOptions {
                 paths: paths.clone(),

@@ -3,7 +3,7 @@
 //! writes that text, and opx shows it on a terminal, in a CI log and in
 //! Markdown a bot posts; none of these may be steered by it.
 //!
-//! Two layers, each exact:
+//! Two layers for people and logs, each exact:
 //! - [`visible`] and [`visible_line`] turn every character that acts
 //!   rather than shows (C0 controls, DEL, C1 controls, bidi overrides and
 //!   isolates, zero-width characters; see [`is_hidden`]) into a visible
@@ -25,8 +25,20 @@
 //! the Markdown renderer puts such a word in a code span, which GitHub
 //! never links.
 //!
-//! Machine formats (JSON, SARIF, JUnit) keep the data exact; their own
-//! escaping already keeps them well formed.
+//! Machine formats keep the data exact: [`json_safe`] (JSON, SARIF) and
+//! [`xml_safe`] (JUnit) write the same characters with the format's own
+//! escapes, which readers decode to the text as written; the HTML page
+//! goes through [`html_safe`]. [`breach`] states the whole promise, and
+//! the fuzz target and the tests hold every output to it.
+//!
+//! Where it is applied, so that a new renderer gets it by using these:
+//! a terminal cell or wrapped line (`report::columns::one_line`, which
+//! `shorten`, `text_width` and `report::wrap` use), a Markdown cell or
+//! line (`report::markdown::cell`, which every `report::doc::Doc` block
+//! uses), a diagnostic (`diag::render_human`: message, help, labels,
+//! quoted line, file name), `check --format short` and `github`, a CSV
+//! field (`rank_csv::guard`), and each format enum's `write` in
+//! `report`, which wraps the writer in the guard its format needs.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;

@@ -24,6 +24,7 @@ use crate::score::{RankBy, ViewName};
 use crate::simulate::Settings;
 use crate::source::{Sources, display_path};
 use crate::suggest::did_you_mean;
+use crate::visible::{log_safe, visible_line};
 
 /// How a run ended; its number is the process's exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -62,21 +63,25 @@ impl Io<'_> {
 
     /// Writes `error: message` and a help line to standard error.
     fn usage_error(&mut self, message: impl std::fmt::Display, help: impl std::fmt::Display) {
-        let _ = writeln!(
-            self.stderr,
-            "{}: {message}\n  = help: {help}",
-            paint("error", red(), self.stderr_colour)
-        );
+        let error = paint("error", red(), self.stderr_colour);
+        self.tell(&error, &message.to_string(), &help.to_string());
+    }
+
+    /// `label: message` and a help line on standard error, both of which
+    /// may quote a file's or a system's name: through the one output
+    /// filter, one line each.
+    fn tell(&mut self, label: &str, message: &str, help: &str) {
+        let (message, help) = (visible_line(message), visible_line(help));
+        let _ = log_safe(self.stderr, |out| {
+            writeln!(out, "{label}: {message}\n  = help: {help}")
+        });
     }
 
     /// Writes `warning: message` and a help line to standard error: the
     /// command goes on.
     fn warning(&mut self, message: impl std::fmt::Display, help: impl std::fmt::Display) {
-        let _ = writeln!(
-            self.stderr,
-            "{}: {message}\n  = help: {help}",
-            paint("warning", yellow(), self.stderr_colour)
-        );
+        let warning = paint("warning", yellow(), self.stderr_colour);
+        self.tell(&warning, &message.to_string(), &help.to_string());
     }
 
     /// What loading noted without stopping (a link skipped), for people,
@@ -601,9 +606,10 @@ pub fn init(options: &InitOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         written.push(path.clone());
     }
     for path in &written {
-        writeln!(io.stdout, "wrote {}", display_path(path))?;
+        writeln!(io.stdout, "wrote {}", visible_line(&display_path(path)))?;
     }
     let folder = display_path(&options.folder);
+    let folder = visible_line(&folder);
     writeln!(
         io.stdout,
         "next: edit them, then `opx rank {folder}` and `opx check {folder}`"
@@ -895,7 +901,7 @@ pub fn review(options: &ReviewOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
                         m.risk,
                         options.today,
                         m.change.name(),
-                        m.file
+                        visible_line(&m.file)
                     )?;
                 }
                 Ok(ExitStatus::Success)

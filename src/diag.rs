@@ -11,6 +11,7 @@ use std::io::{self, Write};
 use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 use crate::source::{FileId, Locator, Sources, Span, display_path};
+use crate::visible::{log_safe, visible_line};
 
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, schemars::JsonSchema,
@@ -345,29 +346,20 @@ pub fn plural(n: usize, noun: &str) -> String {
     }
 }
 
-/// Text from a register made safe for a terminal: control characters other
-/// than newline and tab become U+FFFD, so no title can move the cursor,
-/// clear the screen or plant a hyperlink.
-pub fn inert(text: &str) -> Cow<'_, str> {
-    if text.chars().any(is_unsafe) {
-        Cow::Owned(
-            text.chars()
-                .map(|c| if is_unsafe(c) { '\u{FFFD}' } else { c })
-                .collect(),
-        )
-    } else {
-        Cow::Borrowed(text)
-    }
-}
-
-fn is_unsafe(c: char) -> bool {
-    c.is_control() && c != '\n' && c != '\t'
-}
-
 /// Writes diagnostics rustc-style, with the source line and a caret under
 /// the exact text, in ANSI colour when `colour` is set. A file whose text
 /// can no longer be read is named without its line.
 pub fn render_human(
+    out: &mut dyn Write,
+    diagnostics: &[Diagnostic],
+    sources: &Sources,
+    colour: bool,
+) -> io::Result<()> {
+    // A log shows these: no quoted line may start a workflow command.
+    log_safe(out, |out| render(out, diagnostics, sources, colour))
+}
+
+fn render(
     out: &mut dyn Write,
     diagnostics: &[Diagnostic],
     sources: &Sources,
@@ -390,7 +382,7 @@ pub fn render_human(
             "… and {} more {} in `{}`, not shown (every one is in --format json or sarif)\n",
             thousands(untold),
             if untold == 1 { "problem" } else { "problems" },
-            display_path(sources.path(file))
+            visible_line(&display_path(sources.path(file)))
         ),
         _ => Ok(()),
     };
@@ -419,9 +411,13 @@ pub fn render_human(
             .iter()
             .map(|label| excerpt(&mut locator, label.span))
             .collect();
-        let mut group = Group::with_title(level.primary_title(inert(&d.message)).id(d.code.id()));
+        let mut group = Group::with_title(
+            level
+                .primary_title(visible_line(&d.message))
+                .id(d.code.id()),
+        );
         if let Location::Path(path) = &d.location {
-            group = group.element(Origin::path(path.as_str()));
+            group = group.element(Origin::path(visible_line(path.as_str())));
         }
         for (i, (excerpt, label)) in excerpts.iter().zip(&labels).enumerate() {
             let kind = if i == 0 {
@@ -440,13 +436,13 @@ pub fn render_human(
                         .line_start(*line)
                         .path(path.as_str())
                         .fold(false)
-                        .annotation(kind.span(at.clone()).label(label.text.as_str())),
+                        .annotation(kind.span(at.clone()).label(visible_line(&label.text))),
                 ),
                 Excerpt::Path(path) => group.element(Origin::path(path.as_str())),
             };
         }
         if let Some(help) = &d.help {
-            group = group.element(Level::HELP.message(inert(help)));
+            group = group.element(Level::HELP.message(visible_line(help)));
         }
         writeln!(out, "{}\n", renderer.render(&[group]))?;
     }
@@ -501,7 +497,7 @@ enum Excerpt {
 }
 
 fn excerpt(locator: &mut Locator<'_>, span: Span) -> Excerpt {
-    let path = display_path(locator.sources().path(span.file));
+    let path = visible_line(&display_path(locator.sources().path(span.file))).into_owned();
     let Some(lines) = locator.lines(span.file) else {
         return Excerpt::Path(path);
     };
@@ -523,12 +519,35 @@ fn excerpt(locator: &mut Locator<'_>, span: Span) -> Excerpt {
         end = start + text[start..].chars().next().map_or(0, char::len_utf8);
     }
     let (text, at) = window(text, start..end);
+    let (text, at) = visible_excerpt(&text, at);
     Excerpt::Line {
         path,
         line: line_no,
         text,
         at,
     }
+}
+
+/// A source line through the one output filter, and where `at` falls in
+/// what it shows: a quoted line is register text like any other.
+fn visible_excerpt(text: &str, at: std::ops::Range<usize>) -> (String, std::ops::Range<usize>) {
+    if let Cow::Borrowed(_) = visible_line(text) {
+        return (text.to_string(), at);
+    }
+    let mut shown = String::with_capacity(text.len() + 16);
+    let (mut start, mut end) = (None, None);
+    for (i, c) in text.char_indices() {
+        if i == at.start {
+            start = Some(shown.len());
+        }
+        if i == at.end {
+            end = Some(shown.len());
+        }
+        shown.push_str(&visible_line(c.encode_utf8(&mut [0; 4])));
+    }
+    let start = start.unwrap_or(shown.len());
+    let end = end.unwrap_or(shown.len()).max(start);
+    (shown, start..end)
 }
 
 /// At most [`SNIPPET_WINDOW`] bytes of `text` around `at`, marked with `…`

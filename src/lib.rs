@@ -44,3 +44,4 @@ mod suggest;
 pub mod trend;
 pub mod uncertainty;
 pub mod units;
+pub mod visible;

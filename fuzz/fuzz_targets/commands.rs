@@ -17,6 +17,7 @@ use opx::report::{
 };
 use opx::score::RankBy;
 use opx::simulate::Settings;
+use opx::visible::{Written, breach};
 
 /// Simulated years for the commands that take them: few, so that each
 /// input stays cheap, and enough to reach every path of the simulation.
@@ -31,7 +32,7 @@ fn folder() -> &'static tempfile::TempDir {
     FOLDER.get_or_init(|| tempfile::tempdir().expect("a temporary folder"))
 }
 
-fn run(command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitStatus>) {
+fn run(written: Written, command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitStatus>) {
     let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
     let mut io = Io {
         stdout: &mut stdout,
@@ -42,6 +43,23 @@ fn run(command: impl FnOnce(&mut Io<'_>) -> std::io::Result<ExitStatus>) {
         step_summary: None,
     };
     command(&mut io).expect("writing to memory cannot fail");
+    inert(&stdout, written);
+    inert(&stderr, Written::Plain);
+}
+
+fn shown(markdown: bool) -> Written {
+    if markdown {
+        Written::Markdown
+    } else {
+        Written::Plain
+    }
+}
+
+/// The output filter's promise holds for `bytes`.
+fn inert(bytes: &[u8], written: Written) {
+    if let Some(breach) = breach(&String::from_utf8_lossy(bytes), written) {
+        panic!("{breach}");
+    }
 }
 
 /// Splits an input at its first [`POLICY_MARK`] line into a register and
@@ -74,7 +92,7 @@ fuzz_target!(|bytes: &[u8]| {
         RankFormat::Csv,
     ] {
         for (by, wide) in [(RankBy::Severity, false), (RankBy::Budget, true)] {
-            run(|io| {
+            run(shown(format == RankFormat::Markdown), |io| {
                 commands::rank(
                     &commands::RankOptions {
                         paths: paths.clone(),
@@ -105,22 +123,29 @@ fuzz_target!(|bytes: &[u8]| {
         CheckFormat::Junit,
         CheckFormat::Markdown,
     ] {
-        run(|io| {
-            commands::check(
-                &commands::CheckOptions {
-                    paths: paths.clone(),
-                    format,
-                    quiet: false,
-                    output: None,
-                    today,
-                    simulation: FEW_YEARS,
-                    config: config.clone(),
-                    overrides: Overrides::default(),
-                    limits,
-                },
-                io,
-            )
-        });
+        run(
+            if format == CheckFormat::Github {
+                Written::Github
+            } else {
+                shown(format == CheckFormat::Markdown)
+            },
+            |io| {
+                commands::check(
+                    &commands::CheckOptions {
+                        paths: paths.clone(),
+                        format,
+                        quiet: false,
+                        output: None,
+                        today,
+                        simulation: FEW_YEARS,
+                        config: config.clone(),
+                        overrides: Overrides::default(),
+                        limits,
+                    },
+                    io,
+                )
+            },
+        );
     }
     // The first risk id the text names, if any, for `show`.
     let text = String::from_utf8_lossy(bytes);
@@ -131,7 +156,7 @@ fuzz_target!(|bytes: &[u8]| {
         .unwrap_or("r")
         .to_string();
     for format in [ShowFormat::Table, ShowFormat::Json, ShowFormat::Markdown] {
-        run(|io| {
+        run(shown(format == ShowFormat::Markdown), |io| {
             commands::show(
                 &commands::ShowOptions {
                     paths: paths.clone(),
@@ -152,7 +177,7 @@ fuzz_target!(|bytes: &[u8]| {
         AssessFormat::Json,
         AssessFormat::Markdown,
     ] {
-        run(|io| {
+        run(shown(format == AssessFormat::Markdown), |io| {
             commands::assess(
                 &commands::AssessOptions {
                     paths: paths.clone(),
@@ -168,7 +193,7 @@ fuzz_target!(|bytes: &[u8]| {
         });
     }
     for format in [PlanFormat::Table, PlanFormat::Markdown, PlanFormat::Json] {
-        run(|io| {
+        run(shown(format == PlanFormat::Markdown), |io| {
             commands::plan(
                 &commands::PlanOptions {
                     paths: paths.clone(),
@@ -188,7 +213,7 @@ fuzz_target!(|bytes: &[u8]| {
         ReviewFormat::Markdown,
         ReviewFormat::Json,
     ] {
-        run(|io| {
+        run(shown(format == ReviewFormat::Markdown), |io| {
             commands::review(
                 &commands::ReviewOptions {
                     paths: paths.clone(),
@@ -209,7 +234,7 @@ fuzz_target!(|bytes: &[u8]| {
         MatrixFormat::Markdown,
         MatrixFormat::Json,
     ] {
-        run(|io| {
+        run(shown(format == MatrixFormat::Markdown), |io| {
             commands::matrix(
                 &commands::MatrixOptions {
                     paths: paths.clone(),
@@ -226,7 +251,7 @@ fuzz_target!(|bytes: &[u8]| {
             )
         });
     }
-    run(|io| {
+    run(Written::Plain, |io| {
         commands::report(
             &commands::ReportOptions {
                 paths: paths.clone(),
@@ -241,7 +266,7 @@ fuzz_target!(|bytes: &[u8]| {
         )
     });
     for format in [DiffFormat::Markdown, DiffFormat::Table, DiffFormat::Json] {
-        run(|io| {
+        run(shown(format == DiffFormat::Markdown), |io| {
             commands::diff(
                 &commands::DiffOptions {
                     sides: DiffSides::Paths {

@@ -13,6 +13,7 @@ use std::io::{self, Write};
 use super::{CheckReport, check_short, check_summary, places};
 use crate::diag::Severity;
 use crate::source::Place;
+use crate::visible::{log_safe, visible_line, without_marker};
 
 /// The annotations of one level GitHub shows for a step.
 const CAP: usize = 10;
@@ -40,9 +41,11 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         shown[level] += 1;
         annotation(d, places[i].as_ref(), out)?;
     }
-    for &i in &over {
-        check_short::write_line(&report.findings[i], places[i].clone(), out)?;
-    }
+    // Plain log lines: none may start a workflow command.
+    log_safe(out, |out| {
+        over.iter()
+            .try_for_each(|&i| check_short::write_line(&report.findings[i], places[i].clone(), out))
+    })?;
     if !over.is_empty() {
         let summary = if report.job_summary {
             " and in the job summary"
@@ -60,7 +63,7 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             }
         )?;
     }
-    writeln!(out, "opx: {}", check_summary(report))
+    log_safe(out, |out| writeln!(out, "opx: {}", check_summary(report)))
 }
 
 /// One finding as a workflow command.
@@ -76,7 +79,7 @@ fn annotation(
     };
     let mut properties = Vec::new();
     if let Some(place) = place {
-        properties.push(format!("file={}", property(&place.file)));
+        properties.push(format!("file={}", property(&visible_line(&place.file))));
         if let (Some(start), Some(end)) = (place.start, place.end) {
             properties.push(format!("line={}", start.line));
             properties.push(format!("col={}", start.col));
@@ -88,10 +91,11 @@ fn annotation(
         }
     }
     properties.push(format!("title={}", property(d.code.id())));
-    let mut text = d.message.clone();
+    // Register text is one line; opx's own break before the help stays.
+    let mut text = visible_line(&d.message).into_owned();
     if let Some(help) = &d.help {
         text.push_str("\nhelp: ");
-        text.push_str(help);
+        text.push_str(&visible_line(help));
     }
     writeln!(
         out,
@@ -101,9 +105,11 @@ fn annotation(
     )
 }
 
-/// Escapes the message of a workflow command.
+/// Escapes the message of a workflow command, where a `##[` would be
+/// read too.
 fn message(text: &str) -> String {
-    text.replace('%', "%25")
+    without_marker(text)
+        .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
 }

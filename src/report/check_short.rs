@@ -7,6 +7,7 @@ use std::io::{self, Write};
 use super::{CheckReport, TOOL_NAME, check_summary, places};
 use crate::diag::Diagnostic;
 use crate::source::Place;
+use crate::visible::visible_line;
 
 pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     for (d, place) in report.findings.iter().zip(places(report)) {
@@ -21,9 +22,10 @@ pub(crate) fn write_line(
     place: Option<Place>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    // A file's name and a message are one line, whatever they hold.
     let at = place.map_or_else(|| TOOL_NAME.to_string(), |p| p.text());
-    // A message is one line, whatever a register's text holds.
-    let message = d.message.replace(['\n', '\r'], " ");
+    let at = visible_line(&at);
+    let message = visible_line(&d.message);
     writeln!(
         out,
         "{at}: {}[{}]: {message}",

@@ -46,34 +46,17 @@ impl<'a> Cell<'a> {
     }
 }
 
-/// Text on one line of a terminal: line breaks and tabs become spaces,
-/// other control characters U+FFFD (no text can move the cursor).
+/// Text on one line of a terminal, through the one output filter: a line
+/// break shows as `⏎`, a tab as a space, other hidden characters as
+/// escapes (no text can move the cursor).
 pub fn one_line(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(char::is_control) {
-        return Cow::Borrowed(text);
-    }
-    Cow::Owned(
-        text.chars()
-            .map(|c| match c {
-                '\n' | '\r' | '\t' => ' ',
-                c if c.is_control() => '\u{FFFD}',
-                c => c,
-            })
-            .collect(),
-    )
+    crate::visible::visible_line(text)
 }
 
-/// The columns `text` takes in a terminal, once made [`one_line`].
+/// The columns `text` takes in a terminal, once made [`one_line`]: an
+/// escape such as `\u{1b}` takes its six.
 pub fn text_width(text: &str) -> usize {
-    text.chars()
-        .map(|c| {
-            if c.is_control() {
-                1
-            } else {
-                c.width().unwrap_or(0)
-            }
-        })
-        .sum()
+    one_line(text).chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
 /// `text` in at most `width` columns: whole when it fits, else cut at a
@@ -316,8 +299,9 @@ mod tests {
         assert_eq!(shorten("abcdef", 4), "abc…");
         assert_eq!(shorten("abc", 3), "abc");
         assert_eq!(shorten("日本語テキスト", 5), "日本…");
-        assert_eq!(shorten("a\nb", 3), "a b");
+        assert_eq!(shorten("a\nb", 3), "a⏎b");
         assert_eq!(text_width("日本"), 4);
+        assert_eq!(text_width("a\u{1b}b\n"), 9);
     }
 
     fn list(width: usize) -> String {

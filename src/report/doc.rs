@@ -17,7 +17,7 @@ use anstyle::Style;
 
 use super::columns::{Align, Cell, Column, Layout, one_line, text_width};
 use super::{markdown, paint};
-use crate::diag::inert;
+use crate::visible::log_safe;
 use unicode_width::UnicodeWidthChar;
 
 /// A free-text column shortens to no fewer characters than this, and to
@@ -97,7 +97,7 @@ impl Doc {
     /// Writes Markdown, every piece of text escaped so that nothing a
     /// person wrote in the register turns into markup.
     pub fn write_markdown(&self, out: &mut dyn Write) -> io::Result<()> {
-        out.write_all(self.markdown().as_bytes())
+        log_safe(out, |out| out.write_all(self.markdown().as_bytes()))
     }
 
     /// Writes plain text fitted to `width` columns, with tables drawn for a
@@ -108,7 +108,9 @@ impl Doc {
         width: usize,
         colour: bool,
     ) -> io::Result<()> {
-        out.write_all(self.terminal(width, colour).as_bytes())
+        log_safe(out, |out| {
+            out.write_all(self.terminal(width, colour).as_bytes())
+        })
     }
 
     fn markdown(&self) -> String {
@@ -154,14 +156,14 @@ impl Doc {
                     } else {
                         Style::new().bold()
                     };
-                    for line in wrap(&inert(text), width, "", "") {
+                    for line in wrap(text, width, "", "") {
                         out.push_str(&paint(&line, style, colour));
                         out.push('\n');
                     }
                     out.push('\n');
                 }
                 Block::Text(text) => {
-                    for line in wrap(&inert(text), width, "", "") {
+                    for line in wrap(text, width, "", "") {
                         out.push_str(&line);
                         out.push('\n');
                     }
@@ -169,7 +171,7 @@ impl Doc {
                 }
                 Block::List(items) => {
                     for item in items {
-                        for line in wrap(&inert(item), width, "  • ", "    ") {
+                        for line in wrap(item, width, "  • ", "    ") {
                             out.push_str(&line);
                             out.push('\n');
                         }
@@ -269,7 +271,7 @@ fn table(
         for (row, text) in cells.iter().zip(rows) {
             layout.write_row(&mut out, row)?;
             if let Some(text) = detail.and_then(|d| text.get(d)).filter(|t| !t.is_empty()) {
-                for line in wrap(&inert(text), width, &pad, &pad) {
+                for line in wrap(text, width, &pad, &pad) {
                     writeln!(out, "{line}")?;
                 }
             }

@@ -6,18 +6,31 @@
 
 use std::io::{self, Write};
 
+use crate::visible::{is_hidden, quiet_mention, visible};
+
 /// Escapes text for one table cell: Markdown punctuation is
 /// backslash-escaped, `<`, `>` and `&` become entities, line breaks `<br>`,
-/// other control characters U+FFFD. An underscore inside a word
-/// (`time_to_detect`) cannot start emphasis in GFM and stays as it is.
+/// other hidden characters visible escapes (`\u{202e}`, see
+/// [`crate::visible`]). An underscore inside a word (`time_to_detect`)
+/// cannot start emphasis in GFM and stays as it is. A `@name` or `#123`
+/// goes in a code span, where GitHub neither pings nor links: an entity
+/// (`&#64;`) would not do, as GitHub decodes it before it links.
 pub fn cell(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut previous = ' ';
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        let next = chars.peek().copied().unwrap_or(' ');
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let next = chars.peek().map_or(' ', |&(_, c)| c);
         let intraword = previous.is_alphanumeric() && next.is_alphanumeric();
         previous = c;
+        if let Some(len) = quiet_mention(text, i) {
+            out.push('`');
+            out.push_str(&text[i..i + len]);
+            out.push('`');
+            while chars.next_if(|&(j, _)| j < i + len).is_some() {}
+            previous = text[..i + len].chars().next_back().unwrap_or(c);
+            continue;
+        }
         match c {
             '_' if intraword => out.push('_'),
             '\\' | '`' | '*' | '_' | '[' | ']' | '|' | '~' | '$' => {
@@ -28,12 +41,13 @@ pub fn cell(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '&' => out.push_str("&amp;"),
             '\r' => {
-                if chars.peek() != Some(&'\n') {
+                if next != '\n' {
                     out.push_str("<br>");
                 }
             }
             '\n' => out.push_str("<br>"),
-            c if c.is_control() && c != '\t' => out.push('\u{FFFD}'),
+            '\t' => out.push('\t'),
+            c if is_hidden(c) => out.push_str(&visible(c.encode_utf8(&mut [0; 4]))),
             c => out.push(c),
         }
     }
@@ -85,6 +99,17 @@ mod tests {
         );
         assert_eq!(cell("=1+1, \"q\""), "=1+1, \"q\"");
         assert_eq!(cell("time_to_detect _x_"), "time_to_detect \\_x\\_");
-        assert_eq!(cell("bell\u{7}"), "bell\u{FFFD}");
+        assert_eq!(cell("bell\u{7}"), "bell\\u{7}");
+        assert_eq!(
+            cell("a\u{202e}b\u{200b}c\u{85}"),
+            "a\\u{202e}b\\u{200b}c\\u{85}"
+        );
+    }
+
+    #[test]
+    fn mentions_and_issue_links_go_in_code() {
+        assert_eq!(cell("ask @team, see #12"), "ask `@team`, see `#12`");
+        assert_eq!(cell("@org/sre-team_x!"), "`@org/sre-team_x`!");
+        assert_eq!(cell("bob@example.com in #eng"), "bob@example.com in #eng");
     }
 }

@@ -8,6 +8,11 @@
 //! and handed down; a format that has none never sees it. Pieces several
 //! formats show the same way (a time estimate, a budget share, the
 //! summary lines) live here, once.
+//!
+//! Each enum's match is also where a format meets the one output filter
+//! ([`crate::visible`]): formats for people and logs write through
+//! [`log_safe`], JSON through [`json_safe`], JUnit through [`xml_safe`],
+//! the page through [`html_safe`]; a new format takes its place there.
 
 mod assess;
 mod check_github;
@@ -54,6 +59,7 @@ use crate::scale::Scale;
 use crate::score::{Score, State, ViewName};
 use crate::source::{Locator, Place, Sources};
 use crate::units::format_duration;
+use crate::visible::{html_safe, json_safe, log_safe, xml_safe};
 
 /// The tool as reports name it.
 pub const TOOL_NAME: &str = "opx";
@@ -152,10 +158,10 @@ pub enum RankFormat {
 impl RankFormat {
     pub fn write(self, report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         match self {
-            RankFormat::Table => rank_table::write(report, out),
-            RankFormat::Json => rank_json::write(report, out),
-            RankFormat::Markdown => rank_markdown::write(report, out),
-            RankFormat::Csv => rank_csv::write(report, out),
+            RankFormat::Table => log_safe(out, |out| rank_table::write(report, out)),
+            RankFormat::Json => json_safe(out, |out| rank_json::write(report, out)),
+            RankFormat::Markdown => log_safe(out, |out| rank_markdown::write(report, out)),
+            RankFormat::Csv => log_safe(out, |out| rank_csv::write(report, out)),
         }
     }
 }
@@ -184,8 +190,8 @@ impl TrendFormat {
                 trend::doc(trend).write_terminal(out, screen.width, screen.colour)
             }
             TrendFormat::Markdown => trend::doc(trend).write_markdown(out),
-            TrendFormat::Json => trend::json(trend, out),
-            TrendFormat::Csv => trend::csv(trend, out),
+            TrendFormat::Json => json_safe(out, |out| trend::json(trend, out)),
+            TrendFormat::Csv => log_safe(out, |out| trend::csv(trend, out)),
         }
     }
 }
@@ -217,11 +223,11 @@ impl MatrixFormat {
         out: &mut dyn Write,
     ) -> io::Result<()> {
         match self {
-            MatrixFormat::Table => {
+            MatrixFormat::Table => log_safe(out, |out| {
                 matrix::write_table(m, view.ids, screen.width, screen.colour, out)
-            }
-            MatrixFormat::Markdown => matrix::write_markdown(m, view.ids, out),
-            MatrixFormat::Json => matrix::write_json(m, view.today, out),
+            }),
+            MatrixFormat::Markdown => log_safe(out, |out| matrix::write_markdown(m, view.ids, out)),
+            MatrixFormat::Json => json_safe(out, |out| matrix::write_json(m, view.today, out)),
         }
     }
 }
@@ -248,7 +254,7 @@ impl AssessFormat {
             AssessFormat::Table => {
                 assess::doc(systems, today).write_terminal(out, screen.width, screen.colour)
             }
-            AssessFormat::Json => assess::json(systems, today, out),
+            AssessFormat::Json => json_safe(out, |out| assess::json(systems, today, out)),
             AssessFormat::Markdown => assess::doc(systems, today).write_markdown(out),
         }
     }
@@ -274,7 +280,7 @@ impl PlanFormat {
         match self {
             PlanFormat::Table => plan::doc(plan).write_terminal(out, screen.width, screen.colour),
             PlanFormat::Markdown => plan::doc(plan).write_markdown(out),
-            PlanFormat::Json => plan::json(plan, out),
+            PlanFormat::Json => json_safe(out, |out| plan::json(plan, out)),
         }
     }
 }
@@ -298,7 +304,7 @@ impl ShowFormat {
     ) -> io::Result<()> {
         match self {
             ShowFormat::Table => show::doc(shown).write_terminal(out, screen.width, screen.colour),
-            ShowFormat::Json => show::json(shown, out),
+            ShowFormat::Json => json_safe(out, |out| show::json(shown, out)),
             ShowFormat::Markdown => show::doc(shown).write_markdown(out),
         }
     }
@@ -314,7 +320,7 @@ impl ShowFormat {
             ShowFormat::Table => {
                 show_factor::doc(shown).write_terminal(out, screen.width, screen.colour)
             }
-            ShowFormat::Json => show_factor::json(shown, out),
+            ShowFormat::Json => json_safe(out, |out| show_factor::json(shown, out)),
             ShowFormat::Markdown => show_factor::doc(shown).write_markdown(out),
         }
     }
@@ -342,7 +348,7 @@ impl ReviewFormat {
             ReviewFormat::Table => {
                 review::doc(digest).write_terminal(out, screen.width, screen.colour)
             }
-            ReviewFormat::Json => review::json(digest, out),
+            ReviewFormat::Json => json_safe(out, |out| review::json(digest, out)),
         }
     }
 }
@@ -367,7 +373,7 @@ impl DiffFormat {
         match self {
             DiffFormat::Markdown => diff::doc(d).write_markdown(out),
             DiffFormat::Table => diff::doc(d).write_terminal(out, screen.width, screen.colour),
-            DiffFormat::Json => diff::json(d, out),
+            DiffFormat::Json => json_safe(out, |out| diff::json(d, out)),
         }
     }
 }
@@ -410,19 +416,20 @@ pub enum CheckFormat {
 impl CheckFormat {
     pub fn write(self, report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         match self {
-            CheckFormat::Human => check_human::write(report, out),
-            CheckFormat::Json => check_json::write(report, out),
+            CheckFormat::Human => log_safe(out, |out| check_human::write(report, out)),
+            CheckFormat::Json => json_safe(out, |out| check_json::write(report, out)),
+            // Its own annotations are workflow commands: it guards the rest.
             CheckFormat::Github => check_github::write(report, out),
-            CheckFormat::Sarif => check_sarif::write(report, out),
-            CheckFormat::Junit => check_junit::write(report, out),
-            CheckFormat::Markdown => check_markdown::write(report, out),
-            CheckFormat::Short => check_short::write(report, out),
+            CheckFormat::Sarif => json_safe(out, |out| check_sarif::write(report, out)),
+            CheckFormat::Junit => xml_safe(out, |out| check_junit::write(report, out)),
+            CheckFormat::Markdown => log_safe(out, |out| check_markdown::write(report, out)),
+            CheckFormat::Short => log_safe(out, |out| check_short::write(report, out)),
         }
     }
 
     /// Only the summary line, as the human format ends (`--quiet`).
     pub fn write_summary(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
-        check_human::write_summary(report, out)
+        log_safe(out, |out| check_human::write_summary(report, out))
     }
 
     /// Whether the format has a Markdown summary for the CI job's page
@@ -434,7 +441,7 @@ impl CheckFormat {
 
 /// Writes `opx report`'s page: one HTML file that needs nothing else.
 pub fn write_html(overview: &crate::overview::Overview<'_>, out: &mut dyn Write) -> io::Result<()> {
-    html::write(overview, out)
+    html_safe(out, |out| html::write(overview, out))
 }
 
 /// The most a step summary may hold: GitHub drops a larger one whole.
@@ -447,7 +454,7 @@ pub fn write_step_summary(
     out: &mut dyn Write,
     budget: usize,
 ) -> io::Result<()> {
-    check_markdown::write_within(report, out, budget)
+    log_safe(out, |out| check_markdown::write_within(report, out, budget))
 }
 
 /// Six decimals: stable output, well beyond the precision of any estimate.

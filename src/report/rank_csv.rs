@@ -212,14 +212,17 @@ fn number(n: f64) -> String {
     format!("{}", round(n))
 }
 
-/// Text a spreadsheet would run as a formula (it starts with `=`, `+`,
-/// `-`, `@`, a tab or a carriage return) gets a leading `'`, which
-/// spreadsheets show as text. Quoting is the CSV writer's.
+/// Text through the one output filter ([`crate::visible::visible`]: line
+/// feeds and tabs stay, other hidden characters are escaped); then text a
+/// spreadsheet would run as a formula (it starts with `=`, `+`, `-`, `@`
+/// or a tab) gets a leading `'`, which spreadsheets show as text. Quoting
+/// is the CSV writer's.
 pub(crate) fn guard(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+    let text = crate::visible::visible(text);
+    if text.starts_with(['=', '+', '-', '@', '\t']) {
         format!("'{text}").into()
     } else {
-        text.into()
+        text
     }
 }
 
@@ -254,7 +257,7 @@ mod tests {
         assert_eq!(field("-1"), "'-1");
         assert_eq!(field("@SUM(A1)"), "'@SUM(A1)");
         assert_eq!(field("\tx"), "'\tx");
-        assert_eq!(field("\rx"), "\"'\rx\"");
+        assert_eq!(field("\rx\u{202e}"), "\\u{d}x\\u{202e}");
     }
 
     #[test]

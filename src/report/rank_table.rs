@@ -19,6 +19,7 @@ use super::{
 use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::band::{Band, Tone};
 use crate::register::model::{Action, ActionStatus};
+use crate::visible::visible_line;
 
 /// The default view: what to fix first, and why.
 const COMPACT: [Column; 9] = [
@@ -303,7 +304,7 @@ fn action_line(
     let mut suffix = String::new();
     if let Some(owner) = action.owner.as_deref().or(owner) {
         suffix.push_str(" · ");
-        suffix.push_str(owner);
+        suffix.push_str(&visible_line(owner));
     }
     let mut overdue = false;
     if let Some(due) = action.due.filter(|_| action.status != ActionStatus::Done) {

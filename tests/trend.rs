@@ -334,3 +334,57 @@ fn a_range_is_never_read_as_an_option() {
     assert!(stderr.contains("is not a range of revisions"), "{stderr}");
     assert!(!planted.exists());
 }
+
+/// A file over the size cap beside the register at every commit: each
+/// point says so, from git's size alone, and the others still count.
+#[test]
+fn a_file_over_the_cap_beside_the_register_is_named_at_every_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    git(root, "2026-10-01", &["init", "-q"]);
+    std::fs::create_dir_all(root.join("risks")).unwrap();
+    let big = format!(
+        "[system]\nid = \"big\"\nowner = \"o\"\n# {}\n",
+        "x".repeat(4096)
+    );
+    std::fs::write(root.join("risks/big.toml"), big).unwrap();
+    for (day, likelihood) in [("2026-10-01", 2), ("2026-10-02", 3), ("2026-10-03", 4)] {
+        let text = format!("{SYSTEM}{}", risk("r", likelihood, 3, false));
+        std::fs::write(root.join("risks/a.toml"), text).unwrap();
+        git(root, day, &["add", "-A"]);
+        git(
+            root,
+            day,
+            &["commit", "-qm", &format!("likelihood {likelihood}")],
+        );
+    }
+    let (code, stdout, stderr) = opx(
+        root,
+        &[
+            "trend",
+            "risks",
+            "--format",
+            "json",
+            "--max-file-size",
+            "1K",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let points = points(&stdout);
+    assert_eq!(points.len(), 3);
+    for point in &points {
+        assert_eq!(point["loaded"], false);
+        let problem = point["problem"].as_str().unwrap();
+        assert!(
+            problem.ends_with(":risks/big.toml` is 4 KiB, over the 1 KiB opx reads"),
+            "{problem}"
+        );
+    }
+    // Under the cap, the same history loads at every commit.
+    let (_, stdout, _) = opx(root, &["trend", "risks", "--format", "json"]);
+    assert!(points_loaded(&stdout));
+}
+
+fn points_loaded(json: &str) -> bool {
+    points(json).iter().all(|p| p["loaded"] == true)
+}

@@ -13,6 +13,7 @@ use jiff::civil::Date;
 use crate::band::RiskMatrix;
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::{add_days, within};
+use crate::exercise::{ActionFacts, IncidentEvidence};
 use crate::factor::{self, Exposure, FactorState};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
 use crate::policy::Policy;
@@ -65,9 +66,25 @@ pub struct AssessedRisk<'r> {
     /// Its yearly bad minutes across simulated years, once
     /// [`Analysis::simulate`] has run and where they are known.
     pub simulated: Option<Years>,
+    /// One per action, in its order: exercised, due, failed, counting.
+    pub actions: Vec<ActionFacts<'r>>,
+    /// Its current data loss is more than its system's RPO, and it is not
+    /// accepted: the loss, judged by a range's high end.
+    pub over_rpo: Option<std::time::Duration>,
 }
 
 impl<'r> AssessedRisk<'r> {
+    /// Its own estimates fall in one of the matrix's two highest bands:
+    /// what its mitigations are there to hold down, so what the rules on
+    /// exercises and failures look at.
+    pub fn serious(&self) -> bool {
+        self.score.inherent.band.is_serious()
+    }
+
+    /// Its actions with their facts, in order.
+    pub fn actions(&self) -> impl Iterator<Item = (&'r Action, &ActionFacts<'r>)> + '_ {
+        self.risk.actions.iter().zip(&self.actions)
+    }
     /// Whether its `i`th action shows what it changes.
     pub fn shows_evidence(&self, i: usize) -> bool {
         !self.without_evidence.contains(&i)
@@ -163,6 +180,65 @@ pub struct AssessedSystem<'r> {
     /// Its risks together across simulated years, once
     /// [`Analysis::simulate`] has run and where any has known bad minutes.
     pub simulated: Option<SystemYears>,
+    /// Its risk that would lose the most recent data now, and how much
+    /// (a range judged by its high end); `None` when none says.
+    pub worst_data_loss: Option<(usize, std::time::Duration)>,
+    /// How much of its error budget its measured health has spent, where
+    /// it has an availability SLO and a measure.
+    pub spent: Option<Spent>,
+}
+
+/// What a system's measured health has spent of its yearly error budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spent {
+    pub measure: Measured,
+    /// The share of the budget spent: 1.8 for 180%.
+    pub share: f64,
+}
+
+impl Spent {
+    /// More than the whole budget is gone.
+    pub fn exhausted(&self) -> bool {
+        self.share > 1.0
+    }
+}
+
+/// Which measure of a system's health spent its budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Measured {
+    /// `[system.baseline] availability` against the SLO's.
+    Availability {
+        measured: crate::units::Percent,
+        objective: crate::units::Percent,
+    },
+    /// The bad minutes of its incidents of the last 365 days against the
+    /// yearly budget.
+    Incidents { bad_minutes: f64, budget: f64 },
+}
+
+/// What a system's measures spent of its budget: the larger of what its
+/// baseline availability and its year of incidents show, where known.
+fn spent(system: &System, history: &History, budget: Option<f64>) -> Option<Spent> {
+    let objective = system.slo.availability?;
+    let by_availability = system.baseline.availability.map(|measured| Spent {
+        measure: Measured::Availability {
+            measured,
+            objective,
+        },
+        share: (1.0 - measured.fraction()) / (1.0 - objective.fraction()),
+    });
+    let by_incidents = budget.zip(history.bad_minutes).map(|(budget, bad)| Spent {
+        measure: Measured::Incidents {
+            bad_minutes: bad,
+            budget,
+        },
+        share: budget::share(bad, budget),
+    });
+    match (by_availability, by_incidents) {
+        (Some(a), Some(i)) if i.share > a.share => Some(i),
+        (Some(a), _) => Some(a),
+        (None, i) => i,
+    }
 }
 
 impl<'r> Analysis<'r> {
@@ -171,6 +247,7 @@ impl<'r> Analysis<'r> {
     pub fn new(register: &'r Register, today: Date, policy: &Policy) -> Analysis<'r> {
         let single_risk_share = policy.single_risk_share;
         let incidents = IncidentIndex::new(register);
+        let evidence = IncidentEvidence::new(register, today);
         let mut systems: Vec<AssessedSystem<'r>> = register
             .systems
             .iter()
@@ -184,8 +261,17 @@ impl<'r> Analysis<'r> {
                 risks: Vec::new(),
                 factors: Vec::new(),
                 simulated: None,
+                worst_data_loss: None,
+                spent: None,
             })
             .collect();
+        for assessed in &mut systems {
+            assessed.spent = spent(
+                assessed.system,
+                &assessed.history,
+                assessed.budget.as_ref().map(|b| b.budget),
+            );
+        }
         // Per system and view, the sums its factors' costs need.
         let mut exposures = vec![[Exposure::default(); 3]; systems.len()];
         let mut risks = Vec::with_capacity(register.risks.len());
@@ -195,11 +281,6 @@ impl<'r> Analysis<'r> {
                 continue;
             };
             let assessed = &mut systems[system];
-            let score = Score::of(
-                risk,
-                assessed.budget.as_ref().map(|b| b.budget),
-                &policy.matrix,
-            );
             let without_evidence: Vec<usize> = risk
                 .actions
                 .iter()
@@ -207,7 +288,44 @@ impl<'r> Analysis<'r> {
                 .filter(|(_, a)| !score::shows_evidence(risk, a))
                 .map(|(i, _)| i)
                 .collect();
-            let state = score::state(risk, today, policy.mitigation, &without_evidence);
+            let facts: Vec<ActionFacts<'r>> = risk
+                .actions
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    ActionFacts::of(
+                        risk,
+                        a,
+                        &evidence,
+                        today,
+                        (policy.mitigation, policy.exercise_every_days),
+                        !without_evidence.contains(&i),
+                    )
+                })
+                .collect();
+            let in_effect: Vec<bool> = facts.iter().map(|f| f.in_effect).collect();
+            let failed: Vec<bool> = facts.iter().map(|f| f.failed.is_some()).collect();
+            let score = Score::with(
+                risk,
+                assessed.budget.as_ref().map(|b| b.budget),
+                &policy.matrix,
+                &in_effect,
+                &failed,
+            );
+            let counts: Vec<bool> = facts.iter().map(|f| f.counts).collect();
+            let state = score::state_of(risk, today, &counts);
+            let data_loss = score.current.view.data_loss.map(|d| d.worst());
+            if let Some(loss) = data_loss
+                && assessed
+                    .worst_data_loss
+                    .is_none_or(|(_, worst)| loss > worst)
+            {
+                assessed.worst_data_loss = Some((risks.len(), loss));
+            }
+            let over_rpo = data_loss
+                .zip(assessed.system.slo.rpo)
+                .filter(|(loss, rpo)| loss > rpo && state != State::Accepted)
+                .map(|(loss, _)| loss);
             if let Some(budget) = &mut assessed.budget {
                 budget.add(
                     score.current.bad_minutes,
@@ -237,11 +355,15 @@ impl<'r> Analysis<'r> {
                         .map(|r| add_days(r.value, i64::from(every_days))),
                 },
                 acceptance_expired: score::acceptance_expired(risk, today),
+                // Open: no action counts, so it is judged as written; a
+                // done action that does not count lowers nothing here.
                 unmitigated: state == State::Open
-                    && (score.current.view.impact.level >= policy.fail_impact
-                        || policy.fail_band.is_some_and(|b| score.current.band >= b)),
+                    && (score.inherent.view.impact.level >= policy.fail_impact
+                        || policy.fail_band.is_some_and(|b| score.inherent.band >= b)),
                 without_evidence,
                 simulated: None,
+                actions: facts,
+                over_rpo,
                 score,
                 state,
             });

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry as Slot;
 
 use super::file::{FileRegister, IncidentEntry};
-use super::model::{At, Incident, Register};
+use super::model::{ActionRef, At, Incident, Register};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::suggest::did_you_mean;
@@ -316,11 +316,79 @@ fn assemble_incidents(
                 .help(help),
             );
         }
+        for named in incident.failed_actions.iter().chain(&incident.worked_actions) {
+            if let Some(diagnostic) = unknown_action(&incident, named, register) {
+                complete = false;
+                diagnostics.push(diagnostic);
+            }
+        }
         if complete {
             complete_incidents.push(incident);
         }
     }
     complete_incidents
+}
+
+/// Why an incident's `failed_actions` or `worked_actions` entry names no
+/// action of the register, with the name that would; `None` when it does.
+fn unknown_action(
+    incident: &Incident,
+    named: &At<ActionRef>,
+    register: &Register,
+) -> Option<Diagnostic> {
+    let ActionRef {
+        system,
+        risk,
+        action,
+    } = &named.value;
+    let in_system = || register.risks.iter().filter(|r| &r.system == system);
+    let Some(found) = in_system().find(|r| &r.id.value == risk) else {
+        let help = match did_you_mean(risk, in_system().map(|r| r.id.value.as_str())) {
+            Some(best) => format!("did you mean `{best}/{action}`?"),
+            None => format!(
+                "name an action as risk/action, with a risk of system `{system}`, or as system/risk/action"
+            ),
+        };
+        return Some(
+            Diagnostic::new(
+                Code::UnknownRisk,
+                format!(
+                    "incident `{}` names action `{system}/{risk}/{action}`, whose risk does not exist",
+                    incident.id.value
+                ),
+            )
+            .at(named.span, "unknown risk")
+            .help(help),
+        );
+    };
+    let ids = found
+        .actions
+        .iter()
+        .filter_map(|a| a.id.as_ref().map(|id| id.value.as_str()));
+    if ids.clone().any(|id| id == action) {
+        return None;
+    }
+    let help = match did_you_mean(action, ids.clone()) {
+        Some(best) => format!("did you mean `{risk}/{best}`?"),
+        None if ids.clone().next().is_none() => format!(
+            "give the action an id in risk `{risk}`, such as id = \"{action}\", and name it here as `{risk}/{action}`"
+        ),
+        None => format!(
+            "risk `{risk}` has actions {}",
+            ids.map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
+        ),
+    };
+    Some(
+        Diagnostic::new(
+            Code::UnknownRisk,
+            format!(
+                "incident `{}` names action `{risk}/{action}`, which risk `{system}/{risk}` does not have",
+                incident.id.value
+            ),
+        )
+        .at(named.span, "unknown action")
+        .help(help),
+    )
 }
 
 fn unknown_system(what: &str, id: &str, system: &str, at: Span, register: &Register) -> Diagnostic {

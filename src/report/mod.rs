@@ -694,11 +694,12 @@ pub(crate) fn factor_minutes_cell(f: &AssessedFactor<'_>) -> String {
 }
 
 /// An action's status as a mark a reader tells apart without colour:
-/// `✓` done, `◐` in progress, `○` planned.
+/// `✓` done, `◐` in progress, `○` planned, `✗` failed.
 pub(crate) fn status_mark(status: crate::register::model::ActionStatus) -> &'static str {
     use crate::register::model::ActionStatus;
     match status {
         ActionStatus::Done => "✓",
+        ActionStatus::Failed => "✗",
         ActionStatus::InProgress => "◐",
         ActionStatus::Planned => "○",
     }

@@ -344,6 +344,7 @@ fn flag_style(overdue: bool) -> Style {
 fn status_mark(status: ActionStatus) -> (&'static str, Style) {
     let style = match status {
         ActionStatus::Done => Style::new().fg_color(Some(AnsiColor::Green.into())),
+        ActionStatus::Failed => Style::new().fg_color(Some(AnsiColor::Red.into())),
         ActionStatus::InProgress => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
         ActionStatus::Planned => Style::new(),
     };

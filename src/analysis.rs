@@ -627,6 +627,7 @@ pub(crate) mod tests {
                 time_to_recover: times.map(|(_, r)| time(r)),
                 frequency: None,
                 users_affected: None,
+                data_loss: None,
                 spread: Default::default(),
             },
             owner: Some("alice".into()),
@@ -640,6 +641,7 @@ pub(crate) mod tests {
 
     pub(crate) fn action(kind: ActionKind, status: ActionStatus) -> Action {
         Action {
+            id: None,
             kind,
             what: "do it".into(),
             owner: None,
@@ -649,6 +651,9 @@ pub(crate) mod tests {
             runbook: None,
             signal: None,
             effects: Effects::default(),
+            exercised: None,
+            exercise_every_days: None,
+            failure: None,
             span: span(),
         }
     }

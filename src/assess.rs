@@ -308,6 +308,7 @@ mod tests {
         let slo = Slo {
             availability: Some(parse_percent("99.9%").unwrap()),
             latency_p95: Some(Duration::from_millis(300)),
+            rpo: None,
         };
         let baseline = Baseline {
             availability: Some(parse_percent("99.85%").unwrap()),

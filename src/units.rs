@@ -454,6 +454,17 @@ pub fn parse_data_loss(text: &str) -> Result<Estimate<Duration>, ValueError> {
     })
 }
 
+/// Reads the recent writes an incident lost: `6h`, or `none` (zero).
+pub fn parse_data_lost(text: &str) -> Result<Duration, ValueError> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(Duration::ZERO);
+    }
+    parse_duration(text).map_err(|e| ValueError {
+        help: "write the writes lost as a duration such as \"6h\", or \"none\"".to_string(),
+        ..e
+    })
+}
+
 /// Reads a frequency: `4/year`, or a range such as `2/year..6/year`.
 pub fn parse_frequency_estimate(text: &str) -> Result<Estimate<Frequency>, ValueError> {
     parse_estimate(

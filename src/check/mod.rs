@@ -135,7 +135,7 @@ pub fn check(analysis: &Analysis<'_>, policy: &Policy) -> Checked {
 fn leveled(finding: &Finding<'_>, policy: &Policy, today: Date) -> Option<Diagnostic> {
     let severity = policy.severity(finding.code())?;
     let mut diagnostic = finding.diagnostic(today);
-    diagnostic.severity = severity;
+    diagnostic.severity = finding.cap().map_or(severity, |cap| severity.min(cap));
     Some(diagnostic)
 }
 

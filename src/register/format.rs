@@ -514,8 +514,8 @@ pub static INCIDENT: Table = Table {
         key("postmortem", Value::Text, "A link to the postmortem."),
         key(
             "data_lost",
-            Value::Duration,
-            "The recent writes it lost, such as \"6h\".",
+            Value::DataLoss,
+            "The recent writes it lost, such as \"6h\", or \"none\".",
         ),
         key(
             "failed_actions",

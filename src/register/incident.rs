@@ -152,7 +152,13 @@ pub(crate) fn validate(
         .map(|v| v.value);
     let summary = f.string(sink, "summary").map(|s| s.value);
     let postmortem = f.string(sink, "postmortem").map(|s| s.value);
-    let data_lost = duration(sink, "data_lost", "6h");
+    let data_lost = f.parsed(
+        sink,
+        "data_lost",
+        Code::InvalidDuration,
+        "6h",
+        units::parse_data_lost,
+    );
     let failed_actions = action_refs(sink, &f, "failed_actions");
     let worked_actions = action_refs(sink, &f, "worked_actions");
     Some(IncidentDraft {

@@ -568,7 +568,7 @@ fn incidents_section(o: &Overview<'_>) -> Markup {
                                 tr {
                                     th scope="row" { (risk.name()) }
                                     td.whole { (c.incident.id.value) }
-                                    td { "time to " (c.measure.verb()) }
+                                    td { (c.measure.label()) }
                                     td { (format_duration(c.estimate)) }
                                     td.overdue { (format_duration(c.took.value)) }
                                 }

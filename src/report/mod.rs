@@ -705,6 +705,22 @@ pub(crate) fn status_mark(status: crate::register::model::ActionStatus) -> &'sta
     }
 }
 
+/// How an action stands on evidence, for a line beside it: `exercised
+/// 2026-11-20`, `exercise overdue`, `never exercised`, `failed 2026-10-02`;
+/// `true` where it is alarming. `None` for an action neither done nor
+/// failed.
+pub(crate) fn exercise_note(facts: &crate::exercise::ActionFacts<'_>) -> Option<(String, bool)> {
+    use crate::exercise::Exercise;
+    if let Some(failed) = facts.failed {
+        return Some((format!("failed {}", failed.on), true));
+    }
+    match (facts.exercise?, facts.exercised) {
+        (Exercise::InTime, Some(last)) => Some((format!("exercised {last}"), false)),
+        (Exercise::Overdue, _) => Some(("exercise overdue".to_string(), true)),
+        _ => Some(("never exercised".to_string(), false)),
+    }
+}
+
 /// `traffic-spike` where the register has one system, else
 /// `checkout/traffic-spike`.
 pub(crate) fn risk_name(risk: &crate::register::model::Risk, one_system: bool) -> String {

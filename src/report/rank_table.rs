@@ -18,6 +18,7 @@ use super::{
 };
 use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::band::{Band, Tone};
+use crate::exercise::ActionFacts;
 use crate::register::model::{Action, ActionStatus};
 
 /// The default view: what to fix first, and why.
@@ -110,7 +111,7 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         layout.write_row(out, &factor_cells(report, f))?;
         if view.actions {
             let owner = report.analysis.systems[f.system].system.owner.as_deref();
-            let actions = f.factor.actions.iter().map(|a| (a, false));
+            let actions = f.factor.actions.iter().map(|a| (a, false, None));
             let mut lines = action_lines(report, actions, owner, layout.indent());
             if lines.is_empty() {
                 lines.push(no_action_line(report, &" ".repeat(layout.indent())));
@@ -229,9 +230,9 @@ fn detail_lines(report: &RankReport<'_>, r: &AssessedRisk<'_>, indent: usize) ->
     let colour = report.colour;
     let room = report.view.width.saturating_sub(indent);
     let pad = " ".repeat(indent);
-    let actions = r.risk.actions.iter().enumerate().map(|(i, action)| {
+    let actions = r.actions().enumerate().map(|(i, (action, facts))| {
         let unmeasured = action.status == ActionStatus::Done && !r.shows_evidence(i);
-        (action, unmeasured)
+        (action, unmeasured, Some(facts))
     });
     let mut lines = action_lines(report, actions, r.risk.owner.as_deref(), indent);
     if let Some(acceptance) = &r.risk.accepted {
@@ -269,33 +270,35 @@ fn no_action_line(report: &RankReport<'_>, pad: &str) -> String {
 
 /// Actions, each with whether it is done without evidence, a line each
 /// (done first), indented.
-fn action_lines<'a>(
+fn action_lines<'a, 'r: 'a>(
     report: &RankReport<'_>,
-    actions: impl Iterator<Item = (&'a Action, bool)>,
+    actions: impl Iterator<Item = (&'a Action, bool, Option<&'a ActionFacts<'r>>)>,
     owner: Option<&str>,
     indent: usize,
 ) -> Vec<String> {
     let room = report.view.width.saturating_sub(indent);
     let pad = " ".repeat(indent);
-    let mut actions: Vec<(&Action, bool)> = actions.collect();
-    actions.sort_by_key(|(a, _)| (std::cmp::Reverse(a.status), a.kind));
+    let mut actions: Vec<_> = actions.collect();
+    actions.sort_by_key(|(a, _, _)| (std::cmp::Reverse(a.status), a.kind));
     actions
         .into_iter()
-        .map(|(action, unmeasured)| {
+        .map(|(action, unmeasured, facts)| {
             format!(
                 "{pad}{}",
-                action_line(report, owner, action, unmeasured, room)
+                action_line(report, owner, action, unmeasured, facts, room)
             )
         })
         .collect()
 }
 
-/// `✓ detect   Page on queue depth · alice · due 2026-12-01, overdue`
+/// `✓ detect   Page on queue depth · alice · due 2026-12-01, overdue`,
+/// `✓ respond  Restore drill · dave · exercised 2026-11-20`
 fn action_line(
     report: &RankReport<'_>,
     owner: Option<&str>,
     action: &Action,
     unmeasured: bool,
+    facts: Option<&ActionFacts<'_>>,
     room: usize,
 ) -> String {
     let colour = report.colour;
@@ -319,12 +322,24 @@ fn action_line(
     } else {
         ""
     };
+    // Whether a done action was shown to work, or when it failed.
+    let proof = facts.and_then(super::exercise_note);
+    let proof_text = proof
+        .as_ref()
+        .map_or(String::new(), |(text, _)| format!(" · {text}"));
     let room_for_what = room
-        .saturating_sub(text_width(&head) + text_width(&suffix) + text_width(flag))
+        .saturating_sub(
+            text_width(&head) + text_width(&suffix) + text_width(flag) + text_width(&proof_text),
+        )
         .max(MIN_WHAT);
     let what = shorten(&action.what, room_for_what);
+    let proof = match proof {
+        Some((_, true)) => paint(&proof_text, flag_style(true), colour),
+        Some((_, false)) => paint(&proof_text, Style::new().dimmed(), colour),
+        None => String::new(),
+    };
     format!(
-        "{}{what}{suffix}{}",
+        "{}{what}{suffix}{}{proof}",
         paint(&head, mark_style, colour),
         paint(flag, flag_style(overdue), colour)
     )

@@ -162,7 +162,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                     vec![
                         name(risk),
                         c.incident.id.value.clone(),
-                        format!("time to {}", c.measure.verb()),
+                        c.measure.label().to_string(),
                         format_duration(c.estimate),
                         format_duration(c.took.value),
                     ]

@@ -11,6 +11,7 @@ use super::rank_json::risk_out;
 use super::{incidents_cell, json, round, state_cell, status_mark, time_cell};
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
+use crate::history::Measure;
 use crate::register::model::{Action, ActionStatus, Effects, Runbook};
 use crate::scale::Scale;
 use crate::score::{RankBy, State, ViewScore};
@@ -227,11 +228,13 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
                 .collect(),
         );
         for c in &shown.contradictions {
+            let happened = match c.measure {
+                Measure::DataLoss => format!("lost {} of writes", format_duration(c.took.value)),
+                m => format!("took {} to {}", format_duration(c.took.value), m.verb()),
+            };
             doc.text(format!(
-                "{} took {} to {}, {} more than the estimate of {}.",
+                "{} {happened}, {} more than the estimate of {}.",
                 c.incident.id.value,
-                format_duration(c.took.value),
-                c.measure.verb(),
                 format_duration(c.took.value - c.estimate),
                 format_duration(c.estimate)
             ));

@@ -6,6 +6,10 @@
 //!   its budget), and of the systemic factors too big or on a system over
 //!   its budget, grouped by the week they are due, overdue ones marked;
 //! - **Later**: every other open action;
+//! - **Drills to schedule**: the done actions of risks in the two highest
+//!   bands to be shown to work again (their exercise is overdue), or for
+//!   the first time (detect and respond actions never exercised), most
+//!   overdue first;
 //! - **Accepted risks**: the trade-offs, with who accepted them, why, until
 //!   when, and the bad minutes they spend;
 //! - **Escalation paths** per system;
@@ -20,7 +24,10 @@ use jiff::civil::Date;
 use crate::analysis::{Analysis, AssessedFactor};
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::monday_of;
-use crate::register::model::{Acceptance, Action, ActionStatus, Factor, Risk, System};
+use crate::exercise::{ActionFacts, Exercise};
+use crate::register::model::{
+    Acceptance, Action, ActionKind, ActionStatus, Factor, Risk, System,
+};
 use crate::score::{Score, State, ViewName};
 
 /// An open action and the risk or systemic factor it serves.
@@ -86,6 +93,14 @@ impl<'a> Serves<'a> {
     }
 }
 
+/// A done action to exercise: a drill, a restore test, a game day.
+#[derive(Debug)]
+pub struct Drill<'a> {
+    pub risk: &'a Risk,
+    pub action: &'a Action,
+    pub facts: ActionFacts<'a>,
+}
+
 /// The steps due in one week, or with no due date (`week` is `None`).
 #[derive(Debug)]
 pub struct Week<'a> {
@@ -124,6 +139,7 @@ pub struct Plan<'a> {
     pub urgent_bands: Vec<&'static str>,
     pub now: Vec<Week<'a>>,
     pub later: Vec<Week<'a>>,
+    pub drills: Vec<Drill<'a>>,
     pub accepted: Vec<Accepted<'a>>,
     pub systems: Vec<&'a System>,
     pub gains: Vec<Gain<'a>>,
@@ -195,11 +211,31 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             if urgent { &mut now } else { &mut later }.push(step);
         }
     }
+    let mut drills: Vec<Drill<'a>> = ranked
+        .iter()
+        .filter(|r| r.serious())
+        .flat_map(|r| {
+            r.actions()
+                .filter(|(action, facts)| match facts.exercise {
+                    Some(Exercise::Overdue) => true,
+                    Some(Exercise::Never) => action.kind != ActionKind::Prevent,
+                    _ => false,
+                })
+                .map(|(action, facts)| Drill {
+                    risk: r.risk,
+                    action,
+                    facts: *facts,
+                })
+        })
+        .collect();
+    // Never exercised first, then the longest overdue; rank order after.
+    drills.sort_by_key(|d| d.facts.due);
     Plan {
         today,
         urgent_bands: analysis.matrix.serious().into_iter().rev().collect(),
         now: by_week(now),
         later: by_week(later),
+        drills,
         accepted: ranked
             .iter()
             .filter(|r| r.state == State::Accepted)

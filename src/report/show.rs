@@ -12,12 +12,15 @@ use super::{incidents_cell, json, round, state_cell, status_mark, time_cell};
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
 use crate::history::Measure;
-use crate::register::model::{Action, ActionStatus, Effects, Runbook};
+use crate::analysis::AssessedRisk;
+use crate::exercise::{ActionFacts, Exercise, FailedBy};
+use crate::register::model::{Action, ActionStatus, DataLoss, Effects, Runbook};
 use crate::scale::Scale;
 use crate::score::{RankBy, State, ViewScore};
 use crate::show::Shown;
 use crate::source::Locator;
 use crate::units::{format_duration, minutes};
+use std::time::Duration;
 
 pub const VERSION: u32 = 1;
 
@@ -68,6 +71,7 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
         format!("review: {review}"),
     ];
     facts.extend(super::budget_fact(system));
+    facts.extend(data_loss_fact(r, system.system.slo.rpo));
     doc.list(facts);
 
     doc.heading(2, "Scores");
@@ -111,7 +115,15 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
             }),
             row("bad min/yr", &|v| dash(v.bad_minutes.map(minutes_text))),
             row("budget share", &|v| dash(v.budget_share.map(percent_text))),
-        ],
+        ]
+        .into_iter()
+        .chain(
+            views
+                .iter()
+                .any(|v| v.view.data_loss.is_some())
+                .then(|| row("data loss", &|v| dash(v.view.data_loss.map(data_loss_text)))),
+        )
+        .collect(),
     );
     let ranges = super::ranges_lines(&s.current.view);
     if !ranges.is_empty() {
@@ -170,10 +182,9 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
         doc.text("None yet: nothing prevents, detects or answers this risk.");
     } else {
         doc.list(
-            risk.actions
-                .iter()
+            r.actions()
                 .enumerate()
-                .map(|(i, a)| action_item(a, r.shows_evidence(i), today))
+                .map(|(i, (a, facts))| action_item(a, r.shows_evidence(i), Some(facts), today))
                 .collect(),
         );
     }
@@ -303,7 +314,12 @@ fn in_brief(view: &ViewScore) -> String {
 
 /// `✓ detect: Page on queue depth (done, alice; signal queue-depth-p95;
 /// once done: time to detect 5m)`
-pub(super) fn action_item(action: &Action, evidence: bool, today: jiff::civil::Date) -> String {
+pub(super) fn action_item(
+    action: &Action,
+    evidence: bool,
+    facts: Option<&ActionFacts<'_>>,
+    today: jiff::civil::Date,
+) -> String {
     let mark = status_mark(action.status);
     let mut details = vec![action.status.name().to_string()];
     if let Some(owner) = &action.owner {
@@ -337,6 +353,7 @@ pub(super) fn action_item(action: &Action, evidence: bool, today: jiff::civil::D
     if action.status == ActionStatus::Done && !evidence {
         more.push("no evidence of what it changed".to_string());
     }
+    more.extend(facts.and_then(exercise_text));
     let mut item = format!(
         "{mark} {}: {} ({})",
         action.kind.name(),
@@ -373,7 +390,79 @@ fn effects_text(e: &Effects) -> String {
     if let Some(u) = e.users_affected {
         parts.push(format!("{u} of users"));
     }
+    if let Some(d) = e.data_loss {
+        parts.push(format!("data loss {}", data_loss_text(d)));
+    }
     parts.join(", ")
+}
+
+/// `2h`, `1h..6h`, `none`.
+fn data_loss_text(d: DataLoss) -> String {
+    match d.range {
+        Some(range) => crate::units::duration_range_text(range),
+        None if d.value.is_zero() => "none".to_string(),
+        None => format_duration(d.value),
+    }
+}
+
+/// `data loss: 2h now, 5m after the plan; RPO 1h: exceeded`, where the
+/// risk or its system says anything of data loss.
+fn data_loss_fact(r: &AssessedRisk<'_>, rpo: Option<Duration>) -> Option<String> {
+    let (now, then) = (r.score.current.view.data_loss, r.score.target.view.data_loss);
+    let loss = match (now, then) {
+        (None, _) => "not estimated".to_string(),
+        (Some(now), Some(then)) if then != now => format!(
+            "{} now, {} after the plan",
+            data_loss_text(now),
+            data_loss_text(then)
+        ),
+        (Some(now), _) => data_loss_text(now),
+    };
+    let objective = match (rpo, r.over_rpo) {
+        (Some(rpo), Some(_)) => format!("; RPO {}: exceeded", format_duration(rpo)),
+        (Some(rpo), None) if now.is_some() && r.state == State::Accepted => {
+            format!("; RPO {} (accepted)", format_duration(rpo))
+        }
+        (Some(rpo), None) if now.is_some() => format!("; RPO {}: within it", format_duration(rpo)),
+        (Some(rpo), None) => format!("; RPO {}", format_duration(rpo)),
+        (None, _) if now.is_some() => "; its system sets no RPO".to_string(),
+        (None, _) => return None,
+    };
+    Some(format!("data loss: {loss}{objective}"))
+}
+
+/// Whether an action was shown to work: `exercised 2026-11-20, holds
+/// until 2027-02-18 (every 90 days)`, `never exercised`, `failed on ...`.
+fn exercise_text(facts: &ActionFacts<'_>) -> Option<String> {
+    if let Some(failed) = facts.failed {
+        return Some(match failed.by {
+            FailedBy::Status {
+                reason: Some(reason),
+            } => format!("failed on {}: {reason}; mitigates nothing", failed.on),
+            FailedBy::Status { reason: None } => {
+                format!("failed on {}; mitigates nothing", failed.on)
+            }
+            FailedBy::Incident(incident) => format!(
+                "failed on {}: incident {} showed it; mitigates nothing until exercised again",
+                failed.on, incident.id.value
+            ),
+        });
+    }
+    let every = plural(facts.every_days as usize, "day");
+    let text = match (facts.exercise?, facts.exercised, facts.due) {
+        (Exercise::InTime, Some(last), Some(due)) => {
+            format!("exercised {last}, holds through {due} (every {every})")
+        }
+        (Exercise::Overdue, Some(last), Some(due)) => {
+            format!("exercise overdue: last {last}, due {due} (every {every})")
+        }
+        _ => format!("never exercised (then every {every})"),
+    };
+    Some(if facts.counts {
+        text
+    } else {
+        format!("{text}; does not count as mitigation under the policy")
+    })
 }
 
 pub fn json(shown: &Shown<'_>, out: &mut dyn Write) -> io::Result<()> {

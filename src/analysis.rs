@@ -442,6 +442,14 @@ impl<'r> Analysis<'r> {
         }
     }
 
+    /// Whether any risk estimates the data it would lose: rankings then
+    /// show a column for it.
+    pub fn has_data_loss(&self) -> bool {
+        self.risks
+            .iter()
+            .any(|r| r.score.current.view.data_loss.is_some())
+    }
+
     /// Whether the register has one system: reports then name its risks
     /// by their bare ids.
     pub fn one_system(&self) -> bool {

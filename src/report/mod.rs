@@ -482,10 +482,17 @@ pub(crate) const RANK_HEADER: [&str; 16] = [
 /// Where a simulation's columns go in a ranking: after `bad min/yr`.
 const SIMULATED_AT: usize = 11;
 
+/// Where the data-loss column goes, when any risk estimates one: after
+/// `budget` (placed before the simulation's, which come before it).
+const DATA_LOSS_AT: usize = 12;
+
 /// [`RANK_HEADER`], with a risk's P50 and P90 yearly bad minutes after
 /// its expected ones when the run simulated years.
 pub(crate) fn rank_header(analysis: &Analysis<'_>) -> Vec<&'static str> {
     let mut header = RANK_HEADER.to_vec();
+    if analysis.has_data_loss() {
+        header.insert(DATA_LOSS_AT, "data loss");
+    }
     if analysis.simulation.is_some() {
         header.splice(SIMULATED_AT..SIMULATED_AT, ["P50", "P90"]);
     }
@@ -499,6 +506,9 @@ pub(crate) fn rank_cells(
     r: &AssessedRisk<'_>,
 ) -> Vec<String> {
     let mut row = rank_row(rank, r).to_vec();
+    if analysis.has_data_loss() {
+        row.insert(DATA_LOSS_AT, data_loss_cell(r));
+    }
     if analysis.simulation.is_some() {
         row.splice(SIMULATED_AT..SIMULATED_AT, simulated_cells(r));
     }
@@ -509,6 +519,9 @@ pub(crate) fn rank_cells(
 /// its own, since it counts in each of its system's at its expected cost.
 pub(crate) fn rank_factor_cells(analysis: &Analysis<'_>, f: &AssessedFactor<'_>) -> Vec<String> {
     let mut row = factor_row(analysis, f).to_vec();
+    if analysis.has_data_loss() {
+        row.insert(DATA_LOSS_AT, "-".to_string());
+    }
     if analysis.simulation.is_some() {
         row.splice(
             SIMULATED_AT..SIMULATED_AT,
@@ -516,6 +529,29 @@ pub(crate) fn rank_factor_cells(analysis: &Analysis<'_>, f: &AssessedFactor<'_>)
         );
     }
     row
+}
+
+/// A risk's current data loss: `2h`, `1h..6h`, `none`, with `> RPO` where
+/// it exceeds its system's; `-` where it does not say.
+pub(crate) fn data_loss_cell(r: &AssessedRisk<'_>) -> String {
+    let Some(loss) = r.score.current.view.data_loss else {
+        return "-".to_string();
+    };
+    let text = data_loss_text(loss);
+    if r.over_rpo.is_some() {
+        format!("{text} > RPO")
+    } else {
+        text
+    }
+}
+
+/// `2h`, `1h..6h`, `none`.
+pub(crate) fn data_loss_text(d: crate::register::model::DataLoss) -> String {
+    match d.range {
+        Some(range) => crate::units::duration_range_text(range),
+        None if d.value.is_zero() => "none".to_string(),
+        None => crate::units::format_duration(d.value),
+    }
 }
 
 /// A risk's P50 and P90 bad minutes a year in simulated years, or `-`.

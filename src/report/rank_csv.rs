@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use super::{FACTOR_MARK, RankReport, round};
 use crate::analysis::{AssessedFactor, AssessedRisk};
+use crate::exercise::Exercise;
 use crate::register::model::{ActionStatus, Source, TimeEstimate};
 use crate::score::ViewName;
 use crate::simulate::Years;
@@ -51,6 +52,13 @@ const HEADER: &[&str] = &[
     "file",
     "line",
     "column",
+    // Added later, after the columns scripts may read by place.
+    "data_loss_minutes",
+    "target_data_loss_minutes",
+    "rpo_exceeded",
+    "actions_failed",
+    "actions_exercise_overdue",
+    "actions_never_exercised",
 ];
 
 pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -98,7 +106,7 @@ pub(crate) fn io_error(e: csv::Error) -> io::Error {
     }
 }
 
-fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 39] {
+fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 45] {
     let risk = r.risk;
     let source = |s: Source| match s {
         Source::Explicit => "explicit",
@@ -112,6 +120,13 @@ fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 3
     let (current, target) = (&r.score.current, &r.score.target);
     let view = &current.view;
     let optional = |x: Option<f64>| x.map_or(String::new(), number);
+    let exercises = |state: Exercise| {
+        r.actions
+            .iter()
+            .filter(|f| f.exercise == Some(state))
+            .count()
+            .to_string()
+    };
     [
         rank.to_string(),
         risk.system.clone(),
@@ -158,16 +173,26 @@ fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 3
         display_path(report.sources.path(risk.id.span.file)),
         risk.location.line.to_string(),
         risk.location.col.to_string(),
+        optional(view.data_loss.map(|d| minutes(d.value))),
+        optional(target.view.data_loss.map(|d| minutes(d.value))),
+        r.over_rpo.is_some().to_string(),
+        r.actions
+            .iter()
+            .filter(|f| f.failed.is_some())
+            .count()
+            .to_string(),
+        exercises(Exercise::Overdue),
+        exercises(Exercise::Never),
     ]
 }
 
 /// A systemic factor after the risks: no rank, `factor` for its category,
 /// its bad minutes and budget share where a risk has them, and the rest
 /// of a risk's fields empty.
-fn factor_row(report: &RankReport<'_>, f: &AssessedFactor<'_>) -> [String; 39] {
+fn factor_row(report: &RankReport<'_>, f: &AssessedFactor<'_>) -> [String; 45] {
     let factor = f.factor;
     let system = report.analysis.systems[f.system].system;
-    let mut row: [String; 39] = std::array::from_fn(|_| String::new());
+    let mut row: [String; 45] = std::array::from_fn(|_| String::new());
     let mut set = |column: &str, value: String| {
         let i = HEADER
             .iter()

@@ -70,6 +70,14 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     } else {
         COMPACT.to_vec()
     };
+    if view.wide && report.analysis.has_data_loss() {
+        // After `budget`, as `rank_header` has it.
+        let at = 1 + columns
+            .iter()
+            .position(|c| c.header == "budget")
+            .unwrap_or(columns.len() - 1);
+        columns.insert(at, Column::fixed("data loss", Align::Left));
+    }
     if report.analysis.simulation.is_some() {
         // After `bad min/yr`.
         let at = 1 + columns

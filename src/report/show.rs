@@ -8,13 +8,13 @@ use serde_json::{Value, json};
 
 use super::doc::Doc;
 use super::rank_json::risk_out;
-use super::{incidents_cell, json, round, state_cell, status_mark, time_cell};
+use super::{data_loss_text, incidents_cell, json, round, state_cell, status_mark, time_cell};
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
 use crate::history::Measure;
 use crate::analysis::AssessedRisk;
 use crate::exercise::{ActionFacts, Exercise, FailedBy};
-use crate::register::model::{Action, ActionStatus, DataLoss, Effects, Runbook};
+use crate::register::model::{Action, ActionStatus, Effects, Runbook};
 use crate::scale::Scale;
 use crate::score::{RankBy, State, ViewScore};
 use crate::show::Shown;
@@ -394,15 +394,6 @@ fn effects_text(e: &Effects) -> String {
         parts.push(format!("data loss {}", data_loss_text(d)));
     }
     parts.join(", ")
-}
-
-/// `2h`, `1h..6h`, `none`.
-fn data_loss_text(d: DataLoss) -> String {
-    match d.range {
-        Some(range) => crate::units::duration_range_text(range),
-        None if d.value.is_zero() => "none".to_string(),
-        None => format_duration(d.value),
-    }
 }
 
 /// `data loss: 2h now, 5m after the plan; RPO 1h: exceeded`, where the

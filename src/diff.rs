@@ -28,8 +28,8 @@ use jiff::civil::Date;
 use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::budget::{minutes_text, number_text};
 use crate::diag::{Code, plural};
-use crate::factor::{FactorState, added_text, added_time_text};
 use crate::exercise::ActionFacts;
+use crate::factor::{FactorState, added_text, added_time_text};
 use crate::register::model::{
     Action, ActionStatus, Factor, Incident, Rated, Risk, TimeEstimate, View,
 };
@@ -784,7 +784,9 @@ fn action_changes(
     };
     let label = |a: &Action| format!("{} \"{}\"", a.kind.name(), a.what);
     // Each side's (last exercised, failed on), per action.
-    let proof = |actions: &[Action], facts: Option<&[ActionFacts<'_>]>| -> Vec<(Option<Date>, Option<Date>)> {
+    let proof = |actions: &[Action],
+                 facts: Option<&[ActionFacts<'_>]>|
+     -> Vec<(Option<Date>, Option<Date>)> {
         match facts {
             Some(facts) => facts
                 .iter()

@@ -119,8 +119,11 @@ impl<'r> IncidentEvidence<'r> {
             .id
             .as_ref()
             .and_then(|id| {
-                self.by_action
-                    .get(&(risk.system.as_str(), risk.id.value.as_str(), id.value.as_str()))
+                self.by_action.get(&(
+                    risk.system.as_str(),
+                    risk.id.value.as_str(),
+                    id.value.as_str(),
+                ))
             })
             .copied()
             .unwrap_or_default()

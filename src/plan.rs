@@ -15,7 +15,7 @@
 //! - **Escalation paths** per system;
 //! - **What the plan buys**: per risk, per factor and per system, now →
 //!   after the plan;
-//! - **No plan yet**: risks with no action at all and no acceptance that
+//! - **No plan yet**: risks with no action at all (or only failed ones) and no acceptance that
 //!   holds (an accepted risk's plan is its acceptance), and factors with no
 //!   action.
 
@@ -25,9 +25,7 @@ use crate::analysis::{Analysis, AssessedFactor};
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::monday_of;
 use crate::exercise::{ActionFacts, Exercise};
-use crate::register::model::{
-    Acceptance, Action, ActionKind, ActionStatus, Factor, Risk, System,
-};
+use crate::register::model::{Acceptance, Action, ActionKind, ActionStatus, Factor, Risk, System};
 use crate::score::{Score, State, ViewName};
 
 /// An open action and the risk or systemic factor it serves.
@@ -170,12 +168,7 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             || r.unmitigated
             || r.size == Some(Size::TooBig)
             || over_budget;
-        for action in r
-            .risk
-            .actions
-            .iter()
-            .filter(|a| a.status != ActionStatus::Done)
-        {
+        for action in r.risk.actions.iter().filter(|a| a.is_open()) {
             let step = Step {
                 serves: Serves::Risk(r.risk),
                 action,
@@ -250,12 +243,7 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
         systems: analysis.register.systems.iter().collect(),
         gains: ranked
             .iter()
-            .filter(|r| {
-                r.risk
-                    .actions
-                    .iter()
-                    .any(|a| a.status != ActionStatus::Done)
-            })
+            .filter(|r| r.risk.actions.iter().any(Action::is_open))
             .map(|r| Gain {
                 risk: r.risk,
                 score: r.score,
@@ -293,7 +281,8 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             .collect(),
         no_plan: ranked
             .iter()
-            .filter(|r| r.risk.actions.is_empty() && r.state != State::Accepted)
+            // No action, or only ones found not to work.
+            .filter(|r| r.actions.iter().all(|f| f.failed.is_some()) && r.state != State::Accepted)
             .map(|r| Serves::Risk(r.risk))
             .chain(
                 factors

@@ -256,7 +256,11 @@ pub enum Mitigation {
 }
 
 impl Mitigation {
-    pub const ALL: [Mitigation; 3] = [Mitigation::Done, Mitigation::Evidence, Mitigation::Exercised];
+    pub const ALL: [Mitigation; 3] = [
+        Mitigation::Done,
+        Mitigation::Evidence,
+        Mitigation::Exercised,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -609,12 +613,7 @@ fn parse(
         "the chance of a year over budget",
     );
     policy.mitigation = f
-        .choice(
-            &mut sink,
-            "mitigation",
-            &Mitigation::ALL,
-            Mitigation::name,
-        )
+        .choice(&mut sink, "mitigation", &Mitigation::ALL, Mitigation::name)
         .unwrap_or_default();
     policy.exercise_every_days = f
         .parsed(

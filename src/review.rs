@@ -6,14 +6,14 @@
 //! bands, detect and respond actions never exercised); acceptances that
 //! expire within 30 days or have expired; incidents and near-misses of the
 //! last `days`; estimates that incidents of the last 365 days contradicted;
-//! and risks with no plan.
+//! and risks with no plan (no action, or only failed ones).
 
 use jiff::civil::Date;
 
 use crate::analysis::Analysis;
 use crate::dates::{add_days, within};
-use crate::history::Contradiction;
 use crate::exercise::{ActionFacts, Exercise};
+use crate::history::Contradiction;
 use crate::register::model::{Acceptance, Action, ActionKind, ActionStatus, Incident, Risk};
 use crate::score::{RankBy, State};
 
@@ -140,7 +140,8 @@ pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
         for c in analysis.contradictions(r) {
             digest.contradicted.push((risk, c));
         }
-        if risk.actions.is_empty() && r.state != State::Accepted {
+        // No action, or only ones found not to work.
+        if r.actions.iter().all(|f| f.failed.is_some()) && r.state != State::Accepted {
             digest.no_plan.push(risk);
         }
     }

@@ -6,12 +6,12 @@ use std::time::Duration;
 use jiff::civil::Date;
 
 use crate::analysis::Review;
+use crate::analysis::{Measured, Spent};
 use crate::band::Band;
 use crate::budget::{SystemBudget, minutes_text, number_text, percent_text};
 use crate::dates::days_ago;
-use crate::diag::{Code, Diagnostic, Subject, plural, thousands};
-use crate::analysis::{Measured, Spent};
 use crate::diag::Severity;
+use crate::diag::{Code, Diagnostic, Subject, plural, thousands};
 use crate::exercise::{ActionFacts, Failed, FailedBy};
 use crate::history::{Contradiction, Measure};
 use crate::register::model::{

@@ -316,7 +316,11 @@ fn assemble_incidents(
                 .help(help),
             );
         }
-        for named in incident.failed_actions.iter().chain(&incident.worked_actions) {
+        for named in incident
+            .failed_actions
+            .iter()
+            .chain(&incident.worked_actions)
+        {
             if let Some(diagnostic) = unknown_action(&incident, named, register) {
                 complete = false;
                 diagnostics.push(diagnostic);
@@ -375,7 +379,9 @@ fn unknown_action(
         ),
         None => format!(
             "risk `{risk}` has actions {}",
-            ids.map(|id| format!("`{id}`")).collect::<Vec<_>>().join(", ")
+            ids.map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
     Some(

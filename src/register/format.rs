@@ -386,7 +386,11 @@ const ACTION_KEYS: &[Key] = &[
         Value::Date,
         "For a failed action, required: the day it was found not to work.",
     ),
-    key("reason", Value::Text, "For a failed action: why it did not work."),
+    key(
+        "reason",
+        Value::Text,
+        "For a failed action: why it did not work.",
+    ),
     key(
         "runbook",
         Value::Text,

@@ -407,6 +407,17 @@ pub struct Action {
     pub span: Span,
 }
 
+impl Action {
+    /// Planned or in progress: still to do. A done action is finished,
+    /// and a failed one is no step of a plan until it is planned again.
+    pub fn is_open(&self) -> bool {
+        matches!(
+            self.status,
+            ActionStatus::Planned | ActionStatus::InProgress
+        )
+    }
+}
+
 /// A failed action's `failed_on` and `reason`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Failure {

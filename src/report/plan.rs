@@ -63,6 +63,7 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
                 })
                 .collect(),
         );
+        doc.optional(&["owner", "last exercised"]);
     }
 
     doc.heading(2, "Accepted risks");
@@ -374,6 +375,14 @@ mod snapshot {
         | --- | --- | --- | --- | --- | --- |
         | ○ prevent | Split the rotation | checkout/overload (factor) | eng-manager | 2027-01-15 | - |
 
+        ## Drills to schedule
+
+        Done actions to show working again, or for the first time: a drill, a restore test, a game day.
+
+        | action | what | risk | owner | last exercised | due |
+        | --- | --- | --- | --- | --- | --- |
+        | ✓ respond | Roll back with the deploy tool | checkout/bad-deploy | payments-team | 2026-03-01 | 2026-08-28 (overdue) |
+
         ## Accepted risks
 
         | risk | accepted by | why | until | bad min/yr |
@@ -436,6 +445,15 @@ mod widths {
         action     what              risk                        owner        due
         ○ prevent  Split the rotat…  checkout/overload (factor)  eng-manager  2027-01-15
 
+        Drills to schedule
+
+        Done actions to show working again, or for the first time: a drill, a restore
+        test, a game day.
+
+        action     what                        risk                 due
+        ✓ respond  Roll back with the deploy…  checkout/bad-deploy  2026-08-28 (overdue)
+        hidden to fit: owner, last exercised
+
         Accepted risks
 
         risk                accepted by  why                      until       bad min/yr
@@ -483,6 +501,13 @@ mod widths {
         action     what                risk                        owner        due         link
         ○ prevent  Split the rotation  checkout/overload (factor)  eng-manager  2027-01-15  -
 
+        Drills to schedule
+
+        Done actions to show working again, or for the first time: a drill, a restore test, a game day.
+
+        action     what                            risk                 owner          last exercised  due
+        ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01      2026-08-28 (overdue)
+
         Accepted risks
 
         risk                accepted by  why                                  until       bad min/yr
@@ -528,6 +553,13 @@ mod widths {
 
         action     what                risk                        owner        due         link
         ○ prevent  Split the rotation  checkout/overload (factor)  eng-manager  2027-01-15  -
+
+        Drills to schedule
+
+        Done actions to show working again, or for the first time: a drill, a restore test, a game day.
+
+        action     what                            risk                 owner          last exercised  due
+        ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01      2026-08-28 (overdue)
 
         Accepted risks
 

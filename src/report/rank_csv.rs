@@ -297,12 +297,12 @@ mod snapshot {
     #[test]
     fn the_fixture() {
         insta::assert_snapshot!(fixture::rank(RankFormat::Csv), @"
-        rank,system,id,title,category,likelihood,likelihood_source,impact,impact_source,severity,band,detect_level,detect_minutes,recover_level,recover_minutes,exposure,frequency_per_year,users_affected_percent,bad_minutes,budget_share_percent,target_severity,target_band,target_bad_minutes,incidents_365d,near_misses_365d,incident_bad_minutes_365d,state,owner,reviewed,review_every_days,accepted_by,accepted_until,acceptance_expired,actions,actions_done,actions_done_without_evidence,file,line,column
-        1,checkout,traffic-spike,Traffic spikes saturate the worker pool,technical,4,explicit,4,explicit,16,high,1,5,3,60,3,4,30,78,14.830025,8,medium,78,1,0,21.6,mitigating,alice,2026-10-01,90,,,,2,1,0,risks/checkout.toml,16,6
-        2,checkout,bad-deploy,A bad deploy breaks checkout,process,3,explicit,4,explicit,12,high,2,10,2,20,4,2,,60,11.407712,12,high,60,0,0,0,mitigated,payments-team,2026-11-01,90,,,,2,2,1,risks/checkout.toml,44,6
-        3,checkout,single-expert,Only one engineer knows the reconciliation job,people,3,explicit,4,explicit,12,high,,,,,,,,,,12,high,,0,0,0,open,payments-team,,90,,,,0,0,0,risks/checkout.toml,66,6
-        4,search,stale-index,The index serves stale results,data,2,explicit,2,explicit,4,low,,,,,,,,,,4,low,,0,1,0,accepted,search-team,2026-06-01,365,eng-manager,2027-01-31,false,0,0,0,risks/search.toml,6,6
-        ,checkout,overload,On-call is overloaded,factor,,,,,,,,,,,,,,32,6.084113,,,0,,,,open,payments-team,,,,,,1,0,,risks/checkout.toml,88,6
+        rank,system,id,title,category,likelihood,likelihood_source,impact,impact_source,severity,band,detect_level,detect_minutes,recover_level,recover_minutes,exposure,frequency_per_year,users_affected_percent,bad_minutes,budget_share_percent,target_severity,target_band,target_bad_minutes,incidents_365d,near_misses_365d,incident_bad_minutes_365d,state,owner,reviewed,review_every_days,accepted_by,accepted_until,acceptance_expired,actions,actions_done,actions_done_without_evidence,file,line,column,data_loss_minutes,target_data_loss_minutes,rpo_exceeded,actions_failed,actions_exercise_overdue,actions_never_exercised
+        1,checkout,traffic-spike,Traffic spikes saturate the worker pool,technical,4,explicit,4,explicit,16,high,1,5,3,60,3,4,30,78,14.830025,8,medium,78,1,0,21.6,mitigating,alice,2026-10-01,90,,,,2,1,0,risks/checkout.toml,17,6,,,false,0,0,0
+        2,checkout,bad-deploy,A bad deploy breaks checkout,process,3,explicit,4,explicit,12,high,2,10,2,20,4,2,,60,11.407712,12,high,60,0,0,0,mitigated,payments-team,2026-11-01,90,,,,2,2,1,risks/checkout.toml,46,6,85.231912,85.231912,true,0,1,1
+        3,checkout,single-expert,Only one engineer knows the reconciliation job,people,3,explicit,4,explicit,12,high,,,,,,,,,,12,high,,0,0,0,open,payments-team,,90,,,,1,0,0,risks/checkout.toml,70,6,,,false,1,0,0
+        4,search,stale-index,The index serves stale results,data,2,explicit,2,explicit,4,low,,,,,,,,,,4,low,,0,1,0,accepted,search-team,2026-06-01,365,eng-manager,2027-01-31,false,0,0,0,risks/search.toml,6,6,,,false,0,0,0
+        ,checkout,overload,On-call is overloaded,factor,,,,,,,,,,,,,,32,6.084113,,,0,,,,open,payments-team,,,,,,1,0,,risks/checkout.toml,100,6,,,,,,
         ");
     }
 }

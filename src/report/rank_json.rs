@@ -14,6 +14,7 @@ use super::{RankReport, json, round};
 use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::band::Band;
 use crate::budget::Size;
+use crate::exercise::{ActionFacts, Exercise, FailedBy};
 use crate::factor::FactorState;
 use crate::register::model::{
     Action, ActionKind, ActionStatus, Category, Rated, Runbook, Source, TimeEstimate,
@@ -23,7 +24,6 @@ use crate::score::{State, ViewName, ViewScore};
 use crate::simulate::Years;
 use crate::source::{Sources, display_path};
 use crate::uncertainty::{Interval, Spread};
-use crate::exercise::{ActionFacts, Exercise, FailedBy};
 use crate::units::minutes;
 
 pub const VERSION: u32 = 1;
@@ -438,7 +438,11 @@ fn factor_out<'a>(report: &RankReport<'a>, f: &'a AssessedFactor<'a>) -> FactorO
         budget_size: f.size,
         state: f.state(),
         // A factor's actions show what they change by removing it.
-        actions: factor.actions.iter().map(|a| action_out(a, true, None)).collect(),
+        actions: factor
+            .actions
+            .iter()
+            .map(|a| action_out(a, true, None))
+            .collect(),
         location: LocationOut {
             file: display_path(report.sources.path(factor.id.span.file)),
             line: factor.location.line,
@@ -519,20 +523,16 @@ pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'
 }
 
 /// An action as JSON; `facts` for a risk's action (a factor's has none).
-fn action_out<'a>(
-    a: &'a Action,
-    evidence: bool,
-    facts: Option<&ActionFacts<'a>>,
-) -> ActionOut<'a> {
+fn action_out<'a>(a: &'a Action, evidence: bool, facts: Option<&ActionFacts<'a>>) -> ActionOut<'a> {
     ActionOut {
         id: a.id.as_ref().map(|id| id.value.as_str()),
         exercise: facts.and_then(|facts| {
             facts.exercise.map(|state| ExerciseOut {
-            state,
-            last: facts.exercised.map(|d| d.to_string()),
-            every_days: facts.every_days,
-            due: facts.due.map(|d| d.to_string()),
-            counts: facts.counts,
+                state,
+                last: facts.exercised.map(|d| d.to_string()),
+                every_days: facts.every_days,
+                due: facts.due.map(|d| d.to_string()),
+                counts: facts.counts,
             })
         }),
         failed: facts.and_then(|f| f.failed).map(|f| FailedOut {
@@ -790,6 +790,7 @@ mod snapshot {
               "accepted": null,
               "actions": [
                 {
+                  "id": "page",
                   "kind": "detect",
                   "what": "Page on queue depth",
                   "status": "done",
@@ -804,7 +805,14 @@ mod snapshot {
                       "minutes": 5.0
                     }
                   },
-                  "evidence": true
+                  "evidence": true,
+                  "exercise": {
+                    "state": "in-time",
+                    "last": "2026-09-14",
+                    "every_days": 180,
+                    "due": "2027-03-13",
+                    "counts": true
+                  }
                 },
                 {
                   "kind": "prevent",
@@ -823,7 +831,7 @@ mod snapshot {
               ],
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 16,
+                "line": 17,
                 "column": 6
               }
             }
@@ -860,7 +868,7 @@ mod snapshot {
               ],
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 88,
+                "line": 100,
                 "column": 6
               }
             }

@@ -404,13 +404,13 @@ mod snapshot {
         insta::assert_snapshot!(at(80), @"
         #  risk                    title                  severity            state
         1  checkout/traffic-spike  Traffic spikes satur…  16 high → 8 medium  mitigating
-           ✓ detect   Page on queue depth · alice
+           ✓ detect   Page on queue depth · alice · exercised 2026-09-14
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
         2  checkout/bad-deploy     A bad deploy breaks …  12 high             mitigated
-           ✓ prevent  Announce deploys in #eng · payments-team · no evidence
-           ✓ respond  Roll back with the deploy tool · payments-team
+           ✓ prevent  Announce deploys … · payments-team · no evidence · never exercised
+           ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
         3  checkout/single-expert  Only one engineer kn…  12 high             open
-           · no action yet
+           ✗ prevent  Document the job · payments-team · failed 2026-10-10
         4  search/stale-index      The index serves sta…  4 low               accepted
            ⊘ accepted by eng-manager until 2027-01-31
         -  checkout/overload       On-call is overloaded  factor              open
@@ -426,13 +426,13 @@ mod snapshot {
         insta::assert_snapshot!(at(120), @"
         #  risk                    title                     severity              bad min/yr  budget  owner          state
         1  checkout/traffic-spike  Traffic spikes saturate…  16 high → 8 medium         78.00  14.8%   alice          mitigating
-           ✓ detect   Page on queue depth · alice
+           ✓ detect   Page on queue depth · alice · exercised 2026-09-14
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
         2  checkout/bad-deploy     A bad deploy breaks che…  12 high                    60.00  11.4%   payments-team  mitigated
-           ✓ prevent  Announce deploys in #eng · payments-team · no evidence
-           ✓ respond  Roll back with the deploy tool · payments-team
+           ✓ prevent  Announce deploys in #eng · payments-team · no evidence · never exercised
+           ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
         3  checkout/single-expert  Only one engineer knows…  12 high                        -  -       payments-team  open
-           · no action yet
+           ✗ prevent  Document the job · payments-team · failed 2026-10-10
         4  search/stale-index      The index serves stale …  4 low                          -  -       search-team    accepted
            ⊘ accepted by eng-manager until 2027-01-31
         -  checkout/overload       On-call is overloaded     factor              32.00 → 0.00  6.1%    payments-team  open
@@ -448,13 +448,13 @@ mod snapshot {
         insta::assert_snapshot!(at(200), @"
         #  risk                    title                                           severity            exposure    bad min/yr  budget  owner          state
         1  checkout/traffic-spike  Traffic spikes saturate the worker pool         16 high → 8 medium         3         78.00  14.8%   alice          mitigating
-           ✓ detect   Page on queue depth · alice
+           ✓ detect   Page on queue depth · alice · exercised 2026-09-14
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
         2  checkout/bad-deploy     A bad deploy breaks checkout                    12 high                    4         60.00  11.4%   payments-team  mitigated
-           ✓ prevent  Announce deploys in #eng · payments-team · no evidence
-           ✓ respond  Roll back with the deploy tool · payments-team
+           ✓ prevent  Announce deploys in #eng · payments-team · no evidence · never exercised
+           ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
         3  checkout/single-expert  Only one engineer knows the reconciliation job  12 high                    -             -  -       payments-team  open
-           · no action yet
+           ✗ prevent  Document the job · payments-team · failed 2026-10-10
         4  search/stale-index      The index serves stale results                  4 low                      -             -  -       search-team    accepted
            ⊘ accepted by eng-manager until 2027-01-31
         -  checkout/overload       On-call is overloaded                           factor                     -  32.00 → 0.00  6.1%    payments-team  open
@@ -472,12 +472,12 @@ mod snapshot {
             actions: false,
         });
         insta::assert_snapshot!(text, @"
-        #  system    risk           title                                           L  I  severity            detect   recover  exposure    bad min/yr  budget  incidents    state       owner          actions
-        1  checkout  traffic-spike  Traffic spikes saturate the worker pool         4  4  16 high → 8 medium  1 (5m)   3 (1h)          3         78.00  14.8%   1            mitigating  alice          P:planned D:done
-        2  checkout  bad-deploy     A bad deploy breaks checkout                    3  4  12 high             2 (10m)  2 (20m)         4         60.00  11.4%   -            mitigated   payments-team  P:done R:done
-        3  checkout  single-expert  Only one engineer knows the reconciliation job  3  4  12 high             -        -               -             -  -       -            open        payments-team  none
-        4  search    stale-index    The index serves stale results                  2  2  4 low               -        -               -             -  -       1 near-miss  accepted    search-team    none
-        -  checkout  overload       On-call is overloaded                           -  -  factor              +10m     -               -  32.00 → 0.00  6.1%    -            open        payments-team  P:planned
+        #  system    risk           title                                           L  I  severity            detect   recover  exposure    bad min/yr  budget  data loss      incidents    state       owner          actions
+        1  checkout  traffic-spike  Traffic spikes saturate the worker pool         4  4  16 high → 8 medium  1 (5m)   3 (1h)          3         78.00  14.8%   -              1            mitigating  alice          P:planned D:done
+        2  checkout  bad-deploy     A bad deploy breaks checkout                    3  4  12 high             2 (10m)  2 (20m)         4         60.00  11.4%   30m..3h > RPO  -            mitigated   payments-team  P:done R:done
+        3  checkout  single-expert  Only one engineer knows the reconciliation job  3  4  12 high             -        -               -             -  -       -              -            open        payments-team  P:failed
+        4  search    stale-index    The index serves stale results                  2  2  4 low               -        -               -             -  -       -              1 near-miss  accepted    search-team    none
+        -  checkout  overload       On-call is overloaded                           -  -  factor              +10m     -               -  32.00 → 0.00  6.1%    -              -            open        payments-team  P:planned
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ");
     }

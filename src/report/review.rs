@@ -107,6 +107,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                 })
                 .collect(),
         );
+        doc.optional(&["owner", "last"]);
     }
 
     doc.heading(2, "Acceptances ending");
@@ -304,6 +305,11 @@ mod snapshot {
         action     what               risk                    owner  due
         ○ prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
 
+        Exercises due
+
+        action     what                            risk                 owner          last        due
+        ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01  2026-08-28 (overdue)
+
         Acceptances ending
 
         No acceptance ends within 30 days.
@@ -349,6 +355,12 @@ mod widths {
         action     what              risk                    owner  due
         ○ prevent  Autoscale worke…  checkout/traffic-spike  bob    2026-11-20 (overdue)
 
+        Exercises due
+
+        action     what                        risk                 due
+        ✓ respond  Roll back with the deploy…  checkout/bad-deploy  2026-08-28 (overdue)
+        hidden to fit: owner, last
+
         Acceptances ending
 
         No acceptance ends within 30 days.
@@ -383,6 +395,11 @@ mod widths {
         action     what               risk                    owner  due
         ○ prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
 
+        Exercises due
+
+        action     what                            risk                 owner          last        due
+        ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01  2026-08-28 (overdue)
+
         Acceptances ending
 
         No acceptance ends within 30 days.
@@ -416,6 +433,11 @@ mod widths {
 
         action     what               risk                    owner  due
         ○ prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
+
+        Exercises due
+
+        action     what                            risk                 owner          last        due
+        ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01  2026-08-28 (overdue)
 
         Acceptances ending
 

@@ -9,11 +9,11 @@ use serde_json::{Value, json};
 use super::doc::Doc;
 use super::rank_json::risk_out;
 use super::{data_loss_text, incidents_cell, json, round, state_cell, status_mark, time_cell};
+use crate::analysis::AssessedRisk;
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
-use crate::history::Measure;
-use crate::analysis::AssessedRisk;
 use crate::exercise::{ActionFacts, Exercise, FailedBy};
+use crate::history::Measure;
 use crate::register::model::{Action, ActionStatus, Effects, Runbook};
 use crate::scale::Scale;
 use crate::score::{RankBy, State, ViewScore};
@@ -399,7 +399,10 @@ fn effects_text(e: &Effects) -> String {
 /// `data loss: 2h now, 5m after the plan; RPO 1h: exceeded`, where the
 /// risk or its system says anything of data loss.
 fn data_loss_fact(r: &AssessedRisk<'_>, rpo: Option<Duration>) -> Option<String> {
-    let (now, then) = (r.score.current.view.data_loss, r.score.target.view.data_loss);
+    let (now, then) = (
+        r.score.current.view.data_loss,
+        r.score.target.view.data_loss,
+    );
     let loss = match (now, then) {
         (None, _) => "not estimated".to_string(),
         (Some(now), Some(then)) if then != now => format!(
@@ -551,6 +554,7 @@ mod widths {
           • state: mitigating (1 of 2 actions done)
           • review: last reviewed 2026-10-01, next due 2026-12-30 (every 90 days)
           • system checkout: error budget 525.96 bad minutes a year
+          • data loss: not estimated; RPO 1h
 
         Scores
 
@@ -593,7 +597,8 @@ mod widths {
         Actions
 
           • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done:
-            time to detect 1 (5m)
+            time to detect 1 (5m); exercised 2026-09-14, holds through 2027-03-13 (every
+            180 days)
           • ○ prevent: Autoscale workers (planned, bob, due 2026-11-20, overdue); once
             done: likelihood 2 (unlikely)
 
@@ -630,6 +635,7 @@ mod widths {
           • state: mitigating (1 of 2 actions done)
           • review: last reviewed 2026-10-01, next due 2026-12-30 (every 90 days)
           • system checkout: error budget 525.96 bad minutes a year
+          • data loss: not estimated; RPO 1h
 
         Scores
 
@@ -667,7 +673,8 @@ mod widths {
 
         Actions
 
-          • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done: time to detect 1 (5m)
+          • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done: time to detect 1 (5m); exercised
+            2026-09-14, holds through 2027-03-13 (every 180 days)
           • ○ prevent: Autoscale workers (planned, bob, due 2026-11-20, overdue); once done: likelihood 2 (unlikely)
 
         Incidents
@@ -699,6 +706,7 @@ mod widths {
           • state: mitigating (1 of 2 actions done)
           • review: last reviewed 2026-10-01, next due 2026-12-30 (every 90 days)
           • system checkout: error budget 525.96 bad minutes a year
+          • data loss: not estimated; RPO 1h
 
         Scores
 
@@ -735,7 +743,7 @@ mod widths {
 
         Actions
 
-          • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done: time to detect 1 (5m)
+          • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done: time to detect 1 (5m); exercised 2026-09-14, holds through 2027-03-13 (every 180 days)
           • ○ prevent: Autoscale workers (planned, bob, due 2026-11-20, overdue); once done: likelihood 2 (unlikely)
 
         Incidents
@@ -767,9 +775,31 @@ mod widths {
               "location": {
                 "column": 6,
                 "file": "risks/checkout.toml",
-                "line": 44
+                "line": 46
               },
               "message": "risk `checkout/bad-deploy` (impact 4, major) has no detect action",
+              "severity": "warning"
+            },
+            {
+              "code": "rpo-exceeded",
+              "help": "finish an action that brings its data_loss within the RPO (more frequent backups, replication), or accept the risk with [risk.accepted]",
+              "location": {
+                "column": 6,
+                "file": "risks/checkout.toml",
+                "line": 46
+              },
+              "message": "risk `checkout/bad-deploy` would lose up to 3h of recent writes, more than its system's RPO of 1h",
+              "severity": "error"
+            },
+            {
+              "code": "exercise-overdue",
+              "help": "exercise it again (a drill, a restore test, a failover) and record the day in `exercised`",
+              "location": {
+                "column": 13,
+                "file": "risks/checkout.toml",
+                "line": 62
+              },
+              "message": "respond action \"Roll back with the deploy tool\" of risk `checkout/bad-deploy` was last exercised on 2026-03-01, due 2026-08-28 (91 days ago)",
               "severity": "warning"
             },
             {
@@ -778,7 +808,7 @@ mod widths {
               "location": {
                 "column": 8,
                 "file": "risks/checkout.toml",
-                "line": 62
+                "line": 66
               },
               "message": "prevent action \"Announce deploys in #eng\" of risk `checkout/bad-deploy` is done but shows no evidence",
               "severity": "warning"
@@ -792,6 +822,13 @@ mod widths {
                 "due": null,
                 "effects": {},
                 "evidence": true,
+                "exercise": {
+                  "counts": true,
+                  "due": "2026-08-28",
+                  "every_days": 180,
+                  "last": "2026-03-01",
+                  "state": "overdue"
+                },
                 "kind": "respond",
                 "link": null,
                 "owner": null,
@@ -804,6 +841,13 @@ mod widths {
                 "due": null,
                 "effects": {},
                 "evidence": false,
+                "exercise": {
+                  "counts": true,
+                  "due": null,
+                  "every_days": 180,
+                  "last": null,
+                  "state": "never"
+                },
                 "kind": "prevent",
                 "link": null,
                 "owner": null,
@@ -818,6 +862,7 @@ mod widths {
             "budget_share": 0.114077,
             "budget_size": "fits",
             "category": "process",
+            "data_loss_minutes": 85.231912,
             "exposure": 4,
             "frequency_per_year": 2.0,
             "id": "bad-deploy",
@@ -839,13 +884,20 @@ mod widths {
             "location": {
               "column": 6,
               "file": "risks/checkout.toml",
-              "line": 44
+              "line": 46
             },
             "mitigation_unevidenced": false,
             "owner": "payments-team",
+            "ranges": {
+              "data_loss_minutes": {
+                "high": 180.0,
+                "low": 30.0
+              }
+            },
             "rank": 2,
             "review_every_days": 90,
             "reviewed": "2026-11-01",
+            "rpo_exceeded": true,
             "severity": 12,
             "state": "mitigated",
             "system": "checkout",
@@ -864,6 +916,7 @@ mod widths {
                 "bad_minutes": 60.0,
                 "band": "high",
                 "budget_share": 0.114077,
+                "data_loss_minutes": 85.231912,
                 "exposure": 4,
                 "frequency_per_year": 2.0,
                 "impact": {
@@ -875,6 +928,12 @@ mod widths {
                   "level": 3,
                   "source": "explicit",
                   "word": "possible"
+                },
+                "ranges": {
+                  "data_loss_minutes": {
+                    "high": 180.0,
+                    "low": 30.0
+                  }
                 },
                 "severity": 12,
                 "time_to_detect": {
@@ -891,6 +950,7 @@ mod widths {
                 "bad_minutes": 60.0,
                 "band": "high",
                 "budget_share": 0.114077,
+                "data_loss_minutes": 85.231912,
                 "exposure": 4,
                 "frequency_per_year": 2.0,
                 "impact": {
@@ -902,6 +962,12 @@ mod widths {
                   "level": 3,
                   "source": "explicit",
                   "word": "possible"
+                },
+                "ranges": {
+                  "data_loss_minutes": {
+                    "high": 180.0,
+                    "low": 30.0
+                  }
                 },
                 "severity": 12,
                 "time_to_detect": {
@@ -918,6 +984,7 @@ mod widths {
                 "bad_minutes": 60.0,
                 "band": "high",
                 "budget_share": 0.114077,
+                "data_loss_minutes": 85.231912,
                 "exposure": 4,
                 "frequency_per_year": 2.0,
                 "impact": {
@@ -929,6 +996,12 @@ mod widths {
                   "level": 3,
                   "source": "explicit",
                   "word": "possible"
+                },
+                "ranges": {
+                  "data_loss_minutes": {
+                    "high": 180.0,
+                    "low": 30.0
+                  }
                 },
                 "severity": 12,
                 "time_to_detect": {

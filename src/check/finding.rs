@@ -763,10 +763,14 @@ impl Finding<'_> {
                 )
                 .at(
                     c.took.span,
-                    if c.ranged {
-                        format!("the estimate's high end is {}", format_duration(c.estimate))
-                    } else {
-                        format!("the estimate is {}", format_duration(c.estimate))
+                    match (c.ranged, c.measure) {
+                        (true, _) => {
+                            format!("the estimate's high end is {}", format_duration(c.estimate))
+                        }
+                        (false, Measure::DataLoss) if c.estimate.is_zero() => {
+                            "the estimate is none".to_string()
+                        }
+                        (false, _) => format!("the estimate is {}", format_duration(c.estimate)),
                     },
                 )
                 .help(format!(

@@ -5,7 +5,7 @@ use crate::analysis::{Analysis, AssessedFactor, AssessedRisk, AssessedSystem};
 use crate::budget::Size;
 use crate::dates::add_days;
 use crate::exercise::Exercise;
-use crate::policy::Policy;
+use crate::policy::{Mitigation, Policy};
 use crate::register::model::{ActionKind, ActionStatus, Runbook};
 use crate::score::{State, ViewName};
 use jiff::civil::Date;
@@ -38,9 +38,10 @@ pub(super) fn risk<'r>(
             // Named when the band, not the impact, is what fails it.
             band: (impact < policy.fail_impact).then_some(inherent.band),
             unevidenced: assessed.unevidenced().count(),
+            // Only the exercise policy counts exercises as what mitigates.
             unexercised: assessed
                 .actions()
-                .filter(|(_, f)| f.stale())
+                .filter(|(_, f)| policy.mitigation == Mitigation::Exercised && f.stale())
                 .map(|(a, f)| (a, *f))
                 .collect(),
             failed: assessed

@@ -137,10 +137,21 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     let dim = |text: &str| paint(text, Style::new().dimmed(), report.colour);
     if view.actions {
+        // The failed mark is explained where one shows.
+        let failed = report.rows().any(|(_, r)| {
+            r.risk
+                .actions
+                .iter()
+                .any(|a| a.status == ActionStatus::Failed)
+        });
         writeln!(
             out,
             "{}",
-            dim("✓ done  ◐ in progress  ○ planned  ⊘ accepted")
+            dim(if failed {
+                "✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted"
+            } else {
+                "✓ done  ◐ in progress  ○ planned  ⊘ accepted"
+            })
         )?;
     }
     let left_out = layout.left_out();
@@ -416,7 +427,7 @@ mod snapshot {
         -  checkout/overload       On-call is overloaded  factor              open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
-        ✓ done  ◐ in progress  ○ planned  ⊘ accepted
+        ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted
         hidden to fit: exposure, bad min/yr, budget, owner; see --wide
         ");
     }
@@ -438,7 +449,7 @@ mod snapshot {
         -  checkout/overload       On-call is overloaded     factor              32.00 → 0.00  6.1%    payments-team  open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
-        ✓ done  ◐ in progress  ○ planned  ⊘ accepted
+        ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted
         hidden to fit: exposure; see --wide
         ");
     }
@@ -460,7 +471,7 @@ mod snapshot {
         -  checkout/overload       On-call is overloaded                           factor                     -  32.00 → 0.00  6.1%    payments-team  open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
-        ✓ done  ◐ in progress  ○ planned  ⊘ accepted
+        ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted
         ");
     }
 

@@ -863,6 +863,137 @@ pub(crate) mod tests {
         assert_eq!(analysis.find_factor("a"), None);
     }
 
+    fn loss(text: &str) -> Option<DataLoss> {
+        let e = crate::units::parse_data_loss(text).unwrap();
+        Some(DataLoss {
+            value: e.value,
+            range: e.range,
+        })
+    }
+
+    #[test]
+    fn data_loss_is_judged_against_the_rpo_by_its_worst_case() {
+        let mut day = risk("s", "day", 2, 3, None);
+        day.inherent.data_loss = loss("24h");
+        // A done action lowers it within the RPO; a planned one only the target.
+        let mut lowered = risk("s", "lowered", 2, 3, None);
+        lowered.inherent.data_loss = loss("12h");
+        let mut replication = action(ActionKind::Prevent, ActionStatus::Done);
+        replication.effects.data_loss = loss("none");
+        lowered.actions = vec![replication];
+        let mut ranged = risk("s", "ranged", 2, 3, None);
+        ranged.inherent.data_loss = loss("10m..2h");
+        let mut accepted = risk("s", "accepted", 2, 3, None);
+        accepted.inherent.data_loss = loss("6h");
+        accepted.accepted = Some(Acceptance {
+            by: "cto".into(),
+            reason: "why".into(),
+            until: At {
+                value: date("2027-01-01"),
+                span: span(),
+            },
+        });
+        let mut register = register(vec![day, lowered, ranged, accepted]);
+        register.systems[0].slo.rpo = Some(std::time::Duration::from_secs(3600));
+        let analysis = Analysis::new(&register, date("2026-11-27"), &Policy::default());
+        let over: Vec<Option<u64>> = analysis
+            .risks
+            .iter()
+            .map(|r| r.over_rpo.map(|d| d.as_secs() / 60))
+            .collect();
+        // The range by its high end (2h), not its mean; the accepted risk holds.
+        assert_eq!(over, [Some(1440), None, Some(120), None]);
+        // The worst current loss is the day's, accepted ones included.
+        assert_eq!(
+            analysis.systems[0]
+                .worst_data_loss
+                .map(|(i, d)| (i, d.as_secs())),
+            Some((0, 86_400))
+        );
+        assert!(analysis.has_data_loss());
+    }
+
+    #[test]
+    fn a_spent_budget_is_the_larger_of_availability_and_incidents() {
+        let r = risk("s", "r", 2, 3, None);
+        let mut register = register(vec![r]);
+        let system = &mut register.systems[0];
+        system.slo.availability = Some(crate::units::parse_percent("99.9%").unwrap());
+        system.baseline.availability = Some(crate::units::parse_percent("99.82%").unwrap());
+        let spent = |register: &Register| {
+            Analysis::new(register, date("2026-11-27"), &Policy::default()).systems[0].spent
+        };
+        let by_availability = spent(&register).unwrap();
+        // (100 - 99.82) / (100 - 99.9) = 180%.
+        assert!((by_availability.share - 1.8).abs() < 1e-9);
+        assert!(by_availability.exhausted());
+        assert!(matches!(
+            by_availability.measure,
+            Measured::Availability { .. }
+        ));
+        // A year of incidents that cost more: 1200 of 525.96 minutes.
+        register.incidents = vec![Incident {
+            system: "s".into(),
+            id: At {
+                value: "INC-1".into(),
+                span: span(),
+            },
+            date: At {
+                value: date("2026-06-01"),
+                span: span(),
+            },
+            risks: vec![At {
+                value: ("s".into(), "r".into()),
+                span: span(),
+            }],
+            near_miss: false,
+            detected_after: Some(At {
+                value: std::time::Duration::from_secs(600 * 60),
+                span: span(),
+            }),
+            recovered_after: Some(At {
+                value: std::time::Duration::from_secs(600 * 60),
+                span: span(),
+            }),
+            users_affected: None,
+            summary: None,
+            postmortem: None,
+            data_lost: None,
+            failed_actions: Vec::new(),
+            worked_actions: Vec::new(),
+        }];
+        let by_incidents = spent(&register).unwrap();
+        assert!(matches!(by_incidents.measure, Measured::Incidents { .. }));
+        assert!((by_incidents.share - 1200.0 / 525.96).abs() < 1e-3);
+        // Without an availability SLO there is no budget to spend.
+        register.systems[0].slo.availability = None;
+        assert_eq!(spent(&register), None);
+    }
+
+    #[test]
+    fn under_exercised_an_open_risk_is_judged_as_written() {
+        // A done action that lowers impact below the gate, never exercised:
+        // under "exercised" it mitigates nothing, so its effect cannot lift
+        // the risk out of the gate either.
+        let mut r = risk("s", "r", 3, 5, None);
+        let mut lower = action(ActionKind::Prevent, ActionStatus::Done);
+        lower.effects.impact = Some(crate::scale::Level::new(2).unwrap());
+        r.actions = vec![lower];
+        let register = register(vec![r]);
+        let policy = Policy {
+            mitigation: crate::policy::Mitigation::Exercised,
+            ..Policy::default()
+        };
+        let analysis = Analysis::new(&register, date("2026-11-27"), &policy);
+        let assessed = &analysis.risks[0];
+        assert_eq!(assessed.state, State::Open);
+        assert!(assessed.unmitigated);
+        assert!(assessed.actions[0].stale());
+        // Under "done" the same action mitigates.
+        let analysis = Analysis::new(&register, date("2026-11-27"), &Policy::default());
+        assert!(!analysis.risks[0].unmitigated);
+    }
+
     #[test]
     fn reviews_fall_due_on_their_cadence() {
         let mut r = risk("s", "r", 1, 2, None);

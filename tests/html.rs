@@ -214,7 +214,6 @@ fn a_browser_renders_every_number() {
     // The system's budget: 99.9% of a year.
     assert_eq!(attributes(&dom, "data-budget"), ["525.96"]);
 
-
     // A screenshot at 1280 pixels wide is not blank.
     let shot = dir.path().join("page.png");
     let out = chromium(

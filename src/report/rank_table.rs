@@ -298,7 +298,15 @@ fn action_lines<'a, 'r: 'a>(
     let room = report.view.width.saturating_sub(indent);
     let pad = " ".repeat(indent);
     let mut actions: Vec<_> = actions.collect();
-    actions.sort_by_key(|(a, _, _)| (std::cmp::Reverse(a.status), a.kind));
+    // Done first, then failed (done once, found not to work), then what is
+    // under way, then what is planned.
+    let order = |status: ActionStatus| match status {
+        ActionStatus::Done => 0,
+        ActionStatus::Failed => 1,
+        ActionStatus::InProgress => 2,
+        ActionStatus::Planned => 3,
+    };
+    actions.sort_by_key(|(a, _, _)| (order(a.status), a.kind));
     actions
         .into_iter()
         .map(|(action, unmeasured, facts)| {

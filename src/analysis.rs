@@ -3,9 +3,11 @@
 //!
 //! For each risk: its scores in the three views, its state, how its bad
 //! minutes compare with the single-risk threshold, its incidents of the
-//! last year, when its next review is due and whether its acceptance
-//! holds. For each system: its error budget against its risks, and its
-//! incidents. Every command reads an [`Analysis`]; no report computes a
+//! last year, when its next review is due, whether its acceptance holds,
+//! each action's evidence (last exercised, due, failed, whether it counts:
+//! see [`crate::exercise`]) and its data loss against its system's RPO.
+//! For each system: its error budget against its risks, its incidents,
+//! its worst data loss, and what its measures spent of its budget. Every command reads an [`Analysis`]; no report computes a
 //! fact of its own, so two formats cannot disagree.
 
 use jiff::civil::Date;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry as Slot;
 
 use super::file::{FileRegister, IncidentEntry};
-use super::model::{ActionRef, At, Incident, Register};
+use super::model::{ActionRef, At, Incident, Register, Risk};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::suggest::did_you_mean;
@@ -231,6 +231,8 @@ fn assemble_incidents(
     // Each suggestion looks at every risk; a register of thousands of
     // unknown names gets the first few, and plain help after.
     let mut suggestions_left = MAX_SUGGESTIONS;
+    // Risks by (system, id), for the actions incidents name; built once.
+    let mut by_name: HashMap<(&str, &str), &Risk> = HashMap::new();
     for entry in incidents {
         let incident = entry.incident;
         if register.system(&incident.system).is_none() {
@@ -321,8 +323,18 @@ fn assemble_incidents(
             .iter()
             .chain(&incident.worked_actions)
         {
-            if let Some(diagnostic) = unknown_action(&incident, named, register) {
+            if by_name.is_empty() {
+                by_name = register
+                    .risks
+                    .iter()
+                    .map(|r| ((r.system.as_str(), r.id.value.as_str()), r))
+                    .collect();
+            }
+            let suggest = suggestions_left > 0;
+            if let Some(diagnostic) = unknown_action(&incident, named, &by_name, register, suggest)
+            {
                 complete = false;
+                suggestions_left = suggestions_left.saturating_sub(1);
                 diagnostics.push(diagnostic);
             }
         }
@@ -334,20 +346,26 @@ fn assemble_incidents(
 }
 
 /// Why an incident's `failed_actions` or `worked_actions` entry names no
-/// action of the register, with the name that would; `None` when it does.
+/// action of the register, with the name that would (where `suggest`: each
+/// suggestion looks at every risk of the system); `None` when it does.
 fn unknown_action(
     incident: &Incident,
     named: &At<ActionRef>,
+    by_name: &HashMap<(&str, &str), &Risk>,
     register: &Register,
+    suggest: bool,
 ) -> Option<Diagnostic> {
     let ActionRef {
         system,
         risk,
         action,
     } = &named.value;
-    let in_system = || register.risks.iter().filter(|r| &r.system == system);
-    let Some(found) = in_system().find(|r| &r.id.value == risk) else {
-        let help = match did_you_mean(risk, in_system().map(|r| r.id.value.as_str())) {
+    let Some(found) = by_name.get(&(system.as_str(), risk.as_str())) else {
+        let in_system = register.risks.iter().filter(|r| &r.system == system);
+        let best = suggest
+            .then(|| did_you_mean(risk, in_system.map(|r| r.id.value.as_str())))
+            .flatten();
+        let help = match best {
             Some(best) => format!("did you mean `{best}/{action}`?"),
             None => format!(
                 "name an action as risk/action, with a risk of system `{system}`, or as system/risk/action"

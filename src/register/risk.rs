@@ -88,13 +88,10 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
     // Held for the whole run: no room for actions that never come.
     actions.shrink_to_fit();
     // An action's id names it within its risk, so it is unique there.
-    for (i, action) in actions.iter().enumerate() {
-        let Some(id) = &action.id else { continue };
-        let first = actions[..i]
-            .iter()
-            .filter_map(|a| a.id.as_ref())
-            .find(|first| first.value == id.value);
-        if let Some(first) = first {
+    let mut first_at: std::collections::HashMap<&str, &At<String>> =
+        std::collections::HashMap::new();
+    for id in actions.iter().filter_map(|a| a.id.as_ref()) {
+        if let Some(first) = first_at.get(id.value.as_str()) {
             sink.push(
                 Diagnostic::new(
                     Code::InvalidValue,
@@ -104,6 +101,8 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
                 .related(first.span, "first used here")
                 .help("action ids are unique within their risk; rename one of them"),
             );
+        } else {
+            first_at.insert(&id.value, id);
         }
     }
     let accepted = f

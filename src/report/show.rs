@@ -48,6 +48,9 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
             match r.unevidenced().count() {
                 0 => String::new(),
                 n => format!(", {n} without evidence"),
+            } + &match r.actions.iter().filter(|f| f.failed.is_some()).count() {
+                0 => String::new(),
+                n => format!(", {n} failed"),
             }
         ),
     };

@@ -9,11 +9,16 @@
 //! opx refuses (a device, a pipe) must cost nothing at any size.
 //!
 //! Run with `cargo bench --bench hostile`. Timing lives here, never in tests.
+//!
+//! Last, `opx trend` over 40 commits beside a 20 MB register file (over
+//! the cap) and without it: the large blob's size is checked once and
+//! never read, so the two should take about the same time.
 
 mod probe;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use probe::{PROBE, measure, mib, ms, probe};
 
@@ -175,5 +180,123 @@ fn main() {
                 Err(error) => println!("a pipe: {error}"),
             }
         }
+    }
+    trend_beside_a_large_blob(dir.path());
+    simulation(dir.path());
+}
+
+/// Commits made to a register of a few risks in `repo`.
+const TREND_COMMITS: usize = 40;
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=opx",
+            "-c",
+            "user.email=opx@example.invalid",
+        ])
+        .args(args)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// A repository whose `risks/` gets [`TREND_COMMITS`] commits, with a
+/// `big_mib` MiB `risks/big.toml` from the first one on (none for 0).
+fn history(dir: &Path, big_mib: usize) -> PathBuf {
+    let repo = dir.join(format!("trend-{big_mib}"));
+    std::fs::create_dir_all(repo.join("risks")).expect("a folder");
+    git(&repo, &["init", "-q"]);
+    if big_mib > 0 {
+        let line = format!("# {}\n", "x".repeat(1021));
+        std::fs::write(repo.join("risks/big.toml"), line.repeat(big_mib * 1024)).expect("written");
+    }
+    for commit in 0..TREND_COMMITS {
+        let text = format!(
+            "[system]\nid = \"s\"\nowner = \"team\"\n\n[[risk]]\nid = \"r\"\ntitle = \"Risk\"\ncategory = \"data\"\nlikelihood = {}\nimpact = 3\n",
+            commit % 5 + 1
+        );
+        std::fs::write(repo.join("risks/checkout.toml"), text).expect("written");
+        git(&repo, &["add", "."]);
+        git(&repo, &["commit", "-q", "-m", &format!("Change {commit}")]);
+    }
+    repo.join("risks")
+}
+
+fn trend_beside_a_large_blob(dir: &Path) {
+    let mut best = Vec::new();
+    for big_mib in [0, 20] {
+        let risks = history(dir, big_mib);
+        let command = opx("trend FILE --format json", &risks);
+        match measure(&command, 3, &[0]) {
+            Ok(stats) => best.push((big_mib, stats)),
+            Err(error) => println!("trend beside {big_mib} MiB: {error}"),
+        }
+    }
+    if let [(_, without), (big, with)] = best.as_slice() {
+        println!(
+            "{:<46} {:>10} {:>11} {:>10} {:>11} {:>7.1}×   peak {} / {}",
+            format!("trend, {TREND_COMMITS} commits, beside a blob"),
+            "none",
+            ms(without.best),
+            format!("{big} MiB"),
+            ms(with.best),
+            with.best.as_secs_f64() / without.best.as_secs_f64().max(1e-9),
+            mib(without.rss),
+            mib(with.rss),
+        );
+    }
+}
+
+/// Twenty risks whose ranges span the widest a register may write, each
+/// estimate of every incident and the year's rate drawn, against the same
+/// risks with each range written as a point near its mean: the work budget
+/// of a simulated year keeps the first within 10× the second.
+fn simulation(dir: &Path) {
+    let register = |detect: &str, frequency: &str, users: &str| {
+        let mut text =
+            String::from("[system]\nid = \"s\"\n\n[system.slo]\navailability = \"99.9%\"\n");
+        for i in 0..20 {
+            text.push_str(&format!(
+                "\n[[risk]]\nid = \"r{i}\"\ntitle = \"t\"\ncategory = \"technical\"\nimpact = 3\n\
+                 time_to_detect = \"{detect}\"\ntime_to_recover = \"{detect}\"\n\
+                 frequency = \"{frequency}\"\nusers_affected = \"{users}\"\n"
+            ));
+        }
+        text
+    };
+    let mut best = Vec::new();
+    for (name, text) in [
+        (
+            "20 risks, points near the ranges' means",
+            register("12h", "1000000/year", "20%"),
+        ),
+        (
+            "20 risks, 1s..13h and 20/year..1000000/year",
+            register("1s..13h", "20/year..1000000/year", "5%..40%"),
+        ),
+    ] {
+        let file = dir.join("simulated.toml");
+        std::fs::write(&file, text).expect("the register is written");
+        match measure(&opx("rank FILE --simulate --format json", &file), 5, &[0]) {
+            Ok(stats) => {
+                println!(
+                    "{name:<46} --simulate in {}, peak {}",
+                    ms(stats.best),
+                    mib(stats.rss)
+                );
+                best.push(stats.best.as_secs_f64());
+            }
+            Err(error) => println!("{name}: {error}"),
+        }
+    }
+    if let [points, ranges] = best.as_slice() {
+        println!(
+            "{:<46} {:.1}× the points' time (goal: at most 10×)",
+            "ranges simulated",
+            ranges / points
+        );
     }
 }

@@ -79,6 +79,20 @@ impl Io<'_> {
         );
     }
 
+    /// What loading noted without stopping (a link skipped), for people,
+    /// on standard error.
+    fn notes(&mut self, loaded: &Loaded) {
+        let notes: Vec<Diagnostic> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity != crate::diag::Severity::Error)
+            .cloned()
+            .collect();
+        if !notes.is_empty() {
+            let _ = render_human(self.stderr, &notes, &loaded.sources, self.stderr_colour);
+        }
+    }
+
     /// Input problems, for people, on standard error, and what they mean.
     fn input_errors(&mut self, diagnostics: &[Diagnostic], sources: &Sources) {
         let _ = render_human(self.stderr, diagnostics, sources, self.stderr_colour);
@@ -152,7 +166,7 @@ fn load(
     limits: Limits,
 ) -> Option<(Loaded, Policy)> {
     let mut loaded = register::load(paths, limits);
-    let file = policy_file(io, &loaded, paths, config)?;
+    let file = policy_file(io, &mut loaded, paths, config)?;
     let policy = policy::resolve(
         file.as_deref(),
         overrides,
@@ -178,16 +192,18 @@ fn load_usable(
         io.input_errors(&loaded.diagnostics, &loaded.sources);
         return None;
     }
+    io.notes(&loaded);
     Some((loaded, policy))
 }
 
 /// The policy file for a run over `loaded`, read from `paths`: `--config`,
 /// else the nearest to its files (with none read, the paths stand in for
 /// them; their problems are reported anyway). `None`, with the reason on
-/// standard error, when its files fall under two policies.
+/// standard error, when its files fall under two policies. A policy file
+/// passed over (a link out of the repository) is a note in `loaded`.
 fn policy_file(
     io: &mut Io<'_>,
-    loaded: &Loaded,
+    loaded: &mut Loaded,
     paths: &[PathBuf],
     config: Option<&Path>,
 ) -> Option<Option<PathBuf>> {
@@ -197,7 +213,10 @@ fn policy_file(
         .map(|(_, f)| f.path().to_path_buf())
         .collect();
     let looked_at = if files.is_empty() { paths } else { &files };
-    match policy::find(looked_at.iter().map(PathBuf::as_path), config) {
+    let mut notes = Vec::new();
+    let found = policy::find(looked_at.iter().map(PathBuf::as_path), config, &mut notes);
+    loaded.diagnostics.append(&mut notes);
+    match found {
         Ok(file) => Some(file),
         Err(conflict) => {
             io.usage_error(conflict.message, conflict.help);
@@ -383,7 +402,15 @@ pub fn check(options: &CheckOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> 
     let analysis =
         (!input_failed).then(|| analyse(&loaded.register, options.today, &policy, simulation));
     let checked = match &analysis {
-        Some(analysis) => crate::check::check(analysis, &policy),
+        Some(analysis) => {
+            let mut checked = crate::check::check(analysis, &policy);
+            // What loading noted (a link skipped) comes first, as input
+            // problems would.
+            checked
+                .findings
+                .splice(0..0, loaded.diagnostics.iter().cloned());
+            checked
+        }
         None => crate::check::Checked {
             findings: loaded.diagnostics.clone(),
             waived: Vec::new(),
@@ -621,7 +648,11 @@ pub fn report(options: &ReportOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
         &policy,
         Some(options.simulation),
     );
-    let checked = crate::check::check(&analysis, &policy);
+    let mut checked = crate::check::check(&analysis, &policy);
+    // What loading noted (a link skipped) is on the page with the findings.
+    checked
+        .findings
+        .splice(0..0, loaded.diagnostics.iter().cloned());
     // The trend is there when the register is in git: every commit up to
     // today. Outside a repository the page goes without it; when git fails
     // otherwise, the page is still made and the user told why it has none.
@@ -629,21 +660,26 @@ pub fn report(options: &ReportOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
         until: Some(options.today),
         ..Default::default()
     };
+    let mut missing = None;
     let history = match options.trend {
-        false => Vec::new(),
+        false => register::git::History::default(),
         true => {
             match register::git::history(&options.paths, &commits, options.limits.max_file_size) {
                 Ok(history) => history,
-                Err(e) if e.no_repository => Vec::new(),
+                Err(e) if e.no_repository => register::git::History::default(),
                 Err(e) => {
-                    io.warning(format!("the page has no trend: {}", e.message), e.help);
-                    Vec::new()
+                    io.warning(format!("the page has no trend: {}", e.message), &e.help);
+                    missing = Some(e.message);
+                    register::git::History::default()
                 }
             }
         }
     };
-    let trend = (!history.is_empty()).then(|| crate::trend::trend(history, &commits, &policy));
-    let overview = crate::overview::overview(&analysis, &policy, &loaded.sources, checked, trend);
+    let trend =
+        (!history.snapshots.is_empty()).then(|| crate::trend::trend(history, &commits, &policy));
+    let mut overview =
+        crate::overview::overview(&analysis, &policy, &loaded.sources, checked, trend);
+    overview.trend_missing = missing;
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
         crate::report::write_html(&overview, out)
     })?;
@@ -667,10 +703,11 @@ pub struct TrendOptions {
 pub fn trend(options: &TrendOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     // Today's policy judges every commit: the one beside the register now,
     // which may itself be mid-edit (its problems belong to its own points).
-    let now = register::load(&options.paths, options.limits);
-    let Some(file) = policy_file(io, &now, &options.paths, options.config.as_deref()) else {
+    let mut now = register::load(&options.paths, options.limits);
+    let Some(file) = policy_file(io, &mut now, &options.paths, options.config.as_deref()) else {
         return Ok(ExitStatus::Error);
     };
+    io.notes(&now);
     let (mut sources, mut problems) = (crate::source::Sources::default(), Vec::new());
     let policy = policy::resolve(
         file.as_deref(),
@@ -948,7 +985,7 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
     let old_policy = match (&options.sides, &options.config) {
         (_, Some(_)) => policy.clone(),
         (DiffSides::Paths { old: old_path, .. }, None) => {
-            let Some(file) = policy_file(io, &old, std::slice::from_ref(old_path), None) else {
+            let Some(file) = policy_file(io, &mut old, std::slice::from_ref(old_path), None) else {
                 return Ok(ExitStatus::Error);
             };
             policy::resolve(
@@ -961,19 +998,21 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         }
         (DiffSides::Git { revision, .. }, None) => match &policy.file {
             // Where the new policy lies, as the revision has it (or not).
-            Some(file) => match register::git::file_at(revision, file) {
-                Ok(Some(bytes)) => policy::from_text(
-                    PathBuf::from(format!("{revision}:{}", display_path(file))),
-                    String::from_utf8_lossy(&bytes).into_owned(),
-                    &mut old.sources,
-                    &mut old.diagnostics,
-                ),
-                Ok(None) => Policy::default(),
-                Err(e) => {
-                    io.usage_error(e.message, e.help);
-                    return Ok(ExitStatus::Error);
+            Some(file) => {
+                match register::git::file_at(revision, file, options.limits.max_file_size) {
+                    Ok(Some(bytes)) => policy::from_text(
+                        PathBuf::from(format!("{revision}:{}", display_path(file))),
+                        String::from_utf8_lossy(&bytes).into_owned(),
+                        &mut old.sources,
+                        &mut old.diagnostics,
+                    ),
+                    Ok(None) => Policy::default(),
+                    Err(e) => {
+                        io.usage_error(e.message, e.help);
+                        return Ok(ExitStatus::Error);
+                    }
                 }
-            },
+            }
             None => Policy::default(),
         },
     };
@@ -982,6 +1021,9 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
             io.input_errors(&side.diagnostics, &side.sources);
             return Ok(ExitStatus::Error);
         }
+    }
+    for side in [&old, &new] {
+        io.notes(side);
     }
     let (before, after) = (
         Analysis::new(&old.register, options.today, &policy),

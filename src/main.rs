@@ -9,6 +9,7 @@ use clap::Parser;
 
 use cli::{Cli, Command};
 use opx::commands::{self, ExitStatus, Io};
+use opx::output::ClosablePipe;
 
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -28,7 +29,9 @@ fn main() -> ExitCode {
     let stderr = io::stderr();
     let colour = cli.color.enabled(&stdout);
     let stderr_colour = cli.color.enabled(&stderr);
-    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    // `opx check | head -1` closes the pipe early: what follows is dropped,
+    // and the run still exits with the status it decides.
+    let mut out = BufWriter::with_capacity(1 << 16, ClosablePipe::new(stdout.lock()));
     let mut err = stderr.lock();
     let mut io = Io {
         stdout: &mut out,
@@ -87,8 +90,6 @@ fn main() -> ExitCode {
     let status = ran.and_then(|status| out.flush().map(|()| status));
     match status {
         Ok(status) => ExitCode::from(status as u8),
-        // `opx rank | head` closes the pipe early; that is not an error.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
             let _ = writeln!(io::stderr(), "error: cannot write output: {e}");
             ExitCode::from(ExitStatus::Error as u8)

@@ -8,9 +8,19 @@
 //! read back through the validator before anything is written; all files
 //! are written atomically, and only if none changed on disk since opx read
 //! them.
+//!
+//! Two runs at once cannot lose an edit: each holds an exclusive lock
+//! (`flock`) on every file it edits from before it reads them until after
+//! it has renamed the new text in place, and a second run waits for it
+//! (at most [`LOCK_WAIT`], then fails, changing nothing). The file is
+//! read again after the new text is on disk, just before the rename, so
+//! an editor that takes no lock is caught as late as can be. A temporary
+//! file that a killed run left beside a file is removed under its lock.
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
 
 use jiff::civil::Date;
 
@@ -20,6 +30,9 @@ use crate::register::{self, Loaded, io_reason};
 use crate::source::{FileId, display_path};
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// How long a run waits for another to finish editing a file.
+pub const LOCK_WAIT: Duration = Duration::from_secs(10);
 
 /// Why nothing was marked, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -93,6 +106,24 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
         by_file.entry(risk.id.span.file).or_default().push(risk);
     }
 
+    // Every file to edit, locked in one order (by the path of the file a
+    // link leads to), so that two runs never wait on each other.
+    let mut targets: Vec<(PathBuf, FileId)> = Vec::new();
+    for file in by_file.keys() {
+        let path = loaded.sources.path(*file);
+        let target = std::fs::canonicalize(path).map_err(|e| cannot_read(path, &e))?;
+        targets.push((target, *file));
+    }
+    targets.sort();
+    let deadline = Instant::now() + LOCK_WAIT;
+    let mut held = Vec::with_capacity(targets.len());
+    for (target, file) in &targets {
+        let path = loaded.sources.path(*file);
+        held.push(hold(path, target, deadline)?);
+        // Left by a run that was killed: no run holds it now.
+        let _ = crate::output::remove_stale(target);
+    }
+
     let mut staged = Vec::new();
     let result = (|| {
         for (file, risks) in &by_file {
@@ -151,7 +182,23 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
         staged.into_iter().for_each(|(s, _, _)| s.discard());
         return Err(e);
     }
-    // The last look before writing: a file edited meanwhile keeps its edit.
+    let cannot_write = |path: &Path, e: &std::io::Error| {
+        MarkError::new(
+            format!("cannot write `{}`: {}", display_path(path), io_reason(e)),
+            "check that the folder is writable",
+        )
+    };
+    // The new text on disk first, so that the last look below is followed
+    // by nothing but the renames.
+    if let Some((path, e)) = staged
+        .iter()
+        .find_map(|(stage, path, _)| stage.sync().err().map(|e| (path.clone(), e)))
+    {
+        staged.into_iter().for_each(|(s, _, _)| s.discard());
+        return Err(cannot_write(&path, &e));
+    }
+    // The last look before writing: a file edited meanwhile (by a program
+    // that takes no lock) keeps its edit.
     if let Some((_, path, _)) = staged
         .iter()
         .find(|(_, path, original)| std::fs::read(path).ok().as_ref() != Some(original))
@@ -161,14 +208,80 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
         return Err(error);
     }
     for (stage, path, _) in staged {
-        stage.commit().map_err(|e| {
-            MarkError::new(
-                format!("cannot write `{}`: {}", display_path(&path), io_reason(&e)),
-                "check that the folder is writable",
-            )
-        })?;
+        stage.put_in_place().map_err(|e| cannot_write(&path, &e))?;
     }
+    // The locks go only now, with the new files in place.
+    drop(held);
     Ok(marked)
+}
+
+/// `target` (the file `path` names, its links followed) opened and locked
+/// exclusively, waiting until `deadline` for another run to let go. The
+/// lock is taken on the file that is at the path once it is held: a run
+/// that held it before may have renamed a new file over it.
+fn hold(path: &Path, target: &Path, deadline: Instant) -> Result<std::fs::File, MarkError> {
+    loop {
+        let file = std::fs::File::open(target).map_err(|e| cannot_read(path, &e))?;
+        loop {
+            match try_lock(&file) {
+                Ok(true) => break,
+                Ok(false) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Ok(false) => {
+                    return Err(MarkError::new(
+                        format!(
+                            "`{}` is being edited by another program (another `opx review --mark`?) and was not let go within {} seconds; no file was changed",
+                            display_path(path),
+                            LOCK_WAIT.as_secs()
+                        ),
+                        "wait for it to finish, then run the command again",
+                    ));
+                }
+                Err(e) => {
+                    return Err(MarkError::new(
+                        format!("cannot lock `{}`: {}", display_path(path), io_reason(&e)),
+                        "no file was changed; record the review by hand if the file system takes no locks",
+                    ));
+                }
+            }
+        }
+        if is_at(&file, target) {
+            return Ok(file);
+        }
+    }
+}
+
+/// Takes an exclusive lock on `file` if no one holds one: `false` if
+/// someone does.
+#[cfg(unix)]
+fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
+    use rustix::fs::{FlockOperation, flock};
+    match flock(file, FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(true),
+        Err(rustix::io::Errno::WOULDBLOCK) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(not(unix))]
+fn try_lock(_: &std::fs::File) -> std::io::Result<bool> {
+    Ok(true)
+}
+
+/// Whether the open `file` is still the one at `path`.
+#[cfg(unix)]
+fn is_at(file: &std::fs::File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (file.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_at(_: &std::fs::File, _: &Path) -> bool {
+    true
 }
 
 /// The one risk `id` names: `system/risk`, or a risk id unique across systems.
@@ -309,4 +422,37 @@ fn changed(path: &std::path::Path) -> MarkError {
         ),
         "run the command again",
     )
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_held_file_is_waited_for_then_refused_and_a_replaced_one_relocked() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("risks.toml");
+        std::fs::write(&path, "x").unwrap();
+        let other = std::fs::File::open(&path).unwrap();
+        assert!(try_lock(&other).unwrap());
+        let soon = Instant::now() + Duration::from_millis(50);
+        let refused = hold(&path, &path, soon).unwrap_err();
+        assert!(refused.message.contains("is being edited"), "{refused:?}");
+
+        // The holder renames a new file over it, then lets go: the lock
+        // is taken on the new file, not on the one it replaced.
+        let waiting = {
+            let path = path.clone();
+            std::thread::spawn(move || {
+                let file = hold(&path, &path, Instant::now() + LOCK_WAIT).unwrap();
+                is_at(&file, &path)
+            })
+        };
+        std::thread::sleep(Duration::from_millis(50));
+        let new = dir.path().join("new");
+        std::fs::write(&new, "y").unwrap();
+        std::fs::rename(&new, &path).unwrap();
+        drop(other);
+        assert!(waiting.join().unwrap());
+    }
 }

@@ -2,6 +2,13 @@
 //! the CI job's summary. This is the one place that decides, and a file is
 //! only ever written whole: into a temporary file beside it, then renamed
 //! over it, so a reader sees the old file or the new one, never half of one.
+//!
+//! Only a regular file is replaced so. A pipe, a device or a socket
+//! (`-o /dev/stdout`, a FIFO) is written into as it is, and a symbolic
+//! link keeps being a link: the file it leads to is the one replaced.
+//! Temporary files are named after the file they stand in for
+//! (`.opx-risks.toml.Ab12Cd.tmp`), so one left by a killed run can be
+//! found and removed by the next edit of that file.
 
 use std::fs;
 use std::io::{self, BufWriter, Write};
@@ -15,19 +22,98 @@ fn folder_of(path: &Path) -> &Path {
     }
 }
 
-/// Writes a report atomically with what `write` produces, through a
-/// buffer. A new file gets the usual permissions (as the umask allows); an
-/// existing one keeps its own. A report can be made again, so it is not
-/// forced to disk before the rename, as a register file is.
+/// Writes a report with what `write` produces, through a buffer: a
+/// regular file (or a new one) atomically, anything else straight into it;
+/// through a symbolic link, into the file it leads to. A new file gets the
+/// usual permissions (as the umask allows); an existing one keeps its own.
+/// A report can be made again, so it is not forced to disk before the
+/// rename, as a register file is.
 pub fn write_atomically(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> io::Result<()> {
-    let staged = Staged::new(path)?;
-    let mut buffer = BufWriter::new(staged.file.as_file());
-    write(&mut buffer)?;
-    buffer.into_inner().map_err(|e| e.into_error())?;
-    staged.put_in_place()
+    let target = follow_links(path)?;
+    match fs::metadata(&target) {
+        Ok(metadata) if !metadata.is_file() && !metadata.is_dir() => {
+            let mut buffer = BufWriter::new(open_stream(&target, &metadata)?);
+            write(&mut buffer)?;
+            buffer.flush()
+        }
+        _ => {
+            let staged = Staged::new(&target)?;
+            let mut buffer = BufWriter::new(staged.file.as_file());
+            write(&mut buffer)?;
+            buffer.into_inner().map_err(|e| e.into_error())?;
+            staged.put_in_place()
+        }
+    }
+}
+
+/// The path at the end of `path`'s symbolic links, followed one by one so
+/// that a link to a file not made yet leads to where it will be.
+fn follow_links(path: &Path) -> io::Result<PathBuf> {
+    let mut path = path.to_path_buf();
+    // As many links as Linux follows (MAXSYMLINKS) before it gives up.
+    for _ in 0..40 {
+        match fs::symlink_metadata(&path) {
+            Ok(metadata) if metadata.file_type().is_symlink() => {
+                let target = fs::read_link(&path)?;
+                path = folder_of(&path).join(target);
+            }
+            _ => return Ok(path),
+        }
+    }
+    Err(io::Error::other("too many levels of symbolic links"))
+}
+
+/// A pipe, a device or a socket, opened to be written into as it is. A
+/// pipe waits for its reader, as a shell's `>` does.
+#[cfg(unix)]
+fn open_stream(path: &Path, metadata: &fs::Metadata) -> io::Result<Box<dyn Write>> {
+    use std::os::unix::fs::FileTypeExt;
+    if metadata.file_type().is_socket() {
+        return Ok(Box::new(std::os::unix::net::UnixStream::connect(path)?));
+    }
+    Ok(Box::new(fs::OpenOptions::new().write(true).open(path)?))
+}
+
+#[cfg(not(unix))]
+fn open_stream(path: &Path, _: &fs::Metadata) -> io::Result<Box<dyn Write>> {
+    Ok(Box::new(fs::OpenOptions::new().write(true).open(path)?))
+}
+
+/// `.opx-NAME.`: how the temporary files beside `path` begin, the name
+/// cut short so that the whole stays within a file name's limit.
+fn temp_prefix(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let mut end = name.len().min(120);
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!(".opx-{}.", &name[..end])
+}
+
+/// Removes the temporary files a killed run left beside `path`; the
+/// caller holds the file's lock, so none is in use. Returns how many.
+pub fn remove_stale(path: &Path) -> io::Result<usize> {
+    let prefix = temp_prefix(path);
+    let mut removed = 0;
+    for entry in fs::read_dir(folder_of(path))? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let stale = name.starts_with(&prefix)
+            && name.ends_with(".tmp")
+            && entry.file_type().is_ok_and(|t| t.is_file());
+        if stale {
+            fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// New content for a file, written beside it and not yet in place. Several
@@ -49,7 +135,8 @@ impl Staged {
             ));
         }
         let mut builder = tempfile::Builder::new();
-        builder.prefix(".opx-").suffix(".tmp");
+        let prefix = temp_prefix(path);
+        builder.prefix(&prefix).suffix(".tmp");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -76,11 +163,17 @@ impl Staged {
     /// Puts the new content in place, on disk first: a register file's
     /// edit must survive a crash whole.
     pub fn commit(self) -> io::Result<()> {
-        self.file.as_file().sync_all()?;
+        self.sync()?;
         self.put_in_place()
     }
 
-    fn put_in_place(self) -> io::Result<()> {
+    /// Forces the new content to disk, before it is put in place.
+    pub fn sync(&self) -> io::Result<()> {
+        self.file.as_file().sync_all()
+    }
+
+    /// Renames the new content over the file, as it is (see [`Staged::sync`]).
+    pub fn put_in_place(self) -> io::Result<()> {
         self.file
             .persist(&self.target)
             .map(drop)
@@ -117,6 +210,60 @@ fn keep_owner(file: &fs::File, old: &fs::Metadata) {
 
 #[cfg(not(unix))]
 fn keep_owner(_: &fs::File, _: &fs::Metadata) {}
+
+/// Standard output that its reader may close early (`opx check | head -1`).
+/// Once the pipe is closed, what follows is dropped rather than failed, so
+/// the run goes on to the exit status it decides: a failing gate still
+/// exits 1 under `set -o pipefail`.
+#[derive(Debug)]
+pub struct ClosablePipe<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> ClosablePipe<W> {
+    pub fn new(inner: W) -> Self {
+        ClosablePipe {
+            inner,
+            closed: false,
+        }
+    }
+
+    /// Whether the reader has gone.
+    pub fn closed(&self) -> bool {
+        self.closed
+    }
+
+    /// `result` of a write of `len` bytes, a closed pipe taken as the end
+    /// of writing.
+    fn absorb<T>(&mut self, result: io::Result<T>, len: T) -> io::Result<T> {
+        match result {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(len)
+            }
+            other => other,
+        }
+    }
+}
+
+impl<W: Write> Write for ClosablePipe<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let written = self.inner.write(buf);
+        self.absorb(written, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let flushed = self.inner.flush();
+        self.absorb(flushed, ())
+    }
+}
 
 /// Appends `write`'s text to the CI job's summary file.
 pub fn append(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
@@ -159,6 +306,121 @@ mod tests {
         assert!(failed.is_err());
         assert_eq!(fs::read(&path).unwrap(), b"old");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    /// A writer whose reader has gone after `room` bytes.
+    struct Closing {
+        room: usize,
+        got: Vec<u8>,
+    }
+
+    impl Write for Closing {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room == 0 {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            let n = buf.len().min(self.room);
+            self.room -= n;
+            self.got.extend_from_slice(&buf[..n]);
+            Ok(n)
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            if self.room == 0 {
+                return Err(io::ErrorKind::BrokenPipe.into());
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_closed_pipe_ends_writing_without_an_error() {
+        let mut pipe = ClosablePipe::new(Closing {
+            room: 4,
+            got: Vec::new(),
+        });
+        let mut out = BufWriter::with_capacity(2, &mut pipe);
+        out.write_all(b"first line\nsecond line\n").unwrap();
+        out.flush().unwrap();
+        drop(out);
+        assert!(pipe.closed());
+        assert_eq!(pipe.inner.got, b"firs");
+        // Another error is still an error.
+        let mut full = ClosablePipe::new(Failing);
+        assert!(full.write_all(b"x").is_err());
+        assert!(!full.closed());
+    }
+
+    struct Failing;
+
+    impl Write for Failing {
+        fn write(&mut self, _: &[u8]) -> io::Result<usize> {
+            Err(io::Error::other("the disk is full"))
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_kept_and_its_target_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir(dir.path().join("reports")).unwrap();
+        let target = dir.path().join("reports/latest.json");
+        fs::write(&target, "old").unwrap();
+        let link = dir.path().join("report.json");
+        std::os::unix::fs::symlink("reports/latest.json", &link).unwrap();
+        write_atomically(&link, |out| out.write_all(b"new")).unwrap();
+        assert!(fs::symlink_metadata(&link).unwrap().is_symlink());
+        assert_eq!(fs::read(&target).unwrap(), b"new");
+        // A link to a file not made yet makes it.
+        let dangling = dir.path().join("next.json");
+        std::os::unix::fs::symlink("reports/next.json", &dangling).unwrap();
+        write_atomically(&dangling, |out| out.write_all(b"made")).unwrap();
+        assert!(fs::symlink_metadata(&dangling).unwrap().is_symlink());
+        assert_eq!(
+            fs::read(dir.path().join("reports/next.json")).unwrap(),
+            b"made"
+        );
+        assert_eq!(fs::read_dir(dir.path().join("reports")).unwrap().count(), 2);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_socket_is_written_into() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.sock");
+        let listener = std::os::unix::net::UnixListener::bind(&path).unwrap();
+        let reader = std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut got = String::new();
+            std::io::Read::read_to_string(&mut stream, &mut got).unwrap();
+            got
+        });
+        write_atomically(&path, |out| out.write_all(b"report")).unwrap();
+        assert_eq!(reader.join().unwrap(), "report");
+        use std::os::unix::fs::FileTypeExt;
+        assert!(fs::symlink_metadata(&path).unwrap().file_type().is_socket());
+    }
+
+    #[test]
+    fn stale_temporary_files_of_one_file_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("risks.toml");
+        fs::write(&path, "x").unwrap();
+        let staged = Staged::write(&path, b"y").unwrap();
+        // Killed before it was put in place: its temporary file stays.
+        std::mem::forget(staged);
+        fs::write(dir.path().join(".opx-other.toml.Ab12Cd.tmp"), "").unwrap();
+        assert_eq!(remove_stale(&path).unwrap(), 1);
+        let mut left: Vec<String> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".opx-other.toml.Ab12Cd.tmp", "risks.toml"]);
     }
 
     #[test]

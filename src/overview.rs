@@ -114,6 +114,9 @@ pub struct Overview<'a> {
     pub checked: Checked,
     /// The trend, when the register is in git.
     pub trend: Option<Trend>,
+    /// Why git gave no trend, where it failed (a repository it does not
+    /// trust, say); not where the register is simply not in git.
+    pub trend_missing: Option<String>,
 }
 
 /// A risk of `minutes` against an SLO of `target` percent, judged as the
@@ -230,6 +233,7 @@ pub fn overview<'a>(
         contradicted,
         checked,
         trend,
+        trend_missing: None,
     }
 }
 

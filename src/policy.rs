@@ -36,7 +36,7 @@ use crate::band::{Band, RiskMatrix};
 use crate::diag::{Code, Diagnostic, Severity};
 use crate::register::fields::{Fields, Setting, Sink, rule_id};
 use crate::register::format::{Key, Need, Table, Value};
-use crate::register::{CONFIG_FILE_NAME, Limits, Unreadable, read_limited};
+use crate::register::{Bounds, CONFIG_FILE_NAME, Limits, Unreadable, read_limited, skipped_link};
 use crate::scale::{Level, Scale};
 use crate::source::{Lines, Origin, Sources, display_path, normalise};
 use crate::units;
@@ -382,10 +382,13 @@ pub struct Conflict {
 /// or above it, up to the repository's root, the folder holding `.git`,
 /// or the filesystem's), the way ruff finds a file's configuration. All
 /// files must find the same one. Paths are followed as written, not
-/// through symbolic links, so a file is judged where the user sees it.
+/// through symbolic links, so a file is judged where the user sees it. An
+/// `opx.toml` that is a link out of its folder and repository is passed
+/// over unread, with a `skipped-link` note in `notes`.
 pub fn find<'p>(
     files: impl IntoIterator<Item = &'p Path>,
     explicit: Option<&Path>,
+    notes: &mut Vec<Diagnostic>,
 ) -> Result<Option<PathBuf>, Conflict> {
     if let Some(path) = explicit {
         return Ok(Some(path.to_path_buf()));
@@ -408,7 +411,7 @@ pub fn find<'p>(
         };
         let nearest = by_folder
             .entry(folder)
-            .or_insert_with_key(|folder| nearest(folder))
+            .or_insert_with_key(|folder| nearest(folder, here.as_deref(), notes))
             .clone();
         match &found {
             None => found = Some((nearest, file)),
@@ -449,11 +452,19 @@ fn absolute(path: &Path, here: Option<&Path>) -> Option<PathBuf> {
 
 /// The nearest `opx.toml` in `folder` (absolute) or above it, up to the
 /// repository's root.
-fn nearest(folder: &Path) -> Option<PathBuf> {
+fn nearest(folder: &Path, here: Option<&Path>, notes: &mut Vec<Diagnostic>) -> Option<PathBuf> {
     let mut folder = normalise(folder);
     loop {
         let candidate = folder.join(CONFIG_FILE_NAME);
-        if candidate.is_file() {
+        let is_link = std::fs::symlink_metadata(&candidate).is_ok_and(|m| m.is_symlink());
+        let bounds = is_link.then(|| Bounds::of(&folder));
+        let leads_out = bounds.as_ref().is_some_and(|bounds| {
+            std::fs::canonicalize(&candidate).is_ok_and(|target| !bounds.hold(&target))
+        });
+        if let (true, Some(bounds)) = (leads_out, &bounds) {
+            let shown = PathBuf::from(shown(&candidate, here));
+            notes.push(skipped_link(&shown, bounds));
+        } else if candidate.is_file() {
             return Some(candidate);
         }
         if folder.join(".git").exists() || !folder.pop() {
@@ -729,13 +740,37 @@ mod tests {
         std::fs::create_dir_all(root.join(".git")).unwrap();
         std::fs::create_dir_all(root.join("risks/team")).unwrap();
         std::fs::write(root.join("risks/opx.toml"), "").unwrap();
+        let mut notes = Vec::new();
         assert_eq!(
-            nearest(&root.join("risks/team/../team/.")),
+            nearest(&root.join("risks/team/../team/."), None, &mut notes),
             Some(root.join("risks/opx.toml"))
         );
         // Above the repository's root, nothing is looked for.
         std::fs::create_dir_all(root.join("other/.git")).unwrap();
-        assert_eq!(nearest(&root.join("other")), None);
+        assert_eq!(nearest(&root.join("other"), None, &mut notes), None);
+        assert!(notes.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_policy_that_links_out_of_the_repository_is_passed_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join(".git")).unwrap();
+        std::fs::create_dir_all(root.join("risks/team")).unwrap();
+        std::fs::write(root.join(".git/config"), "[core]\n").unwrap();
+        std::fs::write(root.join("opx.toml"), "").unwrap();
+        std::fs::write(root.join("team.toml"), "").unwrap();
+        std::os::unix::fs::symlink("../../.git/config", root.join("risks/team/opx.toml")).unwrap();
+        std::os::unix::fs::symlink("../team.toml", root.join("risks/opx.toml")).unwrap();
+        let mut notes = Vec::new();
+        // The link into .git is passed over; the next, inside, is taken.
+        assert_eq!(
+            nearest(&root.join("risks/team"), None, &mut notes),
+            Some(root.join("risks/opx.toml"))
+        );
+        assert_eq!(notes.len(), 1);
+        assert_eq!(notes[0].code, Code::SkippedLink);
     }
 
     #[test]

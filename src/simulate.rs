@@ -10,9 +10,13 @@
 //!   of users, and costs share × (detect + recover) minutes. A range is
 //!   drawn from 1,024 equally likely values, the means of equal slices of
 //!   its distribution (so they keep its mean, and the top one its tail);
-//!   past 1,024 incidents in a year the incidents are split by the value
-//!   they draw, a Poisson count each, so a risk that claims a million
-//!   incidents a year costs no more than one that claims a thousand;
+//! - a year has a work budget: up to 16 incidents are drawn one by one;
+//!   past that, those that fall among the costliest values (the 16
+//!   costliest and the top slices) are still drawn one by one, and the
+//!   rest, whose costs lie close together, are drawn as one sum from the
+//!   lognormal with the sum's exact mean and variance (Fenton and
+//!   Wilkinson); so a risk that claims a million incidents a year costs
+//!   about what one that claims twenty does, and every mean stays exact;
 //! - a system's year is the sum of its risks' years (the same risks its
 //!   expected bad minutes sum), each drawn again with its system's
 //!   systemic factors on top where it has some that are not removed (every
@@ -263,62 +267,176 @@ enum RateModel {
 enum CostModel {
     /// Nothing in it is a range: every incident costs this.
     Fixed(f64),
-    /// An incident draws one of [`ATOMS`] places, the same in each part;
-    /// the parts' values lie in shuffled orders, so that they pair at
-    /// random. `costs` holds each place's cost; at the places where a part
-    /// has its top slice (`fresh`) the cost is drawn afresh.
-    Drawn {
-        costs: Vec<f64>,
-        fresh: [Option<usize>; 3],
-        parts: Box<[Part; 3]>,
-        added: f64,
-    },
+    /// Drawn from ranges.
+    Drawn(Box<DrawnCost>),
+}
+
+/// An incident draws one of [`ATOMS`] places, the same in each part; the
+/// parts' values lie in shuffled orders, so that they pair at random.
+struct DrawnCost {
+    /// Each place's cost; at the places where a part has its top slice
+    /// (`fresh`) the cost is drawn afresh, with this as its mean.
+    costs: Vec<f64>,
+    fresh: [Option<usize>; 3],
+    parts: [Part; 3],
+    added: f64,
+    /// The places by how costly they are, the fresh ones first, then the
+    /// others costliest first: in a year of many incidents each group's
+    /// incidents are counted apart, so the tail is drawn one by one while
+    /// the many cheap incidents are drawn as one sum.
+    groups: Vec<Group>,
+}
+
+/// Places of an incident's cost that lie close together.
+struct Group {
+    places: Vec<usize>,
+    /// The mean and variance of an incident at one of them.
+    moments: Moments,
+}
+
+/// Up to this many incidents in a year, or in a year's tail, are drawn one
+/// by one; past it their sum is drawn whole (see [`Moments::sum`]), so a
+/// year costs a bounded number of draws however many incidents it claims.
+const EXACT_INCIDENTS: u64 = 16;
+
+/// Where the groups of places end, by rank of cost, after the fresh ones:
+/// the 16 costliest, the next 48, the next 192, the rest. Each is four
+/// times the last, so the costs within one lie close together and the
+/// years the P90 is about keep the tail that makes them bad.
+const GROUP_ENDS: [usize; 4] = [16, 64, 256, ATOMS];
+
+/// The mean and variance of one incident's cost.
+#[derive(Debug, Clone, Copy, Default)]
+struct Moments {
+    mean: f64,
+    variance: f64,
+}
+
+impl Moments {
+    /// Of equally likely places, each with its mean and second moment.
+    fn of(places: impl Iterator<Item = (f64, f64)>) -> Moments {
+        let (mut n, mut sum, mut squares) = (0.0, 0.0, 0.0);
+        for (mean, second) in places {
+            n += 1.0;
+            sum += mean;
+            squares += second;
+        }
+        if n == 0.0 {
+            return Moments::default();
+        }
+        let mean = sum / n;
+        Moments {
+            mean,
+            variance: (squares / n - mean * mean).max(0.0),
+        }
+    }
+
+    /// The sum of `n` incidents' costs, drawn from the lognormal with the
+    /// sum's exact mean and variance (Fenton and Wilkinson, 1960): never
+    /// below zero, skewed to the right as such sums are, and with the mean
+    /// kept exact.
+    fn sum(self, n: u64, rng: &mut Rng) -> f64 {
+        let mean = n as f64 * self.mean;
+        let variance = n as f64 * self.variance;
+        if mean <= 0.0 || variance <= 0.0 {
+            return mean.max(0.0);
+        }
+        let s2 = (1.0 + variance / (mean * mean)).ln();
+        (mean.ln() - s2 / 2.0 + s2.sqrt() * rng.normal()).exp()
+    }
 }
 
 impl CostModel {
     /// Share × (detect + recover + `added`) from three parts.
     fn drawn(detect: Part, recover: Part, users: Part, added: f64) -> CostModel {
         let parts = [detect, recover, users];
-        let costs = (0..ATOMS)
+        let costs: Vec<f64> = (0..ATOMS)
             .map(|i| {
                 let [d, r, u] = parts.each_ref().map(|p| p.value(i));
                 u * (d + r + added)
             })
             .collect();
-        CostModel::Drawn {
+        let fresh = parts.each_ref().map(Part::top);
+        // E[cost²] at a place: the parts are independent there, and only a
+        // fresh one varies.
+        let second = |i: usize| {
+            let [d, r, u] = parts.each_ref().map(|p| p.value(i));
+            let [vd, vr, vu] = parts.each_ref().map(|p| p.variance_at(i));
+            (u * u + vu) * (vd + vr + (d + r + added).powi(2))
+        };
+        // The fresh places make a group of their own, since their draws
+        // span the whole tail whatever their mean; then the others,
+        // costliest first.
+        let (top, mut others): (Vec<usize>, Vec<usize>) =
+            (0..ATOMS).partition(|i| fresh.contains(&Some(*i)));
+        others.sort_by(|&a, &b| costs[b].total_cmp(&costs[a]).then(a.cmp(&b)));
+        let mut start = 0;
+        let mut rest = GROUP_ENDS.iter().map(|&end| {
+            let end = end.min(others.len());
+            let places = others[start..end].to_vec();
+            start = end;
+            places
+        });
+        let groups = std::iter::once(top)
+            .chain(&mut rest)
+            .filter(|places| !places.is_empty())
+            .map(|places| {
+                let moments = Moments::of(places.iter().map(|&i| (costs[i], second(i))));
+                Group { places, moments }
+            })
+            .collect();
+        CostModel::Drawn(Box::new(DrawnCost {
             costs,
-            fresh: parts.each_ref().map(Part::top),
-            parts: Box::new(parts),
+            fresh,
+            parts,
             added,
-        }
+            groups,
+        }))
     }
+}
 
+impl DrawnCost {
     /// The cost of an incident that drew place `i`.
     #[inline]
     fn at(&self, i: usize, rng: &mut Rng) -> f64 {
-        match self {
-            CostModel::Fixed(cost) => *cost,
-            CostModel::Drawn {
-                costs,
-                fresh,
-                parts,
-                added,
-            } => {
-                if !fresh.contains(&Some(i)) {
-                    return costs[i];
-                }
-                let [d, r, u] = [0, 1, 2].map(|p| parts[p].draw(i, rng));
-                u * (d + r + added)
-            }
+        if !self.fresh.contains(&Some(i)) {
+            return self.costs[i];
         }
+        let [d, r, u] = [0, 1, 2].map(|p| self.parts[p].draw(i, rng));
+        u * (d + r + self.added)
     }
 
-    /// Whether place `i` is drawn afresh (see [`Part::Range`]).
-    fn fresh_at(&self, i: usize) -> bool {
-        match self {
-            CostModel::Fixed(_) => false,
-            CostModel::Drawn { fresh, .. } => fresh.contains(&Some(i)),
+    /// The cost of `n` incidents. Up to [`EXACT_INCIDENTS`] each draws its
+    /// place. Past that, how many fall in each group of places is drawn,
+    /// and each group's incidents are drawn one by one, or past the limit
+    /// as one sum: the work is bounded and the expected cost stays exact.
+    fn of_incidents(&self, n: u64, rng: &mut Rng) -> f64 {
+        if n <= EXACT_INCIDENTS {
+            return (0..n).map(|_| self.at(rng.index(ATOMS), rng)).sum();
         }
+        // How many fall in each group: a multinomial count, drawn as one
+        // binomial a group of those left. The groups past the limit are
+        // summed together, as one lognormal with their sums' mean and
+        // variance: one draw a year, however many groups.
+        let mut left = n;
+        let mut places_left = ATOMS;
+        let mut total = 0.0;
+        let mut many = Moments::default();
+        for group in &self.groups {
+            let size = group.places.len();
+            let count = rng.binomial(left, size as f64 / places_left as f64);
+            left -= count;
+            places_left -= size;
+            if count <= EXACT_INCIDENTS {
+                total += (0..count)
+                    .map(|_| self.at(group.places[rng.below(size)], rng))
+                    .sum::<f64>();
+            } else {
+                many.mean += count as f64 * group.moments.mean;
+                many.variance += count as f64 * group.moments.variance;
+            }
+        }
+        total + many.sum(1, rng)
     }
 }
 
@@ -375,6 +493,21 @@ impl Part {
                 distribution.at(inverse_normal_cdf(p))
             }
             part => part.value(i),
+        }
+    }
+
+    /// The variance of a draw at place `i`: only a top slice, drawn
+    /// afresh, varies.
+    fn variance_at(&self, i: usize) -> f64 {
+        match self {
+            Part::Range {
+                values,
+                top,
+                distribution,
+            } if i == *top => {
+                (distribution.top_slice_second_moment(ATOMS) - values[i].powi(2)).max(0.0)
+            }
+            _ => 0.0,
         }
     }
 
@@ -466,46 +599,14 @@ impl RiskModel {
 
     /// One simulated year's bad minutes.
     fn year(&self, rng: &mut Rng) -> f64 {
-        let cost = &self.cost;
-        let incidents = match (&self.rate, cost) {
-            (RateModel::Table(table), _) => table.draw(rng.next_u64()),
-            (rate, CostModel::Fixed(_)) => {
-                let rate = rate.draw(rng);
-                rng.poisson(rate)
-            }
-            (rate, CostModel::Drawn { .. }) => {
-                let rate = rate.draw(rng);
-                if rate > ATOMS as f64 {
-                    // Split the year's incidents by the place they draw: the
-                    // count at each of the equally likely places is Poisson
-                    // with a share of the rate, independent of the others,
-                    // so a year costs a draw a place, however many
-                    // incidents it has.
-                    let share = rate / ATOMS as f64;
-                    return (0..ATOMS)
-                        .map(|i| match rng.poisson(share) {
-                            0 => 0.0,
-                            k if cost.fresh_at(i) => (0..k).map(|_| cost.at(i, rng)).sum(),
-                            k => k as f64 * cost.at(i, rng),
-                        })
-                        .sum();
-                }
-                rng.poisson(rate)
-            }
-        };
-        match cost {
+        let incidents = self.incidents(rng);
+        match &self.cost {
             CostModel::Fixed(each) => incidents as f64 * each,
-            CostModel::Drawn { .. } => (0..incidents)
-                .map(|_| {
-                    let i = rng.index(ATOMS);
-                    cost.at(i, rng)
-                })
-                .sum(),
+            CostModel::Drawn(cost) => cost.of_incidents(incidents, rng),
         }
     }
 
-    /// How many incidents one simulated year has, where that is all a year
-    /// needs (every incident costs the same).
+    /// How many incidents one simulated year has.
     fn incidents(&self, rng: &mut Rng) -> u64 {
         match &self.rate {
             RateModel::Table(table) => table.draw(rng.next_u64()),
@@ -670,6 +771,50 @@ impl Rng {
     /// Uniform in (0, 1]: never zero, so its logarithm is finite.
     fn uniform(&mut self) -> f64 {
         ((self.next_u64() >> 11) + 1) as f64 * (1.0 / (1u64 << 53) as f64)
+    }
+
+    /// A standard normal draw, by inversion: a uniform strictly inside
+    /// (0, 1), so its quantile is finite; mostly a rational function, with
+    /// no logarithm or cosine as Box and Muller's method takes.
+    fn normal(&mut self) -> f64 {
+        let open = ((self.next_u64() >> 11) as f64 + 0.5) * (1.0 / (1u64 << 53) as f64);
+        inverse_normal_cdf(open)
+    }
+
+    /// A binomial draw: how many of `n` trials succeed, each with chance
+    /// `p`. By inversion while the expected count is small (a few steps a
+    /// draw); past that, from the normal with its mean and variance,
+    /// rounded, which is symmetric about the mean and so keeps it.
+    fn binomial(&mut self, n: u64, p: f64) -> u64 {
+        if p >= 1.0 {
+            return n;
+        }
+        if p > 0.5 {
+            return n - self.binomial(n, 1.0 - p);
+        }
+        let mean = n as f64 * p;
+        if mean >= POISSON_TABLE_RATE {
+            let spread = (mean * (1.0 - p)).sqrt();
+            return (mean + spread * self.normal()).round().clamp(0.0, n as f64) as u64;
+        }
+        let u = self.uniform();
+        let odds = p / (1.0 - p);
+        let mut probability = (n as f64 * (-p).ln_1p()).exp();
+        let mut cumulative = probability;
+        let mut k = 0;
+        // Past the point where the terms vanish, the rest is rounding.
+        while u > cumulative && k < n && probability > 0.0 {
+            probability *= (n - k) as f64 / (k + 1) as f64 * odds;
+            cumulative += probability;
+            k += 1;
+        }
+        k
+    }
+
+    /// A place in a list of `n`, by Lemire's multiply and shift (a bias
+    /// below n / 2⁶⁴).
+    fn below(&mut self, n: usize) -> usize {
+        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
     }
 
     /// A place in a list of `n` (a power of two, at most 2³²).
@@ -844,12 +989,6 @@ mod tests {
         }
     }
 
-    /// A standard normal draw (Box–Muller), for the slow way below.
-    fn normal(rng: &mut Rng) -> f64 {
-        let radius = (-2.0 * rng.uniform().ln()).sqrt();
-        radius * (std::f64::consts::TAU * rng.uniform()).cos()
-    }
-
     /// Years of a very wide range drawn the slow way: every
     /// incident its own lognormal draw, no quantile table, no shortcut.
     fn drawn_one_by_one(per_year: f64, years: u32) -> Vec<f64> {
@@ -862,7 +1001,7 @@ mod tests {
             .map(|_| {
                 let n = rng.poisson(per_year);
                 (0..n)
-                    .map(|_| 0.01 * (1.0 + recover.at(normal(&mut rng))))
+                    .map(|_| 0.01 * (1.0 + recover.at(rng.normal())))
                     .sum()
             })
             .collect()
@@ -1022,5 +1161,80 @@ mod tests {
         assert_eq!(draw(1, &["a", "b"]), draw(1, &["a", "b"]));
         assert_ne!(draw(1, &["a", "b"]), draw(2, &["a", "b"]));
         assert_ne!(draw(1, &["a", "b"]), draw(1, &["ab", ""]));
+    }
+
+    /// Sums of `n` incidents' costs, each drawn one by one (the exact
+    /// method), and as [`DrawnCost::of_incidents`] draws them.
+    fn exact_and_budgeted(risk: &str, n: u64, samples: usize) -> [Vec<f64>; 2] {
+        let (model, _) = model_of(risk);
+        let CostModel::Drawn(cost) = &model.cost else {
+            panic!("a ranged cost")
+        };
+        let mut rng = Rng::new(5, &["budget"]);
+        let exact = (0..samples)
+            .map(|_| (0..n).map(|_| cost.at(rng.index(ATOMS), &mut rng)).sum())
+            .collect();
+        let budgeted = (0..samples)
+            .map(|_| cost.of_incidents(n, &mut rng))
+            .collect();
+        [exact, budgeted]
+    }
+
+    #[test]
+    fn binomial_draws_have_their_mean_and_variance() {
+        let mut rng = Rng::new(9, &["binomial"]);
+        for (n, p) in [
+            (17, 0.19),
+            (50, 0.6),
+            (1_000, 0.003),
+            (1_000_000, 0.25),
+            (40, 1.0),
+        ] {
+            let draws: Vec<f64> = (0..20_000).map(|_| rng.binomial(n, p) as f64).collect();
+            let expected = n as f64 * p;
+            let variance = expected * (1.0 - p);
+            let m = mean(&draws);
+            let v = draws.iter().map(|d| (d - m).powi(2)).sum::<f64>() / draws.len() as f64;
+            assert!(
+                (m - expected).abs() <= 4.0 * (variance / 20_000.0).sqrt() + 1e-9,
+                "{n} {p}: {m}"
+            );
+            assert!(
+                (v - variance).abs() <= 0.05 * variance + 1e-9,
+                "{n} {p}: {v}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_work_budget_keeps_moderate_ranges_close_to_the_exact_method() {
+        let risk = "frequency = \"2/year\"\ntime_to_detect = \"2m..20m\"\n\
+                    time_to_recover = \"10m..2h\"\nusers_affected = \"5%..40%\"";
+        for n in [17, 50, 200, 1_000] {
+            let [mut exact, mut budgeted] = exact_and_budgeted(risk, n, 20_000);
+            let (m_exact, m_budgeted) = (mean(&exact), mean(&budgeted));
+            assert!(
+                (m_budgeted / m_exact - 1.0).abs() < 0.01,
+                "{n}: {m_budgeted} vs {m_exact}"
+            );
+            let (e, b) = (percentiles(&mut exact), percentiles(&mut budgeted));
+            for (x, y) in [(e.p50, b.p50), (e.p90, b.p90)] {
+                assert!((y / x - 1.0).abs() < 0.03, "{n}: {b:?} vs {e:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_work_budget_keeps_a_very_wide_range_near_the_exact_method() {
+        // σ = 3.3: a single incident's cost varies 200 times its mean.
+        let risk = "frequency = \"2/year\"\ntime_to_detect = \"1s..13h\"\n\
+                    time_to_recover = \"1s..13h\"\nusers_affected = \"5%..40%\"";
+        for n in [17, 100, 1_000] {
+            let [mut exact, mut budgeted] = exact_and_budgeted(risk, n, 20_000);
+            let (e, b) = (percentiles(&mut exact), percentiles(&mut budgeted));
+            for (x, y) in [(e.p50, b.p50), (e.p90, b.p90)] {
+                assert!((y / x - 1.0).abs() < 0.15, "{n}: {b:?} vs {e:?}");
+            }
+        }
     }
 }

@@ -14,7 +14,7 @@ use jiff::civil::Date;
 use crate::analysis::Analysis;
 use crate::band::{Band, RiskMatrix};
 use crate::policy::Policy;
-use crate::register::{self, git::Commits, git::Snapshot};
+use crate::register::{self, git::Commits, git::History};
 use crate::score::{State, ViewName};
 use crate::source::Locator;
 
@@ -78,6 +78,9 @@ pub struct Trend {
     pub systems: Vec<String>,
     /// Which commits were asked for.
     pub commits: Commits,
+    /// Read from a shallow clone: the history may start later than the
+    /// register did.
+    pub shallow: bool,
 }
 
 impl Trend {
@@ -96,9 +99,10 @@ impl Trend {
 
 /// The trend of `history`, the `commits` asked for, each point judged by
 /// `policy`.
-pub fn trend(history: Vec<Snapshot>, commits: &Commits, policy: &Policy) -> Trend {
+pub fn trend(history: History, commits: &Commits, policy: &Policy) -> Trend {
     let mut systems = BTreeSet::new();
     let points = history
+        .snapshots
         .into_iter()
         .map(|snapshot| {
             let tally = tally(snapshot.register, snapshot.date, policy);
@@ -118,6 +122,7 @@ pub fn trend(history: Vec<Snapshot>, commits: &Commits, policy: &Policy) -> Tren
         points,
         systems: systems.into_iter().collect(),
         commits: commits.clone(),
+        shallow: history.shallow,
     }
 }
 

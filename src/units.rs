@@ -327,8 +327,7 @@ pub fn parse_frequency(text: &str) -> Result<Frequency, ValueError> {
     let (count, unit) = trimmed
         .split_once('/')
         .ok_or_else(|| bad("expected `N/unit` or `every D`"))?;
-    let count =
-        decimal(count.trim()).ok_or_else(|| bad("the count must be a number of 0 or more"))?;
+    let count = decimal(count.trim()).ok_or_else(|| bad(count_problem(count.trim())))?;
     let per_year = match unit.trim() {
         "year" | "yr" => count,
         "month" => count * 12.0,
@@ -337,6 +336,16 @@ pub fn parse_frequency(text: &str) -> Result<Frequency, ValueError> {
         other => return Err(bad(&format!("unknown period `{other}`"))),
     };
     bounded(per_year, bad)
+}
+
+/// Why a frequency's count is not a plain decimal number, in words.
+fn count_problem(count: &str) -> &'static str {
+    match count.parse::<f64>() {
+        // Rust reads `1e308`, `inf` and `-3`; a register writes digits.
+        Ok(n) if n < 0.0 => "the count must be 0 or more",
+        Ok(_) => "write the count in plain digits (at most a million a year), without an exponent",
+        Err(_) => "the count must be a number of 0 or more",
+    }
 }
 
 /// A frequency within [`MAX_PER_YEAR`].
@@ -617,6 +626,16 @@ mod tests {
         assert!(message("1_000s").contains("unexpected `_`"));
         assert!(message("30m 1h").contains("largest first"));
         assert!(message("15").contains("needs a unit"));
+    }
+
+    #[test]
+    fn frequency_counts_say_what_is_wrong() {
+        let message = |t: &str| parse_frequency(t).unwrap_err().message;
+        assert!(message("1e308/day").contains("plain digits"));
+        assert!(message("inf/day").contains("plain digits"));
+        assert!(message("-3/day").contains("0 or more"));
+        assert!(message("many/day").contains("a number of 0 or more"));
+        assert!(message("2000000/year").contains("more than a million a year"));
     }
 
     #[test]

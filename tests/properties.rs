@@ -12,6 +12,22 @@ use proptest::prelude::*;
 
 const TODAY: &str = "2026-11-27";
 
+/// The cases a property runs: the same on every run from a fixed seed, so
+/// a failure in CI fails the same way on a laptop. `PROPTEST_RNG_SEED=N`
+/// explores others; a failing case is shown whole, shrunk, and kept in
+/// `properties.proptest-regressions` for the runs after.
+fn config(cases: u32) -> ProptestConfig {
+    let seed = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|seed| seed.parse().ok())
+        .unwrap_or(20_261_127);
+    ProptestConfig {
+        cases,
+        rng_seed: proptest::test_runner::RngSeed::Fixed(seed),
+        ..ProptestConfig::default()
+    }
+}
+
 fn write_register(dir: &tempfile::TempDir, name: &str, text: &[u8]) -> PathBuf {
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
@@ -273,7 +289,7 @@ fn incident() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(config(256))]
 
     /// Every command, on registers with actions, effects, incidents and a
     /// baseline drawn at random: an outcome, never a panic.
@@ -488,8 +504,9 @@ fn about_risks(list: &serde_json::Value) -> Vec<(String, String)> {
 }
 
 proptest! {
-    // Most random risks carry an input error somewhere; those are skipped.
-    #![proptest_config(ProptestConfig { cases: 64, max_global_rejects: 8192, ..ProptestConfig::default() })]
+    // About one random risk in six is free of input errors: 384 cases
+    // give some sixty waivers to judge.
+    #![proptest_config(config(384))]
 
     /// A waiver sets aside exactly the findings of its rule on its risk:
     /// every other finding stays, the waived ones are reported apart, and
@@ -504,7 +521,11 @@ proptest! {
     ) {
         let system = "[system]\nid = \"s\"\n\n[system.slo]\navailability = \"99.9%\"\n";
         let (status, plain) = check_json(&format!("{system}{r1}"));
-        prop_assume!(status != ExitStatus::Error);
+        // Most random risks carry an input error somewhere: those pass
+        // here, with no limit on rejects that a run could hit by chance.
+        if status == ExitStatus::Error {
+            return Ok(());
+        }
         let waiver = format!(
             "\n[[risk.waive]]\nrule = \"{rule}\"\nreason = \"r\"\nuntil = 2027-06-30\n"
         );

@@ -1,4 +1,10 @@
 //! Which files make up a register, given the paths on the command line.
+//!
+//! A folder is walked for its `.toml` files; a link met on the way is
+//! followed only when it leads to a file inside the folder or the
+//! repository that holds it, never into a hidden folder (`.git`) nor out:
+//! a register under review cannot make opx quote `.git/config` or
+//! `/etc/passwd` into a CI log. A path the user names is read as given.
 
 use std::collections::HashSet;
 use std::fs;
@@ -26,7 +32,8 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Pat
         };
         let found = if metadata.is_dir() {
             let mut found = Vec::new();
-            walk(path, &mut found, diagnostics);
+            let bounds = Bounds::of(path);
+            walk(path, &bounds, &mut found, diagnostics);
             if found.is_empty() {
                 diagnostics.push(
                     Diagnostic::new(Code::NoRegister, format!("no .toml files in `{}`", display_path(path)))
@@ -48,7 +55,7 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Pat
     files
 }
 
-fn walk(dir: &Path, found: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>) {
+fn walk(dir: &Path, bounds: &Bounds, found: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>) {
     let entries = match fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -70,10 +77,18 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>)
             continue;
         };
         if kind.is_dir() {
-            walk(&path, found, diagnostics);
+            walk(&path, bounds, found, diagnostics);
         } else if name.ends_with(".toml") && name != CONFIG_FILE_NAME {
-            // A link to a file is read like the file; one that leads nowhere
-            // is reported rather than skipped, so no register file is lost.
+            // A link to a file inside is read like the file; one that leads
+            // nowhere is reported rather than skipped, so no register file
+            // is lost.
+            if kind.is_symlink()
+                && let Ok(target) = fs::canonicalize(&path)
+                && !bounds.hold(&target)
+            {
+                diagnostics.push(skipped_link(&path, bounds));
+                continue;
+            }
             match fs::metadata(&path) {
                 Ok(m) if m.is_file() => found.push(path),
                 Ok(_) => {}
@@ -83,12 +98,75 @@ fn walk(dir: &Path, found: &mut Vec<PathBuf>, diagnostics: &mut Vec<Diagnostic>)
     }
 }
 
+/// Where links met in a walk may lead: the folder walked and the
+/// repository that holds it, with their links resolved.
+#[derive(Debug, Clone)]
+pub struct Bounds {
+    folder: Option<PathBuf>,
+    repository: Option<PathBuf>,
+}
+
+impl Bounds {
+    /// The bounds of a walk of `folder`: itself, and the nearest folder at
+    /// or above it that holds `.git`.
+    pub fn of(folder: &Path) -> Bounds {
+        let folder = fs::canonicalize(folder).ok();
+        let repository = folder
+            .as_deref()
+            .and_then(|f| f.ancestors().find(|a| a.join(".git").exists()))
+            .map(Path::to_path_buf);
+        Bounds { folder, repository }
+    }
+
+    /// Whether `target` (with its links resolved) lies inside the folder
+    /// or the repository, with no hidden folder or file on the way there.
+    pub fn hold(&self, target: &Path) -> bool {
+        [&self.folder, &self.repository]
+            .into_iter()
+            .flatten()
+            .any(|root| {
+                target
+                    .strip_prefix(root)
+                    .is_ok_and(|inside| !is_hidden(inside))
+            })
+    }
+
+    /// What a skipped link could lead to, as its note says.
+    fn named(&self) -> &'static str {
+        if self.repository.is_some() {
+            "the folder and its repository"
+        } else {
+            "the folder"
+        }
+    }
+}
+
+/// Whether any part of `relative` is hidden (starts with a dot).
+fn is_hidden(relative: &Path) -> bool {
+    relative.components().any(|c| {
+        matches!(c, std::path::Component::Normal(part) if part.to_string_lossy().starts_with('.'))
+    })
+}
+
+/// The note for a link that leads out of what a walk may read: where it
+/// is, never what it leads to, which stays unread and unnamed.
+pub fn skipped_link(path: &Path, bounds: &Bounds) -> Diagnostic {
+    let shown = display_path(path);
+    Diagnostic::new(
+        Code::SkippedLink,
+        format!(
+            "`{shown}` is a link that leads out of {}; it was not read",
+            bounds.named()
+        ),
+    )
+    .at_path(shown)
+    .help("opx follows a link found in a folder only to a file inside the folder or its repository (not into a hidden folder); name the file on the command line to read it anyway")
+}
+
 /// Whether a path found below a folder is a register file: a `.toml` that
 /// is not the policy file, with no hidden folder or file on its way.
 pub fn is_register_file(relative: &Path) -> bool {
-    let hidden = relative.components().any(|c| {
-        matches!(c, std::path::Component::Normal(part) if part.to_string_lossy().starts_with('.'))
-    });
+    let hidden = is_hidden(relative);
     let name = relative
         .file_name()
         .map(|n| n.to_string_lossy().into_owned());
@@ -120,5 +198,79 @@ pub fn io_reason(error: &std::io::Error) -> String {
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),
         None => text.to_string(),
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    #[test]
+    fn a_walk_follows_links_inside_and_notes_those_that_lead_out() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        for folder in [".git", "risks/deep", "shared", ".hidden"] {
+            fs::create_dir_all(root.join(folder)).unwrap();
+        }
+        for file in [
+            "risks/a.toml",
+            "shared/b.toml",
+            ".hidden/c.toml",
+            ".git/config",
+        ] {
+            fs::write(root.join(file), "").unwrap();
+        }
+        let outside = tempfile::tempdir().unwrap();
+        fs::write(outside.path().join("d.toml"), "").unwrap();
+        symlink("../a.toml", root.join("risks/deep/in-folder.toml")).unwrap();
+        symlink("../shared/b.toml", root.join("risks/in-repository.toml")).unwrap();
+        symlink("../.hidden/c.toml", root.join("risks/hidden.toml")).unwrap();
+        symlink("../.git/config", root.join("risks/git.toml")).unwrap();
+        symlink(outside.path().join("d.toml"), root.join("risks/out.toml")).unwrap();
+        let mut diagnostics = Vec::new();
+        let found = discover(&[root.join("risks")], &mut diagnostics);
+        let names: Vec<_> = found
+            .iter()
+            .map(|p| {
+                p.strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        // `deep/in-folder.toml` leads to `a.toml`, which is read once.
+        assert_eq!(names, ["risks/a.toml", "risks/in-repository.toml"]);
+        let skipped: Vec<_> = diagnostics
+            .iter()
+            .map(|d| (d.code, d.severity, d.location.clone()))
+            .collect();
+        let at = |name: &str| {
+            (
+                Code::SkippedLink,
+                crate::diag::Severity::Note,
+                crate::diag::Location::Path(display_path(&root.join(name))),
+            )
+        };
+        assert_eq!(
+            skipped,
+            [
+                at("risks/git.toml"),
+                at("risks/hidden.toml"),
+                at("risks/out.toml")
+            ]
+        );
+    }
+
+    #[test]
+    fn outside_a_repository_only_the_folder_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = fs::canonicalize(dir.path()).unwrap();
+        fs::create_dir_all(root.join("risks")).unwrap();
+        fs::write(root.join("b.toml"), "").unwrap();
+        let bounds = Bounds::of(&root.join("risks"));
+        assert!(bounds.hold(&root.join("risks/a.toml")));
+        assert!(!bounds.hold(&root.join("b.toml")));
+        assert!(!bounds.hold(&root.join("risks/.x/a.toml")));
     }
 }

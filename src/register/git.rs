@@ -4,8 +4,15 @@
 //! Objects are read through one `git cat-file --batch` process per run,
 //! asked object after object; trees are walked here, and a tree or file
 //! that several commits share is read once. So a history of hundreds of
-//! commits costs two git processes (the log and the batch), not one per
-//! file per commit.
+//! commits costs three git processes (the log, and the batch with its
+//! size checker), not one per file per commit. Each object's size is
+//! checked before it is read, and an object over the cap is remembered
+//! by its id, so a large blob beside the register is never read at all.
+//!
+//! git runs with nothing from the repository's config that runs a
+//! program: no signature check (`gpg.program`), pager, fsmonitor,
+//! external diff or textconv, no fetch of a missing object (and so no
+//! `core.sshCommand` or credential helper), no prompt. See `command`.
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -38,12 +45,18 @@ fn cannot_run(e: &std::io::Error) -> GitError {
 }
 
 fn failed(what: &str, stderr: &[u8]) -> GitError {
+    // git's reason is its `fatal:` line; what follows is advice for git's
+    // own users, which the help replaces.
+    let stderr = String::from_utf8_lossy(stderr);
+    let reason = stderr
+        .lines()
+        .find(|l| l.starts_with("fatal: "))
+        .or_else(|| stderr.lines().find(|l| !l.trim().is_empty()))
+        .unwrap_or_default();
     GitError {
         message: format!(
             "git {what} failed: {}",
-            String::from_utf8_lossy(stderr)
-                .trim()
-                .trim_start_matches("fatal: ")
+            reason.trim().trim_start_matches("fatal: ")
         ),
         help: "run opx inside the repository, and name a revision it has (a branch, tag or commit)"
             .to_string(),
@@ -51,10 +64,42 @@ fn failed(what: &str, stderr: &[u8]) -> GitError {
     }
 }
 
+/// git in `dir`, set so that the repository's config (which a pull
+/// request may not reach, but a clone made by anyone may hold) runs no
+/// program: signatures are never verified (`log.showSignature` would run
+/// `gpg.program`), no pager, no fsmonitor hook, no transport (a partial
+/// clone's missing object would be fetched, through `core.sshCommand` or
+/// a credential helper), no terminal prompt. Commands that could diff add
+/// `--no-ext-diff --no-textconv` themselves.
+fn command(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
+        .current_dir(dir)
+        .args([
+            "--no-pager",
+            "-c",
+            "log.showSignature=false",
+            "-c",
+            "core.fsmonitor=false",
+            "-c",
+            "core.pager=cat",
+            "-c",
+            "protocol.allow=never",
+            // Not a program, but colour codes in what opx parses.
+            "-c",
+            "color.ui=false",
+        ])
+        .env("GIT_PAGER", "cat")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_NO_LAZY_FETCH", "1")
+        .env_remove("GIT_EXTERNAL_DIFF")
+        .stdin(Stdio::null());
+    command
+}
+
 /// Runs git in `dir` to the end and returns what it printed.
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
-    let output = Command::new("git")
-        .current_dir(dir)
+    let output = command(dir)
         .args(args)
         .output()
         .map_err(|e| cannot_run(&e))?;
@@ -82,6 +127,8 @@ pub struct Revision {
 #[derive(Debug)]
 struct Repository {
     top: PathBuf,
+    /// A shallow clone: history stops at its grafted commits.
+    shallow: bool,
 }
 
 impl Repository {
@@ -92,19 +139,37 @@ impl Repository {
         let start = path
             .map(|p| existing_folder(&here.join(p)))
             .unwrap_or_else(|| here.clone());
-        let top = git(&start, &["rev-parse", "--show-toplevel"]).map_err(|e| GitError {
-            message: format!(
-                "no git repository holds `{}`: {}",
-                start.display(),
-                e.message.trim_start_matches("git rev-parse failed: ")
-            ),
-            help: "opx reads the register's history from git; name a register inside a clone"
+        let answer = git(
+            &start,
+            &["rev-parse", "--show-toplevel", "--is-shallow-repository"],
+        )
+        .map_err(|e| {
+            let reason = e.message.trim_start_matches("git rev-parse failed: ");
+            // git refuses a repository it does not trust (`safe.directory`):
+            // that is a repository, and the user must hear why it is unread.
+            let no_repository = reason.contains("not a git repository");
+            GitError {
+                message: if no_repository {
+                    format!("no git repository holds `{}`: {reason}", start.display())
+                } else {
+                    format!("git cannot read the repository at `{}`: {reason}", start.display())
+                },
+                help: if no_repository {
+                    "opx reads the register's history from git; name a register inside a clone"
+                } else {
+                    "run `git status` there to see why; a repository owned by another user needs `git config --global --add safe.directory PATH`"
+                }
                 .to_string(),
-            no_repository: true,
+                no_repository,
+            }
         })?;
-        let top = PathBuf::from(String::from_utf8_lossy(&top).trim_end());
+        let answer = String::from_utf8_lossy(&answer);
+        let mut lines = answer.lines();
+        let top = PathBuf::from(lines.next().unwrap_or_default());
+        let shallow = lines.next() == Some("true");
         Ok(Repository {
             top: std::fs::canonicalize(&top).unwrap_or(top),
+            shallow,
         })
     }
 
@@ -146,28 +211,23 @@ enum Object {
     Blob(Vec<u8>),
     /// A blob over the size asked for, left unread.
     LargeBlob(u64),
-    /// A tree's bytes, and how many bytes its entries' ids take (20 for
-    /// SHA-1, 32 for SHA-256), read off its own id.
-    Tree(Vec<u8>, usize),
+    /// A tree's entries: (name, object id, is a folder).
+    Tree(Vec<(String, String, bool)>),
     Other,
     Missing,
 }
 
-/// One `git cat-file --batch` process. Trees and blobs are cached by their
-/// object id, which names their content.
-struct Batch {
+/// One `git cat-file` process, answering a name a line.
+struct Pipe {
     child: Child,
     input: ChildStdin,
     output: BufReader<ChildStdout>,
-    trees: HashMap<String, Vec<(String, String, bool)>>,
-    blobs: HashMap<String, Vec<u8>>,
 }
 
-impl Batch {
-    fn start(repository: &Repository) -> Result<Batch, GitError> {
-        let mut child = Command::new("git")
-            .current_dir(&repository.top)
-            .args(["cat-file", "--batch"])
+impl Pipe {
+    fn start(repository: &Repository, mode: &str) -> Result<Pipe, GitError> {
+        let mut child = command(&repository.top)
+            .args(["cat-file", mode])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -176,59 +236,127 @@ impl Batch {
         let (Some(input), Some(output)) = (child.stdin.take(), child.stdout.take()) else {
             return Err(cannot_run(&std::io::Error::other("no pipe to git")));
         };
-        Ok(Batch {
+        Ok(Pipe {
             child,
             input,
             output: BufReader::new(output),
-            trees: HashMap::new(),
-            blobs: HashMap::new(),
         })
     }
 
-    /// The object `name` names (`HEAD:./risks`, an object id), a blob read
-    /// only up to `max` bytes.
-    fn get(&mut self, name: &str, max: u64) -> Result<Object, GitError> {
-        let lost = |e: std::io::Error| GitError {
-            message: format!("git cat-file stopped answering: {e}"),
-            help: "run opx inside the repository".to_string(),
-            no_repository: false,
-        };
-        if name.contains('\n') {
-            return Ok(Object::Missing);
-        }
+    /// Asks for `name` and reads the header of the answer: `<oid> <type>
+    /// <size>`, or `None` for `<name> missing` (or `ambiguous`).
+    fn ask(&mut self, name: &str) -> Result<Option<Header>, GitError> {
         writeln!(self.input, "{name}").map_err(lost)?;
         self.input.flush().map_err(lost)?;
         let mut header = String::new();
         self.output.read_line(&mut header).map_err(lost)?;
-        // `<oid> <type> <size>`, or `<name> missing` (or `ambiguous`).
         let fields: Vec<&str> = header.trim_end().split(' ').collect();
-        let (id, kind, size) = match fields.as_slice() {
-            [id, kind, size] => match size.parse::<u64>() {
-                Ok(size) => (id.len() / 2, *kind, size),
-                Err(_) => return Ok(Object::Missing),
-            },
-            _ => return Ok(Object::Missing),
+        Ok(match fields.as_slice() {
+            [id, kind, size] => size.parse::<u64>().ok().map(|size| Header {
+                id: (*id).to_string(),
+                kind: (*kind).to_string(),
+                size,
+            }),
+            _ => None,
+        })
+    }
+}
+
+impl Drop for Pipe {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn lost(e: std::io::Error) -> GitError {
+    GitError {
+        message: format!("git cat-file stopped answering: {e}"),
+        help: "run opx inside the repository".to_string(),
+        no_repository: false,
+    }
+}
+
+/// What `cat-file` says of an object before its content.
+struct Header {
+    id: String,
+    kind: String,
+    size: u64,
+}
+
+/// Two `git cat-file` processes: `--batch-check` for an object's id, type
+/// and size, `--batch` for its content, asked only when it is within the
+/// cap. Trees and blobs, and a blob's being over the cap, are remembered
+/// by object id, which names the content.
+struct Batch {
+    check: Pipe,
+    read: Pipe,
+    trees: HashMap<String, Vec<(String, String, bool)>>,
+    blobs: HashMap<String, Vec<u8>>,
+    large: HashMap<String, u64>,
+}
+
+impl Batch {
+    fn start(repository: &Repository) -> Result<Batch, GitError> {
+        Ok(Batch {
+            check: Pipe::start(repository, "--batch-check")?,
+            read: Pipe::start(repository, "--batch")?,
+            trees: HashMap::new(),
+            blobs: HashMap::new(),
+            large: HashMap::new(),
+        })
+    }
+
+    /// The object `name` names (`HEAD:./risks`, an object id), a blob read
+    /// only when it is at most `max` bytes; its size is checked first, and
+    /// what is known by id is not asked again.
+    fn get(&mut self, name: &str, max: u64) -> Result<Object, GitError> {
+        if name.contains('\n') {
+            return Ok(Object::Missing);
+        }
+        let Some(header) = self.check.ask(name)? else {
+            return Ok(Object::Missing);
         };
-        let object = if kind == "blob" && size > max {
-            // Read off the pipe, never kept.
-            std::io::copy(&mut (&mut self.output).take(size), &mut std::io::sink())
-                .map_err(lost)?;
-            Object::LargeBlob(size)
-        } else {
+        let id_bytes = header.id.len() / 2;
+        match header.kind.as_str() {
+            "blob" if header.size > max => {
+                self.large.insert(header.id, header.size);
+                return Ok(Object::LargeBlob(header.size));
+            }
+            "blob" | "tree" => {}
+            _ => return Ok(Object::Other),
+        }
+        if let Some(bytes) = self.blobs.get(&header.id) {
+            return Ok(Object::Blob(bytes.clone()));
+        }
+        if let Some(entries) = self.trees.get(&header.id) {
+            return Ok(Object::Tree(entries.clone()));
+        }
+        // Asked by its id, so that the content is the object just checked.
+        let Some(read) = self.read.ask(&header.id)? else {
+            return Ok(Object::Missing);
+        };
+        let output = &mut self.read.output;
+        let size = read.size;
+        let object = {
             let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
-            (&mut self.output)
-                .take(size)
-                .read_to_end(&mut bytes)
-                .map_err(lost)?;
-            match kind {
-                "blob" => Object::Blob(bytes),
-                "tree" => Object::Tree(bytes, id),
+            output.take(size).read_to_end(&mut bytes).map_err(lost)?;
+            match read.kind.as_str() {
+                "blob" => {
+                    self.blobs.insert(read.id, bytes.clone());
+                    Object::Blob(bytes)
+                }
+                "tree" => {
+                    let entries = parse_tree(&bytes, id_bytes);
+                    self.trees.insert(read.id, entries.clone());
+                    Object::Tree(entries)
+                }
                 _ => Object::Other,
             }
         };
         // Each object ends with a newline.
         let mut end = [0u8; 1];
-        self.output.read_exact(&mut end).map_err(lost)?;
+        self.read.output.read_exact(&mut end).map_err(lost)?;
         Ok(object)
     }
 
@@ -238,12 +366,10 @@ impl Batch {
         if let Some(entries) = self.trees.get(id) {
             return Ok(entries.clone());
         }
-        let Object::Tree(bytes, id_bytes) = self.get(id, u64::MAX)? else {
-            return Ok(Vec::new());
-        };
-        let entries = parse_tree(&bytes, id_bytes);
-        self.trees.insert(id.to_string(), entries.clone());
-        Ok(entries)
+        match self.get(id, u64::MAX)? {
+            Object::Tree(entries) => Ok(entries),
+            _ => Ok(Vec::new()),
+        }
     }
 
     /// The register files at `root` (`REV:./path`) as `revision` holds
@@ -273,10 +399,10 @@ impl Batch {
             Object::LargeBlob(size) => found
                 .problems
                 .push(Unreadable::TooLarge(Some(size)).diagnostic(&name(""), max)),
-            Object::Tree(bytes, id_bytes) => {
+            Object::Tree(entries) => {
                 // Folders to walk: the root's entries, then each subfolder
                 // by its id, with its path below the root.
-                let mut folders = vec![(parse_tree(&bytes, id_bytes), String::new())];
+                let mut folders = vec![(entries, String::new())];
                 let mut next = Vec::new();
                 while let Some((entries, below)) = folders.pop() {
                     for (entry, id, folder) in entries {
@@ -315,24 +441,21 @@ impl Batch {
             found.files.push((name.to_path_buf(), bytes.clone()));
             return Ok(());
         }
+        // Over the cap at an earlier commit: not asked again.
+        if let Some(&size) = self.large.get(id) {
+            found
+                .problems
+                .push(Unreadable::TooLarge(Some(size)).diagnostic(name, max));
+            return Ok(());
+        }
         match self.get(id, max)? {
-            Object::Blob(bytes) => {
-                self.blobs.insert(id.to_string(), bytes.clone());
-                found.files.push((name.to_path_buf(), bytes));
-            }
+            Object::Blob(bytes) => found.files.push((name.to_path_buf(), bytes)),
             Object::LargeBlob(size) => found
                 .problems
                 .push(Unreadable::TooLarge(Some(size)).diagnostic(name, max)),
             _ => {}
         }
         Ok(())
-    }
-}
-
-impl Drop for Batch {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -368,8 +491,7 @@ fn parse_tree(bytes: &[u8], id_bytes: usize) -> Vec<(String, String, bool)> {
 /// Checks that `revision` names a commit, with a message that says so.
 fn verify(repository: &Repository, revision: &str) -> Result<(), GitError> {
     let commit = format!("{revision}^{{commit}}");
-    let output = Command::new("git")
-        .current_dir(&repository.top)
+    let output = command(&repository.top)
         .args([
             "rev-parse",
             "--verify",
@@ -414,13 +536,24 @@ pub fn files_at(revision: &str, paths: &[PathBuf], max: u64) -> Result<Revision,
 }
 
 /// The file at `path` (relative to the current folder) as `revision` has
-/// it; `None` when the revision has no such file.
-pub fn file_at(revision: &str, path: &Path) -> Result<Option<Vec<u8>>, GitError> {
+/// it; `None` when the revision has no such file. A file over `max` bytes
+/// is refused unread.
+pub fn file_at(revision: &str, path: &Path, max: u64) -> Result<Option<Vec<u8>>, GitError> {
     let repository = Repository::of(Some(path))?;
     let mut batch = Batch::start(&repository)?;
     let name = format!("{revision}:{}", repository.name(path)?);
-    match batch.get(&name, u64::MAX)? {
+    match batch.get(&name, max)? {
         Object::Blob(bytes) => Ok(Some(bytes)),
+        Object::LargeBlob(size) => Err(GitError {
+            message: format!(
+                "`{revision}:{}` is {}, over the {} opx reads",
+                path.display(),
+                super::size_text(size),
+                super::size_text(max)
+            ),
+            help: "raise the cap with --max-file-size".to_string(),
+            no_repository: false,
+        }),
         _ => Ok(None),
     }
 }
@@ -464,10 +597,19 @@ pub struct Snapshot {
     pub register: Revision,
 }
 
+/// A register's history, as [`history`] reads it.
+#[derive(Debug, Default)]
+pub struct History {
+    /// Oldest first.
+    pub snapshots: Vec<Snapshot>,
+    /// Read from a shallow clone, whose history stops short.
+    pub shallow: bool,
+}
+
 /// The register under `paths` at each commit that changed it (or each
 /// tagged commit), oldest first, from one `git log` and one
-/// `git cat-file --batch`.
-pub fn history(paths: &[PathBuf], commits: &Commits, max: u64) -> Result<Vec<Snapshot>, GitError> {
+/// `git cat-file` pair.
+pub fn history(paths: &[PathBuf], commits: &Commits, max: u64) -> Result<History, GitError> {
     let repository = Repository::of(paths.first().map(PathBuf::as_path))?;
     let names: Vec<String> = paths
         .iter()
@@ -483,6 +625,10 @@ pub fn history(paths: &[PathBuf], commits: &Commits, max: u64) -> Result<Vec<Sna
     // Parents before children whatever their dates say, once reversed.
     let mut args: Vec<String> = vec![
         "log".into(),
+        "--no-show-signature".into(),
+        "--no-ext-diff".into(),
+        "--no-textconv".into(),
+        "--no-color".into(),
         "--topo-order".into(),
         "--format=%H%x09%cs%x09%D%x09%s".into(),
     ];
@@ -559,5 +705,8 @@ pub fn history(paths: &[PathBuf], commits: &Commits, max: u64) -> Result<Vec<Sna
             register,
         });
     }
-    Ok(history)
+    Ok(History {
+        snapshots: history,
+        shallow: repository.shallow,
+    })
 }

@@ -21,7 +21,7 @@ mod system;
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 
-pub use discover::{CONFIG_FILE_NAME, io_error, io_reason, is_register_file};
+pub use discover::{Bounds, CONFIG_FILE_NAME, io_error, io_reason, is_register_file, skipped_link};
 use toml::de::DeTable;
 
 use crate::diag::{Code, Diagnostic};

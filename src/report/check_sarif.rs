@@ -304,6 +304,10 @@ fn rule(code: Code, policy: &Policy) -> Rule {
 /// team may tune it.
 fn help_markdown(code: Code) -> String {
     let tuning = match code.kind() {
+        // A note about reading (a link skipped): the rest was read.
+        CodeKind::Input if code.default_severity() == crate::diag::Severity::Note => {
+            "The rest of the register is read and judged; no policy changes this note."
+        }
         CodeKind::Input => {
             "The register cannot be read until this is fixed; no policy changes that."
         }
@@ -460,7 +464,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "budget-exhausted",
-            "ruleIndex": 54
+            "ruleIndex": 55
           },
           {
             "level": "warning",
@@ -580,7 +584,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "rpo-exceeded",
-            "ruleIndex": 53
+            "ruleIndex": 54
           },
           {
             "level": "warning",
@@ -610,7 +614,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "exercise-overdue",
-            "ruleIndex": 50
+            "ruleIndex": 51
           },
           {
             "level": "warning",
@@ -790,7 +794,7 @@ mod snapshot {
               "system": "checkout"
             },
             "ruleId": "mitigation-failed",
-            "ruleIndex": 52
+            "ruleIndex": 53
           },
           {
             "level": "warning",

@@ -126,6 +126,12 @@ fn page(o: &Overview<'_>) -> Markup {
                     (incidents_section(o))
                     (findings_section(o))
                     @if let Some(trend) = &o.trend { (trend_section(trend)) }
+                    @if let Some(missing) = &o.trend_missing {
+                        section aria-labelledby="trend" {
+                            h2 id="trend" { "The trend" }
+                            p.level-warning { "No trend: " (missing) }
+                        }
+                    }
                 }
                 footer {
                     "Made by opx " (TOOL_VERSION) " on " (o.today)

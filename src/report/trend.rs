@@ -14,8 +14,20 @@ use crate::trend::{Point, Tally, Trend, high_or_worse};
 
 pub const VERSION: u32 = 1;
 
-/// `From 2026-01-05 to 2026-11-27, 12 commits: high or critical 9 → 7, ...`
+/// `From 2026-01-05 to 2026-11-27, 12 commits: high or critical 9 → 7, ...`,
+/// and, from a shallow clone, that its history stops short.
 pub(crate) fn summary(trend: &Trend) -> String {
+    let points = points_summary(trend);
+    if trend.shallow {
+        format!(
+            "{points} This is a shallow clone: commits before its first are not in it (`git fetch --unshallow` reads them)."
+        )
+    } else {
+        points
+    }
+}
+
+fn points_summary(trend: &Trend) -> String {
     let (noun, within) = (trend.commits.noun(), trend.commits.within());
     let (Some((_, a, _, b)), Some(first), Some(last)) =
         (trend.ends(), trend.points.first(), trend.points.last())
@@ -168,6 +180,7 @@ pub fn json(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
     let document = json!({
         "version": VERSION,
         "summary": summary(trend),
+        "shallow": trend.shallow,
         "systems": trend.systems,
         "points": trend.points.iter().map(|p| json!({
             "commit": p.commit,

@@ -3,9 +3,11 @@
 //!
 //! For each risk: its scores in the three views, its state, how its bad
 //! minutes compare with the single-risk threshold, its incidents of the
-//! last year, when its next review is due and whether its acceptance
-//! holds. For each system: its error budget against its risks, and its
-//! incidents. Every command reads an [`Analysis`]; no report computes a
+//! last year, when its next review is due, whether its acceptance holds,
+//! each action's evidence (last exercised, due, failed, whether it counts:
+//! see [`crate::exercise`]) and its data loss against its system's RPO.
+//! For each system: its error budget against its risks, its incidents,
+//! its worst data loss, and what its measures spent of its budget. Every command reads an [`Analysis`]; no report computes a
 //! fact of its own, so two formats cannot disagree.
 
 use jiff::civil::Date;
@@ -13,6 +15,7 @@ use jiff::civil::Date;
 use crate::band::RiskMatrix;
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::{add_days, within};
+use crate::exercise::{ActionFacts, IncidentEvidence};
 use crate::factor::{self, Exposure, FactorState};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
 use crate::policy::Policy;
@@ -65,9 +68,25 @@ pub struct AssessedRisk<'r> {
     /// Its yearly bad minutes across simulated years, once
     /// [`Analysis::simulate`] has run and where they are known.
     pub simulated: Option<Years>,
+    /// One per action, in its order: exercised, due, failed, counting.
+    pub actions: Vec<ActionFacts<'r>>,
+    /// Its current data loss is more than its system's RPO, and it is not
+    /// accepted: the loss, judged by a range's high end.
+    pub over_rpo: Option<std::time::Duration>,
 }
 
 impl<'r> AssessedRisk<'r> {
+    /// Its own estimates fall in one of the matrix's two highest bands:
+    /// what its mitigations are there to hold down, so what the rules on
+    /// exercises and failures look at.
+    pub fn serious(&self) -> bool {
+        self.score.inherent.band.is_serious()
+    }
+
+    /// Its actions with their facts, in order.
+    pub fn actions(&self) -> impl Iterator<Item = (&'r Action, &ActionFacts<'r>)> + '_ {
+        self.risk.actions.iter().zip(&self.actions)
+    }
     /// Whether its `i`th action shows what it changes.
     pub fn shows_evidence(&self, i: usize) -> bool {
         !self.without_evidence.contains(&i)
@@ -163,6 +182,65 @@ pub struct AssessedSystem<'r> {
     /// Its risks together across simulated years, once
     /// [`Analysis::simulate`] has run and where any has known bad minutes.
     pub simulated: Option<SystemYears>,
+    /// Its risk that would lose the most recent data now, and how much
+    /// (a range judged by its high end); `None` when none says.
+    pub worst_data_loss: Option<(usize, std::time::Duration)>,
+    /// How much of its error budget its measured health has spent, where
+    /// it has an availability SLO and a measure.
+    pub spent: Option<Spent>,
+}
+
+/// What a system's measured health has spent of its yearly error budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spent {
+    pub measure: Measured,
+    /// The share of the budget spent: 1.8 for 180%.
+    pub share: f64,
+}
+
+impl Spent {
+    /// More than the whole budget is gone.
+    pub fn exhausted(&self) -> bool {
+        self.share > 1.0
+    }
+}
+
+/// Which measure of a system's health spent its budget.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Measured {
+    /// `[system.baseline] availability` against the SLO's.
+    Availability {
+        measured: crate::units::Percent,
+        objective: crate::units::Percent,
+    },
+    /// The bad minutes of its incidents of the last 365 days against the
+    /// yearly budget.
+    Incidents { bad_minutes: f64, budget: f64 },
+}
+
+/// What a system's measures spent of its budget: the larger of what its
+/// baseline availability and its year of incidents show, where known.
+fn spent(system: &System, history: &History, budget: Option<f64>) -> Option<Spent> {
+    let objective = system.slo.availability?;
+    let by_availability = system.baseline.availability.map(|measured| Spent {
+        measure: Measured::Availability {
+            measured,
+            objective,
+        },
+        share: (1.0 - measured.fraction()) / (1.0 - objective.fraction()),
+    });
+    let by_incidents = budget.zip(history.bad_minutes).map(|(budget, bad)| Spent {
+        measure: Measured::Incidents {
+            bad_minutes: bad,
+            budget,
+        },
+        share: budget::share(bad, budget),
+    });
+    match (by_availability, by_incidents) {
+        (Some(a), Some(i)) if i.share > a.share => Some(i),
+        (Some(a), _) => Some(a),
+        (None, i) => i,
+    }
 }
 
 impl<'r> Analysis<'r> {
@@ -171,6 +249,7 @@ impl<'r> Analysis<'r> {
     pub fn new(register: &'r Register, today: Date, policy: &Policy) -> Analysis<'r> {
         let single_risk_share = policy.single_risk_share;
         let incidents = IncidentIndex::new(register);
+        let evidence = IncidentEvidence::new(register, today);
         let mut systems: Vec<AssessedSystem<'r>> = register
             .systems
             .iter()
@@ -184,8 +263,17 @@ impl<'r> Analysis<'r> {
                 risks: Vec::new(),
                 factors: Vec::new(),
                 simulated: None,
+                worst_data_loss: None,
+                spent: None,
             })
             .collect();
+        for assessed in &mut systems {
+            assessed.spent = spent(
+                assessed.system,
+                &assessed.history,
+                assessed.budget.as_ref().map(|b| b.budget),
+            );
+        }
         // Per system and view, the sums its factors' costs need.
         let mut exposures = vec![[Exposure::default(); 3]; systems.len()];
         let mut risks = Vec::with_capacity(register.risks.len());
@@ -195,11 +283,6 @@ impl<'r> Analysis<'r> {
                 continue;
             };
             let assessed = &mut systems[system];
-            let score = Score::of(
-                risk,
-                assessed.budget.as_ref().map(|b| b.budget),
-                &policy.matrix,
-            );
             let without_evidence: Vec<usize> = risk
                 .actions
                 .iter()
@@ -207,7 +290,44 @@ impl<'r> Analysis<'r> {
                 .filter(|(_, a)| !score::shows_evidence(risk, a))
                 .map(|(i, _)| i)
                 .collect();
-            let state = score::state(risk, today, policy.mitigation, &without_evidence);
+            let facts: Vec<ActionFacts<'r>> = risk
+                .actions
+                .iter()
+                .enumerate()
+                .map(|(i, a)| {
+                    ActionFacts::of(
+                        risk,
+                        a,
+                        &evidence,
+                        today,
+                        (policy.mitigation, policy.exercise_every_days),
+                        !without_evidence.contains(&i),
+                    )
+                })
+                .collect();
+            let in_effect: Vec<bool> = facts.iter().map(|f| f.in_effect).collect();
+            let failed: Vec<bool> = facts.iter().map(|f| f.failed.is_some()).collect();
+            let score = Score::with(
+                risk,
+                assessed.budget.as_ref().map(|b| b.budget),
+                &policy.matrix,
+                &in_effect,
+                &failed,
+            );
+            let counts: Vec<bool> = facts.iter().map(|f| f.counts).collect();
+            let state = score::state_of(risk, today, &counts);
+            let data_loss = score.current.view.data_loss.map(|d| d.worst());
+            if let Some(loss) = data_loss
+                && assessed
+                    .worst_data_loss
+                    .is_none_or(|(_, worst)| loss > worst)
+            {
+                assessed.worst_data_loss = Some((risks.len(), loss));
+            }
+            let over_rpo = data_loss
+                .zip(assessed.system.slo.rpo)
+                .filter(|(loss, rpo)| loss > rpo && state != State::Accepted)
+                .map(|(loss, _)| loss);
             if let Some(budget) = &mut assessed.budget {
                 budget.add(
                     score.current.bad_minutes,
@@ -237,11 +357,15 @@ impl<'r> Analysis<'r> {
                         .map(|r| add_days(r.value, i64::from(every_days))),
                 },
                 acceptance_expired: score::acceptance_expired(risk, today),
+                // Open: no action counts, so it is judged as written; a
+                // done action that does not count lowers nothing here.
                 unmitigated: state == State::Open
-                    && (score.current.view.impact.level >= policy.fail_impact
-                        || policy.fail_band.is_some_and(|b| score.current.band >= b)),
+                    && (score.inherent.view.impact.level >= policy.fail_impact
+                        || policy.fail_band.is_some_and(|b| score.inherent.band >= b)),
                 without_evidence,
                 simulated: None,
+                actions: facts,
+                over_rpo,
                 score,
                 state,
             });
@@ -318,6 +442,14 @@ impl<'r> Analysis<'r> {
             system: risk.system,
             id: &risk.risk.id.value,
         }
+    }
+
+    /// Whether any risk estimates the data it would lose: rankings then
+    /// show a column for it.
+    pub fn has_data_loss(&self) -> bool {
+        self.risks
+            .iter()
+            .any(|r| r.score.current.view.data_loss.is_some())
     }
 
     /// Whether the register has one system: reports then name its risks
@@ -505,6 +637,7 @@ pub(crate) mod tests {
                 time_to_recover: times.map(|(_, r)| time(r)),
                 frequency: None,
                 users_affected: None,
+                data_loss: None,
                 spread: Default::default(),
             },
             owner: Some("alice".into()),
@@ -518,6 +651,7 @@ pub(crate) mod tests {
 
     pub(crate) fn action(kind: ActionKind, status: ActionStatus) -> Action {
         Action {
+            id: None,
             kind,
             what: "do it".into(),
             owner: None,
@@ -527,6 +661,9 @@ pub(crate) mod tests {
             runbook: None,
             signal: None,
             effects: Effects::default(),
+            exercised: None,
+            exercise_every_days: None,
+            failure: None,
             span: span(),
         }
     }
@@ -726,6 +863,137 @@ pub(crate) mod tests {
         assert_eq!(analysis.ranked_factors(0..3), [2, 0, 1]);
         assert_eq!(analysis.find_factor("s/done"), Some(1));
         assert_eq!(analysis.find_factor("a"), None);
+    }
+
+    fn loss(text: &str) -> Option<DataLoss> {
+        let e = crate::units::parse_data_loss(text).unwrap();
+        Some(DataLoss {
+            value: e.value,
+            range: e.range,
+        })
+    }
+
+    #[test]
+    fn data_loss_is_judged_against_the_rpo_by_its_worst_case() {
+        let mut day = risk("s", "day", 2, 3, None);
+        day.inherent.data_loss = loss("24h");
+        // A done action lowers it within the RPO; a planned one only the target.
+        let mut lowered = risk("s", "lowered", 2, 3, None);
+        lowered.inherent.data_loss = loss("12h");
+        let mut replication = action(ActionKind::Prevent, ActionStatus::Done);
+        replication.effects.data_loss = loss("none");
+        lowered.actions = vec![replication];
+        let mut ranged = risk("s", "ranged", 2, 3, None);
+        ranged.inherent.data_loss = loss("10m..2h");
+        let mut accepted = risk("s", "accepted", 2, 3, None);
+        accepted.inherent.data_loss = loss("6h");
+        accepted.accepted = Some(Acceptance {
+            by: "cto".into(),
+            reason: "why".into(),
+            until: At {
+                value: date("2027-01-01"),
+                span: span(),
+            },
+        });
+        let mut register = register(vec![day, lowered, ranged, accepted]);
+        register.systems[0].slo.rpo = Some(std::time::Duration::from_secs(3600));
+        let analysis = Analysis::new(&register, date("2026-11-27"), &Policy::default());
+        let over: Vec<Option<u64>> = analysis
+            .risks
+            .iter()
+            .map(|r| r.over_rpo.map(|d| d.as_secs() / 60))
+            .collect();
+        // The range by its high end (2h), not its mean; the accepted risk holds.
+        assert_eq!(over, [Some(1440), None, Some(120), None]);
+        // The worst current loss is the day's, accepted ones included.
+        assert_eq!(
+            analysis.systems[0]
+                .worst_data_loss
+                .map(|(i, d)| (i, d.as_secs())),
+            Some((0, 86_400))
+        );
+        assert!(analysis.has_data_loss());
+    }
+
+    #[test]
+    fn a_spent_budget_is_the_larger_of_availability_and_incidents() {
+        let r = risk("s", "r", 2, 3, None);
+        let mut register = register(vec![r]);
+        let system = &mut register.systems[0];
+        system.slo.availability = Some(crate::units::parse_percent("99.9%").unwrap());
+        system.baseline.availability = Some(crate::units::parse_percent("99.82%").unwrap());
+        let spent = |register: &Register| {
+            Analysis::new(register, date("2026-11-27"), &Policy::default()).systems[0].spent
+        };
+        let by_availability = spent(&register).unwrap();
+        // (100 - 99.82) / (100 - 99.9) = 180%.
+        assert!((by_availability.share - 1.8).abs() < 1e-9);
+        assert!(by_availability.exhausted());
+        assert!(matches!(
+            by_availability.measure,
+            Measured::Availability { .. }
+        ));
+        // A year of incidents that cost more: 1200 of 525.96 minutes.
+        register.incidents = vec![Incident {
+            system: "s".into(),
+            id: At {
+                value: "INC-1".into(),
+                span: span(),
+            },
+            date: At {
+                value: date("2026-06-01"),
+                span: span(),
+            },
+            risks: vec![At {
+                value: ("s".into(), "r".into()),
+                span: span(),
+            }],
+            near_miss: false,
+            detected_after: Some(At {
+                value: std::time::Duration::from_secs(600 * 60),
+                span: span(),
+            }),
+            recovered_after: Some(At {
+                value: std::time::Duration::from_secs(600 * 60),
+                span: span(),
+            }),
+            users_affected: None,
+            summary: None,
+            postmortem: None,
+            data_lost: None,
+            failed_actions: Vec::new(),
+            worked_actions: Vec::new(),
+        }];
+        let by_incidents = spent(&register).unwrap();
+        assert!(matches!(by_incidents.measure, Measured::Incidents { .. }));
+        assert!((by_incidents.share - 1200.0 / 525.96).abs() < 1e-3);
+        // Without an availability SLO there is no budget to spend.
+        register.systems[0].slo.availability = None;
+        assert_eq!(spent(&register), None);
+    }
+
+    #[test]
+    fn under_exercised_an_open_risk_is_judged_as_written() {
+        // A done action that lowers impact below the gate, never exercised:
+        // under "exercised" it mitigates nothing, so its effect cannot lift
+        // the risk out of the gate either.
+        let mut r = risk("s", "r", 3, 5, None);
+        let mut lower = action(ActionKind::Prevent, ActionStatus::Done);
+        lower.effects.impact = Some(crate::scale::Level::new(2).unwrap());
+        r.actions = vec![lower];
+        let register = register(vec![r]);
+        let policy = Policy {
+            mitigation: crate::policy::Mitigation::Exercised,
+            ..Policy::default()
+        };
+        let analysis = Analysis::new(&register, date("2026-11-27"), &policy);
+        let assessed = &analysis.risks[0];
+        assert_eq!(assessed.state, State::Open);
+        assert!(assessed.unmitigated);
+        assert!(assessed.actions[0].stale());
+        // Under "done" the same action mitigates.
+        let analysis = Analysis::new(&register, date("2026-11-27"), &Policy::default());
+        assert!(!analysis.risks[0].unmitigated);
     }
 
     #[test]

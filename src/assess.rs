@@ -10,7 +10,10 @@
 //! with what the SLO allows (breached at 100% or more, at risk from 75%);
 //! latency compares with its target (breached above it, at risk from 90%);
 //! counts compare with the thresholds of `opx.toml` (breached above the
-//! maximum, at risk from 80% of it). A row without a target has no verdict.
+//! maximum, at risk from 80% of it); the recovery point sets the RPO
+//! beside the worst current data loss of the system's risks, accepted
+//! ones included (breached above it). A row without a target has no
+//! verdict.
 
 use std::time::Duration;
 
@@ -21,6 +24,7 @@ use crate::history::History;
 use crate::policy::Thresholds;
 use crate::register::model::{Category, Risk, System};
 use crate::simulate::SystemYears;
+use crate::units::format_duration;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {
@@ -114,7 +118,13 @@ pub fn assess<'a>(
             let count_category = |category| risks().filter(|r| r.risk.category == category).count();
             SystemAssessment {
                 system: assessed.system,
-                rows: rows(assessed.system, thresholds),
+                rows: rows(
+                    assessed.system,
+                    thresholds,
+                    assessed
+                        .worst_data_loss
+                        .map(|(i, loss)| (analysis.risks[i].risk, loss)),
+                ),
                 risks: assessed.risks.len(),
                 by_band: analysis
                     .matrix
@@ -153,7 +163,9 @@ pub fn assess<'a>(
         .collect()
 }
 
-fn rows(system: &System, thresholds: &Thresholds) -> Vec<Row> {
+/// The rows of a system; `worst` is its risk that would lose the most
+/// recent data now, and how much.
+fn rows(system: &System, thresholds: &Thresholds, worst: Option<(&Risk, Duration)>) -> Vec<Row> {
     let slo = &system.slo;
     let base = &system.baseline;
     let mut rows = Vec::new();
@@ -222,6 +234,29 @@ fn rows(system: &System, thresholds: &Thresholds) -> Vec<Row> {
             measure: "latency p95",
             target: slo.latency_p95.map(|d| format!("≤ {}", millis(d))),
             measured: base.latency_p95.map(millis),
+            verdict,
+            detail,
+        });
+    }
+    if slo.rpo.is_some() || worst.is_some() {
+        let (verdict, detail) = match (slo.rpo, worst) {
+            (Some(rpo), Some((risk, loss))) => (
+                Some(if loss > rpo {
+                    Verdict::Breached
+                } else {
+                    Verdict::Ok
+                }),
+                format!("worst: {}", risk.id.value),
+            ),
+            (Some(_), None) => (None, "no risk estimates its data loss".to_string()),
+            (None, Some((risk, _))) => (None, format!("worst: {}", risk.id.value)),
+            (None, None) => (None, String::new()),
+        };
+        rows.push(Row {
+            group: Group::Service,
+            measure: "data loss",
+            target: slo.rpo.map(|rpo| format!("RPO {}", format_duration(rpo))),
+            measured: worst.map(|(_, loss)| format_duration(loss)),
             verdict,
             detail,
         });
@@ -308,13 +343,14 @@ mod tests {
         let slo = Slo {
             availability: Some(parse_percent("99.9%").unwrap()),
             latency_p95: Some(Duration::from_millis(300)),
+            rpo: None,
         };
         let baseline = Baseline {
             availability: Some(parse_percent("99.85%").unwrap()),
             latency_p95: Some(Duration::from_millis(340)),
             ..Baseline::default()
         };
-        let rows = rows(&system(slo, baseline), &Thresholds::default());
+        let rows = rows(&system(slo, baseline), &Thresholds::default(), None);
         assert_eq!(rows[0].measure, "availability");
         assert_eq!(rows[0].verdict, Some(Verdict::Breached));
         assert_eq!(rows[0].detail, "150.0% of the error budget burned");
@@ -345,7 +381,7 @@ mod tests {
             max_pages_per_week: Some(5.0),
             ..Thresholds::default()
         };
-        let rows = rows(&system(Slo::default(), baseline), &thresholds);
+        let rows = rows(&system(Slo::default(), baseline), &thresholds, None);
         assert_eq!(rows[0].measure, "open bugs");
         assert_eq!(rows[0].verdict, None);
         assert_eq!(rows[1].verdict, Some(Verdict::Breached));

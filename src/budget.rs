@@ -200,6 +200,7 @@ mod tests {
             time_to_recover: time(recover),
             frequency: Some(parse_frequency(frequency).unwrap()),
             users_affected: users.map(|u| parse_percent(u).unwrap()),
+            data_loss: None,
             spread: Default::default(),
         }
     }

@@ -1085,7 +1085,13 @@ fn check_long_about() -> String {
          Mitigation: a done action counts; one that shows no evidence of what it changed (an \
          effect such as likelihood = \"rare\", a detect action's signal, a respond action's \
          runbook) gets unevidenced-action. Under mitigation = \"evidence\" it does not count at \
-         all.\n\n\
+         all. Under mitigation = \"exercised\" only a done action shown to work within its \
+         cadence counts: exercised = DATE on the action, or an incident's worked_actions = \
+         [\"risk/action\"] (by the action's id = \"...\"); exercise_every = \"90d\" on the \
+         action, else the policy's. status = \"failed\" with failed_on = DATE (and a reason), \
+         or an incident's failed_actions, makes an action mitigate nothing. [system.slo] \
+         rpo = \"1h\" is set against each risk's data_loss = \"24h\" (a range by its high end, \
+         or \"none\"), which an action may lower; an incident records data_lost.\n\n\
          Policy: the opx.toml nearest each register file (its folder, then each parent up to \
          the one holding .git), or --config FILE; every file of a run must find the same one. \
          Flags override it; the summary line names it. Its keys, with their defaults:\n  \
@@ -1095,7 +1101,9 @@ fn check_long_about() -> String {
          single_risk_share = 0.25    the share of an error budget one risk may use\n  \
          max_miss_probability = 0.1  (unset unless set) simulate years (--simulations, --seed);\n  \
          \x20                           a system over budget in more of them fails\n  \
-         mitigation = \"done\"         or \"evidence\": only evidenced actions mitigate\n  \
+         mitigation = \"done\"         or \"evidence\": only evidenced actions mitigate, or\n  \
+         \x20                           \"exercised\": only actions exercised in their cadence\n  \
+         exercise_every = \"180d\"     how often a done action is shown to work\n  \
          expiring_within = \"14d\"     warn this long before an acceptance or waiver ends\n  \
          max_acceptance_days = 365   (no limit unless set) how far ahead they may run\n  \
          [rules]                     a rule's level: allow, warn or error\n  \

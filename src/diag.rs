@@ -84,7 +84,10 @@ impl Code {
         self.kind() == CodeKind::Rule
             && !matches!(
                 self,
-                Code::BudgetExceeded | Code::BudgetAtRisk | Code::BudgetIncomplete
+                Code::BudgetExceeded
+                    | Code::BudgetAtRisk
+                    | Code::BudgetIncomplete
+                    | Code::BudgetExhausted
             )
     }
 }
@@ -116,7 +119,7 @@ codes! {
     UnknownKey = "unknown-key", Error, Input, "a key that the register format does not define", "The register format has a fixed set of keys, so a misspelt key is caught instead of silently ignored. Rename the key (the message suggests the closest one) or remove it.";
     WrongType = "wrong-type", Error, Input, "a value of the wrong TOML type", "The value has the wrong TOML type, for example a quoted date or a number where a string is expected. Write it in the type the format reference gives.";
     MissingKey = "missing-key", Error, Input, "a required key is absent", "A key the format requires is absent: a risk needs id, title, category, a likelihood (or frequency) and an impact (or users_affected); an action needs kind and what; an acceptance needs by, reason and until.";
-    InvalidValue = "invalid-value", Error, Input, "a value outside the accepted set (id, category, kind, status)", "The value is outside its accepted set. Ids use a-z, 0-9 and -; category is technical, data, process or people; kind is prevent, detect or respond; status is planned, in-progress or done.";
+    InvalidValue = "invalid-value", Error, Input, "a value outside the accepted set (id, category, kind, status)", "The value is outside its accepted set. Ids use a-z, 0-9 and -; category is technical, data, process or people; kind is prevent, detect or respond; status is planned, in-progress, done or failed.";
     InvalidLevel = "invalid-level", Error, Input, "a likelihood, impact or time level that is out of range or unknown", "Levels are 1-5 or a word of their scale: likelihood rare..almost-certain, impact negligible..severe, both also very-low..very-high; times very-fast..very-slow.";
     InvalidDuration = "invalid-duration", Error, Input, "a duration that cannot be read", "Durations are whole numbers with units s, m, h, d or w, such as \"15m\", \"2h 30m\" or \"90d\". Review cadences are whole days or weeks.";
     InvalidPercent = "invalid-percent", Error, Input, "a percentage that cannot be read or lies outside 0-100%", "Percentages are written with a % sign and lie between 0% and 100%, such as \"30%\" or \"99.9%\".";
@@ -127,7 +130,7 @@ codes! {
     DuplicateRisk = "duplicate-risk", Error, Input, "two risks of one system share an id", "Risk ids are unique within their system, so that findings, reviews and links point at one risk. Rename one of the two.";
     UnknownSystem = "unknown-system", Error, Input, "a risk names a system that no file defines", "A risk in a file without [system] names its system with system = \"id\", and that system must be defined in some file of the register. Fix the id or add the system.";
     NoSystem = "no-system", Error, Input, "a risk whose file has no [system] and that names none", "Every risk belongs to a system: the [system] of its file, or the one it names with system = \"id\". Add one of the two.";
-    UnknownRisk = "unknown-risk", Error, Input, "an incident names a risk that does not exist", "An incident records the risks it realised by id: a risk of the incident's system, or `system/risk` for another system's. Fix the id, or add the risk to the register.";
+    UnknownRisk = "unknown-risk", Error, Input, "an incident names a risk or action that does not exist", "An incident records the risks it realised by id: a risk of the incident's system, or `system/risk` for another system's; its failed_actions and worked_actions name actions as `risk/action` or `system/risk/action`, by the action's id. Fix the name, or add the risk or the action's id to the register.";
     DuplicateIncident = "duplicate-incident", Error, Input, "two incidents of one system share an id", "Incident ids are unique within their system, so that reviews and diffs point at one incident. Merge the two records or rename one.";
     ConflictingSystem = "conflicting-system", Error, Input, "a risk names a system other than the one its file defines", "A risk in a file with a [system] belongs to that system; naming another one is contradictory. Move the risk to another file or remove its system key.";
     // The gate.
@@ -162,6 +165,11 @@ codes! {
     DuplicateFactor = "duplicate-factor", Error, Input, "a systemic factor whose id another factor or a risk of its system uses", "A [[system.factor]] is named by its id in rankings, findings and plans, beside the system's risks, so its id is unique among the system's risks and factors. Rename one of the two.";
     BudgetAtRisk = "budget-at-risk", Error, Rule, "a system whose simulated years miss its error budget more often than the policy allows", "In years simulated from its risks' estimates (each range drawn from its distribution, incidents drawn from their yearly rate), the system's bad minutes overrun its error budget more often than `max_miss_probability` in opx.toml allows. Bring down the risks that cost most in bad years (their P90), or narrow estimates that are only guesses.";
     SkippedLink = "skipped-link", Note, Input, "a link in a folder that leads out of it, skipped unread", "While walking a folder, opx follows a link only to a file inside the folder or the repository that holds it, and never into a hidden folder such as .git: a register under review could otherwise make opx quote `.git/config` (with a CI token) or `/etc/passwd` into a log. The link is skipped and never read; the run goes on. Name the file on the command line to read it as given, or replace the link with the file.";
+    ExerciseOverdue = "exercise-overdue", Warning, Rule, "a done action of a high or critical risk not shown to work within its cadence", "A done action of a risk whose own estimates fall in the matrix's two highest bands was last shown to work (exercised, or listed in an incident's worked_actions) longer ago than its exercise_every (else the policy's, 180 days by default). A mitigation nobody has rehearsed lately may not work when it is needed: run the drill, the restore test or the failover again and record the day in exercised.";
+    NeverExercised = "never-exercised", Note, Rule, "a done detect or respond action of a high or critical risk never shown to work", "A done detect or respond action of a risk whose own estimates fall in the matrix's two highest bands has no exercised day and no incident that lists it in worked_actions: its alert may never have fired, its restore never been tried. Exercise it (a drill, a restore test, a game day) and record the day in exercised. Under mitigation = \"exercised\" in opx.toml it does not mitigate until then.";
+    MitigationFailed = "mitigation-failed", Error, Rule, "an action found not to work", "An action has status = \"failed\" (with failed_on), or an incident lists it in failed_actions and it was not exercised since: it mitigates nothing, and a risk whose mitigations all failed is unmitigated. Mend it and exercise it again, or replace it. An error on a risk whose own estimates fall in the matrix's two highest bands, a warning below them.";
+    RpoExceeded = "rpo-exceeded", Error, Rule, "a risk that would lose more recent data than its system's recovery point objective", "A risk not accepted would lose more recent writes (its current data_loss, a range by its high end) than its system's [system.slo] rpo allows, whether or not it costs bad minutes. Add or finish the action that brings the loss within the objective (more frequent backups, replication), or accept the risk explicitly.";
+    BudgetExhausted = "budget-exhausted", Warning, Rule, "a system whose measured health has spent more than its error budget", "The system's [system.baseline] availability, or the bad minutes of its incidents in the last 365 days, has spent more than the error budget its availability SLO allows. An error-budget policy answers this: while the budget is spent, reliability work comes before features.";
 }
 
 /// A code is written as its stable id.

@@ -1,6 +1,7 @@
 //! `opx diff`: what a change to the register does to its risks.
 //!
-//! Risks are matched by system and id, actions by kind and what they say,
+//! Risks are matched by system and id, actions by id (else by kind and
+//! what they say),
 //! incidents by system and id. Both versions are scored on the same day.
 //! Each changed risk is counted once, in one of: **added**, **removed**,
 //! **worse** (its current band, then severity, or its bad minutes rise,
@@ -27,6 +28,7 @@ use jiff::civil::Date;
 use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::budget::{minutes_text, number_text};
 use crate::diag::{Code, plural};
+use crate::exercise::ActionFacts;
 use crate::factor::{FactorState, added_text, added_time_text};
 use crate::register::model::{
     Action, ActionStatus, Factor, Incident, Rated, Risk, TimeEstimate, View,
@@ -340,7 +342,10 @@ pub fn diff<'a>(old: &'a Analysis<'a>, new: &'a Analysis<'a>) -> Diff<'a> {
         match before.get(key) {
             None => risks.push(added(r.risk, Scored::of(r))),
             Some(was) => {
-                if let Some(change) = changed(was.risk, &Scored::of(was), r.risk, &Scored::of(r)) {
+                let facts = (was.actions.as_slice(), r.actions.as_slice());
+                if let Some(change) =
+                    changed(was.risk, &Scored::of(was), r.risk, &Scored::of(r), facts)
+                {
                     risks.push(change);
                 }
             }
@@ -592,7 +597,7 @@ fn factor_changed(was: &AssessedFactor<'_>, now: &AssessedFactor<'_>) -> (Catego
         worse |= before.state == FactorState::Removed;
         better |= after.state == FactorState::Removed;
     }
-    action_changes(&old.actions, &new.actions, &mut changes);
+    action_changes(&old.actions, &new.actions, None, &mut changes);
     (Category::of(worse, better), changes)
 }
 
@@ -614,11 +619,13 @@ fn added<'a>(risk: &'a Risk, scored: Scored) -> RiskChange<'a> {
     }
 }
 
+/// `facts`: the evidence of the old and the new risk's actions, in order.
 fn changed<'a>(
     old: &Risk,
     before: &Scored,
     risk: &'a Risk,
     after: &Scored,
+    facts: (&[ActionFacts<'_>], &[ActionFacts<'_>]),
 ) -> Option<RiskChange<'a>> {
     let (was, now) = (&before.score.current, &after.score.current);
     let mut changes = input_changes(&was.view, &now.view);
@@ -669,7 +676,10 @@ fn changed<'a>(
         worse |= after.state == State::Open;
         better |= before.state == State::Open && after.state != State::Accepted;
     }
-    action_changes(&old.actions, &risk.actions, &mut changes);
+    action_changes(&old.actions, &risk.actions, Some(facts), &mut changes);
+    // A mitigation found not to work leaves the risk worse than it looked.
+    let failed = |facts: &[ActionFacts<'_>]| facts.iter().filter(|f| f.failed.is_some()).count();
+    worse |= failed(facts.1) > failed(facts.0);
     if changes.is_empty() {
         return None;
     }
@@ -756,17 +766,66 @@ fn input_changes(was: &View, now: &View) -> Vec<String> {
     changes
 }
 
-/// Actions added, removed, done, and slipped (due moved later), matched by
-/// kind and what they say.
-fn action_changes(old: &[Action], new: &[Action], changes: &mut Vec<String>) {
-    let key = |a: &Action| (a.kind, a.what.clone());
+/// Actions added, removed, done, failed, exercised and slipped (due moved
+/// later), matched by id where both sides give one, else by kind and what
+/// they say: a failed or exercised action is one action changed, never
+/// one removed and one added. `facts` (a risk's, not a factor's) hold
+/// each side's evidence, so an incident's worked_actions or
+/// failed_actions count as the action's own dates do.
+fn action_changes(
+    old: &[Action],
+    new: &[Action],
+    facts: Option<(&[ActionFacts<'_>], &[ActionFacts<'_>])>,
+    changes: &mut Vec<String>,
+) {
+    let same = |a: &Action, b: &Action| match (&a.id, &b.id) {
+        (Some(x), Some(y)) => x.value == y.value,
+        _ => a.kind == b.kind && a.what == b.what,
+    };
     let label = |a: &Action| format!("{} \"{}\"", a.kind.name(), a.what);
-    for action in new {
-        match old.iter().find(|o| key(o) == key(action)) {
+    // Each side's (last exercised, failed on), per action.
+    let proof = |actions: &[Action],
+                 facts: Option<&[ActionFacts<'_>]>|
+     -> Vec<(Option<Date>, Option<Date>)> {
+        match facts {
+            Some(facts) => facts
+                .iter()
+                .map(|f| (f.exercised, f.failed.map(|failed| failed.on)))
+                .collect(),
+            None => actions
+                .iter()
+                .map(|a| {
+                    (
+                        a.exercised.map(|e| e.value),
+                        a.failure.as_ref().map(|f| f.on.value),
+                    )
+                })
+                .collect(),
+        }
+    };
+    let (before, after) = (
+        proof(old, facts.map(|f| f.0)),
+        proof(new, facts.map(|f| f.1)),
+    );
+    for (i, action) in new.iter().enumerate() {
+        match old.iter().position(|o| same(o, action)) {
             None => changes.push(format!("action added: {}", label(action))),
-            Some(was) => {
+            Some(j) => {
+                let was = &old[j];
+                let (exercised_before, failed_before) = before.get(j).copied().unwrap_or_default();
+                let (exercised, failed) = after.get(i).copied().unwrap_or_default();
                 if was.status != ActionStatus::Done && action.status == ActionStatus::Done {
                     changes.push(format!("action done: {}", label(action)));
+                }
+                if let Some(on) = failed
+                    && failed_before != Some(on)
+                {
+                    changes.push(format!("action failed: {}, on {on}", label(action)));
+                }
+                if let Some(on) = exercised
+                    && exercised_before.is_none_or(|last| last < on)
+                {
+                    changes.push(format!("action exercised: {}, on {on}", label(action)));
                 }
                 if let (Some(a), Some(b)) = (&was.due, &action.due)
                     && b.value > a.value
@@ -782,7 +841,7 @@ fn action_changes(old: &[Action], new: &[Action], changes: &mut Vec<String>) {
         }
     }
     for action in old {
-        if !new.iter().any(|n| key(n) == key(action)) {
+        if !new.iter().any(|n| same(action, n)) {
             changes.push(format!("action removed: {}", label(action)));
         }
     }

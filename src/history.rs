@@ -109,6 +109,8 @@ impl<'r> IncidentIndex<'r> {
 pub enum Measure {
     Detect,
     Recover,
+    /// The recent writes lost, against `data_loss`.
+    DataLoss,
 }
 
 impl Measure {
@@ -116,6 +118,16 @@ impl Measure {
         match self {
             Measure::Detect => "detect",
             Measure::Recover => "recover",
+            Measure::DataLoss => "lose data",
+        }
+    }
+
+    /// What it measures, as a table names it: `time to detect`, `data lost`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Measure::Detect => "time to detect",
+            Measure::Recover => "time to recover",
+            Measure::DataLoss => "data lost",
         }
     }
 
@@ -124,6 +136,7 @@ impl Measure {
         match self {
             Measure::Detect => "time_to_detect",
             Measure::Recover => "time_to_recover",
+            Measure::DataLoss => "data_loss",
         }
     }
 }
@@ -143,7 +156,8 @@ pub struct Contradiction<'r> {
 
 impl<'r> IncidentIndex<'r> {
     /// The recent incidents of `risk` that took longer to detect or recover
-    /// than its estimates in `view` (the current view, for the gate).
+    /// than its estimates in `view` (the current view, for the gate), or
+    /// lost more data.
     pub fn contradictions(&self, risk: &Risk, view: &View, today: Date) -> Vec<Contradiction<'r>> {
         let mut found = Vec::new();
         for incident in self.recent(risk, today) {
@@ -176,6 +190,17 @@ impl<'r> IncidentIndex<'r> {
                         ranged: range.is_some(),
                     });
                 }
+            }
+            if let (Some(lost), Some(estimate)) = (&incident.data_lost, view.data_loss)
+                && lost.value > estimate.worst()
+            {
+                found.push(Contradiction {
+                    incident,
+                    measure: Measure::DataLoss,
+                    took: lost,
+                    estimate: estimate.worst(),
+                    ranged: estimate.range.is_some(),
+                });
             }
         }
         found

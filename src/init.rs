@@ -15,6 +15,7 @@ const POLICY: &str = include_str!("init/opx.toml");
 pub fn files(folder: &Path, today: Date) -> Vec<(PathBuf, String)> {
     let register = REGISTER
         .replace("{TODAY...}", &today.to_string())
+        .replace("{DRILL...}", &add_days(today, -20).to_string())
         .replace("{DUE.....}", &add_days(today, 30).to_string())
         .replace("{UNTIL...}", &add_days(today, 90).to_string())
         .replace("{INCIDENT}", &add_days(today, -30).to_string());
@@ -72,7 +73,7 @@ mod tests {
     }
 
     /// The starter register is valid, and the gate finds nothing in it
-    /// under the starter policy, which counts only evidenced mitigation.
+    /// under the starter policy, which counts only exercised mitigation.
     #[test]
     fn the_starter_register_passes_the_gate() {
         use crate::policy::{self, Mitigation, Overrides};
@@ -91,7 +92,8 @@ mod tests {
             &mut loaded.diagnostics,
         );
         assert!(loaded.diagnostics.is_empty(), "{:#?}", loaded.diagnostics);
-        assert_eq!(policy.mitigation, Mitigation::Evidence);
+        assert_eq!(policy.mitigation, Mitigation::Exercised);
+        assert_eq!(policy.max_miss_probability, Some(0.1));
         let analysis = crate::analysis::Analysis::new(&loaded.register, today, &policy);
         let checked = crate::check::check(&analysis, &policy);
         assert!(checked.findings.is_empty(), "{:#?}", checked.findings);

@@ -20,6 +20,7 @@ pub mod commands;
 pub mod dates;
 pub mod diag;
 pub mod diff;
+pub mod exercise;
 pub mod explain;
 pub mod factor;
 pub mod history;

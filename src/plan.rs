@@ -6,12 +6,16 @@
 //!   its budget), and of the systemic factors too big or on a system over
 //!   its budget, grouped by the week they are due, overdue ones marked;
 //! - **Later**: every other open action;
+//! - **Drills to schedule**: the done actions of risks in the two highest
+//!   bands to be shown to work again (their exercise is overdue), or for
+//!   the first time (detect and respond actions never exercised), most
+//!   overdue first;
 //! - **Accepted risks**: the trade-offs, with who accepted them, why, until
 //!   when, and the bad minutes they spend;
 //! - **Escalation paths** per system;
 //! - **What the plan buys**: per risk, per factor and per system, now →
 //!   after the plan;
-//! - **No plan yet**: risks with no action at all and no acceptance that
+//! - **No plan yet**: risks with no action at all (or only failed ones) and no acceptance that
 //!   holds (an accepted risk's plan is its acceptance), and factors with no
 //!   action.
 
@@ -20,7 +24,8 @@ use jiff::civil::Date;
 use crate::analysis::{Analysis, AssessedFactor};
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::monday_of;
-use crate::register::model::{Acceptance, Action, ActionStatus, Factor, Risk, System};
+use crate::exercise::{ActionFacts, Exercise};
+use crate::register::model::{Acceptance, Action, ActionKind, ActionStatus, Factor, Risk, System};
 use crate::score::{Score, State, ViewName};
 
 /// An open action and the risk or systemic factor it serves.
@@ -86,6 +91,14 @@ impl<'a> Serves<'a> {
     }
 }
 
+/// A done action to exercise: a drill, a restore test, a game day.
+#[derive(Debug)]
+pub struct Drill<'a> {
+    pub risk: &'a Risk,
+    pub action: &'a Action,
+    pub facts: ActionFacts<'a>,
+}
+
 /// The steps due in one week, or with no due date (`week` is `None`).
 #[derive(Debug)]
 pub struct Week<'a> {
@@ -124,6 +137,7 @@ pub struct Plan<'a> {
     pub urgent_bands: Vec<&'static str>,
     pub now: Vec<Week<'a>>,
     pub later: Vec<Week<'a>>,
+    pub drills: Vec<Drill<'a>>,
     pub accepted: Vec<Accepted<'a>>,
     pub systems: Vec<&'a System>,
     pub gains: Vec<Gain<'a>>,
@@ -154,12 +168,7 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             || r.unmitigated
             || r.size == Some(Size::TooBig)
             || over_budget;
-        for action in r
-            .risk
-            .actions
-            .iter()
-            .filter(|a| a.status != ActionStatus::Done)
-        {
+        for action in r.risk.actions.iter().filter(|a| a.is_open()) {
             let step = Step {
                 serves: Serves::Risk(r.risk),
                 action,
@@ -195,11 +204,31 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             if urgent { &mut now } else { &mut later }.push(step);
         }
     }
+    let mut drills: Vec<Drill<'a>> = ranked
+        .iter()
+        .filter(|r| r.serious())
+        .flat_map(|r| {
+            r.actions()
+                .filter(|(action, facts)| match facts.exercise {
+                    Some(Exercise::Overdue) => true,
+                    Some(Exercise::Never) => action.kind != ActionKind::Prevent,
+                    _ => false,
+                })
+                .map(|(action, facts)| Drill {
+                    risk: r.risk,
+                    action,
+                    facts: *facts,
+                })
+        })
+        .collect();
+    // Never exercised first, then the longest overdue; rank order after.
+    drills.sort_by_key(|d| d.facts.due);
     Plan {
         today,
         urgent_bands: analysis.matrix.serious().into_iter().rev().collect(),
         now: by_week(now),
         later: by_week(later),
+        drills,
         accepted: ranked
             .iter()
             .filter(|r| r.state == State::Accepted)
@@ -214,12 +243,7 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
         systems: analysis.register.systems.iter().collect(),
         gains: ranked
             .iter()
-            .filter(|r| {
-                r.risk
-                    .actions
-                    .iter()
-                    .any(|a| a.status != ActionStatus::Done)
-            })
+            .filter(|r| r.risk.actions.iter().any(Action::is_open))
             .map(|r| Gain {
                 risk: r.risk,
                 score: r.score,
@@ -257,7 +281,8 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             .collect(),
         no_plan: ranked
             .iter()
-            .filter(|r| r.risk.actions.is_empty() && r.state != State::Accepted)
+            // No action, or only ones found not to work.
+            .filter(|r| r.actions.iter().all(|f| f.failed.is_some()) && r.state != State::Accepted)
             .map(|r| Serves::Risk(r.risk))
             .chain(
                 factors

@@ -9,7 +9,9 @@
 //! deny_warnings = false      # warnings fail it too
 //! single_risk_share = 0.25   # the share of an error budget one risk may use
 //! max_miss_probability = 0.1 # fail a system whose simulated years miss its budget more often
-//! mitigation = "done"        # or "evidence": only a done action that shows what it changed mitigates
+//! mitigation = "done"        # or "evidence": only a done action that shows what it changed mitigates,
+//!                            # or "exercised": only a done action shown to work within its cadence
+//! exercise_every = "180d"    # how often a done action must be shown to work, where it names no cadence
 //! expiring_within = "14d"    # warn this long before an acceptance or a waiver ends
 //! max_acceptance_days = 365  # acceptances and waivers may run at most this far ahead (unset: no limit)
 //! max_open_bugs = 20         # `opx assess` thresholds for the measured baseline
@@ -46,6 +48,9 @@ pub use matrix::band_help;
 /// The share of a yearly budget one risk may use before it is too big, by default.
 pub const DEFAULT_SINGLE_RISK_SHARE: f64 = 0.25;
 
+/// How often a done action must be shown to work, where it names no cadence.
+pub const DEFAULT_EXERCISE_EVERY_DAYS: u32 = 180;
+
 /// How long before an acceptance or a waiver ends the gate warns, by default.
 pub const DEFAULT_EXPIRING_WITHIN_DAYS: u32 = 14;
 
@@ -67,6 +72,9 @@ pub struct Policy {
     pub max_miss_probability: Option<f64>,
     /// What counts as mitigation.
     pub mitigation: Mitigation,
+    /// Days within which a done action must be shown to work again, where
+    /// it names no `exercise_every` of its own.
+    pub exercise_every_days: u32,
     /// The levels `[rules]` sets, each over the rule's own.
     pub levels: BTreeMap<Code, RuleLevel>,
     /// Days before an acceptance or a waiver ends that the gate warns.
@@ -91,6 +99,7 @@ impl Default for Policy {
             single_risk_share: DEFAULT_SINGLE_RISK_SHARE,
             max_miss_probability: None,
             mitigation: Mitigation::Done,
+            exercise_every_days: DEFAULT_EXERCISE_EVERY_DAYS,
             levels: BTreeMap::new(),
             expiring_within_days: DEFAULT_EXPIRING_WITHIN_DAYS,
             max_acceptance_days: None,
@@ -192,8 +201,20 @@ impl Policy {
                 chance(self.max_miss_probability)
             ));
         }
-        if old.mitigation == Mitigation::Evidence && self.mitigation == Mitigation::Done {
-            changes.push("mitigation \"evidence\" → \"done\"".to_string());
+        if old.mitigation != self.mitigation
+            && (old.mitigation == Mitigation::Exercised || self.mitigation == Mitigation::Done)
+        {
+            changes.push(format!(
+                "mitigation \"{}\" → \"{}\"",
+                old.mitigation.name(),
+                self.mitigation.name()
+            ));
+        }
+        if self.exercise_every_days > old.exercise_every_days {
+            changes.push(format!(
+                "exercise_every {}d → {}d",
+                old.exercise_every_days, self.exercise_every_days
+            ));
         }
         if self.expiring_within_days < old.expiring_within_days {
             changes.push(format!(
@@ -230,6 +251,24 @@ pub enum Mitigation {
     Done,
     /// Only a done action that shows what it changed.
     Evidence,
+    /// Only a done action shown to work within its exercise cadence.
+    Exercised,
+}
+
+impl Mitigation {
+    pub const ALL: [Mitigation; 3] = [
+        Mitigation::Done,
+        Mitigation::Evidence,
+        Mitigation::Exercised,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mitigation::Done => "done",
+            Mitigation::Evidence => "evidence",
+            Mitigation::Exercised => "exercised",
+        }
+    }
 }
 
 /// A gate rule's level, as `[rules]` sets it.
@@ -288,8 +327,13 @@ pub static POLICY: Table = Table {
         ),
         setting(
             "mitigation",
-            Value::Choice(&["done", "evidence"], Some("done")),
-            "What mitigates: any done action, or only one that shows evidence.",
+            Value::Choice(&["done", "evidence", "exercised"], Some("done")),
+            "What mitigates: any done action, only one that shows evidence, or only one exercised within its cadence.",
+        ),
+        setting(
+            "exercise_every",
+            Value::Cadence,
+            "How often a done action must be shown to work, where it names no exercise_every of its own; \"180d\" unless set.",
         ),
         setting(
             "expiring_within",
@@ -580,16 +624,17 @@ fn parse(
         "the chance of a year over budget",
     );
     policy.mitigation = f
-        .choice(
-            &mut sink,
-            "mitigation",
-            &[Mitigation::Done, Mitigation::Evidence],
-            |m| match m {
-                Mitigation::Done => "done",
-                Mitigation::Evidence => "evidence",
-            },
-        )
+        .choice(&mut sink, "mitigation", &Mitigation::ALL, Mitigation::name)
         .unwrap_or_default();
+    policy.exercise_every_days = f
+        .parsed(
+            &mut sink,
+            "exercise_every",
+            Code::InvalidDuration,
+            "180d",
+            units::parse_review_cadence,
+        )
+        .map_or(defaults.exercise_every_days, |d| d.value);
     policy.expiring_within_days = f
         .parsed(
             &mut sink,

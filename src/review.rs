@@ -1,17 +1,20 @@
 //! `opx review`: the digest a team walks through at its weekly health review.
 //!
 //! Over a window of `days` (7 by default): reviews due within it and
-//! overdue; open actions due within it and overdue; acceptances that
+//! overdue; open actions due within it and overdue; exercises of done
+//! actions due within it and overdue (and, on a risk in the two highest
+//! bands, detect and respond actions never exercised); acceptances that
 //! expire within 30 days or have expired; incidents and near-misses of the
 //! last `days`; estimates that incidents of the last 365 days contradicted;
-//! and risks with no plan.
+//! and risks with no plan (no action, or only failed ones).
 
 use jiff::civil::Date;
 
 use crate::analysis::Analysis;
 use crate::dates::{add_days, within};
+use crate::exercise::{ActionFacts, Exercise};
 use crate::history::Contradiction;
-use crate::register::model::{Acceptance, Action, ActionStatus, Incident, Risk};
+use crate::register::model::{Acceptance, Action, ActionKind, ActionStatus, Incident, Risk};
 use crate::score::{RankBy, State};
 
 /// How far ahead an acceptance's end is worth raising.
@@ -33,6 +36,21 @@ pub struct ActionDue<'a> {
     pub overdue: bool,
 }
 
+/// A done action to be shown to work again, or for the first time.
+#[derive(Debug)]
+pub struct ExerciseDue<'a> {
+    pub risk: &'a Risk,
+    pub action: &'a Action,
+    pub facts: ActionFacts<'a>,
+}
+
+impl ExerciseDue<'_> {
+    /// Past its cadence, or never exercised.
+    pub fn overdue(&self) -> bool {
+        self.facts.stale()
+    }
+}
+
 #[derive(Debug)]
 pub struct AcceptanceEnding<'a> {
     pub risk: &'a Risk,
@@ -48,6 +66,7 @@ pub struct Digest<'a> {
     pub days: i64,
     pub reviews: Vec<ReviewDue<'a>>,
     pub actions: Vec<ActionDue<'a>>,
+    pub exercises: Vec<ExerciseDue<'a>>,
     pub acceptances: Vec<AcceptanceEnding<'a>>,
     pub incidents: Vec<&'a Incident>,
     pub contradicted: Vec<(&'a Risk, Contradiction<'a>)>,
@@ -65,6 +84,7 @@ pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
         days,
         reviews: Vec::new(),
         actions: Vec::new(),
+        exercises: Vec::new(),
         acceptances: Vec::new(),
         incidents: Vec::new(),
         contradicted: Vec::new(),
@@ -83,10 +103,23 @@ pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
                 overdue: r.review.overdue(today),
             });
         }
+        for (action, facts) in r.actions() {
+            let due_soon = facts.due.is_some_and(|due| due <= horizon);
+            let never = facts.exercise == Some(Exercise::Never)
+                && r.serious()
+                && action.kind != ActionKind::Prevent;
+            if facts.in_effect && (due_soon || never) {
+                digest.exercises.push(ExerciseDue {
+                    risk,
+                    action,
+                    facts: *facts,
+                });
+            }
+        }
         for action in risk
             .actions
             .iter()
-            .filter(|a| a.status != ActionStatus::Done)
+            .filter(|a| matches!(a.status, ActionStatus::Planned | ActionStatus::InProgress))
         {
             if let Some(due) = action.due.map(|d| d.value).filter(|d| *d <= horizon) {
                 digest.actions.push(ActionDue {
@@ -107,13 +140,16 @@ pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
         for c in analysis.contradictions(r) {
             digest.contradicted.push((risk, c));
         }
-        if risk.actions.is_empty() && r.state != State::Accepted {
+        // No action, or only ones found not to work.
+        if r.actions.iter().all(|f| f.failed.is_some()) && r.state != State::Accepted {
             digest.no_plan.push(risk);
         }
     }
     // Overdue first, then soonest; rank order breaks ties (the sorts are stable).
     digest.reviews.sort_by_key(|r| (!r.overdue, r.due));
     digest.actions.sort_by_key(|a| a.due);
+    // Never exercised first (due since always), then by due day.
+    digest.exercises.sort_by_key(|e| e.facts.due);
     digest.acceptances.sort_by_key(|a| a.acceptance.until.value);
     digest.incidents = analysis
         .register

@@ -74,18 +74,25 @@ pub fn state(
     mitigation: Mitigation,
     without_evidence: &[usize],
 ) -> State {
-    if risk.accepted.is_some() && !acceptance_expired(risk, today) {
-        return State::Accepted;
-    }
-    let done = risk
+    let counts: Vec<bool> = risk
         .actions
         .iter()
         .enumerate()
-        .filter(|(i, a)| {
+        .map(|(i, a)| {
             a.status == ActionStatus::Done
-                && (mitigation == Mitigation::Done || !without_evidence.contains(i))
+                && (mitigation == Mitigation::Done || !without_evidence.contains(&i))
         })
-        .count();
+        .collect();
+    state_of(risk, today, &counts)
+}
+
+/// Where a risk stands on `today`, given which of its actions count as
+/// mitigation (`counts`, one per action; see `crate::exercise`).
+pub fn state_of(risk: &Risk, today: Date, counts: &[bool]) -> State {
+    if risk.accepted.is_some() && !acceptance_expired(risk, today) {
+        return State::Accepted;
+    }
+    let done = counts.iter().filter(|c| **c).count();
     match done {
         0 => State::Open,
         n if n == risk.actions.len() => State::Mitigated,
@@ -144,6 +151,12 @@ impl View {
                 _ => base,
             }
         };
+        // A range is judged by its high end, as against an objective.
+        let data_loss = own
+            .data_loss
+            .into_iter()
+            .chain(effects.clone().filter_map(|e| e.data_loss))
+            .min_by_key(|d| d.worst());
         let set_likelihood = effects.clone().filter_map(|e| e.likelihood).min();
         let set_impact = effects.filter_map(|e| e.impact).min();
         fn value<T>(estimate: Option<Ranged<T>>) -> Option<T> {
@@ -167,6 +180,7 @@ impl View {
             time_to_recover: value(time_to_recover),
             frequency: value(frequency),
             users_affected: value(users_affected),
+            data_loss,
             spread: Spread {
                 time_to_detect: range(time_to_detect),
                 time_to_recover: range(time_to_recover),
@@ -278,14 +292,47 @@ impl Score {
     /// Scores a risk; `budget` is its system's yearly error budget in
     /// minutes, if it has an availability SLO; `matrix` bands it.
     pub fn of(risk: &Risk, budget: Option<f64>, matrix: &RiskMatrix) -> Score {
-        let done = risk
+        let in_effect: Vec<bool> = risk
             .actions
             .iter()
-            .filter(|a| a.status == ActionStatus::Done);
+            .map(|a| a.status == ActionStatus::Done)
+            .collect();
+        let failed: Vec<bool> = risk
+            .actions
+            .iter()
+            .map(|a| a.status == ActionStatus::Failed)
+            .collect();
+        Score::with(risk, budget, matrix, &in_effect, &failed)
+    }
+
+    /// Scores a risk whose actions in `in_effect` (one flag per action)
+    /// apply to its current view, and whose `failed` actions apply to no
+    /// view: a failed mitigation mitigates nothing, and the plan cannot
+    /// count on it either until it is mended.
+    pub fn with(
+        risk: &Risk,
+        budget: Option<f64>,
+        matrix: &RiskMatrix,
+        in_effect: &[bool],
+        failed: &[bool],
+    ) -> Score {
+        fn pick<'a>(
+            actions: &'a [Action],
+            flags: &'a [bool],
+            keep: bool,
+        ) -> impl Iterator<Item = &'a Action> + Clone {
+            actions
+                .iter()
+                .zip(flags.iter().copied())
+                .filter(move |(_, f)| *f == keep)
+                .map(|(a, _)| a)
+        }
+        let done = pick(&risk.actions, in_effect, true);
+        let working = pick(&risk.actions, failed, false);
         Score {
             inherent: ViewScore::of(risk.inherent, budget, matrix),
             current: ViewScore::of(View::of(risk, done), budget, matrix),
-            target: ViewScore::of(View::of(risk, risk.actions.iter()), budget, matrix),
+            target: ViewScore::of(View::of(risk, working), budget, matrix),
         }
     }
 }

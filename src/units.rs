@@ -448,6 +448,32 @@ pub fn parse_duration_estimate(text: &str) -> Result<Estimate<Duration>, ValueEr
     )
 }
 
+/// Reads the recent writes a risk loses: `24h`, a range such as
+/// `1h..24h`, or `none` (nothing is lost: zero).
+pub fn parse_data_loss(text: &str) -> Result<Estimate<Duration>, ValueError> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(Estimate {
+            value: Duration::ZERO,
+            range: None,
+        });
+    }
+    parse_duration_estimate(text).map_err(|e| ValueError {
+        help: "write the writes lost as a duration such as \"24h\", a range such as \"1h..24h\", or \"none\"".to_string(),
+        ..e
+    })
+}
+
+/// Reads the recent writes an incident lost: `6h`, or `none` (zero).
+pub fn parse_data_lost(text: &str) -> Result<Duration, ValueError> {
+    if text.trim().eq_ignore_ascii_case("none") {
+        return Ok(Duration::ZERO);
+    }
+    parse_duration(text).map_err(|e| ValueError {
+        help: "write the writes lost as a duration such as \"6h\", or \"none\"".to_string(),
+        ..e
+    })
+}
+
 /// Reads a frequency: `4/year`, or a range such as `2/year..6/year`.
 pub fn parse_frequency_estimate(text: &str) -> Result<Estimate<Frequency>, ValueError> {
     parse_estimate(

@@ -15,6 +15,17 @@ const BROKEN: &str = "tests/cmd/error-many.in/risks.toml";
 /// Systemic factors on the three risks of the README's worked example.
 const FACTORS: &str = "tests/fixtures/factors.toml";
 const RANGES: &str = "tests/fixtures/ranges/risks.toml";
+/// Every finding of the evidence rules, under the policy `opx init` writes.
+const CLAIMS: &str = "tests/fixtures/claims";
+/// The codes `CLAIMS` finds.
+const CLAIMS_CODES: [&str; 6] = [
+    "exercise-overdue",
+    "never-exercised",
+    "mitigation-failed",
+    "rpo-exceeded",
+    "budget-exhausted",
+    "unmitigated",
+];
 
 /// The hostile texts of `tests/fixtures/hostile.toml`, as TOML decodes them.
 const HOSTILE_TITLE: &str = "=HYPERLINK(\"http://evil.example\") <script>alert('x')</script> | `tick` \"quoted\", comma\nsecond line & more";
@@ -74,11 +85,23 @@ fn sarif_validates_against_the_oasis_schema() {
         ("examples/cheatsheet.toml", 1),
         // A system's simulated years over its policy: budget-at-risk.
         ("tests/fixtures/ranges", 1),
+        (CLAIMS, 1),
     ] {
         let (code, text) = opx(&["check", path, "--format", "sarif"]);
         assert_eq!(code, expected, "{path}");
         let sarif = json(&text);
         validate(&schema, &sarif);
+        if path == CLAIMS {
+            let ids: Vec<&str> = sarif["runs"][0]["results"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["ruleId"].as_str().unwrap())
+                .collect();
+            for code in CLAIMS_CODES {
+                assert!(ids.contains(&code), "{code} in {ids:?}");
+            }
+        }
         let run = &sarif["runs"][0];
         for rule in run["tool"]["driver"]["rules"].as_array().unwrap() {
             assert!(
@@ -147,11 +170,17 @@ fn sarif_names_the_failing_risk_with_its_line() {
         .iter()
         .filter(|r| r["level"] == "error")
         .collect();
-    assert_eq!(errors.len(), 1);
-    assert_eq!(errors[0]["ruleId"], "unmitigated");
+    let rules: Vec<&Value> = errors.iter().map(|e| &e["ruleId"]).collect();
     assert_eq!(
-        errors[0]["locations"][0]["physicalLocation"]["region"]["startLine"],
-        247
+        rules,
+        ["mitigation-failed", "rpo-exceeded", "unmitigated"]
+            .map(Value::from)
+            .iter()
+            .collect::<Vec<_>>()
+    );
+    assert_eq!(
+        errors[2]["locations"][0]["physicalLocation"]["region"]["startLine"],
+        265
     );
 }
 
@@ -240,9 +269,18 @@ fn junit_validates_against_the_surefire_schema() {
         ("hostile", HOSTILE, 1),
         ("broken", BROKEN, 2),
         ("ranges", "tests/fixtures/ranges", 1),
+        ("claims", CLAIMS, 1),
     ] {
         let (code, xml) = opx(&["check", path, "--format", "junit"]);
         assert_eq!(code, expected, "{path}");
+        if path == CLAIMS {
+            for code in CLAIMS_CODES {
+                assert!(
+                    xml.contains(&format!("[{code}]")) || xml.contains(code),
+                    "{code}"
+                );
+            }
+        }
         let file = dir.path().join(format!("{name}.xml"));
         std::fs::write(&file, &xml).unwrap();
         let out = Process::new("xmllint")
@@ -266,10 +304,14 @@ fn junit_has_a_suite_per_system_and_a_case_per_risk() {
     // And one for the finding a waiver set aside, skipped.
     assert_eq!(xml.matches("<testcase ").count(), 13);
     assert!(xml.contains("classname=\"checkout\" name=\"(system)\""));
-    assert_eq!(xml.matches("<failure ").count(), 1);
+    // Three risks fail: unmitigated, mitigation-failed and rpo-exceeded.
+    assert_eq!(xml.matches("<failure ").count(), 3);
+    for code in ["unmitigated", "mitigation-failed", "rpo-exceeded"] {
+        assert!(xml.contains(&format!("<failure type=\"{code}\"")), "{code}");
+    }
     // The Surefire schema allows no `skipped` on <testsuites>.
     assert!(xml.contains(
-        "<testsuites name=\"opx check\" tests=\"13\" failures=\"1\" errors=\"0\" time=\"0\">"
+        "<testsuites name=\"opx check\" tests=\"13\" failures=\"3\" errors=\"0\" time=\"0\">"
     ));
     assert!(xml.contains("skipped=\"1\""));
     assert!(xml.contains(
@@ -481,7 +523,8 @@ fn markdown_rank_table_parses_with_one_row_per_risk() {
     let tables = markdown_tables(&text);
     assert_eq!(tables.len(), 1);
     assert_eq!(tables[0].len(), 12, "a header and 11 risks");
-    assert!(tables[0].iter().all(|row| row.len() == 16));
+    // Sixteen columns, and data loss since the example estimates one.
+    assert!(tables[0].iter().all(|row| row.len() == 17));
     assert_eq!(tables[0][1][2], "traffic-spike");
 }
 
@@ -554,7 +597,7 @@ fn csv_is_rfc_4180_with_every_field() {
     assert_eq!(rows[1][column("id")], "traffic-spike");
     assert_eq!(rows[1][column("severity")], "16");
     assert_eq!(rows[1][column("detect_minutes")], "15");
-    assert_eq!(rows[1][column("line")], "29");
+    assert_eq!(rows[1][column("line")], "32");
 }
 
 #[test]
@@ -582,7 +625,13 @@ fn csv_keeps_hostile_text_and_neutralises_formulas() {
 fn json_reports_validate_against_their_published_schemas() {
     let rank_schema = opx_schema("rank-report");
     let check_schema = opx_schema("check-report");
-    for path in [CHECKOUT, HOSTILE, "examples/cheatsheet.toml", FACTORS] {
+    for path in [
+        CHECKOUT,
+        HOSTILE,
+        "examples/cheatsheet.toml",
+        FACTORS,
+        CLAIMS,
+    ] {
         let (_, rank) = opx(&["rank", path, "--format", "json"]);
         let rank = json(&rank);
         assert_eq!(rank["version"], 1);
@@ -591,6 +640,35 @@ fn json_reports_validate_against_their_published_schemas() {
         let check = json(&check);
         assert_eq!(check["version"], 1);
         validate(&check_schema, &check);
+    }
+    // The evidence: each action's exercise and failure, data loss over the RPO.
+    let (_, rank) = opx(&["rank", CLAIMS, "--format", "json"]);
+    let rank = json(&rank);
+    let risks = rank["risks"].as_array().unwrap();
+    let db = risks.iter().find(|r| r["id"] == "db-loss").unwrap();
+    assert_eq!(db["rpo_exceeded"], true);
+    assert_eq!(db["data_loss_minutes"], 240.0);
+    let states: Vec<&str> = db["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["exercise"]["state"].as_str().unwrap())
+        .collect();
+    assert_eq!(states, ["in-time", "overdue", "never", "never", "in-time"]);
+    let payment = risks.iter().find(|r| r["id"] == "payment-outage").unwrap();
+    assert_eq!(payment["actions"][0]["failed"]["on"], "2026-07-02");
+    let (code, check) = opx(&["check", CLAIMS, "--format", "json"]);
+    assert_eq!(code, 1);
+    let check = json(&check);
+    validate(&check_schema, &check);
+    let codes: Vec<&str> = check["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    for code in CLAIMS_CODES {
+        assert!(codes.contains(&code), "{code} in {codes:?}");
     }
     // Ranges and simulated years, and the gate that simulates for its policy.
     let (_, rank) = opx(&["rank", RANGES, "--format", "json", "--simulate"]);
@@ -697,6 +775,10 @@ fn every_example_validates_against_the_register_schema() {
     validate(&schema, &toml_as_json(Path::new(HOSTILE)));
     validate(&schema, &toml_as_json(Path::new(FACTORS)));
     validate(&schema, &toml_as_json(Path::new(RANGES)));
+    validate(
+        &schema,
+        &toml_as_json(Path::new("tests/fixtures/claims/orders.toml")),
+    );
 }
 
 #[test]

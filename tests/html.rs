@@ -135,6 +135,26 @@ fn hostile_text_stays_text_and_bad_links_stay_unclickable() {
     assert!(html.contains("javascript:alert(document.cookie)"));
 }
 
+/// Each done action's exercise or failure, as `opx rank` marks it; the RPO
+/// beside the worst data loss; the drills to schedule.
+#[test]
+fn the_page_shows_the_evidence_and_the_data_loss() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, html) = report(dir.path(), CHECKOUT);
+    for shown in [
+        "exercised 2026-11-20",
+        "exercise overdue",
+        "never exercised",
+        "failed 2026-07-02",
+        "RPO 1h",
+        "Drills to schedule",
+        "data loss 2h",
+        "over its system's RPO",
+    ] {
+        assert!(html.contains(shown), "{shown}");
+    }
+}
+
 #[test]
 fn a_browser_renders_every_number() {
     if !chromium_installed() {

@@ -1,14 +1,19 @@
 //! What each gate rule found, as data, and how it is said: one variant per
 //! rule, turned into a located [`Diagnostic`] with its message and help.
 
+use std::time::Duration;
+
 use jiff::civil::Date;
 
 use crate::analysis::Review;
+use crate::analysis::{Measured, Spent};
 use crate::band::Band;
 use crate::budget::{SystemBudget, minutes_text, number_text, percent_text};
 use crate::dates::days_ago;
+use crate::diag::Severity;
 use crate::diag::{Code, Diagnostic, Subject, plural, thousands};
-use crate::history::Contradiction;
+use crate::exercise::{ActionFacts, Failed, FailedBy};
+use crate::history::{Contradiction, Measure};
 use crate::register::model::{
     Acceptance, Action, At, Effects, Factor, Incident, Risk, System, Waiver,
 };
@@ -28,6 +33,43 @@ pub enum Finding<'r> {
         band: Option<Band>,
         /// Done actions that would mitigate it if they showed evidence.
         unevidenced: usize,
+        /// Done actions that would mitigate it if they had been exercised
+        /// within their cadence (under `mitigation = "exercised"`).
+        unexercised: Vec<(&'r Action, ActionFacts<'r>)>,
+        /// Actions found not to work.
+        failed: usize,
+    },
+    /// A done action of a serious risk not exercised within its cadence.
+    ExerciseOverdue {
+        risk: &'r Risk,
+        action: &'r Action,
+        facts: ActionFacts<'r>,
+    },
+    /// A done detect or respond action of a serious risk never exercised.
+    NeverExercised {
+        risk: &'r Risk,
+        action: &'r Action,
+    },
+    /// An action found not to work.
+    MitigationFailed {
+        risk: &'r Risk,
+        action: &'r Action,
+        failed: Failed<'r>,
+        /// Its risk is in the two highest bands: an error, else a warning.
+        serious: bool,
+    },
+    /// A risk, not accepted, that would lose more data than its RPO.
+    RpoExceeded {
+        risk: &'r Risk,
+        loss: Duration,
+        rpo: Duration,
+        /// The loss is a range's high end.
+        ranged: bool,
+    },
+    /// A system whose measures spent more than its error budget.
+    BudgetExhausted {
+        system: &'r System,
+        spent: Spent,
     },
     /// A done action that shows no evidence of what it changed.
     UnevidencedAction {
@@ -265,6 +307,20 @@ impl Finding<'_> {
             Finding::BudgetExceeded { .. } => Code::BudgetExceeded,
             Finding::BudgetAtRisk { .. } => Code::BudgetAtRisk,
             Finding::BudgetIncomplete { .. } => Code::BudgetIncomplete,
+            Finding::ExerciseOverdue { .. } => Code::ExerciseOverdue,
+            Finding::NeverExercised { .. } => Code::NeverExercised,
+            Finding::MitigationFailed { .. } => Code::MitigationFailed,
+            Finding::RpoExceeded { .. } => Code::RpoExceeded,
+            Finding::BudgetExhausted { .. } => Code::BudgetExhausted,
+        }
+    }
+
+    /// The most this finding may weigh, whatever its rule's level: a
+    /// failed mitigation of a risk below the two highest bands warns.
+    pub fn cap(&self) -> Option<Severity> {
+        match self {
+            Finding::MitigationFailed { serious: false, .. } => Some(Severity::Warning),
+            _ => None,
         }
     }
 
@@ -290,8 +346,13 @@ impl Finding<'_> {
             | Finding::FrequencyExceeded { risk, .. }
             | Finding::RunbookMissing { risk, .. }
             | Finding::NoRunbook { risk, .. }
-            | Finding::NoSignal { risk, .. } => Some(risk),
+            | Finding::NoSignal { risk, .. }
+            | Finding::ExerciseOverdue { risk, .. }
+            | Finding::NeverExercised { risk, .. }
+            | Finding::MitigationFailed { risk, .. }
+            | Finding::RpoExceeded { risk, .. } => Some(risk),
             Finding::FutureIncident { .. }
+            | Finding::BudgetExhausted { .. }
             | Finding::FactorTooBig { .. }
             | Finding::FactorActionOverdue { .. }
             | Finding::BudgetExceeded { .. }
@@ -308,7 +369,10 @@ impl Finding<'_> {
             Finding::UnevidencedAction { action: a, .. }
             | Finding::ActionOverdue { action: a, .. }
             | Finding::FactorActionOverdue { action: a, .. }
-            | Finding::NoSignal { action: a, .. } => action(a),
+            | Finding::NoSignal { action: a, .. }
+            | Finding::ExerciseOverdue { action: a, .. }
+            | Finding::NeverExercised { action: a, .. }
+            | Finding::MitigationFailed { action: a, .. } => action(a),
             Finding::WaiverExpiring { waiver, .. }
             | Finding::WaiverExpired { waiver, .. }
             | Finding::UnusedWaiver { waiver, .. } => waiver_part(waiver),
@@ -334,6 +398,7 @@ impl Finding<'_> {
             Finding::BudgetExceeded { system, .. }
             | Finding::BudgetAtRisk { system, .. }
             | Finding::BudgetIncomplete { system, .. }
+            | Finding::BudgetExhausted { system, .. }
             | Finding::FactorTooBig { system, .. }
             | Finding::FactorActionOverdue { system, .. } => system.id.as_str(),
             // Every other finding is about a risk.
@@ -361,7 +426,65 @@ impl Finding<'_> {
                 risk,
                 impact,
                 band,
+                unexercised,
+                ..
+            } if !unexercised.is_empty() => Diagnostic::new(
+                code,
+                format!(
+                    "risk `{name}` ({}) has no mitigation shown to work",
+                    why_gated(*impact, *band)
+                ),
+            )
+            .at(
+                risk.id.span,
+                format!(
+                    "open: {} done, none exercised within its cadence",
+                    plural(unexercised.len(), "action")
+                ),
+            )
+            .help(format!(
+                "exercise {} and record the day in `exercised`, or accept the risk for a time with [risk.accepted]",
+                join_and(
+                    &first_and_more(unexercised.iter().map(|(action, facts)| match facts.exercised {
+                            Some(last) => format!(
+                                "\"{}\" (last exercised {last}, every {}d)",
+                                action.what, facts.every_days
+                            ),
+                            None => format!("\"{}\" (never exercised)", action.what),
+                        }))
+                        .iter()
+                        .map(String::as_str)
+                        .collect::<Vec<_>>()
+                )
+            )),
+            Finding::Unmitigated {
+                risk,
+                impact,
+                band,
                 unevidenced: 0,
+                failed: failed @ 1..,
+                ..
+            } => Diagnostic::new(
+                code,
+                format!(
+                    "risk `{name}` ({}) has no mitigation that works",
+                    why_gated(*impact, *band)
+                ),
+            )
+            .at(
+                risk.id.span,
+                format!(
+                    "open: {} found not to work, none other done",
+                    plural(*failed, "action")
+                ),
+            )
+            .help("mend the failed action and exercise it, finish another that reduces the risk, or accept it for a time with [risk.accepted]"),
+            Finding::Unmitigated {
+                risk,
+                impact,
+                band,
+                unevidenced: 0,
+                ..
             } => Diagnostic::new(
                 code,
                 format!("risk `{name}` ({}) has no mitigation", why_gated(*impact, *band)),
@@ -376,6 +499,7 @@ impl Finding<'_> {
                 impact,
                 band,
                 unevidenced,
+                ..
             } => Diagnostic::new(
                 code,
                 format!(
@@ -627,19 +751,26 @@ impl Finding<'_> {
                 Diagnostic::new(
                     code,
                     format!(
-                        "incident `{}` took {} to {}, {} more than risk `{name}` estimates",
+                        "incident `{}` {}, {} more than risk `{name}` estimates",
                         c.incident.id.value,
-                        format_duration(c.took.value),
-                        c.measure.verb(),
+                        match c.measure {
+                            Measure::DataLoss =>
+                                format!("lost {} of writes", format_duration(c.took.value)),
+                            m => format!("took {} to {}", format_duration(c.took.value), m.verb()),
+                        },
                         format_duration(c.took.value - c.estimate),
                     ),
                 )
                 .at(
                     c.took.span,
-                    if c.ranged {
-                        format!("the estimate's high end is {}", format_duration(c.estimate))
-                    } else {
-                        format!("the estimate is {}", format_duration(c.estimate))
+                    match (c.ranged, c.measure) {
+                        (true, _) => {
+                            format!("the estimate's high end is {}", format_duration(c.estimate))
+                        }
+                        (false, Measure::DataLoss) if c.estimate.is_zero() => {
+                            "the estimate is none".to_string()
+                        }
+                        (false, _) => format!("the estimate is {}", format_duration(c.estimate)),
                     },
                 )
                 .help(format!(
@@ -774,9 +905,122 @@ impl Finding<'_> {
                 .at(system.span, "sums may be too low")
                 .help("give risks both times as durations and a frequency to count them")
             }
+            Finding::ExerciseOverdue {
+                action, facts, ..
+            } => {
+                let last = facts.exercised.map_or("never".to_string(), |d| d.to_string());
+                let due = facts.due.map_or(String::new(), |due| {
+                    format!(", due {due} ({})", days_ago(due, today))
+                });
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "{} action \"{}\" of risk `{name}` was last exercised on {last}{due}",
+                        action.kind.name(),
+                        action.what,
+                    ),
+                )
+                .at(
+                    action.exercised.map_or(action.span, |e| e.span),
+                    format!("to be shown again every {}d", facts.every_days),
+                )
+                .help("exercise it again (a drill, a restore test, a failover) and record the day in `exercised`")
+            }
+            Finding::NeverExercised { action, .. } => Diagnostic::new(
+                code,
+                format!(
+                    "{} action \"{}\" of risk `{name}` is done but was never exercised",
+                    action.kind.name(),
+                    action.what,
+                ),
+            )
+            .at(action.span, "has it ever been shown to work?")
+            .help("exercise it (a drill, a restore test, an alert that fires and pages) and record the day: exercised = YYYY-MM-DD"),
+            Finding::MitigationFailed {
+                action, failed, ..
+            } => {
+                let (label, at, help) = match failed.by {
+                    FailedBy::Status { reason } => (
+                        reason.map_or("found not to work".to_string(), |r| r.to_string()),
+                        action.failure.as_ref().map_or(action.span, |f| f.on.span),
+                        "mend it and exercise it again (then set status = \"done\" and exercised), or replace it".to_string(),
+                    ),
+                    FailedBy::Incident(incident) => (
+                        format!("incident `{}` showed it not to work", incident.id.value),
+                        action.span,
+                        format!(
+                            "mend it and record the day it is shown to work again in `exercised` (after {})",
+                            failed.on
+                        ),
+                    ),
+                };
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "{} action \"{}\" of risk `{name}` failed on {} and mitigates nothing",
+                        action.kind.name(),
+                        action.what,
+                        failed.on
+                    ),
+                )
+                .at(at, label)
+                .help(help)
+            }
+            Finding::RpoExceeded {
+                risk,
+                loss,
+                rpo,
+                ranged,
+            } => Diagnostic::new(
+                code,
+                format!(
+                    "risk `{name}` would lose {}{} of recent writes, more than its system's RPO of {}",
+                    if *ranged { "up to " } else { "" },
+                    format_duration(*loss),
+                    format_duration(*rpo)
+                ),
+            )
+            .at(risk.id.span, format!("RPO {}", format_duration(*rpo)))
+            .help("finish an action that brings its data_loss within the RPO (more frequent backups, replication), or accept the risk with [risk.accepted]"),
+            Finding::BudgetExhausted { system, spent } => {
+                let measured = match spent.measure {
+                    Measured::Availability {
+                        measured,
+                        objective,
+                    } => format!("measured availability {measured} against an SLO of {objective}"),
+                    Measured::Incidents {
+                        bad_minutes,
+                        budget,
+                    } => format!(
+                        "its incidents of the last 365 days cost {} bad minutes against a budget of {}",
+                        minutes_text(bad_minutes),
+                        minutes_text(budget)
+                    ),
+                };
+                Diagnostic::new(
+                    code,
+                    format!(
+                        "system `{name}` has spent {} of its error budget, {} over",
+                        percent_text(spent.share),
+                        percent_text(spent.share - 1.0)
+                    ),
+                )
+                .at(system.span, measured)
+                .help("the budget is spent: put reliability work before features until it recovers")
+            }
         };
         diagnostic.about(subject)
     }
+}
+
+/// The first three of `items`, then how many more there are.
+fn first_and_more(items: impl ExactSizeIterator<Item = String>) -> Vec<String> {
+    let more = items.len().saturating_sub(3);
+    let mut shown: Vec<String> = items.take(3).collect();
+    if more > 0 {
+        shown.push(format!("{more} more"));
+    }
+    shown
 }
 
 /// How to show what a done action changed, with the line to add.

@@ -135,7 +135,7 @@ pub fn check(analysis: &Analysis<'_>, policy: &Policy) -> Checked {
 fn leveled(finding: &Finding<'_>, policy: &Policy, today: Date) -> Option<Diagnostic> {
     let severity = policy.severity(finding.code())?;
     let mut diagnostic = finding.diagnostic(today);
-    diagnostic.severity = severity;
+    diagnostic.severity = finding.cap().map_or(severity, |cap| severity.min(cap));
     Some(diagnostic)
 }
 
@@ -201,7 +201,7 @@ mod tests {
         // name, which is also what would show the action's evidence.
         assert_eq!(
             codes(&register, &Policy::default()),
-            ["no-runbook", "unevidenced-action"]
+            ["no-runbook", "unevidenced-action", "never-exercised"]
         );
         r.actions[0].signal = Some("checkout-p95".into());
         let mut respond = action(ActionKind::Respond, ActionStatus::Planned);
@@ -210,6 +210,11 @@ mod tests {
             span: span(),
         }));
         r.actions.push(respond);
+        // Shown to work: nothing left to find.
+        r.actions[0].exercised = Some(At {
+            value: date("2026-10-01"),
+            span: span(),
+        });
         let register = register_of(vec![r]);
         assert!(codes(&register, &Policy::default()).is_empty());
     }

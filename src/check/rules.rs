@@ -4,7 +4,8 @@
 use crate::analysis::{Analysis, AssessedFactor, AssessedRisk, AssessedSystem};
 use crate::budget::Size;
 use crate::dates::add_days;
-use crate::policy::Policy;
+use crate::exercise::Exercise;
+use crate::policy::{Mitigation, Policy};
 use crate::register::model::{ActionKind, ActionStatus, Runbook};
 use crate::score::{State, ViewName};
 use jiff::civil::Date;
@@ -28,12 +29,37 @@ pub(super) fn risk<'r>(
     let impact = current.view.impact.level;
 
     if assessed.unmitigated {
+        // Open: judged as written (see `AssessedRisk::unmitigated`).
+        let inherent = &assessed.score.inherent;
+        let impact = inherent.view.impact.level;
         findings.push(Finding::Unmitigated {
             risk,
             impact,
             // Named when the band, not the impact, is what fails it.
-            band: (impact < policy.fail_impact).then_some(current.band),
+            band: (impact < policy.fail_impact).then_some(inherent.band),
             unevidenced: assessed.unevidenced().count(),
+            // Only the exercise policy counts exercises as what mitigates.
+            unexercised: assessed
+                .actions()
+                .filter(|(_, f)| policy.mitigation == Mitigation::Exercised && f.stale())
+                .map(|(a, f)| (a, *f))
+                .collect(),
+            failed: assessed
+                .actions
+                .iter()
+                .filter(|f| f.failed.is_some())
+                .count(),
+        });
+    }
+    exercises(assessed, findings);
+    if let Some(loss) = assessed.over_rpo
+        && let Some(rpo) = analysis.system_of(assessed).system.slo.rpo
+    {
+        findings.push(Finding::RpoExceeded {
+            risk,
+            loss,
+            rpo,
+            ranged: current.view.data_loss.is_some_and(|d| d.range.is_some()),
         });
     }
     for action in assessed.unevidenced() {
@@ -99,6 +125,41 @@ pub(super) fn risk<'r>(
     }
     history(analysis, assessed, findings);
     response(assessed, findings);
+}
+
+/// Whether a risk's mitigations have been shown to work: failed ones
+/// always; for a risk whose own estimates are in the two highest bands,
+/// done ones overdue for an exercise or never exercised. An acceptance
+/// that holds is the team's word on the risk as it is, failures included.
+fn exercises<'r>(assessed: &AssessedRisk<'r>, findings: &mut Vec<Finding<'r>>) {
+    let risk = assessed.risk;
+    let serious = assessed.serious();
+    for (action, facts) in assessed.actions() {
+        if let Some(failed) = facts.failed
+            && assessed.state != State::Accepted
+        {
+            findings.push(Finding::MitigationFailed {
+                risk,
+                action,
+                failed,
+                serious,
+            });
+        }
+        if !serious {
+            continue;
+        }
+        match facts.exercise {
+            Some(Exercise::Overdue) => findings.push(Finding::ExerciseOverdue {
+                risk,
+                action,
+                facts: *facts,
+            }),
+            Some(Exercise::Never) if action.kind != ActionKind::Prevent => {
+                findings.push(Finding::NeverExercised { risk, action });
+            }
+            _ => {}
+        }
+    }
 }
 
 /// Acceptances and waivers: expired, ending soon, or running too far ahead.
@@ -223,10 +284,13 @@ pub(super) fn system<'r>(
     policy: &Policy,
     findings: &mut Vec<Finding<'r>>,
 ) {
+    let system = assessed.system;
+    if let Some(spent) = assessed.spent.filter(|s| s.exhausted()) {
+        findings.push(Finding::BudgetExhausted { system, spent });
+    }
     let Some(budget) = &assessed.budget else {
         return;
     };
-    let system = assessed.system;
     if budget.exceeded() {
         let risks = analysis.largest(assessed, 3).into_iter().map(|i| {
             let risk = &analysis.risks[i];

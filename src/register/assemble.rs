@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::collections::hash_map::Entry as Slot;
 
 use super::file::{FileRegister, IncidentEntry};
-use super::model::{At, Incident, Register};
+use super::model::{ActionRef, At, Incident, Register, Risk};
 use crate::diag::{Code, Diagnostic};
 use crate::source::Span;
 use crate::suggest::did_you_mean;
@@ -231,6 +231,8 @@ fn assemble_incidents(
     // Each suggestion looks at every risk; a register of thousands of
     // unknown names gets the first few, and plain help after.
     let mut suggestions_left = MAX_SUGGESTIONS;
+    // Risks by (system, id), for the actions incidents name; built once.
+    let mut by_name: HashMap<(&str, &str), &Risk> = HashMap::new();
     for entry in incidents {
         let incident = entry.incident;
         if register.system(&incident.system).is_none() {
@@ -316,11 +318,101 @@ fn assemble_incidents(
                 .help(help),
             );
         }
+        for named in incident
+            .failed_actions
+            .iter()
+            .chain(&incident.worked_actions)
+        {
+            if by_name.is_empty() {
+                by_name = register
+                    .risks
+                    .iter()
+                    .map(|r| ((r.system.as_str(), r.id.value.as_str()), r))
+                    .collect();
+            }
+            let suggest = suggestions_left > 0;
+            if let Some(diagnostic) = unknown_action(&incident, named, &by_name, register, suggest)
+            {
+                complete = false;
+                suggestions_left = suggestions_left.saturating_sub(1);
+                diagnostics.push(diagnostic);
+            }
+        }
         if complete {
             complete_incidents.push(incident);
         }
     }
     complete_incidents
+}
+
+/// Why an incident's `failed_actions` or `worked_actions` entry names no
+/// action of the register, with the name that would (where `suggest`: each
+/// suggestion looks at every risk of the system); `None` when it does.
+fn unknown_action(
+    incident: &Incident,
+    named: &At<ActionRef>,
+    by_name: &HashMap<(&str, &str), &Risk>,
+    register: &Register,
+    suggest: bool,
+) -> Option<Diagnostic> {
+    let ActionRef {
+        system,
+        risk,
+        action,
+    } = &named.value;
+    let Some(found) = by_name.get(&(system.as_str(), risk.as_str())) else {
+        let in_system = register.risks.iter().filter(|r| &r.system == system);
+        let best = suggest
+            .then(|| did_you_mean(risk, in_system.map(|r| r.id.value.as_str())))
+            .flatten();
+        let help = match best {
+            Some(best) => format!("did you mean `{best}/{action}`?"),
+            None => format!(
+                "name an action as risk/action, with a risk of system `{system}`, or as system/risk/action"
+            ),
+        };
+        return Some(
+            Diagnostic::new(
+                Code::UnknownRisk,
+                format!(
+                    "incident `{}` names action `{system}/{risk}/{action}`, whose risk does not exist",
+                    incident.id.value
+                ),
+            )
+            .at(named.span, "unknown risk")
+            .help(help),
+        );
+    };
+    let ids = found
+        .actions
+        .iter()
+        .filter_map(|a| a.id.as_ref().map(|id| id.value.as_str()));
+    if ids.clone().any(|id| id == action) {
+        return None;
+    }
+    let help = match did_you_mean(action, ids.clone()) {
+        Some(best) => format!("did you mean `{risk}/{best}`?"),
+        None if ids.clone().next().is_none() => format!(
+            "give the action an id in risk `{risk}`, such as id = \"{action}\", and name it here as `{risk}/{action}`"
+        ),
+        None => format!(
+            "risk `{risk}` has actions {}",
+            ids.map(|id| format!("`{id}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    };
+    Some(
+        Diagnostic::new(
+            Code::UnknownRisk,
+            format!(
+                "incident `{}` names action `{risk}/{action}`, which risk `{system}/{risk}` does not have",
+                incident.id.value
+            ),
+        )
+        .at(named.span, "unknown action")
+        .help(help),
+    )
 }
 
 fn unknown_system(what: &str, id: &str, system: &str, at: Span, register: &Register) -> Diagnostic {

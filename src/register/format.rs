@@ -27,7 +27,7 @@ impl Table {
     }
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub struct Key {
     pub name: &'static str,
     pub value: Value,
@@ -45,7 +45,7 @@ pub enum Need {
 }
 
 /// What a key holds, as it is written in TOML.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub enum Value {
     /// An id: a-z, 0-9 and -.
     Id,
@@ -80,6 +80,10 @@ pub enum Value {
     AddedPercent,
     /// A TOML date without a time.
     Date,
+    /// The recent writes lost: a duration, a range of them, or `"none"`.
+    DataLoss,
+    /// Actions by name: `risk/action` or `system/risk/action`.
+    ActionRefs,
     /// `true` or `false`, with its default.
     Boolean(bool),
     /// A share: above 0, at most 1.
@@ -120,7 +124,9 @@ const fn required(name: &'static str, value: Value, description: &'static str) -
 
 pub const CATEGORIES: &[&str] = &["technical", "data", "process", "people"];
 pub const ACTION_KINDS: &[&str] = &["prevent", "detect", "respond"];
-pub const ACTION_STATUSES: &[&str] = &["planned", "in-progress", "done"];
+pub const ACTION_STATUSES: &[&str] = &["planned", "in-progress", "done", "failed"];
+/// A factor's action is done or not; it cannot fail.
+pub const FACTOR_ACTION_STATUSES: &[&str] = &["planned", "in-progress", "done"];
 
 /// A register file: at most one system, any number of risks and incidents.
 pub static FILE: Table = Table {
@@ -205,13 +211,25 @@ pub static FACTOR: Table = Table {
 };
 
 /// The keys of an action that say what it is and who does it: a factor's
-/// actions have these, and no effects (done, they remove the factor).
+/// actions have these (a status that cannot be failed), and no effects
+/// (done, they remove the factor).
 const PLAIN_ACTION_KEYS: usize = 6;
 
 pub static FACTOR_ACTION: Table = Table {
     name: "[[system.factor.action]]",
     description: "An action that removes the factor once it and the factor's other actions are done.",
-    keys: ACTION_KEYS.split_at(PLAIN_ACTION_KEYS).0,
+    keys: &[
+        ACTION_KEYS[0],
+        ACTION_KEYS[1],
+        ACTION_KEYS[2],
+        ACTION_KEYS[3],
+        key(
+            "status",
+            Value::Choice(FACTOR_ACTION_STATUSES, Some("planned")),
+            "planned, in-progress or done.",
+        ),
+        ACTION_KEYS[PLAIN_ACTION_KEYS - 1],
+    ],
 };
 
 pub static SLO: Table = Table {
@@ -224,6 +242,11 @@ pub static SLO: Table = Table {
             "Such as \"99.9%\"; below 100%, which would leave no error budget.",
         ),
         key("latency_p95", Value::Latency, "Such as \"300ms\"."),
+        key(
+            "rpo",
+            Value::Duration,
+            "The recovery point objective: how much recent data it may lose, such as \"1h\".",
+        ),
     ],
 };
 
@@ -281,6 +304,7 @@ pub static RISK: Table = Table {
         key("time_to_recover", Value::Time, TIME),
         key("frequency", Value::Frequency, FREQUENCY),
         key("users_affected", Value::Share, SHARE),
+        key("data_loss", Value::DataLoss, DATA_LOSS),
         key(
             "owner",
             Value::Text,
@@ -313,6 +337,7 @@ pub static RISK: Table = Table {
 const TIME: &str = "A duration such as \"15m\" or \"2h 30m\", a range read as a 90% interval such as \"10m..1h\", or a word from very-fast (1) to very-slow (5).";
 const FREQUENCY: &str = "\"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every 90d\", or a range read as a 90% interval such as \"2/year..6/year\".";
 const SHARE: &str = "Such as \"30%\", or a range read as a 90% interval such as \"5%..30%\".";
+const DATA_LOSS: &str = "The recent writes lost if it happens: a duration such as \"24h\", a range read as a 90% interval such as \"1h..24h\", or \"none\".";
 
 pub static ACTION: Table = Table {
     name: "[[risk.action]]",
@@ -338,9 +363,34 @@ const ACTION_KEYS: &[Key] = &[
     key(
         "status",
         Value::Choice(ACTION_STATUSES, Some("planned")),
-        "planned, in-progress or done.",
+        "planned, in-progress, done, or failed (found not to work; set failed_on).",
     ),
     key("link", Value::Text, "A ticket or document."),
+    key(
+        "id",
+        Value::Id,
+        "Unique within its risk, so incidents, diffs and reports can name it as risk/action.",
+    ),
+    key(
+        "exercised",
+        Value::Date,
+        "The last day it was shown to work: a restore test, a failover drill, an alert that fired.",
+    ),
+    key(
+        "exercise_every",
+        Value::Cadence,
+        "How often it must be shown again, such as \"90d\"; else the policy's exercise_every.",
+    ),
+    key(
+        "failed_on",
+        Value::Date,
+        "For a failed action, required: the day it was found not to work.",
+    ),
+    key(
+        "reason",
+        Value::Text,
+        "For a failed action: why it did not work.",
+    ),
     key(
         "runbook",
         Value::Text,
@@ -381,16 +431,22 @@ const ACTION_KEYS: &[Key] = &[
         Value::Share,
         "Once the action is done: such as \"5%\".",
     ),
+    key(
+        "data_loss",
+        Value::DataLoss,
+        "Once the action is done: the recent writes lost, such as \"5m\", or \"none\".",
+    ),
 ];
 
 /// The keys of an action that say what it changes once done.
-pub const EFFECT_KEYS: [&str; 6] = [
+pub const EFFECT_KEYS: [&str; 7] = [
     "likelihood",
     "impact",
     "time_to_detect",
     "time_to_recover",
     "frequency",
     "users_affected",
+    "data_loss",
 ];
 
 pub static ACCEPTED: Table = Table {
@@ -460,6 +516,21 @@ pub static INCIDENT: Table = Table {
         key("users_affected", Value::Percent, "Such as \"30%\"."),
         key("summary", Value::Text, "What happened, in a sentence."),
         key("postmortem", Value::Text, "A link to the postmortem."),
+        key(
+            "data_lost",
+            Value::DataLoss,
+            "The recent writes it lost, such as \"6h\", or \"none\".",
+        ),
+        key(
+            "failed_actions",
+            Value::ActionRefs,
+            "Actions it showed not to work, as risk/action: each counts as failed from its date, unless exercised later.",
+        ),
+        key(
+            "worked_actions",
+            Value::ActionRefs,
+            "Actions it showed to work, as risk/action: each counts as exercised on its date.",
+        ),
     ],
 };
 
@@ -473,6 +544,10 @@ mod tests {
         assert_eq!(CATEGORIES, Category::ALL.map(Category::name));
         assert_eq!(ACTION_KINDS, ActionKind::ALL.map(ActionKind::name));
         assert_eq!(ACTION_STATUSES, ActionStatus::ALL.map(ActionStatus::name));
+        assert_eq!(
+            FACTOR_ACTION_STATUSES,
+            ActionStatus::OF_FACTOR.map(ActionStatus::name)
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::fields::{Fields, Sink, name_within_limit};
 use super::format;
-use super::model::{At, Incident};
+use super::model::{ActionRef, At, Incident};
 use crate::diag::{Code, Diagnostic, MAX_NAME_CHARS};
 use crate::units::{self, Percent};
 
@@ -25,6 +25,59 @@ pub(crate) struct IncidentDraft {
     users_affected: Option<Percent>,
     summary: Option<String>,
     postmortem: Option<String>,
+    data_lost: Option<At<Duration>>,
+    failed_actions: Vec<At<NamedAction>>,
+    worked_actions: Vec<At<NamedAction>>,
+}
+
+/// An action as an incident names it: its system when it says one.
+struct NamedAction {
+    system: Option<String>,
+    risk: String,
+    action: String,
+}
+
+/// `failed_actions` or `worked_actions`: each `risk/action` or
+/// `system/risk/action`; an unreadable one is reported and left out.
+fn action_refs(sink: &mut Sink<'_>, f: &Fields<'_, '_>, key: &str) -> Vec<At<NamedAction>> {
+    f.strings_at(sink, key)
+        .into_iter()
+        .filter_map(|r| {
+            let parts: Vec<&str> = r.value.split('/').collect();
+            let short = |s: &&str| !s.is_empty() && s.chars().count() <= MAX_NAME_CHARS;
+            let named = match parts.as_slice() {
+                [risk, action] if [risk, action].iter().all(|p| short(p)) => NamedAction {
+                    system: None,
+                    risk: risk.to_string(),
+                    action: action.to_string(),
+                },
+                [system, risk, action] if [system, risk, action].iter().all(|p| short(p)) => {
+                    NamedAction {
+                        system: Some(system.to_string()),
+                        risk: risk.to_string(),
+                        action: action.to_string(),
+                    }
+                }
+                _ => {
+                    sink.push(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            format!("`{}` does not name an action", crate::diag::clip(&r.value)),
+                        )
+                        .at(r.span, "expected risk/action or system/risk/action")
+                        .help(format!(
+                            "name the action by its risk's id and its own: {key} = [\"db-backups/restore-test\"]"
+                        )),
+                    );
+                    return None;
+                }
+            };
+            Some(At {
+                value: named,
+                span: r.span,
+            })
+        })
+        .collect()
 }
 
 /// Reads an incident; `None` when it has no readable id (reported).
@@ -99,6 +152,15 @@ pub(crate) fn validate(
         .map(|v| v.value);
     let summary = f.string(sink, "summary").map(|s| s.value);
     let postmortem = f.string(sink, "postmortem").map(|s| s.value);
+    let data_lost = f.parsed(
+        sink,
+        "data_lost",
+        Code::InvalidDuration,
+        "6h",
+        units::parse_data_lost,
+    );
+    let failed_actions = action_refs(sink, &f, "failed_actions");
+    let worked_actions = action_refs(sink, &f, "worked_actions");
     Some(IncidentDraft {
         id: id?,
         system,
@@ -110,6 +172,9 @@ pub(crate) fn validate(
         users_affected,
         summary,
         postmortem,
+        data_lost,
+        failed_actions,
+        worked_actions,
     })
 }
 
@@ -130,6 +195,21 @@ impl IncidentDraft {
                 span: r.span,
             })
             .collect();
+        let resolve = |named: Vec<At<NamedAction>>| {
+            named
+                .into_iter()
+                .map(|n| At {
+                    value: ActionRef {
+                        system: n.value.system.unwrap_or_else(|| system.clone()),
+                        risk: n.value.risk,
+                        action: n.value.action,
+                    },
+                    span: n.span,
+                })
+                .collect()
+        };
+        let failed_actions = resolve(self.failed_actions);
+        let worked_actions = resolve(self.worked_actions);
         Some(Incident {
             system,
             id: self.id,
@@ -141,6 +221,9 @@ impl IncidentDraft {
             users_affected: self.users_affected,
             summary: self.summary,
             postmortem: self.postmortem,
+            data_lost: self.data_lost,
+            failed_actions,
+            worked_actions,
         })
     }
 }

@@ -162,6 +162,8 @@ impl Added {
 pub struct Slo {
     pub availability: Option<Percent>,
     pub latency_p95: Option<Duration>,
+    /// The recovery point objective: how much recent data it may lose.
+    pub rpo: Option<Duration>,
 }
 
 /// What the system measures today, set beside its SLOs by `opx assess`.
@@ -269,6 +271,15 @@ impl Risk {
     pub fn name(&self) -> String {
         format!("{}/{}", self.system, self.id.value)
     }
+
+    /// `checkout/bad-deploy/rollback`: an action's name, by its id where
+    /// it has one, else by what it does.
+    pub fn action_name(&self, action: &Action) -> String {
+        match &action.id {
+            Some(id) => format!("{}/{}", self.name(), id.value),
+            None => format!("{}: {}", self.name(), action.what),
+        }
+    }
 }
 
 /// What a risk is estimated to be: as written (its inherent view), or as
@@ -281,9 +292,33 @@ pub struct View {
     pub time_to_recover: Option<TimeEstimate>,
     pub frequency: Option<Frequency>,
     pub users_affected: Option<Percent>,
+    /// The recent writes lost if it happens.
+    pub data_loss: Option<DataLoss>,
     /// The ends of the estimates above that are ranges; each value above
     /// is then the range's mean.
     pub spread: Spread,
+}
+
+/// The recent writes a risk loses when it happens: a duration of writes
+/// (zero for `"none"`), or a range of them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DataLoss {
+    /// The duration written, or the range's mean.
+    pub value: Duration,
+    /// The range's ends in minutes, when it was written as one.
+    pub range: Option<crate::uncertainty::Interval>,
+}
+
+impl DataLoss {
+    /// What it is judged by against a recovery point objective: a range's
+    /// high end (its 95th percentile), else the value. An objective is a
+    /// promise about the bad case, so the mean would flatter it.
+    pub fn worst(&self) -> Duration {
+        match self.range {
+            Some(range) => Duration::from_secs_f64((range.high * 60.0).max(0.0)),
+            None => self.value,
+        }
+    }
 }
 
 #[derive(
@@ -316,10 +351,20 @@ pub enum ActionStatus {
     Planned,
     InProgress,
     Done,
+    /// Found not to work (see [`Action::failure`]): it mitigates nothing.
+    Failed,
 }
 
 impl ActionStatus {
-    pub const ALL: [ActionStatus; 3] = [
+    pub const ALL: [ActionStatus; 4] = [
+        ActionStatus::Planned,
+        ActionStatus::InProgress,
+        ActionStatus::Done,
+        ActionStatus::Failed,
+    ];
+
+    /// What a factor's action may be: it is done or not, never failed.
+    pub const OF_FACTOR: [ActionStatus; 3] = [
         ActionStatus::Planned,
         ActionStatus::InProgress,
         ActionStatus::Done,
@@ -330,12 +375,15 @@ impl ActionStatus {
             ActionStatus::Planned => "planned",
             ActionStatus::InProgress => "in-progress",
             ActionStatus::Done => "done",
+            ActionStatus::Failed => "failed",
         }
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Action {
+    /// Its name within its risk, for incidents, diffs and reports.
+    pub id: Option<At<String>>,
     pub kind: ActionKind,
     pub what: String,
     pub owner: Option<String>,
@@ -349,7 +397,50 @@ pub struct Action {
     pub signal: Option<String>,
     /// What the action changes once it is done.
     pub effects: Effects,
+    /// The last day it was shown to work: a drill, a restore test, an
+    /// alert that fired.
+    pub exercised: Option<At<Date>>,
+    /// How often it must be shown again, in days; else the policy's.
+    pub exercise_every_days: Option<u32>,
+    /// When and why it was found not to work (`status = "failed"`).
+    pub failure: Option<Failure>,
     pub span: Span,
+}
+
+impl Action {
+    /// Planned or in progress: still to do. A done action is finished,
+    /// and a failed one is no step of a plan until it is planned again.
+    pub fn is_open(&self) -> bool {
+        matches!(
+            self.status,
+            ActionStatus::Planned | ActionStatus::InProgress
+        )
+    }
+}
+
+/// A failed action's `failed_on` and `reason`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Failure {
+    pub on: At<Date>,
+    pub reason: Option<String>,
+}
+
+/// An action named by an incident: `risk/action` or `system/risk/action`,
+/// resolved to its system.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionRef {
+    pub system: String,
+    pub risk: String,
+    pub action: String,
+}
+
+impl ActionRef {
+    /// Whether it names `action` of `risk`.
+    pub fn names(&self, risk: &Risk, action: &Action) -> bool {
+        self.system == risk.system
+            && self.risk == risk.id.value
+            && action.id.as_ref().is_some_and(|id| id.value == self.action)
+    }
 }
 
 /// A runbook reference. A path is relative to the register file that
@@ -371,6 +462,7 @@ pub struct Effects {
     pub time_to_recover: Option<TimeEstimate>,
     pub frequency: Option<Frequency>,
     pub users_affected: Option<Percent>,
+    pub data_loss: Option<DataLoss>,
     /// The ends of the effects above that are ranges.
     pub spread: Spread,
 }
@@ -391,6 +483,12 @@ pub struct Incident {
     pub users_affected: Option<Percent>,
     pub summary: Option<String>,
     pub postmortem: Option<String>,
+    /// The recent writes it lost.
+    pub data_lost: Option<At<Duration>>,
+    /// Actions it showed not to work, from its date.
+    pub failed_actions: Vec<At<ActionRef>>,
+    /// Actions it showed to work: each counts as exercised on its date.
+    pub worked_actions: Vec<At<ActionRef>>,
 }
 
 impl Incident {

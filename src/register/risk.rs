@@ -7,8 +7,8 @@ use toml::de::{DeTable, DeValue};
 use super::fields::{Fields, Setting, Sink, name_within_limit, rule_id, type_name};
 use super::format;
 use super::model::{
-    Acceptance, Action, ActionKind, ActionStatus, At, Category, Effects, Rated, Risk, Runbook,
-    Source, TimeEstimate, View, Waiver,
+    Acceptance, Action, ActionKind, ActionStatus, At, Category, DataLoss, Effects, Failure, Rated,
+    Risk, Runbook, Source, TimeEstimate, View, Waiver,
 };
 use crate::diag::{Code, Diagnostic};
 use crate::scale::{self, Level, Scale};
@@ -87,6 +87,24 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
         .collect();
     // Held for the whole run: no room for actions that never come.
     actions.shrink_to_fit();
+    // An action's id names it within its risk, so it is unique there.
+    let mut first_at: std::collections::HashMap<&str, &At<String>> =
+        std::collections::HashMap::new();
+    for id in actions.iter().filter_map(|a| a.id.as_ref()) {
+        if let Some(first) = first_at.get(id.value.as_str()) {
+            sink.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    format!("action id `{}` is used twice in this risk", id.value),
+                )
+                .at(id.span, "used again here")
+                .related(first.span, "first used here")
+                .help("action ids are unique within their risk; rename one of them"),
+            );
+        } else {
+            first_at.insert(&id.value, id);
+        }
+    }
     let accepted = f
         .table(
             sink,
@@ -133,6 +151,7 @@ pub(crate) fn validate(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usi
                 time_to_recover: estimates.time_to_recover.ok()?.map(|t| t.value),
                 frequency: frequency.map(|f| f.value),
                 users_affected: users_affected.map(|u| u.value),
+                data_loss: estimates.data_loss,
                 spread: estimates.spread(),
             },
             owner,
@@ -187,6 +206,7 @@ struct Estimates {
     time_to_recover: Result<Option<Estimate<TimeEstimate>>, ()>,
     frequency: Option<Estimate<Frequency>>,
     users_affected: Option<Estimate<Percent>>,
+    data_loss: Option<DataLoss>,
 }
 
 impl Estimates {
@@ -213,6 +233,18 @@ impl Estimates {
                     units::parse_share_estimate,
                 )
                 .map(|v| v.value),
+            data_loss: f
+                .parsed(
+                    sink,
+                    "data_loss",
+                    Code::InvalidDuration,
+                    "24h",
+                    units::parse_data_loss,
+                )
+                .map(|v| DataLoss {
+                    value: v.value.value,
+                    range: v.value.range,
+                }),
         }
     }
 
@@ -285,7 +317,59 @@ fn time_estimate(
 
 fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Option<Action> {
     let f = Fields::new(sink, table, span, &format::ACTION);
-    let action = plain_action(sink, &f);
+    let action = plain_action(sink, &f, &ActionStatus::ALL);
+    let id = f.id(sink, "id", "action");
+    let exercised = f.date(sink, "exercised");
+    let exercise_every_days = f
+        .parsed(
+            sink,
+            "exercise_every",
+            Code::InvalidDuration,
+            "90d",
+            units::parse_review_cadence,
+        )
+        .map(|d| d.value);
+    let failed_on = f.date(sink, "failed_on");
+    let reason = f.string(sink, "reason");
+    let failed = action.as_ref().map(|a| a.status) == Some(ActionStatus::Failed);
+    let failure = match (failed, failed_on) {
+        (true, Some(on)) => Some(Failure {
+            on,
+            reason: reason.map(|r| r.value),
+        }),
+        (true, None) => {
+            f.missing(
+                sink,
+                "failed_on",
+                "a failed action says when it was found not to work: failed_on = 2026-11-02",
+            );
+            None
+        }
+        (false, on) => {
+            // Only a failed action has a day it failed and a reason why.
+            for (key, span) in [
+                ("failed_on", on.map(|o| o.span)),
+                ("reason", reason.map(|r| r.span)),
+            ] {
+                if let (Some(span), Some(_)) = (span, action.as_ref()) {
+                    sink.push(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            format!("`{key}` belongs to a failed action"),
+                        )
+                        .at(span, "this action is not failed")
+                        .help(format!(
+                            "set status = \"failed\" if it was found not to work, or remove `{key}`"
+                        )),
+                    );
+                }
+            }
+            None
+        }
+    };
+    if failed && failure.is_none() {
+        return None;
+    }
     // Whether a path exists is settled once the file's folder is known.
     let runbook = f.string(sink, "runbook").map(|r| {
         Box::new(At {
@@ -309,12 +393,17 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
         time_to_recover: estimates.time_to_recover.ok().flatten().map(|t| t.value),
         frequency: estimates.frequency.map(|v| v.value),
         users_affected: estimates.users_affected.map(|v| v.value),
+        data_loss: estimates.data_loss,
         spread: estimates.spread(),
     };
     action.map(|a| Action {
+        id,
         runbook,
         signal,
         effects,
+        exercised,
+        exercise_every_days,
+        failure,
         ..a
     })
 }
@@ -327,12 +416,16 @@ pub(crate) fn validate_factor_action(
     span: Range<usize>,
 ) -> Option<Action> {
     let f = Fields::new(sink, table, span, &format::FACTOR_ACTION);
-    plain_action(sink, &f)
+    plain_action(sink, &f, &ActionStatus::OF_FACTOR)
 }
 
 /// The keys every action has (see `format::FACTOR_ACTION`): what it is,
 /// who does it, by when, how far it got.
-fn plain_action(sink: &mut Sink<'_>, f: &Fields<'_, '_>) -> Option<Action> {
+fn plain_action(
+    sink: &mut Sink<'_>,
+    f: &Fields<'_, '_>,
+    statuses: &[ActionStatus],
+) -> Option<Action> {
     let kind = f.required_choice(
         sink,
         "kind",
@@ -349,12 +442,13 @@ fn plain_action(sink: &mut Sink<'_>, f: &Fields<'_, '_>) -> Option<Action> {
     let due = f.date(sink, "due");
     // An action with no status has not started.
     let status = match f.get("status") {
-        Some(_) => f.choice(sink, "status", &ActionStatus::ALL, ActionStatus::name),
+        Some(_) => f.choice(sink, "status", statuses, ActionStatus::name),
         None => Some(ActionStatus::Planned),
     };
     let link = f.string(sink, "link").map(|s| s.value);
     let what = what?;
     Some(Action {
+        id: None,
         kind: kind?,
         span: what.span,
         what: what.value,
@@ -365,6 +459,9 @@ fn plain_action(sink: &mut Sink<'_>, f: &Fields<'_, '_>) -> Option<Action> {
         runbook: None,
         signal: None,
         effects: Effects::default(),
+        exercised: None,
+        exercise_every_days: None,
+        failure: None,
     })
 }
 

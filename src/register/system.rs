@@ -89,6 +89,15 @@ fn validate_slo(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) ->
                 units::parse_latency,
             )
             .map(|d| d.value),
+        rpo: f
+            .parsed(
+                sink,
+                "rpo",
+                Code::InvalidDuration,
+                "1h",
+                units::parse_duration,
+            )
+            .map(|d| d.value),
     }
 }
 

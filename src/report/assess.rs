@@ -304,6 +304,7 @@ mod snapshot {
 
         area        measure         target  measured  verdict   why
         service     availability    99.9%   99.85%    breached  150.0% of the error budget burned
+        service     data loss       RPO 1h  3h        breached  worst: bad-deploy
         operations  pages per week  -       4         -         no threshold in opx.toml
 
         Risks

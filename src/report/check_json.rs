@@ -194,8 +194,8 @@ mod snapshot {
           "policy": null,
           "summary": {
             "passed": false,
-            "errors": 1,
-            "warnings": 8,
+            "errors": 3,
+            "warnings": 10,
             "notes": 1,
             "waived": 1,
             "risks": 4
@@ -215,6 +215,19 @@ mod snapshot {
               }
             },
             {
+              "code": "budget-exhausted",
+              "severity": "warning",
+              "message": "system `checkout` has spent 150.0% of its error budget, 50.0% over",
+              "help": "the budget is spent: put reliability work before features until it recovers",
+              "system": "checkout",
+              "risk": null,
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 2,
+                "column": 6
+              }
+            },
+            {
               "code": "no-runbook",
               "severity": "warning",
               "message": "risk `checkout/traffic-spike` (high) has no runbook",
@@ -223,7 +236,7 @@ mod snapshot {
               "risk": "traffic-spike",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 16,
+                "line": 17,
                 "column": 6
               }
             },
@@ -236,7 +249,7 @@ mod snapshot {
               "risk": "traffic-spike",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 39,
+                "line": 41,
                 "column": 7
               }
             },
@@ -249,8 +262,34 @@ mod snapshot {
               "risk": "bad-deploy",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 44,
+                "line": 46,
                 "column": 6
+              }
+            },
+            {
+              "code": "rpo-exceeded",
+              "severity": "error",
+              "message": "risk `checkout/bad-deploy` would lose up to 3h of recent writes, more than its system's RPO of 1h",
+              "help": "finish an action that brings its data_loss within the RPO (more frequent backups, replication), or accept the risk with [risk.accepted]",
+              "system": "checkout",
+              "risk": "bad-deploy",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 46,
+                "column": 6
+              }
+            },
+            {
+              "code": "exercise-overdue",
+              "severity": "warning",
+              "message": "respond action \"Roll back with the deploy tool\" of risk `checkout/bad-deploy` was last exercised on 2026-03-01, due 2026-08-28 (91 days ago)",
+              "help": "exercise it again (a drill, a restore test, a failover) and record the day in `exercised`",
+              "system": "checkout",
+              "risk": "bad-deploy",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 62,
+                "column": 13
               }
             },
             {
@@ -262,20 +301,20 @@ mod snapshot {
               "risk": "bad-deploy",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 62,
+                "line": 66,
                 "column": 8
               }
             },
             {
               "code": "unmitigated",
               "severity": "error",
-              "message": "risk `checkout/single-expert` (impact 4, major) has no mitigation",
-              "help": "finish an action that reduces it (status = \"done\"), or accept it for a time with [risk.accepted]",
+              "message": "risk `checkout/single-expert` (impact 4, major) has no mitigation that works",
+              "help": "mend the failed action and exercise it, finish another that reduces the risk, or accept it for a time with [risk.accepted]",
               "system": "checkout",
               "risk": "single-expert",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 66,
+                "line": 70,
                 "column": 6
               }
             },
@@ -288,7 +327,7 @@ mod snapshot {
               "risk": "single-expert",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 66,
+                "line": 70,
                 "column": 6
               }
             },
@@ -301,7 +340,7 @@ mod snapshot {
               "risk": "single-expert",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 66,
+                "line": 70,
                 "column": 6
               }
             },
@@ -314,8 +353,21 @@ mod snapshot {
               "risk": "single-expert",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 66,
+                "line": 70,
                 "column": 6
+              }
+            },
+            {
+              "code": "mitigation-failed",
+              "severity": "error",
+              "message": "prevent action \"Document the job\" of risk `checkout/single-expert` failed on 2026-10-10 and mitigates nothing",
+              "help": "mend it and exercise it again (then set status = \"done\" and exercised), or replace it",
+              "system": "checkout",
+              "risk": "single-expert",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 80,
+                "column": 13
               }
             },
             {
@@ -327,7 +379,7 @@ mod snapshot {
               "risk": "traffic-spike",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 82,
+                "line": 93,
                 "column": 18
               }
             }
@@ -342,7 +394,7 @@ mod snapshot {
               "risk": "single-expert",
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 66,
+                "line": 70,
                 "column": 6
               },
               "waiver": {
@@ -351,7 +403,7 @@ mod snapshot {
                 "until": "2027-02-28",
                 "location": {
                   "file": "risks/checkout.toml",
-                  "line": 73,
+                  "line": 84,
                   "column": 8
                 }
               }

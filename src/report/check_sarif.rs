@@ -446,10 +446,39 @@ mod snapshot {
                     "uri": "risks/checkout.toml"
                   },
                   "region": {
-                    "endColumn": 21,
-                    "endLine": 16,
+                    "endColumn": 16,
+                    "endLine": 2,
                     "startColumn": 6,
-                    "startLine": 16
+                    "startLine": 2
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "system `checkout` has spent 150.0% of its error budget, 50.0% over\nhelp: the budget is spent: put reliability work before features until it recovers"
+            },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/budget-exhausted"
+            },
+            "properties": {
+              "system": "checkout"
+            },
+            "ruleId": "budget-exhausted",
+            "ruleIndex": 55
+          },
+          {
+            "level": "warning",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 21,
+                    "endLine": 17,
+                    "startColumn": 6,
+                    "startLine": 17
                   }
                 }
               }
@@ -477,9 +506,9 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 17,
-                    "endLine": 39,
+                    "endLine": 41,
                     "startColumn": 7,
-                    "startLine": 39
+                    "startLine": 41
                   }
                 }
               }
@@ -507,9 +536,9 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 18,
-                    "endLine": 44,
+                    "endLine": 46,
                     "startColumn": 6,
-                    "startLine": 44
+                    "startLine": 46
                   }
                 }
               }
@@ -528,6 +557,66 @@ mod snapshot {
             "ruleIndex": 28
           },
           {
+            "level": "error",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 18,
+                    "endLine": 46,
+                    "startColumn": 6,
+                    "startLine": 46
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "risk `checkout/bad-deploy` would lose up to 3h of recent writes, more than its system's RPO of 1h\nhelp: finish an action that brings its data_loss within the RPO (more frequent backups, replication), or accept the risk with [risk.accepted]"
+            },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/bad-deploy/rpo-exceeded"
+            },
+            "properties": {
+              "risk": "bad-deploy",
+              "system": "checkout"
+            },
+            "ruleId": "rpo-exceeded",
+            "ruleIndex": 54
+          },
+          {
+            "level": "warning",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 23,
+                    "endLine": 62,
+                    "startColumn": 13,
+                    "startLine": 62
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "respond action \"Roll back with the deploy tool\" of risk `checkout/bad-deploy` was last exercised on 2026-03-01, due 2026-08-28 (91 days ago)\nhelp: exercise it again (a drill, a restore test, a failover) and record the day in `exercised`"
+            },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/bad-deploy/exercise-overdue/action:Roll back with the deploy tool"
+            },
+            "properties": {
+              "risk": "bad-deploy",
+              "system": "checkout"
+            },
+            "ruleId": "exercise-overdue",
+            "ruleIndex": 51
+          },
+          {
             "level": "warning",
             "locations": [
               {
@@ -537,9 +626,9 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 34,
-                    "endLine": 62,
+                    "endLine": 66,
                     "startColumn": 8,
-                    "startLine": 62
+                    "startLine": 66
                   }
                 }
               }
@@ -567,15 +656,15 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 21,
-                    "endLine": 66,
+                    "endLine": 70,
                     "startColumn": 6,
-                    "startLine": 66
+                    "startLine": 70
                   }
                 }
               }
             ],
             "message": {
-              "text": "risk `checkout/single-expert` (impact 4, major) has no mitigation\nhelp: finish an action that reduces it (status = \"done\"), or accept it for a time with [risk.accepted]"
+              "text": "risk `checkout/single-expert` (impact 4, major) has no mitigation that works\nhelp: mend the failed action and exercise it, finish another that reduces the risk, or accept it for a time with [risk.accepted]"
             },
             "partialFingerprints": {
               "opxFinding/v1": "checkout/single-expert/unmitigated"
@@ -597,9 +686,9 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 21,
-                    "endLine": 66,
+                    "endLine": 70,
                     "startColumn": 6,
-                    "startLine": 66
+                    "startLine": 70
                   }
                 }
               }
@@ -627,9 +716,9 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 21,
-                    "endLine": 66,
+                    "endLine": 70,
                     "startColumn": 6,
-                    "startLine": 66
+                    "startLine": 70
                   }
                 }
               }
@@ -657,9 +746,9 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 21,
-                    "endLine": 66,
+                    "endLine": 70,
                     "startColumn": 6,
-                    "startLine": 66
+                    "startLine": 70
                   }
                 }
               }
@@ -678,6 +767,36 @@ mod snapshot {
             "ruleIndex": 35
           },
           {
+            "level": "error",
+            "locations": [
+              {
+                "physicalLocation": {
+                  "artifactLocation": {
+                    "uri": "risks/checkout.toml"
+                  },
+                  "region": {
+                    "endColumn": 23,
+                    "endLine": 80,
+                    "startColumn": 13,
+                    "startLine": 80
+                  }
+                }
+              }
+            ],
+            "message": {
+              "text": "prevent action \"Document the job\" of risk `checkout/single-expert` failed on 2026-10-10 and mitigates nothing\nhelp: mend it and exercise it again (then set status = \"done\" and exercised), or replace it"
+            },
+            "partialFingerprints": {
+              "opxFinding/v1": "checkout/single-expert/mitigation-failed/action:Document the job"
+            },
+            "properties": {
+              "risk": "single-expert",
+              "system": "checkout"
+            },
+            "ruleId": "mitigation-failed",
+            "ruleIndex": 53
+          },
+          {
             "level": "warning",
             "locations": [
               {
@@ -687,9 +806,9 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 23,
-                    "endLine": 82,
+                    "endLine": 93,
                     "startColumn": 18,
-                    "startLine": 82
+                    "startLine": 93
                   }
                 }
               }
@@ -717,9 +836,9 @@ mod snapshot {
                   },
                   "region": {
                     "endColumn": 21,
-                    "endLine": 66,
+                    "endLine": 70,
                     "startColumn": 6,
-                    "startLine": 66
+                    "startLine": 70
                   }
                 }
               }
@@ -747,9 +866,9 @@ mod snapshot {
                     },
                     "region": {
                       "endColumn": 20,
-                      "endLine": 73,
+                      "endLine": 84,
                       "startColumn": 8,
-                      "startLine": 73
+                      "startLine": 84
                     }
                   }
                 },

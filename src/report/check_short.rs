@@ -43,16 +43,20 @@ mod snapshot {
     fn the_fixture() {
         insta::assert_snapshot!(fixture::check(CheckFormat::Short), @r#"
         risks/checkout.toml:2:6: note[budget-incomplete]: 1 risk of system `checkout` has no bad-minute estimate and is left out of its budget sums
-        risks/checkout.toml:16:6: warning[no-runbook]: risk `checkout/traffic-spike` (high) has no runbook
-        risks/checkout.toml:39:7: warning[action-overdue]: prevent action "Autoscale workers" of risk `checkout/traffic-spike` was due 2026-11-20 (7 days ago)
-        risks/checkout.toml:44:6: warning[no-detection]: risk `checkout/bad-deploy` (impact 4, major) has no detect action
-        risks/checkout.toml:62:8: warning[unevidenced-action]: prevent action "Announce deploys in #eng" of risk `checkout/bad-deploy` is done but shows no evidence
-        risks/checkout.toml:66:6: error[unmitigated]: risk `checkout/single-expert` (impact 4, major) has no mitigation
-        risks/checkout.toml:66:6: warning[review-overdue]: risk `checkout/single-expert` has never been reviewed
-        risks/checkout.toml:66:6: warning[no-detection]: risk `checkout/single-expert` (impact 4, major) has no detect action
-        risks/checkout.toml:66:6: warning[estimate-missing]: risk `checkout/single-expert` (high) has no bad-minute estimate
-        risks/checkout.toml:82:18: warning[estimate-exceeded]: incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates
-        1 error, 8 warnings, 1 note, 1 waived in 4 risks; policy: defaults
+        risks/checkout.toml:2:6: warning[budget-exhausted]: system `checkout` has spent 150.0% of its error budget, 50.0% over
+        risks/checkout.toml:17:6: warning[no-runbook]: risk `checkout/traffic-spike` (high) has no runbook
+        risks/checkout.toml:41:7: warning[action-overdue]: prevent action "Autoscale workers" of risk `checkout/traffic-spike` was due 2026-11-20 (7 days ago)
+        risks/checkout.toml:46:6: warning[no-detection]: risk `checkout/bad-deploy` (impact 4, major) has no detect action
+        risks/checkout.toml:46:6: error[rpo-exceeded]: risk `checkout/bad-deploy` would lose up to 3h of recent writes, more than its system's RPO of 1h
+        risks/checkout.toml:62:13: warning[exercise-overdue]: respond action "Roll back with the deploy tool" of risk `checkout/bad-deploy` was last exercised on 2026-03-01, due 2026-08-28 (91 days ago)
+        risks/checkout.toml:66:8: warning[unevidenced-action]: prevent action "Announce deploys in #eng" of risk `checkout/bad-deploy` is done but shows no evidence
+        risks/checkout.toml:70:6: error[unmitigated]: risk `checkout/single-expert` (impact 4, major) has no mitigation that works
+        risks/checkout.toml:70:6: warning[review-overdue]: risk `checkout/single-expert` has never been reviewed
+        risks/checkout.toml:70:6: warning[no-detection]: risk `checkout/single-expert` (impact 4, major) has no detect action
+        risks/checkout.toml:70:6: warning[estimate-missing]: risk `checkout/single-expert` (high) has no bad-minute estimate
+        risks/checkout.toml:80:13: error[mitigation-failed]: prevent action "Document the job" of risk `checkout/single-expert` failed on 2026-10-10 and mitigates nothing
+        risks/checkout.toml:93:18: warning[estimate-exceeded]: incident `INC-7` took 22m to detect, 17m more than risk `checkout/traffic-spike` estimates
+        3 errors, 10 warnings, 1 note, 1 waived in 4 risks; policy: defaults
         "#);
     }
 }

@@ -1,7 +1,8 @@
 //! One small register, held in memory, that every renderer's snapshot
 //! test reads: two systems, risks in each state, actions with effects, a
-//! runbook and a signal, an acceptance, an incident and a near-miss, and a
-//! systemic factor.
+//! runbook and a signal, an acceptance, an incident and a near-miss, a
+//! systemic factor, and evidence: an exercise in time (by an incident), one
+//! overdue, a failed action, and data loss over the RPO.
 
 use std::path::PathBuf;
 
@@ -33,6 +34,7 @@ escalation = ["payments-primary", "eng-manager"]
 
 [system.slo]
 availability = "99.9%"
+rpo = "1h"
 
 [system.baseline]
 availability = "99.85%"
@@ -52,6 +54,7 @@ owner = "alice"
 reviewed = 2026-10-01
 
 [[risk.action]]
+id = "page"
 kind = "detect"
 what = "Page on queue depth"
 status = "done"
@@ -75,6 +78,7 @@ impact = 4
 time_to_detect = "10m"
 time_to_recover = "20m"
 frequency = "2/year"
+data_loss = "30m..3h"
 reviewed = 2026-11-01
 
 [[risk.action]]
@@ -82,6 +86,7 @@ kind = "respond"
 what = "Roll back with the deploy tool"
 status = "done"
 runbook = "https://wiki.example/rollback"
+exercised = 2026-03-01
 
 [[risk.action]]
 kind = "prevent"
@@ -94,6 +99,13 @@ title = "Only one engineer knows the reconciliation job"
 category = "people"
 likelihood = "possible"
 impact = "major"
+
+[[risk.action]]
+kind = "prevent"
+what = "Document the job"
+status = "failed"
+failed_on = 2026-10-10
+reason = "the document missed the month-end run"
 
 [[risk.waive]]
 rule = "no-runbook"
@@ -109,6 +121,7 @@ detected_after = "22m"
 recovered_after = "50m"
 users_affected = "30%"
 summary = "Peak saturated the pool"
+worked_actions = ["traffic-spike/page"]
 
 [[system.factor]]
 id = "overload"

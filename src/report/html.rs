@@ -281,8 +281,19 @@ fn risks_section(o: &Overview<'_>) -> Markup {
                                 td { (super::state_cell(r)) }
                                 td.whole { (r.risk.owner.as_deref().unwrap_or("-")) }
                                 td {
-                                    @for action in &r.risk.actions {
-                                        div { (status_mark(action.status)) " " (action.kind.name()) ": " (action.what) }
+                                    @for (action, facts) in r.actions() {
+                                        div {
+                                            (status_mark(action.status)) " " (action.kind.name()) ": " (action.what)
+                                            @if let Some((note, alarm)) = super::exercise_note(facts) {
+                                                @if alarm { span.overdue { " · " (note) } } @else { span.muted { " · " (note) } }
+                                            }
+                                        }
+                                    }
+                                    @if let Some(loss) = r.score.current.view.data_loss {
+                                        div {
+                                            "data loss " (super::data_loss_text(loss))
+                                            @if r.over_rpo.is_some() { span.overdue { ", over its system's RPO" } }
+                                        }
                                     }
                                     @if let Some(a) = &r.risk.accepted {
                                         div { "⊘ accepted by " span.whole { (a.by) } " until " span.whole { (a.until.value) } }
@@ -497,6 +508,28 @@ fn plan_section(o: &Overview<'_>) -> Markup {
             h2 id="plan" { "The plan" }
             (weeks_table("Now: the risks that need it first", &plan.now))
             (weeks_table("Later", &plan.later))
+            h3 { "Drills to schedule" }
+            @if plan.drills.is_empty() {
+                p { "None: every done action of a high or critical risk was shown to work within its cadence." }
+            } @else {
+                div.scroll {
+                    table {
+                        thead { tr { th scope="col" { "action" } th scope="col" { "what" } th scope="col" { "risk" } th scope="col" { "owner" } th scope="col" { "last exercised" } th scope="col" { "due" } } }
+                        tbody {
+                            @for d in &plan.drills {
+                                tr {
+                                    td.whole { (status_mark(d.action.status)) " " (d.action.kind.name()) }
+                                    td { (d.action.what) }
+                                    th scope="row" { (d.risk.name()) }
+                                    td.whole { (d.action.owner.as_deref().or(d.risk.owner.as_deref()).unwrap_or("-")) }
+                                    td.whole { (d.facts.exercised.map_or("never".to_string(), |e| e.to_string())) }
+                                    td.whole.overdue { (d.facts.due.map_or("now".to_string(), |e| e.to_string())) }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
             h3 { "Accepted trade-offs" }
             @if plan.accepted.is_empty() { p { "None." } } @else {
                 div.scroll {
@@ -574,7 +607,7 @@ fn incidents_section(o: &Overview<'_>) -> Markup {
                                 tr {
                                     th scope="row" { (risk.name()) }
                                     td.whole { (c.incident.id.value) }
-                                    td { "time to " (c.measure.verb()) }
+                                    td { (c.measure.label()) }
                                     td { (format_duration(c.estimate)) }
                                     td.overdue { (format_duration(c.took.value)) }
                                 }

@@ -489,10 +489,17 @@ pub(crate) const RANK_HEADER: [&str; 16] = [
 /// Where a simulation's columns go in a ranking: after `bad min/yr`.
 const SIMULATED_AT: usize = 11;
 
+/// Where the data-loss column goes, when any risk estimates one: after
+/// `budget` (placed before the simulation's, which come before it).
+const DATA_LOSS_AT: usize = 12;
+
 /// [`RANK_HEADER`], with a risk's P50 and P90 yearly bad minutes after
 /// its expected ones when the run simulated years.
 pub(crate) fn rank_header(analysis: &Analysis<'_>) -> Vec<&'static str> {
     let mut header = RANK_HEADER.to_vec();
+    if analysis.has_data_loss() {
+        header.insert(DATA_LOSS_AT, "data loss");
+    }
     if analysis.simulation.is_some() {
         header.splice(SIMULATED_AT..SIMULATED_AT, ["P50", "P90"]);
     }
@@ -506,6 +513,9 @@ pub(crate) fn rank_cells(
     r: &AssessedRisk<'_>,
 ) -> Vec<String> {
     let mut row = rank_row(rank, r).to_vec();
+    if analysis.has_data_loss() {
+        row.insert(DATA_LOSS_AT, data_loss_cell(r));
+    }
     if analysis.simulation.is_some() {
         row.splice(SIMULATED_AT..SIMULATED_AT, simulated_cells(r));
     }
@@ -516,6 +526,9 @@ pub(crate) fn rank_cells(
 /// its own, since it counts in each of its system's at its expected cost.
 pub(crate) fn rank_factor_cells(analysis: &Analysis<'_>, f: &AssessedFactor<'_>) -> Vec<String> {
     let mut row = factor_row(analysis, f).to_vec();
+    if analysis.has_data_loss() {
+        row.insert(DATA_LOSS_AT, "-".to_string());
+    }
     if analysis.simulation.is_some() {
         row.splice(
             SIMULATED_AT..SIMULATED_AT,
@@ -523,6 +536,29 @@ pub(crate) fn rank_factor_cells(analysis: &Analysis<'_>, f: &AssessedFactor<'_>)
         );
     }
     row
+}
+
+/// A risk's current data loss: `2h`, `1h..6h`, `none`, with `> RPO` where
+/// it exceeds its system's; `-` where it does not say.
+pub(crate) fn data_loss_cell(r: &AssessedRisk<'_>) -> String {
+    let Some(loss) = r.score.current.view.data_loss else {
+        return "-".to_string();
+    };
+    let text = data_loss_text(loss);
+    if r.over_rpo.is_some() {
+        format!("{text} > RPO")
+    } else {
+        text
+    }
+}
+
+/// `2h`, `1h..6h`, `none`.
+pub(crate) fn data_loss_text(d: crate::register::model::DataLoss) -> String {
+    match d.range {
+        Some(range) => crate::units::duration_range_text(range),
+        None if d.value.is_zero() => "none".to_string(),
+        None => crate::units::format_duration(d.value),
+    }
 }
 
 /// A risk's P50 and P90 bad minutes a year in simulated years, or `-`.
@@ -701,13 +737,30 @@ pub(crate) fn factor_minutes_cell(f: &AssessedFactor<'_>) -> String {
 }
 
 /// An action's status as a mark a reader tells apart without colour:
-/// `✓` done, `◐` in progress, `○` planned.
+/// `✓` done, `◐` in progress, `○` planned, `✗` failed.
 pub(crate) fn status_mark(status: crate::register::model::ActionStatus) -> &'static str {
     use crate::register::model::ActionStatus;
     match status {
         ActionStatus::Done => "✓",
+        ActionStatus::Failed => "✗",
         ActionStatus::InProgress => "◐",
         ActionStatus::Planned => "○",
+    }
+}
+
+/// How an action stands on evidence, for a line beside it: `exercised
+/// 2026-11-20`, `exercise overdue`, `never exercised`, `failed 2026-10-02`;
+/// `true` where it is alarming. `None` for an action neither done nor
+/// failed.
+pub(crate) fn exercise_note(facts: &crate::exercise::ActionFacts<'_>) -> Option<(String, bool)> {
+    use crate::exercise::Exercise;
+    if let Some(failed) = facts.failed {
+        return Some((format!("failed {}", failed.on), true));
+    }
+    match (facts.exercise?, facts.exercised) {
+        (Exercise::InTime, Some(last)) => Some((format!("exercised {last}"), false)),
+        (Exercise::Overdue, _) => Some(("exercise overdue".to_string(), true)),
+        _ => Some(("never exercised".to_string(), false)),
     }
 }
 

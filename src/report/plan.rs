@@ -33,6 +33,39 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
     doc.heading(2, "Later");
     weeks(&mut doc, &plan.later, one_system);
 
+    doc.heading(2, "Drills to schedule");
+    if plan.drills.is_empty() {
+        doc.text("None: every done action of a high or critical risk was shown to work within its cadence.");
+    } else {
+        doc.text("Done actions to show working again, or for the first time: a drill, a restore test, a game day.");
+        doc.table(
+            vec!["action", "what", "risk", "owner", "last exercised", "due"],
+            &["what", "owner"],
+            plan.drills
+                .iter()
+                .map(|d| {
+                    vec![
+                        format!("{} {}", status_mark(d.action.status), d.action.kind.name()),
+                        d.action.what.clone(),
+                        name(d.risk),
+                        d.action
+                            .owner
+                            .clone()
+                            .or_else(|| d.risk.owner.clone())
+                            .unwrap_or_else(|| "-".to_string()),
+                        d.facts
+                            .exercised
+                            .map_or("never".to_string(), |e| e.to_string()),
+                        d.facts
+                            .due
+                            .map_or("now".to_string(), |due| format!("{due} (overdue)")),
+                    ]
+                })
+                .collect(),
+        );
+        doc.optional(&["owner", "last exercised"]);
+    }
+
     doc.heading(2, "Accepted risks");
     if plan.accepted.is_empty() {
         doc.text("None.");
@@ -254,6 +287,17 @@ pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
         "today": plan.today.to_string(),
         "now": weeks(&plan.now),
         "later": weeks(&plan.later),
+        "drills": plan.drills.iter().map(|d| json!({
+            "system": d.risk.system,
+            "risk": d.risk.id.value,
+            "action": d.action.id.as_ref().map(|id| &id.value),
+            "kind": d.action.kind.name(),
+            "what": d.action.what,
+            "owner": d.action.owner.as_ref().or(d.risk.owner.as_ref()),
+            "exercised": d.facts.exercised.map(|e| e.to_string()),
+            "every_days": d.facts.every_days,
+            "due": d.facts.due.map(|e| e.to_string()),
+        })).collect::<Vec<_>>(),
         "accepted": plan.accepted.iter().map(|a| json!({
             "system": a.risk.system,
             "risk": a.risk.id.value,
@@ -331,6 +375,14 @@ mod snapshot {
         | --- | --- | --- | --- | --- | --- |
         | ○ prevent | Split the rotation | checkout/overload (factor) | eng-manager | 2027-01-15 | - |
 
+        ## Drills to schedule
+
+        Done actions to show working again, or for the first time: a drill, a restore test, a game day.
+
+        | action | what | risk | owner | last exercised | due |
+        | --- | --- | --- | --- | --- | --- |
+        | ✓ respond | Roll back with the deploy tool | checkout/bad-deploy | payments-team | 2026-03-01 | 2026-08-28 (overdue) |
+
         ## Accepted risks
 
         | risk | accepted by | why | until | bad min/yr |
@@ -393,6 +445,15 @@ mod widths {
         action     what              risk                        owner        due
         ○ prevent  Split the rotat…  checkout/overload (factor)  eng-manager  2027-01-15
 
+        Drills to schedule
+
+        Done actions to show working again, or for the first time: a drill, a restore
+        test, a game day.
+
+        action     what                        risk                 due
+        ✓ respond  Roll back with the deploy…  checkout/bad-deploy  2026-08-28 (overdue)
+        hidden to fit: owner, last exercised
+
         Accepted risks
 
         risk                accepted by  why                      until       bad min/yr
@@ -440,6 +501,13 @@ mod widths {
         action     what                risk                        owner        due         link
         ○ prevent  Split the rotation  checkout/overload (factor)  eng-manager  2027-01-15  -
 
+        Drills to schedule
+
+        Done actions to show working again, or for the first time: a drill, a restore test, a game day.
+
+        action     what                            risk                 owner          last exercised  due
+        ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01      2026-08-28 (overdue)
+
         Accepted risks
 
         risk                accepted by  why                                  until       bad min/yr
@@ -485,6 +553,13 @@ mod widths {
 
         action     what                risk                        owner        due         link
         ○ prevent  Split the rotation  checkout/overload (factor)  eng-manager  2027-01-15  -
+
+        Drills to schedule
+
+        Done actions to show working again, or for the first time: a drill, a restore test, a game day.
+
+        action     what                            risk                 owner          last exercised  due
+        ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01      2026-08-28 (overdue)
 
         Accepted risks
 

@@ -14,6 +14,7 @@ use super::{RankReport, json, round};
 use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::band::Band;
 use crate::budget::Size;
+use crate::exercise::{ActionFacts, Exercise, FailedBy};
 use crate::factor::FactorState;
 use crate::register::model::{
     Action, ActionKind, ActionStatus, Category, Rated, Runbook, Source, TimeEstimate,
@@ -168,6 +169,10 @@ pub(crate) struct RiskOut<'a> {
     review_every_days: u32,
     accepted: Option<AcceptedOut<'a>>,
     actions: Vec<ActionOut<'a>>,
+    /// Its current data loss exceeds its system's RPO and it is not
+    /// accepted; left out when not.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    rpo_exceeded: bool,
     location: LocationOut,
 }
 
@@ -209,6 +214,11 @@ struct ViewOut {
     /// Bad minutes as a share of the system's yearly error budget (1 = all of it).
     #[schemars(range(min = 0))]
     budget_share: Option<f64>,
+    /// The recent writes lost if it happens, in minutes (0 for "none");
+    /// left out where the risk does not say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    data_loss_minutes: Option<f64>,
     /// The estimates above written as 90% intervals (each value above is
     /// then the interval's mean); only where there are some.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -227,6 +237,8 @@ struct RangesOut {
     frequency_per_year: Option<IntervalOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     users_affected_percent: Option<IntervalOut>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    data_loss_minutes: Option<IntervalOut>,
 }
 
 /// The 5th and 95th percentiles of an estimate.
@@ -240,18 +252,19 @@ struct IntervalOut {
 }
 
 impl RangesOut {
-    fn of(spread: &Spread) -> Option<RangesOut> {
+    fn of(spread: &Spread, data_loss: Option<Interval>) -> Option<RangesOut> {
         let out = |i: Option<Interval>, scale: f64| {
             i.map(|i| IntervalOut {
                 low: round(i.low * scale),
                 high: round(i.high * scale),
             })
         };
-        (!spread.is_empty()).then(|| RangesOut {
+        (!spread.is_empty() || data_loss.is_some()).then(|| RangesOut {
             time_to_detect_minutes: out(spread.time_to_detect, 1.0),
             time_to_recover_minutes: out(spread.time_to_recover, 1.0),
             frequency_per_year: out(spread.frequency, 1.0),
             users_affected_percent: out(spread.users_affected, 100.0),
+            data_loss_minutes: out(data_loss, 1.0),
         })
     }
 }
@@ -289,6 +302,9 @@ struct AcceptedOut<'a> {
 #[derive(Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
 struct ActionOut<'a> {
+    /// Its id within its risk, where it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<&'a str>,
     kind: ActionKind,
     what: &'a str,
     status: ActionStatus,
@@ -304,6 +320,41 @@ struct ActionOut<'a> {
     /// It shows what it changed: an effect, a detect action's signal, or a
     /// respond action's runbook.
     evidence: bool,
+    /// How a done action that has not failed stands against its exercise
+    /// cadence; left out for other actions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    exercise: Option<ExerciseOut>,
+    /// When and why it was found not to work; left out unless it failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    failed: Option<FailedOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ExerciseOut {
+    /// in-time, overdue or never.
+    state: Exercise,
+    /// The last day it was shown to work, incidents' worked_actions included.
+    #[schemars(extend("format" = "date"))]
+    last: Option<String>,
+    #[schemars(range(min = 1))]
+    every_days: u32,
+    /// The last day the exercise holds.
+    #[schemars(extend("format" = "date"))]
+    due: Option<String>,
+    /// It counts as mitigation under the policy.
+    counts: bool,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct FailedOut<'a> {
+    #[schemars(extend("format" = "date"))]
+    on: String,
+    /// The action's own reason, where it failed by its status.
+    reason: Option<&'a str>,
+    /// The incident that showed it, where one did.
+    incident: Option<&'a str>,
 }
 
 /// What an action changes once done; only the keys it sets.
@@ -326,6 +377,9 @@ struct EffectsOut {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 0, max = 100))]
     users_affected_percent: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 0))]
+    data_loss_minutes: Option<f64>,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -384,7 +438,11 @@ fn factor_out<'a>(report: &RankReport<'a>, f: &'a AssessedFactor<'a>) -> FactorO
         budget_size: f.size,
         state: f.state(),
         // A factor's actions show what they change by removing it.
-        actions: factor.actions.iter().map(|a| action_out(a, true)).collect(),
+        actions: factor
+            .actions
+            .iter()
+            .map(|a| action_out(a, true, None))
+            .collect(),
         location: LocationOut {
             file: display_path(report.sources.path(factor.id.span.file)),
             line: factor.location.line,
@@ -450,12 +508,12 @@ pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'
             until: a.until.value.to_string(),
             expired: r.acceptance_expired,
         }),
-        actions: risk
-            .actions
-            .iter()
+        actions: r
+            .actions()
             .enumerate()
-            .map(|(i, a)| action_out(a, r.shows_evidence(i)))
+            .map(|(i, (a, facts))| action_out(a, r.shows_evidence(i), Some(facts)))
             .collect(),
+        rpo_exceeded: r.over_rpo.is_some(),
         location: LocationOut {
             file: display_path(sources.path(risk.id.span.file)),
             line: risk.location.line,
@@ -464,8 +522,30 @@ pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'
     }
 }
 
-fn action_out(a: &Action, evidence: bool) -> ActionOut<'_> {
+/// An action as JSON; `facts` for a risk's action (a factor's has none).
+fn action_out<'a>(a: &'a Action, evidence: bool, facts: Option<&ActionFacts<'a>>) -> ActionOut<'a> {
     ActionOut {
+        id: a.id.as_ref().map(|id| id.value.as_str()),
+        exercise: facts.and_then(|facts| {
+            facts.exercise.map(|state| ExerciseOut {
+                state,
+                last: facts.exercised.map(|d| d.to_string()),
+                every_days: facts.every_days,
+                due: facts.due.map(|d| d.to_string()),
+                counts: facts.counts,
+            })
+        }),
+        failed: facts.and_then(|f| f.failed).map(|f| FailedOut {
+            on: f.on.to_string(),
+            reason: match f.by {
+                FailedBy::Status { reason } => reason,
+                FailedBy::Incident(_) => None,
+            },
+            incident: match f.by {
+                FailedBy::Status { .. } => None,
+                FailedBy::Incident(i) => Some(i.id.value.as_str()),
+            },
+        }),
         kind: a.kind,
         what: &a.what,
         status: a.status,
@@ -485,6 +565,7 @@ fn action_out(a: &Action, evidence: bool) -> ActionOut<'_> {
             time_to_recover: a.effects.time_to_recover.map(time_out),
             frequency_per_year: a.effects.frequency.map(|f| f.per_year()),
             users_affected_percent: a.effects.users_affected.map(|p| p.value()),
+            data_loss_minutes: a.effects.data_loss.map(|d| round(minutes(d.value))),
         },
     }
 }
@@ -503,7 +584,8 @@ fn view_out(score: &ViewScore) -> ViewOut {
         users_affected_percent: view.users_affected.map(|p| p.value()),
         bad_minutes: score.bad_minutes.map(round),
         budget_share: score.budget_share.map(round),
-        ranges: RangesOut::of(&view.spread),
+        data_loss_minutes: view.data_loss.map(|d| round(minutes(d.value))),
+        ranges: RangesOut::of(&view.spread, view.data_loss.and_then(|d| d.range)),
     }
 }
 
@@ -708,6 +790,7 @@ mod snapshot {
               "accepted": null,
               "actions": [
                 {
+                  "id": "page",
                   "kind": "detect",
                   "what": "Page on queue depth",
                   "status": "done",
@@ -722,7 +805,14 @@ mod snapshot {
                       "minutes": 5.0
                     }
                   },
-                  "evidence": true
+                  "evidence": true,
+                  "exercise": {
+                    "state": "in-time",
+                    "last": "2026-09-14",
+                    "every_days": 180,
+                    "due": "2027-03-13",
+                    "counts": true
+                  }
                 },
                 {
                   "kind": "prevent",
@@ -741,7 +831,7 @@ mod snapshot {
               ],
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 16,
+                "line": 17,
                 "column": 6
               }
             }
@@ -778,7 +868,7 @@ mod snapshot {
               ],
               "location": {
                 "file": "risks/checkout.toml",
-                "line": 88,
+                "line": 100,
                 "column": 6
               }
             }

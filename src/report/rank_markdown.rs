@@ -38,13 +38,13 @@ mod snapshot {
         insta::assert_snapshot!(fixture::rank(RankFormat::Markdown), @"
         ### Risk ranking (2026-11-27)
 
-        | # | system | risk | title | L | I | severity | detect | recover | exposure | bad min/yr | budget | incidents | state | owner | actions |
-        | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
-        | 1 | checkout | traffic-spike | Traffic spikes saturate the worker pool | 4 | 4 | 16 high → 8 medium | 1 (5m) | 3 (1h) | 3 | 78.00 | 14.8% | 1 | mitigating | alice | P:planned D:done |
-        | 2 | checkout | bad-deploy | A bad deploy breaks checkout | 3 | 4 | 12 high | 2 (10m) | 2 (20m) | 4 | 60.00 | 11.4% | - | mitigated | payments-team | P:done R:done |
-        | 3 | checkout | single-expert | Only one engineer knows the reconciliation job | 3 | 4 | 12 high | - | - | - | - | - | - | open | payments-team | none |
-        | 4 | search | stale-index | The index serves stale results | 2 | 2 | 4 low | - | - | - | - | - | 1 near-miss | accepted | search-team | none |
-        | - | checkout | overload | On-call is overloaded | - | - | factor | +10m | - | - | 32.00 → 0.00 | 6.1% | - | open | payments-team | P:planned |
+        | # | system | risk | title | L | I | severity | detect | recover | exposure | bad min/yr | budget | data loss | incidents | state | owner | actions |
+        | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+        | 1 | checkout | traffic-spike | Traffic spikes saturate the worker pool | 4 | 4 | 16 high → 8 medium | 1 (5m) | 3 (1h) | 3 | 78.00 | 14.8% | - | 1 | mitigating | alice | P:planned D:done |
+        | 2 | checkout | bad-deploy | A bad deploy breaks checkout | 3 | 4 | 12 high | 2 (10m) | 2 (20m) | 4 | 60.00 | 11.4% | 30m..3h &gt; RPO | - | mitigated | payments-team | P:done R:done |
+        | 3 | checkout | single-expert | Only one engineer knows the reconciliation job | 3 | 4 | 12 high | - | - | - | - | - | - | - | open | payments-team | P:failed |
+        | 4 | search | stale-index | The index serves stale results | 2 | 2 | 4 low | - | - | - | - | - | - | 1 near-miss | accepted | search-team | none |
+        | - | checkout | overload | On-call is overloaded | - | - | factor | +10m | - | - | 32.00 → 0.00 | 6.1% | - | - | open | payments-team | P:planned |
 
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ");

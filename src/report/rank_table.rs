@@ -18,6 +18,7 @@ use super::{
 };
 use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::band::{Band, Tone};
+use crate::exercise::ActionFacts;
 use crate::register::model::{Action, ActionStatus};
 use crate::visible::visible_line;
 
@@ -70,6 +71,14 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     } else {
         COMPACT.to_vec()
     };
+    if view.wide && report.analysis.has_data_loss() {
+        // After `budget`, as `rank_header` has it.
+        let at = 1 + columns
+            .iter()
+            .position(|c| c.header == "budget")
+            .unwrap_or(columns.len() - 1);
+        columns.insert(at, Column::fixed("data loss", Align::Left));
+    }
     if report.analysis.simulation.is_some() {
         // After `bad min/yr`.
         let at = 1 + columns
@@ -111,7 +120,7 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         layout.write_row(out, &factor_cells(report, f))?;
         if view.actions {
             let owner = report.analysis.systems[f.system].system.owner.as_deref();
-            let actions = f.factor.actions.iter().map(|a| (a, false));
+            let actions = f.factor.actions.iter().map(|a| (a, false, None));
             let mut lines = action_lines(report, actions, owner, layout.indent());
             if lines.is_empty() {
                 lines.push(no_action_line(report, &" ".repeat(layout.indent())));
@@ -129,10 +138,21 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     }
     let dim = |text: &str| paint(text, Style::new().dimmed(), report.colour);
     if view.actions {
+        // The failed mark is explained where one shows.
+        let failed = report.rows().any(|(_, r)| {
+            r.risk
+                .actions
+                .iter()
+                .any(|a| a.status == ActionStatus::Failed)
+        });
         writeln!(
             out,
             "{}",
-            dim("✓ done  ◐ in progress  ○ planned  ⊘ accepted")
+            dim(if failed {
+                "✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted"
+            } else {
+                "✓ done  ◐ in progress  ○ planned  ⊘ accepted"
+            })
         )?;
     }
     let left_out = layout.left_out();
@@ -230,9 +250,9 @@ fn detail_lines(report: &RankReport<'_>, r: &AssessedRisk<'_>, indent: usize) ->
     let colour = report.colour;
     let room = report.view.width.saturating_sub(indent);
     let pad = " ".repeat(indent);
-    let actions = r.risk.actions.iter().enumerate().map(|(i, action)| {
+    let actions = r.actions().enumerate().map(|(i, (action, facts))| {
         let unmeasured = action.status == ActionStatus::Done && !r.shows_evidence(i);
-        (action, unmeasured)
+        (action, unmeasured, Some(facts))
     });
     let mut lines = action_lines(report, actions, r.risk.owner.as_deref(), indent);
     if let Some(acceptance) = &r.risk.accepted {
@@ -270,33 +290,43 @@ fn no_action_line(report: &RankReport<'_>, pad: &str) -> String {
 
 /// Actions, each with whether it is done without evidence, a line each
 /// (done first), indented.
-fn action_lines<'a>(
+fn action_lines<'a, 'r: 'a>(
     report: &RankReport<'_>,
-    actions: impl Iterator<Item = (&'a Action, bool)>,
+    actions: impl Iterator<Item = (&'a Action, bool, Option<&'a ActionFacts<'r>>)>,
     owner: Option<&str>,
     indent: usize,
 ) -> Vec<String> {
     let room = report.view.width.saturating_sub(indent);
     let pad = " ".repeat(indent);
-    let mut actions: Vec<(&Action, bool)> = actions.collect();
-    actions.sort_by_key(|(a, _)| (std::cmp::Reverse(a.status), a.kind));
+    let mut actions: Vec<_> = actions.collect();
+    // Done first, then failed (done once, found not to work), then what is
+    // under way, then what is planned.
+    let order = |status: ActionStatus| match status {
+        ActionStatus::Done => 0,
+        ActionStatus::Failed => 1,
+        ActionStatus::InProgress => 2,
+        ActionStatus::Planned => 3,
+    };
+    actions.sort_by_key(|(a, _, _)| (order(a.status), a.kind));
     actions
         .into_iter()
-        .map(|(action, unmeasured)| {
+        .map(|(action, unmeasured, facts)| {
             format!(
                 "{pad}{}",
-                action_line(report, owner, action, unmeasured, room)
+                action_line(report, owner, action, unmeasured, facts, room)
             )
         })
         .collect()
 }
 
-/// `✓ detect   Page on queue depth · alice · due 2026-12-01, overdue`
+/// `✓ detect   Page on queue depth · alice · due 2026-12-01, overdue`,
+/// `✓ respond  Restore drill · dave · exercised 2026-11-20`
 fn action_line(
     report: &RankReport<'_>,
     owner: Option<&str>,
     action: &Action,
     unmeasured: bool,
+    facts: Option<&ActionFacts<'_>>,
     room: usize,
 ) -> String {
     let colour = report.colour;
@@ -320,12 +350,24 @@ fn action_line(
     } else {
         ""
     };
+    // Whether a done action was shown to work, or when it failed.
+    let proof = facts.and_then(super::exercise_note);
+    let proof_text = proof
+        .as_ref()
+        .map_or(String::new(), |(text, _)| format!(" · {text}"));
     let room_for_what = room
-        .saturating_sub(text_width(&head) + text_width(&suffix) + text_width(flag))
+        .saturating_sub(
+            text_width(&head) + text_width(&suffix) + text_width(flag) + text_width(&proof_text),
+        )
         .max(MIN_WHAT);
     let what = shorten(&action.what, room_for_what);
+    let proof = match proof {
+        Some((_, true)) => paint(&proof_text, flag_style(true), colour),
+        Some((_, false)) => paint(&proof_text, Style::new().dimmed(), colour),
+        None => String::new(),
+    };
     format!(
-        "{}{what}{suffix}{}",
+        "{}{what}{suffix}{}{proof}",
         paint(&head, mark_style, colour),
         paint(flag, flag_style(overdue), colour)
     )
@@ -345,6 +387,7 @@ fn flag_style(overdue: bool) -> Style {
 fn status_mark(status: ActionStatus) -> (&'static str, Style) {
     let style = match status {
         ActionStatus::Done => Style::new().fg_color(Some(AnsiColor::Green.into())),
+        ActionStatus::Failed => Style::new().fg_color(Some(AnsiColor::Red.into())),
         ActionStatus::InProgress => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
         ActionStatus::Planned => Style::new(),
     };
@@ -381,19 +424,19 @@ mod snapshot {
         insta::assert_snapshot!(at(80), @"
         #  risk                    title                  severity            state
         1  checkout/traffic-spike  Traffic spikes satur…  16 high → 8 medium  mitigating
-           ✓ detect   Page on queue depth · alice
+           ✓ detect   Page on queue depth · alice · exercised 2026-09-14
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
         2  checkout/bad-deploy     A bad deploy breaks …  12 high             mitigated
-           ✓ prevent  Announce deploys in #eng · payments-team · no evidence
-           ✓ respond  Roll back with the deploy tool · payments-team
+           ✓ prevent  Announce deploys … · payments-team · no evidence · never exercised
+           ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
         3  checkout/single-expert  Only one engineer kn…  12 high             open
-           · no action yet
+           ✗ prevent  Document the job · payments-team · failed 2026-10-10
         4  search/stale-index      The index serves sta…  4 low               accepted
            ⊘ accepted by eng-manager until 2027-01-31
         -  checkout/overload       On-call is overloaded  factor              open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
-        ✓ done  ◐ in progress  ○ planned  ⊘ accepted
+        ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted
         hidden to fit: exposure, bad min/yr, budget, owner; see --wide
         ");
     }
@@ -403,19 +446,19 @@ mod snapshot {
         insta::assert_snapshot!(at(120), @"
         #  risk                    title                     severity              bad min/yr  budget  owner          state
         1  checkout/traffic-spike  Traffic spikes saturate…  16 high → 8 medium         78.00  14.8%   alice          mitigating
-           ✓ detect   Page on queue depth · alice
+           ✓ detect   Page on queue depth · alice · exercised 2026-09-14
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
         2  checkout/bad-deploy     A bad deploy breaks che…  12 high                    60.00  11.4%   payments-team  mitigated
-           ✓ prevent  Announce deploys in #eng · payments-team · no evidence
-           ✓ respond  Roll back with the deploy tool · payments-team
+           ✓ prevent  Announce deploys in #eng · payments-team · no evidence · never exercised
+           ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
         3  checkout/single-expert  Only one engineer knows…  12 high                        -  -       payments-team  open
-           · no action yet
+           ✗ prevent  Document the job · payments-team · failed 2026-10-10
         4  search/stale-index      The index serves stale …  4 low                          -  -       search-team    accepted
            ⊘ accepted by eng-manager until 2027-01-31
         -  checkout/overload       On-call is overloaded     factor              32.00 → 0.00  6.1%    payments-team  open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
-        ✓ done  ◐ in progress  ○ planned  ⊘ accepted
+        ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted
         hidden to fit: exposure; see --wide
         ");
     }
@@ -425,19 +468,19 @@ mod snapshot {
         insta::assert_snapshot!(at(200), @"
         #  risk                    title                                           severity            exposure    bad min/yr  budget  owner          state
         1  checkout/traffic-spike  Traffic spikes saturate the worker pool         16 high → 8 medium         3         78.00  14.8%   alice          mitigating
-           ✓ detect   Page on queue depth · alice
+           ✓ detect   Page on queue depth · alice · exercised 2026-09-14
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
         2  checkout/bad-deploy     A bad deploy breaks checkout                    12 high                    4         60.00  11.4%   payments-team  mitigated
-           ✓ prevent  Announce deploys in #eng · payments-team · no evidence
-           ✓ respond  Roll back with the deploy tool · payments-team
+           ✓ prevent  Announce deploys in #eng · payments-team · no evidence · never exercised
+           ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
         3  checkout/single-expert  Only one engineer knows the reconciliation job  12 high                    -             -  -       payments-team  open
-           · no action yet
+           ✗ prevent  Document the job · payments-team · failed 2026-10-10
         4  search/stale-index      The index serves stale results                  4 low                      -             -  -       search-team    accepted
            ⊘ accepted by eng-manager until 2027-01-31
         -  checkout/overload       On-call is overloaded                           factor                     -  32.00 → 0.00  6.1%    payments-team  open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
-        ✓ done  ◐ in progress  ○ planned  ⊘ accepted
+        ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted
         ");
     }
 
@@ -449,12 +492,12 @@ mod snapshot {
             actions: false,
         });
         insta::assert_snapshot!(text, @"
-        #  system    risk           title                                           L  I  severity            detect   recover  exposure    bad min/yr  budget  incidents    state       owner          actions
-        1  checkout  traffic-spike  Traffic spikes saturate the worker pool         4  4  16 high → 8 medium  1 (5m)   3 (1h)          3         78.00  14.8%   1            mitigating  alice          P:planned D:done
-        2  checkout  bad-deploy     A bad deploy breaks checkout                    3  4  12 high             2 (10m)  2 (20m)         4         60.00  11.4%   -            mitigated   payments-team  P:done R:done
-        3  checkout  single-expert  Only one engineer knows the reconciliation job  3  4  12 high             -        -               -             -  -       -            open        payments-team  none
-        4  search    stale-index    The index serves stale results                  2  2  4 low               -        -               -             -  -       1 near-miss  accepted    search-team    none
-        -  checkout  overload       On-call is overloaded                           -  -  factor              +10m     -               -  32.00 → 0.00  6.1%    -            open        payments-team  P:planned
+        #  system    risk           title                                           L  I  severity            detect   recover  exposure    bad min/yr  budget  data loss      incidents    state       owner          actions
+        1  checkout  traffic-spike  Traffic spikes saturate the worker pool         4  4  16 high → 8 medium  1 (5m)   3 (1h)          3         78.00  14.8%   -              1            mitigating  alice          P:planned D:done
+        2  checkout  bad-deploy     A bad deploy breaks checkout                    3  4  12 high             2 (10m)  2 (20m)         4         60.00  11.4%   30m..3h > RPO  -            mitigated   payments-team  P:done R:done
+        3  checkout  single-expert  Only one engineer knows the reconciliation job  3  4  12 high             -        -               -             -  -       -              -            open        payments-team  P:failed
+        4  search    stale-index    The index serves stale results                  2  2  4 low               -        -               -             -  -       -              1 near-miss  accepted    search-team    none
+        -  checkout  overload       On-call is overloaded                           -  -  factor              +10m     -               -  32.00 → 0.00  6.1%    -              -            open        payments-team  P:planned
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ");
     }

@@ -78,6 +78,38 @@ pub fn doc(d: &Digest<'_>) -> Doc {
         );
     }
 
+    doc.heading(2, "Exercises due");
+    if d.exercises.is_empty() {
+        doc.text("No exercise is due.");
+    } else {
+        doc.table(
+            vec!["action", "what", "risk", "owner", "last", "due"],
+            &["what", "owner"],
+            d.exercises
+                .iter()
+                .map(|e| {
+                    vec![
+                        format!("{} {}", status_mark(e.action.status), e.action.kind.name()),
+                        e.action.what.clone(),
+                        name(e.risk),
+                        e.action
+                            .owner
+                            .clone()
+                            .or_else(|| e.risk.owner.clone())
+                            .unwrap_or_else(|| "-".to_string()),
+                        e.facts
+                            .exercised
+                            .map_or("never".to_string(), |d| d.to_string()),
+                        e.facts
+                            .due
+                            .map_or("now".to_string(), |due| when(due, e.overdue())),
+                    ]
+                })
+                .collect(),
+        );
+        doc.optional(&["owner", "last"]);
+    }
+
     doc.heading(2, "Acceptances ending");
     if d.acceptances.is_empty() {
         doc.text("No acceptance ends within 30 days.");
@@ -162,7 +194,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                     vec![
                         name(risk),
                         c.incident.id.value.clone(),
-                        format!("time to {}", c.measure.verb()),
+                        c.measure.label().to_string(),
                         format_duration(c.estimate),
                         format_duration(c.took.value),
                     ]
@@ -205,6 +237,18 @@ pub fn json(d: &Digest<'_>, out: &mut dyn Write) -> io::Result<()> {
             "due": a.due.to_string(),
             "overdue": a.overdue,
             "status": a.action.status.name(),
+        })).collect::<Vec<_>>(),
+        "exercises": d.exercises.iter().map(|e| json!({
+            "system": e.risk.system,
+            "risk": e.risk.id.value,
+            "action": e.action.id.as_ref().map(|id| &id.value),
+            "kind": e.action.kind.name(),
+            "what": e.action.what,
+            "owner": e.action.owner.as_ref().or(e.risk.owner.as_ref()),
+            "exercised": e.facts.exercised.map(|d| d.to_string()),
+            "every_days": e.facts.every_days,
+            "due": e.facts.due.map(|d| d.to_string()),
+            "overdue": e.overdue(),
         })).collect::<Vec<_>>(),
         "acceptances": d.acceptances.iter().map(|a| json!({
             "system": a.risk.system,
@@ -261,6 +305,11 @@ mod snapshot {
         action     what               risk                    owner  due
         ○ prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
 
+        Exercises due
+
+        action     what                            risk                 owner          last        due
+        ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01  2026-08-28 (overdue)
+
         Acceptances ending
 
         No acceptance ends within 30 days.
@@ -306,6 +355,12 @@ mod widths {
         action     what              risk                    owner  due
         ○ prevent  Autoscale worke…  checkout/traffic-spike  bob    2026-11-20 (overdue)
 
+        Exercises due
+
+        action     what                        risk                 due
+        ✓ respond  Roll back with the deploy…  checkout/bad-deploy  2026-08-28 (overdue)
+        hidden to fit: owner, last
+
         Acceptances ending
 
         No acceptance ends within 30 days.
@@ -340,6 +395,11 @@ mod widths {
         action     what               risk                    owner  due
         ○ prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
 
+        Exercises due
+
+        action     what                            risk                 owner          last        due
+        ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01  2026-08-28 (overdue)
+
         Acceptances ending
 
         No acceptance ends within 30 days.
@@ -373,6 +433,11 @@ mod widths {
 
         action     what               risk                    owner  due
         ○ prevent  Autoscale workers  checkout/traffic-spike  bob    2026-11-20 (overdue)
+
+        Exercises due
+
+        action     what                            risk                 owner          last        due
+        ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01  2026-08-28 (overdue)
 
         Acceptances ending
 

@@ -8,15 +8,19 @@ use serde_json::{Value, json};
 
 use super::doc::Doc;
 use super::rank_json::risk_out;
-use super::{incidents_cell, json, round, state_cell, status_mark, time_cell};
+use super::{data_loss_text, incidents_cell, json, round, state_cell, status_mark, time_cell};
+use crate::analysis::AssessedRisk;
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
+use crate::exercise::{ActionFacts, Exercise, FailedBy};
+use crate::history::Measure;
 use crate::register::model::{Action, ActionStatus, Effects, Runbook};
 use crate::scale::Scale;
 use crate::score::{RankBy, State, ViewScore};
 use crate::show::Shown;
 use crate::source::Locator;
 use crate::units::{format_duration, minutes};
+use std::time::Duration;
 
 pub const VERSION: u32 = 1;
 
@@ -44,6 +48,9 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
             match r.unevidenced().count() {
                 0 => String::new(),
                 n => format!(", {n} without evidence"),
+            } + &match r.actions.iter().filter(|f| f.failed.is_some()).count() {
+                0 => String::new(),
+                n => format!(", {n} failed"),
             }
         ),
     };
@@ -67,6 +74,7 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
         format!("review: {review}"),
     ];
     facts.extend(super::budget_fact(system));
+    facts.extend(data_loss_fact(r, system.system.slo.rpo));
     doc.list(facts);
 
     doc.heading(2, "Scores");
@@ -110,7 +118,15 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
             }),
             row("bad min/yr", &|v| dash(v.bad_minutes.map(minutes_text))),
             row("budget share", &|v| dash(v.budget_share.map(percent_text))),
-        ],
+        ]
+        .into_iter()
+        .chain(
+            views
+                .iter()
+                .any(|v| v.view.data_loss.is_some())
+                .then(|| row("data loss", &|v| dash(v.view.data_loss.map(data_loss_text)))),
+        )
+        .collect(),
     );
     let ranges = super::ranges_lines(&s.current.view);
     if !ranges.is_empty() {
@@ -169,10 +185,9 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
         doc.text("None yet: nothing prevents, detects or answers this risk.");
     } else {
         doc.list(
-            risk.actions
-                .iter()
+            r.actions()
                 .enumerate()
-                .map(|(i, a)| action_item(a, r.shows_evidence(i), today))
+                .map(|(i, (a, facts))| action_item(a, r.shows_evidence(i), Some(facts), today))
                 .collect(),
         );
     }
@@ -227,11 +242,13 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
                 .collect(),
         );
         for c in &shown.contradictions {
+            let happened = match c.measure {
+                Measure::DataLoss => format!("lost {} of writes", format_duration(c.took.value)),
+                m => format!("took {} to {}", format_duration(c.took.value), m.verb()),
+            };
             doc.text(format!(
-                "{} took {} to {}, {} more than the estimate of {}.",
+                "{} {happened}, {} more than the estimate of {}.",
                 c.incident.id.value,
-                format_duration(c.took.value),
-                c.measure.verb(),
                 format_duration(c.took.value - c.estimate),
                 format_duration(c.estimate)
             ));
@@ -300,7 +317,12 @@ fn in_brief(view: &ViewScore) -> String {
 
 /// `✓ detect: Page on queue depth (done, alice; signal queue-depth-p95;
 /// once done: time to detect 5m)`
-pub(super) fn action_item(action: &Action, evidence: bool, today: jiff::civil::Date) -> String {
+pub(super) fn action_item(
+    action: &Action,
+    evidence: bool,
+    facts: Option<&ActionFacts<'_>>,
+    today: jiff::civil::Date,
+) -> String {
     let mark = status_mark(action.status);
     let mut details = vec![action.status.name().to_string()];
     if let Some(owner) = &action.owner {
@@ -334,6 +356,7 @@ pub(super) fn action_item(action: &Action, evidence: bool, today: jiff::civil::D
     if action.status == ActionStatus::Done && !evidence {
         more.push("no evidence of what it changed".to_string());
     }
+    more.extend(facts.and_then(exercise_text));
     let mut item = format!(
         "{mark} {}: {} ({})",
         action.kind.name(),
@@ -370,7 +393,73 @@ fn effects_text(e: &Effects) -> String {
     if let Some(u) = e.users_affected {
         parts.push(format!("{u} of users"));
     }
+    if let Some(d) = e.data_loss {
+        parts.push(format!("data loss {}", data_loss_text(d)));
+    }
     parts.join(", ")
+}
+
+/// `data loss: 2h now, 5m after the plan; RPO 1h: exceeded`, where the
+/// risk or its system says anything of data loss.
+fn data_loss_fact(r: &AssessedRisk<'_>, rpo: Option<Duration>) -> Option<String> {
+    let (now, then) = (
+        r.score.current.view.data_loss,
+        r.score.target.view.data_loss,
+    );
+    let loss = match (now, then) {
+        (None, _) => "not estimated".to_string(),
+        (Some(now), Some(then)) if then != now => format!(
+            "{} now, {} after the plan",
+            data_loss_text(now),
+            data_loss_text(then)
+        ),
+        (Some(now), _) => data_loss_text(now),
+    };
+    let objective = match (rpo, r.over_rpo) {
+        (Some(rpo), Some(_)) => format!("; RPO {}: exceeded", format_duration(rpo)),
+        (Some(rpo), None) if now.is_some() && r.state == State::Accepted => {
+            format!("; RPO {} (accepted)", format_duration(rpo))
+        }
+        (Some(rpo), None) if now.is_some() => format!("; RPO {}: within it", format_duration(rpo)),
+        (Some(rpo), None) => format!("; RPO {}", format_duration(rpo)),
+        (None, _) if now.is_some() => "; its system sets no RPO".to_string(),
+        (None, _) => return None,
+    };
+    Some(format!("data loss: {loss}{objective}"))
+}
+
+/// Whether an action was shown to work: `exercised 2026-11-20, holds
+/// until 2027-02-18 (every 90 days)`, `never exercised`, `failed on ...`.
+fn exercise_text(facts: &ActionFacts<'_>) -> Option<String> {
+    if let Some(failed) = facts.failed {
+        return Some(match failed.by {
+            FailedBy::Status {
+                reason: Some(reason),
+            } => format!("failed on {}: {reason}; mitigates nothing", failed.on),
+            FailedBy::Status { reason: None } => {
+                format!("failed on {}; mitigates nothing", failed.on)
+            }
+            FailedBy::Incident(incident) => format!(
+                "failed on {}: incident {} showed it; mitigates nothing until exercised again",
+                failed.on, incident.id.value
+            ),
+        });
+    }
+    let every = plural(facts.every_days as usize, "day");
+    let text = match (facts.exercise?, facts.exercised, facts.due) {
+        (Exercise::InTime, Some(last), Some(due)) => {
+            format!("exercised {last}, holds through {due} (every {every})")
+        }
+        (Exercise::Overdue, Some(last), Some(due)) => {
+            format!("exercise overdue: last {last}, due {due} (every {every})")
+        }
+        _ => format!("never exercised (then every {every})"),
+    };
+    Some(if facts.counts {
+        text
+    } else {
+        format!("{text}; does not count as mitigation under the policy")
+    })
 }
 
 pub fn json(shown: &Shown<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -468,6 +557,7 @@ mod widths {
           • state: mitigating (1 of 2 actions done)
           • review: last reviewed 2026-10-01, next due 2026-12-30 (every 90 days)
           • system checkout: error budget 525.96 bad minutes a year
+          • data loss: not estimated; RPO 1h
 
         Scores
 
@@ -510,7 +600,8 @@ mod widths {
         Actions
 
           • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done:
-            time to detect 1 (5m)
+            time to detect 1 (5m); exercised 2026-09-14, holds through 2027-03-13 (every
+            180 days)
           • ○ prevent: Autoscale workers (planned, bob, due 2026-11-20, overdue); once
             done: likelihood 2 (unlikely)
 
@@ -547,6 +638,7 @@ mod widths {
           • state: mitigating (1 of 2 actions done)
           • review: last reviewed 2026-10-01, next due 2026-12-30 (every 90 days)
           • system checkout: error budget 525.96 bad minutes a year
+          • data loss: not estimated; RPO 1h
 
         Scores
 
@@ -584,7 +676,8 @@ mod widths {
 
         Actions
 
-          • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done: time to detect 1 (5m)
+          • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done: time to detect 1 (5m); exercised
+            2026-09-14, holds through 2027-03-13 (every 180 days)
           • ○ prevent: Autoscale workers (planned, bob, due 2026-11-20, overdue); once done: likelihood 2 (unlikely)
 
         Incidents
@@ -616,6 +709,7 @@ mod widths {
           • state: mitigating (1 of 2 actions done)
           • review: last reviewed 2026-10-01, next due 2026-12-30 (every 90 days)
           • system checkout: error budget 525.96 bad minutes a year
+          • data loss: not estimated; RPO 1h
 
         Scores
 
@@ -652,7 +746,7 @@ mod widths {
 
         Actions
 
-          • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done: time to detect 1 (5m)
+          • ✓ detect: Page on queue depth (done); signal queue-depth-p95; once done: time to detect 1 (5m); exercised 2026-09-14, holds through 2027-03-13 (every 180 days)
           • ○ prevent: Autoscale workers (planned, bob, due 2026-11-20, overdue); once done: likelihood 2 (unlikely)
 
         Incidents
@@ -684,9 +778,31 @@ mod widths {
               "location": {
                 "column": 6,
                 "file": "risks/checkout.toml",
-                "line": 44
+                "line": 46
               },
               "message": "risk `checkout/bad-deploy` (impact 4, major) has no detect action",
+              "severity": "warning"
+            },
+            {
+              "code": "rpo-exceeded",
+              "help": "finish an action that brings its data_loss within the RPO (more frequent backups, replication), or accept the risk with [risk.accepted]",
+              "location": {
+                "column": 6,
+                "file": "risks/checkout.toml",
+                "line": 46
+              },
+              "message": "risk `checkout/bad-deploy` would lose up to 3h of recent writes, more than its system's RPO of 1h",
+              "severity": "error"
+            },
+            {
+              "code": "exercise-overdue",
+              "help": "exercise it again (a drill, a restore test, a failover) and record the day in `exercised`",
+              "location": {
+                "column": 13,
+                "file": "risks/checkout.toml",
+                "line": 62
+              },
+              "message": "respond action \"Roll back with the deploy tool\" of risk `checkout/bad-deploy` was last exercised on 2026-03-01, due 2026-08-28 (91 days ago)",
               "severity": "warning"
             },
             {
@@ -695,7 +811,7 @@ mod widths {
               "location": {
                 "column": 8,
                 "file": "risks/checkout.toml",
-                "line": 62
+                "line": 66
               },
               "message": "prevent action \"Announce deploys in #eng\" of risk `checkout/bad-deploy` is done but shows no evidence",
               "severity": "warning"
@@ -709,6 +825,13 @@ mod widths {
                 "due": null,
                 "effects": {},
                 "evidence": true,
+                "exercise": {
+                  "counts": true,
+                  "due": "2026-08-28",
+                  "every_days": 180,
+                  "last": "2026-03-01",
+                  "state": "overdue"
+                },
                 "kind": "respond",
                 "link": null,
                 "owner": null,
@@ -721,6 +844,13 @@ mod widths {
                 "due": null,
                 "effects": {},
                 "evidence": false,
+                "exercise": {
+                  "counts": true,
+                  "due": null,
+                  "every_days": 180,
+                  "last": null,
+                  "state": "never"
+                },
                 "kind": "prevent",
                 "link": null,
                 "owner": null,
@@ -735,6 +865,7 @@ mod widths {
             "budget_share": 0.114077,
             "budget_size": "fits",
             "category": "process",
+            "data_loss_minutes": 85.231912,
             "exposure": 4,
             "frequency_per_year": 2.0,
             "id": "bad-deploy",
@@ -756,13 +887,20 @@ mod widths {
             "location": {
               "column": 6,
               "file": "risks/checkout.toml",
-              "line": 44
+              "line": 46
             },
             "mitigation_unevidenced": false,
             "owner": "payments-team",
+            "ranges": {
+              "data_loss_minutes": {
+                "high": 180.0,
+                "low": 30.0
+              }
+            },
             "rank": 2,
             "review_every_days": 90,
             "reviewed": "2026-11-01",
+            "rpo_exceeded": true,
             "severity": 12,
             "state": "mitigated",
             "system": "checkout",
@@ -781,6 +919,7 @@ mod widths {
                 "bad_minutes": 60.0,
                 "band": "high",
                 "budget_share": 0.114077,
+                "data_loss_minutes": 85.231912,
                 "exposure": 4,
                 "frequency_per_year": 2.0,
                 "impact": {
@@ -792,6 +931,12 @@ mod widths {
                   "level": 3,
                   "source": "explicit",
                   "word": "possible"
+                },
+                "ranges": {
+                  "data_loss_minutes": {
+                    "high": 180.0,
+                    "low": 30.0
+                  }
                 },
                 "severity": 12,
                 "time_to_detect": {
@@ -808,6 +953,7 @@ mod widths {
                 "bad_minutes": 60.0,
                 "band": "high",
                 "budget_share": 0.114077,
+                "data_loss_minutes": 85.231912,
                 "exposure": 4,
                 "frequency_per_year": 2.0,
                 "impact": {
@@ -819,6 +965,12 @@ mod widths {
                   "level": 3,
                   "source": "explicit",
                   "word": "possible"
+                },
+                "ranges": {
+                  "data_loss_minutes": {
+                    "high": 180.0,
+                    "low": 30.0
+                  }
                 },
                 "severity": 12,
                 "time_to_detect": {
@@ -835,6 +987,7 @@ mod widths {
                 "bad_minutes": 60.0,
                 "band": "high",
                 "budget_share": 0.114077,
+                "data_loss_minutes": 85.231912,
                 "exposure": 4,
                 "frequency_per_year": 2.0,
                 "impact": {
@@ -846,6 +999,12 @@ mod widths {
                   "level": 3,
                   "source": "explicit",
                   "word": "possible"
+                },
+                "ranges": {
+                  "data_loss_minutes": {
+                    "high": 180.0,
+                    "low": 30.0
+                  }
                 },
                 "severity": 12,
                 "time_to_detect": {

@@ -87,7 +87,7 @@ pub fn doc(shown: &ShownFactor<'_>) -> Doc {
             factor
                 .actions
                 .iter()
-                .map(|a| action_item(a, true, today))
+                .map(|a| action_item(a, true, None, today))
                 .collect(),
         );
     }

@@ -135,6 +135,17 @@ fn value(kind: &Kind) -> Value {
                 .collect();
             json!({ "type": "string", "enum": rules })
         }
+        Kind::DataLoss => json!({ "anyOf": [
+            { "type": "string", "pattern": estimate(DURATION) },
+            { "type": "string", "enum": ["none"] },
+        ] }),
+        Kind::ActionRefs => json!({
+            "type": "array",
+            "items": {
+                "type": "string",
+                "pattern": "^[^/]+/[^/]+(/[^/]+)?$"
+            }
+        }),
         Kind::RiskRefs => json!({
             "type": "array",
             "minItems": 1,

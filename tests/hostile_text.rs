@@ -50,6 +50,10 @@ dependencies = ["{H}"]
 
 [system.slo]
 availability = "99.9%"
+rpo = "5m"
+
+[system.baseline]
+availability = "99.5%"
 
 [[system.factor]]
 id = "f"
@@ -72,8 +76,18 @@ time_to_detect = "10m"
 time_to_recover = "1h"
 frequency = "4/year"
 users_affected = "50%"
+data_loss = "1h"
 owner = "{H}"
 reviewed = 2026-01-01
+
+[[risk.action]]
+id = "drill"
+kind = "respond"
+what = "{H}"
+owner = "{H}"
+status = "failed"
+failed_on = 2026-11-10
+reason = "{H}"
 
 [[risk.action]]
 kind = "respond"
@@ -89,6 +103,8 @@ kind = "detect"
 what = "{WRAPPED} {H}"
 status = "done"
 signal = "{H}"
+exercised = 2026-06-01
+exercise_every = "90d"
 
 [[risk.action]]
 kind = "prevent"
@@ -130,6 +146,8 @@ detected_after = "30m"
 recovered_after = "2h"
 summary = "{WRAPPED} {H}"
 postmortem = "{H}"
+data_lost = "2h"
+failed_actions = ["r/drill"]
 "#
     )
 }

@@ -165,7 +165,11 @@ pub fn assess<'a>(
 
 /// The rows of a system; `worst` is its risk that would lose the most
 /// recent data now, and how much.
-fn rows(system: &System, thresholds: &Thresholds, worst: Option<(&Risk, Duration)>) -> Vec<Row> {
+pub(crate) fn rows(
+    system: &System,
+    thresholds: &Thresholds,
+    worst: Option<(&Risk, Duration)>,
+) -> Vec<Row> {
     let slo = &system.slo;
     let base = &system.baseline;
     let mut rows = Vec::new();

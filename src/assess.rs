@@ -348,6 +348,7 @@ mod tests {
             availability: Some(parse_percent("99.9%").unwrap()),
             latency_p95: Some(Duration::from_millis(300)),
             rpo: None,
+            window: None,
         };
         let baseline = Baseline {
             availability: Some(parse_percent("99.85%").unwrap()),

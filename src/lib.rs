@@ -27,6 +27,7 @@ pub mod history;
 pub mod init;
 pub mod mark;
 pub mod matrix;
+pub mod measure;
 pub mod output;
 pub mod overview;
 mod parallel;

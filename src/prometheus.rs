@@ -265,9 +265,9 @@ fn parse_value(text: &str) -> Result<f64, Failure> {
         "NaN" => Ok(f64::NAN),
         "+Inf" | "Inf" => Ok(f64::INFINITY),
         "-Inf" => Ok(f64::NEG_INFINITY),
-        _ => text
-            .parse()
-            .map_err(|_| Failure::Malformed(format!("`{}` is not a number", short_text(text.as_bytes())))),
+        _ => text.parse().map_err(|_| {
+            Failure::Malformed(format!("`{}` is not a number", short_text(text.as_bytes())))
+        }),
     }
 }
 
@@ -388,7 +388,9 @@ mod tests {
         let timeout = Duration::from_secs(1);
         assert!(Client::new("prometheus:9090", None, timeout).is_err());
         assert!(Client::new("http://", None, timeout).is_err());
-        let client = Client::new("http://127.0.0.1:9090/", None, timeout).ok().unwrap();
+        let client = Client::new("http://127.0.0.1:9090/", None, timeout)
+            .ok()
+            .unwrap();
         assert_eq!(client.url(), "http://127.0.0.1:9090");
     }
 

@@ -205,7 +205,9 @@ fn hold(
                 Err(e) => {
                     return Err(EditError::new(
                         format!("cannot lock `{}`: {}", display_path(path), io_reason(&e)),
-                        format!("no file was changed; record {what} by hand if the file system takes no locks"),
+                        format!(
+                            "no file was changed; record {what} by hand if the file system takes no locks"
+                        ),
                     ));
                 }
             }

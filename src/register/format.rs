@@ -270,7 +270,11 @@ pub static MEASURE: Table = Table {
             "A ratio from 0 to 1, such as the good requests over all over [$window].",
         ),
         key("error_rate", Value::Text, "A ratio from 0 to 1."),
-        key("latency_p95", Value::Text, "In seconds, such as a histogram_quantile(0.95, ...)."),
+        key(
+            "latency_p95",
+            Value::Text,
+            "In seconds, such as a histogram_quantile(0.95, ...).",
+        ),
         key("throughput", Value::Text, "Requests a second."),
     ],
 };

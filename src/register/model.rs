@@ -437,6 +437,8 @@ pub struct Action {
     pub runbook: Option<Box<At<Runbook>>>,
     /// For a detect action: the alert or metric it watches.
     pub signal: Option<String>,
+    /// Where the signal is written, for `opx measure`'s findings about it.
+    pub signal_span: Option<Span>,
     /// What the action changes once it is done.
     pub effects: Effects,
     /// The last day it was shown to work: a drill, a restore test, an

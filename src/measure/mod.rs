@@ -168,6 +168,10 @@ pub fn measure(analysis: &Analysis<'_>, client: &Client, policy_gate: &Gate) -> 
     let register = analysis.register;
     let mut diagnostics = Vec::new();
     let mut readings = Vec::new();
+    // A server that cannot be reached (or refuses opx) is told once, at
+    // the first expression; the rest are not asked, so a run against a
+    // server that is down ends after one timeout, not one per query.
+    let mut down = false;
     for system in &register.systems {
         let window = duration_text(system.slo.window());
         let mut measured = Baseline::default();
@@ -185,12 +189,18 @@ pub fn measure(analysis: &Analysis<'_>, client: &Client, policy_gate: &Gate) -> 
                 target: None,
                 verdict: None,
             };
+            if down {
+                reading.problem = Some("not asked");
+                readings.push(reading);
+                continue;
+            }
             match read_one(client, &query, time).and_then(|v| record(&mut measured, key, v)) {
                 Ok((value, text)) => {
                     reading.value = Some(value);
                     reading.text = Some(text);
                 }
                 Err(problem) => {
+                    down = problem.server_down();
                     reading.problem = Some(problem.short());
                     diagnostics.push(problem.diagnostic(&system.id, key, &reading));
                 }
@@ -199,7 +209,11 @@ pub fn measure(analysis: &Analysis<'_>, client: &Client, policy_gate: &Gate) -> 
         }
         judge(system, &measured, &mut readings[first..]);
     }
-    let signals = signals(analysis, client, policy_gate, time, &mut diagnostics);
+    let signals = if down {
+        Vec::new()
+    } else {
+        signals(analysis, client, policy_gate, time, &mut diagnostics)
+    };
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Measurement {
         today,
@@ -249,6 +263,16 @@ enum Problem {
 }
 
 impl Problem {
+    /// The server cannot answer any query: down, too slow, or refusing opx.
+    fn server_down(&self) -> bool {
+        matches!(
+            self,
+            Problem::Server(
+                Failure::Unreachable(_) | Failure::TimedOut(_) | Failure::Unauthorized(_)
+            )
+        )
+    }
+
     fn short(&self) -> &'static str {
         match self {
             Problem::Server(_) => "error",

@@ -351,7 +351,7 @@ pub fn string_literal(text: &str) -> String {
 pub fn duration_text(duration: Duration) -> String {
     let secs = duration.as_secs().max(1);
     for (unit, size) in [("d", 86_400), ("h", 3_600), ("m", 60)] {
-        if secs % size == 0 {
+        if secs.is_multiple_of(size) {
             return format!("{}{unit}", secs / size);
         }
     }

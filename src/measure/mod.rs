@@ -22,7 +22,7 @@
 //! gives each series' newest sample time, so the result is the last time
 //! the alert was firing (to the minute), or no series if it never fired.
 //!
-//! This module asks and returns data; [`write`] records it in the files,
+//! This module asks and returns data; [`mod@write`] records it in the files,
 //! and the renderers word it.
 
 pub mod write;

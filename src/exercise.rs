@@ -8,8 +8,9 @@
 //! exercised after that day. A done action that has not failed is *in
 //! effect*: its effects make the risk's current view. It is exercised in
 //! time while its last exercise plus its cadence (`exercise_every`, else
-//! the policy's) is today or later. Incidents dated after today say
-//! nothing yet (they are `future-date` findings of their own).
+//! the policy's) is today or later. An `exercised` day or an incident
+//! after today says nothing yet (each is a `future-date` finding of its
+//! own), so no date in the future can make a mitigation count.
 
 use std::collections::HashMap;
 
@@ -143,7 +144,9 @@ impl<'r> ActionFacts<'r> {
     ) -> ActionFacts<'r> {
         let (mitigation, default_every) = policy;
         let said = evidence.of(risk, action);
-        let exercised = action.exercised.map(|e| e.value).max(said.worked);
+        // A day after today is no evidence yet (a `future-date` finding).
+        let own = action.exercised.map(|e| e.value).filter(|&e| e <= today);
+        let exercised = own.max(said.worked);
         let every_days = action.exercise_every_days.unwrap_or(default_every);
         let due = exercised.map(|e| add_days(e, i64::from(every_days)));
         let failed = match (&action.failure, said.failed) {

@@ -1088,7 +1088,7 @@ fn check_long_about() -> String {
          all. Under mitigation = \"exercised\" only a done action shown to work within its \
          cadence counts: exercised = DATE on the action, or an incident's worked_actions = \
          [\"risk/action\"] (by the action's id = \"...\"); exercise_every = \"90d\" on the \
-         action, else the policy's. status = \"failed\" with failed_on = DATE (and a reason), \
+         action (at most the policy's), else the policy's. status = \"failed\" with failed_on = DATE (and a reason), \
          or an incident's failed_actions, makes an action mitigate nothing. [system.slo] \
          rpo = \"1h\" is set against each risk's data_loss = \"24h\" (a range by its high end, \
          or \"none\"), which an action may lower; an incident records data_lost.\n\n\

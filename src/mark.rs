@@ -5,9 +5,10 @@
 //! added after its `id` line, by splicing the original bytes: comments,
 //! blank lines, key order, quoting, CRLF line endings, a byte-order mark
 //! and a missing final newline all stay as they were. Each edited file is
-//! read back through the validator before anything is written; all files
-//! are written atomically, and only if none changed on disk since opx read
-//! them.
+//! read back through the validator before anything is written; each file
+//! is written atomically, and only if none changed on disk since opx read
+//! them (should the renaming of one of several fail, the error names those
+//! already written).
 //!
 //! Two runs at once cannot lose an edit: each holds an exclusive lock
 //! (`flock`) on every file it edits from before it reads them until after
@@ -124,11 +125,15 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
         let _ = crate::output::remove_stale(target);
     }
 
+    // What is read and written is the file that was locked, found once:
+    // a link pointed elsewhere meanwhile leads to no file left unlocked.
+    let locked: BTreeMap<FileId, PathBuf> = targets.into_iter().map(|(t, f)| (f, t)).collect();
     let mut staged = Vec::new();
     let result = (|| {
         for (file, risks) in &by_file {
             let path = loaded.sources.path(*file);
-            let original = std::fs::read(path).map_err(|e| cannot_read(path, &e))?;
+            let target = &locked[file];
+            let original = std::fs::read(target).map_err(|e| cannot_read(path, &e))?;
             let (bom, text) = split_bom(&original);
             let text = std::str::from_utf8(text).map_err(|_| changed(path))?;
             // The file as it is now: its risks, and where their keys are.
@@ -142,9 +147,7 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
                 })
                 .collect::<Option<_>>()
                 .ok_or_else(|| changed(path))?;
-            // A link is followed: the file it points to is the one to edit.
-            let target = std::fs::canonicalize(path).map_err(|e| cannot_read(path, &e))?;
-            if std::fs::metadata(&target).is_ok_and(|m| m.permissions().readonly()) {
+            if std::fs::metadata(target).is_ok_and(|m| m.permissions().readonly()) {
                 return Err(MarkError::new(
                     format!("`{}` is read-only; no file was changed", display_path(path)),
                     "make it writable if the review should be recorded there",
@@ -152,7 +155,7 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
             }
             // A new file renamed over a hard link would leave the other
             // names with the old text: the register would split in two.
-            if let Some(links) = hard_links(&target).filter(|&n| n > 1) {
+            if let Some(links) = hard_links(target).filter(|&n| n > 1) {
                 return Err(MarkError::new(
                     format!(
                         "`{}` has {links} hard links, and opx writes a file anew; no file was changed",
@@ -167,13 +170,13 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
             let mut bytes = Vec::with_capacity(bom.len() + edited.len());
             bytes.extend_from_slice(bom);
             bytes.extend_from_slice(edited.as_bytes());
-            let stage = Staged::write(&target, &bytes).map_err(|e| {
+            let stage = Staged::write(target, &bytes).map_err(|e| {
                 MarkError::new(
                     format!("cannot write `{}`: {}", display_path(path), io_reason(&e)),
                     "check that the folder is writable",
                 )
             })?;
-            staged.push((stage, target, original));
+            staged.push((stage, target.clone(), original));
             marked.append(&mut done);
         }
         Ok(())
@@ -207,8 +210,18 @@ pub fn mark(loaded: &Loaded, ids: &[String], today: Date) -> Result<Vec<Marked>,
         staged.into_iter().for_each(|(s, _, _)| s.discard());
         return Err(error);
     }
+    // Each rename is atomic, but several are not one: should one fail,
+    // the error names the files already written.
+    let mut written: Vec<String> = Vec::new();
     for (stage, path, _) in staged {
-        stage.put_in_place().map_err(|e| cannot_write(&path, &e))?;
+        if let Err(e) = stage.put_in_place() {
+            let mut error = cannot_write(&path, &e);
+            if !written.is_empty() {
+                error.message += &format!("; already written: {}", written.join(", "));
+            }
+            return Err(error);
+        }
+        written.push(format!("`{}`", display_path(&path)));
     }
     // The locks go only now, with the new files in place.
     drop(held);

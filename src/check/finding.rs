@@ -1015,7 +1015,7 @@ impl Finding<'_> {
                         bad_minutes,
                         budget,
                     } => format!(
-                        "its incidents of the last 365 days cost {} bad minutes against a budget of {}",
+                        "its incidents of the last 365 days cost at least {} bad minutes against a budget of {}",
                         minutes_text(bad_minutes),
                         minutes_text(budget)
                     ),

@@ -500,6 +500,17 @@ pub struct ShowOptions {
 
 /// `opx show`: everything about one risk.
 pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    if let Some((risk, path)) = swapped(options) {
+        io.usage_error(
+            format!(
+                "`{}` is a {} and `{risk}` is not on disk: the risk comes first",
+                display_path(path),
+                if path.is_dir() { "folder" } else { "file" },
+            ),
+            format!("run `opx show {} {}`", risk, display_path(path)),
+        );
+        return Ok(ExitStatus::Error);
+    }
     let Some((loaded, policy)) = load_usable(
         io,
         &options.paths,
@@ -547,6 +558,23 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         }
     };
     Ok(success_if(delivered))
+}
+
+/// The risk and the register when `opx show` got them the wrong way round
+/// (`opx show risks.toml restore-untested`): the "risk" is a file or
+/// folder that exists and the only path is none, but could be a risk.
+fn swapped(options: &ShowOptions) -> Option<(&str, &Path)> {
+    let [path] = options.paths.as_slice() else {
+        return None;
+    };
+    let named = Path::new(&options.risk);
+    let risk = path.to_str()?;
+    let could_be_risk = !risk.is_empty()
+        && risk.split('/').count() <= 2
+        && risk
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'));
+    (named.exists() && !path.exists() && could_be_risk).then_some((risk, named))
 }
 
 /// What `opx show` was asked about: a place in [`Analysis::risks`] or in

@@ -9,8 +9,7 @@ use crate::scale::Scale;
 
 const DURATION: &str = r"^\s*([0-9]+(\.[0-9]+)?\s*[smhdwy]\s*)+$";
 const PERCENT: &str = r"^\s*(100(\.0+)?|[0-9]{1,2}(\.[0-9]+)?)\s*%\s*$";
-const FREQUENCY: &str =
-    r"^\s*([0-9]+(\.[0-9]+)?\s*/\s*(year|yr|y|month|week|day)|every\s+([0-9]+(\.[0-9]+)?\s*[smhdwy]\s*)+)\s*$";
+const FREQUENCY: &str = r"^\s*([0-9]+(\.[0-9]+)?\s*/\s*(year|yr|y|month|week|day)|every\s+([0-9]+(\.[0-9]+)?\s*[smhdwy]\s*)+)\s*$";
 
 /// A value's pattern, or two of them as a range: `low..high`.
 fn estimate(one: &str) -> String {

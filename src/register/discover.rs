@@ -195,15 +195,16 @@ pub fn is_register_table(root: &toml::de::DeTable<'_>) -> bool {
 
 /// Whether a file found in a folder that is not valid TOML was meant as a
 /// register: a line opens a `[system]`, `[[risk]]` or `[[incident]]`
-/// table (or one inside them), or sets one of those keys. Its syntax
+/// table (or one inside them, or starts to), or sets one of those keys. Its syntax
 /// error is then reported; any other broken TOML file is passed over.
 pub fn looks_like_register(text: &str) -> bool {
     text.lines().any(|line| {
         let line = line.trim_start().trim_start_matches('[').trim_start();
         REGISTER_KEYS.iter().any(|key| {
             line.strip_prefix(key).is_some_and(|rest| {
+                // `[system` cut short counts too: it is a register's header.
                 let rest = rest.trim_start();
-                rest.starts_with(']') || rest.starts_with('.') || rest.starts_with('=')
+                rest.is_empty() || rest.starts_with([']', '.', '='])
             })
         })
     })
@@ -309,6 +310,8 @@ mod tests {
             "  [[ risk ]]\nid = ",
             "[[risk.action]]\nwhat = ",
             "[[incident]]\n=",
+            "[system\n",
+            "[[risk\nid = 1",
             "system = { id = ",
         ] {
             assert!(looks_like_register(text), "{text:?}");

@@ -202,7 +202,8 @@ mod snapshot {
             "warnings": 8,
             "notes": 1,
             "waived": 1,
-            "risks": 4
+            "risks": 4,
+            "skipped_files": 0
           },
           "findings": [
             {

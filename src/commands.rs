@@ -207,9 +207,12 @@ fn policy_file(
     paths: &[PathBuf],
     config: Option<&Path>,
 ) -> Option<Option<PathBuf>> {
+    // A TOML file passed over (`Cargo.toml` beside the register) is no
+    // file of the register: its folder's policy does not count.
     let files: Vec<PathBuf> = loaded
         .sources
         .iter()
+        .filter(|(_, f)| !f.is_skipped())
         .map(|(_, f)| f.path().to_path_buf())
         .collect();
     let looked_at = if files.is_empty() { paths } else { &files };

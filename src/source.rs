@@ -77,6 +77,11 @@ impl SourceFile {
         &self.path
     }
 
+    /// Found in a folder and passed over as not a register file.
+    pub fn is_skipped(&self) -> bool {
+        self.skipped
+    }
+
     /// The text as validated, if it is still held.
     pub fn kept_text(&self) -> Option<&str> {
         self.text.as_deref()

@@ -784,7 +784,7 @@ pub struct SchemaArgs {
 /// Options both commands share.
 #[derive(Debug, Args)]
 pub struct Common {
-    /// Register files, or folders to search for *.toml files [default: .]
+    /// Register files, or folders to search for the *.toml files that are registers (other TOML files are skipped) [default: .]
     #[arg(value_name = "PATH", default_value = ".", hide_default_value = true)]
     pub paths: Vec<PathBuf>,
 

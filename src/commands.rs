@@ -533,7 +533,15 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
                 // No risk is near the name: perhaps a factor is.
                 let bare = options.risk.rsplit('/').next().unwrap_or(&options.risk);
                 let factors = analysis.factors.iter().map(|f| f.factor.id.value.as_str());
+                let named = Path::new(&options.risk);
                 let help = match did_you_mean(bare, factors) {
+                    // `opx show risks.toml`: the register with no risk.
+                    _ if named.exists() => format!(
+                        "`{}` is a {}; name the risk first: `opx show RISK {}`",
+                        display_path(named),
+                        if named.is_dir() { "folder" } else { "file" },
+                        display_path(named)
+                    ),
                     Some(best) if !e.help.starts_with("did you mean") => {
                         format!("did you mean the factor `{best}`?")
                     }

@@ -581,6 +581,7 @@ fn swapped(options: &ShowOptions) -> Option<(&str, &Path)> {
     let named = Path::new(&options.risk);
     let risk = path.to_str()?;
     let could_be_risk = !risk.is_empty()
+        && !risk.ends_with(".toml")
         && risk.split('/').count() <= 2
         && risk
             .chars()

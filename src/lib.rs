@@ -34,6 +34,7 @@ pub mod plan;
 pub mod policy;
 pub mod register;
 pub mod report;
+mod respell;
 pub mod review;
 pub mod scale;
 pub mod schema;

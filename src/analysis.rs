@@ -229,7 +229,10 @@ fn spent(system: &System, history: &History, budget: Option<f64>) -> Option<Spen
         },
         share: (1.0 - measured.fraction()) / (1.0 - objective.fraction()),
     });
-    let by_incidents = budget.zip(history.bad_minutes).map(|(budget, bad)| Spent {
+    // At least what the incidents that give their durations cost: one
+    // added without them cannot clear the finding.
+    let known = Some(history.known_bad_minutes).filter(|&bad| bad > 0.0);
+    let by_incidents = budget.zip(known).map(|(budget, bad)| Spent {
         measure: Measured::Incidents {
             bad_minutes: bad,
             budget,
@@ -305,16 +308,19 @@ impl<'r> Analysis<'r> {
                     )
                 })
                 .collect();
-            let in_effect: Vec<bool> = facts.iter().map(|f| f.in_effect).collect();
+            // Only an action that counts under the policy lowers the risk
+            // today: under `mitigation = "exercised"` a done action never
+            // shown to work changes neither its bad minutes nor its data
+            // loss, so no claim alone can meet an RPO or a budget.
+            let counts: Vec<bool> = facts.iter().map(|f| f.counts).collect();
             let failed: Vec<bool> = facts.iter().map(|f| f.failed.is_some()).collect();
             let score = Score::with(
                 risk,
                 assessed.budget.as_ref().map(|b| b.budget),
                 &policy.matrix,
-                &in_effect,
+                &counts,
                 &failed,
             );
-            let counts: Vec<bool> = facts.iter().map(|f| f.counts).collect();
             let state = score::state_of(risk, today, &counts);
             let data_loss = score.current.view.data_loss.map(|d| d.worst());
             if let Some(loss) = data_loss
@@ -357,8 +363,7 @@ impl<'r> Analysis<'r> {
                         .map(|r| add_days(r.value, i64::from(every_days))),
                 },
                 acceptance_expired: score::acceptance_expired(risk, today),
-                // Open: no action counts, so it is judged as written; a
-                // done action that does not count lowers nothing here.
+                // Open: no action counts, so it is judged as written.
                 unmitigated: state == State::Open
                     && (score.inherent.view.impact.level >= policy.fail_impact
                         || policy.fail_band.is_some_and(|b| score.inherent.band >= b)),

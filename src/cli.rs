@@ -310,7 +310,7 @@ pub enum Command {
     #[command(
         long_about = "Compare two versions of a register: two files or folders (OLD NEW), or the \
             working tree against a git revision (--git REF, read with `git show`). Lists \
-            each changed risk once, as worse, added, better, otherwise changed or removed, and why: \
+            each changed risk once, as worse, added, better, changed or removed, and why: \
             the inputs that changed (frequency 2/year → 6/year), then severity, band, exposure and \
             bad minutes, state changes (open → mitigated, newly accepted, acceptance expired), and \
             actions added, done or slipped (due moved later); then new incidents. A risk new, or \
@@ -326,7 +326,12 @@ pub enum Command {
             cannot quietly waive itself.\n\n\
             Both versions are judged on one day, by the new version's policy (the opx.toml \
             nearest it, or --config). A risk is worse when its current band (then severity) or \
-            bad minutes rise or it falls back to open; a factor is worse when its current bad \
+            bad minutes rise or it falls back to open, whatever else moved; else worse when what \
+            moved (likelihood, impact, frequency, users affected, the times, exposure, a done \
+            action) moved only the worse way, better when only the better way (lower, or an \
+            action done), and changed when both (it says which way each went: mixed: better \
+            time to detect; worse time to recover). On a terminal the report is a table; \
+            elsewhere, or with --format markdown, Markdown. A factor is worse when its current bad \
             minutes rise or it is no longer removed. --fail-on worse exits 1 when any risk or \
             factor is worse, a new risk is of band high or above (the matrix's two highest \
             bands), or a new factor costs bad minutes now; --fail-on \
@@ -334,7 +339,7 @@ pub enum Command {
             new-waiver when there is any exception to review or the policy is looser, so a team can require review of exactly those.",
         after_help = concat!(
             "Examples:\n  opx diff old/risks new/risks\n  opx diff --git origin/main risks/\n  \
-             opx diff --git origin/main risks/ --fail-on worse --output comment.md\n  \
+             opx diff --git origin/main risks/ --fail-on worse --format markdown --output comment.md\n  \
              opx diff old/risks new/risks --format json\n  \
              opx diff --git origin/main risks/ --fail-on new-waiver\n\n",
             "Exit codes:\n  0  done (and, with --fail-on, the change passed)\n  \
@@ -787,9 +792,9 @@ pub struct DiffArgs {
     #[arg(long, value_name = "REF")]
     pub git: Option<String>,
 
-    /// Output format
-    #[arg(long, value_enum, default_value_t = DiffFormat::Markdown)]
-    pub format: DiffFormat,
+    /// Output format [default: table on a terminal, else markdown; CI that posts a comment should name markdown]
+    #[arg(long, value_enum)]
+    pub format: Option<DiffFormat>,
 
     /// Exit 1 when the change makes the register worse, adds a critical risk, or adds an exception to the gate
     #[arg(long, value_enum, value_name = "WHEN")]
@@ -842,7 +847,12 @@ impl DiffArgs {
         Ok(DiffOptions {
             limits: self.limits.limits(),
             sides,
-            format: self.format,
+            format: document_format(
+                self.format,
+                self.output.as_ref(),
+                DiffFormat::Table,
+                DiffFormat::Markdown,
+            ),
             output: self.output,
             fail_on: self.fail_on,
             config: self.config,
@@ -861,7 +871,7 @@ pub struct SchemaArgs {
 /// Options both commands share.
 #[derive(Debug, Args)]
 pub struct Common {
-    /// Register files, or folders to search for *.toml files [default: .]
+    /// Register files, or folders to search for the *.toml files that are registers (other TOML files are skipped) [default: .]
     #[arg(value_name = "PATH", default_value = ".", hide_default_value = true)]
     pub paths: Vec<PathBuf>,
 
@@ -1175,7 +1185,7 @@ fn check_long_about() -> String {
          all. Under mitigation = \"exercised\" only a done action shown to work within its \
          cadence counts: exercised = DATE on the action, or an incident's worked_actions = \
          [\"risk/action\"] (by the action's id = \"...\"); exercise_every = \"90d\" on the \
-         action, else the policy's. status = \"failed\" with failed_on = DATE (and a reason), \
+         action (at most the policy's), else the policy's. status = \"failed\" with failed_on = DATE (and a reason), \
          or an incident's failed_actions, makes an action mitigate nothing. [system.slo] \
          rpo = \"1h\" is set against each risk's data_loss = \"24h\" (a range by its high end, \
          or \"none\"), which an action may lower; an incident records data_lost.\n\n\

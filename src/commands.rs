@@ -212,9 +212,12 @@ fn policy_file(
     paths: &[PathBuf],
     config: Option<&Path>,
 ) -> Option<Option<PathBuf>> {
+    // A TOML file passed over (`Cargo.toml` beside the register) is no
+    // file of the register: its folder's policy does not count.
     let files: Vec<PathBuf> = loaded
         .sources
         .iter()
+        .filter(|(_, f)| !f.is_skipped())
         .map(|(_, f)| f.path().to_path_buf())
         .collect();
     let looked_at = if files.is_empty() { paths } else { &files };
@@ -505,6 +508,17 @@ pub struct ShowOptions {
 
 /// `opx show`: everything about one risk.
 pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    if let Some((risk, path)) = swapped(options) {
+        io.usage_error(
+            format!(
+                "`{}` is a {} and `{risk}` is not on disk: the risk comes first",
+                display_path(path),
+                if path.is_dir() { "folder" } else { "file" },
+            ),
+            format!("run `opx show {} {}`", risk, display_path(path)),
+        );
+        return Ok(ExitStatus::Error);
+    }
     let Some((loaded, policy)) = load_usable(
         io,
         &options.paths,
@@ -524,7 +538,15 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
                 // No risk is near the name: perhaps a factor is.
                 let bare = options.risk.rsplit('/').next().unwrap_or(&options.risk);
                 let factors = analysis.factors.iter().map(|f| f.factor.id.value.as_str());
+                let named = Path::new(&options.risk);
                 let help = match did_you_mean(bare, factors) {
+                    // `opx show risks.toml`: the register with no risk.
+                    _ if named.exists() => format!(
+                        "`{}` is a {}; name the risk first: `opx show RISK {}`",
+                        display_path(named),
+                        if named.is_dir() { "folder" } else { "file" },
+                        display_path(named)
+                    ),
                     Some(best) if !e.help.starts_with("did you mean") => {
                         format!("did you mean the factor `{best}`?")
                     }
@@ -552,6 +574,24 @@ pub fn show(options: &ShowOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
         }
     };
     Ok(success_if(delivered))
+}
+
+/// The risk and the register when `opx show` got them the wrong way round
+/// (`opx show risks.toml restore-untested`): the "risk" is a file or
+/// folder that exists and the only path is none, but could be a risk.
+fn swapped(options: &ShowOptions) -> Option<(&str, &Path)> {
+    let [path] = options.paths.as_slice() else {
+        return None;
+    };
+    let named = Path::new(&options.risk);
+    let risk = path.to_str()?;
+    let could_be_risk = !risk.is_empty()
+        && !risk.ends_with(".toml")
+        && risk.split('/').count() <= 2
+        && risk
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '/' | '.'));
+    (named.exists() && !path.exists() && could_be_risk).then_some((risk, named))
 }
 
 /// What `opx show` was asked about: a place in [`Analysis::risks`] or in

@@ -4,11 +4,18 @@
 //! what they say),
 //! incidents by system and id. Both versions are scored on the same day.
 //! Each changed risk is counted once, in one of: **added**, **removed**,
-//! **worse** (its current band, then severity, or its bad minutes rise,
-//! or it falls back to open; mixed signals count as worse, so a reviewer
-//! looks), **better**
-//! (they fall, or it leaves open), or **otherwise changed**. A risk that
-//! is new, or newly, critical carries a **new critical** note.
+//! **worse**, **better** or **changed**. Every input and score of a risk
+//! is better lower (likelihood, impact, frequency, users affected, the
+//! times, severity, exposure, bad minutes), an action done is better and
+//! a done one undone or removed is worse (a due date moved is no
+//! direction: it changes the plan, not the risk), and leaving open is better
+//! while falling back to open is worse. A risk is worse when its cost
+//! rises (its current band, then severity, or its bad minutes) or it falls
+//! back to open, whatever else moved, so a reviewer looks; else worse when
+//! what moved moved only the worse way, better when only the better way,
+//! and **changed** when it moved both ways (it then says which way each
+//! went) or only in ways with no direction (a title, a planned action). A
+//! risk that is new, or newly, critical carries a **new critical** note.
 //!
 //! Systemic factors are matched by system and id and counted apart, under
 //! the same headings: worse when their current bad minutes rise or they
@@ -78,7 +85,7 @@ impl Category {
             Category::Worse => "worse",
             Category::Added => "added",
             Category::Better => "better",
-            Category::Changed => "otherwise changed",
+            Category::Changed => "changed",
             Category::Removed => "removed",
         }
     }
@@ -114,6 +121,8 @@ pub struct RiskChange<'a> {
     pub changes: Vec<String>,
     /// It is critical now and was not before (or did not exist).
     pub new_critical: bool,
+    /// Some of it moved the better way and some the worse way.
+    pub mixed: bool,
     pub risk: &'a Risk,
 }
 
@@ -363,6 +372,7 @@ pub fn diff<'a>(old: &'a Analysis<'a>, new: &'a Analysis<'a>) -> Diff<'a> {
                 after: None,
                 changes: vec!["removed from the register".to_string()],
                 new_critical: false,
+                mixed: false,
                 risk,
             });
         }
@@ -597,7 +607,14 @@ fn factor_changed(was: &AssessedFactor<'_>, now: &AssessedFactor<'_>) -> (Catego
         worse |= before.state == FactorState::Removed;
         better |= after.state == FactorState::Removed;
     }
-    action_changes(&old.actions, &new.actions, None, &mut changes);
+    // A factor is judged by its cost and state alone.
+    action_changes(
+        &old.actions,
+        &new.actions,
+        None,
+        &mut changes,
+        &mut Moves::default(),
+    );
     (Category::of(worse, better), changes)
 }
 
@@ -615,6 +632,7 @@ fn added<'a>(risk: &'a Risk, scored: Scored) -> RiskChange<'a> {
             scored.score.current.severity, band
         )],
         new_critical: band.is_highest(),
+        mixed: false,
         risk,
     }
 }
@@ -628,16 +646,17 @@ fn changed<'a>(
     facts: (&[ActionFacts<'_>], &[ActionFacts<'_>]),
 ) -> Option<RiskChange<'a>> {
     let (was, now) = (&before.score.current, &after.score.current);
-    let mut changes = input_changes(&was.view, &now.view);
+    let mut moves = Moves::default();
+    let mut changes = input_changes(&was.view, &now.view, &mut moves);
+    // The cost rose, or the risk fell back to open: worse, whatever else moved.
     let mut worse = false;
-    let mut better = false;
     if was.gravity() != now.gravity() {
         changes.push(format!(
             "severity {} {} → {} {}",
             was.severity, was.band, now.severity, now.band
         ));
+        moves.record("severity", was.gravity().cmp(&now.gravity()));
         worse |= now.gravity() > was.gravity();
-        better |= now.gravity() < was.gravity();
     }
     if was.exposure != now.exposure {
         let show = |e: Option<u8>| e.map_or("-".to_string(), |e| e.to_string());
@@ -646,6 +665,9 @@ fn changed<'a>(
             show(was.exposure),
             show(now.exposure)
         ));
+        if let (Some(a), Some(b)) = (was.exposure, now.exposure) {
+            moves.record("exposure", a.cmp(&b));
+        }
     }
     let minutes = |m: Option<f64>| m.map_or("-".to_string(), minutes_text);
     if minutes(was.bad_minutes) != minutes(now.bad_minutes) {
@@ -655,8 +677,8 @@ fn changed<'a>(
             minutes(now.bad_minutes)
         ));
         if let (Some(a), Some(b)) = (was.bad_minutes, now.bad_minutes) {
+            moves.record("bad minutes", b.total_cmp(&a).reverse());
             worse |= b > a;
-            better |= b < a;
         }
     }
     if before.state != after.state {
@@ -673,32 +695,123 @@ fn changed<'a>(
         } else {
             format!("state {} → {}", before.state.name(), after.state.name())
         });
-        worse |= after.state == State::Open;
-        better |= before.state == State::Open && after.state != State::Accepted;
+        if after.state == State::Open {
+            moves.record("state", std::cmp::Ordering::Less);
+            worse = true;
+        } else if before.state == State::Open && after.state != State::Accepted {
+            moves.record("state", std::cmp::Ordering::Greater);
+        }
     }
-    action_changes(&old.actions, &risk.actions, Some(facts), &mut changes);
+    action_changes(
+        &old.actions,
+        &risk.actions,
+        Some(facts),
+        &mut changes,
+        &mut moves,
+    );
     // A mitigation found not to work leaves the risk worse than it looked.
     let failed = |facts: &[ActionFacts<'_>]| facts.iter().filter(|f| f.failed.is_some()).count();
     worse |= failed(facts.1) > failed(facts.0);
     if changes.is_empty() {
         return None;
     }
+    let mixed = moves.mixed();
+    if let Some(why) = &mixed {
+        changes.push(why.clone());
+    }
+    let category = match (worse, moves.better.is_empty(), moves.worse.is_empty()) {
+        (true, ..) | (false, true, false) => Category::Worse,
+        (false, false, true) => Category::Better,
+        _ => Category::Changed,
+    };
     Some(RiskChange {
         system: risk.system.clone(),
         id: risk.id.value.clone(),
         title: risk.title.clone(),
-        category: Category::of(worse, better),
+        category,
         before: Some(*before),
         after: Some(*after),
         changes,
         new_critical: now.band.is_highest() && !was.band.is_highest(),
+        mixed: mixed.is_some(),
         risk,
     })
 }
 
+/// Which way a risk's change moved it, part by part: the names of what
+/// got better and of what got worse, each once, in the order met.
+#[derive(Debug, Default)]
+struct Moves {
+    better: Vec<&'static str>,
+    worse: Vec<&'static str>,
+}
+
+impl Moves {
+    /// `Greater`: `name` got better (it went down); `Less`: worse.
+    fn record(&mut self, name: &'static str, way: std::cmp::Ordering) {
+        let list = match way {
+            std::cmp::Ordering::Greater => &mut self.better,
+            std::cmp::Ordering::Less => &mut self.worse,
+            std::cmp::Ordering::Equal => return,
+        };
+        if !list.contains(&name) {
+            list.push(name);
+        }
+    }
+
+    /// Lower is better: `before` above `after` is a move the better way.
+    fn lower_is_better<T: PartialOrd>(&mut self, name: &'static str, before: T, after: T) {
+        if let Some(way) = before.partial_cmp(&after) {
+            self.record(name, way);
+        }
+    }
+
+    /// "mixed: better time to detect, exposure; worse frequency", when
+    /// the change moved both ways.
+    fn mixed(&self) -> Option<String> {
+        (!self.better.is_empty() && !self.worse.is_empty()).then(|| {
+            format!(
+                "mixed: better {}; worse {}",
+                self.better.join(", "),
+                self.worse.join(", ")
+            )
+        })
+    }
+}
+
 /// The inputs that changed between two current views, as written:
-/// "frequency 2/year → 6/year", "time to detect 15m → 1h".
-fn input_changes(was: &View, now: &View) -> Vec<String> {
+/// "frequency 2/year → 6/year", "time to detect 15m → 1h"; which way each
+/// moved goes to `moves`.
+fn input_changes(was: &View, now: &View, moves: &mut Moves) -> Vec<String> {
+    moves.lower_is_better("likelihood", was.likelihood.level, now.likelihood.level);
+    moves.lower_is_better("impact", was.impact.level, now.impact.level);
+    if let (Some(a), Some(b)) = (was.frequency, now.frequency) {
+        moves.lower_is_better("frequency", a.per_year(), b.per_year());
+    }
+    if let (Some(a), Some(b)) = (was.users_affected, now.users_affected) {
+        moves.lower_is_better("users affected", a.value(), b.value());
+    }
+    // A time written as a duration compares as one; as a word, by its level.
+    let time = |name, a: Option<TimeEstimate>, b: Option<TimeEstimate>, moves: &mut Moves| {
+        if let (Some(a), Some(b)) = (a, b) {
+            match (a.duration(), b.duration()) {
+                (Some(x), Some(y)) => moves.lower_is_better(name, x, y),
+                _ => moves.lower_is_better(name, a.level, b.level),
+            }
+        }
+    };
+    time(
+        "time to detect",
+        was.time_to_detect,
+        now.time_to_detect,
+        moves,
+    );
+    time(
+        "time to recover",
+        was.time_to_recover,
+        now.time_to_recover,
+        moves,
+    );
     let level = |scale: Scale, r: Rated| format!("{} ({})", r.level, scale.word(r.level));
     // A range reads as written, with the mean it counts at.
     let ranged = |text: String, range: Option<String>| match range {
@@ -769,63 +882,66 @@ fn input_changes(was: &View, now: &View) -> Vec<String> {
 /// Actions added, removed, done, failed, exercised and slipped (due moved
 /// later), matched by id where both sides give one, else by kind and what
 /// they say: a failed or exercised action is one action changed, never
-/// one removed and one added. `facts` (a risk's, not a factor's) hold
-/// each side's evidence, so an incident's worked_actions or
-/// failed_actions count as the action's own dates do.
+/// one removed and one added. `facts` (a risk's; a factor's actions have
+/// none) hold each side's evidence, so an incident's worked_actions or
+/// failed_actions count as the action's own dates do. Each move with a
+/// direction is recorded in `moves`.
 fn action_changes(
     old: &[Action],
     new: &[Action],
     facts: Option<(&[ActionFacts<'_>], &[ActionFacts<'_>])>,
     changes: &mut Vec<String>,
+    moves: &mut Moves,
 ) {
+    use std::cmp::Ordering::{Greater, Less};
     let same = |a: &Action, b: &Action| match (&a.id, &b.id) {
         (Some(x), Some(y)) => x.value == y.value,
         _ => a.kind == b.kind && a.what == b.what,
     };
     let label = |a: &Action| format!("{} \"{}\"", a.kind.name(), a.what);
-    // Each side's (last exercised, failed on), per action.
-    let proof = |actions: &[Action],
-                 facts: Option<&[ActionFacts<'_>]>|
-     -> Vec<(Option<Date>, Option<Date>)> {
-        match facts {
-            Some(facts) => facts
-                .iter()
-                .map(|f| (f.exercised, f.failed.map(|failed| failed.on)))
-                .collect(),
-            None => actions
-                .iter()
-                .map(|a| {
-                    (
-                        a.exercised.map(|e| e.value),
-                        a.failure.as_ref().map(|f| f.on.value),
-                    )
-                })
-                .collect(),
-        }
+    let done = |a: &Action| a.status == ActionStatus::Done;
+    // One side's (last exercised, failed on) of its action at `i`.
+    let proof = |facts: Option<&[ActionFacts<'_>]>, i: usize| {
+        facts
+            .and_then(|facts| facts.get(i))
+            .map_or((None, None), |f| (f.exercised, f.failed.map(|failed| failed.on)))
     };
-    let (before, after) = (
-        proof(old, facts.map(|f| f.0)),
-        proof(new, facts.map(|f| f.1)),
-    );
     for (i, action) in new.iter().enumerate() {
         match old.iter().position(|o| same(o, action)) {
-            None => changes.push(format!("action added: {}", label(action))),
+            None => {
+                changes.push(format!("action added: {}", label(action)));
+                if done(action) {
+                    moves.record("action done", Greater);
+                }
+            }
             Some(j) => {
                 let was = &old[j];
-                let (exercised_before, failed_before) = before.get(j).copied().unwrap_or_default();
-                let (exercised, failed) = after.get(i).copied().unwrap_or_default();
-                if was.status != ActionStatus::Done && action.status == ActionStatus::Done {
+                let (exercised_before, failed_before) = proof(facts.map(|f| f.0), j);
+                let (exercised, failed) = proof(facts.map(|f| f.1), i);
+                if !done(was) && done(action) {
                     changes.push(format!("action done: {}", label(action)));
+                    moves.record("action done", Greater);
+                }
+                // One found not to work says so below, as "action failed".
+                if done(was) && !done(action) && action.status != ActionStatus::Failed {
+                    changes.push(format!(
+                        "action no longer done: {}, {}",
+                        label(action),
+                        action.status.name()
+                    ));
+                    moves.record("action undone", Less);
                 }
                 if let Some(on) = failed
                     && failed_before != Some(on)
                 {
                     changes.push(format!("action failed: {}, on {on}", label(action)));
+                    moves.record("action failed", Less);
                 }
                 if let Some(on) = exercised
                     && exercised_before.is_none_or(|last| last < on)
                 {
                     changes.push(format!("action exercised: {}, on {on}", label(action)));
+                    moves.record("action exercised", Greater);
                 }
                 if let (Some(a), Some(b)) = (&was.due, &action.due)
                     && b.value > a.value
@@ -843,6 +959,9 @@ fn action_changes(
     for action in old {
         if !new.iter().any(|n| same(action, n)) {
             changes.push(format!("action removed: {}", label(action)));
+            if done(action) {
+                moves.record("done action removed", Less);
+            }
         }
     }
 }
@@ -876,6 +995,86 @@ mod tests {
             ));
         }
         text
+    }
+
+    /// The one risk's change from `old` to `new` (the lines of a risk after
+    /// its `id`), scored on one day.
+    fn risk_change(old: &str, new: &str) -> (Category, String) {
+        let file = |body: &str| {
+            let text = format!(
+                "[system]\nid = \"s\"\n\n[[risk]]\nid = \"r\"\ntitle = \"t\"\ncategory = \"technical\"\n{body}\n"
+            );
+            let loaded =
+                register::load_contents(vec![(PathBuf::from("s.toml"), text.into())], Vec::new());
+            assert!(!loaded.failed(), "{:#?}", loaded.diagnostics);
+            loaded
+        };
+        let (old, new) = (file(old), file(new));
+        let policy = Policy::default();
+        let today = "2026-11-27".parse().unwrap();
+        let (before, after) = (
+            Analysis::new(&old.register, today, &policy),
+            Analysis::new(&new.register, today, &policy),
+        );
+        let d = diff(&before, &after);
+        assert_eq!(d.risks.len(), 1, "{:#?}", d.risks);
+        (d.risks[0].category, d.risks[0].changes.join("; "))
+    }
+
+    #[test]
+    fn a_risk_moved_only_the_better_way_is_better() {
+        // No frequency, so no bad minutes: only the times and exposure move.
+        let base = "likelihood = 3\nimpact = 3\ntime_to_recover = \"4h\"\n";
+        let (category, why) = risk_change(
+            &format!("{base}time_to_detect = \"1d\""),
+            &format!("{base}time_to_detect = \"10m\""),
+        );
+        assert_eq!(category, Category::Better, "{why}");
+        assert!(
+            why.starts_with("time to detect 1d → 10m; exposure"),
+            "{why}"
+        );
+        // The other way round is worse, though no cost is known.
+        let (category, _) = risk_change(
+            &format!("{base}time_to_detect = \"10m\""),
+            &format!("{base}time_to_detect = \"1d\""),
+        );
+        assert_eq!(category, Category::Worse);
+    }
+
+    #[test]
+    fn a_risk_moved_both_ways_is_changed_and_says_which_way_each_went() {
+        let (category, why) = risk_change(
+            "likelihood = 3\nimpact = 3\ntime_to_detect = \"1d\"\ntime_to_recover = \"10m\"",
+            "likelihood = 3\nimpact = 3\ntime_to_detect = \"10m\"\ntime_to_recover = \"1d\"",
+        );
+        assert_eq!(category, Category::Changed, "{why}");
+        assert!(
+            why.ends_with("mixed: better time to detect; worse time to recover"),
+            "{why}"
+        );
+    }
+
+    #[test]
+    fn a_risk_whose_cost_rose_is_worse_whatever_else_moved() {
+        // Detect faster, but four times as often: 2 × 70 = 140 → 8 × 40 = 320.
+        let (category, why) = risk_change(
+            "impact = 3\nfrequency = \"2/year\"\ntime_to_detect = \"1h\"\ntime_to_recover = \"10m\"",
+            "impact = 3\nfrequency = \"8/year\"\ntime_to_detect = \"30m\"\ntime_to_recover = \"10m\"",
+        );
+        assert_eq!(category, Category::Worse, "{why}");
+        assert!(
+            why.ends_with(
+                "mixed: better time to detect, exposure; worse likelihood, frequency, severity, bad minutes"
+            ),
+            "{why}"
+        );
+        // A planned action has no direction yet.
+        let (category, why) = risk_change(
+            "likelihood = 2\nimpact = 3",
+            "likelihood = 2\nimpact = 3\n[[risk.action]]\nkind = \"prevent\"\nwhat = \"w\"\nstatus = \"planned\"",
+        );
+        assert_eq!(category, Category::Changed, "{why}");
     }
 
     /// One risk of (10m + 20m) × 100% × 2/year = 60 bad minutes (Σ u n = 2)
@@ -968,7 +1167,7 @@ mod tests {
         assert_eq!(d.worsened(), 3);
         assert_eq!(
             d.verdict(),
-            "1 risk added; 2 factors worse, 2 added, 1 better, 1 otherwise changed, 1 removed"
+            "1 risk added; 2 factors worse, 2 added, 1 better, 1 changed, 1 removed"
         );
     }
 }

@@ -7,9 +7,10 @@
 //! of an incident that lists it in `failed_actions`, unless it was
 //! exercised after that day. A done action that has not failed is *in
 //! effect*: its effects make the risk's current view. It is exercised in
-//! time while its last exercise plus its cadence (`exercise_every`, else
-//! the policy's) is today or later. Incidents dated after today say
-//! nothing yet (they are `future-date` findings of their own).
+//! time while its last exercise plus its cadence (`exercise_every` where
+//! shorter than the policy's, else the policy's) is today or later. An `exercised` day or an incident
+//! after today says nothing yet (each is a `future-date` finding of its
+//! own), so no date in the future can make a mitigation count.
 
 use std::collections::HashMap;
 
@@ -62,7 +63,8 @@ pub struct Failed<'r> {
 pub struct ActionFacts<'r> {
     /// The last day it was shown to work, incidents included.
     pub exercised: Option<Date>,
-    /// Days between exercises: its own `exercise_every`, else the policy's.
+    /// Days between exercises: its own `exercise_every` where shorter than
+    /// the policy's, else the policy's.
     pub every_days: u32,
     /// The last day its exercise holds: `exercised` + `every_days`.
     pub due: Option<Date>,
@@ -143,8 +145,14 @@ impl<'r> ActionFacts<'r> {
     ) -> ActionFacts<'r> {
         let (mitigation, default_every) = policy;
         let said = evidence.of(risk, action);
-        let exercised = action.exercised.map(|e| e.value).max(said.worked);
-        let every_days = action.exercise_every_days.unwrap_or(default_every);
+        // A day after today is no evidence yet (a `future-date` finding).
+        let own = action.exercised.map(|e| e.value).filter(|&e| e <= today);
+        let exercised = own.max(said.worked);
+        // An action may ask to be shown more often than the policy, never
+        // less: `exercise_every = "3650d"` cannot stretch an old drill.
+        let every_days = action
+            .exercise_every_days
+            .map_or(default_every, |own| own.min(default_every));
         let due = exercised.map(|e| add_days(e, i64::from(every_days)));
         let failed = match (&action.failure, said.failed) {
             (Some(failure), _) if action.status == ActionStatus::Failed => Some(Failed {
@@ -290,6 +298,33 @@ mod tests {
         assert!(!never.counts);
         // Under "done" a done action counts, exercised or not.
         assert!(facts(&register, 2, Mitigation::Done).counts);
+    }
+
+    #[test]
+    fn an_action_cannot_ask_for_a_longer_cadence_than_the_policy() {
+        let mut r = risk("s", "r", 4, 4, None);
+        let mut stretched = named("stretched");
+        stretched.exercised = Some(At {
+            value: date("2017-01-31"),
+            span: span(),
+        });
+        stretched.exercise_every_days = Some(3650);
+        let mut future = named("future");
+        future.exercised = Some(At {
+            value: date("2099-01-01"),
+            span: span(),
+        });
+        r.actions = vec![stretched, future];
+        let register = register(vec![r]);
+        let stretched = facts(&register, 0, Mitigation::Exercised);
+        assert_eq!(stretched.every_days, 180);
+        assert_eq!(stretched.exercise, Some(Exercise::Overdue));
+        assert!(!stretched.counts);
+        // A day after today is no evidence yet.
+        let future = facts(&register, 1, Mitigation::Exercised);
+        assert_eq!(future.exercised, None);
+        assert_eq!(future.exercise, Some(Exercise::Never));
+        assert!(!future.counts);
     }
 
     #[test]

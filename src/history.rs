@@ -25,6 +25,9 @@ pub struct History {
     pub near_misses: usize,
     /// What the incidents cost, where every one of them says.
     pub bad_minutes: Option<f64>,
+    /// What the incidents that say cost: at least what they all cost, so
+    /// an incident added without its durations can only add to it.
+    pub known_bad_minutes: f64,
 }
 
 impl History {
@@ -40,10 +43,9 @@ impl History {
             } else {
                 history.incidents += 1;
             }
-            history.bad_minutes = history
-                .bad_minutes
-                .zip(incident_bad_minutes(incident))
-                .map(|(a, b)| a + b);
+            let cost = incident_bad_minutes(incident);
+            history.known_bad_minutes += cost.unwrap_or(0.0);
+            history.bad_minutes = history.bad_minutes.zip(cost).map(|(a, b)| a + b);
         }
         history
     }

@@ -36,6 +36,7 @@ pub mod policy;
 pub mod prometheus;
 pub mod register;
 pub mod report;
+mod respell;
 pub mod review;
 pub mod rewrite;
 pub mod scale;

@@ -96,6 +96,9 @@ fn temp_prefix(path: &Path) -> String {
     format!(".opx-{}.", &name[..end])
 }
 
+/// How many random characters a temporary file's name carries.
+const RANDOM_CHARACTERS: usize = 6;
+
 /// Removes the temporary files a killed run left beside `path`; the
 /// caller holds the file's lock, so none is in use. Returns how many.
 pub fn remove_stale(path: &Path) -> io::Result<usize> {
@@ -105,8 +108,16 @@ pub fn remove_stale(path: &Path) -> io::Result<usize> {
         let entry = entry?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let stale = name.starts_with(&prefix)
-            && name.ends_with(".tmp")
+        // Exactly this file's name and the random characters of its
+        // temporary files: `a.toml`'s clean-up never takes the temporary
+        // file of `a.toml.md` or `a.toml.x.toml`.
+        let stale = name
+            .strip_prefix(&*prefix)
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .is_some_and(|random| {
+                random.len() == RANDOM_CHARACTERS
+                    && random.bytes().all(|b| b.is_ascii_alphanumeric())
+            })
             && entry.file_type().is_ok_and(|t| t.is_file());
         if stale {
             fs::remove_file(entry.path())?;
@@ -136,7 +147,7 @@ impl Staged {
         }
         let mut builder = tempfile::Builder::new();
         let prefix = temp_prefix(path);
-        builder.prefix(&prefix).suffix(".tmp");
+        builder.prefix(&prefix).suffix(".tmp").rand_bytes(RANDOM_CHARACTERS);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
@@ -158,13 +169,6 @@ impl Staged {
         let staged = Staged::new(path)?;
         staged.file.as_file().write_all(bytes)?;
         Ok(staged)
-    }
-
-    /// Puts the new content in place, on disk first: a register file's
-    /// edit must survive a crash whole.
-    pub fn commit(self) -> io::Result<()> {
-        self.sync()?;
-        self.put_in_place()
     }
 
     /// Forces the new content to disk, before it is put in place.
@@ -413,14 +417,25 @@ mod tests {
         let staged = Staged::write(&path, b"y").unwrap();
         // Killed before it was put in place: its temporary file stays.
         std::mem::forget(staged);
-        fs::write(dir.path().join(".opx-other.toml.Ab12Cd.tmp"), "").unwrap();
+        // Another file's, and those of files whose names begin with this
+        // one's (a report beside it, a register named longer): kept.
+        let others = [
+            ".opx-other.toml.Ab12Cd.tmp",
+            ".opx-risks.toml.md.Ab12Cd.tmp",
+            ".opx-risks.toml.x.toml.Ab12Cd.tmp",
+        ];
+        for other in others {
+            fs::write(dir.path().join(other), "").unwrap();
+        }
         assert_eq!(remove_stale(&path).unwrap(), 1);
         let mut left: Vec<String> = fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
             .collect();
         left.sort();
-        assert_eq!(left, [".opx-other.toml.Ab12Cd.tmp", "risks.toml"]);
+        let mut expected = [others.as_slice(), &["risks.toml"]].concat();
+        expected.sort();
+        assert_eq!(left, expected);
     }
 
     #[test]

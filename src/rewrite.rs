@@ -6,7 +6,8 @@
 //! way for every command. A byte-order mark is kept apart and put back.
 //! Each new text is staged beside its file, forced to disk, and renamed
 //! over it only once every file is staged, and only if none changed on
-//! disk since opx read it: all files change, or none.
+//! disk since opx read it (should the renaming of one of several fail,
+//! the error names those already written).
 //!
 //! Two runs at once cannot lose an edit: each holds an exclusive lock
 //! (`flock`) on every file it edits from before it reads them until after
@@ -72,16 +73,19 @@ pub fn rewrite(
         let _ = crate::output::remove_stale(target);
     }
 
+    // What is read and written is the file that was locked, found once:
+    // a link pointed elsewhere meanwhile leads to no file left unlocked.
+    let locked: std::collections::BTreeMap<FileId, PathBuf> =
+        targets.into_iter().map(|(t, f)| (f, t)).collect();
     let mut staged = Vec::new();
     let result = (|| {
         for file in files {
             let path = sources.path(*file);
-            let original = std::fs::read(path).map_err(|e| cannot_read(path, &e))?;
+            let target = &locked[file];
+            let original = std::fs::read(target).map_err(|e| cannot_read(path, &e))?;
             let (bom, text) = split_bom(&original);
             let text = std::str::from_utf8(text).map_err(|_| changed(path))?;
-            // A link is followed: the file it points to is the one to edit.
-            let target = std::fs::canonicalize(path).map_err(|e| cannot_read(path, &e))?;
-            if std::fs::metadata(&target).is_ok_and(|m| m.permissions().readonly()) {
+            if std::fs::metadata(target).is_ok_and(|m| m.permissions().readonly()) {
                 return Err(EditError::new(
                     format!("`{}` is read-only; no file was changed", display_path(path)),
                     format!("make it writable if {what} should be recorded there"),
@@ -89,7 +93,7 @@ pub fn rewrite(
             }
             // A new file renamed over a hard link would leave the other
             // names with the old text: the register would split in two.
-            if let Some(links) = hard_links(&target).filter(|&n| n > 1) {
+            if let Some(links) = hard_links(target).filter(|&n| n > 1) {
                 return Err(EditError::new(
                     format!(
                         "`{}` has {links} hard links, and opx writes a file anew; no file was changed",
@@ -104,8 +108,8 @@ pub fn rewrite(
             let mut bytes = Vec::with_capacity(bom.len() + edited.len());
             bytes.extend_from_slice(bom);
             bytes.extend_from_slice(edited.as_bytes());
-            let stage = Staged::write(&target, &bytes).map_err(|e| cannot_write(path, &e))?;
-            staged.push((stage, target, original));
+            let stage = Staged::write(target, &bytes).map_err(|e| cannot_write(path, &e))?;
+            staged.push((stage, target.clone(), original));
         }
         Ok(())
     })();
@@ -132,8 +136,18 @@ pub fn rewrite(
         staged.into_iter().for_each(|(s, _, _)| s.discard());
         return Err(error);
     }
+    // Each rename is atomic, but several are not one: should one fail,
+    // the error names the files already written.
+    let mut written: Vec<String> = Vec::new();
     for (stage, path, _) in staged {
-        stage.put_in_place().map_err(|e| cannot_write(&path, &e))?;
+        if let Err(e) = stage.put_in_place() {
+            let mut error = cannot_write(&path, &e);
+            if !written.is_empty() {
+                error.message += &format!("; already written: {}", written.join(", "));
+            }
+            return Err(error);
+        }
+        written.push(format!("`{}`", display_path(&path)));
     }
     // The locks go only now, with the new files in place.
     drop(held);

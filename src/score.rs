@@ -14,9 +14,8 @@ use jiff::civil::Date;
 
 use crate::band::{Band, RiskMatrix};
 use crate::budget;
-use crate::policy::Mitigation;
 pub use crate::register::model::View;
-use crate::register::model::{Action, ActionKind, ActionStatus, Rated, Risk, Source, TimeEstimate};
+use crate::register::model::{Action, ActionKind, Rated, Risk, Source, TimeEstimate};
 use crate::scale;
 use crate::uncertainty::{Interval, Spread};
 
@@ -65,15 +64,21 @@ pub fn shows_evidence(risk: &Risk, action: &Action) -> bool {
         || View::of(risk, std::iter::once(action)) != View::of(risk, std::iter::empty())
 }
 
-/// Where a risk stands on `today`. Under [`Mitigation::Evidence`] a done
-/// action counts only when it shows what it changed; `without_evidence`
-/// holds the places, in the risk's actions, of those that do not.
+/// Where a risk stands on `today`, from its actions' statuses alone. Under
+/// [`Mitigation::Evidence`] a done action counts only when it shows what it
+/// changed; `without_evidence` holds the places, in the risk's actions, of
+/// those that do not. The assessed model judges with incidents and
+/// exercises too ([`state_of`] with `crate::exercise`'s facts): this is a
+/// shortcut for tests.
+#[cfg(test)]
 pub fn state(
     risk: &Risk,
     today: Date,
-    mitigation: Mitigation,
+    mitigation: crate::policy::Mitigation,
     without_evidence: &[usize],
 ) -> State {
+    use crate::policy::Mitigation;
+    use crate::register::model::ActionStatus;
     let counts: Vec<bool> = risk
         .actions
         .iter()
@@ -289,9 +294,14 @@ pub struct Score {
 }
 
 impl Score {
-    /// Scores a risk; `budget` is its system's yearly error budget in
-    /// minutes, if it has an availability SLO; `matrix` bands it.
+    /// Scores a risk from its actions' statuses alone; `budget` is its
+    /// system's yearly error budget in minutes, if it has an availability
+    /// SLO; `matrix` bands it. The assessed model scores with
+    /// [`Score::with`], from the facts of `crate::exercise`: this is a
+    /// shortcut for tests.
+    #[cfg(test)]
     pub fn of(risk: &Risk, budget: Option<f64>, matrix: &RiskMatrix) -> Score {
+        use crate::register::model::ActionStatus;
         let in_effect: Vec<bool> = risk
             .actions
             .iter()
@@ -305,15 +315,16 @@ impl Score {
         Score::with(risk, budget, matrix, &in_effect, &failed)
     }
 
-    /// Scores a risk whose actions in `in_effect` (one flag per action)
-    /// apply to its current view, and whose `failed` actions apply to no
-    /// view: a failed mitigation mitigates nothing, and the plan cannot
-    /// count on it either until it is mended.
+    /// Scores a risk whose actions in `counting` (one flag per action:
+    /// done, not failed, and counting under the policy) apply to its
+    /// current view, and whose `failed` actions apply to no view: a failed
+    /// mitigation mitigates nothing, and the plan cannot count on it either
+    /// until it is mended.
     pub fn with(
         risk: &Risk,
         budget: Option<f64>,
         matrix: &RiskMatrix,
-        in_effect: &[bool],
+        counting: &[bool],
         failed: &[bool],
     ) -> Score {
         fn pick<'a>(
@@ -327,7 +338,7 @@ impl Score {
                 .filter(move |(_, f)| *f == keep)
                 .map(|(a, _)| a)
         }
-        let done = pick(&risk.actions, in_effect, true);
+        let done = pick(&risk.actions, counting, true);
         let working = pick(&risk.actions, failed, false);
         Score {
             inherent: ViewScore::of(risk.inherent, budget, matrix),
@@ -428,6 +439,7 @@ pub fn rank_order(by: RankBy, a: RankKey<'_>, b: RankKey<'_>) -> Ordering {
 mod tests {
     use super::*;
     use crate::analysis::tests::{action, date, risk, span, timed};
+    use crate::policy::Mitigation;
     use crate::register::model::*;
     use crate::scale::Level;
 

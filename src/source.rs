@@ -67,11 +67,19 @@ pub struct SourceFile {
     len: usize,
     /// The text, while it is kept (see the module's documentation).
     text: Option<String>,
+    /// Found in a folder and passed over: TOML, but not a register file
+    /// (`Cargo.toml`, say). It keeps its place so file ids stay in order.
+    skipped: bool,
 }
 
 impl SourceFile {
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// Found in a folder and passed over as not a register file.
+    pub fn is_skipped(&self) -> bool {
+        self.skipped
     }
 
     /// The text as validated, if it is still held.
@@ -105,8 +113,27 @@ impl Sources {
             origin,
             len,
             text,
+            skipped: false,
         });
         id
+    }
+
+    /// Adds a file found in a folder that is TOML but not a register
+    /// file: it is not read further, only counted.
+    pub fn add_skipped(&mut self, path: PathBuf, origin: Origin) -> FileId {
+        let id = self.push(path, origin, 0, None);
+        self.files[id.0 as usize].skipped = true;
+        id
+    }
+
+    /// How many files found in folders were passed over as not registers.
+    pub fn skipped(&self) -> usize {
+        self.files.iter().filter(|f| f.skipped).count()
+    }
+
+    /// How many files were read as the register's.
+    pub fn read(&self) -> usize {
+        self.files.len() - self.skipped()
     }
 
     /// The id the next file added will get.

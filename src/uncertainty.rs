@@ -135,7 +135,7 @@ impl Distribution {
             .collect()
     }
 
-    /// E[X²] within the top of `n` slices of equal probability (the one
+    /// `E[X²]` within the top of `n` slices of equal probability (the one
     /// [`Distribution::slice_means`] ends with), for the spread of a draw
     /// from it. For a lognormal, `E[X²; Z > a] = exp(2μ + 2σ²) (1 − Φ(a −
     /// 2σ))`; a capped one counts c² for the part above the cap.

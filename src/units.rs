@@ -29,83 +29,130 @@ impl ValueError {
 /// The longest duration opx reads: a hundred years.
 const MAX_DURATION_SECS: u64 = 36_525 * 86_400;
 
-/// Reads a duration such as `15m`, `2h 30m`, `1h30m`, `90d` or `1w`.
+/// A year in a duration: 365.25 days, as in a frequency's `N/year`.
+const YEAR_SECS: u64 = 31_557_600;
+
+/// The help for a duration, naming every unit it takes.
+const DURATION_HELP: &str = "write a duration as numbers with units s, m, h, d, w or y, such as \"15m\", \"2h 30m\", \"1.5h\" or \"90d\"";
+
+/// Reads a duration such as `15m`, `2h 30m`, `1h30m`, `1.5h`, `90d` or `1y`.
 ///
-/// Units: `s`, `m`, `h`, `d` (24 hours), `w` (7 days). Each number is a whole
-/// number, so the text round-trips exactly.
+/// Units: `s`, `m`, `h`, `d` (24 hours), `w` (7 days), `y` (365.25 days).
+/// A number may have decimals when what it stands for is a whole number of
+/// milliseconds (`1.5h`, `2.5s`; not `0.0001s`): durations are kept to
+/// the millisecond and shown to the second once past a minute. A unit
+/// written as a word (`2 hours`) gets the form opx reads as its hint.
 pub fn parse_duration(text: &str) -> Result<Duration, ValueError> {
-    const HELP: &str = "write a duration as numbers with units s, m, h, d or w, such as \"15m\", \"2h 30m\" or \"90d\"";
-    let bad = |why: &str| ValueError::new(format!("`{text}` is not a duration: {why}"), HELP);
+    read_duration(text, YEAR_SECS)
+        .map_err(|why| duration_error(text, &why, DURATION_HELP, |t| parse_duration(t).is_ok()))
+}
+
+/// The error for a duration that could not be read: `why`, and `help`
+/// led by the form opx would read when the text spells its units out
+/// (`2 hours` → `2h`) and `accepts` takes that form.
+fn duration_error(text: &str, why: &str, help: &str, accepts: impl Fn(&str) -> bool) -> ValueError {
+    let help = match crate::respell::duration(text).filter(|t| accepts(t)) {
+        Some(fixed) => format!("did you mean \"{fixed}\"? {help}"),
+        None => help.to_string(),
+    };
+    ValueError::new(format!("`{text}` is not a duration: {why}"), help)
+}
+
+/// Reads a duration, a year counting `year_secs`; the error says why in
+/// words for [`duration_error`].
+fn read_duration(text: &str, year_secs: u64) -> Result<Duration, String> {
     let mut rest = text.trim();
     if rest.is_empty() {
-        return Err(bad("it is empty"));
+        return Err("it is empty".into());
     }
     if rest.contains("..") {
-        return Err(bad(
-            "it is a range, and this takes one duration (ranges are for a risk's estimates)",
-        ));
+        return Err(
+            "it is a range, and this takes one duration (ranges are for a risk's estimates)".into(),
+        );
     }
-    let mut seconds: u64 = 0;
+    let mut millis: u128 = 0;
     // Units run from the largest to the smallest, each at most once.
     let mut previous_unit = u64::MAX;
     while !rest.is_empty() {
         let digits = rest.len() - rest.trim_start_matches(|c: char| c.is_ascii_digit()).len();
         if digits == 0 {
-            return Err(bad("expected a number"));
+            return Err("expected a number".into());
         }
-        let n: u64 = rest[..digits]
-            .parse()
-            .map_err(|_| bad("the number is too large"))?;
-        rest = rest[digits..].trim_start();
-        if rest.starts_with(['.', ',']) {
-            return Err(bad("numbers are whole; write 1.5h as \"1h 30m\""));
+        let whole = &rest[..digits];
+        rest = &rest[digits..];
+        // Decimals: `1.5h`, read exactly as 15/10 of an hour.
+        let mut fraction = "";
+        if let Some(after) = rest.strip_prefix('.') {
+            let n = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+            if n == 0 {
+                return Err("a decimal point needs digits after it, such as \"1.5h\"".into());
+            }
+            fraction = &after[..n];
+            rest = &after[n..];
+        } else if rest.starts_with(',') {
+            return Err("write decimals with a point, such as \"1.5h\"".into());
         }
+        rest = rest.trim_start();
         let unit_len = rest.len()
             - rest
                 .trim_start_matches(|c: char| c.is_ascii_alphabetic())
                 .len();
-        let unit = match &rest[..unit_len] {
+        let unit: u64 = match &rest[..unit_len] {
             "s" => 1,
             "m" => 60,
             "h" => 3_600,
             "d" => 86_400,
             "w" => 604_800,
-            "" if rest.is_empty() => return Err(bad("a number needs a unit")),
+            "y" => year_secs,
+            "" if rest.is_empty() => return Err("a number needs a unit".into()),
             "" => {
                 let c = rest.chars().next().unwrap_or_default();
-                return Err(bad(&format!("unexpected `{c}`")));
+                return Err(format!("unexpected `{c}`"));
             }
-            other => return Err(bad(&format!("unknown unit `{other}`"))),
+            other => return Err(format!("unknown unit `{other}`")),
         };
         if unit >= previous_unit {
-            return Err(bad(
-                "write each unit once, largest first, such as \"1d 2h 30m\"",
-            ));
+            return Err("write each unit once, largest first, such as \"1d 2h 30m\"".into());
         }
         previous_unit = unit;
-        seconds = n
-            .checked_mul(unit)
-            .and_then(|s| seconds.checked_add(s))
-            .filter(|s| *s <= MAX_DURATION_SECS)
-            .ok_or_else(|| bad("it is longer than a hundred years"))?;
+        let too_long = || "it is longer than a hundred years".to_string();
+        // The number as a fraction `numerator / 10^places`, in milliseconds.
+        let places = u32::try_from(fraction.len()).map_err(|_| too_long())?;
+        let scale = 10u128.checked_pow(places).ok_or_else(too_long)?;
+        let numerator: u128 = format!("{whole}{fraction}")
+            .parse()
+            .map_err(|_| "the number is too large".to_string())?;
+        let part = numerator
+            .checked_mul(u128::from(unit) * 1_000)
+            .ok_or_else(too_long)?;
+        if part % scale != 0 {
+            return Err(format!(
+                "`{whole}.{fraction}` of a `{}` is not a whole number of milliseconds",
+                &rest[..unit_len]
+            ));
+        }
+        millis = millis
+            .checked_add(part / scale)
+            .filter(|ms| *ms <= u128::from(MAX_DURATION_SECS) * 1_000)
+            .ok_or_else(too_long)?;
         rest = rest[unit_len..].trim_start();
     }
-    Ok(Duration::from_secs(seconds))
+    let millis =
+        u64::try_from(millis).map_err(|_| "it is longer than a hundred years".to_string())?;
+    Ok(Duration::from_millis(millis))
 }
 
 /// A latency target: `300ms`, or any duration [`parse_duration`] reads.
 pub fn parse_latency(text: &str) -> Result<Duration, ValueError> {
-    const HELP: &str = "write a latency such as \"300ms\" or \"2s\"";
+    const HELP: &str = "write a latency such as \"300ms\", \"2s\" or \"1.5s\"";
     let latency = match text
         .trim()
         .strip_suffix("ms")
         .map(|n| n.trim().parse::<u64>())
     {
         Some(Ok(ms)) => Duration::from_millis(ms),
-        _ => parse_duration(text).map_err(|e| ValueError {
-            help: HELP.into(),
-            ..e
-        })?,
+        _ => read_duration(text, YEAR_SECS)
+            .map_err(|why| duration_error(text, &why, HELP, |t| parse_latency(t).is_ok()))?,
     };
     if latency.is_zero() {
         return Err(ValueError::new(
@@ -119,10 +166,11 @@ pub fn parse_latency(text: &str) -> Result<Duration, ValueError> {
 /// The longest review cadence: ten years.
 pub const MAX_REVIEW_DAYS: u32 = 3_660;
 
-/// A review cadence: whole days (or weeks), from one day to ten years.
+/// A review cadence: whole days (or weeks, or years of 365 days), from one
+/// day to ten years.
 pub fn parse_review_cadence(text: &str) -> Result<u32, ValueError> {
-    const HELP: &str = "write a cadence in days or weeks, such as \"90d\" or \"2w\"";
-    match whole_days(text, HELP)? {
+    const HELP: &str = "write a cadence in days, weeks or years, such as \"90d\", \"2w\" or \"1y\"";
+    match whole_days(text, HELP, |t| parse_review_cadence(t).is_ok())? {
         0 => Err(ValueError::new(
             format!("`{text}` is too short: a review cadence is at least a day"),
             HELP,
@@ -131,25 +179,33 @@ pub fn parse_review_cadence(text: &str) -> Result<u32, ValueError> {
     }
 }
 
-/// How long before an end date to warn: whole days (or weeks), up to ten
-/// years; `0d` warns on none.
+/// How long before an end date to warn: whole days (or weeks, or years of
+/// 365 days), up to ten years; `0d` warns on none.
 pub fn parse_notice(text: &str) -> Result<u32, ValueError> {
     whole_days(
         text,
-        "write it in days or weeks, such as \"14d\" or \"2w\"; \"0d\" for no warning",
+        "write it in days, weeks or years, such as \"14d\" or \"2w\"; \"0d\" for no warning",
+        |t| parse_notice(t).is_ok(),
     )
 }
 
-/// A duration of whole days, up to ten years.
-fn whole_days(text: &str, help: &'static str) -> Result<u32, ValueError> {
-    let secs = parse_duration(text)?.as_secs();
-    if secs % 86_400 != 0 {
+/// A duration of whole days, up to ten years. A year here is 365 days, so
+/// that `1y` is a whole number of days (a cadence, not an average).
+fn whole_days(
+    text: &str,
+    help: &'static str,
+    accepts: impl Fn(&str) -> bool,
+) -> Result<u32, ValueError> {
+    let duration = read_duration(text, 365 * 86_400)
+        .map_err(|why| duration_error(text, &why, help, accepts))?;
+    let millis = duration.as_millis();
+    if millis % 86_400_000 != 0 {
         return Err(ValueError::new(
             format!("`{text}` is not a whole number of days"),
             help,
         ));
     }
-    match u32::try_from(secs / 86_400) {
+    match u32::try_from(millis / 86_400_000) {
         Ok(days) if days <= MAX_REVIEW_DAYS => Ok(days),
         _ => Err(ValueError::new(
             format!("`{text}` is too long: at most ten years"),
@@ -159,8 +215,13 @@ fn whole_days(text: &str, help: &'static str) -> Result<u32, ValueError> {
 }
 
 /// Writes a duration in the largest units that divide it: `2h 30m`, `90d`,
-/// to the nearest second (a range's mean is rarely whole).
+/// to the nearest second (a range's mean is rarely whole); under a minute,
+/// to the millisecond, so that `2.5s` reads as written.
 pub fn format_duration(d: Duration) -> String {
+    if d < Duration::from_secs(60) && d.subsec_millis() != 0 {
+        let text = format!("{:.3}", d.as_secs_f64());
+        return format!("{}s", text.trim_end_matches('0'));
+    }
     let mut secs = d.as_secs() + u64::from(d.subsec_nanos() >= 500_000_000);
     if secs == 0 {
         return "0m".to_string();
@@ -254,7 +315,18 @@ fn added<T>(
             help,
         ));
     }
-    parse(amount).map_err(|e| ValueError { help, ..e })
+    parse(amount).map_err(|e| {
+        // Keep the respelling the amount's parser offered, with its `+`.
+        let help = match e
+            .help
+            .strip_prefix("did you mean \"")
+            .and_then(|h| h.split_once("\"?"))
+        {
+            Some((fixed, _)) => format!("did you mean \"+{fixed}\"? {help}"),
+            None => help,
+        };
+        ValueError { help, ..e }
+    })
 }
 
 /// Reads the time a factor adds to every risk, such as `+30m`.
@@ -309,15 +381,22 @@ impl Frequency {
     }
 }
 
-/// Reads `N/year`, `N/month`, `N/week`, `N/day` (N may have decimals) or
-/// `every D` with D a duration such as `90d`.
+/// Reads `N/year` (or `N/y`), `N/month`, `N/week`, `N/day` (N may have
+/// decimals) or `every D` with D a duration such as `90d` or `3y`.
 pub fn parse_frequency(text: &str) -> Result<Frequency, ValueError> {
     const HELP: &str =
         "write a frequency as \"N/year\", \"N/month\", \"N/week\", \"N/day\" or \"every 90d\"";
-    let bad = |why: &str| ValueError::new(format!("`{text}` is not a frequency: {why}"), HELP);
+    let bad = |why: &str| {
+        let help = match crate::respell::frequency(text).filter(|t| parse_frequency(t).is_ok()) {
+            Some(fixed) => format!("did you mean \"{fixed}\"? {HELP}"),
+            None => HELP.to_string(),
+        };
+        ValueError::new(format!("`{text}` is not a frequency: {why}"), help)
+    };
     let trimmed = text.trim();
     if let Some(period) = trimmed.strip_prefix("every ") {
-        let d = parse_duration(period).map_err(|_| bad("`every` needs a duration"))?;
+        let d = read_duration(period, YEAR_SECS)
+            .map_err(|why| bad(&format!("`every` needs a duration ({why})")))?;
         if d.is_zero() {
             return Err(bad("the period must be longer than zero"));
         }
@@ -329,7 +408,7 @@ pub fn parse_frequency(text: &str) -> Result<Frequency, ValueError> {
         .ok_or_else(|| bad("expected `N/unit` or `every D`"))?;
     let count = decimal(count.trim()).ok_or_else(|| bad(count_problem(count.trim())))?;
     let per_year = match unit.trim() {
-        "year" | "yr" => count,
+        "year" | "yr" | "y" => count,
         "month" => count * 12.0,
         "week" => count * DAYS_PER_YEAR / 7.0,
         "day" => count * DAYS_PER_YEAR,
@@ -622,7 +701,9 @@ mod tests {
     #[test]
     fn duration_errors_say_what_is_wrong() {
         let message = |t: &str| parse_duration(t).unwrap_err().message;
-        assert!(message("1.5h").contains("numbers are whole"));
+        assert!(message("0.0001s").contains("not a whole number of milliseconds"));
+        assert!(message("1,5h").contains("with a point"));
+        assert!(message("1.h").contains("digits after it"));
         assert!(message("1_000s").contains("unexpected `_`"));
         assert!(message("30m 1h").contains("largest first"));
         assert!(message("15").contains("needs a unit"));
@@ -649,6 +730,9 @@ mod tests {
             ("90d", 7_776_000),
             ("1w", 604_800),
             (" 0m ", 0),
+            ("1.5h", 5_400),
+            ("1y", 31_557_600),
+            ("0.5d", 43_200),
         ];
         for (text, secs) in cases {
             assert_eq!(
@@ -662,8 +746,8 @@ mod tests {
             "15",
             "m",
             "15 minutes",
-            "1.5h",
             "-5m",
+            "101y",
             "5m x",
             "99999999999999999999m",
             "9999999999999999w",
@@ -673,7 +757,57 @@ mod tests {
     }
 
     #[test]
+    fn decimals_are_kept_to_the_millisecond() {
+        assert_eq!(parse_duration("2.5s"), Ok(Duration::from_millis(2_500)));
+        assert_eq!(format_duration(parse_duration("2.5s").unwrap()), "2.5s");
+        assert_eq!(format_duration(parse_duration("1.5h").unwrap()), "1h 30m");
+        assert_eq!(parse_latency("0.25s"), Ok(Duration::from_millis(250)));
+        assert!(parse_duration("1.0005s").is_err());
+    }
+
+    #[test]
+    fn units_in_words_are_answered_with_the_short_form() {
+        let help = |t: &str| parse_duration(t).unwrap_err().help;
+        for (text, fixed) in [
+            ("2 hours", "2h"),
+            ("2 hrs", "2h"),
+            ("30 mins", "30m"),
+            ("1 day", "1d"),
+            ("2 weeks", "2w"),
+            ("3 years", "3y"),
+            ("1.5 hours", "1.5h"),
+        ] {
+            assert!(
+                help(text).starts_with(&format!("did you mean \"{fixed}\"?")),
+                "{text}: {}",
+                help(text)
+            );
+        }
+        assert!(!help("soon").contains("did you mean"));
+        // Each key's help names only what it takes.
+        let cadence = parse_review_cadence("3 months").unwrap_err();
+        assert!(
+            cadence.help.starts_with("did you mean \"90d\"?"),
+            "{cadence:?}"
+        );
+        assert!(cadence.help.contains("days, weeks or years"));
+        assert!(!cadence.help.contains(" s, m, h"));
+        // A respelling the key refuses is not offered.
+        let short = parse_review_cadence("5 hours").unwrap_err();
+        assert!(!short.help.contains("did you mean"), "{short:?}");
+        let every = parse_frequency("every 3 years").unwrap_err();
+        assert!(
+            every.help.starts_with("did you mean \"every 3y\"?"),
+            "{every:?}"
+        );
+        let per = parse_frequency("4 per year").unwrap_err();
+        assert!(per.help.starts_with("did you mean \"4/year\"?"), "{per:?}");
+    }
+
+    #[test]
     fn review_cadences() {
+        assert_eq!(parse_review_cadence("1y"), Ok(365));
+        assert_eq!(parse_notice("1y"), Ok(365));
         assert_eq!(parse_review_cadence("90d"), Ok(90));
         assert_eq!(parse_review_cadence("2w"), Ok(14));
         for text in ["0d", "36h", "3661d", "99999999d"] {
@@ -726,7 +860,13 @@ mod tests {
                 .help
                 .contains("+10%")
         );
-        for text in ["+", "+-5m", "++5m", "+1.5h"] {
+        assert_eq!(
+            parse_added_duration("+1.5h"),
+            Ok(Duration::from_secs(5_400))
+        );
+        let words = parse_added_duration("+2 hours").unwrap_err();
+        assert!(words.help.starts_with("did you mean \"+2h\"?"), "{words:?}");
+        for text in ["+", "+-5m", "++5m", "+1.5"] {
             assert!(parse_added_duration(text).is_err(), "{text}");
         }
         for text in ["+", "+150%", "+-1%", "+10"] {
@@ -744,6 +884,8 @@ mod tests {
         assert_eq!(per_year("1/day"), 365.25);
         assert!((per_year("every 120d") - 3.043_75).abs() < 1e-9);
         assert!((per_year("every 90d") - 4.058_333).abs() < 1e-6);
+        assert_eq!(per_year("1/y"), 1.0);
+        assert!((per_year("every 3y") - 1.0 / 3.0).abs() < 1e-12);
         for text in [
             "4",
             "4/decade",

@@ -39,7 +39,7 @@ fn compares_the_working_tree_with_a_revision() {
     assert_eq!(code, 0, "{stderr}");
     assert!(
         stdout.starts_with(
-            "1 risk worse, 1 added (1 new critical), 1 better, 1 otherwise changed, 1 removed, 1 new incident\n"
+            "1 risk worse, 1 added (1 new critical), 1 better, 1 changed, 1 removed, 1 new incident\n"
         ),
         "{stdout}"
     );

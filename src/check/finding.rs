@@ -147,6 +147,12 @@ pub enum Finding<'r> {
         risk: &'r Risk,
         reviewed: At<Date>,
     },
+    /// An action exercised after today: no evidence yet.
+    FutureExercise {
+        risk: &'r Risk,
+        action: &'r Action,
+        exercised: At<Date>,
+    },
     NoDetection {
         risk: &'r Risk,
         impact: Level,
@@ -295,7 +301,9 @@ impl Finding<'_> {
                 Code::ActionOverdue
             }
             Finding::ReviewOverdue { .. } => Code::ReviewOverdue,
-            Finding::FutureReview { .. } | Finding::FutureIncident { .. } => Code::FutureDate,
+            Finding::FutureReview { .. }
+            | Finding::FutureExercise { .. }
+            | Finding::FutureIncident { .. } => Code::FutureDate,
             Finding::NoDetection { .. } => Code::NoDetection,
             Finding::NoOwner { .. } => Code::NoOwner,
             Finding::EstimateMissing { .. } => Code::EstimateMissing,
@@ -339,6 +347,7 @@ impl Finding<'_> {
             | Finding::ActionOverdue { risk, .. }
             | Finding::ReviewOverdue { risk, .. }
             | Finding::FutureReview { risk, .. }
+            | Finding::FutureExercise { risk, .. }
             | Finding::NoDetection { risk, .. }
             | Finding::NoOwner { risk }
             | Finding::EstimateMissing { risk, .. }
@@ -371,6 +380,7 @@ impl Finding<'_> {
             | Finding::FactorActionOverdue { action: a, .. }
             | Finding::NoSignal { action: a, .. }
             | Finding::ExerciseOverdue { action: a, .. }
+            | Finding::FutureExercise { action: a, .. }
             | Finding::NeverExercised { action: a, .. }
             | Finding::MitigationFailed { action: a, .. } => action(a),
             Finding::WaiverExpiring { waiver, .. }
@@ -727,6 +737,19 @@ impl Finding<'_> {
             )
             .at(reviewed.span, "a date in the future")
             .help("record the day the review happened"),
+            Finding::FutureExercise {
+                action, exercised, ..
+            } => Diagnostic::new(
+                code,
+                format!(
+                    "{} action \"{}\" of risk `{name}` was exercised on {}, after today ({today})",
+                    action.kind.name(),
+                    action.what,
+                    exercised.value
+                ),
+            )
+            .at(exercised.span, "a date in the future: no evidence yet")
+            .help("record the day the mitigation was shown to work; until that day comes it counts as never exercised"),
             Finding::NoDetection { risk, impact } => Diagnostic::new(
                 code,
                 format!("risk `{name}` ({}) has no detect action", impact_words(*impact)),
@@ -992,7 +1015,7 @@ impl Finding<'_> {
                         bad_minutes,
                         budget,
                     } => format!(
-                        "its incidents of the last 365 days cost {} bad minutes against a budget of {}",
+                        "its incidents of the last 365 days cost at least {} bad minutes against a budget of {}",
                         minutes_text(bad_minutes),
                         minutes_text(budget)
                     ),

@@ -92,6 +92,15 @@ pub(super) fn risk<'r>(
     if let Some(reviewed) = risk.reviewed.filter(|r| r.value > today) {
         findings.push(Finding::FutureReview { risk, reviewed });
     }
+    for action in &risk.actions {
+        if let Some(exercised) = action.exercised.filter(|e| e.value > today) {
+            findings.push(Finding::FutureExercise {
+                risk,
+                action,
+                exercised,
+            });
+        }
+    }
     if assessed.review.overdue(today) {
         findings.push(Finding::ReviewOverdue {
             risk,

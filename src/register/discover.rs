@@ -16,10 +16,19 @@ use crate::source::display_path;
 /// The policy file, which may sit beside the register; it is not a register file.
 pub const CONFIG_FILE_NAME: &str = "opx.toml";
 
+/// A file to read, and how it came to be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    /// Found in a folder rather than named: it is read as a register only
+    /// if it looks like one (see [`looks_like_register`]).
+    pub in_folder: bool,
+}
+
 /// Files named on the command line are taken as they are; folders give
 /// every `*.toml` below them, sorted, skipping hidden entries and `opx.toml`.
 /// A file reached twice is read once.
-pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<PathBuf> {
+pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Found> {
     let mut files = Vec::new();
     let mut seen = HashSet::new();
     for path in paths {
@@ -41,14 +50,17 @@ pub fn discover(paths: &[PathBuf], diagnostics: &mut Vec<Diagnostic>) -> Vec<Pat
                         .help("a register is one or more .toml files; point opx at them or at the folder that holds them, or start one here with `opx init`"),
                 );
             }
-            found
+            found.into_iter().map(|path| (path, true)).collect()
         } else {
-            vec![path.clone()]
+            vec![(path.clone(), false)]
         };
-        for file in found {
+        for (file, in_folder) in found {
             let key = fs::canonicalize(&file).unwrap_or_else(|_| file.clone());
             if seen.insert(key) {
-                files.push(file);
+                files.push(Found {
+                    path: file,
+                    in_folder,
+                });
             }
         }
     }
@@ -173,6 +185,34 @@ pub fn is_register_file(relative: &Path) -> bool {
     !hidden && name.is_some_and(|n| n.ends_with(".toml") && n != CONFIG_FILE_NAME)
 }
 
+/// Whether a TOML file found in a folder is a register file: its top
+/// level has a `system` table, or `risk` or `incident` entries. Any other
+/// TOML file (`Cargo.toml`, `pyproject.toml`, `rustfmt.toml`) shares the
+/// folder and is passed over.
+pub fn is_register_table(root: &toml::de::DeTable<'_>) -> bool {
+    REGISTER_KEYS.iter().any(|key| root.get(*key).is_some())
+}
+
+/// Whether a file found in a folder that is not valid TOML was meant as a
+/// register: a line opens a `[system]`, `[[risk]]` or `[[incident]]`
+/// table (or one inside them, or starts to), or sets one of those keys. Its syntax
+/// error is then reported; any other broken TOML file is passed over.
+pub fn looks_like_register(text: &str) -> bool {
+    text.lines().any(|line| {
+        let line = line.trim_start().trim_start_matches('[').trim_start();
+        REGISTER_KEYS.iter().any(|key| {
+            line.strip_prefix(key).is_some_and(|rest| {
+                // `[system` cut short counts too: it is a register's header.
+                let rest = rest.trim_start();
+                rest.is_empty() || rest.starts_with([']', '.', '='])
+            })
+        })
+    })
+}
+
+/// The top-level keys that make a TOML file a register file.
+const REGISTER_KEYS: [&str; 3] = ["system", "risk", "incident"];
+
 pub fn io_error(path: &Path, error: &std::io::Error) -> Diagnostic {
     let shown = display_path(path);
     let help = match error.kind() {
@@ -232,8 +272,9 @@ mod tests {
         let found = discover(&[root.join("risks")], &mut diagnostics);
         let names: Vec<_> = found
             .iter()
-            .map(|p| {
-                p.strip_prefix(&root)
+            .map(|f| {
+                f.path
+                    .strip_prefix(&root)
                     .unwrap()
                     .to_string_lossy()
                     .into_owned()
@@ -260,6 +301,31 @@ mod tests {
                 at("risks/out.toml")
             ]
         );
+    }
+
+    #[test]
+    fn broken_toml_is_a_register_when_it_opens_a_register_table() {
+        for text in [
+            "[system]\nid = \"a\"\nname = ",
+            "  [[ risk ]]\nid = ",
+            "[[risk.action]]\nwhat = ",
+            "[[incident]]\n=",
+            "[system\n",
+            "[[risk\nid = 1",
+            "system = { id = ",
+        ] {
+            assert!(looks_like_register(text), "{text:?}");
+        }
+        for text in [
+            "[package]\nname = ",
+            "[tool.ruff]\nline-length = ",
+            "[systems]\n=",
+            "# [[risk]] in a comment\n=",
+            "risky = ",
+            "",
+        ] {
+            assert!(!looks_like_register(text), "{text:?}");
+        }
     }
 
     #[test]

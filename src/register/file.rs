@@ -113,6 +113,15 @@ pub(crate) fn validate_file(
     out
 }
 
+/// `a` or `an`, for "risk" or "incident".
+fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 /// The system the risks and incidents of one file belong to.
 struct HomeSystem {
     /// The id of the file's [system], if it has a valid one.
@@ -142,7 +151,12 @@ impl HomeSystem {
                         ),
                     )
                     .at(named.span, format!("the file's system is `{own}`"))
-                    .help(format!("a {what} belongs to the system of its file; move it to a file of its own or remove `system`")),
+                    .help(if crate::suggest::did_you_mean(&named.value, [own]).is_some() {
+                        // A near miss of the file's own id: a typo, not a move.
+                        format!("did you mean `{own}`? {} {what} takes the system of its file, so `system` can go", article(what))
+                    } else {
+                        format!("{} {what} belongs to the system of its file; move it to a file of its own or remove `system`", article(what))
+                    }),
                 );
                 None
             }

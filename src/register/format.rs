@@ -62,7 +62,7 @@ pub enum Value {
     Duration,
     /// `300ms`, or a duration.
     Latency,
-    /// A review cadence in whole days or weeks.
+    /// A review cadence in whole days, weeks or years (of 365 days).
     Cadence,
     /// `0%` to `100%`.
     Percent,
@@ -348,7 +348,7 @@ pub static RISK: Table = Table {
         key(
             "review_every",
             Value::Cadence,
-            "Review cadence in days or weeks, such as \"90d\".",
+            "Review cadence in days, weeks or years, such as \"90d\" or \"1y\".",
         ),
         key(
             "action",

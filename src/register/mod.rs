@@ -182,23 +182,59 @@ pub fn size_text(bytes: u64) -> String {
 
 /// A file to load: a path to read, or bytes already in hand.
 enum Input {
-    Disk(PathBuf, Limits),
+    /// The path, its limits, and whether it was found in a folder.
+    Disk(PathBuf, Limits, bool),
     Memory(PathBuf, Vec<u8>),
 }
 
 /// Loads the register in `paths` (files, or folders searched for
-/// `*.toml`), each file read within `limits`.
+/// `*.toml`), each file read within `limits`. A file found in a folder
+/// that is not a register file (`Cargo.toml`) is passed over and counted
+/// in [`Sources::skipped`]; a file named is always read as a register.
 pub fn load(paths: &[PathBuf], limits: Limits) -> Loaded {
     let mut diagnostics = Vec::new();
     let inputs = discover::discover(paths, &mut diagnostics)
         .into_iter()
-        .map(|path| Input::Disk(path, limits))
+        .map(|found| Input::Disk(found.path, limits, found.in_folder))
         .collect();
-    load_inputs(inputs, diagnostics)
+    let mut loaded = load_inputs(inputs, diagnostics);
+    let skipped = loaded.sources.skipped();
+    if skipped > 0 && loaded.sources.read() == 0 && !loaded.failed() {
+        let folders: Vec<String> = paths
+            .iter()
+            .filter(|p| p.is_dir())
+            .map(|p| format!("`{}`", display_path(p)))
+            .collect();
+        let mut diagnostic = Diagnostic::new(
+            Code::NoRegister,
+            format!(
+                "no register files in {}; {} skipped",
+                folders.join(", "),
+                other_toml(skipped)
+            ),
+        )
+        .help("a register file has a [system] table or [[risk]] entries; point opx at your register's files or folder, or start one here with `opx init`");
+        if let [folder] = folders.as_slice() {
+            diagnostic = diagnostic.at_path(folder.trim_matches('`').to_string());
+        }
+        loaded.diagnostics.push(diagnostic);
+    }
+    loaded
+}
+
+/// `1 other TOML file`, `3 other TOML files`: the files passed over.
+pub fn other_toml(skipped: usize) -> String {
+    if skipped == 1 {
+        "1 other TOML file".to_string()
+    } else {
+        format!("{skipped} other TOML files")
+    }
 }
 
 /// Loads a register from file contents already in hand (a git revision's,
-/// say); `diagnostics` holds any problem met while gathering them.
+/// say); `diagnostics` holds any problem met while gathering them. Each
+/// is taken as found in a folder: one that is not a register file is
+/// passed over.
 pub fn load_contents(files: Vec<(PathBuf, Vec<u8>)>, diagnostics: Vec<Diagnostic>) -> Loaded {
     let inputs = files
         .into_iter()
@@ -222,6 +258,7 @@ fn load_inputs(inputs: Vec<Input>, mut diagnostics: Vec<Diagnostic>) -> Loaded {
         |(id, input)| read_one(id, input),
         |read| {
             let id = match read.text {
+                _ if read.skipped => sources.add_skipped(read.path, read.origin),
                 Some(text) => sources.add(read.path, text, read.origin),
                 None => sources.add_released(read.path, read.len),
             };
@@ -255,6 +292,8 @@ struct Read {
     text: Option<String>,
     part: FileRegister,
     diagnostics: Vec<Diagnostic>,
+    /// Found in a folder and not a register file.
+    skipped: bool,
 }
 
 fn file_id(index: usize) -> FileId {
@@ -262,9 +301,9 @@ fn file_id(index: usize) -> FileId {
 }
 
 fn read_one(id: FileId, input: Input) -> Read {
-    let (path, origin, bytes) = match input {
-        Input::Disk(path, limits) => match read_limited(&path, limits.max_file_size) {
-            Ok(bytes) => (path, Origin::Disk, bytes),
+    let (path, origin, bytes, in_folder) = match input {
+        Input::Disk(path, limits, in_folder) => match read_limited(&path, limits.max_file_size) {
+            Ok(bytes) => (path, Origin::Disk, bytes, in_folder),
             Err(unreadable) => {
                 let diagnostic = unreadable.diagnostic(&path, limits.max_file_size);
                 return Read {
@@ -275,17 +314,29 @@ fn read_one(id: FileId, input: Input) -> Read {
                     text: Some(String::new()),
                     part: FileRegister::default(),
                     diagnostics: vec![diagnostic],
+                    skipped: false,
                 };
             }
         },
-        Input::Memory(path, bytes) => (path, Origin::Memory, bytes),
+        Input::Memory(path, bytes) => (path, Origin::Memory, bytes, true),
     };
     let mut diagnostics = Vec::new();
     let (text, part) = match decode(bytes) {
-        Ok(text) => {
-            let part = parse(id, &text, &mut diagnostics);
-            (text, part)
-        }
+        Ok(text) => match parse(id, &text, in_folder, &mut diagnostics) {
+            Some(part) => (text, part),
+            None => {
+                return Read {
+                    id,
+                    path,
+                    origin,
+                    len: 0,
+                    text: None,
+                    part: FileRegister::default(),
+                    diagnostics,
+                    skipped: true,
+                };
+            }
+        },
         Err((bytes, at)) => {
             diagnostics.push(
                 Diagnostic::new(Code::NotText, "this file is not UTF-8 text")
@@ -308,11 +359,20 @@ fn read_one(id: FileId, input: Input) -> Read {
         text: keep.then_some(text),
         part,
         diagnostics,
+        skipped: false,
     }
 }
 
-/// Parses and validates one file's text.
-fn parse(id: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> FileRegister {
+/// Parses and validates one file's text; `None` when it was found in a
+/// folder (`in_folder`) and is not a register file, which is passed over
+/// without a word: valid TOML with none of a register's tables, or broken
+/// TOML that does not open one (see `discover::looks_like_register`).
+fn parse(
+    id: FileId,
+    text: &str,
+    in_folder: bool,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<FileRegister> {
     let lines = Lines::new(std::borrow::Cow::Borrowed(text));
     let mut sink = Sink {
         file: id,
@@ -320,6 +380,16 @@ fn parse(id: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> FileRegis
         lines: &lines,
     };
     let (root, errors) = DeTable::parse_recoverable(text);
+    if in_folder {
+        let register = if errors.is_empty() {
+            discover::is_register_table(root.get_ref())
+        } else {
+            discover::looks_like_register(text)
+        };
+        if !register {
+            return None;
+        }
+    }
     if !errors.is_empty() {
         // What the parser recovered may be half a table; validating it would
         // report problems that are only echoes of the syntax error. While it
@@ -333,16 +403,17 @@ fn parse(id: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> FileRegis
             }
             last_start = start;
         }
-        return FileRegister::default();
+        return Some(FileRegister::default());
     }
     let span = root.span();
-    file::validate_file(&mut sink, root.get_ref(), span)
+    Some(file::validate_file(&mut sink, root.get_ref(), span))
 }
 
 /// The risks of one file's text, validated on its own (without the other
 /// files of the register); problems go to `diagnostics`.
 pub fn reread(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<model::Risk> {
-    parse(FileId(0), text, diagnostics)
+    parse(FileId(0), text, false, diagnostics)
+        .unwrap_or_default()
         .entries
         .into_iter()
         .filter_map(|e| {
@@ -359,7 +430,7 @@ pub fn reread_file(
     text: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> (Option<model::System>, Vec<model::Risk>) {
-    let part = parse(FileId(0), text, diagnostics);
+    let part = parse(FileId(0), text, false, diagnostics).unwrap_or_default();
     let risks = part
         .entries
         .into_iter()

@@ -478,15 +478,6 @@ pub struct ActionRef {
     pub action: String,
 }
 
-impl ActionRef {
-    /// Whether it names `action` of `risk`.
-    pub fn names(&self, risk: &Risk, action: &Action) -> bool {
-        self.system == risk.system
-            && self.risk == risk.id.value
-            && action.id.as_ref().is_some_and(|id| id.value == self.action)
-    }
-}
-
 /// A runbook reference. A path is relative to the register file that
 /// names it; whether it exists is found when the register is loaded.
 #[derive(Debug, Clone, PartialEq, Eq)]

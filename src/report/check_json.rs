@@ -56,6 +56,9 @@ struct Summary {
     /// Findings set aside by a waiver.
     waived: usize,
     risks: usize,
+    /// TOML files found in folders that are not register files
+    /// (`Cargo.toml`, say), passed over unread.
+    skipped_files: usize,
 }
 
 struct Findings<'a> {
@@ -153,6 +156,7 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             notes: tally.notes,
             waived: report.waived.len(),
             risks: report.register.risks.len(),
+            skipped_files: report.sources.skipped(),
         },
         findings: Findings {
             findings: report.findings,
@@ -198,7 +202,8 @@ mod snapshot {
             "warnings": 10,
             "notes": 1,
             "waived": 1,
-            "risks": 4
+            "risks": 4,
+            "skipped_files": 0
           },
           "findings": [
             {

@@ -165,9 +165,10 @@ pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
         Category::Removed => "removed",
         _ => "changed",
     };
-    let direction = |category: Category| match category {
+    let direction = |category: Category, mixed: bool| match category {
         Category::Worse => "worse",
         Category::Better => "better",
+        _ if mixed => "mixed",
         _ => "same",
     };
     let document = json!({
@@ -197,7 +198,7 @@ pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
             "risk": r.id,
             "title": r.title,
             "kind": kind(r.category),
-            "direction": direction(r.category),
+            "direction": direction(r.category, r.mixed),
             "new_critical": r.new_critical,
             "before": score(&r.before),
             "after": score(&r.after),
@@ -208,7 +209,7 @@ pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
             "factor": f.id,
             "title": f.title,
             "kind": kind(f.category),
-            "direction": direction(f.category),
+            "direction": direction(f.category, false),
             "before": factor(&f.before),
             "after": factor(&f.after),
             "changes": f.changes,

@@ -935,11 +935,24 @@ pub(crate) fn rank_summary(report: &RankReport<'_>) -> String {
         0 => String::new(),
         n => format!("; {}", plural(n, "systemic factor")),
     };
+    let skipped = skipped_note(report.sources);
     if shown == 0 {
         // Filters can leave only factors to show.
-        return format!("{count}{factors}");
+        return format!("{count}{factors}{skipped}");
     }
-    format!("{count}: {}; {open} open{factors}", bands.join(", "))
+    format!(
+        "{count}: {}; {open} open{factors}{skipped}",
+        bands.join(", ")
+    )
+}
+
+/// `; 3 other TOML files skipped` when a folder held TOML files that are
+/// not registers, so the reader knows they were seen and passed over.
+pub(crate) fn skipped_note(sources: &Sources) -> String {
+    match sources.skipped() {
+        0 => String::new(),
+        n => format!("; {} skipped", crate::register::other_toml(n)),
+    }
 }
 
 /// `1 error, 3 warnings, 1 note, 2 waived in 11 risks; policy: risks/opx.toml`
@@ -955,11 +968,12 @@ pub(crate) fn check_summary(report: &CheckReport<'_>) -> String {
         n => format!(", {n} waived"),
     };
     format!(
-        "{}, {}{notes}{waived} in {}; policy: {}",
+        "{}, {}{notes}{waived} in {}; policy: {}{}",
         plural(tally.errors, "error"),
         plural(tally.warnings, "warning"),
         plural(report.register.risks.len(), "risk"),
         report.policy.describe(),
+        skipped_note(report.sources),
     )
 }
 

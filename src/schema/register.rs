@@ -7,10 +7,9 @@ use serde_json::{Map, Value, json};
 use crate::register::format::{FILE, Key, Need, Table, Value as Kind};
 use crate::scale::Scale;
 
-const DURATION: &str = r"^\s*([0-9]+\s*[smhdw]\s*)+$";
+const DURATION: &str = r"^\s*([0-9]+(\.[0-9]+)?\s*[smhdwy]\s*)+$";
 const PERCENT: &str = r"^\s*(100(\.0+)?|[0-9]{1,2}(\.[0-9]+)?)\s*%\s*$";
-const FREQUENCY: &str =
-    r"^\s*([0-9]+(\.[0-9]+)?\s*/\s*(year|yr|month|week|day)|every\s+([0-9]+\s*[smhdw]\s*)+)\s*$";
+const FREQUENCY: &str = r"^\s*([0-9]+(\.[0-9]+)?\s*/\s*(year|yr|y|month|week|day)|every\s+([0-9]+(\.[0-9]+)?\s*[smhdwy]\s*)+)\s*$";
 
 /// A value's pattern, or two of them as a range: `low..high`.
 fn estimate(one: &str) -> String {
@@ -114,14 +113,14 @@ fn value(kind: &Kind) -> Value {
             { "type": "string", "enum": Scale::Time.word_lists()[0] },
         ] }),
         Kind::Duration => pattern(DURATION),
-        Kind::Latency => pattern(r"^\s*([0-9]+\s*ms|([0-9]+\s*[smhdw]\s*)+)\s*$"),
-        Kind::Cadence => pattern(r"^\s*([0-9]+\s*[dw]\s*)+$"),
+        Kind::Latency => pattern(r"^\s*([0-9]+\s*ms|([0-9]+(\.[0-9]+)?\s*[smhdwy]\s*)+)\s*$"),
+        Kind::Cadence => pattern(r"^\s*([0-9]+(\.[0-9]+)?\s*[dwy]\s*)+$"),
         Kind::Percent => pattern(PERCENT),
         Kind::Share => pattern(&estimate(PERCENT)),
         Kind::Availability => pattern(r"^\s*[0-9]{1,2}(\.[0-9]+)?\s*%\s*$"),
         Kind::Frequency => pattern(&estimate(FREQUENCY)),
         Kind::Rate => pattern(r"^\s*[0-9]+(\.[0-9]+)?\s*/\s*(s|min|m|h)\s*$"),
-        Kind::AddedDuration => pattern(r"^\s*\+\s*([0-9]+\s*[smhdw]\s*)+$"),
+        Kind::AddedDuration => pattern(r"^\s*\+\s*([0-9]+(\.[0-9]+)?\s*[smhdwy]\s*)+$"),
         Kind::AddedPercent => pattern(r"^\s*\+\s*(100(\.0+)?|[0-9]{1,2}(\.[0-9]+)?)\s*%\s*$"),
         Kind::Date => json!({ "type": "string", "format": "date" }),
         Kind::Boolean(default) => json!({ "type": "boolean", "default": default }),

@@ -766,7 +766,7 @@ pub struct ManArgs {
 
 /// The commands with a manual page of their own, and its name as `man`
 /// knows it.
-pub const MAN_PAGES: [(&str, &str); 13] = [
+pub const MAN_PAGES: [(&str, &str); 14] = [
     ("rank", "opx-rank"),
     ("show", "opx-show"),
     ("matrix", "opx-matrix"),
@@ -776,6 +776,7 @@ pub const MAN_PAGES: [(&str, &str); 13] = [
     ("assess", "opx-assess"),
     ("plan", "opx-plan"),
     ("review", "opx-review"),
+    ("measure", "opx-measure"),
     ("diff", "opx-diff"),
     ("schema", "opx-schema"),
     ("init", "opx-init"),

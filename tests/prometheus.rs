@@ -356,6 +356,21 @@ fn measures_writes_and_checks_against_a_real_server() {
     assert!(err.contains("many-to-many matching not allowed"), "{err}");
     assert_eq!(std::fs::read_to_string(&path).unwrap(), REGISTER);
 
+    // The table, as Markdown when the output is not a terminal.
+    let out = opx(dir.path(), &server.url, &[]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let markdown = String::from_utf8_lossy(&out.stdout);
+    for row in [
+        "| api | availability | 99.9% | 99.8% | breached |",
+        "| api | error_rate | ≤ 0.1% | 0.2% | breached |",
+        "| api | latency_p95 | ≤ 300ms | 389ms | breached |",
+        "| api | throughput | - | 10/s | - |",
+        "| api/backup-loss | backup-alert | BackupTooOld | healthy | 2026-01-20 | 2026-01-20 (new) |",
+        "| api/backup-loss | Mail the ops list | CronMailsOps | missing (fails --check) | not in the window | - |",
+    ] {
+        assert!(markdown.contains(row), "`{row}` not in:\n{markdown}");
+    }
+
     // --check: the severe risk's mail "alert" does not exist.
     let out = opx(dir.path(), &server.url, &["--check"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
@@ -487,4 +502,63 @@ fn a_server_that_never_answers_times_out() {
         stderr(&out)
     );
     drop(held);
+}
+
+/// A server that answers every connection with `reply`, for as long as
+/// the test runs; its address.
+fn answering(reply: Vec<u8>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().take(8).flatten() {
+            let mut request = [0u8; 4096];
+            let _ = stream.read(&mut request);
+            let _ = stream.write_all(&reply);
+        }
+    });
+    url
+}
+
+/// What a server says is shown through the output filter: an escape
+/// sequence and a workflow command in its error stay visible text.
+#[test]
+fn a_hostile_server_message_is_shown_as_text() {
+    let body = r#"{"status":"error","errorType":"bad_data","error":"\u001b[2J\n::error::owned"}"#;
+    let reply = format!(
+        "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let url = answering(reply.into_bytes());
+    let (register, path) = register_in(REGISTER);
+    let out = opx(register.path(), &url, &["--write"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("the server refused the query"), "{err}");
+    assert!(err.contains(r"\u{1b}[2J") && err.contains("owned"), "{err}");
+    assert!(!err.contains('\u{1b}'), "{err:?}");
+    assert!(
+        !err.lines().any(|l| l.trim_start().starts_with("::")),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), REGISTER);
+}
+
+/// A response past 16 MiB is refused before it is read to the end.
+#[test]
+fn a_flood_is_cut_off() {
+    let size = 17 * 1024 * 1024;
+    let mut reply = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {size}\r\nConnection: close\r\n\r\n"
+    )
+    .into_bytes();
+    reply.resize(reply.len() + size, b' ');
+    let url = answering(reply);
+    let (register, _) = register_in(REGISTER);
+    let out = opx(register.path(), &url, &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("the response is larger than 16 MiB"),
+        "{}",
+        stderr(&out)
+    );
 }

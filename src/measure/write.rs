@@ -343,6 +343,51 @@ mod tests {
         );
     }
 
+    fn baseline_edits() -> FileEdits {
+        FileEdits {
+            baseline: Some((
+                "api".into(),
+                vec![
+                    ("availability", "\"99.8%\"".into()),
+                    ("measured", "2026-02-03".into()),
+                ],
+            )),
+            exercised: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_missing_baseline_goes_above_the_measure_table() {
+        let text =
+            "[system]\nid = \"api\"\n\n[system.measure]  # from Prometheus\navailability = 'up'\n";
+        let path = Path::new("risks.toml");
+        let (edited, changes) = edit(path, text, &baseline_edits()).unwrap();
+        assert_eq!(
+            edited,
+            "[system]\nid = \"api\"\n\n[system.baseline]\navailability = \"99.8%\"\nmeasured = 2026-02-03\n\n[system.measure]  # from Prometheus\navailability = 'up'\n"
+        );
+        assert_eq!(changes.len(), 2);
+        verify(path, &edited, &baseline_edits()).unwrap();
+    }
+
+    #[test]
+    fn an_inline_baseline_is_left_to_a_person() {
+        let text = "[system]\nid = \"api\"\nbaseline = { open_bugs = 3 }\n\n[system.measure]\navailability = 'up'\n";
+        let error = edit(Path::new("risks.toml"), text, &baseline_edits()).unwrap_err();
+        assert!(
+            error.message.contains("has no header of its own"),
+            "{error:?}"
+        );
+    }
+
+    #[test]
+    fn a_value_that_does_not_read_back_is_refused() {
+        let text = "[system]\nid = \"api\"\n[system.baseline]\navailability = \"99.5%\"\n";
+        let wrong = "[system]\nid = \"api\"\n[system.baseline]\navailability = \"99.5%\"\nmeasured = 2026-02-03\n";
+        assert!(verify(Path::new("risks.toml"), text, &baseline_edits()).is_err());
+        assert!(verify(Path::new("risks.toml"), wrong, &baseline_edits()).is_err());
+    }
+
     #[test]
     fn a_line_ends_before_its_break() {
         let text = "a = 1\r\nb = 2";

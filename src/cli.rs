@@ -279,7 +279,8 @@ pub enum Command {
         long_about = "Read each system's health from a Prometheus server: every expression of \
             [system.measure] (availability and error_rate as ratios from 0 to 1, latency_p95 in \
             seconds, throughput a second; $window stands for [system.slo] window, 30d unless set) \
-            is evaluated as an instant query at the end of --today (UTC) and set beside the SLO, \
+            is evaluated as an instant query at the end of --today (UTC; now, while that day lasts) \
+            and set beside the SLO, \
             with the verdict opx assess would give. A detect action with signal = \"alert:NAME\" \
             is checked against the server's alerting rules (loaded and healthy, signal-missing, \
             or signal-broken) and the day the alert last fired within the window (the newest \
@@ -753,6 +754,9 @@ impl MeasureArgs {
             timeout: std::time::Duration::from_secs(self.timeout),
             write: self.write,
             check: self.check,
+            now: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
         }
     }
 }

@@ -979,6 +979,9 @@ pub struct MeasureOptions {
     pub write: bool,
     /// Exit 1 when a gated risk's alert is missing or broken.
     pub check: bool,
+    /// The time now, in seconds since the epoch: a day that has not ended
+    /// is measured up to now.
+    pub now: i64,
 }
 
 /// `opx measure`: each system's measured health and each detect action's
@@ -1020,7 +1023,7 @@ pub fn measure(options: &MeasureOptions, io: &mut Io<'_>) -> io::Result<ExitStat
         fail_impact: policy.fail_impact,
         fail_band: policy.fail_band,
     };
-    let measurement = crate::measure::measure(&analysis, &client, &gate);
+    let measurement = crate::measure::measure(&analysis, &client, &gate, options.now);
     if !measurement.diagnostics.is_empty() {
         let _ = render_human(
             io.stderr,
@@ -1033,7 +1036,7 @@ pub fn measure(options: &MeasureOptions, io: &mut Io<'_>) -> io::Result<ExitStat
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
         options
             .format
-            .write(&measurement, client.url(), screen, out)
+            .write(&measurement, &client.url(), screen, out)
     })?;
     if !measurement.complete() {
         let failed = measurement

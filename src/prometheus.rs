@@ -138,9 +138,10 @@ impl Client {
         })
     }
 
-    /// The server's address as given.
-    pub fn url(&self) -> &str {
-        &self.base
+    /// The server's address as given, without a user name or password
+    /// written in it: what reports may show.
+    pub fn url(&self) -> String {
+        shown_url(&self.base)
     }
 
     /// Evaluates `query` at `time` (seconds since the epoch): each series
@@ -238,6 +239,16 @@ impl Client {
             ureq::Error::Io(e) => Failure::Unreachable(e.to_string()),
             other => Failure::Unreachable(other.to_string()),
         }
+    }
+}
+
+/// `url` with any `user:password@` replaced by `…@`.
+fn shown_url(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://…{}", &rest[at..]),
+        None => url.to_string(),
     }
 }
 
@@ -392,6 +403,10 @@ mod tests {
             .ok()
             .unwrap();
         assert_eq!(client.url(), "http://127.0.0.1:9090");
+        let client = Client::new("https://opx:secret@prom.example/p", None, timeout)
+            .ok()
+            .unwrap();
+        assert_eq!(client.url(), "https://…@prom.example/p");
     }
 
     #[test]

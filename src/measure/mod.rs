@@ -5,7 +5,8 @@
 //! measured key of its `[system.baseline]`; `$window` in it stands for the
 //! SLO's window (`[system.slo] window`, 30 days unless set), written the
 //! way PromQL writes durations. Each expression is evaluated as one
-//! instant query at the end of `--today` (midnight UTC after it), and must
+//! instant query at the end of `--today` (midnight UTC after it, or now
+//! while that day lasts), and must
 //! give exactly one number: no series is "no data" (never zero), several
 //! series or NaN are errors, and a value outside what its key holds (a
 //! ratio above 1 for availability) is one too. What each value is worth
@@ -161,10 +162,13 @@ pub fn end_of(today: Date) -> i64 {
         .map_or(i64::MAX, |t| t.as_second())
 }
 
-/// Reads every measured key and every alert of the register from `client`.
-pub fn measure(analysis: &Analysis<'_>, client: &Client, policy_gate: &Gate) -> Measurement {
+/// Reads every measured key and every alert of the register from `client`,
+/// at the end of the analysis's day, or at `now` (seconds since the epoch)
+/// if the day has not ended: the server has nothing after now, and an
+/// instant selector asked about the future finds no sample.
+pub fn measure(analysis: &Analysis<'_>, client: &Client, gate: &Gate, now: i64) -> Measurement {
     let today = analysis.today;
-    let time = end_of(today);
+    let time = end_of(today).min(now);
     let register = analysis.register;
     let mut diagnostics = Vec::new();
     let mut readings = Vec::new();
@@ -212,7 +216,7 @@ pub fn measure(analysis: &Analysis<'_>, client: &Client, policy_gate: &Gate) -> 
     let signals = if down {
         Vec::new()
     } else {
-        signals(analysis, client, policy_gate, time, &mut diagnostics)
+        signals(analysis, client, gate, time, &mut diagnostics)
     };
     diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     Measurement {

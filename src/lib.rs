@@ -9,7 +9,10 @@
 //! [`check`] (gate findings), [`assess`], [`plan`], [`review`], [`diff`] →
 //! [`report`] (one format per file). [`commands`] strings these together
 //! for each subcommand and writes through the writers the binary hands it;
-//! the library never prints on its own.
+//! the library never prints on its own. The one way in from outside the
+//! register is [`measure`], which asks a Prometheus server ([`prometheus`])
+//! and records what it says in the files ([`rewrite`], shared with
+//! [`mark`]).
 
 pub mod analysis;
 pub mod assess;

@@ -904,7 +904,9 @@ fn action_changes(
     let proof = |facts: Option<&[ActionFacts<'_>]>, i: usize| {
         facts
             .and_then(|facts| facts.get(i))
-            .map_or((None, None), |f| (f.exercised, f.failed.map(|failed| failed.on)))
+            .map_or((None, None), |f| {
+                (f.exercised, f.failed.map(|failed| failed.on))
+            })
     };
     for (i, action) in new.iter().enumerate() {
         match old.iter().position(|o| same(o, action)) {

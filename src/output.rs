@@ -147,7 +147,10 @@ impl Staged {
         }
         let mut builder = tempfile::Builder::new();
         let prefix = temp_prefix(path);
-        builder.prefix(&prefix).suffix(".tmp").rand_bytes(RANDOM_CHARACTERS);
+        builder
+            .prefix(&prefix)
+            .suffix(".tmp")
+            .rand_bytes(RANDOM_CHARACTERS);
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;

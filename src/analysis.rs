@@ -19,7 +19,7 @@ use crate::exercise::{ActionFacts, IncidentEvidence};
 use crate::factor::{self, Exposure, FactorState};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
 use crate::policy::Policy;
-use crate::register::model::{Action, ActionStatus, Factor, Register, Risk, System};
+use crate::register::model::{Action, Factor, Register, Risk, System};
 use crate::score::{self, RankBy, RankKey, Score, State, ViewName};
 use crate::simulate::{Settings, SystemYears, Years};
 
@@ -87,32 +87,70 @@ impl<'r> AssessedRisk<'r> {
     pub fn actions(&self) -> impl Iterator<Item = (&'r Action, &ActionFacts<'r>)> + '_ {
         self.risk.actions.iter().zip(&self.actions)
     }
+
+    /// Its actions that want a drill: on a risk whose own estimates are in
+    /// the two highest bands, a done action overdue for its exercise, or a
+    /// detect or respond action never exercised (a prevent action shows
+    /// itself in the risk's rate). The gate's exercise rules, the plan's
+    /// drills and the review's exercises all read this one list.
+    pub fn drills(&self) -> impl Iterator<Item = (&'r Action, &ActionFacts<'r>)> + '_ {
+        self.actions()
+            .filter(|(action, facts)| self.wants_drill(action, facts))
+    }
+
+    /// Whether `action` of this risk, with its `facts`, wants a drill (see
+    /// [`AssessedRisk::drills`]).
+    pub fn wants_drill(&self, action: &Action, facts: &ActionFacts<'_>) -> bool {
+        use crate::exercise::Exercise;
+        use crate::register::model::ActionKind;
+        self.serious()
+            && match facts.exercise {
+                Some(Exercise::Overdue) => true,
+                Some(Exercise::Never) => action.kind != ActionKind::Prevent,
+                _ => false,
+            }
+    }
+
+    /// How many of its actions are in effect: done and not failed.
+    pub fn done_count(&self) -> usize {
+        self.actions.iter().filter(|f| f.in_effect).count()
+    }
+
+    /// Nothing is being done about it: no action, or only ones found not
+    /// to work, and no acceptance that holds.
+    pub fn no_plan(&self) -> bool {
+        self.actions.iter().all(|f| f.failed.is_some()) && self.state != State::Accepted
+    }
+
+    /// How many of its actions were found not to work.
+    pub fn failed_count(&self) -> usize {
+        self.actions.iter().filter(|f| f.failed.is_some()).count()
+    }
+
     /// Whether its `i`th action shows what it changes.
     pub fn shows_evidence(&self, i: usize) -> bool {
         !self.without_evidence.contains(&i)
     }
 
-    /// Its done actions that show no evidence of what they changed.
+    /// Its actions in effect (done, not failed) that show no evidence of
+    /// what they changed.
     pub fn unevidenced(&self) -> impl Iterator<Item = &'r Action> + '_ {
-        self.risk
-            .actions
-            .iter()
+        self.actions()
             .enumerate()
-            .filter(|(i, a)| a.status == ActionStatus::Done && !self.shows_evidence(*i))
-            .map(|(_, a)| a)
+            .filter(|(i, (_, facts))| facts.in_effect && !self.shows_evidence(*i))
+            .map(|(_, (a, _))| a)
     }
 
     /// Its mitigation is claimed, not measured: it counts as mitigated (or
-    /// mitigating) only through done actions that show no evidence of
+    /// mitigating) only through actions in effect that show no evidence of
     /// what they changed. Never so under `mitigation = "evidence"`, where
     /// such actions do not count at all.
     pub fn mitigation_unevidenced(&self) -> bool {
         let evidenced = self
-            .risk
             .actions
             .iter()
             .enumerate()
-            .any(|(i, a)| a.status == ActionStatus::Done && self.shows_evidence(i));
+            .any(|(i, facts)| facts.in_effect && self.shows_evidence(i));
         matches!(self.state, State::Mitigating | State::Mitigated) && !evidenced
     }
 }

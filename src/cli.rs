@@ -1279,8 +1279,16 @@ fn parse_today(text: &str) -> Result<Date, String> {
     if !shaped {
         return Err("expected a date as YYYY-MM-DD, such as 2026-11-27".to_string());
     }
-    text.parse()
-        .map_err(|_| format!("{text} is not a day of the calendar"))
+    let date: Date = text
+        .parse()
+        .map_err(|_| format!("{text} is not a day of the calendar"))?;
+    if date > opx::dates::LAST_DAY {
+        return Err(format!(
+            "{text} is past {}, the last day opx counts with",
+            opx::dates::LAST_DAY
+        ));
+    }
+    Ok(date)
 }
 
 /// `--top`: a number of risks, one or more.

@@ -3,6 +3,12 @@
 
 use jiff::civil::Date;
 
+/// The last day a register or `--today` may name. opx adds cadences of up
+/// to ten years to dates (a review, an exercise, a notice), and the
+/// calendar it counts on ends with 9999: a later date would be held at
+/// the calendar's end without a word, so it is refused where it is read.
+pub const LAST_DAY: Date = jiff::civil::date(9000, 12, 31);
+
 /// `date` plus `days` (which may be negative).
 pub fn add_days(date: Date, days: i64) -> Date {
     match jiff::Span::new().try_days(days) {

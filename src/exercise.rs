@@ -69,6 +69,9 @@ pub struct ActionFacts<'r> {
     /// The last day its exercise holds: `exercised` + `every_days`.
     pub due: Option<Date>,
     pub failed: Option<Failed<'r>>,
+    /// Its status as the gate reads it: `failed` once found not to work,
+    /// by its own status or an incident's, else as written.
+    pub status: ActionStatus,
     /// Done and not failed: its effects make the current view.
     pub in_effect: bool,
     /// For an action in effect, how its exercise stands; `None` otherwise.
@@ -185,6 +188,11 @@ impl<'r> ActionFacts<'r> {
             exercised,
             every_days,
             due,
+            status: if failed.is_some() {
+                ActionStatus::Failed
+            } else {
+                action.status
+            },
             failed,
             in_effect,
             exercise,

@@ -24,8 +24,8 @@ use jiff::civil::Date;
 use crate::analysis::{Analysis, AssessedFactor};
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::monday_of;
-use crate::exercise::{ActionFacts, Exercise};
-use crate::register::model::{Acceptance, Action, ActionKind, ActionStatus, Factor, Risk, System};
+use crate::exercise::ActionFacts;
+use crate::register::model::{Acceptance, Action, ActionStatus, Factor, Risk, System};
 use crate::score::{Score, State, ViewName};
 
 /// An open action and the risk or systemic factor it serves.
@@ -206,19 +206,12 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
     }
     let mut drills: Vec<Drill<'a>> = ranked
         .iter()
-        .filter(|r| r.serious())
         .flat_map(|r| {
-            r.actions()
-                .filter(|(action, facts)| match facts.exercise {
-                    Some(Exercise::Overdue) => true,
-                    Some(Exercise::Never) => action.kind != ActionKind::Prevent,
-                    _ => false,
-                })
-                .map(|(action, facts)| Drill {
-                    risk: r.risk,
-                    action,
-                    facts: *facts,
-                })
+            r.drills().map(|(action, facts)| Drill {
+                risk: r.risk,
+                action,
+                facts: *facts,
+            })
         })
         .collect();
     // Never exercised first, then the longest overdue; rank order after.
@@ -281,8 +274,7 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             .collect(),
         no_plan: ranked
             .iter()
-            // No action, or only ones found not to work.
-            .filter(|r| r.actions.iter().all(|f| f.failed.is_some()) && r.state != State::Accepted)
+            .filter(|r| r.no_plan())
             .map(|r| Serves::Risk(r.risk))
             .chain(
                 factors

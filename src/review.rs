@@ -12,10 +12,10 @@ use jiff::civil::Date;
 
 use crate::analysis::Analysis;
 use crate::dates::{add_days, within};
-use crate::exercise::{ActionFacts, Exercise};
+use crate::exercise::ActionFacts;
 use crate::history::Contradiction;
-use crate::register::model::{Acceptance, Action, ActionKind, ActionStatus, Incident, Risk};
-use crate::score::{RankBy, State};
+use crate::register::model::{Acceptance, Action, ActionStatus, Incident, Risk};
+use crate::score::RankBy;
 
 /// How far ahead an acceptance's end is worth raising.
 pub const ACCEPTANCE_NOTICE_DAYS: i64 = 30;
@@ -103,12 +103,11 @@ pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
                 overdue: r.review.overdue(today),
             });
         }
+        // Any exercise that falls due within the horizon, and the drills
+        // the risk wants (never exercised, on a serious risk).
         for (action, facts) in r.actions() {
-            let due_soon = facts.due.is_some_and(|due| due <= horizon);
-            let never = facts.exercise == Some(Exercise::Never)
-                && r.serious()
-                && action.kind != ActionKind::Prevent;
-            if facts.in_effect && (due_soon || never) {
+            let due_soon = facts.in_effect && facts.due.is_some_and(|due| due <= horizon);
+            if due_soon || r.wants_drill(action, facts) {
                 digest.exercises.push(ExerciseDue {
                     risk,
                     action,
@@ -140,8 +139,7 @@ pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
         for c in analysis.contradictions(r) {
             digest.contradicted.push((risk, c));
         }
-        // No action, or only ones found not to work.
-        if r.actions.iter().all(|f| f.failed.is_some()) && r.state != State::Accepted {
+        if r.no_plan() {
             digest.no_plan.push(risk);
         }
     }

@@ -351,12 +351,17 @@ pub enum Written {
 
 /// The filter's promise, checked on whole output (the fuzz target and the
 /// tests hold every run to it): the first place where, once opx's own
-/// colour codes are set aside, a hidden character stands raw (a line may
+/// colour codes are set aside (only when it wrote in colour: `coloured`),
+/// a hidden character stands raw (a line may
 /// end in CR LF), a line starts a workflow command other than an
 /// annotation opx wrote (whose properties hold no `:`), a line holds
 /// `##[`, or Markdown holds a `@name` or `#123` outside code.
-pub fn breach(output: &str, written: Written) -> Option<String> {
-    let text = without_colour(output);
+pub fn breach(output: &str, written: Written, coloured: bool) -> Option<String> {
+    let text = if coloured {
+        without_colour(output)
+    } else {
+        Cow::Borrowed(output)
+    };
     for (n, line) in text.split('\n').enumerate() {
         let line = line.strip_suffix('\r').unwrap_or(line);
         let at = |what: &str| Some(format!("line {}: {what}: {line:?}", n + 1));
@@ -524,11 +529,13 @@ mod tests {
 
     #[test]
     fn a_breach_is_found_and_named() {
-        let plain = |text| breach(text, Written::Plain);
+        let plain = |text| breach(text, Written::Plain, true);
         assert_eq!(
             plain("ok\n\u{1b}[1;31mred\u{1b}[0m\r\n  ::: a.toml:1:1\n"),
             None
         );
+        // Without colour, a colour code is a leak too.
+        assert!(breach("\u{1b}[31mred", Written::Plain, false).is_some());
         assert!(plain("a\u{1b}[2Jb").unwrap().contains("a raw '\\u{1b}'"));
         assert!(plain("x\u{202e}").is_some());
         assert!(
@@ -538,10 +545,10 @@ mod tests {
         );
         assert!(plain("a ##[group]").unwrap().contains("`##[`"));
         let github = "::error file=a.toml,line=1,title=x::a::b\n";
-        assert_eq!(breach(github, Written::Github), None);
-        assert!(breach("::error file=a:b::c", Written::Github).is_some());
-        assert!(breach(github, Written::Plain).is_some());
-        let markdown = |text| breach(text, Written::Markdown);
+        assert_eq!(breach(github, Written::Github, true), None);
+        assert!(breach("::error file=a:b::c", Written::Github, true).is_some());
+        assert!(breach(github, Written::Plain, true).is_some());
+        let markdown = |text| breach(text, Written::Markdown, true);
         assert_eq!(markdown("`@team` \\`x\\` `#1` a@b.c #eng"), None);
         assert!(markdown("hi @team").is_some());
         assert!(markdown("\\`@team\\`").is_some());

@@ -18,7 +18,7 @@ use opx::visible::{Written, breach};
 /// The body of a TOML string: `\u001b` is a TOML escape, so the register
 /// holds the control; C1, bidi and zero-width characters stand raw in the
 /// file, as TOML allows, so quoted source lines hold them too.
-const H: &str = "::warning::a \\u001b]0;PWNED\\u0007\\u001b[2J\\r\\n::error title=Injected::b ##[error]c \u{9b}2J \u{85}d \u{202e}evil\u{2066} z\u{200b}w\u{feff} \\u007f @team #123 100%0A e\\u0001\\tf\\n  ::add-mask::g";
+const H: &str = "::warning::a \\u001b]0;PWNED\\u0007\\u001b[2J\\u001b[31mred\\r\\n::error title=Injected::b ##[error]c \u{9b}2J \u{85}d \u{202e}evil\u{2066} z\u{200b}w\u{feff} \\u007f @team #123 100%0A e\\u0001\\tf\\n  ::add-mask::g";
 
 /// Words enough that a table or a paragraph wraps, and a command after them.
 const WRAPPED: &str =
@@ -180,7 +180,8 @@ fn scan(what: &str, bytes: &[u8], github: bool, markdown: bool) {
         (_, true) => Written::Markdown,
         _ => Written::Plain,
     };
-    if let Some(breach) = breach(text, written) {
+    // Run with NO_COLOR: any escape sequence at all is a leak.
+    if let Some(breach) = breach(text, written, false) {
         panic!("{what}: {breach}");
     }
 }

@@ -57,7 +57,8 @@ fn shown(markdown: bool) -> Written {
 
 /// The output filter's promise holds for `bytes`.
 fn inert(bytes: &[u8], written: Written) {
-    if let Some(breach) = breach(&String::from_utf8_lossy(bytes), written) {
+    // The commands run in colour: opx's own colour codes are set aside.
+    if let Some(breach) = breach(&String::from_utf8_lossy(bytes), written, true) {
         panic!("{breach}");
     }
 }

@@ -154,20 +154,16 @@ fn exercises<'r>(assessed: &AssessedRisk<'r>, findings: &mut Vec<Finding<'r>>) {
                 serious,
             });
         }
-        if !serious {
-            continue;
-        }
-        match facts.exercise {
-            Some(Exercise::Overdue) => findings.push(Finding::ExerciseOverdue {
+    }
+    for (action, facts) in assessed.drills() {
+        findings.push(match facts.exercise {
+            Some(Exercise::Overdue) => Finding::ExerciseOverdue {
                 risk,
                 action,
                 facts: *facts,
-            }),
-            Some(Exercise::Never) if action.kind != ActionKind::Prevent => {
-                findings.push(Finding::NeverExercised { risk, action });
-            }
-            _ => {}
-        }
+            },
+            _ => Finding::NeverExercised { risk, action },
+        });
     }
 }
 

@@ -335,6 +335,20 @@ impl<'t, 'i> Fields<'t, 'i> {
         match value.get_ref() {
             DeValue::Datetime(dt) => match (dt.date, dt.time) {
                 (Some(d), None) => match Date::new(d.year as i16, d.month as i8, d.day as i8) {
+                    Ok(date) if date > crate::dates::LAST_DAY => {
+                        sink.push(
+                            Diagnostic::new(
+                                Code::InvalidDate,
+                                format!(
+                                    "`{key}` = {date} is past {}, the last day opx counts with",
+                                    crate::dates::LAST_DAY
+                                ),
+                            )
+                            .at(span, "too far ahead")
+                            .help("write the real date: opx adds cadences to dates, and its calendar ends with 9999"),
+                        );
+                        None
+                    }
                     Ok(date) => Some(At { value: date, span }),
                     Err(_) => {
                         sink.push(

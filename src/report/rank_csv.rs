@@ -164,11 +164,7 @@ fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 4
         accepted.map_or(String::new(), |a| a.until.value.to_string()),
         accepted.map_or(String::new(), |_| r.acceptance_expired.to_string()),
         risk.actions.len().to_string(),
-        risk.actions
-            .iter()
-            .filter(|a| a.status == ActionStatus::Done)
-            .count()
-            .to_string(),
+        r.done_count().to_string(),
         r.unevidenced().count().to_string(),
         display_path(report.sources.path(risk.id.span.file)),
         risk.location.line.to_string(),
@@ -176,11 +172,7 @@ fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 4
         optional(view.data_loss.map(|d| minutes(d.value))),
         optional(target.view.data_loss.map(|d| minutes(d.value))),
         r.over_rpo.is_some().to_string(),
-        r.actions
-            .iter()
-            .filter(|f| f.failed.is_some())
-            .count()
-            .to_string(),
+        r.failed_count().to_string(),
         exercises(Exercise::Overdue),
         exercises(Exercise::Never),
     ]

@@ -139,12 +139,7 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     let dim = |text: &str| paint(text, Style::new().dimmed(), report.colour);
     if view.actions {
         // The failed mark is explained where one shows.
-        let failed = report.rows().any(|(_, r)| {
-            r.risk
-                .actions
-                .iter()
-                .any(|a| a.status == ActionStatus::Failed)
-        });
+        let failed = report.rows().any(|(_, r)| r.failed_count() > 0);
         writeln!(
             out,
             "{}",
@@ -251,7 +246,7 @@ fn detail_lines(report: &RankReport<'_>, r: &AssessedRisk<'_>, indent: usize) ->
     let room = report.view.width.saturating_sub(indent);
     let pad = " ".repeat(indent);
     let actions = r.actions().enumerate().map(|(i, (action, facts))| {
-        let unmeasured = action.status == ActionStatus::Done && !r.shows_evidence(i);
+        let unmeasured = facts.in_effect && !r.shows_evidence(i);
         (action, unmeasured, Some(facts))
     });
     let mut lines = action_lines(report, actions, r.risk.owner.as_deref(), indent);
@@ -307,7 +302,8 @@ fn action_lines<'a, 'r: 'a>(
         ActionStatus::InProgress => 2,
         ActionStatus::Planned => 3,
     };
-    actions.sort_by_key(|(a, _, _)| (order(a.status), a.kind));
+    let status = |a: &Action, facts: Option<&ActionFacts<'_>>| facts.map_or(a.status, |f| f.status);
+    actions.sort_by_key(|(a, _, facts)| (order(status(a, *facts)), a.kind));
     actions
         .into_iter()
         .map(|(action, unmeasured, facts)| {
@@ -330,7 +326,9 @@ fn action_line(
     room: usize,
 ) -> String {
     let colour = report.colour;
-    let (mark, mark_style) = status_mark(action.status);
+    // Found not to work by an incident: failed, whatever its status says.
+    let status = facts.map_or(action.status, |f| f.status);
+    let (mark, mark_style) = status_mark(status);
     let mut suffix = String::new();
     if let Some(owner) = action.owner.as_deref().or(owner) {
         suffix.push_str(" · ");

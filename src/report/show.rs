@@ -34,11 +34,7 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
         format!("{}/{}: {}", risk.system, risk.id.value, risk.title),
     );
 
-    let done = risk
-        .actions
-        .iter()
-        .filter(|a| a.status == ActionStatus::Done)
-        .count();
+    let done = r.done_count();
     let state = match r.state {
         State::Accepted | State::Open if risk.actions.is_empty() => r.state.name().to_string(),
         _ => format!(
@@ -48,7 +44,7 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
             match r.unevidenced().count() {
                 0 => String::new(),
                 n => format!(", {n} without evidence"),
-            } + &match r.actions.iter().filter(|f| f.failed.is_some()).count() {
+            } + &match r.failed_count() {
                 0 => String::new(),
                 n => format!(", {n} failed"),
             }
@@ -323,8 +319,9 @@ pub(super) fn action_item(
     facts: Option<&ActionFacts<'_>>,
     today: jiff::civil::Date,
 ) -> String {
-    let mark = status_mark(action.status);
-    let mut details = vec![action.status.name().to_string()];
+    let status = facts.map_or(action.status, |f| f.status);
+    let mark = status_mark(status);
+    let mut details = vec![status.name().to_string()];
     if let Some(owner) = &action.owner {
         details.push(owner.clone());
     }

@@ -635,6 +635,7 @@ pub(crate) mod tests {
             dependencies: Vec::new(),
             slo: Slo::default(),
             baseline: Baseline::default(),
+            measure: Default::default(),
             factors: Vec::new(),
             span: span(),
         }
@@ -703,6 +704,7 @@ pub(crate) mod tests {
             link: None,
             runbook: None,
             signal: None,
+            signal_span: None,
             effects: Effects::default(),
             exercised: None,
             exercise_every_days: None,

@@ -165,7 +165,11 @@ pub fn assess<'a>(
 
 /// The rows of a system; `worst` is its risk that would lose the most
 /// recent data now, and how much.
-fn rows(system: &System, thresholds: &Thresholds, worst: Option<(&Risk, Duration)>) -> Vec<Row> {
+pub(crate) fn rows(
+    system: &System,
+    thresholds: &Thresholds,
+    worst: Option<(&Risk, Duration)>,
+) -> Vec<Row> {
     let slo = &system.slo;
     let base = &system.baseline;
     let mut rows = Vec::new();
@@ -344,6 +348,7 @@ mod tests {
             availability: Some(parse_percent("99.9%").unwrap()),
             latency_p95: Some(Duration::from_millis(300)),
             rpo: None,
+            window: None,
         };
         let baseline = Baseline {
             availability: Some(parse_percent("99.85%").unwrap()),

@@ -9,13 +9,14 @@ use jiff::civil::Date;
 
 use opx::commands::{
     AssessOptions, CheckOptions, DiffOptions, DiffSides, FailOn, InitOptions, MatrixOptions,
-    PlanOptions, RankOptions, ReportOptions, ReviewOptions, ShowOptions, TrendOptions,
+    MeasureOptions, PlanOptions, RankOptions, ReportOptions, ReviewOptions, ShowOptions,
+    TrendOptions,
 };
 use opx::policy::Overrides;
 use opx::register::Limits;
 use opx::report::{
-    AssessFormat, CheckFormat, DiffFormat, MatrixFormat, PlanFormat, RankFormat, ReviewFormat,
-    ShowFormat, TrendFormat,
+    AssessFormat, CheckFormat, DiffFormat, MatrixFormat, MeasureFormat, PlanFormat, RankFormat,
+    ReviewFormat, ShowFormat, TrendFormat,
 };
 use opx::scale::{Level, Scale};
 use opx::schema::SchemaKind;
@@ -272,6 +273,39 @@ pub enum Command {
         )
     )]
     Review(ReviewArgs),
+
+    /// Measure each system's health and its alerts from Prometheus, and record them
+    #[command(
+        long_about = "Read each system's health from a Prometheus server: every expression of \
+            [system.measure] (availability and error_rate as ratios from 0 to 1, latency_p95 in \
+            seconds, throughput a second; $window stands for [system.slo] window, 30d unless set) \
+            is evaluated as an instant query at the end of --today (UTC; now, while that day lasts) \
+            and set beside the SLO, \
+            with the verdict opx assess would give. A detect action with signal = \"alert:NAME\" \
+            is checked against the server's alerting rules (loaded and healthy, signal-missing, \
+            or signal-broken) and the day the alert last fired within the window (the newest \
+            sample of ALERTS{alertname=\"NAME\", alertstate=\"firing\"}).\n\n\
+            With --write, the values are recorded in [system.baseline] with measured = DATE \
+            (keys added where missing, the table added above [system.measure] where there is \
+            none), and an alert that fired after its action's exercised day sets exercised: \
+            byte for byte as review --mark edits, atomic and locked, and only when every query \
+            of the run succeeded. So the register in git carries measured health, and assess, \
+            check and trend stay offline.\n\n\
+            The server is [prometheus] url in opx.toml, or --prometheus URL; a bearer token is \
+            read only from the environment variable OPX_PROMETHEUS_TOKEN. A query that cannot \
+            be read (unreachable server, HTTP error, 401, a PromQL error, no data, several \
+            series, NaN) is reported at its expression in the register and exits 2.",
+        after_help = concat!(
+            "Examples:\n  opx measure risks/ --prometheus http://prometheus:9090\n  \
+             opx measure risks/ --write\n  \
+             OPX_PROMETHEUS_TOKEN=... opx measure risks/ --today 2026-11-30 --format json\n  \
+             opx measure risks/ --check        (in a scheduled job: fail on missing alerts)\n\n",
+            "Exit codes:\n  0  success\n  \
+             1  --check: a risk at or above the failing threshold has a missing or broken alert\n  \
+             2  the input, the command line or the server is wrong (nothing is written)"
+        )
+    )]
+    Measure(MeasureArgs),
 
     /// Compare two versions of the register: what a change makes better or worse
     #[command(
@@ -671,6 +705,63 @@ impl ReviewArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct MeasureArgs {
+    #[command(flatten)]
+    pub common: Common,
+
+    /// Output format [default: table on a terminal, else markdown]
+    #[arg(long, value_enum)]
+    pub format: Option<MeasureFormat>,
+
+    /// The Prometheus server, over [prometheus] url in opx.toml
+    #[arg(long, value_name = "URL")]
+    pub prometheus: Option<String>,
+
+    /// The most one query may take, in seconds
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub timeout: u64,
+
+    /// Record the values in [system.baseline] (measured = DATE) and alerts that fired as exercised
+    #[arg(long)]
+    pub write: bool,
+
+    /// Exit 1 when a risk at or above the failing threshold has a missing or broken alert
+    #[arg(long)]
+    pub check: bool,
+
+    /// Read the policy from this file, not the opx.toml nearest the register
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+impl MeasureArgs {
+    pub fn into_options(self) -> MeasureOptions {
+        MeasureOptions {
+            limits: self.common.limits.limits(),
+            today: self.common.today(),
+            format: document_format(
+                self.format,
+                self.common.output.as_ref(),
+                MeasureFormat::Table,
+                MeasureFormat::Markdown,
+            ),
+            paths: self.common.paths,
+            output: self.common.output,
+            config: self.config,
+            prometheus: self.prometheus,
+            // Only from the environment: a token in a file would be committed.
+            token: std::env::var(opx::prometheus::TOKEN_VARIABLE).ok(),
+            timeout: std::time::Duration::from_secs(self.timeout),
+            write: self.write,
+            check: self.check,
+            now: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX)),
+        }
+    }
+}
+
+#[derive(Debug, Args)]
 pub struct ManArgs {
     /// The command whose page to print; opx's own without one
     #[arg(value_parser = MAN_PAGES.map(|(command, _)| command))]
@@ -679,7 +770,7 @@ pub struct ManArgs {
 
 /// The commands with a manual page of their own, and its name as `man`
 /// knows it.
-pub const MAN_PAGES: [(&str, &str); 13] = [
+pub const MAN_PAGES: [(&str, &str); 14] = [
     ("rank", "opx-rank"),
     ("show", "opx-show"),
     ("matrix", "opx-matrix"),
@@ -689,6 +780,7 @@ pub const MAN_PAGES: [(&str, &str); 13] = [
     ("assess", "opx-assess"),
     ("plan", "opx-plan"),
     ("review", "opx-review"),
+    ("measure", "opx-measure"),
     ("diff", "opx-diff"),
     ("schema", "opx-schema"),
     ("init", "opx-init"),

@@ -15,9 +15,9 @@ use crate::diag::{Code, Diagnostic, Tally, has_errors, render_human, thousands};
 use crate::policy::{self, Overrides, Policy};
 use crate::register::{self, Limits, Loaded, Register};
 use crate::report::{
-    AssessFormat, CheckFormat, CheckReport, DiffFormat, MatrixFormat, MatrixView, PlanFormat,
-    RankFormat, RankReport, Ranked, ReviewFormat, STEP_SUMMARY_LIMIT, Screen, ShowFormat,
-    TableView, TrendFormat, paint, write_step_summary,
+    AssessFormat, CheckFormat, CheckReport, DiffFormat, MatrixFormat, MatrixView, MeasureFormat,
+    PlanFormat, RankFormat, RankReport, Ranked, ReviewFormat, STEP_SUMMARY_LIMIT, Screen,
+    ShowFormat, TableView, TrendFormat, paint, write_step_summary,
 };
 use crate::schema::SchemaKind;
 use crate::score::{RankBy, ViewName};
@@ -958,6 +958,142 @@ pub fn review(options: &ReviewOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
         options.format.write(&digest, screen, out)
     })?;
+    Ok(success_if(delivered))
+}
+
+#[derive(Debug, Clone)]
+pub struct MeasureOptions {
+    pub paths: Vec<PathBuf>,
+    pub format: MeasureFormat,
+    pub output: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub today: Date,
+    pub limits: Limits,
+    /// `--prometheus`: the server, over the policy's `[prometheus] url`.
+    pub prometheus: Option<String>,
+    /// A bearer token, from the environment only.
+    pub token: Option<String>,
+    /// The most one query may take.
+    pub timeout: std::time::Duration,
+    /// Record the values in the register.
+    pub write: bool,
+    /// Exit 1 when a gated risk's alert is missing or broken.
+    pub check: bool,
+    /// The time now, in seconds since the epoch: a day that has not ended
+    /// is measured up to now.
+    pub now: i64,
+}
+
+/// `opx measure`: each system's measured health and each detect action's
+/// alert, from Prometheus; with `--write`, recorded in the register.
+pub fn measure(options: &MeasureOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
+    let Some((loaded, policy)) = load_usable(
+        io,
+        &options.paths,
+        options.config.as_deref(),
+        Overrides::default(),
+        options.limits,
+    ) else {
+        return Ok(ExitStatus::Error);
+    };
+    let Some(url) = options
+        .prometheus
+        .clone()
+        .or_else(|| policy.prometheus_url.clone())
+    else {
+        io.usage_error(
+            "no Prometheus server to read",
+            "set [prometheus] url = \"http://...\" in opx.toml, or pass --prometheus URL",
+        );
+        return Ok(ExitStatus::Error);
+    };
+    let client = match crate::prometheus::Client::new(&url, options.token.clone(), options.timeout)
+    {
+        Ok(client) => client,
+        Err(message) => {
+            io.usage_error(
+                message,
+                "write the server's address such as http://prometheus:9090, in [prometheus] url or --prometheus",
+            );
+            return Ok(ExitStatus::Error);
+        }
+    };
+    let analysis = Analysis::new(&loaded.register, options.today, &policy);
+    let gate = crate::measure::Gate {
+        fail_impact: policy.fail_impact,
+        fail_band: policy.fail_band,
+    };
+    let measurement = crate::measure::measure(&analysis, &client, &gate, options.now);
+    if !measurement.diagnostics.is_empty() {
+        let _ = render_human(
+            io.stderr,
+            &measurement.diagnostics,
+            &loaded.sources,
+            io.stderr_colour,
+        );
+    }
+    let screen = io.screen(options.output.as_deref());
+    let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
+        options
+            .format
+            .write(&measurement, &client.url(), screen, out)
+    })?;
+    if !measurement.complete() {
+        let failed = measurement
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::MeasureFailed)
+            .count();
+        io.usage_error(
+            format!(
+                "{failed} {} could not be read{}",
+                if failed == 1 {
+                    "measurement"
+                } else {
+                    "measurements"
+                },
+                if options.write {
+                    "; nothing was written"
+                } else {
+                    ""
+                }
+            ),
+            "fix what the messages above say, then run again",
+        );
+        return Ok(ExitStatus::Error);
+    }
+    if options.write {
+        match crate::measure::write::record(&loaded, &measurement) {
+            Ok(recorded) => {
+                for file in recorded {
+                    for change in file.changes {
+                        let line = format!("recorded in {}: {change}", file.file);
+                        let _ = log_safe(io.stderr, |out| writeln!(out, "{}", visible_line(&line)));
+                    }
+                }
+            }
+            Err(e) => {
+                io.usage_error(e.message, e.help);
+                return Ok(ExitStatus::Error);
+            }
+        }
+    }
+    let failing = measurement.failing_signals();
+    if options.check && failing > 0 {
+        io.usage_error(
+            format!(
+                "{failing} {} at or above the failing threshold {} a missing or broken alert",
+                if failing == 1 {
+                    "risk's detect action"
+                } else {
+                    "risks' detect actions"
+                },
+                if failing == 1 { "has" } else { "have" }
+            ),
+            "add or mend the alerting rules named by signal = \"alert:NAME\"",
+        );
+        return Ok(ExitStatus::Failure);
+    }
     Ok(success_if(delivered))
 }
 

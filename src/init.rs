@@ -41,6 +41,7 @@ mod tests {
             &format::SYSTEM,
             &format::SLO,
             &format::BASELINE,
+            &format::MEASURE,
             &format::FACTOR,
             &format::FACTOR_ACTION,
             &format::RISK,

@@ -9,7 +9,10 @@
 //! [`check`] (gate findings), [`assess`], [`plan`], [`review`], [`diff`] →
 //! [`report`] (one format per file). [`commands`] strings these together
 //! for each subcommand and writes through the writers the binary hands it;
-//! the library never prints on its own.
+//! the library never prints on its own. The one way in from outside the
+//! register is [`measure`], which asks a Prometheus server ([`prometheus`])
+//! and records what it says in the files ([`rewrite`], shared with
+//! [`mark`]).
 
 pub mod analysis;
 pub mod assess;
@@ -27,15 +30,18 @@ pub mod history;
 pub mod init;
 pub mod mark;
 pub mod matrix;
+pub mod measure;
 pub mod output;
 pub mod overview;
 mod parallel;
 pub mod plan;
 pub mod policy;
+pub mod prometheus;
 pub mod register;
 pub mod report;
 mod respell;
 pub mod review;
+pub mod rewrite;
 pub mod scale;
 pub mod schema;
 pub mod score;

@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         Command::Assess(args) => commands::assess(&args.into_options(), &mut io),
         Command::Plan(args) => commands::plan(&args.into_options(), &mut io),
         Command::Review(args) => commands::review(&args.into_options(), &mut io),
+        Command::Measure(args) => commands::measure(&args.into_options(), &mut io),
         Command::Diff(args) => match args.into_options() {
             Ok(options) => commands::diff(&options, &mut io),
             Err(e) => {

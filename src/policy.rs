@@ -21,6 +21,9 @@
 //! [rules]                    # a gate rule's level: "allow", "warn" or "error"
 //! no-runbook = "allow"
 //!
+//! [prometheus]               # the server `opx measure` reads (a token: OPX_PROMETHEUS_TOKEN)
+//! url = "http://prometheus:9090"
+//!
 //! [matrix]                   # the risk matrix: preset = "opx" (the default) or "nist-800-30",
 //! preset = "nist-800-30"     # or the team's own bands = [...] and cells = [[...], ...]
 //! ```
@@ -82,6 +85,8 @@ pub struct Policy {
     /// How far ahead an acceptance or a waiver may run, in days.
     pub max_acceptance_days: Option<u32>,
     pub thresholds: Thresholds,
+    /// `[prometheus] url`: the server `opx measure` reads.
+    pub prometheus_url: Option<String>,
     /// The file it was read from, as the user would write its path;
     /// `None` for the defaults.
     pub file: Option<PathBuf>,
@@ -104,6 +109,7 @@ impl Default for Policy {
             expiring_within_days: DEFAULT_EXPIRING_WITHIN_DAYS,
             max_acceptance_days: None,
             thresholds: Thresholds::default(),
+            prometheus_url: None,
             file: None,
             flags: Vec::new(),
         }
@@ -358,7 +364,24 @@ pub static POLICY: Table = Table {
             Value::Table(&matrix::MATRIX),
             "The risk matrix: a shipped preset, or the team's own bands and cells.",
         ),
+        setting(
+            "prometheus",
+            Value::Table(&PROMETHEUS),
+            "The Prometheus server opx measure reads.",
+        ),
     ],
+};
+
+/// `[prometheus]`: the server `opx measure` reads (a bearer token comes
+/// only from the environment, never from a file in the repository).
+pub static PROMETHEUS: Table = Table {
+    name: "[prometheus]",
+    description: "The Prometheus server opx measure reads; a bearer token comes only from OPX_PROMETHEUS_TOKEN.",
+    keys: &[setting(
+        "url",
+        Value::Text,
+        "Its address, such as \"http://prometheus:9090\"; --prometheus overrides it.",
+    )],
 };
 
 const fn setting(name: &'static str, value: Value, description: &'static str) -> Key {
@@ -654,6 +677,14 @@ fn parse(
     };
     if let Some((rules, _)) = f.table(&mut sink, "rules", "write the levels as a table: [rules]") {
         policy.levels = levels(&mut sink, rules);
+    }
+    if let Some((table, span)) = f.table(
+        &mut sink,
+        "prometheus",
+        "write the server as a table: [prometheus] url = \"http://...\"",
+    ) {
+        let server = Fields::new(&mut sink, table, span, &PROMETHEUS);
+        policy.prometheus_url = server.string(&mut sink, "url").map(|u| u.value);
     }
     policy
 }

@@ -170,6 +170,11 @@ pub static SYSTEM: Table = Table {
             "What the system measures today, for opx assess.",
         ),
         key(
+            "measure",
+            Value::Table(&MEASURE),
+            "Where opx measure reads the baseline: a PromQL expression for each measured key.",
+        ),
+        key(
             "factor",
             Value::Tables(&FACTOR),
             "Systemic factors that make every risk of the system worse, each as [[system.factor]].",
@@ -247,6 +252,30 @@ pub static SLO: Table = Table {
             Value::Duration,
             "The recovery point objective: how much recent data it may lose, such as \"1h\".",
         ),
+        key(
+            "window",
+            Value::Duration,
+            "The window the SLO is judged over, such as \"30d\" (the default); $window in a [system.measure] expression stands for it.",
+        ),
+    ],
+};
+
+pub static MEASURE: Table = Table {
+    name: "[system.measure]",
+    description: "Where opx measure reads the baseline: a PromQL expression for each measured key, evaluated at the end of the day.",
+    keys: &[
+        key(
+            "availability",
+            Value::Text,
+            "A ratio from 0 to 1, such as the good requests over all over [$window].",
+        ),
+        key("error_rate", Value::Text, "A ratio from 0 to 1."),
+        key(
+            "latency_p95",
+            Value::Text,
+            "In seconds, such as a histogram_quantile(0.95, ...).",
+        ),
+        key("throughput", Value::Text, "Requests a second."),
     ],
 };
 
@@ -264,6 +293,11 @@ pub static BASELINE: Table = Table {
             "toil_hours_per_week",
             Value::Count,
             "Hours of toil a week, on average.",
+        ),
+        key(
+            "measured",
+            Value::Date,
+            "The day opx measure last recorded the measured keys.",
         ),
     ],
 };
@@ -399,7 +433,7 @@ const ACTION_KEYS: &[Key] = &[
     key(
         "signal",
         Value::Text,
-        "For a detect action: the alert or metric it watches.",
+        "For a detect action: the alert or metric it watches; \"alert:NAME\" names a Prometheus alerting rule that opx measure checks.",
     ),
     key(
         "likelihood",

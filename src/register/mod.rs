@@ -424,6 +424,25 @@ pub fn reread(text: &str, diagnostics: &mut Vec<Diagnostic>) -> Vec<model::Risk>
         .collect()
 }
 
+/// The system and risks of one file's text, validated on its own;
+/// problems go to `diagnostics`.
+pub fn reread_file(
+    text: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Option<model::System>, Vec<model::Risk>) {
+    let part = parse(FileId(0), text, false, diagnostics).unwrap_or_default();
+    let risks = part
+        .entries
+        .into_iter()
+        .filter_map(|e| {
+            let mut risk = e.risk?;
+            risk.system = e.system;
+            Some(risk)
+        })
+        .collect();
+    (part.system, risks)
+}
+
 /// Settles whether each runbook path exists, relative to the folder of the
 /// file that names it. This is the one place the model looks at the disk
 /// beyond the register itself. It looks only inside that folder and its

@@ -112,6 +112,9 @@ pub struct System {
     pub dependencies: Vec<String>,
     pub slo: Slo,
     pub baseline: Baseline,
+    /// Where `opx measure` reads the baseline from: one PromQL expression
+    /// per measured key.
+    pub measure: Measure,
     /// Systemic factors: what makes every one of its risks worse at once.
     pub factors: Vec<Factor>,
     pub span: Span,
@@ -164,6 +167,43 @@ pub struct Slo {
     pub latency_p95: Option<Duration>,
     /// The recovery point objective: how much recent data it may lose.
     pub rpo: Option<Duration>,
+    /// The window the SLO is judged over, as written (`30d` unless set);
+    /// `$window` in a `[system.measure]` expression stands for it.
+    pub window: Option<Duration>,
+}
+
+impl Slo {
+    /// The SLO's window when none is written.
+    pub const DEFAULT_WINDOW: Duration = Duration::from_secs(30 * 86_400);
+
+    /// Its window, or the default.
+    pub fn window(&self) -> Duration {
+        self.window.unwrap_or(Self::DEFAULT_WINDOW)
+    }
+}
+
+/// `[system.measure]`: a PromQL expression for each measured key of
+/// `[system.baseline]`, where it is written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Measure {
+    pub availability: Option<At<String>>,
+    pub error_rate: Option<At<String>>,
+    pub latency_p95: Option<At<String>>,
+    pub throughput: Option<At<String>>,
+}
+
+impl Measure {
+    /// The expressions, by the baseline key they measure, in the format's order.
+    pub fn expressions(&self) -> impl Iterator<Item = (&'static str, &At<String>)> {
+        [
+            ("availability", &self.availability),
+            ("error_rate", &self.error_rate),
+            ("latency_p95", &self.latency_p95),
+            ("throughput", &self.throughput),
+        ]
+        .into_iter()
+        .filter_map(|(key, e)| e.as_ref().map(|e| (key, e)))
+    }
 }
 
 /// What the system measures today, set beside its SLOs by `opx assess`.
@@ -176,6 +216,8 @@ pub struct Baseline {
     pub open_bugs: Option<f64>,
     pub pages_per_week: Option<f64>,
     pub toil_hours_per_week: Option<f64>,
+    /// The day `opx measure` last recorded it.
+    pub measured: Option<Date>,
 }
 
 #[derive(
@@ -395,6 +437,8 @@ pub struct Action {
     pub runbook: Option<Box<At<Runbook>>>,
     /// For a detect action: the alert or metric it watches.
     pub signal: Option<String>,
+    /// Where the signal is written, for `opx measure`'s findings about it.
+    pub signal_span: Option<Span>,
     /// What the action changes once it is done.
     pub effects: Effects,
     /// The last day it was shown to work: a drill, a restore test, an

@@ -384,7 +384,9 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
             span: r.span,
         })
     });
-    let signal = f.string(sink, "signal").map(|s| s.value);
+    let signal = f.string(sink, "signal");
+    let signal_span = signal.as_ref().map(|s| s.span);
+    let signal = signal.map(|s| s.value);
     let estimates = Estimates::read(sink, &f, "1/year", "5%");
     let effects = Effects {
         likelihood: f.level(sink, "likelihood", Scale::Likelihood),
@@ -400,6 +402,7 @@ fn validate_action(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>)
         id,
         runbook,
         signal,
+        signal_span,
         effects,
         exercised,
         exercise_every_days,
@@ -458,6 +461,7 @@ fn plain_action(
         link,
         runbook: None,
         signal: None,
+        signal_span: None,
         effects: Effects::default(),
         exercised: None,
         exercise_every_days: None,

@@ -7,7 +7,7 @@ use toml::de::DeTable;
 use super::factor;
 use super::fields::{Fields, Sink};
 use super::format;
-use super::model::{Baseline, Slo, System};
+use super::model::{Baseline, Measure, Slo, System};
 use crate::diag::Code;
 use crate::units;
 
@@ -42,6 +42,14 @@ pub(crate) fn validate(
         )
         .map(|(t, span)| validate_baseline(sink, t, span))
         .unwrap_or_default();
+    let measure = f
+        .table(
+            sink,
+            "measure",
+            "write the expressions as a table: [system.measure]",
+        )
+        .map(|(t, span)| validate_measure(sink, t, span))
+        .unwrap_or_default();
     let factors = f
         .tables(
             sink,
@@ -64,6 +72,7 @@ pub(crate) fn validate(
         dependencies,
         slo,
         baseline,
+        measure,
         factors,
     })
 }
@@ -98,6 +107,26 @@ fn validate_slo(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) ->
                 units::parse_duration,
             )
             .map(|d| d.value),
+        window: f
+            .parsed(
+                sink,
+                "window",
+                Code::InvalidDuration,
+                "30d",
+                units::parse_duration,
+            )
+            .map(|d| d.value)
+            .filter(|d| !d.is_zero()),
+    }
+}
+
+fn validate_measure(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize>) -> Measure {
+    let f = Fields::new(sink, table, span, &format::MEASURE);
+    Measure {
+        availability: f.string(sink, "availability"),
+        error_rate: f.string(sink, "error_rate"),
+        latency_p95: f.string(sink, "latency_p95"),
+        throughput: f.string(sink, "throughput"),
     }
 }
 
@@ -137,5 +166,6 @@ fn validate_baseline(sink: &mut Sink<'_>, table: &DeTable<'_>, span: Range<usize
         open_bugs: f.count(sink, "open_bugs"),
         pages_per_week: f.count(sink, "pages_per_week"),
         toil_hours_per_week: f.count(sink, "toil_hours_per_week"),
+        measured: f.date(sink, "measured").map(|d| d.value),
     }
 }

@@ -304,6 +304,14 @@ fn rule(code: Code, policy: &Policy) -> Rule {
 /// team may tune it.
 fn help_markdown(code: Code) -> String {
     let tuning = match code.kind() {
+        // Found by `opx measure` against Prometheus; never by the gate.
+        _ if matches!(
+            code,
+            Code::MeasureFailed | Code::SignalMissing | Code::SignalBroken
+        ) =>
+        {
+            "Reported by `opx measure`, which reads Prometheus; `opx check` judges the register offline and never reports it."
+        }
         // A note about reading (a link skipped): the rest was read.
         CodeKind::Input if code.default_severity() == crate::diag::Severity::Note => {
             "The rest of the register is read and judged; no policy changes this note."

@@ -31,6 +31,7 @@ mod html;
 mod json;
 mod markdown;
 mod matrix;
+mod measure;
 mod plan;
 mod rank_csv;
 mod rank_json;
@@ -256,6 +257,35 @@ impl AssessFormat {
             }
             AssessFormat::Json => json_safe(out, |out| assess::json(systems, today, out)),
             AssessFormat::Markdown => assess::doc(systems, today).write_markdown(out),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum MeasureFormat {
+    /// Tables for a terminal (the default on a terminal)
+    Table,
+    /// GitHub-flavoured Markdown (the default otherwise)
+    Markdown,
+    /// A versioned JSON document
+    Json,
+}
+
+impl MeasureFormat {
+    /// Writes what `opx measure` read from `server`.
+    pub fn write(
+        self,
+        measurement: &crate::measure::Measurement,
+        server: &str,
+        screen: Screen,
+        out: &mut dyn Write,
+    ) -> io::Result<()> {
+        match self {
+            MeasureFormat::Table => {
+                measure::doc(measurement, server).write_terminal(out, screen.width, screen.colour)
+            }
+            MeasureFormat::Markdown => measure::doc(measurement, server).write_markdown(out),
+            MeasureFormat::Json => json_safe(out, |out| measure::json(measurement, server, out)),
         }
     }
 }

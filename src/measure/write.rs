@@ -152,8 +152,11 @@ fn edit(path: &Path, text: &str, edits: &FileEdits) -> Result<(String, Vec<Strin
                 }
                 match header_line(text, "system.measure") {
                     Some(measure) => {
+                        // Above the comment lines that lead into the
+                        // measure table: they stay with it.
+                        let at = comments_above(text, measure.start);
                         block.push_str(eol);
-                        splices.push((measure.start..measure.start, block));
+                        splices.push((at..at, block));
                     }
                     None => {
                         let lead = if text.is_empty() || text.ends_with('\n') {
@@ -271,6 +274,20 @@ fn line_end(text: &str, offset: usize) -> usize {
     }
 }
 
+/// Where the comment lines right above the line at `start` begin (`start`
+/// itself when there are none).
+fn comments_above(text: &str, start: usize) -> usize {
+    let mut at = start;
+    while at > 0 {
+        let above = line_start(text, at - 1);
+        if !text[above..at].trim_start().starts_with('#') {
+            break;
+        }
+        at = above;
+    }
+    at
+}
+
 fn line_start(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())]
         .rfind('\n')
@@ -368,6 +385,17 @@ mod tests {
         );
         assert_eq!(changes.len(), 2);
         verify(path, &edited, &baseline_edits()).unwrap();
+    }
+
+    #[test]
+    fn a_comment_above_the_measure_table_stays_with_it() {
+        let text = "[system]\nid = \"api\"\n\n# from Prometheus\r\n# (recording rules)\n[system.measure]\navailability = 'up'\n";
+        let at = comments_above(text, header_line(text, "system.measure").unwrap().start);
+        assert_eq!(
+            &text[at..],
+            "# from Prometheus\r\n# (recording rules)\n[system.measure]\navailability = 'up'\n"
+        );
+        assert_eq!(comments_above("[system.measure]\n", 0), 0);
     }
 
     #[test]

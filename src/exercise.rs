@@ -182,7 +182,10 @@ impl<'r> ActionFacts<'r> {
             && match mitigation {
                 Mitigation::Done => true,
                 Mitigation::Evidence => shows_evidence,
-                Mitigation::Exercised => exercise == Some(Exercise::InTime),
+                // The third level asks for the second's evidence too: an
+                // exercised action that shows nothing it changed is a
+                // drill of a claim.
+                Mitigation::Exercised => shows_evidence && exercise == Some(Exercise::InTime),
             };
         ActionFacts {
             exercised,

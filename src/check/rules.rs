@@ -262,10 +262,11 @@ fn response<'r>(assessed: &AssessedRisk<'r>, findings: &mut Vec<Finding<'r>>) {
     if !band.is_serious() {
         return;
     }
-    let mut responds = risk
-        .actions
-        .iter()
-        .filter(|a| a.kind == ActionKind::Respond)
+    // A respond action found not to work answers nothing, runbook or not.
+    let mut responds = assessed
+        .actions()
+        .filter(|(a, facts)| a.kind == ActionKind::Respond && facts.failed.is_none())
+        .map(|(a, _)| a)
         .peekable();
     let has_respond = responds.peek().is_some();
     if !responds.any(|a| a.runbook.is_some()) {

@@ -200,10 +200,12 @@ pub fn is_register_table(root: &toml::de::DeTable<'_>) -> bool {
 pub fn looks_like_register(text: &str) -> bool {
     text.lines().any(|line| {
         let line = line.trim_start().trim_start_matches('[').trim_start();
+        // A key may be quoted: `["system"]` is `[system]` to TOML.
+        let line = line.strip_prefix(['"', '\'']).unwrap_or(line);
         REGISTER_KEYS.iter().any(|key| {
             line.strip_prefix(key).is_some_and(|rest| {
                 // `[system` cut short counts too: it is a register's header.
-                let rest = rest.trim_start();
+                let rest = rest.strip_prefix(['"', '\'']).unwrap_or(rest).trim_start();
                 rest.is_empty() || rest.starts_with([']', '.', '='])
             })
         })
@@ -313,6 +315,9 @@ mod tests {
             "[system\n",
             "[[risk\nid = 1",
             "system = { id = ",
+            "[\"system\"]\ntodo = ",
+            "[['risk']]\nid = ",
+            "\"incident\" = ",
         ] {
             assert!(looks_like_register(text), "{text:?}");
         }
@@ -322,6 +327,7 @@ mod tests {
             "[systems]\n=",
             "# [[risk]] in a comment\n=",
             "risky = ",
+            "[\"systems\"]\n=",
             "",
         ] {
             assert!(!looks_like_register(text), "{text:?}");

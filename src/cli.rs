@@ -750,7 +750,9 @@ impl MeasureArgs {
             config: self.config,
             prometheus: self.prometheus,
             // Only from the environment: a token in a file would be committed.
-            token: std::env::var(opx::prometheus::TOKEN_VARIABLE).ok(),
+            token: std::env::var(opx::prometheus::TOKEN_VARIABLE)
+                .ok()
+                .and_then(|text| opx::prometheus::Token::new(&text)),
             timeout: std::time::Duration::from_secs(self.timeout),
             write: self.write,
             check: self.check,

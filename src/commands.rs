@@ -972,7 +972,7 @@ pub struct MeasureOptions {
     /// `--prometheus`: the server, over the policy's `[prometheus] url`.
     pub prometheus: Option<String>,
     /// A bearer token, from the environment only.
-    pub token: Option<String>,
+    pub token: Option<crate::prometheus::Token>,
     /// The most one query may take.
     pub timeout: std::time::Duration,
     /// Record the values in the register.

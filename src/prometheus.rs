@@ -101,25 +101,50 @@ pub struct AlertRule {
     pub last_error: String,
 }
 
+/// A bearer token: shown as `***` wherever the options holding it are
+/// printed, and trimmed, since a token read from a file by a CI secret
+/// often ends in a line break.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// The token in `text`, if it holds one.
+    pub fn new(text: &str) -> Option<Token> {
+        Some(text.trim())
+            .filter(|t| !t.is_empty())
+            .map(|t| Token(t.to_string()))
+    }
+}
+
+impl std::fmt::Debug for Token {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Token(***)")
+    }
+}
+
 /// A server to ask.
 pub struct Client {
     agent: ureq::Agent,
     base: String,
-    token: Option<String>,
+    token: Option<Token>,
     timeout: Duration,
 }
 
 impl Client {
     /// A client for the server at `url` (`http://` or `https://`), with a
     /// bearer token if one is given, each call bounded by `timeout`.
-    pub fn new(url: &str, token: Option<String>, timeout: Duration) -> Result<Client, String> {
+    pub fn new(url: &str, token: Option<Token>, timeout: Duration) -> Result<Client, String> {
         let url = url.trim();
+        // A password written in the URL is never shown, not even here.
+        let shown = shown_url(url);
         let rest = url
             .strip_prefix("http://")
             .or_else(|| url.strip_prefix("https://"))
-            .ok_or_else(|| format!("`{url}` is not an http:// or https:// URL"))?;
-        if rest.trim_end_matches('/').is_empty() || rest.contains(char::is_whitespace) {
-            return Err(format!("`{url}` names no server"));
+            .ok_or_else(|| format!("`{shown}` is not an http:// or https:// URL"))?;
+        let authority = &rest[..rest.find('/').unwrap_or(rest.len())];
+        let host = authority.rsplit('@').next().unwrap_or(authority);
+        if host.is_empty() || rest.contains(char::is_whitespace) {
+            return Err(format!("`{shown}` names no server"));
         }
         let agent = ureq::Agent::config_builder()
             .timeout_connect(Some(timeout.min(Duration::from_secs(10))))
@@ -133,7 +158,7 @@ impl Client {
         Ok(Client {
             agent,
             base: url.trim_end_matches('/').to_string(),
-            token: token.filter(|t| !t.is_empty()),
+            token,
             timeout,
         })
     }
@@ -202,7 +227,7 @@ impl Client {
         for (key, value) in query {
             request = request.query(key, value);
         }
-        if let Some(token) = &self.token {
+        if let Some(Token(token)) = &self.token {
             request = request.header("Authorization", format!("Bearer {token}"));
         }
         let mut response = request.call().map_err(|e| self.failure(e))?;
@@ -237,7 +262,12 @@ impl Client {
                 Failure::TimedOut(self.timeout)
             }
             ureq::Error::Io(e) => Failure::Unreachable(e.to_string()),
-            other => Failure::Unreachable(other.to_string()),
+            // ureq may name the whole URL, a password in it included.
+            other => Failure::Unreachable(
+                other
+                    .to_string()
+                    .replace(&self.base, &shown_url(&self.base)),
+            ),
         }
     }
 }
@@ -398,6 +428,15 @@ mod tests {
     fn a_url_must_be_http_and_name_a_server() {
         let timeout = Duration::from_secs(1);
         assert!(Client::new("prometheus:9090", None, timeout).is_err());
+        // A password in a URL that is refused is not shown either.
+        for url in ["htps://ops:secret@prom", "http://ops:secret@/"] {
+            let error = Client::new(url, None, timeout).err().unwrap();
+            assert!(!error.contains("secret"), "{error}");
+        }
+        let token = Token::new(" abc\n").unwrap();
+        assert_eq!(token, Token("abc".into()));
+        assert_eq!(format!("{token:?}"), "Token(***)");
+        assert_eq!(Token::new(" \n"), None);
         assert!(Client::new("http://", None, timeout).is_err());
         let client = Client::new("http://127.0.0.1:9090/", None, timeout)
             .ok()

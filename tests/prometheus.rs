@@ -562,3 +562,50 @@ fn a_flood_is_cut_off() {
         stderr(&out)
     );
 }
+
+/// The token from `OPX_PROMETHEUS_TOKEN` reaches the server as a bearer
+/// token, trimmed, and a redirect is not followed, so it goes nowhere else.
+#[test]
+fn the_token_is_sent_as_a_bearer_token_and_never_redirected() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (sent, received) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        if let Some(mut stream) = listener.incoming().flatten().next() {
+            let mut request = [0u8; 8192];
+            let n = stream.read(&mut request).unwrap_or(0);
+            let _ = sent.send(String::from_utf8_lossy(&request[..n]).into_owned());
+            let _ = stream.write_all(
+                b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/elsewhere\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    let (register, path) = register_in(REGISTER);
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .current_dir(register.path())
+        .env(opx::prometheus::TOKEN_VARIABLE, " s3cret-token\n")
+        .args([
+            "measure",
+            "risks.toml",
+            "--prometheus",
+            &url,
+            "--today",
+            TODAY,
+        ])
+        .output()
+        .unwrap();
+    let request = received
+        .recv_timeout(std::time::Duration::from_secs(20))
+        .expect("the server was asked");
+    assert!(
+        request
+            .lines()
+            .any(|l| l.eq_ignore_ascii_case("authorization: bearer s3cret-token")),
+        "{request}"
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    let shown = format!("{}{}", stderr(&out), String::from_utf8_lossy(&out.stdout));
+    assert!(!shown.contains("s3cret"), "{shown}");
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), REGISTER);
+}

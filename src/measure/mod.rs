@@ -269,11 +269,11 @@ enum Problem {
 impl Problem {
     /// The server cannot answer any query: down, too slow, or refusing opx.
     fn server_down(&self) -> bool {
+        // A query that timed out may only be a costly one: the others are
+        // still asked.
         matches!(
             self,
-            Problem::Server(
-                Failure::Unreachable(_) | Failure::TimedOut(_) | Failure::Unauthorized(_)
-            )
+            Problem::Server(Failure::Unreachable(_) | Failure::Unauthorized(_))
         )
     }
 
@@ -468,12 +468,24 @@ fn signals(
         });
         let state = match &rules {
             Err(_) => SignalState::Unread,
-            Ok(rules) => match rules.iter().find(|rule| rule.name == alert) {
-                None => SignalState::Missing,
-                Some(rule) if rule.health == "err" => SignalState::Broken(rule.last_error.clone()),
-                Some(rule) if rule.health == "ok" => SignalState::Healthy,
-                Some(_) => SignalState::Unknown,
-            },
+            // One alert name may stand in several groups (one a severity):
+            // any copy that fails to evaluate breaks it.
+            Ok(rules) => {
+                let mut named = rules.iter().filter(|rule| rule.name == alert).peekable();
+                match named.peek() {
+                    None => SignalState::Missing,
+                    Some(_) => {
+                        let named: Vec<_> = named.collect();
+                        if let Some(broken) = named.iter().find(|rule| rule.health == "err") {
+                            SignalState::Broken(broken.last_error.clone())
+                        } else if named.iter().any(|rule| rule.health == "ok") {
+                            SignalState::Healthy
+                        } else {
+                            SignalState::Unknown
+                        }
+                    }
+                }
+            }
         };
         let name = format!("{}/{}", risk.system, risk.id.value);
         let label = action
@@ -519,7 +531,9 @@ fn signals(
                     .first()
                     .filter(|s| s.value.is_finite())
                     .and_then(|s| jiff::Timestamp::from_second(s.value.floor() as i64).ok())
-                    .map(|t| TimeZone::UTC.to_datetime(t).date()),
+                    // A sample at the very end of the day is dated the next
+                    // one: an exercise is never after --today.
+                    .map(|t| TimeZone::UTC.to_datetime(t).date().min(analysis.today)),
                 Err(failure) => {
                     diagnostics.push(
                         Diagnostic::new(

@@ -38,8 +38,8 @@ pub struct Recorded {
 struct FileEdits {
     /// The system's id and its `(key, TOML value)` pairs, `measured` last.
     baseline: Option<(String, Vec<(&'static str, String)>)>,
-    /// `(system, risk id, action index, label, day)`.
-    exercised: Vec<(String, String, usize, String, Date)>,
+    /// `(system, risk id, action index, label, day, the action's signal)`.
+    exercised: Vec<(String, String, usize, String, Date, String)>,
 }
 
 /// Records `measurement` in the files of `loaded`. Writes nothing unless
@@ -76,6 +76,7 @@ pub fn record(loaded: &Loaded, measurement: &Measurement) -> Result<Vec<Recorded
                 signal.at.1,
                 format!("{}/{}", signal.risk, signal.action),
                 day,
+                format!("alert:{}", signal.alert),
             ));
     }
     let files: Vec<FileId> = by_file.keys().copied().collect();
@@ -170,11 +171,30 @@ fn edit(path: &Path, text: &str, edits: &FileEdits) -> Result<(String, Vec<Strin
             }
         }
     }
-    for (system, risk_id, index, label, day) in &edits.exercised {
+    for (system, risk_id, index, label, day, signal) in &edits.exercised {
+        // The action as the file holds it now, under the lock: the same
+        // place must still hold the same alert, or the file changed.
         let action = find_action(&root, system, risk_id, *index)
+            .filter(|a| {
+                a.get("signal")
+                    .and_then(|s| s.get_ref().as_str())
+                    .is_some_and(|s| s.trim() == signal)
+            })
             .ok_or_else(|| crate::rewrite::changed(path))?;
-        match action.get("exercised") {
-            Some(old) => splices.push((old.span(), day.to_string())),
+        let now = action.get("exercised").map(|old| {
+            let newer = match old.get_ref() {
+                DeValue::Datetime(dt) => dt.date.is_some_and(|d| {
+                    (i32::from(d.year), d.month, d.day)
+                        >= (i32::from(day.year()), day.month() as u8, day.day() as u8)
+                }),
+                _ => false,
+            };
+            (old.span(), newer)
+        });
+        match now {
+            // Set to this day or later meanwhile: an exercise only moves on.
+            Some((_, true)) => continue,
+            Some((span, false)) => splices.push((span, day.to_string())),
             None => {
                 let signal = action
                     .get("signal")
@@ -330,13 +350,14 @@ fn verify(path: &Path, edited: &str, edits: &FileEdits) -> Result<(), EditError>
             }
         }
     }
-    for (system, risk_id, index, _, day) in &edits.exercised {
+    for (system, risk_id, index, _, day, _) in &edits.exercised {
+        // This day, or a later one the file had meanwhile.
         let holds = risks
             .iter()
             .find(|r| &r.system == system && &r.id.value == risk_id)
             .and_then(|r| r.actions.get(*index))
             .and_then(|a| a.exercised)
-            .is_some_and(|e| e.value == *day);
+            .is_some_and(|e| e.value >= *day);
         if !holds {
             return Err(unsafe_edit());
         }

@@ -24,6 +24,16 @@ impl ValueError {
             help: help.into(),
         }
     }
+
+    /// The same error with a key's own `help`, keeping a did-you-mean the
+    /// value's reader found (`did you mean "1h"?`).
+    pub fn with_help(self, help: &str) -> Self {
+        let help = match self.help.split_once("? ") {
+            Some((hint, _)) if hint.starts_with("did you mean") => format!("{hint}? {help}"),
+            _ => help.to_string(),
+        };
+        ValueError { help, ..self }
+    }
 }
 
 /// The longest duration opx reads: a hundred years.
@@ -172,7 +182,7 @@ pub fn parse_review_cadence(text: &str) -> Result<u32, ValueError> {
     const HELP: &str = "write a cadence in days, weeks or years, such as \"90d\", \"2w\" or \"1y\"";
     match whole_days(text, HELP, |t| parse_review_cadence(t).is_ok())? {
         0 => Err(ValueError::new(
-            format!("`{text}` is too short: a review cadence is at least a day"),
+            format!("`{text}` is too short: a cadence is at least a day"),
             HELP,
         )),
         days => Ok(days),
@@ -536,9 +546,8 @@ pub fn parse_data_loss(text: &str) -> Result<Estimate<Duration>, ValueError> {
             range: None,
         });
     }
-    parse_duration_estimate(text).map_err(|e| ValueError {
-        help: "write the writes lost as a duration such as \"24h\", a range such as \"1h..24h\", or \"none\"".to_string(),
-        ..e
+    parse_duration_estimate(text).map_err(|e| {
+        e.with_help("write the writes lost as a duration such as \"24h\", a range such as \"1h..24h\", or \"none\"")
     })
 }
 
@@ -547,10 +556,8 @@ pub fn parse_data_lost(text: &str) -> Result<Duration, ValueError> {
     if text.trim().eq_ignore_ascii_case("none") {
         return Ok(Duration::ZERO);
     }
-    parse_duration(text).map_err(|e| ValueError {
-        help: "write the writes lost as a duration such as \"6h\", or \"none\"".to_string(),
-        ..e
-    })
+    parse_duration(text)
+        .map_err(|e| e.with_help("write the writes lost as a duration such as \"6h\", or \"none\""))
 }
 
 /// Reads a frequency: `4/year`, or a range such as `2/year..6/year`.

@@ -60,8 +60,12 @@ pub fn doc(m: &Measurement, server: &str) -> Doc {
                                 ""
                             }
                         ),
-                        s.last_fired
-                            .map_or_else(|| "not in the window".into(), |d| d.to_string()),
+                        match (s.last_fired, &s.state) {
+                            (Some(day), _) => day.to_string(),
+                            // Nothing was asked: nothing is known.
+                            (None, SignalState::Unread | SignalState::Missing) => "-".into(),
+                            (None, _) => "not in the window".into(),
+                        },
                         exercised,
                     ]
                 })

@@ -1179,21 +1179,48 @@ pub fn diff(options: &DiffOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
             )
         }
         (DiffSides::Git { revision, .. }, None) => match &policy.file {
-            // Where the new policy lies, as the revision has it (or not).
+            // Where the new policy lies, as the revision has it; where it
+            // had none there, the nearest above it then: a register moved
+            // under a new, looser opx.toml is judged against the policy it
+            // left.
             Some(file) => {
-                match register::git::file_at(revision, file, options.limits.max_file_size) {
-                    Ok(Some(bytes)) => policy::from_text(
-                        PathBuf::from(format!("{revision}:{}", display_path(file))),
-                        String::from_utf8_lossy(&bytes).into_owned(),
-                        &mut old.sources,
-                        &mut old.diagnostics,
-                    ),
-                    Ok(None) => Policy::default(),
-                    Err(e) => {
-                        io.usage_error(e.message, e.help);
-                        return Ok(ExitStatus::Error);
+                let max = options.limits.max_file_size;
+                let here = std::env::current_dir().unwrap_or_default();
+                let file = here.join(file);
+                let candidates = file.parent().into_iter().flat_map(Path::ancestors);
+                let mut found = Policy::default();
+                for (i, folder) in candidates.enumerate() {
+                    let candidate = if i == 0 {
+                        file.clone()
+                    } else {
+                        folder.join(register::CONFIG_FILE_NAME)
+                    };
+                    match register::git::file_at(revision, &candidate, max) {
+                        Ok(Some(bytes)) => {
+                            found = policy::from_text(
+                                PathBuf::from(format!(
+                                    "{revision}:{}",
+                                    display_path(
+                                        candidate.strip_prefix(&here).unwrap_or(&candidate)
+                                    )
+                                )),
+                                String::from_utf8_lossy(&bytes).into_owned(),
+                                &mut old.sources,
+                                &mut old.diagnostics,
+                            );
+                            break;
+                        }
+                        Ok(None) => continue,
+                        // The policy's own path must be readable; above
+                        // the repository the walk ends.
+                        Err(e) if i == 0 => {
+                            io.usage_error(e.message, e.help);
+                            return Ok(ExitStatus::Error);
+                        }
+                        Err(_) => break,
                     }
                 }
+                found
             }
             None => Policy::default(),
         },

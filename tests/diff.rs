@@ -133,3 +133,36 @@ fn sees_systemic_factors_against_a_revision() {
     let (code, _, _) = opx(dir.path(), &[&args[..], &["--fail-on", "worse"]].concat());
     assert_eq!(code, 1);
 }
+
+/// A register moved under a new, looser `opx.toml` is judged against the
+/// policy it left: the nearest one above, as the revision had it.
+#[test]
+fn a_register_moved_under_a_looser_policy_is_seen() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("risks/db")).unwrap();
+    std::fs::write(root.join("risks/opx.toml"), "mitigation = \"exercised\"\n").unwrap();
+    std::fs::copy(
+        "tests/fixtures/diff/old/checkout.toml",
+        root.join("risks/checkout.toml"),
+    )
+    .unwrap();
+    git(root, &["init", "-q"]);
+    git(root, &["add", "."]);
+    git(root, &["commit", "-q", "-m", "register"]);
+    git(
+        root,
+        &["mv", "risks/checkout.toml", "risks/db/checkout.toml"],
+    );
+    std::fs::write(root.join("risks/db/opx.toml"), "mitigation = \"done\"\n").unwrap();
+    let (code, stdout, stderr) = opx(
+        root,
+        &["diff", "--git", "HEAD", "risks", "--fail-on", "new-waiver"],
+    );
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.contains("The policy loosened"), "{stdout}");
+    assert!(
+        stdout.contains("mitigation \"exercised\" → \"done\""),
+        "{stdout}"
+    );
+}

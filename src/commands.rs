@@ -729,6 +729,17 @@ pub fn report(options: &ReportOptions, io: &mut Io<'_>) -> io::Result<ExitStatus
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {
         crate::report::write_html(&overview, out)
     })?;
+    // The page is a file to open: say where it went, and how big it is.
+    if let Some(path) = options.output.as_deref().filter(|_| delivered) {
+        let size = std::fs::metadata(path)
+            .ok()
+            .filter(std::fs::Metadata::is_file)
+            .map_or(String::new(), |m| {
+                format!(" ({})", register::size_text(m.len()))
+            });
+        let line = format!("wrote {}{size}", display_path(path));
+        let _ = log_safe(io.stderr, |out| writeln!(out, "{}", visible_line(&line)));
+    }
     Ok(success_if(delivered))
 }
 

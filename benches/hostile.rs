@@ -18,9 +18,8 @@ mod probe;
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use probe::{PROBE, measure, mib, ms, probe};
+use probe::{PROBE, git, measure, mib, ms, probe};
 
 const TODAY: &str = "2026-11-27";
 
@@ -187,21 +186,6 @@ fn main() {
 
 /// Commits made to a register of a few risks in `repo`.
 const TREND_COMMITS: usize = 40;
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=opx",
-            "-c",
-            "user.email=opx@example.invalid",
-        ])
-        .args(args)
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
-}
 
 /// A repository whose `risks/` gets [`TREND_COMMITS`] commits, with a
 /// `big_mib` MiB `risks/big.toml` from the first one on (none for 0).

@@ -12,28 +12,11 @@
 mod probe;
 
 use std::ffi::OsString;
-use std::path::Path;
-use std::process::Command;
 
-use probe::{PROBE, measure, mib, ms, probe};
+use probe::{PROBE, git, measure, mib, ms, probe};
 
 const RISKS: usize = 50;
 const COMMITS: usize = 200;
-
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=opx",
-            "-c",
-            "user.email=opx@example.invalid",
-        ])
-        .args(args)
-        .status()
-        .expect("git runs");
-    assert!(status.success(), "git {args:?}");
-}
 
 fn register(likelihoods: &[u8]) -> String {
     let mut text = String::from(

@@ -16,7 +16,7 @@ use jiff::civil::Date;
 
 use crate::register::model::Risk;
 use crate::register::{self, Loaded};
-use crate::rewrite::{changed, line_ending, splice};
+use crate::rewrite::{changed, line_after, splice};
 use crate::source::{FileId, display_path};
 
 pub use crate::rewrite::{EditError as MarkError, LOCK_WAIT};
@@ -124,7 +124,6 @@ fn resolve<'a>(loaded: &'a Loaded, id: &str) -> Result<&'a Risk, MarkError> {
 /// them), found in the file as it is now (`fresh`, in the same order);
 /// returns the new text and what was marked.
 fn edit(text: &str, risks: &[&Risk], fresh: &[&Risk], today: Date) -> (String, Vec<Marked>) {
-    let eol = line_ending(text);
     let mut edits: Vec<(Range<usize>, String)> = Vec::new();
     let mut marked = Vec::new();
     for (named, risk) in risks.iter().zip(fresh) {
@@ -135,20 +134,8 @@ fn edit(text: &str, risks: &[&Risk], fresh: &[&Risk], today: Date) -> (String, V
             }
             None => {
                 // A new line after the `id` line, indented like it.
-                let id = &risk.id.span.range();
-                let line_start = text[..id.start].rfind('\n').map_or(0, |i| i + 1);
-                let indent: String = text[line_start..]
-                    .chars()
-                    .take_while(|c| *c == ' ' || *c == '\t')
-                    .collect();
-                let line = format!("{indent}reviewed = {today}");
-                match text[id.end..].find('\n') {
-                    Some(i) => {
-                        let at = id.end + i + 1;
-                        edits.push((at..at, format!("{line}{eol}")));
-                    }
-                    None => edits.push((text.len()..text.len(), format!("{eol}{line}"))),
-                }
+                let id = risk.id.span.range();
+                edits.push(line_after(text, id.end, &format!("reviewed = {today}")));
                 Change::Added
             }
         };

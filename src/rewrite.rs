@@ -159,6 +159,36 @@ pub fn line_ending(text: &str) -> &'static str {
     if text.contains("\r\n") { "\r\n" } else { "\n" }
 }
 
+/// Where the line holding `offset` begins.
+pub fn line_start(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1)
+}
+
+/// Where the line holding `offset` ends (before its line break).
+pub fn line_end(text: &str, offset: usize) -> usize {
+    let offset = offset.min(text.len());
+    match text[offset..].find('\n') {
+        Some(i) if i > 0 && text.as_bytes()[offset + i - 1] == b'\r' => offset + i - 1,
+        Some(i) => offset + i,
+        None => text.len(),
+    }
+}
+
+/// The edit that adds `line` after the line holding `offset`, indented
+/// like it and ended as the file ends its lines: `review --mark` adds
+/// `reviewed` after a risk's `id`, `measure --write` adds `exercised`
+/// after an action's `signal`.
+pub fn line_after(text: &str, offset: usize, line: &str) -> (std::ops::Range<usize>, String) {
+    let indent: String = text[line_start(text, offset)..]
+        .chars()
+        .take_while(|c| *c == ' ' || *c == '\t')
+        .collect();
+    let at = line_end(text, offset);
+    (at..at, format!("{}{indent}{line}", line_ending(text)))
+}
+
 /// Applies `edits` (ranges of `text` and what replaces them; none overlap)
 /// to `text`.
 pub fn splice(text: &str, mut edits: Vec<(std::ops::Range<usize>, String)>) -> String {
@@ -288,6 +318,33 @@ fn cannot_read(path: &std::path::Path, e: &std::io::Error) -> EditError {
         format!("cannot read `{}`: {}", display_path(path), io_reason(e)),
         "no file was changed",
     )
+}
+
+#[cfg(test)]
+mod line_tests {
+    use super::*;
+
+    #[test]
+    fn a_line_ends_before_its_break() {
+        let text = "a = 1\r\nb = 2";
+        assert_eq!(line_end(text, 2), 5);
+        assert_eq!(line_end(text, 8), text.len());
+        assert_eq!(line_start(text, 8), 7);
+    }
+
+    #[test]
+    fn a_line_after_is_indented_and_ended_like_the_file() {
+        let text = "[[risk]]\r\n  id = \"r\"\r\n  title = \"t\"";
+        let (at, line) = line_after(text, text.find("\"r\"").unwrap(), "reviewed = 2026-11-27");
+        assert_eq!(
+            splice(text, vec![(at, line)]),
+            "[[risk]]\r\n  id = \"r\"\r\n  reviewed = 2026-11-27\r\n  title = \"t\""
+        );
+        // The last line, with no break after it.
+        let text = "id = \"r\"";
+        let (at, line) = line_after(text, 0, "x = 1");
+        assert_eq!(splice(text, vec![(at, line)]), "id = \"r\"\nx = 1");
+    }
 }
 
 #[cfg(all(test, unix))]

@@ -1,7 +1,8 @@
 //! Runs a command in a fresh child process and reports its time, peak
-//! memory, exit code and output size: shared by the benchmarks. A
-//! benchmark starts itself again with [`PROBE`] so that the peak memory of
-//! the probe's only child is the command's alone.
+//! memory, exit code and output size: shared by the benchmarks, with the
+//! git they build histories with. A benchmark starts itself again with
+//! [`PROBE`] so that the peak memory of the probe's only child is the
+//! command's alone.
 
 #![allow(dead_code, reason = "each benchmark reads the figures it needs")]
 
@@ -113,4 +114,21 @@ pub fn mib(bytes: f64) -> String {
         kib if kib < 1024.0 => format!("{kib:.0} KiB"),
         kib => format!("{:.1} MiB", kib / 1024.0),
     }
+}
+
+/// Runs git in `dir` as a fixed author, for the benchmarks that build a
+/// history; fails the benchmark if git fails.
+pub fn git(dir: &std::path::Path, args: &[&str]) {
+    let status = Command::new("git")
+        .current_dir(dir)
+        .args([
+            "-c",
+            "user.name=opx",
+            "-c",
+            "user.email=opx@example.invalid",
+        ])
+        .args(args)
+        .status()
+        .expect("git runs");
+    assert!(status.success(), "git {args:?}");
 }

@@ -22,7 +22,7 @@ use toml::de::{DeTable, DeValue};
 
 use super::Measurement;
 use crate::register::{self, Loaded};
-use crate::rewrite::{EditError, line_ending, splice};
+use crate::rewrite::{EditError, line_after, line_end, line_ending, line_start, splice};
 use crate::source::{FileId, display_path};
 
 /// What was written into one file.
@@ -199,13 +199,11 @@ fn edit(path: &Path, text: &str, edits: &FileEdits) -> Result<(String, Vec<Strin
                 let signal = action
                     .get("signal")
                     .ok_or_else(|| crate::rewrite::changed(path))?;
-                let start = line_start(text, signal.span().start);
-                let indent: String = text[start..]
-                    .chars()
-                    .take_while(|c| *c == ' ' || *c == '\t')
-                    .collect();
-                let at = line_end(text, signal.span().end);
-                splices.push((at..at, format!("{eol}{indent}exercised = {day}")));
+                splices.push(line_after(
+                    text,
+                    signal.span().end,
+                    &format!("exercised = {day}"),
+                ));
             }
         }
         changes.push(format!("{label}: exercised = {day}"));
@@ -284,16 +282,6 @@ fn header_line(text: &str, name: &str) -> Option<Range<usize>> {
     found
 }
 
-/// Where the line holding `offset` ends (before its line break).
-fn line_end(text: &str, offset: usize) -> usize {
-    let offset = offset.min(text.len());
-    match text[offset..].find('\n') {
-        Some(i) if i > 0 && text.as_bytes()[offset + i - 1] == b'\r' => offset + i - 1,
-        Some(i) => offset + i,
-        None => text.len(),
-    }
-}
-
 /// Where the comment lines right above the line at `start` begin (`start`
 /// itself when there are none).
 fn comments_above(text: &str, start: usize) -> usize {
@@ -306,12 +294,6 @@ fn comments_above(text: &str, start: usize) -> usize {
         at = above;
     }
     at
-}
-
-fn line_start(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())]
-        .rfind('\n')
-        .map_or(0, |i| i + 1)
 }
 
 /// Reads the edited text back: it must still be a valid register file
@@ -435,12 +417,5 @@ mod tests {
         let wrong = "[system]\nid = \"api\"\n[system.baseline]\navailability = \"99.5%\"\nmeasured = 2026-02-03\n";
         assert!(verify(Path::new("risks.toml"), text, &baseline_edits()).is_err());
         assert!(verify(Path::new("risks.toml"), wrong, &baseline_edits()).is_err());
-    }
-
-    #[test]
-    fn a_line_ends_before_its_break() {
-        let text = "a = 1\r\nb = 2";
-        assert_eq!(line_end(text, 2), 5);
-        assert_eq!(line_end(text, 8), text.len());
     }
 }

@@ -6,6 +6,8 @@ use serde_json::json;
 
 use super::doc::Doc;
 use super::{json, risk_name, status_mark};
+use crate::diag::plural;
+use crate::exception::Standing;
 use crate::register::model::Risk;
 use crate::review::Digest;
 use crate::units::{format_duration, minutes};
@@ -110,25 +112,32 @@ pub fn doc(d: &Digest<'_>) -> Doc {
         doc.optional(&["owner", "last"]);
     }
 
-    doc.heading(2, "Acceptances ending");
-    if d.acceptances.is_empty() {
-        doc.text("No acceptance ends within 30 days.");
+    doc.heading(2, "Exceptions ending");
+    if d.exceptions.is_empty() {
+        doc.text(format!(
+            "No acceptance or waiver ends within {}.",
+            plural(d.notice_days as usize, "day")
+        ));
     } else {
         doc.table(
-            vec!["risk", "accepted by", "until", "why"],
-            &["accepted by", "why"],
-            d.acceptances
+            vec!["risk", "exception", "by", "until", "why"],
+            &["by", "why"],
+            d.exceptions
                 .iter()
-                .map(|a| {
+                .map(|e| {
+                    let until = e.exception.until().value;
                     vec![
-                        name(a.risk),
-                        a.acceptance.by.clone(),
-                        if a.expired {
-                            format!("{} (expired)", a.acceptance.until.value)
+                        name(e.risk),
+                        e.exception.rule().map_or("accepted".to_string(), |rule| {
+                            format!("waives {}", rule.id())
+                        }),
+                        e.exception.by().unwrap_or("-").to_string(),
+                        if e.standing == Standing::Expired {
+                            format!("{until} (expired)")
                         } else {
-                            a.acceptance.until.value.to_string()
+                            until.to_string()
                         },
-                        a.acceptance.reason.clone(),
+                        e.exception.reason().to_string(),
                     ]
                 })
                 .collect(),
@@ -250,12 +259,15 @@ pub fn json(d: &Digest<'_>, out: &mut dyn Write) -> io::Result<()> {
             "due": e.facts.due.map(|d| d.to_string()),
             "overdue": e.overdue(),
         })).collect::<Vec<_>>(),
-        "acceptances": d.acceptances.iter().map(|a| json!({
-            "system": a.risk.system,
-            "risk": a.risk.id.value,
-            "by": a.acceptance.by,
-            "until": a.acceptance.until.value.to_string(),
-            "expired": a.expired,
+        "exceptions": d.exceptions.iter().map(|e| json!({
+            "system": e.risk.system,
+            "risk": e.risk.id.value,
+            "kind": if e.exception.rule().is_some() { "waiver" } else { "acceptance" },
+            "rule": e.exception.rule().map(|r| r.id()),
+            "by": e.exception.by(),
+            "until": e.exception.until().value.to_string(),
+            "reason": e.exception.reason(),
+            "standing": e.standing.name(),
         })).collect::<Vec<_>>(),
         "incidents": d.incidents.iter().map(|i| json!({
             "system": i.system,
@@ -310,9 +322,9 @@ mod snapshot {
         action     what                            risk                 owner          last        due
         ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01  2026-08-28 (overdue)
 
-        Acceptances ending
+        Exceptions ending
 
-        No acceptance ends within 30 days.
+        No acceptance or waiver ends within 14 days.
 
         Incidents and near-misses
 
@@ -361,9 +373,9 @@ mod widths {
         ✓ respond  Roll back with the deploy…  checkout/bad-deploy  2026-08-28 (overdue)
         hidden to fit: owner, last
 
-        Acceptances ending
+        Exceptions ending
 
-        No acceptance ends within 30 days.
+        No acceptance or waiver ends within 14 days.
 
         Incidents and near-misses
 
@@ -400,9 +412,9 @@ mod widths {
         action     what                            risk                 owner          last        due
         ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01  2026-08-28 (overdue)
 
-        Acceptances ending
+        Exceptions ending
 
-        No acceptance ends within 30 days.
+        No acceptance or waiver ends within 14 days.
 
         Incidents and near-misses
 
@@ -439,9 +451,9 @@ mod widths {
         action     what                            risk                 owner          last        due
         ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01  2026-08-28 (overdue)
 
-        Acceptances ending
+        Exceptions ending
 
-        No acceptance ends within 30 days.
+        No acceptance or waiver ends within 14 days.
 
         Incidents and near-misses
 

@@ -49,6 +49,7 @@ use jiff::civil::Date;
 pub use check_json::Document as CheckDocument;
 pub use doc::wrap;
 pub use rank_json::Document as RankDocument;
+pub use review::Document as ReviewDocument;
 
 use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::budget::{Size, minutes_text, percent_text};

@@ -23,14 +23,17 @@ pub enum SchemaKind {
     RankReport,
     /// The document `opx check --format json` writes
     CheckReport,
+    /// The document `opx review --format json` writes
+    ReviewReport,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 4] = [
+    pub const ALL: [SchemaKind; 5] = [
         SchemaKind::Register,
         SchemaKind::Policy,
         SchemaKind::RankReport,
         SchemaKind::CheckReport,
+        SchemaKind::ReviewReport,
     ];
 
     /// The schema, as pretty JSON with a final newline.
@@ -52,6 +55,9 @@ impl SchemaKind {
             SchemaKind::CheckReport => generator()
                 .into_root_schema_for::<crate::report::CheckDocument<'static>>()
                 .to_value(),
+            SchemaKind::ReviewReport => generator()
+                .into_root_schema_for::<crate::report::ReviewDocument<'static>>()
+                .to_value(),
         }
     }
 
@@ -62,6 +68,7 @@ impl SchemaKind {
             SchemaKind::Policy => "policy.schema.json",
             SchemaKind::RankReport => "rank-report.schema.json",
             SchemaKind::CheckReport => "check-report.schema.json",
+            SchemaKind::ReviewReport => "review-report.schema.json",
         }
     }
 }

@@ -627,6 +627,7 @@ fn json_reports_validate_against_their_published_schemas() {
     let rank_schema = opx_schema("rank-report");
     let check_schema = opx_schema("check-report");
     let review_schema = opx_schema("review-report");
+    let matrix_schema = opx_schema("matrix-report");
     for path in [
         CHECKOUT,
         HOSTILE,
@@ -640,6 +641,8 @@ fn json_reports_validate_against_their_published_schemas() {
         let review = json(&review);
         assert_eq!(review["version"], 1);
         validate(&review_schema, &review);
+        let (_, matrix) = opx(&["matrix", path, "--format", "json", "--view", "target"]);
+        validate(&matrix_schema, &json(&matrix));
         let (_, rank) = opx(&["rank", path, "--format", "json"]);
         let rank = json(&rank);
         assert_eq!(rank["version"], 1);

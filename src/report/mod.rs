@@ -48,6 +48,7 @@ use jiff::civil::Date;
 
 pub use check_json::Document as CheckDocument;
 pub use doc::wrap;
+pub use matrix::Document as MatrixDocument;
 pub use rank_json::Document as RankDocument;
 pub use review::Document as ReviewDocument;
 

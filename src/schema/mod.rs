@@ -25,15 +25,18 @@ pub enum SchemaKind {
     CheckReport,
     /// The document `opx review --format json` writes
     ReviewReport,
+    /// The document `opx matrix --format json` writes
+    MatrixReport,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 5] = [
+    pub const ALL: [SchemaKind; 6] = [
         SchemaKind::Register,
         SchemaKind::Policy,
         SchemaKind::RankReport,
         SchemaKind::CheckReport,
         SchemaKind::ReviewReport,
+        SchemaKind::MatrixReport,
     ];
 
     /// The schema, as pretty JSON with a final newline.
@@ -58,6 +61,9 @@ impl SchemaKind {
             SchemaKind::ReviewReport => generator()
                 .into_root_schema_for::<crate::report::ReviewDocument<'static>>()
                 .to_value(),
+            SchemaKind::MatrixReport => generator()
+                .into_root_schema_for::<crate::report::MatrixDocument<'static>>()
+                .to_value(),
         }
     }
 
@@ -69,6 +75,7 @@ impl SchemaKind {
             SchemaKind::RankReport => "rank-report.schema.json",
             SchemaKind::CheckReport => "check-report.schema.json",
             SchemaKind::ReviewReport => "review-report.schema.json",
+            SchemaKind::MatrixReport => "matrix-report.schema.json",
         }
     }
 }

@@ -628,6 +628,7 @@ fn json_reports_validate_against_their_published_schemas() {
     let check_schema = opx_schema("check-report");
     let review_schema = opx_schema("review-report");
     let matrix_schema = opx_schema("matrix-report");
+    let assess_schema = opx_schema("assess-report");
     for path in [
         CHECKOUT,
         HOSTILE,
@@ -643,6 +644,8 @@ fn json_reports_validate_against_their_published_schemas() {
         validate(&review_schema, &review);
         let (_, matrix) = opx(&["matrix", path, "--format", "json", "--view", "target"]);
         validate(&matrix_schema, &json(&matrix));
+        let (_, assess) = opx(&["assess", path, "--format", "json", "--simulate"]);
+        validate(&assess_schema, &json(&assess));
         let (_, rank) = opx(&["rank", path, "--format", "json"]);
         let rank = json(&rank);
         assert_eq!(rank["version"], 1);

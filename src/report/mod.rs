@@ -46,6 +46,7 @@ use std::io::{self, Write};
 
 use jiff::civil::Date;
 
+pub use assess::Document as AssessDocument;
 pub use check_json::Document as CheckDocument;
 pub use doc::wrap;
 pub use matrix::Document as MatrixDocument;

@@ -27,16 +27,19 @@ pub enum SchemaKind {
     ReviewReport,
     /// The document `opx matrix --format json` writes
     MatrixReport,
+    /// The document `opx assess --format json` writes
+    AssessReport,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 6] = [
+    pub const ALL: [SchemaKind; 7] = [
         SchemaKind::Register,
         SchemaKind::Policy,
         SchemaKind::RankReport,
         SchemaKind::CheckReport,
         SchemaKind::ReviewReport,
         SchemaKind::MatrixReport,
+        SchemaKind::AssessReport,
     ];
 
     /// The schema, as pretty JSON with a final newline.
@@ -64,6 +67,9 @@ impl SchemaKind {
             SchemaKind::MatrixReport => generator()
                 .into_root_schema_for::<crate::report::MatrixDocument<'static>>()
                 .to_value(),
+            SchemaKind::AssessReport => generator()
+                .into_root_schema_for::<crate::report::AssessDocument<'static>>()
+                .to_value(),
         }
     }
 
@@ -76,6 +82,7 @@ impl SchemaKind {
             SchemaKind::CheckReport => "check-report.schema.json",
             SchemaKind::ReviewReport => "review-report.schema.json",
             SchemaKind::MatrixReport => "matrix-report.schema.json",
+            SchemaKind::AssessReport => "assess-report.schema.json",
         }
     }
 }

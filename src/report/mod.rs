@@ -50,6 +50,7 @@ pub use assess::Document as AssessDocument;
 pub use check_json::Document as CheckDocument;
 pub use doc::wrap;
 pub use matrix::Document as MatrixDocument;
+pub use measure::Document as MeasureDocument;
 pub use rank_json::Document as RankDocument;
 pub use review::Document as ReviewDocument;
 

@@ -29,10 +29,12 @@ pub enum SchemaKind {
     MatrixReport,
     /// The document `opx assess --format json` writes
     AssessReport,
+    /// The document `opx measure --format json` writes
+    MeasureReport,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 7] = [
+    pub const ALL: [SchemaKind; 8] = [
         SchemaKind::Register,
         SchemaKind::Policy,
         SchemaKind::RankReport,
@@ -40,6 +42,7 @@ impl SchemaKind {
         SchemaKind::ReviewReport,
         SchemaKind::MatrixReport,
         SchemaKind::AssessReport,
+        SchemaKind::MeasureReport,
     ];
 
     /// The schema, as pretty JSON with a final newline.
@@ -70,6 +73,9 @@ impl SchemaKind {
             SchemaKind::AssessReport => generator()
                 .into_root_schema_for::<crate::report::AssessDocument<'static>>()
                 .to_value(),
+            SchemaKind::MeasureReport => generator()
+                .into_root_schema_for::<crate::report::MeasureDocument<'static>>()
+                .to_value(),
         }
     }
 
@@ -83,6 +89,7 @@ impl SchemaKind {
             SchemaKind::ReviewReport => "review-report.schema.json",
             SchemaKind::MatrixReport => "matrix-report.schema.json",
             SchemaKind::AssessReport => "assess-report.schema.json",
+            SchemaKind::MeasureReport => "measure-report.schema.json",
         }
     }
 }

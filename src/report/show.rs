@@ -4,11 +4,16 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::check_json::{FindingOut, WaivedOut, findings_out, waived_out};
 use super::doc::Doc;
-use super::rank_json::risk_out;
-use super::{data_loss_text, incidents_cell, json, round, state_cell, status_mark, time_cell};
+use super::rank_json::{RiskOut, risk_out};
+use super::{
+    data_loss_text, incidents_cell, json, places_of, round, state_cell, status_mark, time_cell,
+    waived_places_of,
+};
 use crate::analysis::AssessedRisk;
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
@@ -17,9 +22,8 @@ use crate::exercise::{ActionFacts, Exercise, FailedBy};
 use crate::history::Measure;
 use crate::register::model::{Action, ActionStatus, Effects, Runbook};
 use crate::scale::Scale;
-use crate::score::{RankBy, State, ViewScore};
+use crate::score::{State, ViewName, ViewScore};
 use crate::show::Shown;
-use crate::source::Locator;
 use crate::units::{format_duration, minutes};
 use std::time::Duration;
 
@@ -475,78 +479,131 @@ fn exception_item(stood: &Stood<'_>) -> String {
     format!("{what} until {}{notes}: {}", e.until().value, e.reason())
 }
 
-pub fn json(shown: &Shown<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let analysis = shown.analysis;
-    let index = analysis
-        .risks
-        .iter()
-        .position(|r| std::ptr::eq(r, shown.risk))
-        .unwrap_or_default();
-    let rank = analysis
-        .ranked(RankBy::Severity)
-        .iter()
-        .position(|&i| i == index)
-        .map_or(0, |p| p + 1);
-    let working = |w: &crate::explain::Working| {
-        json!({
-            "severity": w.severity,
-            "exposure": w.exposure,
-            "bad_minutes": w.bad_minutes,
-            "budget": w.budget,
-        })
-    };
-    let findings = findings_json(shown.sources, &shown.findings);
-    let document = json!({
-        "version": VERSION,
-        "today": analysis.today.to_string(),
-        "risk": risk_out(shown.sources, rank, shown.risk),
-        "working": {
-            "inherent": working(&shown.working[0]),
-            "current": working(&shown.working[1]),
-            "target": working(&shown.working[2]),
-        },
-        "incidents": shown.incidents.iter().map(|i| json!({
-            "id": i.id.value,
-            "date": i.date.value.to_string(),
-            "near_miss": i.near_miss,
-            "detected_after_minutes": i.detected_after.map(|d| minutes(d.value)),
-            "recovered_after_minutes": i.recovered_after.map(|d| minutes(d.value)),
-            "summary": i.summary,
-        })).collect::<Vec<_>>(),
-        "estimates_contradicted": shown.contradictions.iter().map(|c| json!({
-            "incident": c.incident.id.value,
-            "measure": c.measure.key(),
-            "estimate_minutes": round(minutes(c.estimate)),
-            "took_minutes": round(minutes(c.took.value)),
-        })).collect::<Vec<_>>(),
-        "findings": findings,
-    });
-    json::write(out, &document)
+/// `opx show --format json`, version 1: a risk, or a systemic factor.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(title = "opx show --format json, version 1")]
+pub enum Document<'a> {
+    Risk(RiskDocument<'a>),
+    Factor(super::show_factor::Document<'a>),
 }
 
-/// Findings as the show documents write them, each with its place.
-pub(super) fn findings_json(
-    sources: &crate::source::Sources,
-    findings: &[crate::diag::Diagnostic],
-) -> Vec<Value> {
-    let mut locator = Locator::new(sources);
-    findings
-        .iter()
-        .map(|d| {
-            let place = d.span().map(|span| locator.place(span));
-            json!({
-                "code": d.code.id(),
-                "severity": d.severity.name(),
-                "message": d.message,
-                "help": d.help,
-                "location": place.map(|p| json!({
-                    "file": p.file,
-                    "line": p.start.map(|s| s.line),
-                    "column": p.start.map(|s| s.col),
-                })),
+/// `opx show SYSTEM/RISK --format json`.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RiskDocument<'a> {
+    #[schemars(extend("const" = 1))]
+    version: u32,
+    #[schemars(extend("format" = "date"))]
+    today: String,
+    /// The risk as `opx rank --format json` gives it.
+    risk: RiskOut<'a>,
+    /// How each view's numbers come about, in words.
+    working: Views<WorkingOut<'a>>,
+    /// Every incident recorded against it, newest first.
+    incidents: Vec<IncidentOut<'a>>,
+    /// Incidents of the last year that took longer than its estimates.
+    estimates_contradicted: Vec<ContradictionOut<'a>>,
+    /// What `opx check` finds about it.
+    findings: Vec<FindingOut<'a>>,
+    /// What `opx check` would find, but a waiver sets aside.
+    waived: Vec<WaivedOut<'a>>,
+}
+
+/// One of each view.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub(super) struct Views<T> {
+    pub inherent: T,
+    pub current: T,
+    pub target: T,
+}
+
+impl<T> Views<T> {
+    pub fn of(each: impl Fn(ViewName) -> T) -> Self {
+        Views {
+            inherent: each(ViewName::Inherent),
+            current: each(ViewName::Current),
+            target: each(ViewName::Target),
+        }
+    }
+}
+
+/// A view's working, each sum written out.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct WorkingOut<'a> {
+    severity: &'a str,
+    exposure: &'a str,
+    bad_minutes: &'a str,
+    /// Against the system's error budget; null without one.
+    budget: Option<&'a str>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct IncidentOut<'a> {
+    id: &'a str,
+    #[schemars(extend("format" = "date"))]
+    date: String,
+    near_miss: bool,
+    detected_after_minutes: Option<f64>,
+    recovered_after_minutes: Option<f64>,
+    summary: Option<&'a str>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ContradictionOut<'a> {
+    incident: &'a str,
+    #[schemars(extend("enum" = ["time_to_detect", "time_to_recover"]))]
+    measure: &'static str,
+    estimate_minutes: f64,
+    took_minutes: f64,
+}
+
+pub fn json(shown: &Shown<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let places = places_of(shown.sources, &shown.findings);
+    let waived_places = waived_places_of(shown.sources, &shown.waived);
+    let document = Document::Risk(RiskDocument {
+        version: VERSION,
+        today: shown.analysis.today.to_string(),
+        risk: risk_out(shown.sources, shown.rank, shown.risk),
+        working: Views::of(|view| {
+            let w = &shown.working[view as usize];
+            WorkingOut {
+                severity: &w.severity,
+                exposure: &w.exposure,
+                bad_minutes: &w.bad_minutes,
+                budget: w.budget.as_deref(),
+            }
+        }),
+        incidents: shown
+            .incidents
+            .iter()
+            .map(|i| IncidentOut {
+                id: &i.id.value,
+                date: i.date.value.to_string(),
+                near_miss: i.near_miss,
+                detected_after_minutes: i.detected_after.map(|d| minutes(d.value)),
+                recovered_after_minutes: i.recovered_after.map(|d| minutes(d.value)),
+                summary: i.summary.as_deref(),
             })
-        })
-        .collect()
+            .collect(),
+        estimates_contradicted: shown
+            .contradictions
+            .iter()
+            .map(|c| ContradictionOut {
+                incident: &c.incident.id.value,
+                measure: c.measure.key(),
+                estimate_minutes: round(minutes(c.estimate)),
+                took_minutes: round(minutes(c.took.value)),
+            })
+            .collect(),
+        findings: findings_out(&shown.findings, &places),
+        waived: waived_out(&shown.waived, &waived_places),
+    });
+    json::write(out, &document)
 }
 
 #[cfg(test)]

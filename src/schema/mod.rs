@@ -31,10 +31,12 @@ pub enum SchemaKind {
     AssessReport,
     /// The document `opx measure --format json` writes
     MeasureReport,
+    /// The document `opx show --format json` writes, of a risk or a factor
+    ShowReport,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 8] = [
+    pub const ALL: [SchemaKind; 9] = [
         SchemaKind::Register,
         SchemaKind::Policy,
         SchemaKind::RankReport,
@@ -43,6 +45,7 @@ impl SchemaKind {
         SchemaKind::MatrixReport,
         SchemaKind::AssessReport,
         SchemaKind::MeasureReport,
+        SchemaKind::ShowReport,
     ];
 
     /// The schema, as pretty JSON with a final newline.
@@ -76,6 +79,9 @@ impl SchemaKind {
             SchemaKind::MeasureReport => generator()
                 .into_root_schema_for::<crate::report::MeasureDocument<'static>>()
                 .to_value(),
+            SchemaKind::ShowReport => generator()
+                .into_root_schema_for::<crate::report::ShowDocument<'static>>()
+                .to_value(),
         }
     }
 
@@ -90,6 +96,7 @@ impl SchemaKind {
             SchemaKind::MatrixReport => "matrix-report.schema.json",
             SchemaKind::AssessReport => "assess-report.schema.json",
             SchemaKind::MeasureReport => "measure-report.schema.json",
+            SchemaKind::ShowReport => "show-report.schema.json",
         }
     }
 }

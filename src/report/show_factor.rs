@@ -209,7 +209,7 @@ pub fn json(shown: &ShownFactor<'_>, out: &mut dyn Write) -> io::Result<()> {
     let added = &factor.added;
     let file = crate::source::display_path(shown.sources.path(factor.id.span.file));
     let places = places_of(shown.sources, &shown.findings);
-    let document = super::show::Document::Factor(Document {
+    let document = super::show::Document::Factor(Box::new(Document {
         version: super::show::VERSION,
         today: analysis.today.to_string(),
         factor: FactorOut {
@@ -253,6 +253,6 @@ pub fn json(shown: &ShownFactor<'_>, out: &mut dyn Write) -> io::Result<()> {
             },
         },
         findings: findings_out(&shown.findings, &places),
-    });
+    }));
     json::write(out, &document)
 }

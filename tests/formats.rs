@@ -630,6 +630,18 @@ fn json_reports_validate_against_their_published_schemas() {
     let matrix_schema = opx_schema("matrix-report");
     let assess_schema = opx_schema("assess-report");
     let show_schema = opx_schema("show-report");
+    let diff_schema = opx_schema("diff-report");
+    for (old, new) in [
+        ("tests/fixtures/diff/old", "tests/fixtures/diff/new"),
+        (
+            "tests/fixtures/factors.toml",
+            "tests/fixtures/diff-factors/all.toml",
+        ),
+        ("tests/fixtures/diff/new", "tests/fixtures/diff/old"),
+    ] {
+        let (_, diff) = opx(&["diff", old, new, "--format", "json"]);
+        validate(&diff_schema, &json(&diff));
+    }
     for path in [
         CHECKOUT,
         HOSTILE,

@@ -48,6 +48,7 @@ use jiff::civil::Date;
 
 pub use assess::Document as AssessDocument;
 pub use check_json::Document as CheckDocument;
+pub use diff::Document as DiffDocument;
 pub use doc::wrap;
 pub use matrix::Document as MatrixDocument;
 pub use measure::Document as MeasureDocument;

@@ -33,10 +33,12 @@ pub enum SchemaKind {
     MeasureReport,
     /// The document `opx show --format json` writes, of a risk or a factor
     ShowReport,
+    /// The document `opx diff --format json` writes
+    DiffReport,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 9] = [
+    pub const ALL: [SchemaKind; 10] = [
         SchemaKind::Register,
         SchemaKind::Policy,
         SchemaKind::RankReport,
@@ -46,6 +48,7 @@ impl SchemaKind {
         SchemaKind::AssessReport,
         SchemaKind::MeasureReport,
         SchemaKind::ShowReport,
+        SchemaKind::DiffReport,
     ];
 
     /// The schema, as pretty JSON with a final newline.
@@ -82,6 +85,9 @@ impl SchemaKind {
             SchemaKind::ShowReport => generator()
                 .into_root_schema_for::<crate::report::ShowDocument<'static>>()
                 .to_value(),
+            SchemaKind::DiffReport => generator()
+                .into_root_schema_for::<crate::report::DiffDocument<'static>>()
+                .to_value(),
         }
     }
 
@@ -97,6 +103,7 @@ impl SchemaKind {
             SchemaKind::AssessReport => "assess-report.schema.json",
             SchemaKind::MeasureReport => "measure-report.schema.json",
             SchemaKind::ShowReport => "show-report.schema.json",
+            SchemaKind::DiffReport => "diff-report.schema.json",
         }
     }
 }

@@ -631,6 +631,7 @@ fn json_reports_validate_against_their_published_schemas() {
     let assess_schema = opx_schema("assess-report");
     let show_schema = opx_schema("show-report");
     let diff_schema = opx_schema("diff-report");
+    let plan_schema = opx_schema("plan-report");
     for (old, new) in [
         ("tests/fixtures/diff/old", "tests/fixtures/diff/new"),
         (
@@ -655,6 +656,8 @@ fn json_reports_validate_against_their_published_schemas() {
         let review = json(&review);
         assert_eq!(review["version"], 1);
         validate(&review_schema, &review);
+        let (_, plan) = opx(&["plan", path, "--format", "json"]);
+        validate(&plan_schema, &json(&plan));
         let (_, matrix) = opx(&["matrix", path, "--format", "json", "--view", "target"]);
         validate(&matrix_schema, &json(&matrix));
         let (_, assess) = opx(&["assess", path, "--format", "json", "--simulate"]);

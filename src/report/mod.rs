@@ -52,6 +52,7 @@ pub use diff::Document as DiffDocument;
 pub use doc::wrap;
 pub use matrix::Document as MatrixDocument;
 pub use measure::Document as MeasureDocument;
+pub use plan::Document as PlanDocument;
 pub use rank_json::Document as RankDocument;
 pub use review::Document as ReviewDocument;
 pub use show::Document as ShowDocument;

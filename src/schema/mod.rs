@@ -35,10 +35,12 @@ pub enum SchemaKind {
     ShowReport,
     /// The document `opx diff --format json` writes
     DiffReport,
+    /// The document `opx plan --format json` writes
+    PlanReport,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 10] = [
+    pub const ALL: [SchemaKind; 11] = [
         SchemaKind::Register,
         SchemaKind::Policy,
         SchemaKind::RankReport,
@@ -49,6 +51,7 @@ impl SchemaKind {
         SchemaKind::MeasureReport,
         SchemaKind::ShowReport,
         SchemaKind::DiffReport,
+        SchemaKind::PlanReport,
     ];
 
     /// The schema, as pretty JSON with a final newline.
@@ -88,6 +91,9 @@ impl SchemaKind {
             SchemaKind::DiffReport => generator()
                 .into_root_schema_for::<crate::report::DiffDocument<'static>>()
                 .to_value(),
+            SchemaKind::PlanReport => generator()
+                .into_root_schema_for::<crate::report::PlanDocument<'static>>()
+                .to_value(),
         }
     }
 
@@ -104,6 +110,7 @@ impl SchemaKind {
             SchemaKind::MeasureReport => "measure-report.schema.json",
             SchemaKind::ShowReport => "show-report.schema.json",
             SchemaKind::DiffReport => "diff-report.schema.json",
+            SchemaKind::PlanReport => "plan-report.schema.json",
         }
     }
 }

@@ -56,6 +56,7 @@ pub use plan::Document as PlanDocument;
 pub use rank_json::Document as RankDocument;
 pub use review::Document as ReviewDocument;
 pub use show::Document as ShowDocument;
+pub use trend::Document as TrendDocument;
 
 use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::budget::{Size, minutes_text, percent_text};

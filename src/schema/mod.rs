@@ -37,10 +37,12 @@ pub enum SchemaKind {
     DiffReport,
     /// The document `opx plan --format json` writes
     PlanReport,
+    /// The document `opx trend --format json` writes
+    TrendReport,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 11] = [
+    pub const ALL: [SchemaKind; 12] = [
         SchemaKind::Register,
         SchemaKind::Policy,
         SchemaKind::RankReport,
@@ -52,6 +54,7 @@ impl SchemaKind {
         SchemaKind::ShowReport,
         SchemaKind::DiffReport,
         SchemaKind::PlanReport,
+        SchemaKind::TrendReport,
     ];
 
     /// The schema, as pretty JSON with a final newline.
@@ -94,6 +97,9 @@ impl SchemaKind {
             SchemaKind::PlanReport => generator()
                 .into_root_schema_for::<crate::report::PlanDocument<'static>>()
                 .to_value(),
+            SchemaKind::TrendReport => generator()
+                .into_root_schema_for::<crate::report::TrendDocument<'static>>()
+                .to_value(),
         }
     }
 
@@ -111,6 +117,7 @@ impl SchemaKind {
             SchemaKind::ShowReport => "show-report.schema.json",
             SchemaKind::DiffReport => "diff-report.schema.json",
             SchemaKind::PlanReport => "plan-report.schema.json",
+            SchemaKind::TrendReport => "trend-report.schema.json",
         }
     }
 }

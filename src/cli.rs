@@ -543,7 +543,7 @@ pub struct MatrixArgs {
     pub ids: bool,
 
     /// Only this system's risks
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = crate::completion::system())]
     pub system: Option<String>,
 
     /// Read the policy from this file, not the opx.toml nearest the register
@@ -584,7 +584,7 @@ impl AssessArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The risk (or systemic factor): system/risk, or an id no other system uses
-    #[arg(value_name = "RISK")]
+    #[arg(value_name = "RISK", add = crate::completion::risk())]
     pub risk: String,
 
     #[command(flatten)]
@@ -676,7 +676,7 @@ pub struct ReviewArgs {
     pub days: i64,
 
     /// Record that these risks (id, or system/risk) were reviewed today
-    #[arg(long, value_name = "ID", num_args = 1.., conflicts_with_all = ["format", "output"])]
+    #[arg(long, value_name = "ID", num_args = 1.., conflicts_with_all = ["format", "output"], add = crate::completion::risk())]
     pub mark: Vec<String>,
 
     /// Read the policy from this file, not the opx.toml nearest the register
@@ -1088,7 +1088,7 @@ pub struct RankArgs {
     pub top: Option<usize>,
 
     /// Show only the risks of this system
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = crate::completion::system())]
     pub system: Option<String>,
 
     /// Show only risks in this band or above: one of the matrix's bands (low, medium, high, critical unless opx.toml's [matrix] names others)

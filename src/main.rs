@@ -1,6 +1,7 @@
 //! The `opx` binary: parse arguments, run a command, exit.
 
 mod cli;
+mod completion;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -12,6 +13,7 @@ use opx::commands::{self, ExitStatus, Io};
 use opx::output::ClosablePipe;
 
 fn main() -> ExitCode {
+    completion::complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -62,9 +64,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema(args.kind, &mut io),
         Command::Init(args) => commands::init(&args.into_options(), &mut io),
         Command::Completions(args) => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut command, "opx", io.stdout);
-            Ok(ExitStatus::Success)
+            completion::write_registration(args.shell, io.stdout).map(|()| ExitStatus::Success)
         }
         Command::Man(args) => {
             let mut command = <Cli as clap::CommandFactory>::command();

@@ -2,6 +2,7 @@
 
 mod cli;
 mod completion;
+mod manual;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -66,27 +67,13 @@ fn main() -> ExitCode {
         Command::Completions(args) => {
             completion::write_registration(args.shell, io.stdout).map(|()| ExitStatus::Success)
         }
-        Command::Man(args) => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            command.build();
-            // A command's page is named as man names it: opx-check.
-            let page = match args.command.as_deref() {
-                Some(name) => cli::MAN_PAGES
-                    .iter()
-                    .find(|(command, _)| *command == name)
-                    .and_then(|&(command_name, page)| {
-                        let sub = command.find_subcommand(command_name)?.clone();
-                        Some(sub.name(page))
-                    }),
-                None => Some(command),
-            };
-            match page {
-                Some(page) => clap_mangen::Man::new(page)
-                    .render(io.stdout)
-                    .map(|()| ExitStatus::Success),
-                None => Ok(ExitStatus::Error),
+        Command::Man(args) => manual::render(args.command.as_deref(), io.stdout).map(|found| {
+            if found {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Error
             }
-        }
+        }),
     };
     let status = ran.and_then(|status| out.flush().map(|()| status));
     match status {

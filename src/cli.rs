@@ -371,9 +371,10 @@ pub enum Command {
     #[command(
         long_about = "Write a starter register (risks.toml: one system, two risks, an incident, \
             every key of the format with a word on what it takes) and a policy (opx.toml: every \
-            key with its default, except mitigation = \"evidence\", so a new register starts \
-            strict: only a done action that shows what it changed mitigates) into DIR, the \
-            current folder by default. `opx check` passes on them as written; edit them to describe your system. opx init never writes over a \
+            key with its default, except that a new register starts strict: mitigation = \
+            \"exercised\", so only a done action shown to work within its cadence mitigates; \
+            max_miss_probability = 0.1; and budget-exhausted an error) into DIR, the current \
+            folder by default. `opx check` passes on them as written; edit them to describe your system. opx init never writes over a \
             file: if either exists it writes nothing.",
         after_help = concat!(
             "Examples:\n  opx init\n  opx init risks/\n\n",

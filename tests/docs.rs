@@ -4,7 +4,8 @@
 //!
 //! The examples run from the repository's root, without colour, 80 columns
 //! wide; each fixes its day with `--today`. A line `...` stands for any
-//! lines, and `? failed` after a command for exit status 1. After a
+//! lines, and `? failed` after a command for exit status 1. Output ends
+//! with a blank line, which stands for its last line break. After a
 //! deliberate change of output: `TRYCMD=overwrite cargo test --test docs`,
 //! then read the diff. `cargo` commands (the README's quick start, which
 //! .ci/run runs itself) are shown, not run.

@@ -3,8 +3,9 @@
 //! plan, the gate, the incidents, the trend), plus the error-budget stack
 //! rank the page adds: each risk's (and systemic factor's) bad minutes
 //! against the budget of its own SLO and of the usual targets, judged the
-//! way the gate judges a risk's size. The renderer only formats what is
-//! here.
+//! way the gate judges a risk's size, and the summary the page opens with
+//! (the gate's verdict, the systems over budget, the worst risks and the
+//! exceptions that end soonest). The renderer only formats what is here.
 
 use jiff::civil::Date;
 
@@ -12,11 +13,12 @@ use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::assess::SystemAssessment;
 use crate::budget::{self, Size};
 use crate::check::Checked;
+use crate::diag::Code;
 use crate::history::Contradiction;
 use crate::matrix::Matrix;
 use crate::plan::Plan;
 use crate::policy::Policy;
-use crate::register::model::{Incident, Risk};
+use crate::register::model::{Action, ActionStatus, Incident, Risk, Waiver};
 use crate::score::{RankBy, State, ViewName};
 use crate::simulate::Years;
 use crate::source::Sources;
@@ -35,6 +37,8 @@ pub enum Fit {
     Sized(Size),
     /// Accepted: spent on purpose, whatever its size.
     Accepted,
+    /// Too big, and a waiver of `too-big` that holds sets it aside.
+    Waived,
 }
 
 impl Fit {
@@ -52,6 +56,7 @@ impl Fit {
             Fit::Sized(Size::Near) => "nearly too big",
             Fit::Sized(Size::TooBig) => "too big",
             Fit::Accepted => "accepted",
+            Fit::Waived => "waived",
         }
     }
 }
@@ -80,7 +85,45 @@ pub struct StackRow<'a> {
     /// Its P50 and P90 in simulated years; a factor has none of its own.
     pub simulated: Option<Years>,
     pub own: Option<Against>,
+    /// The waiver that sets aside its `too-big` against its own SLO.
+    pub waiver: Option<Waiver>,
     pub targets: Vec<Against>,
+}
+
+/// How many of the page's worst risks and soonest exceptions the summary
+/// names.
+pub const SUMMARY_ROWS: usize = 5;
+
+/// What the page opens with, beside the gate's findings.
+#[derive(Debug, Default)]
+pub struct Summary<'a> {
+    /// The systems whose current bad minutes are over their budget.
+    pub over_budget: Vec<&'a str>,
+    /// The worst risks, as `opx rank` orders them.
+    pub worst: Vec<Worst<'a>>,
+    /// Acceptances and waivers that hold, the soonest to end first.
+    pub ending: Vec<Ending<'a>>,
+}
+
+/// One of the worst risks, and what is being done about it.
+#[derive(Debug)]
+pub struct Worst<'a> {
+    pub risk: &'a AssessedRisk<'a>,
+    /// How many of its actions are done, of how many.
+    pub done: usize,
+    pub actions: usize,
+    /// The open action due first (an undated one after every dated one).
+    pub next: Option<&'a Action>,
+}
+
+/// An exception to the gate that holds, and when it ends.
+#[derive(Debug)]
+pub struct Ending<'a> {
+    pub risk: &'a Risk,
+    /// The rule a waiver sets aside; `None` for an acceptance.
+    pub rule: Option<Code>,
+    pub by: Option<&'a str>,
+    pub until: Date,
 }
 
 /// A system's bad minutes in each view, against its budget.
@@ -112,6 +155,9 @@ pub struct Overview<'a> {
     pub incidents: Vec<&'a Incident>,
     pub contradicted: Vec<(&'a Risk, Contradiction<'a>)>,
     pub checked: Checked,
+    /// The waivers that set a finding aside, by risk name.
+    pub waivers: std::collections::BTreeMap<String, Vec<Waiver>>,
+    pub summary: Summary<'a>,
     /// The trend, when the register is in git.
     pub trend: Option<Trend>,
     /// Why git gave no trend, where it failed (a repository it does not
@@ -141,6 +187,19 @@ pub fn overview<'a>(
     trend: Option<Trend>,
 ) -> Overview<'a> {
     let share = analysis.single_risk_share;
+    let mut waivers: std::collections::BTreeMap<String, Vec<Waiver>> = Default::default();
+    for w in &checked.waived {
+        if let Some(subject) = &w.finding.subject
+            && let Some(risk) = &subject.risk
+        {
+            let held = waivers
+                .entry(format!("{}/{risk}", subject.system))
+                .or_default();
+            if !held.iter().any(|h| h.rule == w.waiver.rule) {
+                held.push(w.waiver.clone());
+            }
+        }
+    }
     let mut stack: Vec<StackRow<'a>> = analysis
         .by_bad_minutes(0..analysis.risks.len())
         .into_iter()
@@ -148,6 +207,11 @@ pub fn overview<'a>(
             let r = &analysis.risks[i];
             let minutes = r.score.current.bad_minutes?;
             let accepted = r.state == State::Accepted;
+            let waiver = waivers
+                .get(&r.risk.name())
+                .and_then(|held| held.iter().find(|w| w.rule == Code::TooBig))
+                .filter(|_| r.size == Some(Size::TooBig) && !accepted)
+                .cloned();
             // Against its own SLO, the analysis has judged it already.
             let own = match (
                 r.score.current.budget_share,
@@ -159,7 +223,11 @@ pub fn overview<'a>(
                     target: target.value(),
                     budget: budget.budget,
                     share,
-                    fit: Fit::of(size, accepted),
+                    fit: if waiver.is_some() {
+                        Fit::Waived
+                    } else {
+                        Fit::of(size, accepted)
+                    },
                 }),
                 _ => None,
             };
@@ -170,6 +238,7 @@ pub fn overview<'a>(
                 bad_minutes: minutes,
                 simulated: r.simulated,
                 own,
+                waiver,
                 targets: SLO_TARGETS
                     .iter()
                     .map(|&t| against(minutes, t, accepted, share))
@@ -183,7 +252,7 @@ pub fn overview<'a>(
                 .filter_map(|f| factor_row(analysis, f)),
         )
         .collect();
-    let budgets = analysis
+    let budgets: Vec<(&'a str, BudgetBars)> = analysis
         .systems
         .iter()
         .filter_map(|s| {
@@ -214,17 +283,27 @@ pub fn overview<'a>(
                 .map(move |c| (r.risk, c))
         })
         .collect();
+    let ranked: Vec<&AssessedRisk<'a>> = analysis
+        .ranked(RankBy::Severity)
+        .into_iter()
+        .map(|i| &analysis.risks[i])
+        .collect();
+    let summary = Summary {
+        over_budget: budgets
+            .iter()
+            .filter(|(_, b)| b.current > b.budget)
+            .map(|(id, _)| *id)
+            .collect(),
+        worst: ranked.iter().take(SUMMARY_ROWS).map(|r| worst(r)).collect(),
+        ending: ending(analysis, &waivers),
+    };
     Overview {
         today: analysis.today,
         policy,
         analysis,
         sources,
         systems: crate::assess::assess(analysis, &policy.thresholds),
-        ranked: analysis
-            .ranked(RankBy::Severity)
-            .into_iter()
-            .map(|i| &analysis.risks[i])
-            .collect(),
+        ranked,
         matrices: ViewName::ALL.map(|view| crate::matrix::matrix(analysis, view, None)),
         stack,
         budgets,
@@ -232,9 +311,67 @@ pub fn overview<'a>(
         incidents,
         contradicted,
         checked,
+        waivers,
+        summary,
         trend,
         trend_missing: None,
     }
+}
+
+/// A risk's actions in a few facts: how many are done, and which is next.
+fn worst<'a>(r: &'a AssessedRisk<'a>) -> Worst<'a> {
+    let done = r
+        .actions
+        .iter()
+        .filter(|f| f.status == ActionStatus::Done)
+        .count();
+    let next = r
+        .risk
+        .actions
+        .iter()
+        .zip(&r.actions)
+        .filter(|(_, f)| matches!(f.status, ActionStatus::Planned | ActionStatus::InProgress))
+        .min_by_key(|(a, _)| a.due.as_ref().map_or(Date::MAX, |d| d.value))
+        .map(|(a, _)| a);
+    Worst {
+        risk: r,
+        done,
+        actions: r.risk.actions.len(),
+        next,
+    }
+}
+
+/// The acceptances in force and the waivers that set a finding aside,
+/// the soonest to end first; ties in the register's order.
+fn ending<'a>(
+    analysis: &'a Analysis<'a>,
+    waivers: &std::collections::BTreeMap<String, Vec<Waiver>>,
+) -> Vec<Ending<'a>> {
+    let mut ending: Vec<Ending<'a>> = Vec::new();
+    for r in &analysis.risks {
+        if let Some(a) = r.risk.accepted.as_ref().filter(|_| !r.acceptance_expired) {
+            ending.push(Ending {
+                risk: r.risk,
+                rule: None,
+                by: Some(&a.by),
+                until: a.until.value,
+            });
+        }
+        let held = waivers.get(&r.risk.name());
+        for w in &r.risk.waivers {
+            if held.is_some_and(|h| h.iter().any(|h| h.rule == w.rule)) {
+                ending.push(Ending {
+                    risk: r.risk,
+                    rule: Some(w.rule),
+                    by: w.by.as_deref(),
+                    until: w.until.value,
+                });
+            }
+        }
+    }
+    ending.sort_by_key(|e| e.until);
+    ending.truncate(SUMMARY_ROWS);
+    ending
 }
 
 /// A systemic factor's stack-rank row, while it costs anything.
@@ -267,6 +404,7 @@ fn factor_row<'a>(analysis: &Analysis<'_>, f: &'a AssessedFactor<'a>) -> Option<
         bad_minutes: minutes,
         simulated: None,
         own,
+        waiver: None,
         targets: SLO_TARGETS
             .iter()
             .map(|&t| against(minutes, t, false, share))

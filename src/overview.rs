@@ -97,12 +97,21 @@ pub const SUMMARY_ROWS: usize = 5;
 /// What the page opens with, beside the gate's findings.
 #[derive(Debug, Default)]
 pub struct Summary<'a> {
-    /// The systems whose current bad minutes are over their budget.
-    pub over_budget: Vec<&'a str>,
+    /// The systems over their error budget, as measured or as expected.
+    pub over_budget: Vec<OverBudget<'a>>,
     /// The worst risks, as `opx rank` orders them.
     pub worst: Vec<Worst<'a>>,
     /// Acceptances and waivers that hold, the soonest to end first.
     pub ending: Vec<Ending<'a>>,
+}
+
+/// A system over its error budget: what its measures spent, where more
+/// than all of it; what its risks are expected to cost, where more.
+#[derive(Debug)]
+pub struct OverBudget<'a> {
+    pub system: &'a str,
+    pub spent: Option<f64>,
+    pub expected: Option<f64>,
 }
 
 /// One of the worst risks, and what is being done about it.
@@ -289,10 +298,22 @@ pub fn overview<'a>(
         .map(|i| &analysis.risks[i])
         .collect();
     let summary = Summary {
-        over_budget: budgets
+        over_budget: analysis
+            .systems
             .iter()
-            .filter(|(_, b)| b.current > b.budget)
-            .map(|(id, _)| *id)
+            .filter_map(|s| {
+                let spent = s.spent.filter(|s| s.exhausted()).map(|s| s.share);
+                let expected = s
+                    .budget
+                    .as_ref()
+                    .filter(|b| b.exceeded())
+                    .map(|b| b.current_share());
+                (spent.is_some() || expected.is_some()).then_some(OverBudget {
+                    system: &s.system.id,
+                    spent,
+                    expected,
+                })
+            })
             .collect(),
         worst: ranked.iter().take(SUMMARY_ROWS).map(|r| worst(r)).collect(),
         ending: ending(analysis, &waivers),

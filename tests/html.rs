@@ -1,8 +1,10 @@
 //! `opx report`: one HTML page, checked as a browser renders it. Chromium
 //! (Debian's `chromium`, which `.ci/run` installs) loads the page headless
 //! with the network shut off; the test reads the numbers back from the
-//! rendered DOM and checks a 1280-pixel screenshot is not blank. Without
-//! Chromium, a local run says so and skips; CI must have it.
+//! rendered DOM and checks a 1280-pixel screenshot is not blank, and,
+//! driving it over the DevTools protocol, measures the laid-out page at a
+//! phone's width and a laptop's. Without Chromium, a local run says so and
+//! skips; CI must have it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -571,4 +573,97 @@ fn the_page_fits_a_phone_and_a_laptop() {
             assert!(verdict.is_some_and(|top| top < 300.0), "{at}");
         }
     }
+}
+
+/// The text of the first element that opens with `open`, up to `close`.
+fn between<'a>(html: &'a str, open: &str, close: &str) -> &'a str {
+    let from = &html[html.find(open).unwrap_or_else(|| panic!("no {open}"))..];
+    &from[..from.find(close).unwrap()]
+}
+
+/// The page opens with the gate's verdict, as `opx check` gives it: its
+/// counts and its first three errors, in its order; then the systems over
+/// budget, the worst risks as `opx rank` orders them, and the exceptions
+/// that end soonest.
+#[test]
+fn the_page_opens_with_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, html) = report(dir.path(), CHECKOUT);
+    let summary = between(&html, "<section class=\"summary\"", "</section>");
+    assert!(html.find("class=\"summary\"") < html.find("id=\"systems\""));
+
+    let (_, check) = opx(&["check", CHECKOUT, "--format", "json"]);
+    let check: Value = serde_json::from_str(&check).unwrap();
+    let errors: Vec<&Value> = check["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert_eq!(check["summary"]["errors"], 3);
+    assert!(summary.contains("✗ The gate fails: 3 errors"), "{summary}");
+    assert!(summary.contains("3 errors, 10 warnings, 5 notes, 1 waived in 11 risks"));
+    let listed = between(summary, "<ol class=\"errors\">", "</ol>");
+    assert_eq!(listed.matches("<li>").count(), 3);
+    let mut at = 0;
+    for error in errors.iter().take(3) {
+        let code = format!("<code>{}</code>", error["code"].as_str().unwrap());
+        let found = listed[at..]
+            .find(&code)
+            .unwrap_or_else(|| panic!("{code}: {listed}"));
+        at += found + code.len();
+    }
+    // Quoted ids are code, never bare backticks.
+    assert!(
+        listed.contains("<code>checkout/orders-db-failover</code>"),
+        "{listed}"
+    );
+    assert!(!html.contains('`'));
+
+    assert!(
+        summary
+            .contains("<strong>checkout</strong>: <span class=\"overdue\">has spent 150.0%</span>")
+    );
+
+    let (_, rank) = opx(&["rank", CHECKOUT, "--format", "json"]);
+    let rank: Value = serde_json::from_str(&rank).unwrap();
+    let worst = between(summary, "worst risks</h3><ol>", "</ol>");
+    let mut at = 0;
+    for risk in rank["risks"].as_array().unwrap().iter().take(5) {
+        let id = format!(">{}</span>", risk["id"].as_str().unwrap());
+        let found = worst[at..]
+            .find(&id)
+            .unwrap_or_else(|| panic!("{id}: {worst}"));
+        at += found + id.len();
+    }
+    assert_eq!(worst.matches("<li>").count(), 5);
+    assert!(worst.contains("1 of 2 actions done; next prevent due"));
+
+    let ending = between(summary, "Exceptions ending soonest</h3>", "</ul>");
+    let waiver = ending.find("2027-02-28").unwrap();
+    let acceptance = ending.find("2027-03-31").unwrap();
+    assert!(waiver < acceptance, "{ending}");
+    assert!(ending.contains("<code>no-detection</code> waived by eng-manager"));
+}
+
+/// A too-big that a waiver sets aside is not red in the budget: it says
+/// who waived it and until when, and so does the risk's row.
+#[test]
+fn a_waived_too_big_says_who_waived_it_and_until_when() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, html) = report(dir.path(), "tests/fixtures/report-layout.toml");
+    let risk = "payment-provider-regional-failover-during-peak-traffic-window-0";
+    let row = between(
+        &html,
+        &format!("data-risk=\"checkout-platform-with-a-rather-long-system-identifier/{risk}\""),
+        "</tr>",
+    );
+    let own = between(row, "data-label=\"own SLO\"", "</td>");
+    assert!(row.contains("class=\"fit-waived\""), "{row}");
+    assert!(own.contains("waived</span> until <span class=\"whole\">2026-12-20</span> (<span class=\"whole\">platform-director</span>)"), "{own}");
+    let risks = between(&html, "id=\"risks\"", "</section>");
+    let doing = between(risks, &format!(">{risk}</span>"), "</tr>");
+    assert!(doing.contains("⊘ <code>too-big</code> waived until <span class=\"whole\">2026-12-20</span> (<span class=\"whole\">platform-director</span>)"), "{doing}");
+    // Another too-big stays red.
+    assert!(html.contains("class=\"fit-too-big\" data-label=\"own SLO\""));
 }

@@ -7,6 +7,11 @@
 //! clickable only when it is `http:`, `https:` or a relative path; any
 //! other (`javascript:`, `data:`) is shown as text.
 //!
+//! The page opens with the gate's verdict and what most needs a reader;
+//! the rest follows in `opx`'s order. On a phone's width every wide table
+//! becomes a stack of cards, each cell labelled, so only the heat maps
+//! scroll sideways; charts keep their words at the page's size.
+//!
 //! Every colour has its word beside it, tables have headers, and a print
 //! stylesheet drops the page's chrome. Numbers the tests read from the
 //! rendered page carry `data-` attributes.
@@ -55,7 +60,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-sp
    a risk's name may break after its system's. */
 thead th, th[scope=row]:not(.name), .whole { white-space: nowrap; }
 .matrix thead th { white-space: normal; }
-td.doing { min-width: 18rem; }
+td.doing { min-width: 18rem; width: 45%; }
+td.words { overflow-wrap: normal; }
 th.name div { font-weight: normal; }
 .summary { border: 1px solid var(--line); border-radius: 6px; padding: .2rem 1rem .6rem; }
 .summary h2 { border: 0; margin-top: .6rem; }
@@ -97,6 +103,8 @@ svg .axis { stroke: var(--muted); stroke-width: 1; }
 svg .grid { stroke: var(--line); stroke-width: 1; }
 figure { margin: .5rem 0 1.2rem; }
 figcaption { color: var(--muted); font-size: .9rem; }
+.charts { display: flex; flex-wrap: wrap; gap: 0 2.5rem; }
+.charts figure { flex: 0 1 480px; min-width: 0; }
 .legend { display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; list-style: none; padding: 0; margin: .2rem 0; color: var(--ink); }
 .legend svg { vertical-align: middle; margin-right: .3rem; }
 /* Budget bars: a name, a bar against a dashed line at the budget, the figures. */
@@ -114,7 +122,9 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .9rem; }
   .cards thead { display: none; }
   .cards tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .6rem; padding: .3rem .6rem; }
   .cards td, .cards th { border: 0; padding: .1rem 0; background: none; text-align: left; }
-  .cards td[data-label]::before { content: attr(data-label); display: block; color: var(--muted); font-size: 12px; }
+  .cards td.doing { width: auto; min-width: 0; }
+  .cards td.rank { float: right; color: var(--muted); }
+  .cards td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: 12px; }
   /* An id still moves to a line of its own whole; only one longer than
      the card breaks. */
   .cards .whole, .cards th[scope=row] { white-space: normal; overflow-wrap: anywhere; }
@@ -263,9 +273,18 @@ fn summary_section(o: &Overview<'_>) -> Markup {
             }
             h3 { "Systems over budget" }
             @if summary.over_budget.is_empty() {
-                p { "None: every system's expected bad minutes fit its error budget." }
+                p { "None: no system has spent its error budget, or expects to." }
             } @else {
-                ul { @for s in &summary.over_budget { li.overdue { (s) } } }
+                ul {
+                    @for s in &summary.over_budget {
+                        li {
+                            strong { (s.system) } ": "
+                            @if let Some(spent) = s.spent { span.overdue { "has spent " (percent_text(spent)) } " of its error budget" }
+                            @if s.spent.is_some() && s.expected.is_some() { "; " }
+                            @if let Some(expected) = s.expected { "its risks are expected to cost " span.overdue { (percent_text(expected)) } " of it a year" }
+                        }
+                    }
+                }
             }
             h3 { "The " (summary.worst.len()) " worst risks" }
             @if summary.worst.is_empty() { p { "None recorded." } } @else {
@@ -277,7 +296,7 @@ fn summary_section(o: &Overview<'_>) -> Markup {
                             span class=(band_class(r.score.current.band)) { (severity(&r.score)) }
                             " · " (super::state_cell(r)) ": "
                             @if let Some(a) = &r.risk.accepted {
-                                "accepted by " span.whole { (a.by) } " until " span.whole { (a.until.value) }
+                                "by " span.whole { (a.by) } " until " span.whole { (a.until.value) }
                             } @else if w.actions == 0 {
                                 span.overdue { "no action yet" }
                             } @else {
@@ -297,7 +316,7 @@ fn summary_section(o: &Overview<'_>) -> Markup {
                 ul {
                     @for e in &summary.ending {
                         li {
-                            span.whole { (e.until) } " · " (risk_name(&e.risk.name())) ": "
+                            "until " span.whole { (e.until) } " · " (risk_name(&e.risk.name())) ": "
                             @match e.rule {
                                 Some(rule) => { code { (rule.id()) } " waived" },
                                 None => "accepted",
@@ -467,10 +486,10 @@ fn risks_section(o: &Overview<'_>) -> Markup {
                     tbody {
                         @for (rank, r) in o.ranked.iter().enumerate() {
                             tr {
-                                td.num { (rank + 1) }
+                                td.num.rank { (rank + 1) }
                                 th.name scope="row" { (risk_name(&r.risk.name())) div { (r.risk.title) } }
                                 td data-label="severity" class=(band_class(r.score.current.band)) { (severity(&r.score)) }
-                                td data-label="state" { (super::state_cell(r)) }
+                                td.words data-label="state" { (super::state_cell(r)) }
                                 td.whole data-label="owner" { (r.risk.owner.as_deref().unwrap_or("-")) }
                                 td.doing data-label="what is being done" {
                                     @for (action, facts) in r.actions() {
@@ -591,7 +610,7 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                             @for (rank, row) in o.stack.iter().enumerate() {
                                 @let [p50, p90] = years_cells(row.simulated);
                                 tr data-risk=(row.name) data-bad-minutes=(minutes_text(row.bad_minutes)) data-p50=(p50) data-p90=(p90) {
-                                    td.num { (rank + 1) }
+                                    td.num.rank { (rank + 1) }
                                     th.name scope="row" { (risk_name(&row.name)) div { (row.title) } }
                                     td.num data-label="bad min/yr" { (minutes_text(row.bad_minutes)) }
                                     td.num data-label="P50" { (p50) }
@@ -915,7 +934,20 @@ fn line_chart(
 ) -> Markup {
     // Small, so that its words, drawn at 16 units, stay over 11 pixels on
     // a phone; the legend is the page's own text, below it.
-    let (width, height, left, bottom, right) = (480.0, 220.0, 48.0, 28.0, 16.0);
+    let ticks: Vec<(f64, String)> = (0..=4)
+        .map(|step| {
+            let v = top * f64::from(step) / 4.0;
+            (v, format!("{}{unit}", (v * 10.0).round() / 10.0))
+        })
+        .collect();
+    // The plot starts right of its widest label, about 10 units a character.
+    let widest = ticks
+        .iter()
+        .map(|(_, t)| t.chars().count())
+        .max()
+        .unwrap_or(1);
+    let (width, height, bottom, right) = (480.0, 220.0, 28.0, 16.0);
+    let left = 14.0 + 10.0 * widest as f64;
     let n = trend.points.len().max(2) - 1;
     let x = |i: usize| left + (width - left - right) * i as f64 / n as f64;
     let y = |v: f64| 10.0 + (height - bottom - 10.0) * (1.0 - v / top.max(1e-9));
@@ -932,10 +964,9 @@ fn line_chart(
     html! {
         figure {
             svg viewBox=(format!("0 0 {width} {height}")) width=(width) role="img" aria-label=(label) {
-                @for step in 0..=4 {
-                    @let v = top * f64::from(step) / 4.0;
-                    line.grid x1=(left) x2=(width - right) y1=(format!("{:.1}", y(v))) y2=(format!("{:.1}", y(v))) {}
-                    text x="4" y=(format!("{:.1}", y(v) + 4.0)) { (format!("{}{unit}", (v * 10.0).round() / 10.0)) }
+                @for (v, tick) in &ticks {
+                    line.grid x1=(left) x2=(width - right) y1=(format!("{:.1}", y(*v))) y2=(format!("{:.1}", y(*v))) {}
+                    text x="4" y=(format!("{:.1}", y(*v) + 5.0)) { (tick) }
                 }
                 line.axis x1=(left) x2=(width - right) y1=(format!("{:.1}", y(0.0))) y2=(format!("{:.1}", y(0.0))) {}
                 text x=(left) y=(height - 8.0) { (first) }
@@ -1028,9 +1059,11 @@ fn trend_section(trend: &Trend) -> Markup {
             h2 id="trend" { "The trend" }
             p { (super::trend::summary(trend)) }
             @if trend.points.len() > 1 {
-                (line_chart(trend, &counted, top, "", &format!("Risks over the register's history: {serious}, open high-impact, accepted.")))
-                @if shares.iter().any(|(_, _, v)| v.iter().any(Option::is_some)) {
-                    (line_chart(trend, &shares, share_top, "%", "Each system's expected bad minutes as a share of its error budget, over the register's history."))
+                div.charts {
+                    (line_chart(trend, &counted, top, "", &format!("Risks over the register's history: {serious}, open high-impact, accepted.")))
+                    @if shares.iter().any(|(_, _, v)| v.iter().any(Option::is_some)) {
+                        (line_chart(trend, &shares, share_top, "%", "Each system's expected bad minutes as a share of its error budget, over the register's history."))
+                    }
                 }
             }
             div.scroll {
@@ -1073,6 +1106,20 @@ mod tests {
             [vec![(0, 1.0)], vec![(3, 2.0), (4, 3.0)]]
         );
         assert!(runs(&[None, None]).is_empty());
+    }
+
+    #[test]
+    fn backticks_pair_into_code_and_a_lone_one_stays() {
+        let text = |t: &str| prose(t).into_string();
+        assert_eq!(
+            text("risk `a/b` has no `x`"),
+            "risk <code>a/b</code> has no <code>x</code>"
+        );
+        assert_eq!(text("`a` and ` alone"), "<code>a</code> and ` alone");
+        assert_eq!(text("no ticks <b>"), "no ticks &lt;b&gt;");
+        assert_eq!(text("`<i>`"), "<code>&lt;i&gt;</code>");
+        assert_eq!(text("`"), "`");
+        assert_eq!(text(""), "");
     }
 
     #[test]

@@ -23,14 +23,20 @@ pub enum SchemaKind {
     RankReport,
     /// The document `opx check --format json` writes
     CheckReport,
+    /// The document `opx review --format json` writes
+    ReviewReport,
+    /// The document `opx matrix --format json` writes
+    MatrixReport,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 4] = [
+    pub const ALL: [SchemaKind; 6] = [
         SchemaKind::Register,
         SchemaKind::Policy,
         SchemaKind::RankReport,
         SchemaKind::CheckReport,
+        SchemaKind::ReviewReport,
+        SchemaKind::MatrixReport,
     ];
 
     /// The schema, as pretty JSON with a final newline.
@@ -52,6 +58,12 @@ impl SchemaKind {
             SchemaKind::CheckReport => generator()
                 .into_root_schema_for::<crate::report::CheckDocument<'static>>()
                 .to_value(),
+            SchemaKind::ReviewReport => generator()
+                .into_root_schema_for::<crate::report::ReviewDocument<'static>>()
+                .to_value(),
+            SchemaKind::MatrixReport => generator()
+                .into_root_schema_for::<crate::report::MatrixDocument<'static>>()
+                .to_value(),
         }
     }
 
@@ -62,6 +74,8 @@ impl SchemaKind {
             SchemaKind::Policy => "policy.schema.json",
             SchemaKind::RankReport => "rank-report.schema.json",
             SchemaKind::CheckReport => "check-report.schema.json",
+            SchemaKind::ReviewReport => "review-report.schema.json",
+            SchemaKind::MatrixReport => "matrix-report.schema.json",
         }
     }
 }

@@ -13,7 +13,7 @@ use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::assess::SystemAssessment;
 use crate::budget::{self, Size};
 use crate::check::Checked;
-use crate::diag::Code;
+use crate::exception::{Exception, Standing};
 use crate::history::Contradiction;
 use crate::matrix::Matrix;
 use crate::plan::Plan;
@@ -86,7 +86,7 @@ pub struct StackRow<'a> {
     pub simulated: Option<Years>,
     pub own: Option<Against>,
     /// The waiver that sets aside its `too-big` against its own SLO.
-    pub waiver: Option<Waiver>,
+    pub waiver: Option<&'a Waiver>,
     pub targets: Vec<Against>,
 }
 
@@ -129,10 +129,9 @@ pub struct Worst<'a> {
 #[derive(Debug)]
 pub struct Ending<'a> {
     pub risk: &'a Risk,
-    /// The rule a waiver sets aside; `None` for an acceptance.
-    pub rule: Option<Code>,
-    pub by: Option<&'a str>,
-    pub until: Date,
+    pub exception: Exception<'a>,
+    /// Whether it ends within the policy's notice.
+    pub standing: Standing,
 }
 
 /// A system's bad minutes in each view, against its budget.
@@ -164,8 +163,6 @@ pub struct Overview<'a> {
     pub incidents: Vec<&'a Incident>,
     pub contradicted: Vec<(&'a Risk, Contradiction<'a>)>,
     pub checked: Checked,
-    /// The waivers that set a finding aside, by risk name.
-    pub waivers: std::collections::BTreeMap<String, Vec<Waiver>>,
     pub summary: Summary<'a>,
     /// The trend, when the register is in git.
     pub trend: Option<Trend>,
@@ -196,19 +193,6 @@ pub fn overview<'a>(
     trend: Option<Trend>,
 ) -> Overview<'a> {
     let share = analysis.single_risk_share;
-    let mut waivers: std::collections::BTreeMap<String, Vec<Waiver>> = Default::default();
-    for w in &checked.waived {
-        if let Some(subject) = &w.finding.subject
-            && let Some(risk) = &subject.risk
-        {
-            let held = waivers
-                .entry(format!("{}/{risk}", subject.system))
-                .or_default();
-            if !held.iter().any(|h| h.rule == w.waiver.rule) {
-                held.push(w.waiver.clone());
-            }
-        }
-    }
     let mut stack: Vec<StackRow<'a>> = analysis
         .by_bad_minutes(0..analysis.risks.len())
         .into_iter()
@@ -216,11 +200,9 @@ pub fn overview<'a>(
             let r = &analysis.risks[i];
             let minutes = r.score.current.bad_minutes?;
             let accepted = r.state == State::Accepted;
-            let waiver = waivers
-                .get(&r.risk.name())
-                .and_then(|held| held.iter().find(|w| w.rule == Code::TooBig))
-                .filter(|_| r.size == Some(Size::TooBig) && !accepted)
-                .cloned();
+            let waiver = r
+                .too_big_waived()
+                .filter(|_| r.size == Some(Size::TooBig) && !accepted);
             // Against its own SLO, the analysis has judged it already.
             let own = match (
                 r.score.current.budget_share,
@@ -316,7 +298,7 @@ pub fn overview<'a>(
             })
             .collect(),
         worst: ranked.iter().take(SUMMARY_ROWS).map(|r| worst(r)).collect(),
-        ending: ending(analysis, &waivers),
+        ending: ending(analysis),
     };
     Overview {
         today: analysis.today,
@@ -332,7 +314,6 @@ pub fn overview<'a>(
         incidents,
         contradicted,
         checked,
-        waivers,
         summary,
         trend,
         trend_missing: None,
@@ -362,35 +343,21 @@ fn worst<'a>(r: &'a AssessedRisk<'a>) -> Worst<'a> {
     }
 }
 
-/// The acceptances in force and the waivers that set a finding aside,
-/// the soonest to end first; ties in the register's order.
-fn ending<'a>(
-    analysis: &'a Analysis<'a>,
-    waivers: &std::collections::BTreeMap<String, Vec<Waiver>>,
-) -> Vec<Ending<'a>> {
-    let mut ending: Vec<Ending<'a>> = Vec::new();
-    for r in &analysis.risks {
-        if let Some(a) = r.risk.accepted.as_ref().filter(|_| !r.acceptance_expired) {
-            ending.push(Ending {
+/// The acceptances and waivers that hold, the soonest to end first; ties
+/// in the register's order.
+fn ending<'a>(analysis: &'a Analysis<'a>) -> Vec<Ending<'a>> {
+    let mut ending: Vec<Ending<'a>> = analysis
+        .risks
+        .iter()
+        .flat_map(|r| {
+            r.exceptions_held().map(|e| Ending {
                 risk: r.risk,
-                rule: None,
-                by: Some(&a.by),
-                until: a.until.value,
-            });
-        }
-        let held = waivers.get(&r.risk.name());
-        for w in &r.risk.waivers {
-            if held.is_some_and(|h| h.iter().any(|h| h.rule == w.rule)) {
-                ending.push(Ending {
-                    risk: r.risk,
-                    rule: Some(w.rule),
-                    by: w.by.as_deref(),
-                    until: w.until.value,
-                });
-            }
-        }
-    }
-    ending.sort_by_key(|e| e.until);
+                exception: e.exception,
+                standing: e.standing,
+            })
+        })
+        .collect();
+    ending.sort_by_key(|e| e.exception.until().value);
     ending.truncate(SUMMARY_ROWS);
     ending
 }

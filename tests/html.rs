@@ -358,10 +358,10 @@ impl Browser {
             let mut message = Vec::new();
             while answers.read_until(0, &mut message).unwrap_or(0) > 0 {
                 message.pop_if(|b| *b == 0);
-                if let Ok(value) = serde_json::from_slice(&message) {
-                    if send.send(value).is_err() {
-                        break;
-                    }
+                if let Ok(value) = serde_json::from_slice(&message)
+                    && send.send(value).is_err()
+                {
+                    break;
                 }
                 message.clear();
             }
@@ -457,7 +457,18 @@ impl Browser {
 }
 
 impl Drop for Browser {
+    /// Asks the browser to close, and ends it if it has not within a few
+    /// seconds.
     fn drop(&mut self) {
+        use std::io::Write;
+        let _ = self.to.write_all(b"{\"id\":0,\"method\":\"Browser.close\"}\0");
+        let _ = self.to.flush();
+        for _ in 0..100 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

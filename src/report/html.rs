@@ -27,6 +27,7 @@ use super::{
 use crate::band::Band;
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::{Tally, plural};
+use crate::exception::{Exception, Standing};
 use crate::matrix::Matrix;
 use crate::overview::{Against, BudgetBars, Fit, Overview, SLO_TARGETS};
 use crate::plan::Week;
@@ -196,7 +197,7 @@ fn page(o: &Overview<'_>) -> Markup {
 fn prose(text: &str) -> Markup {
     let parts: Vec<&str> = text.split('`').collect();
     // An odd count of backticks leaves the last one unpaired.
-    let paired = if parts.len() % 2 == 0 {
+    let paired = if parts.len().is_multiple_of(2) {
         parts.len() - 2
     } else {
         parts.len() - 1
@@ -316,12 +317,14 @@ fn summary_section(o: &Overview<'_>) -> Markup {
                 ul {
                     @for e in &summary.ending {
                         li {
-                            "until " span.whole { (e.until) } " · " (risk_name(&e.risk.name())) ": "
-                            @match e.rule {
+                            "until " span.whole { (e.exception.until().value) }
+                            @if e.standing == Standing::Ending { " " span.level-warning { "ends soon" } }
+                            " · " (risk_name(&e.risk.name())) ": "
+                            @match e.exception.rule() {
                                 Some(rule) => { code { (rule.id()) } " waived" },
                                 None => "accepted",
                             }
-                            " by " (e.by.unwrap_or("(no one named)"))
+                            " by " (e.exception.by().unwrap_or("(no one named)"))
                         }
                     }
                 }
@@ -509,7 +512,7 @@ fn risks_section(o: &Overview<'_>) -> Markup {
                                     @if let Some(a) = &r.risk.accepted {
                                         div { "⊘ accepted by " span.whole { (a.by) } " until " span.whole { (a.until.value) } }
                                     }
-                                    @for w in o.waivers.get(&r.risk.name()).into_iter().flatten() {
+                                    @for w in r.exceptions_held().filter_map(|e| match e.exception { Exception::Waiver(w) => Some(w), Exception::Acceptance(_) => None }) {
                                         div {
                                             "⊘ " code { (w.rule.id()) } " waived until " span.whole { (w.until.value) }
                                             @if let Some(by) = &w.by { " (" span.whole { (by) } ")" }
@@ -615,7 +618,7 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                                     td.num data-label="bad min/yr" { (minutes_text(row.bad_minutes)) }
                                     td.num data-label="P50" { (p50) }
                                     td.num data-label="P90" { (p90) }
-                                    (against_cell("own SLO", row.own.as_ref(), row.waiver.as_ref()))
+                                    (against_cell("own SLO", row.own.as_ref(), row.waiver))
                                     @for a in &row.targets { (against_cell(&format!("{}%", a.target), Some(a), None)) }
                                 }
                             }

@@ -461,7 +461,9 @@ impl Drop for Browser {
     /// seconds.
     fn drop(&mut self) {
         use std::io::Write;
-        let _ = self.to.write_all(b"{\"id\":0,\"method\":\"Browser.close\"}\0");
+        let _ = self
+            .to
+            .write_all(b"{\"id\":0,\"method\":\"Browser.close\"}\0");
         let _ = self.to.flush();
         for _ in 0..100 {
             if matches!(self.child.try_wait(), Ok(Some(_))) {
@@ -671,10 +673,10 @@ fn a_waived_too_big_says_who_waived_it_and_until_when() {
     );
     let own = between(row, "data-label=\"own SLO\"", "</td>");
     assert!(row.contains("class=\"fit-waived\""), "{row}");
-    assert!(own.contains("waived</span> until <span class=\"whole\">2026-12-20</span> (<span class=\"whole\">platform-director</span>)"), "{own}");
+    assert!(own.contains("waived</span> until <span class=\"whole\">2026-12-20</span> <span class=\"whole\">(platform-director)</span>"), "{own}");
     let risks = between(&html, "id=\"risks\"", "</section>");
     let doing = between(risks, &format!(">{risk}</span>"), "</tr>");
-    assert!(doing.contains("⊘ <code>too-big</code> waived until <span class=\"whole\">2026-12-20</span> (<span class=\"whole\">platform-director</span>)"), "{doing}");
+    assert!(doing.contains("⊘ <code>too-big</code> waived until <span class=\"whole\">2026-12-20</span> <span class=\"whole\">(platform-director)</span>"), "{doing}");
     // Another too-big stays red.
     assert!(html.contains("class=\"fit-too-big\" data-label=\"own SLO\""));
 }

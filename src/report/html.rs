@@ -124,6 +124,9 @@ footer { margin-top: 2.5rem; color: var(--muted); font-size: .9rem; }
   .cards tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .6rem; padding: .3rem .6rem; }
   .cards td, .cards th { border: 0; padding: .1rem 0; background: none; text-align: left; }
   .cards td.doing { width: auto; min-width: 0; }
+  /* Short cells share a line; text has lines of its own. */
+  .cards td:not(.rank) { display: inline-block; max-width: 100%; margin-right: 1rem; }
+  .cards td.doing, .cards td.prose { display: block; margin-right: 0; }
   .cards td.rank { float: right; color: var(--muted); }
   .cards td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: 12px; }
   /* An id still moves to a line of its own whole; only one longer than
@@ -428,7 +431,7 @@ fn systems_section(o: &Overview<'_>) -> Markup {
                         }
                         @if !s.rows.is_empty() {
                             div.scroll {
-                                table.cards {
+                                table.cards.slo {
                                     caption { "SLOs and measures" }
                                     thead { tr { th scope="col" { "measure" } th scope="col" { "target" } th scope="col" { "measured" } th scope="col" { "verdict" } } }
                                     tbody {
@@ -515,7 +518,7 @@ fn risks_section(o: &Overview<'_>) -> Markup {
                                     @for w in r.exceptions_held().filter_map(|e| match e.exception { Exception::Waiver(w) => Some(w), Exception::Acceptance(_) => None }) {
                                         div {
                                             "⊘ " code { (w.rule.id()) } " waived until " span.whole { (w.until.value) }
-                                            @if let Some(by) = &w.by { " (" span.whole { (by) } ")" }
+                                            @if let Some(by) = &w.by { " " span.whole { "(" (by) ")" } }
                                         }
                                     }
                                     @if r.risk.actions.is_empty() && r.risk.accepted.is_none() { span.muted { "no action yet" } }
@@ -573,7 +576,7 @@ fn against_cell(label: &str, a: Option<&Against>, waiver: Option<&Waiver>) -> Ma
                 (percent_text(a.share)) " " span { (a.fit.name()) }
                 @if let (Fit::Waived, Some(w)) = (a.fit, waiver) {
                     " until " span.whole { (w.until.value) }
-                    @if let Some(by) = &w.by { " (" span.whole { (by) } ")" }
+                    @if let Some(by) = &w.by { " " span.whole { "(" (by) ")" } }
                 }
             }
         },
@@ -708,7 +711,7 @@ fn weeks_table(caption: &str, weeks: &[Week<'_>]) -> Markup {
                                         }
                                     }
                                     td.whole data-label="action" { (status_mark(step.action.status)) " " (step.action.kind.name()) " · " (step.action.status.name()) }
-                                    td data-label="what" {
+                                    td.prose data-label="what" {
                                         (step.action.what)
                                         @if let Some(l) = &step.action.link { " · " (link(l)) }
                                     }
@@ -742,7 +745,7 @@ fn plan_section(o: &Overview<'_>) -> Markup {
                             @for d in &plan.drills {
                                 tr {
                                     td.whole data-label="action" { (status_mark(d.action.status)) " " (d.action.kind.name()) }
-                                    td data-label="what" { (d.action.what) }
+                                    td.prose data-label="what" { (d.action.what) }
                                     th.name scope="row" data-label="risk" { (risk_name(&d.risk.name())) }
                                     td.whole data-label="owner" { (d.action.owner.as_deref().or(d.risk.owner.as_deref()).unwrap_or("-")) }
                                     td.whole data-label="last exercised" { (d.facts.exercised.map_or("never".to_string(), |e| e.to_string())) }
@@ -764,7 +767,7 @@ fn plan_section(o: &Overview<'_>) -> Markup {
                                     th.name scope="row" { (risk_name(&a.risk.name())) }
                                     td.whole data-label="accepted by" { (a.acceptance.by) }
                                     td.whole data-label="until" { (a.acceptance.until.value) }
-                                    td data-label="why" { (a.acceptance.reason) }
+                                    td.prose data-label="why" { (a.acceptance.reason) }
                                     td.num data-label="bad min/yr" { (a.bad_minutes.map_or("-".to_string(), minutes_text)) }
                                 }
                             }
@@ -813,7 +816,7 @@ fn incidents_section(o: &Overview<'_>) -> Markup {
                                     }
                                     td data-label="detected" { (duration(&i.detected_after)) }
                                     td data-label="recovered" { (duration(&i.recovered_after)) }
-                                    td data-label="summary" { (i.summary.as_deref().unwrap_or("")) }
+                                    td.prose data-label="summary" { (i.summary.as_deref().unwrap_or("")) }
                                 }
                             }
                         }
@@ -872,8 +875,8 @@ fn findings_section(o: &Overview<'_>) -> Markup {
                                 tr {
                                     td class=(format!("level-{}", d.severity.name())) { (d.severity.name()) " " code.whole { (d.code.id()) } }
                                     td.whole data-label="where" { (place.as_ref().map_or(String::new(), |p| p.text())) }
-                                    td data-label="finding" { (prose(&d.message)) }
-                                    td data-label="help" { (prose(d.help.as_deref().unwrap_or(""))) }
+                                    td.prose { (prose(&d.message)) }
+                                    td.prose.muted data-label="help" { (prose(d.help.as_deref().unwrap_or(""))) }
                                 }
                             }
                         }
@@ -890,10 +893,10 @@ fn findings_section(o: &Overview<'_>) -> Markup {
                                 tr {
                                     td.whole { code { (w.finding.code.id()) } }
                                     td.whole data-label="where" { (place.as_ref().map_or(String::new(), |p| p.text())) }
-                                    td data-label="finding" { (prose(&w.finding.message)) }
+                                    td.prose { (prose(&w.finding.message)) }
                                     td.whole data-label="until" { (w.waiver.until.value) }
                                     td.whole data-label="by" { (w.waiver.by.as_deref().unwrap_or("-")) }
-                                    td data-label="reason" { (w.waiver.reason) }
+                                    td.prose data-label="reason" { (w.waiver.reason) }
                                 }
                             }
                         }

@@ -557,7 +557,7 @@ fn the_page_fits_a_phone_and_a_laptop() {
         return;
     }
     let mut browser = Browser::start();
-    for register in [CHECKOUT, "tests/fixtures/report-layout.toml"] {
+    for register in [CHECKOUT, HOSTILE, "tests/fixtures/report-layout.toml"] {
         let dir = tempfile::tempdir().unwrap();
         let path = in_git(dir.path(), register);
         let page = dir.path().join("report.html");

@@ -27,16 +27,28 @@ pub enum SchemaKind {
     ReviewReport,
     /// The document `opx matrix --format json` writes
     MatrixReport,
+    /// The document `opx assess --format json` writes
+    AssessReport,
+    /// The document `opx measure --format json` writes
+    MeasureReport,
+    /// The document `opx show --format json` writes, of a risk or a factor
+    ShowReport,
+    /// The document `opx diff --format json` writes
+    DiffReport,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 6] = [
+    pub const ALL: [SchemaKind; 10] = [
         SchemaKind::Register,
         SchemaKind::Policy,
         SchemaKind::RankReport,
         SchemaKind::CheckReport,
         SchemaKind::ReviewReport,
         SchemaKind::MatrixReport,
+        SchemaKind::AssessReport,
+        SchemaKind::MeasureReport,
+        SchemaKind::ShowReport,
+        SchemaKind::DiffReport,
     ];
 
     /// The schema, as pretty JSON with a final newline.
@@ -64,6 +76,18 @@ impl SchemaKind {
             SchemaKind::MatrixReport => generator()
                 .into_root_schema_for::<crate::report::MatrixDocument<'static>>()
                 .to_value(),
+            SchemaKind::AssessReport => generator()
+                .into_root_schema_for::<crate::report::AssessDocument<'static>>()
+                .to_value(),
+            SchemaKind::MeasureReport => generator()
+                .into_root_schema_for::<crate::report::MeasureDocument<'static>>()
+                .to_value(),
+            SchemaKind::ShowReport => generator()
+                .into_root_schema_for::<crate::report::ShowDocument<'static>>()
+                .to_value(),
+            SchemaKind::DiffReport => generator()
+                .into_root_schema_for::<crate::report::DiffDocument<'static>>()
+                .to_value(),
         }
     }
 
@@ -76,6 +100,10 @@ impl SchemaKind {
             SchemaKind::CheckReport => "check-report.schema.json",
             SchemaKind::ReviewReport => "review-report.schema.json",
             SchemaKind::MatrixReport => "matrix-report.schema.json",
+            SchemaKind::AssessReport => "assess-report.schema.json",
+            SchemaKind::MeasureReport => "measure-report.schema.json",
+            SchemaKind::ShowReport => "show-report.schema.json",
+            SchemaKind::DiffReport => "diff-report.schema.json",
         }
     }
 }

@@ -3,8 +3,9 @@
 //! plan, the gate, the incidents, the trend), plus the error-budget stack
 //! rank the page adds: each risk's (and systemic factor's) bad minutes
 //! against the budget of its own SLO and of the usual targets, judged the
-//! way the gate judges a risk's size. The renderer only formats what is
-//! here.
+//! way the gate judges a risk's size, and the summary the page opens with
+//! (the gate's verdict, the systems over budget, the worst risks and the
+//! exceptions that end soonest). The renderer only formats what is here.
 
 use jiff::civil::Date;
 
@@ -12,11 +13,12 @@ use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::assess::SystemAssessment;
 use crate::budget::{self, Size};
 use crate::check::Checked;
+use crate::exception::{Exception, Standing};
 use crate::history::Contradiction;
 use crate::matrix::Matrix;
 use crate::plan::Plan;
 use crate::policy::Policy;
-use crate::register::model::{Incident, Risk};
+use crate::register::model::{Action, ActionStatus, Incident, Risk, Waiver};
 use crate::score::{RankBy, State, ViewName};
 use crate::simulate::Years;
 use crate::source::Sources;
@@ -35,6 +37,8 @@ pub enum Fit {
     Sized(Size),
     /// Accepted: spent on purpose, whatever its size.
     Accepted,
+    /// Too big, and a waiver of `too-big` that holds sets it aside.
+    Waived,
 }
 
 impl Fit {
@@ -52,6 +56,7 @@ impl Fit {
             Fit::Sized(Size::Near) => "nearly too big",
             Fit::Sized(Size::TooBig) => "too big",
             Fit::Accepted => "accepted",
+            Fit::Waived => "waived",
         }
     }
 }
@@ -80,7 +85,53 @@ pub struct StackRow<'a> {
     /// Its P50 and P90 in simulated years; a factor has none of its own.
     pub simulated: Option<Years>,
     pub own: Option<Against>,
+    /// The waiver that sets aside its `too-big` against its own SLO.
+    pub waiver: Option<&'a Waiver>,
     pub targets: Vec<Against>,
+}
+
+/// How many of the page's worst risks and soonest exceptions the summary
+/// names.
+pub const SUMMARY_ROWS: usize = 5;
+
+/// What the page opens with, beside the gate's findings.
+#[derive(Debug, Default)]
+pub struct Summary<'a> {
+    /// The systems over their error budget, as measured or as expected.
+    pub over_budget: Vec<OverBudget<'a>>,
+    /// The worst risks, as `opx rank` orders them.
+    pub worst: Vec<Worst<'a>>,
+    /// Acceptances and waivers that hold, the soonest to end first.
+    pub ending: Vec<Ending<'a>>,
+}
+
+/// A system over its error budget: what its measures spent, where more
+/// than all of it; what its risks are expected to cost, where more.
+#[derive(Debug)]
+pub struct OverBudget<'a> {
+    pub system: &'a str,
+    pub spent: Option<f64>,
+    pub expected: Option<f64>,
+}
+
+/// One of the worst risks, and what is being done about it.
+#[derive(Debug)]
+pub struct Worst<'a> {
+    pub risk: &'a AssessedRisk<'a>,
+    /// How many of its actions are done, of how many.
+    pub done: usize,
+    pub actions: usize,
+    /// The open action due first (an undated one after every dated one).
+    pub next: Option<&'a Action>,
+}
+
+/// An exception to the gate that holds, and when it ends.
+#[derive(Debug)]
+pub struct Ending<'a> {
+    pub risk: &'a Risk,
+    pub exception: Exception<'a>,
+    /// Whether it ends within the policy's notice.
+    pub standing: Standing,
 }
 
 /// A system's bad minutes in each view, against its budget.
@@ -112,6 +163,7 @@ pub struct Overview<'a> {
     pub incidents: Vec<&'a Incident>,
     pub contradicted: Vec<(&'a Risk, Contradiction<'a>)>,
     pub checked: Checked,
+    pub summary: Summary<'a>,
     /// The trend, when the register is in git.
     pub trend: Option<Trend>,
     /// Why git gave no trend, where it failed (a repository it does not
@@ -148,6 +200,9 @@ pub fn overview<'a>(
             let r = &analysis.risks[i];
             let minutes = r.score.current.bad_minutes?;
             let accepted = r.state == State::Accepted;
+            let waiver = r
+                .too_big_waived()
+                .filter(|_| r.size == Some(Size::TooBig) && !accepted);
             // Against its own SLO, the analysis has judged it already.
             let own = match (
                 r.score.current.budget_share,
@@ -159,7 +214,11 @@ pub fn overview<'a>(
                     target: target.value(),
                     budget: budget.budget,
                     share,
-                    fit: Fit::of(size, accepted),
+                    fit: if waiver.is_some() {
+                        Fit::Waived
+                    } else {
+                        Fit::of(size, accepted)
+                    },
                 }),
                 _ => None,
             };
@@ -170,6 +229,7 @@ pub fn overview<'a>(
                 bad_minutes: minutes,
                 simulated: r.simulated,
                 own,
+                waiver,
                 targets: SLO_TARGETS
                     .iter()
                     .map(|&t| against(minutes, t, accepted, share))
@@ -183,7 +243,7 @@ pub fn overview<'a>(
                 .filter_map(|f| factor_row(analysis, f)),
         )
         .collect();
-    let budgets = analysis
+    let budgets: Vec<(&'a str, BudgetBars)> = analysis
         .systems
         .iter()
         .filter_map(|s| {
@@ -214,17 +274,39 @@ pub fn overview<'a>(
                 .map(move |c| (r.risk, c))
         })
         .collect();
+    let ranked: Vec<&AssessedRisk<'a>> = analysis
+        .ranked(RankBy::Severity)
+        .into_iter()
+        .map(|i| &analysis.risks[i])
+        .collect();
+    let summary = Summary {
+        over_budget: analysis
+            .systems
+            .iter()
+            .filter_map(|s| {
+                let spent = s.spent.filter(|s| s.exhausted()).map(|s| s.share);
+                let expected = s
+                    .budget
+                    .as_ref()
+                    .filter(|b| b.exceeded())
+                    .map(|b| b.current_share());
+                (spent.is_some() || expected.is_some()).then_some(OverBudget {
+                    system: &s.system.id,
+                    spent,
+                    expected,
+                })
+            })
+            .collect(),
+        worst: ranked.iter().take(SUMMARY_ROWS).map(|r| worst(r)).collect(),
+        ending: ending(analysis),
+    };
     Overview {
         today: analysis.today,
         policy,
         analysis,
         sources,
         systems: crate::assess::assess(analysis, &policy.thresholds),
-        ranked: analysis
-            .ranked(RankBy::Severity)
-            .into_iter()
-            .map(|i| &analysis.risks[i])
-            .collect(),
+        ranked,
         matrices: ViewName::ALL.map(|view| crate::matrix::matrix(analysis, view, None)),
         stack,
         budgets,
@@ -232,9 +314,52 @@ pub fn overview<'a>(
         incidents,
         contradicted,
         checked,
+        summary,
         trend,
         trend_missing: None,
     }
+}
+
+/// A risk's actions in a few facts: how many are done, and which is next.
+fn worst<'a>(r: &'a AssessedRisk<'a>) -> Worst<'a> {
+    let done = r
+        .actions
+        .iter()
+        .filter(|f| f.status == ActionStatus::Done)
+        .count();
+    let next = r
+        .risk
+        .actions
+        .iter()
+        .zip(&r.actions)
+        .filter(|(_, f)| matches!(f.status, ActionStatus::Planned | ActionStatus::InProgress))
+        .min_by_key(|(a, _)| a.due.as_ref().map_or(Date::MAX, |d| d.value))
+        .map(|(a, _)| a);
+    Worst {
+        risk: r,
+        done,
+        actions: r.risk.actions.len(),
+        next,
+    }
+}
+
+/// The acceptances and waivers that hold, the soonest to end first; ties
+/// in the register's order.
+fn ending<'a>(analysis: &'a Analysis<'a>) -> Vec<Ending<'a>> {
+    let mut ending: Vec<Ending<'a>> = analysis
+        .risks
+        .iter()
+        .flat_map(|r| {
+            r.exceptions_held().map(|e| Ending {
+                risk: r.risk,
+                exception: e.exception,
+                standing: e.standing,
+            })
+        })
+        .collect();
+    ending.sort_by_key(|e| e.exception.until().value);
+    ending.truncate(SUMMARY_ROWS);
+    ending
 }
 
 /// A systemic factor's stack-rank row, while it costs anything.
@@ -267,6 +392,7 @@ fn factor_row<'a>(analysis: &Analysis<'_>, f: &'a AssessedFactor<'a>) -> Option<
         bad_minutes: minutes,
         simulated: None,
         own,
+        waiver: None,
         targets: SLO_TARGETS
             .iter()
             .map(|&t| against(minutes, t, false, share))

@@ -1,8 +1,10 @@
 //! `opx report`: one HTML page, checked as a browser renders it. Chromium
 //! (Debian's `chromium`, which `.ci/run` installs) loads the page headless
 //! with the network shut off; the test reads the numbers back from the
-//! rendered DOM and checks a 1280-pixel screenshot is not blank. Without
-//! Chromium, a local run says so and skips; CI must have it.
+//! rendered DOM and checks a 1280-pixel screenshot is not blank, and,
+//! driving it over the DevTools protocol, measures the laid-out page at a
+//! phone's width and a laptop's. Without Chromium, a local run says so and
+//! skips; CI must have it.
 
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
@@ -307,4 +309,374 @@ fn the_gate_lists_errors_first_and_shows_what_it_waived() {
     );
     let waived = &findings[findings.find("<caption>Waived").unwrap()..];
     assert!(waived.contains("<code>no-detection</code>"), "{waived}");
+}
+
+/// Chromium driven over the DevTools protocol on a pipe: it reads
+/// commands on its descriptor 3 and answers on 4, each message JSON ended
+/// by a NUL. `sh` hands it our pipes there, so no unsafe code is needed.
+struct Browser {
+    child: std::process::Child,
+    to: std::process::ChildStdin,
+    from: std::sync::mpsc::Receiver<Value>,
+    next: u64,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    fn start() -> Browser {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        let profile = tempfile::tempdir().unwrap();
+        let mut child = Process::new("sh")
+            .args(["-c", "exec \"$0\" \"$@\" 3<&0 4>&1 0</dev/null 1>/dev/null"])
+            .args([
+                "chromium",
+                "--headless",
+                "--remote-debugging-pipe",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-quic",
+                "--proxy-server=127.0.0.1:9",
+                "--host-resolver-rules=MAP * ~NOTFOUND",
+                "--hide-scrollbars",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg("about:blank")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let to = child.stdin.take().unwrap();
+        let mut answers = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (send, from) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            let mut message = Vec::new();
+            while answers.read_until(0, &mut message).unwrap_or(0) > 0 {
+                message.pop_if(|b| *b == 0);
+                if let Ok(value) = serde_json::from_slice(&message)
+                    && send.send(value).is_err()
+                {
+                    break;
+                }
+                message.clear();
+            }
+        });
+        Browser {
+            child,
+            to,
+            from,
+            next: 0,
+            _profile: profile,
+        }
+    }
+
+    /// Sends `method` (to the page `session`, if given) and waits for its
+    /// answer, passing over the events on the way.
+    fn call(&mut self, session: Option<&str>, method: &str, params: Value) -> Value {
+        use std::io::Write;
+        self.next += 1;
+        let mut message =
+            serde_json::json!({ "id": self.next, "method": method, "params": params });
+        if let Some(session) = session {
+            message["sessionId"] = session.into();
+        }
+        let mut bytes = serde_json::to_vec(&message).unwrap();
+        bytes.push(0);
+        self.to.write_all(&bytes).unwrap();
+        self.to.flush().unwrap();
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            let answer = self
+                .from
+                .recv_timeout(left)
+                .unwrap_or_else(|_| panic!("chromium did not answer {method}"));
+            if answer["id"] == self.next {
+                assert!(answer["error"].is_null(), "{method}: {answer}");
+                return answer["result"].clone();
+            }
+        }
+    }
+
+    /// `page` opened in a tab `width` pixels wide; the tab's session.
+    fn open(&mut self, page: &Path, width: u32) -> String {
+        let target = self.call(
+            None,
+            "Target.createTarget",
+            serde_json::json!({ "url": "about:blank" }),
+        );
+        let attached = self.call(
+            None,
+            "Target.attachToTarget",
+            serde_json::json!({ "targetId": target["targetId"], "flatten": true }),
+        );
+        let session = attached["sessionId"].as_str().unwrap().to_string();
+        self.call(
+            Some(&session),
+            "Emulation.setDeviceMetricsOverride",
+            serde_json::json!({ "width": width, "height": 900, "deviceScaleFactor": 1, "mobile": false }),
+        );
+        let url = format!("file://{}", page.display());
+        self.call(
+            Some(&session),
+            "Page.navigate",
+            serde_json::json!({ "url": url }),
+        );
+        for _ in 0..300 {
+            let ready = self.evaluate(
+                &session,
+                &format!(
+                    "location.href === {} && document.readyState === 'complete'",
+                    Value::from(url.as_str())
+                ),
+            );
+            if ready == true {
+                return session;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        panic!("{url} did not load");
+    }
+
+    /// The value of `expression` in the page; DevTools runs it whatever
+    /// the page's own policy, which lets no script of its own run.
+    fn evaluate(&mut self, session: &str, expression: &str) -> Value {
+        let result = self.call(
+            Some(session),
+            "Runtime.evaluate",
+            serde_json::json!({ "expression": expression, "returnByValue": true }),
+        );
+        assert!(result["exceptionDetails"].is_null(), "{result}");
+        result["result"]["value"].clone()
+    }
+}
+
+impl Drop for Browser {
+    /// Asks the browser to close, and ends it if it has not within a few
+    /// seconds.
+    fn drop(&mut self) {
+        use std::io::Write;
+        let _ = self
+            .to
+            .write_all(b"{\"id\":0,\"method\":\"Browser.close\"}\0");
+        let _ = self.to.flush();
+        for _ in 0..100 {
+            if matches!(self.child.try_wait(), Ok(Some(_))) {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What the browser measures of the laid-out page: each box that scrolls
+/// sideways or reaches past the window, outside the heat maps (which may
+/// scroll); the smallest text as drawn, an SVG's by its scale; and how far
+/// down the verdict starts.
+const MEASURE: &str = r#"(() => {
+  const width = document.documentElement.clientWidth;
+  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : '')
+    + ' in ' + (el.closest('section[aria-labelledby]')?.getAttribute('aria-labelledby') ?? 'the page');
+  const scrolls = [], beyond = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (el.closest('.matrices')) continue;
+    const style = getComputedStyle(el);
+    if (/auto|scroll/.test(style.overflowX) && el.scrollWidth > el.clientWidth + 1)
+      scrolls.push(name(el) + ': ' + el.scrollWidth + ' > ' + el.clientWidth);
+    const box = el.getBoundingClientRect();
+    if (box.width > 0 && (box.right > width + 1 || box.left < -1))
+      beyond.push(name(el) + ': ' + Math.round(box.left) + '..' + Math.round(box.right));
+  }
+  let smallest = { px: Infinity, text: '' };
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+    const el = node.parentElement;
+    if (!node.data.trim() || !el || el.getClientRects().length === 0) continue;
+    let px = parseFloat(getComputedStyle(el).fontSize);
+    if (el instanceof SVGElement) px *= el.getScreenCTM()?.a ?? 1;
+    if (px < smallest.px) smallest = { px, text: node.data.trim().slice(0, 40) };
+  }
+  const verdict = document.getElementById('verdict');
+  return {
+    width, page: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight,
+    scrolls, beyond, smallest,
+    verdict: verdict ? Math.round(verdict.getBoundingClientRect().top) : null,
+  };
+})()"#;
+
+/// A register in a repository of its own, with a history for the trend.
+fn in_git(dir: &Path, register: &str) -> PathBuf {
+    let text = std::fs::read_to_string(register).unwrap();
+    let path = dir.join("risks.toml");
+    let git = |day: &str, args: &[&str]| {
+        let when = format!("{day}T12:00:00+00:00");
+        let out = Process::new("git")
+            .current_dir(dir)
+            .args([
+                "-c",
+                "user.name=opx",
+                "-c",
+                "user.email=opx@example.invalid",
+            ])
+            .args(args)
+            .env("GIT_AUTHOR_DATE", &when)
+            .env("GIT_COMMITTER_DATE", &when)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git("2026-09-01", &["init", "-q"]);
+    // First without its last risk, then whole.
+    let cut = text.rfind("\n[[risk]]").unwrap_or(text.len());
+    std::fs::write(&path, &text[..cut]).unwrap();
+    git("2026-09-01", &["add", "."]);
+    git("2026-09-01", &["commit", "-q", "-m", "Add the register"]);
+    std::fs::write(&path, &text).unwrap();
+    git("2026-10-15", &["commit", "-q", "-am", "Add a risk"]);
+    path
+}
+
+/// At a phone's width and a laptop's, nothing but the heat maps scrolls
+/// sideways, no text is drawn under 11 pixels, and the verdict is in the
+/// first screen.
+#[test]
+fn the_page_fits_a_phone_and_a_laptop() {
+    if !chromium_installed() {
+        return;
+    }
+    let mut browser = Browser::start();
+    for register in [CHECKOUT, HOSTILE, "tests/fixtures/report-layout.toml"] {
+        let dir = tempfile::tempdir().unwrap();
+        let path = in_git(dir.path(), register);
+        let page = dir.path().join("report.html");
+        let (code, _) = opx(&[
+            "report",
+            path.to_str().unwrap(),
+            "--output",
+            page.to_str().unwrap(),
+        ]);
+        assert_eq!(code, 0);
+        assert!(
+            std::fs::read_to_string(&page)
+                .unwrap()
+                .contains("id=\"trend\"")
+        );
+        for width in [390, 1280] {
+            let session = browser.open(&page, width);
+            let seen = browser.evaluate(&session, MEASURE);
+            let at = format!("{register} at {width} px: {seen:#}");
+            assert_eq!(seen["width"], width, "{at}");
+            assert!(seen["page"].as_u64().unwrap() <= u64::from(width), "{at}");
+            assert_eq!(seen["scrolls"], serde_json::json!([]), "{at}");
+            assert_eq!(seen["beyond"], serde_json::json!([]), "{at}");
+            assert!(seen["smallest"]["px"].as_f64().unwrap() >= 11.0, "{at}");
+            let verdict = seen["verdict"].as_f64();
+            assert!(verdict.is_some_and(|top| top < 300.0), "{at}");
+        }
+    }
+}
+
+/// The text of the first element that opens with `open`, up to `close`.
+fn between<'a>(html: &'a str, open: &str, close: &str) -> &'a str {
+    let from = &html[html.find(open).unwrap_or_else(|| panic!("no {open}"))..];
+    &from[..from.find(close).unwrap()]
+}
+
+/// The page opens with the gate's verdict, as `opx check` gives it: its
+/// counts and its first three errors, in its order; then the systems over
+/// budget, the worst risks as `opx rank` orders them, and the exceptions
+/// that end soonest.
+#[test]
+fn the_page_opens_with_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, html) = report(dir.path(), CHECKOUT);
+    let summary = between(&html, "<section class=\"summary\"", "</section>");
+    assert!(html.find("class=\"summary\"") < html.find("id=\"systems\""));
+
+    let (_, check) = opx(&["check", CHECKOUT, "--format", "json"]);
+    let check: Value = serde_json::from_str(&check).unwrap();
+    let errors: Vec<&Value> = check["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert_eq!(check["summary"]["errors"], 3);
+    assert!(summary.contains("✗ The gate fails: 3 errors"), "{summary}");
+    assert!(summary.contains("3 errors, 10 warnings, 5 notes, 1 waived in 11 risks"));
+    let listed = between(summary, "<ol class=\"errors\">", "</ol>");
+    assert_eq!(listed.matches("<li>").count(), 3);
+    let mut at = 0;
+    for error in errors.iter().take(3) {
+        let code = format!("<code>{}</code>", error["code"].as_str().unwrap());
+        let found = listed[at..]
+            .find(&code)
+            .unwrap_or_else(|| panic!("{code}: {listed}"));
+        at += found + code.len();
+    }
+    // Quoted ids are code, never bare backticks.
+    assert!(
+        listed.contains("<code>checkout/orders-db-failover</code>"),
+        "{listed}"
+    );
+    assert!(!html.contains('`'));
+
+    assert!(
+        summary
+            .contains("<strong>checkout</strong>: <span class=\"overdue\">has spent 150.0%</span>")
+    );
+
+    let (_, rank) = opx(&["rank", CHECKOUT, "--format", "json"]);
+    let rank: Value = serde_json::from_str(&rank).unwrap();
+    let worst = between(summary, "worst risks</h3><ol>", "</ol>");
+    let mut at = 0;
+    for risk in rank["risks"].as_array().unwrap().iter().take(5) {
+        let id = format!(">{}</span>", risk["id"].as_str().unwrap());
+        let found = worst[at..]
+            .find(&id)
+            .unwrap_or_else(|| panic!("{id}: {worst}"));
+        at += found + id.len();
+    }
+    assert_eq!(worst.matches("<li>").count(), 5);
+    assert!(worst.contains("1 of 2 actions done; next prevent due"));
+
+    let ending = between(summary, "Exceptions ending soonest</h3>", "</ul>");
+    let waiver = ending.find("2027-02-28").unwrap();
+    let acceptance = ending.find("2027-03-31").unwrap();
+    assert!(waiver < acceptance, "{ending}");
+    assert!(ending.contains("<code>no-detection</code> waived by eng-manager"));
+}
+
+/// A too-big that a waiver sets aside is not red in the budget: it says
+/// who waived it and until when, and so does the risk's row.
+#[test]
+fn a_waived_too_big_says_who_waived_it_and_until_when() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, html) = report(dir.path(), "tests/fixtures/report-layout.toml");
+    let risk = "payment-provider-regional-failover-during-peak-traffic-window-0";
+    let row = between(
+        &html,
+        &format!("data-risk=\"checkout-platform-with-a-rather-long-system-identifier/{risk}\""),
+        "</tr>",
+    );
+    let own = between(row, "data-label=\"own SLO\"", "</td>");
+    assert!(row.contains("class=\"fit-waived\""), "{row}");
+    assert!(own.contains("waived</span> until <span class=\"whole\">2026-12-20</span> <span class=\"whole\">(platform-director)</span>"), "{own}");
+    let risks = between(&html, "id=\"risks\"", "</section>");
+    let doing = between(risks, &format!(">{risk}</span>"), "</tr>");
+    assert!(doing.contains("⊘ <code>too-big</code> waived until <span class=\"whole\">2026-12-20</span> <span class=\"whole\">(platform-director)</span>"), "{doing}");
+    // Another too-big stays red.
+    assert!(html.contains("class=\"fit-too-big\" data-label=\"own SLO\""));
 }

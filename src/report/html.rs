@@ -7,6 +7,11 @@
 //! clickable only when it is `http:`, `https:` or a relative path; any
 //! other (`javascript:`, `data:`) is shown as text.
 //!
+//! The page opens with the gate's verdict and what most needs a reader;
+//! the rest follows in `opx`'s order. On a phone's width every wide table
+//! becomes a stack of cards, each cell labelled, so only the heat maps
+//! scroll sideways; charts keep their words at the page's size.
+//!
 //! Every colour has its word beside it, tables have headers, and a print
 //! stylesheet drops the page's chrome. Numbers the tests read from the
 //! rendered page carry `data-` attributes.
@@ -22,9 +27,11 @@ use super::{
 use crate::band::Band;
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::{Tally, plural};
+use crate::exception::{Exception, Standing};
 use crate::matrix::Matrix;
 use crate::overview::{Against, BudgetBars, Fit, Overview, SLO_TARGETS};
 use crate::plan::Week;
+use crate::register::model::Waiver;
 use crate::scale::{Level, Scale};
 use crate::trend::{Trend, high_or_worse};
 use crate::units::format_duration;
@@ -35,25 +42,39 @@ const STYLE: &str = r#"
   --low-ink: #1e5e24; --medium-ink: #7a5300; --high-ink: #9b1c12; --critical-ink: #5d1f7a;
   --accepted: #dbe8fb; --accepted-ink: #1f4f8f; }
 * { box-sizing: border-box; }
-body { margin: 0 auto; max-width: 1240px; padding: 1.5rem; color: var(--ink);
+body { margin: 0 auto; max-width: 1240px; padding: 1.5rem; color: var(--ink); overflow-wrap: break-word;
   background: var(--paper); font: 15px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; }
 h1 { font-size: 1.7rem; margin: 0 0 .25rem; }
 h2 { font-size: 1.25rem; margin: 2rem 0 .5rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; }
 h3 { font-size: 1.05rem; margin: 1.2rem 0 .4rem; }
 p.meta, .muted { color: var(--muted); }
+code { font-size: .92em; background: #f4f6f9; border-radius: 3px; padding: 0 .2em; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; margin: .4rem 0 1rem; }
 caption { text-align: left; font-weight: 600; padding: .2rem 0; }
 th, td { border: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
+/* Free text breaks anywhere rather than push its table off the page. */
+td { overflow-wrap: anywhere; }
 th { background: #f4f6f9; font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
-/* Ids, names, dates and states are never broken, not even at a hyphen. */
-thead th, th[scope=row], .whole { white-space: nowrap; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+/* Ids, names, dates and states are never broken, not even at a hyphen;
+   a risk's name may break after its system's. */
+thead th, th[scope=row]:not(.name), .whole { white-space: nowrap; }
 .matrix thead th { white-space: normal; }
-.systems { display: grid; grid-template-columns: repeat(auto-fit, minmax(340px, 1fr)); gap: 1rem; }
+td.doing { min-width: 18rem; width: 45%; }
+td.words { overflow-wrap: normal; }
+th.name div { font-weight: normal; }
+.summary { border: 1px solid var(--line); border-radius: 6px; padding: .2rem 1rem .6rem; }
+.summary h2 { border: 0; margin-top: .6rem; }
+.summary h3 { margin-top: .8rem; }
+.summary ol, .summary ul { margin: .2rem 0; padding-left: 1.4rem; }
+/* Outside a table, an id longer than the line breaks rather than run off
+   it; one that fits moves to the next line whole. */
+.summary .whole { display: inline-block; max-width: 100%; white-space: normal; overflow-wrap: anywhere; }
+.systems { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(340px, 100%), 1fr)); gap: 1rem; }
 .system { border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; }
 .system h3 { margin-top: 0; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: .15rem .8rem; margin: 0 0 .6rem; }
+dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: .15rem .8rem; margin: 0 0 .6rem; }
 dt { color: var(--muted); }
 dd { margin: 0; }
 .matrices { display: flex; flex-wrap: wrap; gap: 1.2rem; }
@@ -70,7 +91,7 @@ figure svg { max-width: 100%; height: auto; }
 .fit-fits { background: var(--low); color: var(--low-ink); }
 .fit-nearly-too-big { background: var(--medium); color: var(--medium-ink); }
 .fit-too-big { background: var(--high); color: var(--high-ink); font-weight: 600; }
-.fit-accepted { background: var(--accepted); color: var(--accepted-ink); }
+.fit-accepted, .fit-waived { background: var(--accepted); color: var(--accepted-ink); }
 .verdict-ok { color: var(--low-ink); }
 .verdict-at-risk { color: var(--medium-ink); font-weight: 600; }
 .verdict-breached { color: var(--high-ink); font-weight: 700; }
@@ -78,13 +99,43 @@ figure svg { max-width: 100%; height: auto; }
 .level-error { color: var(--high-ink); font-weight: 700; }
 .level-warning { color: var(--medium-ink); font-weight: 600; }
 .level-note { color: var(--muted); }
-svg text { font: 12px system-ui, sans-serif; fill: var(--ink); }
+svg text { font: 16px system-ui, sans-serif; fill: var(--ink); }
 svg .axis { stroke: var(--muted); stroke-width: 1; }
 svg .grid { stroke: var(--line); stroke-width: 1; }
 figure { margin: .5rem 0 1.2rem; }
 figcaption { color: var(--muted); font-size: .9rem; }
+.charts { display: flex; flex-wrap: wrap; gap: 0 2.5rem; }
+.charts figure { flex: 0 1 480px; min-width: 0; }
+.legend { display: flex; flex-wrap: wrap; gap: .2rem 1.2rem; list-style: none; padding: 0; margin: .2rem 0; color: var(--ink); }
+.legend svg { vertical-align: middle; margin-right: .3rem; }
+/* Budget bars: a name, a bar against a dashed line at the budget, the figures. */
+.bars { display: grid; grid-template-columns: 5.5rem minmax(8rem, 1fr) minmax(12rem, auto); gap: .35rem .8rem; align-items: center; max-width: 52rem; }
+.track { position: relative; height: 1.4rem; }
+.track .fill { height: 100%; border: 1px solid var(--muted); background: var(--low); }
+.track .fill.over { background: var(--high); }
+.track .limit { position: absolute; top: -.2rem; bottom: -.2rem; border-left: 2px dashed var(--ink); }
 footer { margin-top: 2.5rem; color: var(--muted); font-size: .9rem; }
-@media (max-width: 640px) { body { padding: .8rem; font-size: 14px; } th, td { padding: .25rem .35rem; } }
+@media (max-width: 640px) {
+  body { padding: .8rem; font-size: 14px; }
+  th, td { padding: .25rem .35rem; }
+  /* Each row of a wide table becomes a card, each cell a labelled line. */
+  table.cards, .cards caption, .cards tbody, .cards tr, .cards td, .cards th { display: block; }
+  .cards thead { display: none; }
+  .cards tr { border: 1px solid var(--line); border-radius: 6px; margin: 0 0 .6rem; padding: .3rem .6rem; }
+  .cards td, .cards th { border: 0; padding: .1rem 0; background: none; text-align: left; }
+  .cards td.doing { width: auto; min-width: 0; }
+  /* Short cells share a line; text has lines of its own. */
+  .cards td:not(.rank) { display: inline-block; max-width: 100%; margin-right: 1rem; }
+  .cards td.doing, .cards td.prose { display: block; margin-right: 0; }
+  .cards td.rank { float: right; color: var(--muted); }
+  .cards td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: 12px; }
+  /* An id still moves to a line of its own whole; only one longer than
+     the card breaks. */
+  .cards .whole, .cards th[scope=row] { white-space: normal; overflow-wrap: anywhere; }
+  .cards span.whole { display: inline-block; max-width: 100%; }
+  .bars { grid-template-columns: 4.5rem minmax(0, 1fr); }
+  .bars .figures { grid-column: 2; margin-top: -.3rem; }
+}
 @media print { body { max-width: none; padding: 0; font-size: 11px; } .scroll { overflow: visible; }
   h2 { break-after: avoid; } table, figure { break-inside: avoid; } a { color: inherit; text-decoration: none; } }
 "#;
@@ -118,6 +169,7 @@ fn page(o: &Overview<'_>) -> Markup {
                     }
                 }
                 main {
+                    (summary_section(o))
                     (systems_section(o))
                     (matrices_section(o))
                     (risks_section(o))
@@ -139,6 +191,173 @@ fn page(o: &Overview<'_>) -> Markup {
                 }
             }
         }
+    }
+}
+
+/// Text whose `code spans` show as code: what the gate's messages quote
+/// (ids, keys, values) between backticks. A backtick without its pair
+/// stays as it is.
+fn prose(text: &str) -> Markup {
+    let parts: Vec<&str> = text.split('`').collect();
+    // An odd count of backticks leaves the last one unpaired.
+    let paired = if parts.len().is_multiple_of(2) {
+        parts.len() - 2
+    } else {
+        parts.len() - 1
+    };
+    html! {
+        @for (i, part) in parts.iter().enumerate() {
+            @if i > paired { "`" (part) }
+            @else if i % 2 == 1 { code { (part) } }
+            @else { (part) }
+        }
+    }
+}
+
+/// A risk's name, `checkout/traffic-spike`: its system and its id are
+/// each kept whole, and a narrow column may break it after the `/`. An
+/// id longer than [`LONG_ID`] may also break at a hyphen, so that a
+/// table of them still fits a laptop's width.
+fn risk_name(name: &str) -> Markup {
+    let part = |text: &str| {
+        let class = if text.chars().count() > LONG_ID {
+            "long"
+        } else {
+            "whole"
+        };
+        html! { span class=(class) { (text) } }
+    };
+    match name.split_once('/') {
+        Some((system, id)) => html! { (part(&format!("{system}/"))) wbr; (part(id)) },
+        None => part(name),
+    }
+}
+
+/// The characters of an id that is kept on one line, whatever its column.
+const LONG_ID: usize = 32;
+
+/// What the page opens with: the gate's verdict and its first errors, the
+/// systems over budget, the worst risks and the exceptions that end
+/// soonest.
+fn summary_section(o: &Overview<'_>) -> Markup {
+    let tally = Tally::of(&o.checked.findings);
+    let report = check_report(o);
+    let places = places(&report);
+    // The gate's order: errors first, each level in file order.
+    let errors: Vec<_> = o
+        .checked
+        .findings
+        .iter()
+        .zip(&places)
+        .filter(|(d, _)| d.severity == crate::diag::Severity::Error)
+        .take(3)
+        .collect();
+    let summary = &o.summary;
+    html! {
+        section.summary aria-labelledby="verdict" {
+            @if tally.errors == 0 {
+                h2.verdict-ok id="verdict" data-errors="0" { "✓ The gate passes" }
+            } @else {
+                h2.level-error id="verdict" data-errors=(tally.errors) { "✗ The gate fails: " (plural(tally.errors, "error")) }
+            }
+            p { (check_summary(&report)) }
+            @if !errors.is_empty() {
+                ol.errors {
+                    @for (d, place) in &errors {
+                        li {
+                            code { (d.code.id()) } " "
+                            @if let Some(p) = place { span.whole.muted { (p.text()) } " " }
+                            (prose(&d.message))
+                        }
+                    }
+                }
+                @if tally.errors > errors.len() {
+                    p { a href="#findings" { "Every finding" } ", " (plural(tally.errors - errors.len(), "more error")) " among them." }
+                }
+            }
+            h3 { "Systems over budget" }
+            @if summary.over_budget.is_empty() {
+                p { "None: no system has spent its error budget, or expects to." }
+            } @else {
+                ul {
+                    @for s in &summary.over_budget {
+                        li {
+                            strong { (s.system) } ": "
+                            @if let Some(spent) = s.spent { span.overdue { "has spent " (percent_text(spent)) } " of its error budget" }
+                            @if s.spent.is_some() && s.expected.is_some() { "; " }
+                            @if let Some(expected) = s.expected { "its risks are expected to cost " span.overdue { (percent_text(expected)) } " of it a year" }
+                        }
+                    }
+                }
+            }
+            h3 { "The " (summary.worst.len()) " worst risks" }
+            @if summary.worst.is_empty() { p { "None recorded." } } @else {
+                ol {
+                    @for w in &summary.worst {
+                        @let r = w.risk;
+                        li {
+                            strong { (risk_name(&r.risk.name())) } " · "
+                            span class=(band_class(r.score.current.band)) { (severity(&r.score)) }
+                            " · " (super::state_cell(r)) ": "
+                            @if let Some(a) = &r.risk.accepted {
+                                "by " span.whole { (a.by) } " until " span.whole { (a.until.value) }
+                            } @else if w.actions == 0 {
+                                span.overdue { "no action yet" }
+                            } @else {
+                                (w.done) " of " (plural(w.actions, "action")) " done"
+                                @if let Some(next) = w.next {
+                                    "; next " (next.kind.name())
+                                    @if let Some(due) = &next.due { " due " span.whole { (due.value) } }
+                                    ": " (next.what)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            h3 { "Exceptions ending soonest" }
+            @if summary.ending.is_empty() { p { "None: no acceptance or waiver holds." } } @else {
+                ul {
+                    @for e in &summary.ending {
+                        li {
+                            "until " span.whole { (e.exception.until().value) }
+                            @if e.standing == Standing::Ending { " " span.level-warning { "ends soon" } }
+                            " · " (risk_name(&e.risk.name())) ": "
+                            @match e.exception.rule() {
+                                Some(rule) => { code { (rule.id()) } " waived" },
+                                None => "accepted",
+                            }
+                            " by " (e.exception.by().unwrap_or("(no one named)"))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `16 high`, or `16 high → 8 medium`, which may break at the arrow.
+fn severity(score: &crate::score::Score) -> Markup {
+    let text = super::severity_cell(score);
+    html! {
+        @for (i, part) in text.split(" → ").enumerate() {
+            @if i > 0 { " → " }
+            span.whole { (part) }
+        }
+    }
+}
+
+/// The gate's findings as `opx check` reports them, for the page.
+fn check_report<'a>(o: &'a Overview<'_>) -> CheckReport<'a> {
+    CheckReport {
+        findings: &o.checked.findings,
+        waived: &o.checked.waived,
+        policy: o.policy,
+        job_summary: false,
+        register: o.analysis.register,
+        sources: o.sources,
+        today: o.today,
+        colour: false,
     }
 }
 
@@ -212,18 +431,18 @@ fn systems_section(o: &Overview<'_>) -> Markup {
                         }
                         @if !s.rows.is_empty() {
                             div.scroll {
-                                table {
+                                table.cards.slo {
                                     caption { "SLOs and measures" }
                                     thead { tr { th scope="col" { "measure" } th scope="col" { "target" } th scope="col" { "measured" } th scope="col" { "verdict" } } }
                                     tbody {
                                         @for row in &s.rows {
                                             tr {
                                                 th scope="row" { (row.measure) }
-                                                td { (row.target.as_deref().unwrap_or("-")) }
-                                                td { (row.measured.as_deref().unwrap_or("-")) }
+                                                td data-label="target" { (row.target.as_deref().unwrap_or("-")) }
+                                                td data-label="measured" { (row.measured.as_deref().unwrap_or("-")) }
                                                 @match row.verdict {
-                                                    Some(v) => td class=(format!("verdict-{}", v.name().replace(' ', "-"))) { (v.name()) @if !row.detail.is_empty() { span.muted { " · " (row.detail) } } },
-                                                    None => td.muted { "no verdict" },
+                                                    Some(v) => td data-label="verdict" class=(format!("verdict-{}", v.name().replace(' ', "-"))) { (v.name()) @if !row.detail.is_empty() { span.muted { " · " (row.detail) } } },
+                                                    None => td.muted data-label="verdict" { "no verdict" },
                                                 }
                                             }
                                         }
@@ -259,12 +478,11 @@ fn risks_section(o: &Overview<'_>) -> Markup {
         section aria-labelledby="risks" {
             h2 id="risks" { "The risks, worst first" }
             div.scroll {
-                table {
+                table.cards.risks {
                     thead {
                         tr {
                             th.num scope="col" { "#" }
                             th scope="col" { "risk" }
-                            th scope="col" { "title" }
                             th scope="col" { "severity" }
                             th scope="col" { "state" }
                             th scope="col" { "owner" }
@@ -274,13 +492,12 @@ fn risks_section(o: &Overview<'_>) -> Markup {
                     tbody {
                         @for (rank, r) in o.ranked.iter().enumerate() {
                             tr {
-                                td.num { (rank + 1) }
-                                th scope="row" { (r.risk.name()) }
-                                td { (r.risk.title) }
-                                td class=(format!("whole {}", band_class(r.score.current.band))) { (super::severity_cell(&r.score)) }
-                                td { (super::state_cell(r)) }
-                                td.whole { (r.risk.owner.as_deref().unwrap_or("-")) }
-                                td {
+                                td.num.rank { (rank + 1) }
+                                th.name scope="row" { (risk_name(&r.risk.name())) div { (r.risk.title) } }
+                                td data-label="severity" class=(band_class(r.score.current.band)) { (severity(&r.score)) }
+                                td.words data-label="state" { (super::state_cell(r)) }
+                                td.whole data-label="owner" { (r.risk.owner.as_deref().unwrap_or("-")) }
+                                td.doing data-label="what is being done" {
                                     @for (action, facts) in r.actions() {
                                         div {
                                             (status_mark(action.status)) " " (action.kind.name()) ": " (action.what)
@@ -297,6 +514,12 @@ fn risks_section(o: &Overview<'_>) -> Markup {
                                     }
                                     @if let Some(a) = &r.risk.accepted {
                                         div { "⊘ accepted by " span.whole { (a.by) } " until " span.whole { (a.until.value) } }
+                                    }
+                                    @for w in r.exceptions_held().filter_map(|e| match e.exception { Exception::Waiver(w) => Some(w), Exception::Acceptance(_) => None }) {
+                                        div {
+                                            "⊘ " code { (w.rule.id()) } " waived until " span.whole { (w.until.value) }
+                                            @if let Some(by) = &w.by { " " span.whole { "(" (by) ")" } }
+                                        }
                                     }
                                     @if r.risk.actions.is_empty() && r.risk.accepted.is_none() { span.muted { "no action yet" } }
                                 }
@@ -344,14 +567,20 @@ fn matrix_table(m: &Matrix<'_>) -> Markup {
     }
 }
 
-fn against_cell(a: Option<&Against>) -> Markup {
+/// A risk against one budget; a waived one says who waived it, and until
+/// when.
+fn against_cell(label: &str, a: Option<&Against>, waiver: Option<&Waiver>) -> Markup {
     match a {
         Some(a) => html! {
-            td class=(fit_class(a.fit)) data-share=(format!("{:.6}", a.share)) {
+            td class=(fit_class(a.fit)) data-label=(label) data-share=(format!("{:.6}", a.share)) {
                 (percent_text(a.share)) " " span { (a.fit.name()) }
+                @if let (Fit::Waived, Some(w)) = (a.fit, waiver) {
+                    " until " span.whole { (w.until.value) }
+                    @if let Some(by) = &w.by { " " span.whole { "(" (by) ")" } }
+                }
             }
         },
-        None => html! { td.muted { "no SLO" } },
+        None => html! { td.muted data-label=(label) { "no SLO" } },
     }
 }
 
@@ -364,19 +593,18 @@ fn stack_section(o: &Overview<'_>) -> Markup {
             } @else {
                 p.muted {
                     "Each risk's expected bad minutes a year, as a share of the yearly budget of its own SLO and of four others. "
-                    "A risk is too big at " (percent_text(o.analysis.single_risk_share)) " of a budget, nearly too big close to it; an accepted risk is budget spent on purpose."
+                    "A risk is too big at " (percent_text(o.analysis.single_risk_share)) " of a budget, nearly too big close to it; an accepted risk is budget spent on purpose, and a waived one is set aside until its date."
                     @if o.stack.iter().any(|row| row.factor) {
                         " A systemic factor (marked) counts the bad minutes it adds to every risk of its system."
                     }
                 }
                 div.scroll {
-                    table.stack {
+                    table.cards.stack {
                         caption { "Stack rank, most bad minutes first" }
                         thead {
                             tr {
                                 th scope="col" { "#" }
                                 th scope="col" { "risk" }
-                                th scope="col" { "title" }
                                 th.num scope="col" { "bad min/yr" }
                                 th.num scope="col" { "P50" }
                                 th.num scope="col" { "P90" }
@@ -388,14 +616,13 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                             @for (rank, row) in o.stack.iter().enumerate() {
                                 @let [p50, p90] = years_cells(row.simulated);
                                 tr data-risk=(row.name) data-bad-minutes=(minutes_text(row.bad_minutes)) data-p50=(p50) data-p90=(p90) {
-                                    td.num { (rank + 1) }
-                                    th scope="row" { (row.name) }
-                                    td { (row.title) }
-                                    td.num { (minutes_text(row.bad_minutes)) }
-                                    td.num { (p50) }
-                                    td.num { (p90) }
-                                    (against_cell(row.own.as_ref()))
-                                    @for a in &row.targets { (against_cell(Some(a))) }
+                                    td.num.rank { (rank + 1) }
+                                    th.name scope="row" { (risk_name(&row.name)) div { (row.title) } }
+                                    td.num data-label="bad min/yr" { (minutes_text(row.bad_minutes)) }
+                                    td.num data-label="P50" { (p50) }
+                                    td.num data-label="P90" { (p90) }
+                                    (against_cell("own SLO", row.own.as_ref(), row.waiver))
+                                    @for a in &row.targets { (against_cell(&format!("{}%", a.target), Some(a), None)) }
                                 }
                             }
                         }
@@ -421,15 +648,13 @@ fn stack_section(o: &Overview<'_>) -> Markup {
     }
 }
 
-/// Three bars (inherent, current, target) against a line at the budget.
+/// Three bars (inherent, current, target) against a dashed line at the
+/// budget, drawn in HTML so their words keep the page's size on a phone.
 fn budget_bars(system: &str, b: &BudgetBars) -> Markup {
-    // The figures stand in a column of their own, right of every bar and
-    // of the budget line, so neither ever runs over them.
-    let (width, left, bar, figures) = (680.0, 90.0, 22.0, 220.0);
     let scale_max = [b.budget, b.inherent, b.current, b.target]
         .into_iter()
         .fold(1.0, f64::max);
-    let x = |minutes: f64| left + (width - left - figures - 10.0) * minutes / scale_max;
+    let percent = |minutes: f64| format!("{:.2}%", 100.0 * minutes / scale_max);
     let rows = [
         ("inherent", b.inherent),
         ("current", b.current),
@@ -444,20 +669,21 @@ fn budget_bars(system: &str, b: &BudgetBars) -> Markup {
     );
     html! {
         figure data-system=(system) {
-            svg viewBox=(format!("0 0 {width} {}", 3.0 * (bar + 8.0) + 28.0)) width=(width) role="img" aria-label=(label) {
-                @for (i, (name, minutes)) in rows.iter().enumerate() {
-                    @let y = 6.0 + i as f64 * (bar + 8.0);
-                    text x="0" y=(y + bar * 0.7) { (name) }
-                    rect x=(left) y=(y) width=(format!("{:.1}", x(*minutes) - left)) height=(bar) fill=(if *minutes > b.budget { "#fde0dc" } else { "#e3f2e4" }) stroke="#5b6475" {}
-                    text x=(width - figures) y=(y + bar * 0.7) {
-                        (minutes_text(*minutes)) " (" (percent_text(crate::budget::share(*minutes, b.budget))) ")"
-                        @if *minutes > b.budget { " over budget" }
+            div.bars role="img" aria-label=(label) {
+                @for (name, minutes) in rows {
+                    @let over = minutes > b.budget;
+                    span { (name) }
+                    div.track {
+                        div.fill.over[over] style=(format!("width: {}", percent(minutes))) {}
+                        div.limit style=(format!("left: {}", percent(b.budget))) {}
+                    }
+                    span.figures {
+                        (minutes_text(minutes)) " (" (percent_text(crate::budget::share(minutes, b.budget))) ")"
+                        @if over { " " span.overdue { "over budget" } }
                     }
                 }
-                line.axis x1=(format!("{:.1}", x(b.budget))) x2=(format!("{:.1}", x(b.budget))) y1="0" y2=(3.0 * (bar + 8.0) + 6.0) stroke-dasharray="4 3" {}
-                text x=(format!("{:.1}", x(b.budget) + 4.0)) y=(3.0 * (bar + 8.0) + 20.0) { "budget " (minutes_text(b.budget)) }
             }
-            figcaption { (system) ": bad minutes a year in each view, against the error budget (dashed)." }
+            figcaption { (system) ": bad minutes a year in each view, against the error budget of " (minutes_text(b.budget)) " (dashed)." }
         }
     }
 }
@@ -468,14 +694,14 @@ fn weeks_table(caption: &str, weeks: &[Week<'_>]) -> Markup {
             p { (caption) ": nothing." }
         } @else {
             div.scroll {
-                table {
+                table.cards {
                     caption { (caption) }
                     thead { tr { th scope="col" { "due" } th scope="col" { "action" } th scope="col" { "what" } th scope="col" { "risk" } th scope="col" { "owner" } } }
                     tbody {
                         @for week in weeks {
                             @for step in &week.steps {
                                 tr {
-                                    td.whole {
+                                    td.whole data-label="due" {
                                         @match &step.action.due {
                                             Some(due) => {
                                                 (due.value)
@@ -484,13 +710,13 @@ fn weeks_table(caption: &str, weeks: &[Week<'_>]) -> Markup {
                                             None => "no date",
                                         }
                                     }
-                                    td.whole { (status_mark(step.action.status)) " " (step.action.kind.name()) " · " (step.action.status.name()) }
-                                    td {
+                                    td.whole data-label="action" { (status_mark(step.action.status)) " " (step.action.kind.name()) " · " (step.action.status.name()) }
+                                    td.prose data-label="what" {
                                         (step.action.what)
                                         @if let Some(l) = &step.action.link { " · " (link(l)) }
                                     }
-                                    td.whole { (step.serves.name(false)) }
-                                    td.whole { (step.action.owner.as_deref().or(step.serves.owner()).unwrap_or("-")) }
+                                    td data-label="risk" { (risk_name(&step.serves.name(false))) }
+                                    td.whole data-label="owner" { (step.action.owner.as_deref().or(step.serves.owner()).unwrap_or("-")) }
                                 }
                             }
                         }
@@ -513,17 +739,17 @@ fn plan_section(o: &Overview<'_>) -> Markup {
                 p { "None: every done action of a high or critical risk was shown to work within its cadence." }
             } @else {
                 div.scroll {
-                    table {
+                    table.cards {
                         thead { tr { th scope="col" { "action" } th scope="col" { "what" } th scope="col" { "risk" } th scope="col" { "owner" } th scope="col" { "last exercised" } th scope="col" { "due" } } }
                         tbody {
                             @for d in &plan.drills {
                                 tr {
-                                    td.whole { (status_mark(d.action.status)) " " (d.action.kind.name()) }
-                                    td { (d.action.what) }
-                                    th scope="row" { (d.risk.name()) }
-                                    td.whole { (d.action.owner.as_deref().or(d.risk.owner.as_deref()).unwrap_or("-")) }
-                                    td.whole { (d.facts.exercised.map_or("never".to_string(), |e| e.to_string())) }
-                                    td.whole.overdue { (d.facts.due.map_or("now".to_string(), |e| e.to_string())) }
+                                    td.whole data-label="action" { (status_mark(d.action.status)) " " (d.action.kind.name()) }
+                                    td.prose data-label="what" { (d.action.what) }
+                                    th.name scope="row" data-label="risk" { (risk_name(&d.risk.name())) }
+                                    td.whole data-label="owner" { (d.action.owner.as_deref().or(d.risk.owner.as_deref()).unwrap_or("-")) }
+                                    td.whole data-label="last exercised" { (d.facts.exercised.map_or("never".to_string(), |e| e.to_string())) }
+                                    td.whole.overdue data-label="due" { (d.facts.due.map_or("now".to_string(), |e| e.to_string())) }
                                 }
                             }
                         }
@@ -533,16 +759,16 @@ fn plan_section(o: &Overview<'_>) -> Markup {
             h3 { "Accepted trade-offs" }
             @if plan.accepted.is_empty() { p { "None." } } @else {
                 div.scroll {
-                    table {
+                    table.cards {
                         thead { tr { th scope="col" { "risk" } th scope="col" { "accepted by" } th scope="col" { "until" } th scope="col" { "why" } th.num scope="col" { "bad min/yr" } } }
                         tbody {
                             @for a in &plan.accepted {
                                 tr {
-                                    th scope="row" { (a.risk.name()) }
-                                    td.whole { (a.acceptance.by) }
-                                    td.whole { (a.acceptance.until.value) }
-                                    td { (a.acceptance.reason) }
-                                    td.num { (a.bad_minutes.map_or("-".to_string(), minutes_text)) }
+                                    th.name scope="row" { (risk_name(&a.risk.name())) }
+                                    td.whole data-label="accepted by" { (a.acceptance.by) }
+                                    td.whole data-label="until" { (a.acceptance.until.value) }
+                                    td.prose data-label="why" { (a.acceptance.reason) }
+                                    td.num data-label="bad min/yr" { (a.bad_minutes.map_or("-".to_string(), minutes_text)) }
                                 }
                             }
                         }
@@ -572,25 +798,25 @@ fn incidents_section(o: &Overview<'_>) -> Markup {
             h2 id="incidents" { "Incidents and near-misses" }
             @if o.incidents.is_empty() { p { "None recorded." } } @else {
                 div.scroll {
-                    table {
+                    table.cards {
                         thead { tr { th scope="col" { "date" } th scope="col" { "incident" } th scope="col" { "kind" } th scope="col" { "risks" } th scope="col" { "detected" } th scope="col" { "recovered" } th scope="col" { "summary" } } }
                         tbody {
                             @for i in &o.incidents {
                                 tr {
-                                    td.whole { (i.date.value) }
+                                    td.whole data-label="date" { (i.date.value) }
                                     th scope="row" {
                                         @match &i.postmortem { Some(p) => (link_named(&i.id.value, p)), None => (i.id.value) }
                                     }
-                                    td { @if i.near_miss { "near-miss" } @else { "incident" } }
-                                    td {
+                                    td data-label="kind" { @if i.near_miss { "near-miss" } @else { "incident" } }
+                                    td data-label="risks" {
                                         @for (n, r) in i.risks.iter().enumerate() {
                                             @if n > 0 { ", " }
-                                            span.whole { (r.value.0) "/" (r.value.1) }
+                                            (risk_name(&format!("{}/{}", r.value.0, r.value.1)))
                                         }
                                     }
-                                    td { (duration(&i.detected_after)) }
-                                    td { (duration(&i.recovered_after)) }
-                                    td { (i.summary.as_deref().unwrap_or("")) }
+                                    td data-label="detected" { (duration(&i.detected_after)) }
+                                    td data-label="recovered" { (duration(&i.recovered_after)) }
+                                    td.prose data-label="summary" { (i.summary.as_deref().unwrap_or("")) }
                                 }
                             }
                         }
@@ -600,16 +826,16 @@ fn incidents_section(o: &Overview<'_>) -> Markup {
             h3 { "Estimates the incidents contradicted" }
             @if o.contradicted.is_empty() { p { "None: no incident of the last year took longer than its risk's estimate." } } @else {
                 div.scroll {
-                    table {
+                    table.cards {
                         thead { tr { th scope="col" { "risk" } th scope="col" { "incident" } th scope="col" { "measure" } th scope="col" { "estimate" } th scope="col" { "took" } } }
                         tbody {
                             @for (risk, c) in &o.contradicted {
                                 tr {
-                                    th scope="row" { (risk.name()) }
-                                    td.whole { (c.incident.id.value) }
-                                    td { (c.measure.label()) }
-                                    td { (format_duration(c.estimate)) }
-                                    td.overdue { (format_duration(c.took.value)) }
+                                    th.name scope="row" { (risk_name(&risk.name())) }
+                                    td.whole data-label="incident" { (c.incident.id.value) }
+                                    td data-label="measure" { (c.measure.label()) }
+                                    td data-label="estimate" { (format_duration(c.estimate)) }
+                                    td.overdue data-label="took" { (format_duration(c.took.value)) }
                                 }
                             }
                         }
@@ -629,16 +855,7 @@ fn link_named(text: &str, target: &str) -> Markup {
 }
 
 fn findings_section(o: &Overview<'_>) -> Markup {
-    let report = CheckReport {
-        findings: &o.checked.findings,
-        waived: &o.checked.waived,
-        policy: o.policy,
-        job_summary: false,
-        register: o.analysis.register,
-        sources: o.sources,
-        today: o.today,
-        colour: false,
-    };
+    let report = check_report(o);
     let places = places(&report);
     // The errors first: they are what a reader must act on. The sort is
     // stable, so each level keeps the file and text order.
@@ -651,16 +868,15 @@ fn findings_section(o: &Overview<'_>) -> Markup {
             p data-findings=(o.checked.findings.len()) { (check_summary(&report)) }
             @if !o.checked.findings.is_empty() {
                 div.scroll {
-                    table {
-                        thead { tr { th scope="col" { "level" } th scope="col" { "code" } th scope="col" { "where" } th scope="col" { "finding" } th scope="col" { "help" } } }
+                    table.cards {
+                        thead { tr { th scope="col" { "level" } th scope="col" { "where" } th scope="col" { "finding" } th scope="col" { "help" } } }
                         tbody {
                             @for (d, place) in findings {
                                 tr {
-                                    td class=(format!("level-{}", d.severity.name())) { (d.severity.name()) }
-                                    td.whole { code { (d.code.id()) } }
-                                    td.whole { (place.as_ref().map_or(String::new(), |p| p.text())) }
-                                    td { (d.message) }
-                                    td { (d.help.as_deref().unwrap_or("")) }
+                                    td class=(format!("level-{}", d.severity.name())) { (d.severity.name()) " " code.whole { (d.code.id()) } }
+                                    td.whole data-label="where" { (place.as_ref().map_or(String::new(), |p| p.text())) }
+                                    td.prose { (prose(&d.message)) }
+                                    td.prose.muted data-label="help" { (prose(d.help.as_deref().unwrap_or(""))) }
                                 }
                             }
                         }
@@ -669,18 +885,18 @@ fn findings_section(o: &Overview<'_>) -> Markup {
             }
             @if !o.checked.waived.is_empty() {
                 div.scroll {
-                    table {
+                    table.cards {
                         caption { "Waived: set aside by a waiver until its date, never counted" }
                         thead { tr { th scope="col" { "code" } th scope="col" { "where" } th scope="col" { "finding" } th scope="col" { "until" } th scope="col" { "by" } th scope="col" { "reason" } } }
                         tbody {
                             @for (w, (place, _)) in o.checked.waived.iter().zip(&waived) {
                                 tr {
                                     td.whole { code { (w.finding.code.id()) } }
-                                    td.whole { (place.as_ref().map_or(String::new(), |p| p.text())) }
-                                    td { (w.finding.message) }
-                                    td.whole { (w.waiver.until.value) }
-                                    td.whole { (w.waiver.by.as_deref().unwrap_or("-")) }
-                                    td { (w.waiver.reason) }
+                                    td.whole data-label="where" { (place.as_ref().map_or(String::new(), |p| p.text())) }
+                                    td.prose { (prose(&w.finding.message)) }
+                                    td.whole data-label="until" { (w.waiver.until.value) }
+                                    td.whole data-label="by" { (w.waiver.by.as_deref().unwrap_or("-")) }
+                                    td.prose data-label="reason" { (w.waiver.reason) }
                                 }
                             }
                         }
@@ -722,7 +938,22 @@ fn line_chart(
     unit: &str,
     label: &str,
 ) -> Markup {
-    let (width, height, left, bottom, right) = (640.0, 220.0, 48.0, 28.0, 150.0);
+    // Small, so that its words, drawn at 16 units, stay over 11 pixels on
+    // a phone; the legend is the page's own text, below it.
+    let ticks: Vec<(f64, String)> = (0..=4)
+        .map(|step| {
+            let v = top * f64::from(step) / 4.0;
+            (v, format!("{}{unit}", (v * 10.0).round() / 10.0))
+        })
+        .collect();
+    // The plot starts right of its widest label, about 10 units a character.
+    let widest = ticks
+        .iter()
+        .map(|(_, t)| t.chars().count())
+        .max()
+        .unwrap_or(1);
+    let (width, height, bottom, right) = (480.0, 220.0, 28.0, 16.0);
+    let left = 14.0 + 10.0 * widest as f64;
     let n = trend.points.len().max(2) - 1;
     let x = |i: usize| left + (width - left - right) * i as f64 / n as f64;
     let y = |v: f64| 10.0 + (height - bottom - 10.0) * (1.0 - v / top.max(1e-9));
@@ -739,15 +970,14 @@ fn line_chart(
     html! {
         figure {
             svg viewBox=(format!("0 0 {width} {height}")) width=(width) role="img" aria-label=(label) {
-                @for step in 0..=4 {
-                    @let v = top * f64::from(step) / 4.0;
-                    line.grid x1=(left) x2=(width - right) y1=(format!("{:.1}", y(v))) y2=(format!("{:.1}", y(v))) {}
-                    text x="4" y=(format!("{:.1}", y(v) + 4.0)) { (format!("{}{unit}", (v * 10.0).round() / 10.0)) }
+                @for (v, tick) in &ticks {
+                    line.grid x1=(left) x2=(width - right) y1=(format!("{:.1}", y(*v))) y2=(format!("{:.1}", y(*v))) {}
+                    text x="4" y=(format!("{:.1}", y(*v) + 5.0)) { (tick) }
                 }
                 line.axis x1=(left) x2=(width - right) y1=(format!("{:.1}", y(0.0))) y2=(format!("{:.1}", y(0.0))) {}
                 text x=(left) y=(height - 8.0) { (first) }
                 text x=(width - right) y=(height - 8.0) text-anchor="end" { (last) }
-                @for (i, (name, colour, values)) in series.iter().enumerate() {
+                @for (i, (_, colour, values)) in series.iter().enumerate() {
                     // Told apart by dashes as well as colour; a commit whose
                     // register did not load breaks the line rather than
                     // bridging it.
@@ -759,8 +989,16 @@ fn line_chart(
                     @for (k, v) in values.iter().enumerate() {
                         @if let Some(v) = v { circle cx=(format!("{:.1}", x(k))) cy=(format!("{:.1}", y(*v))) r="3" fill=(colour) {} }
                     }
-                    line x1=(width - right + 8.0) x2=(width - right + 30.0) y1=(16.0 + i as f64 * 18.0) y2=(16.0 + i as f64 * 18.0) stroke=(colour) stroke-width="2" stroke-dasharray=(dash) {}
-                    text x=(width - right + 36.0) y=(20.0 + i as f64 * 18.0) { (name) }
+                }
+            }
+            ul.legend {
+                @for (i, (name, colour, _)) in series.iter().enumerate() {
+                    li {
+                        svg width="28" height="10" aria-hidden="true" {
+                            line x1="1" x2="27" y1="5" y2="5" stroke=(colour) stroke-width="2" stroke-dasharray=(DASHES[i % DASHES.len()]) {}
+                        }
+                        (name)
+                    }
                 }
             }
             figcaption { (label) }
@@ -827,30 +1065,31 @@ fn trend_section(trend: &Trend) -> Markup {
             h2 id="trend" { "The trend" }
             p { (super::trend::summary(trend)) }
             @if trend.points.len() > 1 {
-                (line_chart(trend, &counted, top, "", &format!("Risks over the register's history: {serious}, open high-impact, accepted.")))
-                @if shares.iter().any(|(_, _, v)| v.iter().any(Option::is_some)) {
-                    (line_chart(trend, &shares, share_top, "%", "Each system's expected bad minutes as a share of its error budget, over the register's history."))
+                div.charts {
+                    (line_chart(trend, &counted, top, "", &format!("Risks over the register's history: {serious}, open high-impact, accepted.")))
+                    @if shares.iter().any(|(_, _, v)| v.iter().any(Option::is_some)) {
+                        (line_chart(trend, &shares, share_top, "%", "Each system's expected bad minutes as a share of its error budget, over the register's history."))
+                    }
                 }
             }
             div.scroll {
-                table.trend {
-                    thead { tr { th scope="col" { "date" } th scope="col" { "commit" } th.num scope="col" { "risks" } th.num scope="col" { (serious) } th.num scope="col" { "open high-impact" } th.num scope="col" { "accepted" } th scope="col" { "change" } } }
+                table.cards.trend {
+                    thead { tr { th scope="col" { "date, commit" } th.num scope="col" { "risks" } th.num scope="col" { (serious) } th.num scope="col" { "open high-impact" } th.num scope="col" { "accepted" } th scope="col" { "change" } } }
                     tbody {
                         @for p in &trend.points {
                             tr {
-                                td.whole { (p.date) }
-                                td { code { (p.commit) } }
+                                td.whole { (p.date) " " code { (p.commit) } }
                                 @match &p.tally {
                                     Ok(t) => {
-                                        td.num { (t.risks) }
-                                        td.num { (high_or_worse(trend, t)) }
-                                        td.num { (t.open_high_impact) }
-                                        td.num { (t.accepted) }
-                                        td { (p.label) }
+                                        td.num data-label="risks" { (t.risks) }
+                                        td.num data-label=(serious) { (high_or_worse(trend, t)) }
+                                        td.num data-label="open high-impact" { (t.open_high_impact) }
+                                        td.num data-label="accepted" { (t.accepted) }
+                                        td data-label="change" { (p.label) }
                                     },
                                     Err(problem) => {
                                         td colspan="4" class="level-error" { "does not load: " (problem) }
-                                        td { (p.label) }
+                                        td data-label="change" { (p.label) }
                                     },
                                 }
                             }
@@ -873,6 +1112,20 @@ mod tests {
             [vec![(0, 1.0)], vec![(3, 2.0), (4, 3.0)]]
         );
         assert!(runs(&[None, None]).is_empty());
+    }
+
+    #[test]
+    fn backticks_pair_into_code_and_a_lone_one_stays() {
+        let text = |t: &str| prose(t).into_string();
+        assert_eq!(
+            text("risk `a/b` has no `x`"),
+            "risk <code>a/b</code> has no <code>x</code>"
+        );
+        assert_eq!(text("`a` and ` alone"), "<code>a</code> and ` alone");
+        assert_eq!(text("no ticks <b>"), "no ticks &lt;b&gt;");
+        assert_eq!(text("`<i>`"), "<code>&lt;i&gt;</code>");
+        assert_eq!(text("`"), "`");
+        assert_eq!(text(""), "");
     }
 
     #[test]

@@ -349,6 +349,15 @@ impl Tally {
 }
 
 /// `1 error`, `2 warnings`, `2 near-misses`: a count with its noun, pluralised.
+/// `a` or `an`, for a noun such as "risk" or "incident".
+pub(crate) fn article(word: &str) -> &'static str {
+    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
 pub fn plural(n: usize, noun: &str) -> String {
     match (n, noun.ends_with('s')) {
         (1, _) => format!("{n} {noun}"),

@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diag::{Code, Diagnostic, MAX_NAME_CHARS, clip};
+use crate::diag::{Code, Diagnostic, MAX_NAME_CHARS, article, clip};
 use crate::register::format::Table;
 use crate::register::model::At;
 use crate::scale::{Level, Scale};
@@ -585,8 +585,9 @@ pub(crate) fn name_within_limit(
         Diagnostic::new(
             Code::InvalidValue,
             format!(
-                "`{}` is too long for a {what} id: {chars} characters",
-                clip(&name.value)
+                "`{}` is too long for {} {what} id: {chars} characters",
+                clip(&name.value),
+                article(what)
             ),
         )
         .at(name.span, format!("at most {MAX_NAME_CHARS} characters"))

@@ -12,7 +12,7 @@ use toml::de::DeTable;
 use super::fields::{Fields, Sink};
 use super::model::{At, Incident, Risk, System};
 use super::{format, incident, risk, system};
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, article};
 use crate::source::Span;
 
 /// What one file contributes to the register.
@@ -111,15 +111,6 @@ pub(crate) fn validate_file(
         );
     }
     out
-}
-
-/// `a` or `an`, for "risk" or "incident".
-fn article(word: &str) -> &'static str {
-    if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
-        "an"
-    } else {
-        "a"
-    }
 }
 
 /// The system the risks and incidents of one file belong to.

@@ -309,8 +309,8 @@ pub(crate) fn rows(
         rows.push(Row {
             group,
             measure,
-            target: max.map(|m| format!("≤ {}", budget::number_text(m))),
-            measured: Some(budget::number_text(value)),
+            target: max.map(|m| format!("≤ {}", crate::units::number_text(m))),
+            measured: Some(crate::units::number_text(value)),
             verdict,
             detail,
         });

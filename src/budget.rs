@@ -155,16 +155,6 @@ pub fn minutes_text(minutes: f64) -> String {
     format!("{minutes:.2}")
 }
 
-/// `4`, `4.06`: at most two decimals, no trailing zeros; a small number
-/// keeps two significant digits (`0.0033`), so it never reads as 0.
-pub fn number_text(n: f64) -> String {
-    if n != 0.0 && n.abs() < 0.1 && n.is_finite() {
-        let scale = 10f64.powi(1 - n.abs().log10().floor() as i32);
-        return format!("{}", (n * scale).round() / scale);
-    }
-    format!("{}", (n * 100.0).round() / 100.0 + 0.0)
-}
-
 /// `17.4%` of a share where 1.0 is 100%.
 pub fn percent_text(share: f64) -> String {
     format!("{:.1}%", share * 100.0 + 0.0)
@@ -218,16 +208,6 @@ mod tests {
 
     fn close(a: f64, b: f64, tolerance: f64) -> bool {
         (a - b).abs() <= tolerance
-    }
-
-    #[test]
-    fn small_numbers_keep_two_significant_digits() {
-        assert_eq!(number_text(4.0), "4");
-        assert_eq!(number_text(4.056), "4.06");
-        assert_eq!(number_text(0.25), "0.25");
-        assert_eq!(number_text(0.0033333), "0.0033");
-        assert_eq!(number_text(0.05), "0.05");
-        assert_eq!(number_text(0.0), "0");
     }
 
     #[test]

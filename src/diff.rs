@@ -33,7 +33,7 @@ use std::collections::BTreeMap;
 use jiff::civil::Date;
 
 use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
-use crate::budget::{minutes_text, number_text};
+use crate::budget::minutes_text;
 use crate::diag::{Code, plural};
 use crate::exercise::ActionFacts;
 use crate::factor::{FactorState, added_text, added_time_text};
@@ -43,6 +43,7 @@ use crate::register::model::{
 use crate::scale::Scale;
 use crate::score::{Score, State, ViewName};
 use crate::uncertainty::Interval;
+use crate::units::number_text;
 use crate::units::{
     Frequency, Percent, duration_range_text, format_duration, frequency_range_text,
     share_range_text,

@@ -1,13 +1,14 @@
 //! The arithmetic behind a risk's scores, in words a reader can check by
 //! hand: "severity 16 = likelihood 4 (likely) × impact 4 (major)".
 
-use crate::budget::{minutes_text, number_text, percent_text};
+use crate::budget::{minutes_text, percent_text};
 use crate::factor::{self, Exposure};
 use crate::register::model::Factor;
 use crate::register::model::{Source, TimeEstimate};
 use crate::scale::Scale;
 use crate::score::{ViewName, ViewScore};
 use crate::units::format_duration;
+use crate::units::number_text;
 
 /// How one view's scores come about.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -516,13 +516,13 @@ pub fn duration_range_text(range: Interval) -> String {
 
 /// A range of frequencies as written back: `2/year..6/year`.
 pub fn frequency_range_text(range: Interval) -> String {
-    let text = crate::budget::number_text;
+    let text = number_text;
     format!("{}/year..{}/year", text(range.low), text(range.high))
 }
 
 /// A range of shares as written back: `5%..30%`.
 pub fn share_range_text(range: Interval) -> String {
-    let text = |share: f64| format!("{}%", crate::budget::number_text(share * 100.0));
+    let text = |share: f64| format!("{}%", number_text(share * 100.0));
     format!("{}..{}", text(range.low), text(range.high))
 }
 
@@ -660,9 +660,29 @@ fn parse_estimate<T>(
     })
 }
 
+/// `4`, `4.06`: at most two decimals, no trailing zeros; a small number
+/// keeps two significant digits (`0.0033`), so it never reads as 0.
+pub fn number_text(n: f64) -> String {
+    if n != 0.0 && n.abs() < 0.1 && n.is_finite() {
+        let scale = 10f64.powi(1 - n.abs().log10().floor() as i32);
+        return format!("{}", (n * scale).round() / scale);
+    }
+    format!("{}", (n * 100.0).round() / 100.0 + 0.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn small_numbers_keep_two_significant_digits() {
+        assert_eq!(number_text(4.0), "4");
+        assert_eq!(number_text(4.056), "4.06");
+        assert_eq!(number_text(0.25), "0.25");
+        assert_eq!(number_text(0.0033333), "0.0033");
+        assert_eq!(number_text(0.05), "0.05");
+        assert_eq!(number_text(0.0), "0");
+    }
 
     #[test]
     fn estimates_are_one_value_or_a_range_read_at_its_mean() {

@@ -8,7 +8,7 @@ use jiff::civil::Date;
 use crate::analysis::Review;
 use crate::analysis::{Measured, Spent};
 use crate::band::Band;
-use crate::budget::{SystemBudget, minutes_text, number_text, percent_text};
+use crate::budget::{SystemBudget, minutes_text, percent_text};
 use crate::dates::days_ago;
 use crate::diag::Severity;
 use crate::diag::{Code, Diagnostic, Subject, plural, thousands};
@@ -21,6 +21,7 @@ use crate::register::model::{
 use crate::scale::{Level, Scale};
 use crate::source::Span;
 use crate::units::format_duration;
+use crate::units::number_text;
 
 /// One rule's finding about one risk, system or incident.
 #[derive(Debug, Clone)]

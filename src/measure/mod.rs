@@ -356,7 +356,7 @@ fn record(baseline: &mut Baseline, key: &str, value: f64) -> Result<(f64, String
     let out_of_range = |what: &str| {
         Err(Problem::OutOfRange(format!(
             "{} is not {what}",
-            crate::budget::number_text(value)
+            crate::units::number_text(value)
         )))
     };
     if !value.is_finite() {

@@ -654,7 +654,7 @@ pub(crate) fn system_simulation_line(s: &crate::analysis::AssessedSystem<'_>) ->
 /// The estimates of `view` written as ranges, a line each:
 /// `time to recover 10m..100m, mean 40m 24s`.
 pub(crate) fn ranges_lines(view: &crate::register::model::View) -> Vec<String> {
-    use crate::budget::number_text;
+    use crate::units::number_text;
     use crate::units::{duration_range_text, frequency_range_text, share_range_text};
     let spread = &view.spread;
     let time = |t: Option<TimeEstimate>| {

@@ -111,7 +111,7 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
                 dash(
                     v.view
                         .frequency
-                        .map(|f| format!("{}/year", crate::budget::number_text(f.per_year()))),
+                        .map(|f| format!("{}/year", crate::units::number_text(f.per_year()))),
                 )
             }),
             row("users affected", &|v| {
@@ -379,7 +379,7 @@ fn effects_text(e: &Effects) -> String {
     if let Some(f) = e.frequency {
         parts.push(format!(
             "frequency {}/year",
-            crate::budget::number_text(f.per_year())
+            crate::units::number_text(f.per_year())
         ));
     }
     if let Some(u) = e.users_affected {

@@ -852,3 +852,82 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    /// `opx plan` at any width from 60 to 240: an owner gives way before
+    /// any action's text is shortened, and no line runs past the width but
+    /// for an id, which is never cut.
+    #[test]
+    fn the_plan_fits_any_width_what_before_owner(
+        mut risks in prop::collection::vec(shown_risk(), 1..=30),
+        systems in prop::collection::vec((1usize..=64, "[a-z][a-z0-9-]{0,8}", any::<bool>()), 1..=2),
+        width in 60usize..=240,
+    ) {
+        use unicode_width::UnicodeWidthStr;
+        let ids: Vec<String> = systems
+            .iter()
+            .enumerate()
+            .map(|(n, (len, seed, _))| sized_id(seed, *len, n))
+            .collect();
+        let factors: Vec<bool> = systems.iter().map(|s| s.2).collect();
+        let files = table_register(&mut risks, &ids, &factors);
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .enumerate()
+            .map(|(n, text)| write_register(&dir, &format!("s{n}.toml"), text.as_bytes()))
+            .collect();
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let status = commands::plan(
+            &commands::PlanOptions {
+                limits: Default::default(),
+                paths,
+                format: opx::report::PlanFormat::Table,
+                output: None,
+                config: None,
+                single_risk_share: None,
+                today: TODAY.parse().unwrap(),
+            },
+            &mut Io {
+                stdout: &mut stdout,
+                stderr: &mut stderr,
+                colour: false,
+                stderr_colour: false,
+                width,
+                step_summary: None,
+            },
+        )
+        .unwrap();
+        prop_assert_eq!(status, ExitStatus::Success, "{}", String::from_utf8_lossy(&stderr));
+        let text = String::from_utf8(stdout).unwrap();
+        let mut names: Vec<String> = Vec::new();
+        for risk in &risks {
+            names.push(risk.id.clone());
+            names.push(format!("{}/{}", ids[risk.system], risk.id));
+        }
+        for (id, _) in ids.iter().zip(&factors) {
+            names.push(id.clone());
+            names.push(format!("{id}/{} (factor)", factor_id(id)));
+            names.push(format!("{} (factor)", factor_id(id)));
+        }
+        // An id runs past the width, whole, where a line has too little
+        // room for it: at the end of a row, or on a wrapped line of its own.
+        for line in text.lines().filter(|l| l.width() > width) {
+            prop_assert!(
+                names.iter().any(|n| line.contains(n.as_str()) && line.width() - n.width() <= width),
+                "a line of {} columns at {}:\n{}\n{}", line.width(), width, line, text
+            );
+        }
+        // Each table: its header, then its rows up to a blank line.
+        for table in text.split("\n\n").filter(|t| t.starts_with("action ")) {
+            let header = table.lines().next().unwrap();
+            let at = header.find("what").unwrap();
+            let cut = table.lines().skip(1).any(|row| {
+                row.get(at..).and_then(|rest| rest.split("  ").next()).is_some_and(|what| what.ends_with('…'))
+            });
+            prop_assert!(!(cut && header.contains(" owner ")), "owner kept while what is cut:\n{}", table);
+        }
+    }
+}

@@ -447,6 +447,40 @@ mod tests {
     }
 
     #[test]
+    fn an_id_too_wide_for_its_column_gets_a_line_of_its_own() {
+        let columns = [
+            Column::fixed("#", Align::Right),
+            Column::fixed("id", Align::Left).spills_to(4),
+            Column::fixed("owner", Align::Left).yields(1),
+            Column::fixed("state", Align::Left),
+        ];
+        let rows = [
+            ["1", "a-rather-long-risk-identifier", "alice", "open"],
+            ["2", "db", "bob", "mitigated"],
+        ];
+        let mut layout = Layout::new(&columns, false);
+        for row in &rows {
+            layout.measure(&row.map(Cell::new));
+        }
+        layout.fit(24);
+        assert_eq!(layout.left_out(), ["owner"], "the owner yields first");
+        assert!(layout.spills(&rows[0].map(Cell::new)));
+        assert!(!layout.spills(&rows[1].map(Cell::new)));
+        let mut out = Vec::new();
+        layout.write_header(&mut out).unwrap();
+        for row in &rows {
+            layout.write_row(&mut out, &row.map(Cell::new)).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "#  id    state\n\
+             1  a-rather-long-risk-identifier\n\
+             \x20        open\n\
+             2  db    mitigated\n"
+        );
+    }
+
+    #[test]
     fn a_narrow_list_shortens_then_leaves_out_and_never_cuts_an_id() {
         let text = list(30);
         for line in text.lines() {

@@ -3,9 +3,15 @@
 //! acceptance), then a one-line summary.
 //!
 //! The default view shows the columns that tell most; `--wide` shows every
-//! column, whole. To fit, the title and the owner shorten with `…`, and the least
-//! telling columns are left out (the summary says which); ids, numbers and
-//! dates are never cut.
+//! column, whole. To fit, the least telling columns are left out (the last
+//! line says which) and the title and the owner shorten with `…`; ids,
+//! numbers and dates are never cut. A title keeps [`TITLE_MIN`] columns: when
+//! its row cannot leave it that much, every title goes on a line of its own
+//! under its row. An id too wide for its column goes whole on a line of its
+//! own, the row going on below; only an id wider than the whole line runs
+//! past the width. Risks of more than one system are grouped under a line
+//! naming each, so no id repeats its system. Every other line (actions,
+//! acceptance, summary, notes) is kept within the width.
 
 use std::io::{self, Write};
 

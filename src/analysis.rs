@@ -15,11 +15,13 @@ use jiff::civil::Date;
 use crate::band::RiskMatrix;
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::{add_days, within};
+use crate::diag::Code;
+use crate::exception::{self, Exception, Stood};
 use crate::exercise::{ActionFacts, IncidentEvidence};
 use crate::factor::{self, Exposure, FactorState};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
 use crate::policy::Policy;
-use crate::register::model::{Action, Factor, Register, Risk, System};
+use crate::register::model::{Action, Factor, Register, Risk, System, Waiver};
 use crate::score::{self, RankBy, RankKey, Score, State, ViewName};
 use crate::simulate::{Settings, SystemYears, Years};
 
@@ -31,6 +33,8 @@ pub struct Analysis<'r> {
     pub single_risk_share: f64,
     /// The policy's matrix, which banded every score.
     pub matrix: RiskMatrix,
+    /// The policy's notice before an exception ends (`expiring_within`).
+    pub notice_days: u32,
     /// One per risk, in the register's order.
     pub risks: Vec<AssessedRisk<'r>>,
     /// One per system, in the register's order (by id).
@@ -58,6 +62,9 @@ pub struct AssessedRisk<'r> {
     pub review: Review,
     /// It names an acceptance whose `until` has passed.
     pub acceptance_expired: bool,
+    /// Its acceptance and waivers, each with where it stands under the
+    /// policy's `expiring_within`.
+    pub exceptions: Vec<Stood<'r>>,
     /// It is open and its impact reaches the policy's `fail_impact` (or
     /// its band the policy's `fail_band`): what
     /// the gate fails as unmitigated, and what the plan puts first.
@@ -120,6 +127,26 @@ impl<'r> AssessedRisk<'r> {
     /// to work, and no acceptance that holds.
     pub fn no_plan(&self) -> bool {
         self.actions.iter().all(|f| f.failed.is_some()) && self.state != State::Accepted
+    }
+
+    /// Its waiver of `rule` that holds today, if any: the gate sets that
+    /// rule's findings on this risk aside, and every view says so.
+    pub fn waiver(&self, rule: Code) -> Option<&'r Waiver> {
+        self.exceptions.iter().find_map(|e| match e.exception {
+            Exception::Waiver(w) if w.rule == rule && e.standing.holds() => Some(w),
+            _ => None,
+        })
+    }
+
+    /// Its waiver of `too-big` that holds today: a risk too big for its
+    /// budget on purpose, which views show without alarm.
+    pub fn too_big_waived(&self) -> Option<&'r Waiver> {
+        self.waiver(Code::TooBig)
+    }
+
+    /// Its exceptions that set something aside today.
+    pub fn exceptions_held(&self) -> impl Iterator<Item = &Stood<'r>> {
+        self.exceptions.iter().filter(|e| e.standing.holds())
     }
 
     /// How many of its actions were found not to work.
@@ -401,6 +428,7 @@ impl<'r> Analysis<'r> {
                         .map(|r| add_days(r.value, i64::from(every_days))),
                 },
                 acceptance_expired: score::acceptance_expired(risk, today),
+                exceptions: exception::of(risk, today, policy.expiring_within_days),
                 // Open: no action counts, so it is judged as written.
                 unmitigated: state == State::Open
                     && (score.inherent.view.impact.level >= policy.fail_impact
@@ -446,6 +474,7 @@ impl<'r> Analysis<'r> {
             register,
             today,
             single_risk_share,
+            notice_days: policy.expiring_within_days,
             matrix: policy.matrix.clone(),
             risks,
             systems,

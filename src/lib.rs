@@ -23,6 +23,7 @@ pub mod commands;
 pub mod dates;
 pub mod diag;
 pub mod diff;
+pub mod exception;
 pub mod exercise;
 pub mod explain;
 pub mod factor;

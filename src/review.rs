@@ -3,8 +3,8 @@
 //! Over a window of `days` (7 by default): reviews due within it and
 //! overdue; open actions due within it and overdue; exercises of done
 //! actions due within it and overdue (and, on a risk in the two highest
-//! bands, detect and respond actions never exercised); acceptances that
-//! expire within 30 days or have expired; incidents and near-misses of the
+//! bands, detect and respond actions never exercised); acceptances and
+//! waivers that end within the policy's `expiring_within` or have ended; incidents and near-misses of the
 //! last `days`; estimates that incidents of the last 365 days contradicted;
 //! and risks with no plan (no action, or only failed ones).
 
@@ -12,13 +12,11 @@ use jiff::civil::Date;
 
 use crate::analysis::Analysis;
 use crate::dates::{add_days, within};
+use crate::exception::{Exception, Standing};
 use crate::exercise::ActionFacts;
 use crate::history::Contradiction;
-use crate::register::model::{Acceptance, Action, ActionStatus, Incident, Risk};
+use crate::register::model::{Action, ActionStatus, Incident, Risk};
 use crate::score::RankBy;
-
-/// How far ahead an acceptance's end is worth raising.
-pub const ACCEPTANCE_NOTICE_DAYS: i64 = 30;
 
 #[derive(Debug)]
 pub struct ReviewDue<'a> {
@@ -51,11 +49,12 @@ impl ExerciseDue<'_> {
     }
 }
 
+/// An acceptance or a waiver that ends within the policy's notice, or has.
 #[derive(Debug)]
-pub struct AcceptanceEnding<'a> {
+pub struct ExceptionEnding<'a> {
     pub risk: &'a Risk,
-    pub acceptance: &'a Acceptance,
-    pub expired: bool,
+    pub exception: Exception<'a>,
+    pub standing: Standing,
 }
 
 #[derive(Debug)]
@@ -67,7 +66,10 @@ pub struct Digest<'a> {
     pub reviews: Vec<ReviewDue<'a>>,
     pub actions: Vec<ActionDue<'a>>,
     pub exercises: Vec<ExerciseDue<'a>>,
-    pub acceptances: Vec<AcceptanceEnding<'a>>,
+    /// How many days ahead an exception's end is raised (the policy's
+    /// `expiring_within`).
+    pub notice_days: u32,
+    pub exceptions: Vec<ExceptionEnding<'a>>,
     pub incidents: Vec<&'a Incident>,
     pub contradicted: Vec<(&'a Risk, Contradiction<'a>)>,
     pub no_plan: Vec<&'a Risk>,
@@ -77,7 +79,6 @@ pub struct Digest<'a> {
 pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
     let today = analysis.today;
     let horizon = add_days(today, days);
-    let notice = add_days(today, ACCEPTANCE_NOTICE_DAYS);
     let mut digest = Digest {
         today,
         one_system: analysis.one_system(),
@@ -85,7 +86,8 @@ pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
         reviews: Vec::new(),
         actions: Vec::new(),
         exercises: Vec::new(),
-        acceptances: Vec::new(),
+        notice_days: analysis.notice_days,
+        exceptions: Vec::new(),
         incidents: Vec::new(),
         contradicted: Vec::new(),
         no_plan: Vec::new(),
@@ -129,11 +131,15 @@ pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
                 });
             }
         }
-        if let Some(acceptance) = risk.accepted.as_ref().filter(|a| a.until.value <= notice) {
-            digest.acceptances.push(AcceptanceEnding {
+        for stood in r
+            .exceptions
+            .iter()
+            .filter(|e| e.standing != Standing::Holds)
+        {
+            digest.exceptions.push(ExceptionEnding {
                 risk,
-                acceptance,
-                expired: r.acceptance_expired,
+                exception: stood.exception,
+                standing: stood.standing,
             });
         }
         for c in analysis.contradictions(r) {
@@ -148,7 +154,7 @@ pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
     digest.actions.sort_by_key(|a| a.due);
     // Never exercised first (due since always), then by due day.
     digest.exercises.sort_by_key(|e| e.facts.due);
-    digest.acceptances.sort_by_key(|a| a.acceptance.until.value);
+    digest.exceptions.sort_by_key(|e| e.exception.until().value);
     digest.incidents = analysis
         .register
         .incidents

@@ -17,6 +17,7 @@ const FACTORS: &str = "tests/fixtures/factors.toml";
 const RANGES: &str = "tests/fixtures/ranges/risks.toml";
 /// Every finding of the evidence rules, under the policy `opx init` writes.
 const CLAIMS: &str = "tests/fixtures/claims";
+const EXCEPTIONS: &str = "tests/fixtures/exceptions/risks.toml";
 /// The codes `CLAIMS` finds.
 const CLAIMS_CODES: [&str; 6] = [
     "exercise-overdue",
@@ -625,13 +626,26 @@ fn csv_keeps_hostile_text_and_neutralises_formulas() {
 fn json_reports_validate_against_their_published_schemas() {
     let rank_schema = opx_schema("rank-report");
     let check_schema = opx_schema("check-report");
+    let review_schema = opx_schema("review-report");
+    let matrix_schema = opx_schema("matrix-report");
+    let assess_schema = opx_schema("assess-report");
     for path in [
         CHECKOUT,
         HOSTILE,
         "examples/cheatsheet.toml",
         FACTORS,
         CLAIMS,
+        EXCEPTIONS,
     ] {
+        // A long window, so that every list of the digest holds something.
+        let (_, review) = opx(&["review", path, "--days", "365", "--format", "json"]);
+        let review = json(&review);
+        assert_eq!(review["version"], 1);
+        validate(&review_schema, &review);
+        let (_, matrix) = opx(&["matrix", path, "--format", "json", "--view", "target"]);
+        validate(&matrix_schema, &json(&matrix));
+        let (_, assess) = opx(&["assess", path, "--format", "json", "--simulate"]);
+        validate(&assess_schema, &json(&assess));
         let (_, rank) = opx(&["rank", path, "--format", "json"]);
         let rank = json(&rank);
         assert_eq!(rank["version"], 1);

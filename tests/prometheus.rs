@@ -314,6 +314,19 @@ fn measures_writes_and_checks_against_a_real_server() {
     let out = opx(dir.path(), &server.url, &["--format", "json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    // The document is the one `opx schema measure-report` publishes.
+    let schema = Command::cargo_bin("opx")
+        .unwrap()
+        .args(["schema", "measure-report"])
+        .output()
+        .unwrap();
+    let schema: serde_json::Value = serde_json::from_slice(&schema.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&json)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
     let measure = |key: &str| {
         json["measures"]
             .as_array()

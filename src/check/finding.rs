@@ -12,6 +12,7 @@ use crate::budget::{SystemBudget, minutes_text, number_text, percent_text};
 use crate::dates::days_ago;
 use crate::diag::Severity;
 use crate::diag::{Code, Diagnostic, Subject, plural, thousands};
+use crate::exception::Exception;
 use crate::exercise::{ActionFacts, Failed, FailedBy};
 use crate::history::{Contradiction, Measure};
 use crate::register::model::{
@@ -225,27 +226,11 @@ pub struct Contributor<'r> {
     pub minutes: f64,
 }
 
-/// An exception to the gate a risk carries.
-#[derive(Debug, Clone, Copy)]
-pub enum Exception<'r> {
-    Acceptance(&'r Acceptance),
-    Waiver(&'r Waiver),
-}
-
-impl Exception<'_> {
-    fn until(self) -> At<Date> {
-        match self {
-            Exception::Acceptance(a) => a.until,
-            Exception::Waiver(w) => w.until,
-        }
-    }
-
-    /// `acceptance`, or `waiver of `no-runbook``.
-    fn name(self) -> String {
-        match self {
-            Exception::Acceptance(_) => "acceptance".to_string(),
-            Exception::Waiver(w) => format!("waiver of `{}`", w.rule.id()),
-        }
+/// `acceptance`, or `waiver of `no-runbook``.
+fn exception_name(exception: Exception<'_>) -> String {
+    match exception {
+        Exception::Acceptance(_) => "acceptance".to_string(),
+        Exception::Waiver(w) => format!("waiver of `{}`", w.rule.id()),
     }
 }
 
@@ -607,7 +592,7 @@ impl Finding<'_> {
                 code,
                 format!(
                     "the {} of risk `{name}` runs until {}, more than {} ahead",
-                    exception.name(),
+                    exception_name(*exception),
                     exception.until().value,
                     plural(*max_days as usize, "day")
                 ),

@@ -11,7 +11,8 @@ use crate::score::{State, ViewName};
 use jiff::civil::Date;
 
 use super::Finding;
-use super::finding::{Contributor, Exception};
+use super::finding::Contributor;
+use crate::exception::{Exception, Standing};
 
 /// Impact at or above which a risk needs a way to be detected.
 pub(crate) const HIGH_IMPACT: u8 = 4;
@@ -176,7 +177,6 @@ fn expiries<'r>(
 ) {
     let risk = assessed.risk;
     let today = analysis.today;
-    let notice = add_days(today, i64::from(policy.expiring_within_days));
     let furthest = policy
         .max_acceptance_days
         .map(|days| (days, add_days(today, i64::from(days))));
@@ -189,23 +189,23 @@ fn expiries<'r>(
                 max_days,
             })
     };
-    if let Some(acceptance) = &risk.accepted {
-        let until = acceptance.until.value;
-        if assessed.acceptance_expired {
-            findings.push(Finding::AcceptanceExpired { risk, acceptance });
-        } else if until <= notice {
-            findings.push(Finding::AcceptanceExpiring { risk, acceptance });
-        }
-        findings.extend(too_late(Exception::Acceptance(acceptance), until));
-    }
     // An expired waiver is judged where waivers are applied: it is
     // `waiver-expired` only if its rule still finds something.
-    for waiver in &risk.waivers {
-        let until = waiver.until.value;
-        if until >= today && until <= notice {
-            findings.push(Finding::WaiverExpiring { risk, waiver });
+    for stood in &assessed.exceptions {
+        let exception = stood.exception;
+        match (exception, stood.standing) {
+            (Exception::Acceptance(acceptance), Standing::Expired) => {
+                findings.push(Finding::AcceptanceExpired { risk, acceptance });
+            }
+            (Exception::Acceptance(acceptance), Standing::Ending) => {
+                findings.push(Finding::AcceptanceExpiring { risk, acceptance });
+            }
+            (Exception::Waiver(waiver), Standing::Ending) => {
+                findings.push(Finding::WaiverExpiring { risk, waiver });
+            }
+            _ => {}
         }
-        findings.extend(too_late(Exception::Waiver(waiver), until));
+        findings.extend(too_late(exception, exception.until().value));
     }
 }
 

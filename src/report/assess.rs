@@ -2,13 +2,18 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::Serialize;
 
 use super::doc::Doc;
 use super::{factor_minutes_cell, json, round, size_cell};
 use crate::assess::{Row, SystemAssessment};
+use crate::budget::Size;
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
+use crate::factor::FactorState;
 use crate::factor::added_text;
 use crate::score::ViewName;
 
@@ -197,88 +202,215 @@ fn row_cells(row: &Row) -> Vec<String> {
     ]
 }
 
+/// `opx assess --format json`, version 1.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "opx assess --format json, version 1", deny_unknown_fields)]
+pub struct Document<'a> {
+    #[schemars(extend("const" = 1))]
+    version: u32,
+    #[schemars(extend("format" = "date"))]
+    today: String,
+    /// One per system, in the register's order.
+    systems: Vec<SystemOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SystemOut<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    owner: Option<&'a str>,
+    oncall: Option<&'a str>,
+    escalation: &'a [String],
+    scope: &'a [String],
+    out_of_scope: &'a [String],
+    dependencies: &'a [String],
+    /// The SLOs and measures beside what was measured, as the table shows
+    /// them.
+    measures: Vec<MeasureOut<'a>>,
+    risks: RisksOut,
+    /// Null without an availability SLO.
+    budget: Option<BudgetOut>,
+    incidents_365d: IncidentsOut,
+    /// Its risks with the most current bad minutes, most first.
+    largest: Vec<LargestOut<'a>>,
+    /// Its systemic factors; left out when it has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    factors: Vec<FactorOut<'a>>,
+    /// Its simulated years; only with `--simulate`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    simulated: Option<SimulatedOut>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct MeasureOut<'a> {
+    #[schemars(extend("enum" = ["service", "quality", "operations"]))]
+    area: &'static str,
+    measure: &'static str,
+    target: Option<&'a str>,
+    measured: Option<&'a str>,
+    #[schemars(extend("enum" = ["ok", "at risk", "breached", null]))]
+    verdict: Option<&'static str>,
+    /// Why the verdict is what it is, in words.
+    detail: &'a str,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct RisksOut {
+    total: usize,
+    /// How many risks in each band of the policy's matrix.
+    by_band: BTreeMap<&'static str, usize>,
+    by_category: BTreeMap<&'static str, usize>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct BudgetOut {
+    /// The bad minutes a year the availability SLO allows.
+    minutes: f64,
+    /// Its risks' and factors' current bad minutes a year together.
+    expected_minutes: f64,
+    /// `expected_minutes` as a share of `minutes` (1 is all of it).
+    expected_share: f64,
+    accepted_minutes: f64,
+    unallocated_minutes: f64,
+    risks_without_estimate: usize,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct IncidentsOut {
+    count: usize,
+    near_misses: usize,
+    bad_minutes: Option<f64>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct LargestOut<'a> {
+    risk: &'a str,
+    bad_minutes: f64,
+    budget_share: Option<f64>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct FactorOut<'a> {
+    factor: &'a str,
+    bad_minutes: f64,
+    target_bad_minutes: f64,
+    budget_share: Option<f64>,
+    budget_size: Option<Size>,
+    state: FactorState,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SimulatedOut {
+    bad_minutes: YearsOut,
+    /// The share of simulated years over the budget; null without one.
+    miss_probability: Option<f64>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct YearsOut {
+    p50: f64,
+    p90: f64,
+}
+
+impl<'a> Document<'a> {
+    pub fn of(systems: &'a [SystemAssessment<'a>], today: jiff::civil::Date) -> Self {
+        let systems = systems
+            .iter()
+            .map(|a| {
+                let s = a.system;
+                SystemOut {
+                    id: &s.id,
+                    name: s.name.as_deref(),
+                    owner: s.owner.as_deref(),
+                    oncall: s.oncall.as_deref(),
+                    escalation: &s.escalation,
+                    scope: &s.scope,
+                    out_of_scope: &s.out_of_scope,
+                    dependencies: &s.dependencies,
+                    measures: a
+                        .rows
+                        .iter()
+                        .map(|r| MeasureOut {
+                            area: r.group.name(),
+                            measure: r.measure,
+                            target: r.target.as_deref(),
+                            measured: r.measured.as_deref(),
+                            verdict: r.verdict.map(|v| v.name()),
+                            detail: &r.detail,
+                        })
+                        .collect(),
+                    risks: RisksOut {
+                        total: a.risks,
+                        by_band: a.by_band.iter().map(|(b, n)| (b.name(), *n)).collect(),
+                        by_category: a.by_category.iter().map(|(c, n)| (c.name(), *n)).collect(),
+                    },
+                    budget: a.budget.as_ref().map(|b| BudgetOut {
+                        minutes: round(b.budget),
+                        expected_minutes: round(b.current),
+                        expected_share: round(b.current_share()),
+                        accepted_minutes: round(b.accepted),
+                        unallocated_minutes: round(b.unallocated()),
+                        risks_without_estimate: b.unknown,
+                    }),
+                    incidents_365d: IncidentsOut {
+                        count: a.history.incidents,
+                        near_misses: a.history.near_misses,
+                        bad_minutes: a.history.bad_minutes.map(round),
+                    },
+                    largest: a
+                        .top
+                        .iter()
+                        .map(|(r, m, share)| LargestOut {
+                            risk: &r.id.value,
+                            bad_minutes: round(*m),
+                            budget_share: share.map(round),
+                        })
+                        .collect(),
+                    factors: a
+                        .factors
+                        .iter()
+                        .map(|f| FactorOut {
+                            factor: &f.factor.id.value,
+                            bad_minutes: round(f.bad_minutes(ViewName::Current)),
+                            target_bad_minutes: round(f.bad_minutes(ViewName::Target)),
+                            budget_share: f.budget_share.map(round),
+                            budget_size: f.size,
+                            state: f.state(),
+                        })
+                        .collect(),
+                    simulated: a.simulated.map(|y| SimulatedOut {
+                        bad_minutes: YearsOut {
+                            p50: round(y.years.p50),
+                            p90: round(y.years.p90),
+                        },
+                        miss_probability: y.miss_probability.map(round),
+                    }),
+                }
+            })
+            .collect();
+        Document {
+            version: VERSION,
+            today: today.to_string(),
+            systems,
+        }
+    }
+}
+
 pub fn json(
     systems: &[SystemAssessment<'_>],
     today: jiff::civil::Date,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let systems: Vec<Value> = systems
-        .iter()
-        .map(|a| {
-            let s = a.system;
-            let mut system = json!({
-                "id": s.id,
-                "name": s.name,
-                "owner": s.owner,
-                "oncall": s.oncall,
-                "escalation": s.escalation,
-                "scope": s.scope,
-                "out_of_scope": s.out_of_scope,
-                "dependencies": s.dependencies,
-                "measures": a.rows.iter().map(|r| json!({
-                    "area": r.group.name(),
-                    "measure": r.measure,
-                    "target": r.target,
-                    "measured": r.measured,
-                    "verdict": r.verdict.map(|v| v.name()),
-                    "detail": r.detail,
-                })).collect::<Vec<_>>(),
-                "risks": {
-                    "total": a.risks,
-                    "by_band": a.by_band.iter().map(|(b, n)| (b.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
-                    "by_category": a.by_category.iter().map(|(c, n)| (c.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
-                },
-                "budget": a.budget.as_ref().map(|b| json!({
-                    "minutes": round(b.budget),
-                    "expected_minutes": round(b.current),
-                    "expected_share": round(b.current_share()),
-                    "accepted_minutes": round(b.accepted),
-                    "unallocated_minutes": round(b.unallocated()),
-                    "risks_without_estimate": b.unknown,
-                })),
-                "incidents_365d": {
-                    "count": a.history.incidents,
-                    "near_misses": a.history.near_misses,
-                    "bad_minutes": a.history.bad_minutes.map(round),
-                },
-                "largest": a.top.iter().map(|(r, m, share)| json!({
-                    "risk": r.id.value,
-                    "bad_minutes": round(*m),
-                    "budget_share": share.map(round),
-                })).collect::<Vec<_>>(),
-            });
-            // Only where there are some, so registers without factors read as before.
-            if !a.factors.is_empty() {
-                system["factors"] = a
-                    .factors
-                    .iter()
-                    .map(|f| {
-                        json!({
-                            "factor": f.factor.id.value,
-                            "bad_minutes": round(f.bad_minutes(ViewName::Current)),
-                            "target_bad_minutes": round(f.bad_minutes(ViewName::Target)),
-                            "budget_share": f.budget_share.map(round),
-                            "budget_size": f.size,
-                            "state": f.state(),
-                        })
-                    })
-                    .collect();
-            }
-            // Only with --simulate, so a document without it is unchanged.
-            if let (Some(y), Value::Object(fields)) = (a.simulated, &mut system) {
-                fields.insert(
-                    "simulated".to_string(),
-                    json!({
-                        "bad_minutes": { "p50": round(y.years.p50), "p90": round(y.years.p90) },
-                        "miss_probability": y.miss_probability.map(round),
-                    }),
-                );
-            }
-            system
-        })
-        .collect();
-    let document = json!({ "version": VERSION, "today": today.to_string(), "systems": systems });
-    json::write(out, &document)
+    json::write(out, &Document::of(systems, today))
 }
 
 #[cfg(test)]

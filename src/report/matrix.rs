@@ -11,7 +11,8 @@
 use std::io::{self, Write};
 
 use anstyle::Style;
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
 use super::columns::{Align, Cell, Column, Layout, text_width};
 use super::doc::wrap;
@@ -177,34 +178,84 @@ pub fn write_markdown(m: &Matrix<'_>, ids: bool, out: &mut dyn Write) -> io::Res
     writeln!(out, "\n{}", markdown::cell(&placed_note(m)))
 }
 
-/// The grid as a versioned JSON document: every cell, empty or not.
-pub fn write_json(m: &Matrix<'_>, today: jiff::civil::Date, out: &mut dyn Write) -> io::Result<()> {
-    let mut cells = Vec::new();
-    for l in levels_down() {
-        for i in levels_across() {
-            let risks = m.cell(l, i);
-            cells.push(json!({
-                "likelihood": l.get(),
-                "impact": i.get(),
-                "severity": l.get() * i.get(),
-                "band": m.band(l, i).name(),
-                "count": risks.len(),
-                "risks": risks.iter().map(|r| json!({
-                    "system": r.risk.system,
-                    "id": r.risk.id.value,
-                })).collect::<Vec<_>>(),
-            }));
+/// `opx matrix --format json`, version 1: every cell, empty or not.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "opx matrix --format json, version 1", deny_unknown_fields)]
+pub struct Document<'a> {
+    #[schemars(extend("const" = 1))]
+    version: u32,
+    #[schemars(extend("format" = "date"))]
+    today: String,
+    /// The view the risks are placed by.
+    #[schemars(extend("enum" = ["inherent", "current", "target"]))]
+    view: &'static str,
+    /// The one system shown (`--system`); null for all.
+    system: Option<&'a str>,
+    /// How many risks are placed in the grid.
+    placed: usize,
+    /// Likelihood 5 down to 1, impact 1 across to 5: 25 cells.
+    cells: Vec<CellOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct CellOut<'a> {
+    #[schemars(range(min = 1, max = 5))]
+    likelihood: u8,
+    #[schemars(range(min = 1, max = 5))]
+    impact: u8,
+    #[schemars(range(min = 1, max = 25))]
+    severity: u8,
+    /// The band the policy's matrix gives the cell.
+    band: &'a str,
+    count: usize,
+    /// Its risks, worst first.
+    risks: Vec<RiskRef<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct RiskRef<'a> {
+    system: &'a str,
+    id: &'a str,
+}
+
+impl<'a> Document<'a> {
+    pub fn of(m: &'a Matrix<'a>, today: jiff::civil::Date) -> Self {
+        let mut cells = Vec::new();
+        for l in levels_down() {
+            for i in levels_across() {
+                let risks = m.cell(l, i);
+                cells.push(CellOut {
+                    likelihood: l.get(),
+                    impact: i.get(),
+                    severity: l.get() * i.get(),
+                    band: m.band(l, i).name(),
+                    count: risks.len(),
+                    risks: risks
+                        .iter()
+                        .map(|r| RiskRef {
+                            system: &r.risk.system,
+                            id: &r.risk.id.value,
+                        })
+                        .collect(),
+                });
+            }
+        }
+        Document {
+            version: VERSION,
+            today: today.to_string(),
+            view: m.view.name(),
+            system: m.system,
+            placed: m.placed(),
+            cells,
         }
     }
-    let document = json!({
-        "version": VERSION,
-        "today": today.to_string(),
-        "view": m.view.name(),
-        "system": m.system,
-        "placed": m.placed(),
-        "cells": cells,
-    });
-    json::write(out, &document)
+}
+
+/// The grid as a versioned JSON document.
+pub fn write_json(m: &Matrix<'_>, today: jiff::civil::Date, out: &mut dyn Write) -> io::Result<()> {
+    json::write(out, &Document::of(m, today))
 }
 
 #[cfg(test)]

@@ -46,9 +46,13 @@ use std::io::{self, Write};
 
 use jiff::civil::Date;
 
+pub use assess::Document as AssessDocument;
 pub use check_json::Document as CheckDocument;
 pub use doc::wrap;
+pub use matrix::Document as MatrixDocument;
+pub use measure::Document as MeasureDocument;
 pub use rank_json::Document as RankDocument;
+pub use review::Document as ReviewDocument;
 
 use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::budget::{Size, minutes_text, percent_text};
@@ -854,9 +858,15 @@ fn minutes_change(now: Option<f64>, then: Option<f64>) -> String {
 }
 
 /// The current share of the error budget, `17.4%`, `22.0% nearly too big`,
-/// `31.0% too big`, or `-`.
+/// `31.0% too big`, `31.0% too big, waived` while a waiver of `too-big`
+/// holds, or `-`.
 pub(crate) fn share_cell(r: &AssessedRisk<'_>) -> String {
-    size_cell(r.score.current.budget_share, r.size)
+    let cell = size_cell(r.score.current.budget_share, r.size);
+    if r.size == Some(Size::TooBig) && r.too_big_waived().is_some() {
+        format!("{cell}, waived")
+    } else {
+        cell
+    }
 }
 
 /// A share of the error budget and how it compares with the single-risk

@@ -5,8 +5,9 @@ use std::io::{self, Write};
 
 use super::{FACTOR_MARK, RankReport, round};
 use crate::analysis::{AssessedFactor, AssessedRisk};
+use crate::exception::Exception;
 use crate::exercise::Exercise;
-use crate::register::model::{ActionStatus, Source, TimeEstimate};
+use crate::register::model::{ActionStatus, Source, TimeEstimate, Waiver};
 use crate::score::ViewName;
 use crate::simulate::Years;
 use crate::source::display_path;
@@ -59,6 +60,8 @@ const HEADER: &[&str] = &[
     "actions_failed",
     "actions_exercise_overdue",
     "actions_never_exercised",
+    "waived_rules",
+    "waivers_until",
 ];
 
 pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
@@ -106,7 +109,7 @@ pub(crate) fn io_error(e: csv::Error) -> io::Error {
     }
 }
 
-fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 45] {
+fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 47] {
     let risk = r.risk;
     let source = |s: Source| match s {
         Source::Explicit => "explicit",
@@ -117,6 +120,13 @@ fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 4
             .map_or(String::new(), |d| number(minutes(d)))
     };
     let accepted = risk.accepted.as_ref();
+    let waivers: Vec<&Waiver> = r
+        .exceptions_held()
+        .filter_map(|e| match e.exception {
+            Exception::Waiver(w) => Some(w),
+            Exception::Acceptance(_) => None,
+        })
+        .collect();
     let (current, target) = (&r.score.current, &r.score.target);
     let view = &current.view;
     let optional = |x: Option<f64>| x.map_or(String::new(), number);
@@ -175,16 +185,28 @@ fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 4
         r.failed_count().to_string(),
         exercises(Exercise::Overdue),
         exercises(Exercise::Never),
+        // The waivers that hold: their rules, space-separated, and the
+        // day the first of them ends.
+        waivers
+            .iter()
+            .map(|w| w.rule.id())
+            .collect::<Vec<_>>()
+            .join(" "),
+        waivers
+            .iter()
+            .map(|w| w.until.value)
+            .min()
+            .map_or(String::new(), |d| d.to_string()),
     ]
 }
 
 /// A systemic factor after the risks: no rank, `factor` for its category,
 /// its bad minutes and budget share where a risk has them, and the rest
 /// of a risk's fields empty.
-fn factor_row(report: &RankReport<'_>, f: &AssessedFactor<'_>) -> [String; 45] {
+fn factor_row(report: &RankReport<'_>, f: &AssessedFactor<'_>) -> [String; 47] {
     let factor = f.factor;
     let system = report.analysis.systems[f.system].system;
-    let mut row: [String; 45] = std::array::from_fn(|_| String::new());
+    let mut row: [String; 47] = std::array::from_fn(|_| String::new());
     let mut set = |column: &str, value: String| {
         let i = HEADER
             .iter()
@@ -292,12 +314,12 @@ mod snapshot {
     #[test]
     fn the_fixture() {
         insta::assert_snapshot!(fixture::rank(RankFormat::Csv), @"
-        rank,system,id,title,category,likelihood,likelihood_source,impact,impact_source,severity,band,detect_level,detect_minutes,recover_level,recover_minutes,exposure,frequency_per_year,users_affected_percent,bad_minutes,budget_share_percent,target_severity,target_band,target_bad_minutes,incidents_365d,near_misses_365d,incident_bad_minutes_365d,state,owner,reviewed,review_every_days,accepted_by,accepted_until,acceptance_expired,actions,actions_done,actions_done_without_evidence,file,line,column,data_loss_minutes,target_data_loss_minutes,rpo_exceeded,actions_failed,actions_exercise_overdue,actions_never_exercised
-        1,checkout,traffic-spike,Traffic spikes saturate the worker pool,technical,4,explicit,4,explicit,16,high,1,5,3,60,3,4,30,78,14.830025,8,medium,78,1,0,21.6,mitigating,alice,2026-10-01,90,,,,2,1,0,risks/checkout.toml,17,6,,,false,0,0,0
-        2,checkout,bad-deploy,A bad deploy breaks checkout,process,3,explicit,4,explicit,12,high,2,10,2,20,4,2,,60,11.407712,12,high,60,0,0,0,mitigated,payments-team,2026-11-01,90,,,,2,2,1,risks/checkout.toml,46,6,85.231912,85.231912,true,0,1,1
-        3,checkout,single-expert,Only one engineer knows the reconciliation job,people,3,explicit,4,explicit,12,high,,,,,,,,,,12,high,,0,0,0,open,payments-team,,90,,,,1,0,0,risks/checkout.toml,70,6,,,false,1,0,0
-        4,search,stale-index,The index serves stale results,data,2,explicit,2,explicit,4,low,,,,,,,,,,4,low,,0,1,0,accepted,search-team,2026-06-01,365,eng-manager,2027-01-31,false,0,0,0,risks/search.toml,6,6,,,false,0,0,0
-        ,checkout,overload,On-call is overloaded,factor,,,,,,,,,,,,,,32,6.084113,,,0,,,,open,payments-team,,,,,,1,0,,risks/checkout.toml,100,6,,,,,,
+        rank,system,id,title,category,likelihood,likelihood_source,impact,impact_source,severity,band,detect_level,detect_minutes,recover_level,recover_minutes,exposure,frequency_per_year,users_affected_percent,bad_minutes,budget_share_percent,target_severity,target_band,target_bad_minutes,incidents_365d,near_misses_365d,incident_bad_minutes_365d,state,owner,reviewed,review_every_days,accepted_by,accepted_until,acceptance_expired,actions,actions_done,actions_done_without_evidence,file,line,column,data_loss_minutes,target_data_loss_minutes,rpo_exceeded,actions_failed,actions_exercise_overdue,actions_never_exercised,waived_rules,waivers_until
+        1,checkout,traffic-spike,Traffic spikes saturate the worker pool,technical,4,explicit,4,explicit,16,high,1,5,3,60,3,4,30,78,14.830025,8,medium,78,1,0,21.6,mitigating,alice,2026-10-01,90,,,,2,1,0,risks/checkout.toml,17,6,,,false,0,0,0,,
+        2,checkout,bad-deploy,A bad deploy breaks checkout,process,3,explicit,4,explicit,12,high,2,10,2,20,4,2,,60,11.407712,12,high,60,0,0,0,mitigated,payments-team,2026-11-01,90,,,,2,2,1,risks/checkout.toml,46,6,85.231912,85.231912,true,0,1,1,,
+        3,checkout,single-expert,Only one engineer knows the reconciliation job,people,3,explicit,4,explicit,12,high,,,,,,,,,,12,high,,0,0,0,open,payments-team,,90,,,,1,0,0,risks/checkout.toml,70,6,,,false,1,0,0,no-runbook,2027-02-28
+        4,search,stale-index,The index serves stale results,data,2,explicit,2,explicit,4,low,,,,,,,,,,4,low,,0,1,0,accepted,search-team,2026-06-01,365,eng-manager,2027-01-31,false,0,0,0,risks/search.toml,6,6,,,false,0,0,0,,
+        ,checkout,overload,On-call is overloaded,factor,,,,,,,,,,,,,,32,6.084113,,,0,,,,open,payments-team,,,,,,1,0,,risks/checkout.toml,100,6,,,,,,,,
         ");
     }
 }

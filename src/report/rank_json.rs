@@ -14,6 +14,7 @@ use super::{RankReport, json, round};
 use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::band::Band;
 use crate::budget::Size;
+use crate::exception::{Exception, Standing};
 use crate::exercise::{ActionFacts, Exercise, FailedBy};
 use crate::factor::FactorState;
 use crate::register::model::{
@@ -168,6 +169,10 @@ pub(crate) struct RiskOut<'a> {
     #[schemars(range(min = 1))]
     review_every_days: u32,
     accepted: Option<AcceptedOut<'a>>,
+    /// Its waivers, each setting one rule's findings aside until its
+    /// `until`; left out when it has none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    waivers: Vec<WaiverOut<'a>>,
     actions: Vec<ActionOut<'a>>,
     /// Its current data loss exceeds its system's RPO and it is not
     /// accepted; left out when not.
@@ -297,6 +302,23 @@ struct AcceptedOut<'a> {
     #[schemars(extend("format" = "date"))]
     until: String,
     expired: bool,
+    /// Where it stands today: `ending` within the policy's
+    /// `expiring_within`.
+    standing: Standing,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct WaiverOut<'a> {
+    /// The rule whose findings on this risk it sets aside.
+    rule: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by: Option<&'a str>,
+    reason: &'a str,
+    #[schemars(extend("format" = "date"))]
+    until: String,
+    /// Where it stands today; an `expired` waiver sets nothing aside.
+    standing: Standing,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -502,12 +524,30 @@ pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'
         owner: risk.owner.as_deref(),
         reviewed: risk.reviewed.map(|d| d.value.to_string()),
         review_every_days: r.review.every_days,
-        accepted: risk.accepted.as_ref().map(|a| AcceptedOut {
-            by: &a.by,
-            reason: &a.reason,
-            until: a.until.value.to_string(),
-            expired: r.acceptance_expired,
+        accepted: r.exceptions.iter().find_map(|e| match e.exception {
+            Exception::Acceptance(a) => Some(AcceptedOut {
+                by: &a.by,
+                reason: &a.reason,
+                until: a.until.value.to_string(),
+                expired: r.acceptance_expired,
+                standing: e.standing,
+            }),
+            Exception::Waiver(_) => None,
         }),
+        waivers: r
+            .exceptions
+            .iter()
+            .filter_map(|e| match e.exception {
+                Exception::Waiver(w) => Some(WaiverOut {
+                    rule: w.rule.id(),
+                    by: w.by.as_deref(),
+                    reason: &w.reason,
+                    until: w.until.value.to_string(),
+                    standing: e.standing,
+                }),
+                Exception::Acceptance(_) => None,
+            })
+            .collect(),
         actions: r
             .actions()
             .enumerate()

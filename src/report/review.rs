@@ -2,11 +2,14 @@
 
 use std::io::{self, Write};
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
 use super::doc::Doc;
 use super::{json, risk_name, status_mark};
-use crate::register::model::Risk;
+use crate::diag::plural;
+use crate::exception::Standing;
+use crate::register::model::{Action, Risk};
 use crate::review::Digest;
 use crate::units::{format_duration, minutes};
 
@@ -110,25 +113,32 @@ pub fn doc(d: &Digest<'_>) -> Doc {
         doc.optional(&["owner", "last"]);
     }
 
-    doc.heading(2, "Acceptances ending");
-    if d.acceptances.is_empty() {
-        doc.text("No acceptance ends within 30 days.");
+    doc.heading(2, "Exceptions ending");
+    if d.exceptions.is_empty() {
+        doc.text(format!(
+            "No acceptance or waiver ends within {}.",
+            plural(d.notice_days as usize, "day")
+        ));
     } else {
         doc.table(
-            vec!["risk", "accepted by", "until", "why"],
-            &["accepted by", "why"],
-            d.acceptances
+            vec!["risk", "exception", "by", "until", "why"],
+            &["by", "why"],
+            d.exceptions
                 .iter()
-                .map(|a| {
+                .map(|e| {
+                    let until = e.exception.until().value;
                     vec![
-                        name(a.risk),
-                        a.acceptance.by.clone(),
-                        if a.expired {
-                            format!("{} (expired)", a.acceptance.until.value)
+                        name(e.risk),
+                        e.exception.rule().map_or("accepted".to_string(), |rule| {
+                            format!("waives {}", rule.id())
+                        }),
+                        e.exception.by().unwrap_or("-").to_string(),
+                        if e.standing == Standing::Expired {
+                            format!("{until} (expired)")
                         } else {
-                            a.acceptance.until.value.to_string()
+                            until.to_string()
                         },
-                        a.acceptance.reason.clone(),
+                        e.exception.reason().to_string(),
                     ]
                 })
                 .collect(),
@@ -217,72 +227,246 @@ pub fn doc(d: &Digest<'_>) -> Doc {
     doc
 }
 
+/// `opx review --format json`, version 1.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "opx review --format json, version 1", deny_unknown_fields)]
+pub struct Document<'a> {
+    #[schemars(extend("const" = 1))]
+    version: u32,
+    /// The day the digest was made on.
+    #[schemars(extend("format" = "date"))]
+    today: String,
+    /// How many days ahead it looks (`--days`).
+    #[schemars(range(min = 1))]
+    days: i64,
+    /// Reviews due within the window, overdue first.
+    reviews: Vec<ReviewOut<'a>>,
+    /// Open actions due within the window, soonest first.
+    actions: Vec<ActionOut<'a>>,
+    /// Done actions to be shown to work again, or for the first time.
+    exercises: Vec<ExerciseOut<'a>>,
+    /// Acceptances and waivers that end within the policy's
+    /// `expiring_within`, or have ended; soonest first.
+    exceptions: Vec<ExceptionOut<'a>>,
+    /// Incidents and near-misses of the last `days`, newest first.
+    incidents: Vec<IncidentOut<'a>>,
+    /// Incidents of the last 365 days that took longer than their risk's
+    /// estimate.
+    estimates_contradicted: Vec<ContradictionOut<'a>>,
+    /// Risks with no action, or only failed ones, and no acceptance.
+    no_plan: Vec<NoPlanOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ReviewOut<'a> {
+    system: &'a str,
+    risk: &'a str,
+    /// Null when it was never reviewed.
+    #[schemars(extend("format" = "date"))]
+    due: Option<String>,
+    overdue: bool,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ActionOut<'a> {
+    system: &'a str,
+    risk: &'a str,
+    kind: &'static str,
+    what: &'a str,
+    /// The action's owner, else its risk's.
+    owner: Option<&'a str>,
+    #[schemars(extend("format" = "date"))]
+    due: String,
+    overdue: bool,
+    status: &'static str,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ExerciseOut<'a> {
+    system: &'a str,
+    risk: &'a str,
+    /// Its id within its risk, where it has one.
+    action: Option<&'a str>,
+    kind: &'static str,
+    what: &'a str,
+    owner: Option<&'a str>,
+    /// Its last exercise; null when never.
+    #[schemars(extend("format" = "date"))]
+    exercised: Option<String>,
+    every_days: u32,
+    /// Null when it was never exercised: due now.
+    #[schemars(extend("format" = "date"))]
+    due: Option<String>,
+    overdue: bool,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ExceptionOut<'a> {
+    system: &'a str,
+    risk: &'a str,
+    #[schemars(extend("enum" = ["acceptance", "waiver"]))]
+    kind: &'static str,
+    /// The rule a waiver sets aside; null for an acceptance.
+    rule: Option<&'static str>,
+    by: Option<&'a str>,
+    #[schemars(extend("format" = "date"))]
+    until: String,
+    reason: &'a str,
+    standing: Standing,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct IncidentOut<'a> {
+    system: &'a str,
+    id: &'a str,
+    #[schemars(extend("format" = "date"))]
+    date: String,
+    near_miss: bool,
+    /// The risks it is about, as `system/risk`.
+    risks: Vec<String>,
+    detected_after_minutes: Option<f64>,
+    recovered_after_minutes: Option<f64>,
+    summary: Option<&'a str>,
+    postmortem: Option<&'a str>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ContradictionOut<'a> {
+    system: &'a str,
+    risk: &'a str,
+    incident: &'a str,
+    #[schemars(extend("enum" = ["time_to_detect", "time_to_recover"]))]
+    measure: &'static str,
+    estimate_minutes: f64,
+    took_minutes: f64,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct NoPlanOut<'a> {
+    system: &'a str,
+    risk: &'a str,
+    title: &'a str,
+}
+
+impl<'a> Document<'a> {
+    pub fn of(d: &'a Digest<'a>) -> Self {
+        let owner =
+            |action: &'a Action, risk: &'a Risk| action.owner.as_deref().or(risk.owner.as_deref());
+        Document {
+            version: VERSION,
+            today: d.today.to_string(),
+            days: d.days,
+            reviews: d
+                .reviews
+                .iter()
+                .map(|r| ReviewOut {
+                    system: &r.risk.system,
+                    risk: &r.risk.id.value,
+                    due: r.due.map(|d| d.to_string()),
+                    overdue: r.overdue,
+                })
+                .collect(),
+            actions: d
+                .actions
+                .iter()
+                .map(|a| ActionOut {
+                    system: &a.risk.system,
+                    risk: &a.risk.id.value,
+                    kind: a.action.kind.name(),
+                    what: &a.action.what,
+                    owner: owner(a.action, a.risk),
+                    due: a.due.to_string(),
+                    overdue: a.overdue,
+                    status: a.action.status.name(),
+                })
+                .collect(),
+            exercises: d
+                .exercises
+                .iter()
+                .map(|e| ExerciseOut {
+                    system: &e.risk.system,
+                    risk: &e.risk.id.value,
+                    action: e.action.id.as_ref().map(|id| id.value.as_str()),
+                    kind: e.action.kind.name(),
+                    what: &e.action.what,
+                    owner: owner(e.action, e.risk),
+                    exercised: e.facts.exercised.map(|d| d.to_string()),
+                    every_days: e.facts.every_days,
+                    due: e.facts.due.map(|d| d.to_string()),
+                    overdue: e.overdue(),
+                })
+                .collect(),
+            exceptions: d
+                .exceptions
+                .iter()
+                .map(|e| ExceptionOut {
+                    system: &e.risk.system,
+                    risk: &e.risk.id.value,
+                    kind: if e.exception.rule().is_some() {
+                        "waiver"
+                    } else {
+                        "acceptance"
+                    },
+                    rule: e.exception.rule().map(|r| r.id()),
+                    by: e.exception.by(),
+                    until: e.exception.until().value.to_string(),
+                    reason: e.exception.reason(),
+                    standing: e.standing,
+                })
+                .collect(),
+            incidents: d
+                .incidents
+                .iter()
+                .map(|i| IncidentOut {
+                    system: &i.system,
+                    id: &i.id.value,
+                    date: i.date.value.to_string(),
+                    near_miss: i.near_miss,
+                    risks: i
+                        .risks
+                        .iter()
+                        .map(|r| format!("{}/{}", r.value.0, r.value.1))
+                        .collect(),
+                    detected_after_minutes: i.detected_after.map(|d| minutes(d.value)),
+                    recovered_after_minutes: i.recovered_after.map(|d| minutes(d.value)),
+                    summary: i.summary.as_deref(),
+                    postmortem: i.postmortem.as_deref(),
+                })
+                .collect(),
+            estimates_contradicted: d
+                .contradicted
+                .iter()
+                .map(|(risk, c)| ContradictionOut {
+                    system: &risk.system,
+                    risk: &risk.id.value,
+                    incident: &c.incident.id.value,
+                    measure: c.measure.key(),
+                    estimate_minutes: minutes(c.estimate),
+                    took_minutes: minutes(c.took.value),
+                })
+                .collect(),
+            no_plan: d
+                .no_plan
+                .iter()
+                .map(|r| NoPlanOut {
+                    system: &r.system,
+                    risk: &r.id.value,
+                    title: &r.title,
+                })
+                .collect(),
+        }
+    }
+}
+
 pub fn json(d: &Digest<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let document = json!({
-        "version": VERSION,
-        "today": d.today.to_string(),
-        "days": d.days,
-        "reviews": d.reviews.iter().map(|r| json!({
-            "system": r.risk.system,
-            "risk": r.risk.id.value,
-            "due": r.due.map(|d| d.to_string()),
-            "overdue": r.overdue,
-        })).collect::<Vec<_>>(),
-        "actions": d.actions.iter().map(|a| json!({
-            "system": a.risk.system,
-            "risk": a.risk.id.value,
-            "kind": a.action.kind.name(),
-            "what": a.action.what,
-            "owner": a.action.owner.as_ref().or(a.risk.owner.as_ref()),
-            "due": a.due.to_string(),
-            "overdue": a.overdue,
-            "status": a.action.status.name(),
-        })).collect::<Vec<_>>(),
-        "exercises": d.exercises.iter().map(|e| json!({
-            "system": e.risk.system,
-            "risk": e.risk.id.value,
-            "action": e.action.id.as_ref().map(|id| &id.value),
-            "kind": e.action.kind.name(),
-            "what": e.action.what,
-            "owner": e.action.owner.as_ref().or(e.risk.owner.as_ref()),
-            "exercised": e.facts.exercised.map(|d| d.to_string()),
-            "every_days": e.facts.every_days,
-            "due": e.facts.due.map(|d| d.to_string()),
-            "overdue": e.overdue(),
-        })).collect::<Vec<_>>(),
-        "acceptances": d.acceptances.iter().map(|a| json!({
-            "system": a.risk.system,
-            "risk": a.risk.id.value,
-            "by": a.acceptance.by,
-            "until": a.acceptance.until.value.to_string(),
-            "expired": a.expired,
-        })).collect::<Vec<_>>(),
-        "incidents": d.incidents.iter().map(|i| json!({
-            "system": i.system,
-            "id": i.id.value,
-            "date": i.date.value.to_string(),
-            "near_miss": i.near_miss,
-            "risks": i.risks.iter().map(|r| format!("{}/{}", r.value.0, r.value.1)).collect::<Vec<_>>(),
-            "detected_after_minutes": i.detected_after.map(|d| minutes(d.value)),
-            "recovered_after_minutes": i.recovered_after.map(|d| minutes(d.value)),
-            "summary": i.summary,
-            "postmortem": i.postmortem,
-        })).collect::<Vec<_>>(),
-        "estimates_contradicted": d.contradicted.iter().map(|(risk, c)| json!({
-            "system": risk.system,
-            "risk": risk.id.value,
-            "incident": c.incident.id.value,
-            "measure": c.measure.key(),
-            "estimate_minutes": minutes(c.estimate),
-            "took_minutes": minutes(c.took.value),
-        })).collect::<Vec<_>>(),
-        "no_plan": d.no_plan.iter().map(|r| json!({
-            "system": r.system,
-            "risk": r.id.value,
-            "title": r.title,
-        })).collect::<Vec<_>>(),
-    });
-    json::write(out, &document)
+    json::write(out, &Document::of(d))
 }
 
 #[cfg(test)]
@@ -310,9 +494,9 @@ mod snapshot {
         action     what                            risk                 owner          last        due
         ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01  2026-08-28 (overdue)
 
-        Acceptances ending
+        Exceptions ending
 
-        No acceptance ends within 30 days.
+        No acceptance or waiver ends within 14 days.
 
         Incidents and near-misses
 
@@ -361,9 +545,9 @@ mod widths {
         ✓ respond  Roll back with the deploy…  checkout/bad-deploy  2026-08-28 (overdue)
         hidden to fit: owner, last
 
-        Acceptances ending
+        Exceptions ending
 
-        No acceptance ends within 30 days.
+        No acceptance or waiver ends within 14 days.
 
         Incidents and near-misses
 
@@ -400,9 +584,9 @@ mod widths {
         action     what                            risk                 owner          last        due
         ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01  2026-08-28 (overdue)
 
-        Acceptances ending
+        Exceptions ending
 
-        No acceptance ends within 30 days.
+        No acceptance or waiver ends within 14 days.
 
         Incidents and near-misses
 
@@ -439,9 +623,9 @@ mod widths {
         action     what                            risk                 owner          last        due
         ✓ respond  Roll back with the deploy tool  checkout/bad-deploy  payments-team  2026-03-01  2026-08-28 (overdue)
 
-        Acceptances ending
+        Exceptions ending
 
-        No acceptance ends within 30 days.
+        No acceptance or waiver ends within 14 days.
 
         Incidents and near-misses
 

@@ -12,6 +12,7 @@ use super::{data_loss_text, incidents_cell, json, round, state_cell, status_mark
 use crate::analysis::AssessedRisk;
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
+use crate::exception::{Standing, Stood};
 use crate::exercise::{ActionFacts, Exercise, FailedBy};
 use crate::history::Measure;
 use crate::register::model::{Action, ActionStatus, Effects, Runbook};
@@ -187,19 +188,9 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
                 .collect(),
         );
     }
-    if let Some(acceptance) = &risk.accepted {
-        doc.heading(2, "Acceptance");
-        doc.text(format!(
-            "Accepted by {} until {}{}: {}",
-            acceptance.by,
-            acceptance.until.value,
-            if r.acceptance_expired {
-                " (expired)"
-            } else {
-                ""
-            },
-            acceptance.reason
-        ));
+    if !r.exceptions.is_empty() {
+        doc.heading(2, "Exceptions");
+        doc.list(r.exceptions.iter().map(exception_item).collect());
     }
 
     doc.heading(2, "Incidents");
@@ -457,6 +448,31 @@ fn exercise_text(facts: &ActionFacts<'_>) -> Option<String> {
     } else {
         format!("{text}; does not count as mitigation under the policy")
     })
+}
+
+/// `Accepted by eng-manager until 2027-03-31: why`, or `Waives too-big
+/// until 2027-01-31 (lead, ends soon): why`.
+fn exception_item(stood: &Stood<'_>) -> String {
+    let e = stood.exception;
+    let what = match e.rule() {
+        None => format!("Accepted by {}", e.by().unwrap_or("-")),
+        Some(rule) => format!("Waives {}", rule.id()),
+    };
+    let mut notes: Vec<&str> = Vec::new();
+    if let (Some(by), Some(_)) = (e.by(), e.rule()) {
+        notes.push(by);
+    }
+    match stood.standing {
+        Standing::Holds => {}
+        Standing::Ending => notes.push("ends soon"),
+        Standing::Expired => notes.push("expired"),
+    }
+    let notes = if notes.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", notes.join(", "))
+    };
+    format!("{what} until {}{notes}: {}", e.until().value, e.reason())
 }
 
 pub fn json(shown: &Shown<'_>, out: &mut dyn Write) -> io::Result<()> {

@@ -23,14 +23,26 @@ pub enum SchemaKind {
     RankReport,
     /// The document `opx check --format json` writes
     CheckReport,
+    /// The document `opx review --format json` writes
+    ReviewReport,
+    /// The document `opx matrix --format json` writes
+    MatrixReport,
+    /// The document `opx assess --format json` writes
+    AssessReport,
+    /// The document `opx measure --format json` writes
+    MeasureReport,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 4] = [
+    pub const ALL: [SchemaKind; 8] = [
         SchemaKind::Register,
         SchemaKind::Policy,
         SchemaKind::RankReport,
         SchemaKind::CheckReport,
+        SchemaKind::ReviewReport,
+        SchemaKind::MatrixReport,
+        SchemaKind::AssessReport,
+        SchemaKind::MeasureReport,
     ];
 
     /// The schema, as pretty JSON with a final newline.
@@ -52,6 +64,18 @@ impl SchemaKind {
             SchemaKind::CheckReport => generator()
                 .into_root_schema_for::<crate::report::CheckDocument<'static>>()
                 .to_value(),
+            SchemaKind::ReviewReport => generator()
+                .into_root_schema_for::<crate::report::ReviewDocument<'static>>()
+                .to_value(),
+            SchemaKind::MatrixReport => generator()
+                .into_root_schema_for::<crate::report::MatrixDocument<'static>>()
+                .to_value(),
+            SchemaKind::AssessReport => generator()
+                .into_root_schema_for::<crate::report::AssessDocument<'static>>()
+                .to_value(),
+            SchemaKind::MeasureReport => generator()
+                .into_root_schema_for::<crate::report::MeasureDocument<'static>>()
+                .to_value(),
         }
     }
 
@@ -62,6 +86,10 @@ impl SchemaKind {
             SchemaKind::Policy => "policy.schema.json",
             SchemaKind::RankReport => "rank-report.schema.json",
             SchemaKind::CheckReport => "check-report.schema.json",
+            SchemaKind::ReviewReport => "review-report.schema.json",
+            SchemaKind::MatrixReport => "matrix-report.schema.json",
+            SchemaKind::AssessReport => "assess-report.schema.json",
+            SchemaKind::MeasureReport => "measure-report.schema.json",
         }
     }
 }

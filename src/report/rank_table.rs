@@ -24,6 +24,8 @@ use super::{
 };
 use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::band::{Band, Tone};
+use crate::budget::Size;
+use crate::exception::{Exception, Standing};
 use crate::exercise::ActionFacts;
 use crate::register::model::{Action, ActionStatus};
 use crate::visible::visible_line;
@@ -355,7 +357,7 @@ fn cells<'a>(report: &RankReport<'_>, rank: usize, r: &'a AssessedRisk<'_>) -> V
         cells.extend(simulated_cells(r).map(Cell::new));
     }
     cells.extend([
-        Cell::new(share_cell(r)),
+        Cell::styled(share_cell(r), budget_style(r)),
         Cell::new(risk.owner.as_deref().unwrap_or("-")),
         Cell::new(state_cell(r)),
     ]);
@@ -431,6 +433,43 @@ fn detail_lines(report: &RankReport<'_>, r: &AssessedRisk<'_>, indent: usize) ->
             ("⊘ accepted ", Style::new()),
             &format!("by {}", acceptance.by),
             facts,
+        ));
+    }
+    // `⊘ waived too-big until 2027-01-31 (lead)`: each waiver that holds
+    // today, a rule's findings on this risk set aside.
+    for stood in r.exceptions_held() {
+        let Exception::Waiver(waiver) = stood.exception else {
+            continue;
+        };
+        let mut fact = vec![Piece::plain(format!(" until {}", waiver.until.value))];
+        let mut notes = Vec::new();
+        if let Some(by) = &waiver.by {
+            notes.push(Piece {
+                text: visible_line(by).into_owned(),
+                style: None,
+                shrinks: true,
+            });
+        }
+        if stood.standing == Standing::Ending {
+            let ends = if notes.is_empty() {
+                "ends soon"
+            } else {
+                ", ends soon"
+            };
+            notes.push(Piece::styled(ends, flag_style(false)));
+        }
+        if !notes.is_empty() {
+            fact.push(Piece::plain(" (".to_string()));
+            fact.extend(notes);
+            fact.push(Piece::plain(")".to_string()));
+        }
+        let head = format!("⊘ waived {}", waiver.rule.id());
+        lines.extend(detail_line(
+            report,
+            indent,
+            (&head, Style::new()),
+            "",
+            vec![fact],
         ));
     }
     if lines.is_empty() {
@@ -626,6 +665,17 @@ fn action_line(
     detail_line(report, indent, (&head, mark_style), &action.what, pieces)
 }
 
+/// Red for a risk too big for its budget, yellow for one nearly so; dim
+/// for one too big under a waiver that holds (its cell says `waived`).
+fn budget_style(r: &AssessedRisk<'_>) -> Style {
+    match r.size {
+        Some(Size::TooBig) if r.too_big_waived().is_some() => Style::new().dimmed(),
+        Some(Size::TooBig) => Style::new().fg_color(Some(AnsiColor::Red.into())),
+        Some(Size::Near) => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+        _ => Style::new(),
+    }
+}
+
 /// Red for late, yellow for unmeasured.
 fn flag_style(overdue: bool) -> Style {
     let colour = if overdue {
@@ -685,6 +735,7 @@ mod snapshot {
            ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
         3  single-expert  Only one engineer knows the r…  12 high             open
            ✗ prevent  Document the job · payments-team · failed 2026-10-10
+           ⊘ waived no-runbook until 2027-02-28 (eng-manager)
         -  overload       On-call is overloaded           factor              open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
         search
@@ -709,6 +760,7 @@ mod snapshot {
            ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
         3  single-expert  Only one engineer knows…  12 high                    -             -  -       payments-te…  open
            ✗ prevent  Document the job · payments-team · failed 2026-10-10
+           ⊘ waived no-runbook until 2027-02-28 (eng-manager)
         -  overload       On-call is overloaded     factor                     -  32.00 → 0.00  6.1%    payments-te…  open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
         search
@@ -732,6 +784,7 @@ mod snapshot {
            ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
         3  single-expert  Only one engineer knows the reconciliation job  12 high                    -             -  -       payments-team  open
            ✗ prevent  Document the job · payments-team · failed 2026-10-10
+           ⊘ waived no-runbook until 2027-02-28 (eng-manager)
         -  overload       On-call is overloaded                           factor                     -  32.00 → 0.00  6.1%    payments-team  open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
         search

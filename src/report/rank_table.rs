@@ -83,7 +83,7 @@ const WIDE: [Column; 16] = [
 
 /// Shorter than this, an action's text says too little; what is said
 /// after it goes on a line of its own.
-const MIN_WHAT: usize = 12;
+const MIN_WHAT: usize = 24;
 
 /// A row of the list: a risk with its rank, or a systemic factor.
 #[derive(Clone, Copy)]
@@ -731,7 +731,8 @@ mod snapshot {
            ✓ detect   Page on queue depth · alice · exercised 2026-09-14
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
         2  bad-deploy     A bad deploy breaks checkout    12 high             mitigated
-           ✓ prevent  Announce deploys … · payments-team · no evidence · never exercised
+           ✓ prevent  Announce deploys in #eng
+                      payments-team · no evidence · never exercised
            ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
         3  single-expert  Only one engineer knows the r…  12 high             open
            ✗ prevent  Document the job · payments-team · failed 2026-10-10

@@ -396,6 +396,57 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
+    /// A trend-like table: a hash that yields, free text, an id.
+    fn laid_out(width: usize) -> String {
+        let mut doc = Doc::default();
+        doc.table(
+            vec!["commit", "risk", "change"],
+            &["change"],
+            vec![
+                vec![
+                    "d9e32edfeb67".to_string(),
+                    "a-rather-long-risk-id".to_string(),
+                    "Register format v1, scoring, owners".to_string(),
+                ],
+                vec![
+                    "38fb1530b6d8".to_string(),
+                    "db".to_string(),
+                    "Error budgets".to_string(),
+                ],
+            ],
+        );
+        doc.yields(&["commit"]);
+        doc.ids(&["risk"]);
+        let mut out = Vec::new();
+        doc.write_terminal(&mut out, width, false).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_column_that_yields_goes_before_any_text_is_shortened() {
+        let text = laid_out(60);
+        assert!(!text.contains("d9e32edfeb67"), "{text}");
+        assert!(
+            text.contains("Register format v1, scoring, owners"),
+            "{text}"
+        );
+        assert!(text.contains("hidden to fit: commit"), "{text}");
+        assert!(laid_out(80).contains("d9e32edfeb67"));
+    }
+
+    #[test]
+    fn an_id_too_wide_for_its_column_is_written_whole_on_its_own_line() {
+        let text = laid_out(30);
+        assert_eq!(
+            text,
+            "risk  change\n\
+             a-rather-long-risk-id\n\
+             \x20     Register format v1, sco…\n\
+             db    Error budgets\n\
+             hidden to fit: commit\n"
+        );
+    }
+
     #[test]
     fn a_change_stays_on_one_line() {
         assert_eq!(

@@ -190,7 +190,7 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         cells
     };
     // Measured over every row, then written row by row: the cells are made
-    // again rather than held, so a long ranking costs one row of memory.
+    // again rather than held, so a long ranking holds one row's text.
     let fitted = |columns: &[Column], titles| {
         let mut layout = Layout::new(columns, report.colour);
         for row in rows() {

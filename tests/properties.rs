@@ -559,7 +559,8 @@ struct ShownRisk {
     id: String,
     title: String,
     /// `0` open, `1` mitigating, `2` mitigated, `3` mitigated without
-    /// evidence, `4` accepted, `5` accepted past its date.
+    /// evidence, `4` accepted, `5` accepted past its date, `6` mitigating
+    /// with an action that failed.
     state: u8,
     owner: String,
     ranges: bool,
@@ -610,7 +611,7 @@ fn shown_risk() -> impl Strategy<Value = ShownRisk> {
             ]),
             0..14,
         ),
-        0u8..6,
+        0u8..7,
         (1usize..=40, "[a-z][a-z-]{0,8}"),
         any::<bool>(),
         (1u8..=5, 1u8..=5),
@@ -695,6 +696,10 @@ fn table_register(risks: &mut [ShownRisk], systems: &[String], factors: &[bool])
                 } else {
                     "2026-10-01"
                 }
+            )),
+            6 => text.push_str(&format!(
+                "{}\n[[risk.action]]\nkind = \"respond\"\nwhat = \"Queue payments and retry when the processor is back\"\nstatus = \"failed\"\nfailed_on = 2026-07-02\nreason = \"the queue filled\"\n",
+                done("Synthetic payment probe every minute", true)
             )),
             _ => {}
         }
@@ -830,6 +835,7 @@ proptest! {
                     1 => Some("2026-11-20"),
                     4 => Some("2027-03-31"),
                     5 => Some("2026-10-01"),
+                    6 => Some("2026-07-02"),
                     _ => None,
                 };
                 if let Some(date) = date {

@@ -204,10 +204,11 @@ impl Layout {
         shown.clone().sum::<usize>() + GAP * shown.count().saturating_sub(1)
     }
 
-    /// Fits the list to `width` columns as well as it can: shortens what
-    /// may shorten to a width that still reads well, then leaves out what
-    /// may be left out, then shortens further; room left over goes back to
-    /// what was shortened.
+    /// Fits the list to `width` columns as well as it can: leaves out what
+    /// yields, then shortens what may shorten to a width that still reads
+    /// well, then leaves out what may be left out, then narrows a column of
+    /// ids (its wider ids each get a line of their own), then shortens
+    /// further; room left over goes back to what was shortened.
     pub fn fit(&mut self, width: usize) {
         let natural = self.widths.clone();
         let readable = |c: &Column| c.shrink_to.map(|(_, readable)| readable);

@@ -49,8 +49,9 @@ macro_rules! exit_codes {
         (what should we fix first?) and gates CI on them (is any high-impact risk neither \
         mitigated nor accepted?). Fail small, detect fast, recover predictably.",
     after_help = concat!(
-        "Examples:\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 5 --min-band high\n  \
-         opx check risks/\n\n",
+        "Examples:\n  opx init                     (a starter risks.toml and opx.toml here)\n  \
+         opx rank\n  opx show traffic-spike\n  opx check\n  \
+         opx rank --top 5 --min-band high\n  opx check --format github\n\n",
         exit_codes!()
     ),
 )]
@@ -126,7 +127,7 @@ pub enum Command {
             The policy (mitigation = \"evidence\" changes what counts as mitigated) is the \
             opx.toml nearest the register, or --config FILE.",
         after_help = concat!(
-            "Examples:\n  opx rank\n  opx rank examples/checkout.toml\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --min-band amber   # with [matrix] bands = [\"green\", \"amber\", \"red\"]\n  opx rank risks/ --wide --no-actions\n  opx rank risks/ --simulate\n  opx rank risks/ --simulate --seed 7 --simulations 100000\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n  opx rank risks/ --format csv --output risks.csv\n\n",
+            "Examples:\n  opx rank\n  opx rank risks/ --top 10 --min-band high\n  opx rank risks/ --min-band amber   # with [matrix] bands = [\"green\", \"amber\", \"red\"]\n  opx rank risks/ --wide --no-actions\n  opx rank risks/ --simulate\n  opx rank risks/ --simulate --seed 7 --simulations 100000\n  opx rank risks/ --system checkout --format json | jq '.risks[0]'\n  opx rank risks/ --format csv --output risks.csv\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -146,7 +147,7 @@ pub enum Command {
             to every risk of its system, its cost in the three views with the working, the \
             actions that remove it, and what `opx check` finds about it.",
         after_help = concat!(
-            "Examples:\n  opx show traffic-spike\n  opx show traffic-spike --simulate\n  opx show checkout/traffic-spike examples/\n  opx show checkout/oncall-overload risks/    (a systemic factor)\n  opx show bad-deploy risks/ --format markdown --output bad-deploy.md\n\n",
+            "Examples:\n  opx show traffic-spike\n  opx show traffic-spike --simulate\n  opx show checkout/traffic-spike risks/\n  opx show checkout/oncall-overload risks/    (a systemic factor)\n  opx show bad-deploy risks/ --format markdown --output bad-deploy.md\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -205,7 +206,7 @@ pub enum Command {
             The page needs nothing else: styles are inline, charts are inline SVG, nothing is \
             fetched and no script runs. Text from the register is escaped, and a link in it is \
             clickable only when it is http:, https: or a relative path. Publish it as a CI \
-            artifact (see examples/ci/).",
+            artifact (the opx book's CI chapter shows how).",
         after_help = concat!(
             "Examples:\n  opx report risks/ --output report.html\n  opx report risks/ --seed 7 -o report.html\n  opx report risks/ --no-trend -o report.html\n\n",
             exit_codes_without_gate!()
@@ -217,7 +218,7 @@ pub enum Command {
     #[command(
         long_about = check_long_about(),
         after_help = concat!(
-            "Examples:\n  opx check risks/\n  opx check risks/ --quiet\n  opx check risks/ --format short | grep no-runbook\n  opx check risks/ --deny-warnings --fail-impact 3\n  opx check risks/ --format sarif --output opx.sarif\n  opx check risks/ --format junit --output opx-junit.xml\n  opx check examples/checkout.toml --today 2026-11-27\n\n",
+            "Examples:\n  opx check risks/\n  opx check risks/ --quiet\n  opx check risks/ --format short | grep no-runbook\n  opx check risks/ --deny-warnings --fail-impact 3\n  opx check risks/ --format sarif --output opx.sarif\n  opx check risks/ --format junit --output opx-junit.xml\n  opx check --today 2026-11-27\n\n",
             exit_codes!()
         )
     )]
@@ -235,7 +236,7 @@ pub enum Command {
             open_bugs, pages_per_week and toil_hours_per_week are breached above max_open_bugs, \
             max_pages_per_week and max_toil_hours_per_week in opx.toml, at risk from 80%.",
         after_help = concat!(
-            "Examples:\n  opx assess examples/checkout.toml\n  opx assess risks/ --simulate\n  opx assess risks/ --format markdown --output ASSESSMENT.md\n\n",
+            "Examples:\n  opx assess\n  opx assess risks/ --simulate\n  opx assess risks/ --format markdown --output ASSESSMENT.md\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -252,7 +253,7 @@ pub enum Command {
             and budget share now → after every action is done, per risk and per system. No plan yet: \
             risks with no action at all.",
         after_help = concat!(
-            "Examples:\n  opx plan examples/checkout.toml\n  opx plan risks/ --output PLAN.md\n  opx plan risks/ --format json | jq '.now'\n\n",
+            "Examples:\n  opx plan\n  opx plan risks/ --output PLAN.md\n  opx plan risks/ --format json | jq '.now'\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -271,7 +272,7 @@ pub enum Command {
             opx worked, it stops and writes nothing.",
         after_help = concat!(
             "Examples:\n  opx review risks/\n  opx review risks/ --days 14 --format table\n  \
-             opx review examples/checkout.toml --mark pager-noise checkout/bad-deploy\n\n",
+             opx review --mark traffic-spike checkout/stale-prices\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -373,9 +374,10 @@ pub enum Command {
     #[command(
         long_about = "Write a starter register (risks.toml: one system, two risks, an incident, \
             every key of the format with a word on what it takes) and a policy (opx.toml: every \
-            key with its default, except mitigation = \"evidence\", so a new register starts \
-            strict: only a done action that shows what it changed mitigates) into DIR, the \
-            current folder by default. `opx check` passes on them as written; edit them to describe your system. opx init never writes over a \
+            key with its default, except that a new register starts strict: mitigation = \
+            \"exercised\", so only a done action shown to work within its cadence mitigates; \
+            max_miss_probability = 0.1; and budget-exhausted an error) into DIR, the current \
+            folder by default. `opx check` passes on them as written; edit them to describe your system. opx init never writes over a \
             file: if either exists it writes nothing.",
         after_help = concat!(
             "Examples:\n  opx init\n  opx init risks/\n\n",
@@ -386,12 +388,18 @@ pub enum Command {
 
     /// Print a completion script for a shell
     #[command(
-        long_about = "Print a script that completes opx's commands, flags and values in SHELL. \
-            Load it from the shell's start-up file, or save it where the shell looks for \
-            completions.",
+        long_about = "Print a script that makes SHELL complete opx's commands, flags and values, \
+            and the ids of the register under the current folder: risks and systemic factors for \
+            `opx show` and `opx review --mark`, systems for --system. The script asks opx at each \
+            Tab (it runs `COMPLETE=SHELL opx -- WORDS...`), so what it offers follows the register \
+            as it changes; where no register is found, it offers files. Load it from the shell's \
+            start-up file, or save it where the shell looks for completions; print it again after \
+            upgrading opx.",
         after_help = concat!(
-            "Examples:\n  opx completions bash > ~/.local/share/bash-completion/completions/opx\n  \
-             opx completions zsh > ~/.zfunc/_opx\n  opx completions fish > ~/.config/fish/completions/opx.fish\n\n",
+            "Examples:\n  echo 'source <(opx completions bash)' >> ~/.bashrc\n  \
+             echo 'source <(opx completions zsh)' >> ~/.zshrc\n  \
+             opx completions fish > ~/.config/fish/completions/opx.fish\n  \
+             opx completions bash > ~/.local/share/bash-completion/completions/opx\n\n",
             exit_codes_without_gate!()
         )
     )]
@@ -546,7 +554,7 @@ pub struct MatrixArgs {
     pub ids: bool,
 
     /// Only this system's risks
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = crate::completion::system())]
     pub system: Option<String>,
 
     /// Read the policy from this file, not the opx.toml nearest the register
@@ -587,7 +595,7 @@ impl AssessArgs {
 #[derive(Debug, Args)]
 pub struct ShowArgs {
     /// The risk (or systemic factor): system/risk, or an id no other system uses
-    #[arg(value_name = "RISK")]
+    #[arg(value_name = "RISK", add = crate::completion::risk())]
     pub risk: String,
 
     #[command(flatten)]
@@ -679,7 +687,7 @@ pub struct ReviewArgs {
     pub days: i64,
 
     /// Record that these risks (id, or system/risk) were reviewed today
-    #[arg(long, value_name = "ID", num_args = 1.., conflicts_with_all = ["format", "output"])]
+    #[arg(long, value_name = "ID", num_args = 1.., conflicts_with_all = ["format", "output"], add = crate::completion::risk())]
     pub mark: Vec<String>,
 
     /// Read the policy from this file, not the opx.toml nearest the register
@@ -1091,7 +1099,7 @@ pub struct RankArgs {
     pub top: Option<usize>,
 
     /// Show only the risks of this system
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", add = crate::completion::system())]
     pub system: Option<String>,
 
     /// Show only risks in this band or above: one of the matrix's bands (low, medium, high, critical unless opx.toml's [matrix] names others)

@@ -1,6 +1,8 @@
 //! The `opx` binary: parse arguments, run a command, exit.
 
 mod cli;
+mod completion;
+mod manual;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -12,6 +14,7 @@ use opx::commands::{self, ExitStatus, Io};
 use opx::output::ClosablePipe;
 
 fn main() -> ExitCode {
+    completion::complete();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -62,31 +65,15 @@ fn main() -> ExitCode {
         Command::Schema(args) => commands::schema(args.kind, &mut io),
         Command::Init(args) => commands::init(&args.into_options(), &mut io),
         Command::Completions(args) => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            clap_complete::generate(args.shell, &mut command, "opx", io.stdout);
-            Ok(ExitStatus::Success)
+            completion::write_registration(args.shell, io.stdout).map(|()| ExitStatus::Success)
         }
-        Command::Man(args) => {
-            let mut command = <Cli as clap::CommandFactory>::command();
-            command.build();
-            // A command's page is named as man names it: opx-check.
-            let page = match args.command.as_deref() {
-                Some(name) => cli::MAN_PAGES
-                    .iter()
-                    .find(|(command, _)| *command == name)
-                    .and_then(|&(command_name, page)| {
-                        let sub = command.find_subcommand(command_name)?.clone();
-                        Some(sub.name(page))
-                    }),
-                None => Some(command),
-            };
-            match page {
-                Some(page) => clap_mangen::Man::new(page)
-                    .render(io.stdout)
-                    .map(|()| ExitStatus::Success),
-                None => Ok(ExitStatus::Error),
+        Command::Man(args) => manual::render(args.command.as_deref(), io.stdout).map(|found| {
+            if found {
+                ExitStatus::Success
+            } else {
+                ExitStatus::Error
             }
-        }
+        }),
     };
     let status = ran.and_then(|status| out.flush().map(|()| status));
     match status {

@@ -7,7 +7,7 @@ use crate::diag::Diagnostic;
 use crate::explain::{Working, factor_working, working};
 use crate::history::Contradiction;
 use crate::register::model::Incident;
-use crate::score::ViewName;
+use crate::score::{RankBy, ViewName};
 use crate::source::Sources;
 
 /// One risk, and everything known about it.
@@ -16,6 +16,8 @@ pub struct Shown<'a> {
     /// The register's files, for the places of findings.
     pub sources: &'a Sources,
     pub risk: &'a AssessedRisk<'a>,
+    /// Its place in `opx rank`'s default order, from 1.
+    pub rank: usize,
     /// How the inherent, current and target scores come about.
     pub working: [Working; 3],
     /// Every incident recorded against it, newest first.
@@ -46,6 +48,11 @@ pub fn show<'a>(
         analysis,
         sources,
         risk,
+        rank: analysis
+            .ranked(RankBy::Severity)
+            .iter()
+            .position(|&i| i == index)
+            .map_or(0, |p| p + 1),
         working: [&score.inherent, &score.current, &score.target]
             .map(|v| working(v, budget, share)),
         incidents,

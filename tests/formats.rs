@@ -629,6 +629,20 @@ fn json_reports_validate_against_their_published_schemas() {
     let review_schema = opx_schema("review-report");
     let matrix_schema = opx_schema("matrix-report");
     let assess_schema = opx_schema("assess-report");
+    let show_schema = opx_schema("show-report");
+    let diff_schema = opx_schema("diff-report");
+    let plan_schema = opx_schema("plan-report");
+    for (old, new) in [
+        ("tests/fixtures/diff/old", "tests/fixtures/diff/new"),
+        (
+            "tests/fixtures/factors.toml",
+            "tests/fixtures/diff-factors/all.toml",
+        ),
+        ("tests/fixtures/diff/new", "tests/fixtures/diff/old"),
+    ] {
+        let (_, diff) = opx(&["diff", old, new, "--format", "json"]);
+        validate(&diff_schema, &json(&diff));
+    }
     for path in [
         CHECKOUT,
         HOSTILE,
@@ -642,10 +656,31 @@ fn json_reports_validate_against_their_published_schemas() {
         let review = json(&review);
         assert_eq!(review["version"], 1);
         validate(&review_schema, &review);
+        let (_, plan) = opx(&["plan", path, "--format", "json"]);
+        validate(&plan_schema, &json(&plan));
         let (_, matrix) = opx(&["matrix", path, "--format", "json", "--view", "target"]);
         validate(&matrix_schema, &json(&matrix));
         let (_, assess) = opx(&["assess", path, "--format", "json", "--simulate"]);
         validate(&assess_schema, &json(&assess));
+        // Every risk and factor `opx show` can show.
+        let (_, ranked) = opx(&["rank", path, "--format", "json"]);
+        let ranked = json(&ranked);
+        let items = ranked["risks"].as_array().unwrap().iter().chain(
+            ranked["factors"]
+                .as_array()
+                .map(Vec::as_slice)
+                .unwrap_or_default(),
+        );
+        for item in items {
+            let name = format!(
+                "{}/{}",
+                item["system"].as_str().unwrap(),
+                item["id"].as_str().unwrap()
+            );
+            let (code, shown) = opx(&["show", &name, path, "--format", "json"]);
+            assert_eq!(code, 0, "{name}");
+            validate(&show_schema, &json(&shown));
+        }
         let (_, rank) = opx(&["rank", path, "--format", "json"]);
         let rank = json(&rank);
         assert_eq!(rank["version"], 1);

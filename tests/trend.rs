@@ -71,8 +71,19 @@ fn repository() -> tempfile::TempDir {
     dir
 }
 
+/// The points of a trend document, once it has passed the schema `opx
+/// schema trend-report` publishes.
 fn points(json: &str) -> Vec<Value> {
     let doc: Value = serde_json::from_str(json).unwrap();
+    let schema = Command::cargo_bin("opx")
+        .unwrap()
+        .args(["schema", "trend-report"])
+        .output()
+        .unwrap();
+    let schema: Value = serde_json::from_slice(&schema.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
     doc["points"].as_array().unwrap().clone()
 }
 

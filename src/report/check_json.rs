@@ -9,6 +9,7 @@ use schemars::JsonSchema;
 use serde::{Serialize, Serializer};
 
 use super::{CheckReport, TOOL_NAME, TOOL_VERSION, json, places, waived_places};
+use crate::check::Waived;
 use crate::diag::{Code, Diagnostic, Severity, Tally};
 use crate::source::Place;
 
@@ -75,6 +76,40 @@ fn serialize_findings<S: Serializer>(f: &Findings<'_>, serializer: S) -> Result<
     )
 }
 
+/// `findings` as every JSON document writes them, each with its place
+/// (see `places_of`).
+pub(super) fn findings_out<'a>(
+    findings: &'a [Diagnostic],
+    places: &'a [Option<Place>],
+) -> Vec<FindingOut<'a>> {
+    findings
+        .iter()
+        .zip(places)
+        .map(|(d, place)| finding_out(d, place.as_ref()))
+        .collect()
+}
+
+/// `waived` as every JSON document writes them, each with its place and
+/// its waiver's (see `waived_places_of`).
+pub(super) fn waived_out<'a>(
+    waived: &'a [Waived],
+    places: &'a [(Option<Place>, Place)],
+) -> Vec<WaivedOut<'a>> {
+    waived
+        .iter()
+        .zip(places)
+        .map(|(w, (finding, waiver))| WaivedOut {
+            finding: finding_out(&w.finding, finding.as_ref()),
+            waiver: WaiverOut {
+                reason: &w.waiver.reason,
+                by: w.waiver.by.as_deref(),
+                until: w.waiver.until.value.to_string(),
+                location: location_out(waiver),
+            },
+        })
+        .collect()
+}
+
 fn finding_out<'a>(d: &'a Diagnostic, place: Option<&'a Place>) -> FindingOut<'a> {
     FindingOut {
         code: d.code,
@@ -95,9 +130,10 @@ fn location_out(p: &Place) -> LocationOut<'_> {
     }
 }
 
+/// A finding, as every JSON document writes it.
 #[derive(Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-struct FindingOut<'a> {
+pub(super) struct FindingOut<'a> {
     code: Code,
     severity: Severity,
     message: &'a str,
@@ -110,7 +146,7 @@ struct FindingOut<'a> {
 /// A finding a waiver set aside, with the waiver.
 #[derive(Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-struct WaivedOut<'a> {
+pub(super) struct WaivedOut<'a> {
     #[serde(flatten)]
     finding: FindingOut<'a>,
     waiver: WaiverOut<'a>,
@@ -162,20 +198,7 @@ pub fn write(report: &CheckReport<'_>, out: &mut dyn Write) -> io::Result<()> {
             findings: report.findings,
             places: places(report),
         },
-        waived: report
-            .waived
-            .iter()
-            .zip(&waived_places)
-            .map(|(w, (finding, waiver))| WaivedOut {
-                finding: finding_out(&w.finding, finding.as_ref()),
-                waiver: WaiverOut {
-                    reason: &w.waiver.reason,
-                    by: w.waiver.by.as_deref(),
-                    until: w.waiver.until.value.to_string(),
-                    location: location_out(waiver),
-                },
-            })
-            .collect(),
+        waived: waived_out(report.waived, &waived_places),
     };
     json::write(out, &document)
 }

@@ -2,7 +2,8 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 
 use super::doc::Doc;
 use super::{json, round};
@@ -138,110 +139,262 @@ fn exempts_text(exempts: Exempts) -> String {
     }
 }
 
-pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let score = |s: &Option<Scored>| -> Value {
-        s.map_or(Value::Null, |s| {
-            let current = &s.score.current;
-            json!({
-                "severity": current.severity,
-                "band": current.band.name(),
-                "exposure": current.exposure,
-                "bad_minutes": current.bad_minutes.map(round),
-                "state": s.state.name(),
-            })
-        })
-    };
-    let factor = |s: &Option<FactorScored>| -> Value {
-        s.map_or(Value::Null, |s| {
-            json!({
-                "bad_minutes": round(s.bad_minutes),
-                "budget_share": s.budget_share.map(round),
-                "state": s.state.name(),
-            })
-        })
-    };
-    let kind = |category: Category| match category {
+/// `opx diff --format json`, version 1.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "opx diff --format json, version 1", deny_unknown_fields)]
+pub struct Document<'a> {
+    #[schemars(extend("const" = 1))]
+    version: u32,
+    #[schemars(extend("format" = "date"))]
+    today: String,
+    /// The summary line, in words.
+    verdict: String,
+    summary: SummaryOut,
+    /// How the change loosens the policy, a line each.
+    policy_loosened: &'a [String],
+    /// Changed, added and removed risks, worst first.
+    risks: Vec<RiskOut<'a>>,
+    /// Changed, added and removed systemic factors, worst first.
+    factors: Vec<FactorOut<'a>>,
+    /// Acceptances and waivers the change widens.
+    exceptions: Vec<ExceptionOut<'a>>,
+    new_incidents: Vec<IncidentOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SummaryOut {
+    worse: usize,
+    better: usize,
+    new_critical: usize,
+    added: usize,
+    removed: usize,
+    otherwise_changed: usize,
+    exceptions: usize,
+    policy_loosened: bool,
+    factors: FactorSummaryOut,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct FactorSummaryOut {
+    worse: usize,
+    better: usize,
+    added: usize,
+    removed: usize,
+    otherwise_changed: usize,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct RiskOut<'a> {
+    system: &'a str,
+    risk: &'a str,
+    title: &'a str,
+    #[schemars(extend("enum" = ["added", "removed", "changed"]))]
+    kind: &'static str,
+    #[schemars(extend("enum" = ["worse", "better", "mixed", "same"]))]
+    direction: &'static str,
+    new_critical: bool,
+    /// Its current view before; null when it was added.
+    before: Option<ScoreOut>,
+    /// Its current view after; null when it was removed.
+    after: Option<ScoreOut>,
+    /// What changed, in words, inputs first.
+    changes: &'a [String],
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ScoreOut {
+    severity: u8,
+    band: &'static str,
+    exposure: Option<u8>,
+    bad_minutes: Option<f64>,
+    state: &'static str,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct FactorOut<'a> {
+    system: &'a str,
+    factor: &'a str,
+    title: &'a str,
+    #[schemars(extend("enum" = ["added", "removed", "changed"]))]
+    kind: &'static str,
+    #[schemars(extend("enum" = ["worse", "better", "same"]))]
+    direction: &'static str,
+    before: Option<FactorScoreOut>,
+    after: Option<FactorScoreOut>,
+    changes: &'a [String],
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct FactorScoreOut {
+    bad_minutes: f64,
+    budget_share: Option<f64>,
+    state: &'static str,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ExceptionOut<'a> {
+    system: &'a str,
+    risk: &'a str,
+    #[schemars(extend("enum" = ["acceptance", "waiver"]))]
+    kind: &'static str,
+    /// The rule a waiver sets aside; null for an acceptance.
+    rule: Option<&'static str>,
+    change: &'static str,
+    #[schemars(extend("format" = "date"))]
+    until: String,
+    /// The `until` it had, where the change moved it later.
+    #[schemars(extend("format" = "date"))]
+    until_before: Option<String>,
+    by: Option<&'a str>,
+    reason: &'a str,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct IncidentOut<'a> {
+    system: &'a str,
+    id: &'a str,
+    #[schemars(extend("format" = "date"))]
+    date: String,
+    near_miss: bool,
+}
+
+fn kind(category: Category) -> &'static str {
+    match category {
         Category::Added => "added",
         Category::Removed => "removed",
         _ => "changed",
-    };
-    let direction = |category: Category, mixed: bool| match category {
+    }
+}
+
+fn direction(category: Category, mixed: bool) -> &'static str {
+    match category {
         Category::Worse => "worse",
         Category::Better => "better",
         _ if mixed => "mixed",
         _ => "same",
-    };
-    let document = json!({
-        "version": VERSION,
-        "today": diff.today.to_string(),
-        "verdict": diff.verdict(),
-        "summary": {
-            "worse": diff.count(Category::Worse),
-            "better": diff.count(Category::Better),
-            "new_critical": diff.new_critical(),
-            "added": diff.count(Category::Added),
-            "removed": diff.count(Category::Removed),
-            "otherwise_changed": diff.count(Category::Changed),
-            "exceptions": diff.exceptions.len(),
-            "policy_loosened": !diff.policy_loosened.is_empty(),
-            "factors": {
-                "worse": diff.factor_count(Category::Worse),
-                "better": diff.factor_count(Category::Better),
-                "added": diff.factor_count(Category::Added),
-                "removed": diff.factor_count(Category::Removed),
-                "otherwise_changed": diff.factor_count(Category::Changed),
+    }
+}
+
+impl<'a> Document<'a> {
+    pub fn of(diff: &'a Diff<'a>) -> Self {
+        let score = |s: &Option<Scored>| {
+            s.map(|s| {
+                let current = &s.score.current;
+                ScoreOut {
+                    severity: current.severity,
+                    band: current.band.name(),
+                    exposure: current.exposure,
+                    bad_minutes: current.bad_minutes.map(round),
+                    state: s.state.name(),
+                }
+            })
+        };
+        let factor = |s: &Option<FactorScored>| {
+            s.map(|s| FactorScoreOut {
+                bad_minutes: round(s.bad_minutes),
+                budget_share: s.budget_share.map(round),
+                state: s.state.name(),
+            })
+        };
+        Document {
+            version: VERSION,
+            today: diff.today.to_string(),
+            verdict: diff.verdict(),
+            summary: SummaryOut {
+                worse: diff.count(Category::Worse),
+                better: diff.count(Category::Better),
+                new_critical: diff.new_critical(),
+                added: diff.count(Category::Added),
+                removed: diff.count(Category::Removed),
+                otherwise_changed: diff.count(Category::Changed),
+                exceptions: diff.exceptions.len(),
+                policy_loosened: !diff.policy_loosened.is_empty(),
+                factors: FactorSummaryOut {
+                    worse: diff.factor_count(Category::Worse),
+                    better: diff.factor_count(Category::Better),
+                    added: diff.factor_count(Category::Added),
+                    removed: diff.factor_count(Category::Removed),
+                    otherwise_changed: diff.factor_count(Category::Changed),
+                },
             },
-        },
-        "policy_loosened": diff.policy_loosened,
-        "risks": diff.risks.iter().map(|r| json!({
-            "system": r.system,
-            "risk": r.id,
-            "title": r.title,
-            "kind": kind(r.category),
-            "direction": direction(r.category, r.mixed),
-            "new_critical": r.new_critical,
-            "before": score(&r.before),
-            "after": score(&r.after),
-            "changes": r.changes,
-        })).collect::<Vec<_>>(),
-        "factors": diff.factors.iter().map(|f| json!({
-            "system": f.system,
-            "factor": f.id,
-            "title": f.title,
-            "kind": kind(f.category),
-            "direction": direction(f.category, false),
-            "before": factor(&f.before),
-            "after": factor(&f.after),
-            "changes": f.changes,
-        })).collect::<Vec<_>>(),
-        "exceptions": diff.exceptions.iter().map(|e| json!({
-            "system": e.system,
-            "risk": e.risk,
-            "kind": match e.exempts {
-                Exempts::Risk => "acceptance",
-                Exempts::Rule(_) => "waiver",
-            },
-            "rule": match e.exempts {
-                Exempts::Risk => None,
-                Exempts::Rule(code) => Some(code.id()),
-            },
-            "change": e.widening.name(),
-            "until": e.until.to_string(),
-            "until_before": match e.widening {
-                Widening::Extended { from } => Some(from.to_string()),
-                _ => None,
-            },
-            "by": e.by,
-            "reason": e.reason,
-        })).collect::<Vec<_>>(),
-        "new_incidents": diff.new_incidents.iter().map(|i| json!({
-            "system": i.system,
-            "id": i.id.value,
-            "date": i.date.value.to_string(),
-            "near_miss": i.near_miss,
-        })).collect::<Vec<_>>(),
-    });
-    json::write(out, &document)
+            policy_loosened: &diff.policy_loosened,
+            risks: diff
+                .risks
+                .iter()
+                .map(|r| RiskOut {
+                    system: &r.system,
+                    risk: &r.id,
+                    title: &r.title,
+                    kind: kind(r.category),
+                    direction: direction(r.category, r.mixed),
+                    new_critical: r.new_critical,
+                    before: score(&r.before),
+                    after: score(&r.after),
+                    changes: &r.changes,
+                })
+                .collect(),
+            factors: diff
+                .factors
+                .iter()
+                .map(|f| FactorOut {
+                    system: f.system,
+                    factor: f.id,
+                    title: f.title,
+                    kind: kind(f.category),
+                    direction: direction(f.category, false),
+                    before: factor(&f.before),
+                    after: factor(&f.after),
+                    changes: &f.changes,
+                })
+                .collect(),
+            exceptions: diff
+                .exceptions
+                .iter()
+                .map(|e| ExceptionOut {
+                    system: e.system,
+                    risk: e.risk,
+                    kind: match e.exempts {
+                        Exempts::Risk => "acceptance",
+                        Exempts::Rule(_) => "waiver",
+                    },
+                    rule: match e.exempts {
+                        Exempts::Risk => None,
+                        Exempts::Rule(code) => Some(code.id()),
+                    },
+                    change: e.widening.name(),
+                    until: e.until.to_string(),
+                    until_before: match e.widening {
+                        Widening::Extended { from } => Some(from.to_string()),
+                        _ => None,
+                    },
+                    by: e.by,
+                    reason: e.reason,
+                })
+                .collect(),
+            new_incidents: diff
+                .new_incidents
+                .iter()
+                .map(|i| IncidentOut {
+                    system: &i.system,
+                    id: &i.id.value,
+                    date: i.date.value.to_string(),
+                    near_miss: i.near_miss,
+                })
+                .collect(),
+        }
+    }
+}
+
+pub fn json(diff: &Diff<'_>, out: &mut dyn Write) -> io::Result<()> {
+    json::write(out, &Document::of(diff))
 }
 
 #[cfg(test)]

@@ -48,11 +48,15 @@ use jiff::civil::Date;
 
 pub use assess::Document as AssessDocument;
 pub use check_json::Document as CheckDocument;
+pub use diff::Document as DiffDocument;
 pub use doc::wrap;
 pub use matrix::Document as MatrixDocument;
 pub use measure::Document as MeasureDocument;
+pub use plan::Document as PlanDocument;
 pub use rank_json::Document as RankDocument;
 pub use review::Document as ReviewDocument;
+pub use show::Document as ShowDocument;
+pub use trend::Document as TrendDocument;
 
 use crate::analysis::{Analysis, AssessedFactor, AssessedRisk};
 use crate::budget::{Size, minutes_text, percent_text};
@@ -1000,19 +1004,27 @@ pub(crate) fn paint(text: &str, style: anstyle::Style, colour: bool) -> String {
 /// when its file can be read. Findings come sorted by file, so each file
 /// is read at most once.
 pub(crate) fn places(report: &CheckReport<'_>) -> Vec<Option<Place>> {
-    let mut locator = Locator::new(report.sources);
-    report
-        .findings
-        .iter()
-        .map(|d| place(&mut locator, d))
-        .collect()
+    places_of(report.sources, report.findings)
+}
+
+/// Where each of `findings` points.
+pub(crate) fn places_of(sources: &Sources, findings: &[Diagnostic]) -> Vec<Option<Place>> {
+    let mut locator = Locator::new(sources);
+    findings.iter().map(|d| place(&mut locator, d)).collect()
 }
 
 /// Where each waived finding points, and where its waiver is written.
 pub(crate) fn waived_places(report: &CheckReport<'_>) -> Vec<(Option<Place>, Place)> {
-    let mut locator = Locator::new(report.sources);
-    report
-        .waived
+    waived_places_of(report.sources, report.waived)
+}
+
+/// Where each of `waived` points, and where its waiver is written.
+pub(crate) fn waived_places_of(
+    sources: &Sources,
+    waived: &[crate::check::Waived],
+) -> Vec<(Option<Place>, Place)> {
+    let mut locator = Locator::new(sources);
+    waived
         .iter()
         .map(|w| {
             let finding = place(&mut locator, &w.finding);

@@ -2,7 +2,8 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 
 use super::doc::Doc;
 use super::{FACTOR_MARK, json, risk_name, round, status_mark};
@@ -245,116 +246,325 @@ fn change(now: Option<f64>, then: Option<f64>, show: fn(f64) -> String) -> Strin
 }
 
 /// `{"system": …, "risk": …}`, or `"factor"` in place of `"risk"`.
-fn serves_json(serves: &Serves<'_>) -> serde_json::Map<String, Value> {
-    let key = match serves {
-        Serves::Risk(_) => "risk",
-        Serves::Factor { .. } => "factor",
-    };
-    json_map(json!({ "system": serves.system(), key: serves.id() }))
+/// `opx plan --format json`, version 1.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "opx plan --format json, version 1", deny_unknown_fields)]
+pub struct Document<'a> {
+    #[schemars(extend("const" = 1))]
+    version: u32,
+    #[schemars(extend("format" = "date"))]
+    today: String,
+    /// Open actions of the risks that need them first, week by week.
+    now: Vec<WeekOut<'a>>,
+    /// The other open actions, week by week.
+    later: Vec<WeekOut<'a>>,
+    /// Done actions to show working again, or for the first time.
+    drills: Vec<DrillOut<'a>>,
+    accepted: Vec<AcceptedOut<'a>>,
+    escalation: Vec<EscalationOut<'a>>,
+    /// What finishing every open action buys.
+    buys: BuysOut<'a>,
+    /// Risks, then factors, with no action at all.
+    no_plan: Vec<NoPlanOut<'a>>,
 }
 
-fn json_map(value: Value) -> serde_json::Map<String, Value> {
-    match value {
-        Value::Object(map) => map,
-        _ => serde_json::Map::new(),
+/// What an action serves, as the document's `system` and either `risk`
+/// or `factor`.
+struct ServesOut<'a> {
+    system: &'a str,
+    risk: Option<&'a str>,
+    factor: Option<&'a str>,
+}
+
+impl<'a> ServesOut<'a> {
+    fn of(serves: &Serves<'a>) -> Self {
+        let id = Some(serves.id());
+        let (risk, factor) = match serves {
+            Serves::Risk(_) => (id, None),
+            Serves::Factor { .. } => (None, id),
+        };
+        ServesOut {
+            system: serves.system(),
+            risk,
+            factor,
+        }
+    }
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct WeekOut<'a> {
+    /// The Monday the week starts on; null for actions with no due date.
+    #[schemars(extend("format" = "date"))]
+    week_of: Option<String>,
+    actions: Vec<StepOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct StepOut<'a> {
+    system: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    risk: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    factor: Option<&'a str>,
+    kind: &'static str,
+    what: &'a str,
+    /// The action's owner, else its risk's or its system's.
+    owner: Option<&'a str>,
+    #[schemars(extend("format" = "date"))]
+    due: Option<String>,
+    overdue: bool,
+    status: &'static str,
+    link: Option<&'a str>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct DrillOut<'a> {
+    system: &'a str,
+    risk: &'a str,
+    action: Option<&'a str>,
+    kind: &'static str,
+    what: &'a str,
+    owner: Option<&'a str>,
+    #[schemars(extend("format" = "date"))]
+    exercised: Option<String>,
+    every_days: u32,
+    #[schemars(extend("format" = "date"))]
+    due: Option<String>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct AcceptedOut<'a> {
+    system: &'a str,
+    risk: &'a str,
+    by: &'a str,
+    reason: &'a str,
+    #[schemars(extend("format" = "date"))]
+    until: String,
+    bad_minutes: Option<f64>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct EscalationOut<'a> {
+    system: &'a str,
+    oncall: Option<&'a str>,
+    path: &'a [String],
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct BuysOut<'a> {
+    risks: Vec<RiskGainOut<'a>>,
+    systems: Vec<SystemGainOut<'a>>,
+    /// Left out when no factor has an open action.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    factors: Vec<FactorGainOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct RiskGainOut<'a> {
+    system: &'a str,
+    risk: &'a str,
+    now: ViewOut,
+    after: ViewOut,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ViewOut {
+    severity: u8,
+    band: &'static str,
+    bad_minutes: Option<f64>,
+    budget_share: Option<f64>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SystemGainOut<'a> {
+    system: &'a str,
+    budget_minutes: f64,
+    now: SpentOut,
+    after: SpentOut,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SpentOut {
+    bad_minutes: f64,
+    budget_share: f64,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct FactorGainOut<'a> {
+    system: &'a str,
+    factor: &'a str,
+    now: FactorSpentOut,
+    after: FactorSpentOut,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct FactorSpentOut {
+    bad_minutes: f64,
+    budget_share: Option<f64>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct NoPlanOut<'a> {
+    system: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    risk: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    factor: Option<&'a str>,
+    title: &'a str,
+}
+
+impl<'a> Document<'a> {
+    pub fn of(plan: &'a Plan<'a>) -> Self {
+        let weeks = |weeks: &'a [Week<'a>]| -> Vec<WeekOut<'a>> {
+            weeks
+                .iter()
+                .map(|w| WeekOut {
+                    week_of: w.week.map(|d| d.to_string()),
+                    actions: w
+                        .steps
+                        .iter()
+                        .map(|s| {
+                            let serves = ServesOut::of(&s.serves);
+                            StepOut {
+                                system: serves.system,
+                                risk: serves.risk,
+                                factor: serves.factor,
+                                kind: s.action.kind.name(),
+                                what: &s.action.what,
+                                owner: s.action.owner.as_deref().or(s.serves.owner()),
+                                due: s.action.due.as_ref().map(|d| d.value.to_string()),
+                                overdue: s.overdue,
+                                status: s.action.status.name(),
+                                link: s.action.link.as_deref(),
+                            }
+                        })
+                        .collect(),
+                })
+                .collect()
+        };
+        let view = |v: &ViewScore| ViewOut {
+            severity: v.severity,
+            band: v.band.name(),
+            bad_minutes: v.bad_minutes.map(round),
+            budget_share: v.budget_share.map(round),
+        };
+        Document {
+            version: VERSION,
+            today: plan.today.to_string(),
+            now: weeks(&plan.now),
+            later: weeks(&plan.later),
+            drills: plan
+                .drills
+                .iter()
+                .map(|d| DrillOut {
+                    system: &d.risk.system,
+                    risk: &d.risk.id.value,
+                    action: d.action.id.as_ref().map(|id| id.value.as_str()),
+                    kind: d.action.kind.name(),
+                    what: &d.action.what,
+                    owner: d.action.owner.as_deref().or(d.risk.owner.as_deref()),
+                    exercised: d.facts.exercised.map(|e| e.to_string()),
+                    every_days: d.facts.every_days,
+                    due: d.facts.due.map(|e| e.to_string()),
+                })
+                .collect(),
+            accepted: plan
+                .accepted
+                .iter()
+                .map(|a| AcceptedOut {
+                    system: &a.risk.system,
+                    risk: &a.risk.id.value,
+                    by: &a.acceptance.by,
+                    reason: &a.acceptance.reason,
+                    until: a.acceptance.until.value.to_string(),
+                    bad_minutes: a.bad_minutes.map(round),
+                })
+                .collect(),
+            escalation: plan
+                .systems
+                .iter()
+                .map(|s| EscalationOut {
+                    system: &s.id,
+                    oncall: s.oncall.as_deref(),
+                    path: &s.escalation,
+                })
+                .collect(),
+            buys: BuysOut {
+                risks: plan
+                    .gains
+                    .iter()
+                    .map(|g| RiskGainOut {
+                        system: &g.risk.system,
+                        risk: &g.risk.id.value,
+                        now: view(&g.score.current),
+                        after: view(&g.score.target),
+                    })
+                    .collect(),
+                systems: plan
+                    .budgets
+                    .iter()
+                    .map(|(system, b)| SystemGainOut {
+                        system: &system.id,
+                        budget_minutes: round(b.budget),
+                        now: SpentOut {
+                            bad_minutes: round(b.current),
+                            budget_share: round(b.current_share()),
+                        },
+                        after: SpentOut {
+                            bad_minutes: round(b.target),
+                            budget_share: round(b.target_share()),
+                        },
+                    })
+                    .collect(),
+                factors: plan
+                    .factor_gains
+                    .iter()
+                    .map(|g| FactorGainOut {
+                        system: g.serves.system(),
+                        factor: g.serves.id(),
+                        now: FactorSpentOut {
+                            bad_minutes: round(g.bad_minutes.0),
+                            budget_share: g.budget_share.map(|s| round(s.0)),
+                        },
+                        after: FactorSpentOut {
+                            bad_minutes: round(g.bad_minutes.1),
+                            budget_share: g.budget_share.map(|s| round(s.1)),
+                        },
+                    })
+                    .collect(),
+            },
+            no_plan: plan
+                .no_plan
+                .iter()
+                .map(|s| {
+                    let serves = ServesOut::of(s);
+                    NoPlanOut {
+                        system: serves.system,
+                        risk: serves.risk,
+                        factor: serves.factor,
+                        title: s.title(),
+                    }
+                })
+                .collect(),
+        }
     }
 }
 
 pub fn json(plan: &Plan<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let weeks = |weeks: &[Week<'_>]| -> Vec<Value> {
-        weeks
-            .iter()
-            .map(|w| {
-                json!({
-                    "week_of": w.week.map(|d| d.to_string()),
-                    "actions": w.steps.iter().map(|s| {
-                        let mut action = serves_json(&s.serves);
-                        action.extend(json_map(json!({
-                        "kind": s.action.kind.name(),
-                        "what": s.action.what,
-                        "owner": s.action.owner.as_deref().or(s.serves.owner()),
-                        "due": s.action.due.as_ref().map(|d| d.value.to_string()),
-                        "overdue": s.overdue,
-                        "status": s.action.status.name(),
-                        "link": s.action.link,
-                        })));
-                        Value::Object(action)
-                    }).collect::<Vec<_>>(),
-                })
-            })
-            .collect()
-    };
-    let view = |v: &ViewScore| {
-        json!({
-            "severity": v.severity,
-            "band": v.band.name(),
-            "bad_minutes": v.bad_minutes.map(round),
-            "budget_share": v.budget_share.map(round),
-        })
-    };
-    let mut document = json!({
-        "version": VERSION,
-        "today": plan.today.to_string(),
-        "now": weeks(&plan.now),
-        "later": weeks(&plan.later),
-        "drills": plan.drills.iter().map(|d| json!({
-            "system": d.risk.system,
-            "risk": d.risk.id.value,
-            "action": d.action.id.as_ref().map(|id| &id.value),
-            "kind": d.action.kind.name(),
-            "what": d.action.what,
-            "owner": d.action.owner.as_ref().or(d.risk.owner.as_ref()),
-            "exercised": d.facts.exercised.map(|e| e.to_string()),
-            "every_days": d.facts.every_days,
-            "due": d.facts.due.map(|e| e.to_string()),
-        })).collect::<Vec<_>>(),
-        "accepted": plan.accepted.iter().map(|a| json!({
-            "system": a.risk.system,
-            "risk": a.risk.id.value,
-            "by": a.acceptance.by,
-            "reason": a.acceptance.reason,
-            "until": a.acceptance.until.value.to_string(),
-            "bad_minutes": a.bad_minutes.map(round),
-        })).collect::<Vec<_>>(),
-        "escalation": plan.systems.iter().map(|s| json!({
-            "system": s.id,
-            "oncall": s.oncall,
-            "path": s.escalation,
-        })).collect::<Vec<_>>(),
-        "buys": {
-            "risks": plan.gains.iter().map(|g| json!({
-                "system": g.risk.system,
-                "risk": g.risk.id.value,
-                "now": view(&g.score.current),
-                "after": view(&g.score.target),
-            })).collect::<Vec<_>>(),
-            "systems": plan.budgets.iter().map(|(system, b)| json!({
-                "system": system.id,
-                "budget_minutes": round(b.budget),
-                "now": { "bad_minutes": round(b.current), "budget_share": round(b.current_share()) },
-                "after": { "bad_minutes": round(b.target), "budget_share": round(b.target_share()) },
-            })).collect::<Vec<_>>(),
-        },
-        "no_plan": plan.no_plan.iter().map(|s| {
-            let mut item = serves_json(s);
-            item.insert("title".to_string(), json!(s.title()));
-            Value::Object(item)
-        }).collect::<Vec<_>>(),
-    });
-    // Only where there are some, so plans without factors read as before.
-    if !plan.factor_gains.is_empty() {
-        document["buys"]["factors"] = plan
-            .factor_gains
-            .iter()
-            .map(|g| json!({
-                "system": g.serves.system(),
-                "factor": g.serves.id(),
-                "now": { "bad_minutes": round(g.bad_minutes.0), "budget_share": g.budget_share.map(|s| round(s.0)) },
-                "after": { "bad_minutes": round(g.bad_minutes.1), "budget_share": g.budget_share.map(|s| round(s.1)) },
-            }))
-            .collect();
-    }
-    json::write(out, &document)
+    json::write(out, &Document::of(plan))
 }
 
 #[cfg(test)]

@@ -4,11 +4,16 @@
 
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::check_json::{FindingOut, WaivedOut, findings_out, waived_out};
 use super::doc::Doc;
-use super::rank_json::risk_out;
-use super::{data_loss_text, incidents_cell, json, round, state_cell, status_mark, time_cell};
+use super::rank_json::{RiskOut, risk_out};
+use super::{
+    data_loss_text, incidents_cell, json, places_of, round, state_cell, status_mark, time_cell,
+    waived_places_of,
+};
 use crate::analysis::AssessedRisk;
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::plural;
@@ -17,9 +22,8 @@ use crate::exercise::{ActionFacts, Exercise, FailedBy};
 use crate::history::Measure;
 use crate::register::model::{Action, ActionStatus, Effects, Runbook};
 use crate::scale::Scale;
-use crate::score::{RankBy, State, ViewScore};
+use crate::score::{State, ViewName, ViewScore};
 use crate::show::Shown;
-use crate::source::Locator;
 use crate::units::{format_duration, minutes};
 use std::time::Duration;
 
@@ -475,78 +479,131 @@ fn exception_item(stood: &Stood<'_>) -> String {
     format!("{what} until {}{notes}: {}", e.until().value, e.reason())
 }
 
-pub fn json(shown: &Shown<'_>, out: &mut dyn Write) -> io::Result<()> {
-    let analysis = shown.analysis;
-    let index = analysis
-        .risks
-        .iter()
-        .position(|r| std::ptr::eq(r, shown.risk))
-        .unwrap_or_default();
-    let rank = analysis
-        .ranked(RankBy::Severity)
-        .iter()
-        .position(|&i| i == index)
-        .map_or(0, |p| p + 1);
-    let working = |w: &crate::explain::Working| {
-        json!({
-            "severity": w.severity,
-            "exposure": w.exposure,
-            "bad_minutes": w.bad_minutes,
-            "budget": w.budget,
-        })
-    };
-    let findings = findings_json(shown.sources, &shown.findings);
-    let document = json!({
-        "version": VERSION,
-        "today": analysis.today.to_string(),
-        "risk": risk_out(shown.sources, rank, shown.risk),
-        "working": {
-            "inherent": working(&shown.working[0]),
-            "current": working(&shown.working[1]),
-            "target": working(&shown.working[2]),
-        },
-        "incidents": shown.incidents.iter().map(|i| json!({
-            "id": i.id.value,
-            "date": i.date.value.to_string(),
-            "near_miss": i.near_miss,
-            "detected_after_minutes": i.detected_after.map(|d| minutes(d.value)),
-            "recovered_after_minutes": i.recovered_after.map(|d| minutes(d.value)),
-            "summary": i.summary,
-        })).collect::<Vec<_>>(),
-        "estimates_contradicted": shown.contradictions.iter().map(|c| json!({
-            "incident": c.incident.id.value,
-            "measure": c.measure.key(),
-            "estimate_minutes": round(minutes(c.estimate)),
-            "took_minutes": round(minutes(c.took.value)),
-        })).collect::<Vec<_>>(),
-        "findings": findings,
-    });
-    json::write(out, &document)
+/// `opx show --format json`, version 1: a risk, or a systemic factor.
+#[derive(Serialize, JsonSchema)]
+#[serde(untagged)]
+#[schemars(title = "opx show --format json, version 1")]
+pub enum Document<'a> {
+    Risk(Box<RiskDocument<'a>>),
+    Factor(Box<super::show_factor::Document<'a>>),
 }
 
-/// Findings as the show documents write them, each with its place.
-pub(super) fn findings_json(
-    sources: &crate::source::Sources,
-    findings: &[crate::diag::Diagnostic],
-) -> Vec<Value> {
-    let mut locator = Locator::new(sources);
-    findings
-        .iter()
-        .map(|d| {
-            let place = d.span().map(|span| locator.place(span));
-            json!({
-                "code": d.code.id(),
-                "severity": d.severity.name(),
-                "message": d.message,
-                "help": d.help,
-                "location": place.map(|p| json!({
-                    "file": p.file,
-                    "line": p.start.map(|s| s.line),
-                    "column": p.start.map(|s| s.col),
-                })),
+/// `opx show SYSTEM/RISK --format json`.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct RiskDocument<'a> {
+    #[schemars(extend("const" = 1))]
+    version: u32,
+    #[schemars(extend("format" = "date"))]
+    today: String,
+    /// The risk as `opx rank --format json` gives it.
+    risk: RiskOut<'a>,
+    /// How each view's numbers come about, in words.
+    working: Views<WorkingOut<'a>>,
+    /// Every incident recorded against it, newest first.
+    incidents: Vec<IncidentOut<'a>>,
+    /// Incidents of the last year that took longer than its estimates.
+    estimates_contradicted: Vec<ContradictionOut<'a>>,
+    /// What `opx check` finds about it.
+    findings: Vec<FindingOut<'a>>,
+    /// What `opx check` would find, but a waiver sets aside.
+    waived: Vec<WaivedOut<'a>>,
+}
+
+/// One of each view.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub(super) struct Views<T> {
+    pub inherent: T,
+    pub current: T,
+    pub target: T,
+}
+
+impl<T> Views<T> {
+    pub fn of(each: impl Fn(ViewName) -> T) -> Self {
+        Views {
+            inherent: each(ViewName::Inherent),
+            current: each(ViewName::Current),
+            target: each(ViewName::Target),
+        }
+    }
+}
+
+/// A view's working, each sum written out.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct WorkingOut<'a> {
+    severity: &'a str,
+    exposure: &'a str,
+    bad_minutes: &'a str,
+    /// Against the system's error budget; null without one.
+    budget: Option<&'a str>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct IncidentOut<'a> {
+    id: &'a str,
+    #[schemars(extend("format" = "date"))]
+    date: String,
+    near_miss: bool,
+    detected_after_minutes: Option<f64>,
+    recovered_after_minutes: Option<f64>,
+    summary: Option<&'a str>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ContradictionOut<'a> {
+    incident: &'a str,
+    #[schemars(extend("enum" = ["time_to_detect", "time_to_recover"]))]
+    measure: &'static str,
+    estimate_minutes: f64,
+    took_minutes: f64,
+}
+
+pub fn json(shown: &Shown<'_>, out: &mut dyn Write) -> io::Result<()> {
+    let places = places_of(shown.sources, &shown.findings);
+    let waived_places = waived_places_of(shown.sources, &shown.waived);
+    let document = Document::Risk(Box::new(RiskDocument {
+        version: VERSION,
+        today: shown.analysis.today.to_string(),
+        risk: risk_out(shown.sources, shown.rank, shown.risk),
+        working: Views::of(|view| {
+            let w = &shown.working[view as usize];
+            WorkingOut {
+                severity: &w.severity,
+                exposure: &w.exposure,
+                bad_minutes: &w.bad_minutes,
+                budget: w.budget.as_deref(),
+            }
+        }),
+        incidents: shown
+            .incidents
+            .iter()
+            .map(|i| IncidentOut {
+                id: &i.id.value,
+                date: i.date.value.to_string(),
+                near_miss: i.near_miss,
+                detected_after_minutes: i.detected_after.map(|d| minutes(d.value)),
+                recovered_after_minutes: i.recovered_after.map(|d| minutes(d.value)),
+                summary: i.summary.as_deref(),
             })
-        })
-        .collect()
+            .collect(),
+        estimates_contradicted: shown
+            .contradictions
+            .iter()
+            .map(|c| ContradictionOut {
+                incident: &c.incident.id.value,
+                measure: c.measure.key(),
+                estimate_minutes: round(minutes(c.estimate)),
+                took_minutes: round(minutes(c.took.value)),
+            })
+            .collect(),
+        findings: findings_out(&shown.findings, &places),
+        waived: waived_out(&shown.waived, &waived_places),
+    }));
+    json::write(out, &document)
 }
 
 #[cfg(test)]
@@ -783,140 +840,26 @@ mod widths {
     fn as_json() {
         insta::assert_snapshot!(fixture::show("bad-deploy", ShowFormat::Json, 80), @r#"
         {
-          "estimates_contradicted": [],
-          "findings": [
-            {
-              "code": "no-detection",
-              "help": "add a [[risk.action]] with kind = \"detect\": an alert, a probe or a dashboard someone watches",
-              "location": {
-                "column": 6,
-                "file": "risks/checkout.toml",
-                "line": 46
-              },
-              "message": "risk `checkout/bad-deploy` (impact 4, major) has no detect action",
-              "severity": "warning"
-            },
-            {
-              "code": "rpo-exceeded",
-              "help": "finish an action that brings its data_loss within the RPO (more frequent backups, replication), or accept the risk with [risk.accepted]",
-              "location": {
-                "column": 6,
-                "file": "risks/checkout.toml",
-                "line": 46
-              },
-              "message": "risk `checkout/bad-deploy` would lose up to 3h of recent writes, more than its system's RPO of 1h",
-              "severity": "error"
-            },
-            {
-              "code": "exercise-overdue",
-              "help": "exercise it again (a drill, a restore test, a failover) and record the day in `exercised`",
-              "location": {
-                "column": 13,
-                "file": "risks/checkout.toml",
-                "line": 62
-              },
-              "message": "respond action \"Roll back with the deploy tool\" of risk `checkout/bad-deploy` was last exercised on 2026-03-01, due 2026-08-28 (91 days ago)",
-              "severity": "warning"
-            },
-            {
-              "code": "unevidenced-action",
-              "help": "add what it changed: likelihood = \"unlikely\" or frequency = \"1/year\" (a detect action shows evidence with its signal, a respond action with its runbook)",
-              "location": {
-                "column": 8,
-                "file": "risks/checkout.toml",
-                "line": 66
-              },
-              "message": "prevent action \"Announce deploys in #eng\" of risk `checkout/bad-deploy` is done but shows no evidence",
-              "severity": "warning"
-            }
-          ],
-          "incidents": [],
+          "version": 1,
+          "today": "2026-11-27",
           "risk": {
-            "accepted": null,
-            "actions": [
-              {
-                "due": null,
-                "effects": {},
-                "evidence": true,
-                "exercise": {
-                  "counts": true,
-                  "due": "2026-08-28",
-                  "every_days": 180,
-                  "last": "2026-03-01",
-                  "state": "overdue"
-                },
-                "kind": "respond",
-                "link": null,
-                "owner": null,
-                "runbook": "https://wiki.example/rollback",
-                "signal": null,
-                "status": "done",
-                "what": "Roll back with the deploy tool"
-              },
-              {
-                "due": null,
-                "effects": {},
-                "evidence": false,
-                "exercise": {
-                  "counts": true,
-                  "due": null,
-                  "every_days": 180,
-                  "last": null,
-                  "state": "never"
-                },
-                "kind": "prevent",
-                "link": null,
-                "owner": null,
-                "runbook": null,
-                "signal": null,
-                "status": "done",
-                "what": "Announce deploys in #eng"
-              }
-            ],
-            "bad_minutes": 60.0,
-            "band": "high",
-            "budget_share": 0.114077,
-            "budget_size": "fits",
-            "category": "process",
-            "data_loss_minutes": 85.231912,
-            "exposure": 4,
-            "frequency_per_year": 2.0,
+            "rank": 2,
+            "system": "checkout",
             "id": "bad-deploy",
-            "impact": {
-              "level": 4,
-              "source": "explicit",
-              "word": "major"
-            },
-            "incidents": {
-              "bad_minutes": 0.0,
-              "count": 0,
-              "near_misses": 0
-            },
+            "title": "A bad deploy breaks checkout",
+            "category": "process",
             "likelihood": {
               "level": 3,
-              "source": "explicit",
-              "word": "possible"
+              "word": "possible",
+              "source": "explicit"
             },
-            "location": {
-              "column": 6,
-              "file": "risks/checkout.toml",
-              "line": 46
+            "impact": {
+              "level": 4,
+              "word": "major",
+              "source": "explicit"
             },
-            "mitigation_unevidenced": false,
-            "owner": "payments-team",
-            "ranges": {
-              "data_loss_minutes": {
-                "high": 180.0,
-                "low": 30.0
-              }
-            },
-            "rank": 2,
-            "review_every_days": 90,
-            "reviewed": "2026-11-01",
-            "rpo_exceeded": true,
             "severity": 12,
-            "state": "mitigated",
-            "system": "checkout",
+            "band": "high",
             "time_to_detect": {
               "level": 2,
               "minutes": 10.0
@@ -925,67 +868,33 @@ mod widths {
               "level": 2,
               "minutes": 20.0
             },
-            "title": "A bad deploy breaks checkout",
+            "exposure": 4,
+            "frequency_per_year": 2.0,
             "users_affected_percent": null,
+            "bad_minutes": 60.0,
+            "budget_share": 0.114077,
+            "data_loss_minutes": 85.231912,
+            "ranges": {
+              "data_loss_minutes": {
+                "low": 30.0,
+                "high": 180.0
+              }
+            },
+            "budget_size": "fits",
             "views": {
-              "current": {
-                "bad_minutes": 60.0,
-                "band": "high",
-                "budget_share": 0.114077,
-                "data_loss_minutes": 85.231912,
-                "exposure": 4,
-                "frequency_per_year": 2.0,
-                "impact": {
-                  "level": 4,
-                  "source": "explicit",
-                  "word": "major"
-                },
-                "likelihood": {
-                  "level": 3,
-                  "source": "explicit",
-                  "word": "possible"
-                },
-                "ranges": {
-                  "data_loss_minutes": {
-                    "high": 180.0,
-                    "low": 30.0
-                  }
-                },
-                "severity": 12,
-                "time_to_detect": {
-                  "level": 2,
-                  "minutes": 10.0
-                },
-                "time_to_recover": {
-                  "level": 2,
-                  "minutes": 20.0
-                },
-                "users_affected_percent": null
-              },
               "inherent": {
-                "bad_minutes": 60.0,
-                "band": "high",
-                "budget_share": 0.114077,
-                "data_loss_minutes": 85.231912,
-                "exposure": 4,
-                "frequency_per_year": 2.0,
-                "impact": {
-                  "level": 4,
-                  "source": "explicit",
-                  "word": "major"
-                },
                 "likelihood": {
                   "level": 3,
-                  "source": "explicit",
-                  "word": "possible"
+                  "word": "possible",
+                  "source": "explicit"
                 },
-                "ranges": {
-                  "data_loss_minutes": {
-                    "high": 180.0,
-                    "low": 30.0
-                  }
+                "impact": {
+                  "level": 4,
+                  "word": "major",
+                  "source": "explicit"
                 },
                 "severity": 12,
+                "band": "high",
                 "time_to_detect": {
                   "level": 2,
                   "minutes": 10.0
@@ -994,32 +903,66 @@ mod widths {
                   "level": 2,
                   "minutes": 20.0
                 },
-                "users_affected_percent": null
+                "exposure": 4,
+                "frequency_per_year": 2.0,
+                "users_affected_percent": null,
+                "bad_minutes": 60.0,
+                "budget_share": 0.114077,
+                "data_loss_minutes": 85.231912,
+                "ranges": {
+                  "data_loss_minutes": {
+                    "low": 30.0,
+                    "high": 180.0
+                  }
+                }
+              },
+              "current": {
+                "likelihood": {
+                  "level": 3,
+                  "word": "possible",
+                  "source": "explicit"
+                },
+                "impact": {
+                  "level": 4,
+                  "word": "major",
+                  "source": "explicit"
+                },
+                "severity": 12,
+                "band": "high",
+                "time_to_detect": {
+                  "level": 2,
+                  "minutes": 10.0
+                },
+                "time_to_recover": {
+                  "level": 2,
+                  "minutes": 20.0
+                },
+                "exposure": 4,
+                "frequency_per_year": 2.0,
+                "users_affected_percent": null,
+                "bad_minutes": 60.0,
+                "budget_share": 0.114077,
+                "data_loss_minutes": 85.231912,
+                "ranges": {
+                  "data_loss_minutes": {
+                    "low": 30.0,
+                    "high": 180.0
+                  }
+                }
               },
               "target": {
-                "bad_minutes": 60.0,
-                "band": "high",
-                "budget_share": 0.114077,
-                "data_loss_minutes": 85.231912,
-                "exposure": 4,
-                "frequency_per_year": 2.0,
-                "impact": {
-                  "level": 4,
-                  "source": "explicit",
-                  "word": "major"
-                },
                 "likelihood": {
                   "level": 3,
-                  "source": "explicit",
-                  "word": "possible"
+                  "word": "possible",
+                  "source": "explicit"
                 },
-                "ranges": {
-                  "data_loss_minutes": {
-                    "high": 180.0,
-                    "low": 30.0
-                  }
+                "impact": {
+                  "level": 4,
+                  "word": "major",
+                  "source": "explicit"
                 },
                 "severity": 12,
+                "band": "high",
                 "time_to_detect": {
                   "level": 2,
                   "minutes": 10.0
@@ -1028,32 +971,155 @@ mod widths {
                   "level": 2,
                   "minutes": 20.0
                 },
-                "users_affected_percent": null
+                "exposure": 4,
+                "frequency_per_year": 2.0,
+                "users_affected_percent": null,
+                "bad_minutes": 60.0,
+                "budget_share": 0.114077,
+                "data_loss_minutes": 85.231912,
+                "ranges": {
+                  "data_loss_minutes": {
+                    "low": 30.0,
+                    "high": 180.0
+                  }
+                }
               }
+            },
+            "incidents": {
+              "count": 0,
+              "near_misses": 0,
+              "bad_minutes": 0.0
+            },
+            "state": "mitigated",
+            "mitigation_unevidenced": false,
+            "owner": "payments-team",
+            "reviewed": "2026-11-01",
+            "review_every_days": 90,
+            "accepted": null,
+            "actions": [
+              {
+                "kind": "respond",
+                "what": "Roll back with the deploy tool",
+                "status": "done",
+                "owner": null,
+                "due": null,
+                "link": null,
+                "signal": null,
+                "runbook": "https://wiki.example/rollback",
+                "effects": {},
+                "evidence": true,
+                "exercise": {
+                  "state": "overdue",
+                  "last": "2026-03-01",
+                  "every_days": 180,
+                  "due": "2026-08-28",
+                  "counts": true
+                }
+              },
+              {
+                "kind": "prevent",
+                "what": "Announce deploys in #eng",
+                "status": "done",
+                "owner": null,
+                "due": null,
+                "link": null,
+                "signal": null,
+                "runbook": null,
+                "effects": {},
+                "evidence": false,
+                "exercise": {
+                  "state": "never",
+                  "last": null,
+                  "every_days": 180,
+                  "due": null,
+                  "counts": true
+                }
+              }
+            ],
+            "rpo_exceeded": true,
+            "location": {
+              "file": "risks/checkout.toml",
+              "line": 46,
+              "column": 6
             }
           },
-          "today": "2026-11-27",
-          "version": 1,
           "working": {
-            "current": {
-              "bad_minutes": "bad minutes a year 60.00 = (10m + 20m) × 100% (all users) × 2/year",
-              "budget": "60.00 of the 525.96 bad minutes a year the SLO allows: 11.4%; too big from 25.0% (131.49 minutes)",
-              "exposure": "exposure 4 = detect 2 (10m) × recover 2 (20m)",
-              "severity": "severity 12 = likelihood 3 (possible) × impact 4 (major)"
-            },
             "inherent": {
-              "bad_minutes": "bad minutes a year 60.00 = (10m + 20m) × 100% (all users) × 2/year",
-              "budget": "60.00 of the 525.96 bad minutes a year the SLO allows: 11.4%; too big from 25.0% (131.49 minutes)",
+              "severity": "severity 12 = likelihood 3 (possible) × impact 4 (major)",
               "exposure": "exposure 4 = detect 2 (10m) × recover 2 (20m)",
-              "severity": "severity 12 = likelihood 3 (possible) × impact 4 (major)"
+              "bad_minutes": "bad minutes a year 60.00 = (10m + 20m) × 100% (all users) × 2/year",
+              "budget": "60.00 of the 525.96 bad minutes a year the SLO allows: 11.4%; too big from 25.0% (131.49 minutes)"
+            },
+            "current": {
+              "severity": "severity 12 = likelihood 3 (possible) × impact 4 (major)",
+              "exposure": "exposure 4 = detect 2 (10m) × recover 2 (20m)",
+              "bad_minutes": "bad minutes a year 60.00 = (10m + 20m) × 100% (all users) × 2/year",
+              "budget": "60.00 of the 525.96 bad minutes a year the SLO allows: 11.4%; too big from 25.0% (131.49 minutes)"
             },
             "target": {
-              "bad_minutes": "bad minutes a year 60.00 = (10m + 20m) × 100% (all users) × 2/year",
-              "budget": "60.00 of the 525.96 bad minutes a year the SLO allows: 11.4%; too big from 25.0% (131.49 minutes)",
+              "severity": "severity 12 = likelihood 3 (possible) × impact 4 (major)",
               "exposure": "exposure 4 = detect 2 (10m) × recover 2 (20m)",
-              "severity": "severity 12 = likelihood 3 (possible) × impact 4 (major)"
+              "bad_minutes": "bad minutes a year 60.00 = (10m + 20m) × 100% (all users) × 2/year",
+              "budget": "60.00 of the 525.96 bad minutes a year the SLO allows: 11.4%; too big from 25.0% (131.49 minutes)"
             }
-          }
+          },
+          "incidents": [],
+          "estimates_contradicted": [],
+          "findings": [
+            {
+              "code": "no-detection",
+              "severity": "warning",
+              "message": "risk `checkout/bad-deploy` (impact 4, major) has no detect action",
+              "help": "add a [[risk.action]] with kind = \"detect\": an alert, a probe or a dashboard someone watches",
+              "system": "checkout",
+              "risk": "bad-deploy",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 46,
+                "column": 6
+              }
+            },
+            {
+              "code": "rpo-exceeded",
+              "severity": "error",
+              "message": "risk `checkout/bad-deploy` would lose up to 3h of recent writes, more than its system's RPO of 1h",
+              "help": "finish an action that brings its data_loss within the RPO (more frequent backups, replication), or accept the risk with [risk.accepted]",
+              "system": "checkout",
+              "risk": "bad-deploy",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 46,
+                "column": 6
+              }
+            },
+            {
+              "code": "exercise-overdue",
+              "severity": "warning",
+              "message": "respond action \"Roll back with the deploy tool\" of risk `checkout/bad-deploy` was last exercised on 2026-03-01, due 2026-08-28 (91 days ago)",
+              "help": "exercise it again (a drill, a restore test, a failover) and record the day in `exercised`",
+              "system": "checkout",
+              "risk": "bad-deploy",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 62,
+                "column": 13
+              }
+            },
+            {
+              "code": "unevidenced-action",
+              "severity": "warning",
+              "message": "prevent action \"Announce deploys in #eng\" of risk `checkout/bad-deploy` is done but shows no evidence",
+              "help": "add what it changed: likelihood = \"unlikely\" or frequency = \"1/year\" (a detect action shows evidence with its signal, a respond action with its runbook)",
+              "system": "checkout",
+              "risk": "bad-deploy",
+              "location": {
+                "file": "risks/checkout.toml",
+                "line": 66,
+                "column": 8
+              }
+            }
+          ],
+          "waived": []
         }
         "#);
     }

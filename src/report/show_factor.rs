@@ -4,14 +4,18 @@
 
 use std::io::{self, Write};
 
-use serde_json::json;
+use schemars::JsonSchema;
+use serde::Serialize;
 
+use super::check_json::{FindingOut, findings_out};
 use super::doc::Doc;
-use super::show::{action_item, finding_items, findings_json};
-use super::{factor_minutes_cell, json, round, size_cell};
+use super::show::{Views, action_item, finding_items};
+use super::{factor_minutes_cell, json, places_of, round, size_cell};
+use crate::budget::Size;
 use crate::diag::plural;
 use crate::explain::budget_working;
-use crate::register::model::ActionStatus;
+use crate::factor::FactorState;
+use crate::register::model::{ActionKind, ActionStatus};
 use crate::score::ViewName;
 use crate::show::ShownFactor;
 use crate::units::{format_duration, minutes};
@@ -123,57 +127,132 @@ fn added_items(shown: &ShownFactor<'_>) -> Vec<String> {
     items
 }
 
+/// `opx show SYSTEM/FACTOR --format json`.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub struct Document<'a> {
+    #[schemars(extend("const" = 1))]
+    version: u32,
+    #[schemars(extend("format" = "date"))]
+    today: String,
+    factor: FactorOut<'a>,
+    /// What `opx check` finds about it.
+    findings: Vec<FindingOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct FactorOut<'a> {
+    system: &'a str,
+    id: &'a str,
+    title: &'a str,
+    /// What it adds to every risk of its system.
+    added: AddedOut,
+    state: FactorState,
+    budget_share: Option<f64>,
+    budget_size: Option<Size>,
+    views: Views<ViewOut<'a>>,
+    /// What removes it.
+    actions: Vec<ActionOut<'a>>,
+    location: LocationOut<'a>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct AddedOut {
+    time_to_detect_minutes: Option<f64>,
+    time_to_recover_minutes: Option<f64>,
+    frequency_percent: Option<f64>,
+}
+
+/// What it costs in a view, and what that rests on.
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ViewOut<'a> {
+    bad_minutes: f64,
+    /// The risks of its system with known bad minutes.
+    risks_counted: usize,
+    /// Their users affected × incidents a year, summed.
+    users_times_incidents: f64,
+    /// Their own bad minutes a year, summed.
+    risks_bad_minutes: f64,
+    /// The sum, written out.
+    working: &'a str,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct ActionOut<'a> {
+    kind: ActionKind,
+    what: &'a str,
+    status: ActionStatus,
+    owner: Option<&'a str>,
+    #[schemars(extend("format" = "date"))]
+    due: Option<String>,
+    link: Option<&'a str>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct LocationOut<'a> {
+    file: &'a str,
+    #[schemars(range(min = 1))]
+    line: usize,
+    #[schemars(range(min = 1))]
+    column: usize,
+}
+
 pub fn json(shown: &ShownFactor<'_>, out: &mut dyn Write) -> io::Result<()> {
     let f = shown.factor;
     let factor = f.factor;
     let analysis = shown.analysis;
     let added = &factor.added;
-    let view = |view: ViewName| {
-        let exposure = f.exposure(view);
-        json!({
-            "bad_minutes": round(f.bad_minutes(view)),
-            "risks_counted": exposure.risks,
-            "users_times_incidents": round(exposure.users_incidents),
-            "risks_bad_minutes": round(exposure.bad_minutes),
-            "working": shown.working[view as usize],
-        })
-    };
-    let place = shown.sources.path(factor.id.span.file);
-    let document = json!({
-        "version": super::show::VERSION,
-        "today": analysis.today.to_string(),
-        "factor": {
-            "system": analysis.systems[f.system].system.id,
-            "id": factor.id.value,
-            "title": factor.title,
-            "added": {
-                "time_to_detect_minutes": added.time_to_detect.map(minutes),
-                "time_to_recover_minutes": added.time_to_recover.map(minutes),
-                "frequency_percent": added.frequency.map(|p| p.value()),
+    let file = crate::source::display_path(shown.sources.path(factor.id.span.file));
+    let places = places_of(shown.sources, &shown.findings);
+    let document = super::show::Document::Factor(Box::new(Document {
+        version: super::show::VERSION,
+        today: analysis.today.to_string(),
+        factor: FactorOut {
+            system: &analysis.systems[f.system].system.id,
+            id: &factor.id.value,
+            title: &factor.title,
+            added: AddedOut {
+                time_to_detect_minutes: added.time_to_detect.map(minutes),
+                time_to_recover_minutes: added.time_to_recover.map(minutes),
+                frequency_percent: added.frequency.map(|p| p.value()),
             },
-            "state": f.state(),
-            "budget_share": f.budget_share.map(round),
-            "budget_size": f.size,
-            "views": {
-                "inherent": view(ViewName::Inherent),
-                "current": view(ViewName::Current),
-                "target": view(ViewName::Target),
-            },
-            "actions": factor.actions.iter().map(|a| json!({
-                "kind": a.kind,
-                "what": a.what,
-                "status": a.status,
-                "owner": a.owner,
-                "due": a.due.map(|d| d.value.to_string()),
-                "link": a.link,
-            })).collect::<Vec<_>>(),
-            "location": {
-                "file": crate::source::display_path(place),
-                "line": factor.location.line,
-                "column": factor.location.col,
+            state: f.state(),
+            budget_share: f.budget_share.map(round),
+            budget_size: f.size,
+            views: Views::of(|view| {
+                let exposure = f.exposure(view);
+                ViewOut {
+                    bad_minutes: round(f.bad_minutes(view)),
+                    risks_counted: exposure.risks,
+                    users_times_incidents: round(exposure.users_incidents),
+                    risks_bad_minutes: round(exposure.bad_minutes),
+                    working: &shown.working[view as usize],
+                }
+            }),
+            actions: factor
+                .actions
+                .iter()
+                .map(|a| ActionOut {
+                    kind: a.kind,
+                    what: &a.what,
+                    status: a.status,
+                    owner: a.owner.as_deref(),
+                    due: a.due.map(|d| d.value.to_string()),
+                    link: a.link.as_deref(),
+                })
+                .collect(),
+            location: LocationOut {
+                file: &file,
+                line: factor.location.line,
+                column: factor.location.col,
             },
         },
-        "findings": findings_json(shown.sources, &shown.findings),
-    });
+        findings: findings_out(&shown.findings, &places),
+    }));
     json::write(out, &document)
 }

@@ -1,9 +1,11 @@
 //! `opx trend` for a terminal, as Markdown, JSON and CSV: a row per commit,
 //! oldest first, and a line that says where it went.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 
 use super::doc::Doc;
 use super::rank_csv::{guard, io_error};
@@ -156,42 +158,105 @@ pub fn doc(trend: &Trend) -> Doc {
     doc
 }
 
-fn tally_json(trend: &Trend, tally: &Tally) -> Value {
-    json!({
-        "risks": tally.risks,
-        "bands": highest_first(trend)
-            .map(|b| (b.name().to_string(), json!(tally.in_band(b))))
-            .collect::<serde_json::Map<_, _>>(),
-        "open_high_impact": tally.open_high_impact,
-        "accepted": tally.accepted,
-        "systems": trend.systems.iter().filter_map(|id| {
-            let s = tally.systems.get(id)?;
-            Some(json!({
-                "system": id,
-                "bad_minutes": round(s.bad_minutes),
-                "budget_minutes": s.budget.map(round),
-                "budget_share": s.share().map(round),
-            }))
-        }).collect::<Vec<_>>(),
-    })
+/// `opx trend --format json`, version 1.
+#[derive(Serialize, JsonSchema)]
+#[schemars(title = "opx trend --format json, version 1", deny_unknown_fields)]
+pub struct Document<'a> {
+    #[schemars(extend("const" = 1))]
+    version: u32,
+    /// The trend, in words.
+    summary: String,
+    /// Read from a shallow clone: the history may start later than the
+    /// register did.
+    shallow: bool,
+    /// Every system that appears at some point, by id.
+    systems: &'a [String],
+    /// One per commit, oldest first.
+    points: Vec<PointOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct PointOut<'a> {
+    commit: &'a str,
+    #[schemars(extend("format" = "date"))]
+    date: String,
+    /// The commit's subject, or its tags.
+    label: &'a str,
+    loaded: bool,
+    /// What stopped the register loading at this commit.
+    problem: Option<&'a str>,
+    /// Null when the register did not load.
+    tally: Option<TallyOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct TallyOut<'a> {
+    risks: usize,
+    /// Risks per band of the policy's matrix, current view.
+    bands: BTreeMap<&'static str, usize>,
+    open_high_impact: usize,
+    /// Acceptances that held on the commit's day.
+    accepted: usize,
+    systems: Vec<SystemOut<'a>>,
+}
+
+#[derive(Serialize, JsonSchema)]
+#[schemars(deny_unknown_fields)]
+struct SystemOut<'a> {
+    system: &'a str,
+    bad_minutes: f64,
+    budget_minutes: Option<f64>,
+    budget_share: Option<f64>,
+}
+
+impl<'a> Document<'a> {
+    pub fn of(trend: &'a Trend) -> Self {
+        let tally = |tally: &'a Tally| TallyOut {
+            risks: tally.risks,
+            bands: highest_first(trend)
+                .map(|b| (b.name(), tally.in_band(b)))
+                .collect(),
+            open_high_impact: tally.open_high_impact,
+            accepted: tally.accepted,
+            systems: trend
+                .systems
+                .iter()
+                .filter_map(|id| {
+                    let s = tally.systems.get(id)?;
+                    Some(SystemOut {
+                        system: id,
+                        bad_minutes: round(s.bad_minutes),
+                        budget_minutes: s.budget.map(round),
+                        budget_share: s.share().map(round),
+                    })
+                })
+                .collect(),
+        };
+        Document {
+            version: VERSION,
+            summary: summary(trend),
+            shallow: trend.shallow,
+            systems: &trend.systems,
+            points: trend
+                .points
+                .iter()
+                .map(|p| PointOut {
+                    commit: &p.commit,
+                    date: p.date.to_string(),
+                    label: &p.label,
+                    loaded: p.tally.is_ok(),
+                    problem: p.tally.as_ref().err().map(String::as_str),
+                    tally: p.tally.as_ref().ok().map(tally),
+                })
+                .collect(),
+        }
+    }
 }
 
 pub fn json(trend: &Trend, out: &mut dyn Write) -> io::Result<()> {
-    let document = json!({
-        "version": VERSION,
-        "summary": summary(trend),
-        "shallow": trend.shallow,
-        "systems": trend.systems,
-        "points": trend.points.iter().map(|p| json!({
-            "commit": p.commit,
-            "date": p.date.to_string(),
-            "label": p.label,
-            "loaded": p.tally.is_ok(),
-            "problem": p.tally.as_ref().err(),
-            "tally": p.tally.as_ref().ok().map(|t| tally_json(trend, t)),
-        })).collect::<Vec<_>>(),
-    });
-    json::write(out, &document)
+    json::write(out, &Document::of(trend))
 }
 
 /// One row per commit; each system's bad minutes and budget share in a

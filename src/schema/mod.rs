@@ -31,10 +31,18 @@ pub enum SchemaKind {
     AssessReport,
     /// The document `opx measure --format json` writes
     MeasureReport,
+    /// The document `opx show --format json` writes, of a risk or a factor
+    ShowReport,
+    /// The document `opx diff --format json` writes
+    DiffReport,
+    /// The document `opx plan --format json` writes
+    PlanReport,
+    /// The document `opx trend --format json` writes
+    TrendReport,
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 8] = [
+    pub const ALL: [SchemaKind; 12] = [
         SchemaKind::Register,
         SchemaKind::Policy,
         SchemaKind::RankReport,
@@ -43,6 +51,10 @@ impl SchemaKind {
         SchemaKind::MatrixReport,
         SchemaKind::AssessReport,
         SchemaKind::MeasureReport,
+        SchemaKind::ShowReport,
+        SchemaKind::DiffReport,
+        SchemaKind::PlanReport,
+        SchemaKind::TrendReport,
     ];
 
     /// The schema, as pretty JSON with a final newline.
@@ -76,6 +88,18 @@ impl SchemaKind {
             SchemaKind::MeasureReport => generator()
                 .into_root_schema_for::<crate::report::MeasureDocument<'static>>()
                 .to_value(),
+            SchemaKind::ShowReport => generator()
+                .into_root_schema_for::<crate::report::ShowDocument<'static>>()
+                .to_value(),
+            SchemaKind::DiffReport => generator()
+                .into_root_schema_for::<crate::report::DiffDocument<'static>>()
+                .to_value(),
+            SchemaKind::PlanReport => generator()
+                .into_root_schema_for::<crate::report::PlanDocument<'static>>()
+                .to_value(),
+            SchemaKind::TrendReport => generator()
+                .into_root_schema_for::<crate::report::TrendDocument<'static>>()
+                .to_value(),
         }
     }
 
@@ -90,6 +114,10 @@ impl SchemaKind {
             SchemaKind::MatrixReport => "matrix-report.schema.json",
             SchemaKind::AssessReport => "assess-report.schema.json",
             SchemaKind::MeasureReport => "measure-report.schema.json",
+            SchemaKind::ShowReport => "show-report.schema.json",
+            SchemaKind::DiffReport => "diff-report.schema.json",
+            SchemaKind::PlanReport => "plan-report.schema.json",
+            SchemaKind::TrendReport => "trend-report.schema.json",
         }
     }
 }

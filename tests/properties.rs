@@ -573,6 +573,15 @@ impl ShownRisk {
     fn waived(&self) -> bool {
         self.levels.0 % 2 == 1
     }
+
+    /// Its waiver's last day: some end within the policy's notice.
+    fn waived_until(&self) -> &'static str {
+        if self.levels.1 % 2 == 1 {
+            "2026-12-05"
+        } else {
+            "2027-01-31"
+        }
+    }
 }
 
 /// An id of `len` characters, a-z, 0-9 and -, ending in `n` so that ids
@@ -705,8 +714,9 @@ fn table_register(risks: &mut [ShownRisk], systems: &[String], factors: &[bool])
         }
         if risk.waived() {
             text.push_str(&format!(
-                "\n[[risk.waive]]\nrule = \"unevidenced-action\"\nreason = \"r\"\nby = \"{}\"\nuntil = 2027-01-31\n",
-                risk.owner
+                "\n[[risk.waive]]\nrule = \"unevidenced-action\"\nreason = \"r\"\nby = \"{}\"\nuntil = {}\n",
+                risk.owner,
+                risk.waived_until()
             ));
         }
         files[risk.system].push_str(&text);
@@ -842,7 +852,7 @@ proptest! {
                     prop_assert!(words.contains(date), "{}'s {} torn at {}:\n{}", risk.id, date, width, text);
                 }
                 if risk.waived() {
-                    prop_assert!(words.contains("2027-01-31") && words.contains("unevidenced-action"), "a waiver torn at {}:\n{}", width, text);
+                    prop_assert!(words.contains(risk.waived_until()) && words.contains("unevidenced-action"), "a waiver torn at {}:\n{}", width, text);
                 }
                 // The title, from its `T{n}` to the next gap of two spaces.
                 let tag = risk.title.split(' ').next().unwrap();

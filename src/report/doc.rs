@@ -375,12 +375,14 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
             empty = false;
             continue;
         }
-        if !empty {
-            line.push(' ');
-        }
-        for c in word.chars() {
-            if !empty && text_width(&line) + c.width().unwrap_or(0) > width {
+        // The space before the word only where its first character fits
+        // after it: a line never ends in a space past the width.
+        for (i, c) in word.chars().enumerate() {
+            let space = usize::from(i == 0 && !empty);
+            if !empty && text_width(&line) + space + c.width().unwrap_or(0) > width {
                 lines.push(std::mem::replace(&mut line, rest.to_string()));
+            } else if space == 1 {
+                line.push(' ');
             }
             line.push(c);
             empty = false;

@@ -85,6 +85,10 @@ const WIDE: [Column; 16] = [
 /// after it goes on a line of its own.
 const MIN_WHAT: usize = 24;
 
+/// Where the facts of a detail line that go on the lines below it start,
+/// past its indent: under an action's text (`✓ respond  `).
+const UNDER: usize = 11;
+
 /// A row of the list: a risk with its rank, or a systemic factor.
 #[derive(Clone, Copy)]
 enum Row<'a> {
@@ -545,8 +549,8 @@ impl Piece {
 
 /// A detail line, indented by `indent`: `head`, then `what` shortened to
 /// leave room for the facts after it, down to [`MIN_WHAT`] columns; when
-/// that is too little, the facts go on the lines below, under `what`, as
-/// many to a line as fit. No line is wider than `width` unless a single
+/// that is too little, the facts go on the lines below, under an action's
+/// text, as many to a line as fit. No line is wider than `width` unless a single
 /// fact (an unbroken date) is.
 fn detail_line(
     report: &RankReport<'_>,
@@ -584,7 +588,11 @@ fn detail_line(
         return vec![format!("{first}{what}{}", write(&pieces, facts_width))];
     }
     let mut lines = vec![format!("{first}{}", shorten(what, room))];
-    let under = format!("{pad}{}", " ".repeat(text_width(head.0)));
+    // Under an action's text; a longer head (a waiver's rule) would leave
+    // its facts too little room.
+    let under = text_width(head.0).min(UNDER);
+    let room = width.saturating_sub(indent + under);
+    let under = format!("{pad}{}", " ".repeat(under));
     let mut line: Vec<Piece> = Vec::new();
     let mut used = 0;
     for mut fact in facts {

@@ -104,8 +104,11 @@ pub enum Command {
             (detect + recover minutes) × users affected × incidents a year, budget (that as a share \
             of the system's yearly error budget; nearly too big, too big), owner and state (open, \
             mitigating, mitigated, accepted; \"no evidence\" when only done actions that show \
-            nothing of what they changed make it so). Titles and owners shorten with …; columns \
-            that do not fit are hidden, and the last line says which. Under each risk, its \
+            nothing of what they changed make it so). Titles and owners shorten with … (a title \
+            to no fewer than 24 columns, else it goes on a line under its row); an id is never \
+            cut (one too long for its column gets a line of its own); columns that do not fit \
+            are hidden, and the last line says which. Risks of more than one system are grouped \
+            under a line naming each system. Under each risk, its \
             actions: ✓ done, ◐ in progress, ○ planned, with what, owner and due date; or its \
             acceptance (⊘). --wide shows every column; --no-actions drops the action lines.\n\n\
             Systemic factors ([[system.factor]]: a cause such as an overloaded on-call that adds \

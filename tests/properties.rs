@@ -551,3 +551,416 @@ proptest! {
         );
     }
 }
+
+/// A risk of a generated register, and what its table must show of it.
+#[derive(Debug, Clone)]
+struct ShownRisk {
+    system: usize,
+    id: String,
+    title: String,
+    /// `0` open, `1` mitigating, `2` mitigated, `3` mitigated without
+    /// evidence, `4` accepted, `5` accepted past its date, `6` mitigating
+    /// with an action that failed.
+    state: u8,
+    owner: String,
+    ranges: bool,
+    levels: (u8, u8),
+}
+
+impl ShownRisk {
+    /// Whether it carries a waiver that holds (of a rule with a long id,
+    /// signed by its owner).
+    fn waived(&self) -> bool {
+        self.levels.0 % 2 == 1
+    }
+
+    /// Its waiver's last day: some end within the policy's notice.
+    fn waived_until(&self) -> &'static str {
+        if self.levels.1 % 2 == 1 {
+            "2026-12-05"
+        } else {
+            "2027-01-31"
+        }
+    }
+}
+
+/// An id of `len` characters, a-z, 0-9 and -, ending in `n` so that ids
+/// differ.
+fn sized_id(seed: &str, len: usize, n: usize) -> String {
+    let tail = format!("-{n}");
+    let head: String = seed
+        .chars()
+        .cycle()
+        .take(len.saturating_sub(tail.len()).max(1))
+        .collect();
+    format!("{head}{tail}")
+}
+
+fn shown_risk() -> impl Strategy<Value = ShownRisk> {
+    (
+        0usize..3,
+        (1usize..=64, "[a-z][a-z0-9-]{0,12}"),
+        prop::collection::vec(
+            prop::sample::select(vec![
+                "the",
+                "index",
+                "serves",
+                "stale",
+                "results",
+                "Elasticsearch",
+                "quorum",
+                "during",
+                "a",
+                "rolling",
+                "upgrade",
+                "of",
+                "payments-reconciliation-ledger",
+                "日本語",
+                "x",
+            ]),
+            0..14,
+        ),
+        0u8..7,
+        (1usize..=40, "[a-z][a-z-]{0,8}"),
+        any::<bool>(),
+        (1u8..=5, 1u8..=5),
+    )
+        .prop_map(
+            |(system, (id_len, seed), words, state, (owner_len, owner), ranges, levels)| {
+                ShownRisk {
+                    system,
+                    // Numbered once the list is drawn.
+                    id: format!("{seed}:{id_len}"),
+                    title: words.join(" "),
+                    state,
+                    owner: owner.chars().cycle().take(owner_len).collect(),
+                    ranges,
+                    levels,
+                }
+            },
+        )
+}
+
+/// A system's factor's id: as long as the system's.
+fn factor_id(system: &str) -> String {
+    sized_id("factor", system.len(), 0)
+}
+
+/// The register's files: one a system, each with an SLO and a factor or
+/// none, its risks in every state, some estimated as ranges.
+fn table_register(risks: &mut [ShownRisk], systems: &[String], factors: &[bool]) -> Vec<String> {
+    let mut files: Vec<String> = systems
+        .iter()
+        .zip(factors)
+        .map(|(id, &factor)| {
+            let factor_id = factor_id(id);
+            let mut text = format!(
+                "[system]\nid = \"{id}\"\nowner = \"team-{id}\"\n\n[system.slo]\navailability = \"99.9%\"\n"
+            );
+            if factor {
+                text.push_str(&format!(
+                    "\n[[system.factor]]\nid = \"{factor_id}\"\ntitle = \"F{id} the on-call is overloaded by pages at night\"\ntime_to_detect = \"+10m\"\n\n[[system.factor.action]]\nkind = \"prevent\"\nwhat = \"Split the rotation\"\ndue = 2027-01-15\n"
+                ));
+            }
+            text
+        })
+        .collect();
+    for (n, risk) in risks.iter_mut().enumerate() {
+        let (seed, len) = risk.id.split_once(':').unwrap();
+        risk.id = sized_id(seed, len.parse().unwrap(), n);
+        risk.title = format!("T{n} {}", risk.title).trim_end().to_string();
+        risk.system %= systems.len();
+        let (recover, frequency) = if risk.ranges {
+            ("10m..2h", "1/year..6/year")
+        } else {
+            ("1h", "4/year")
+        };
+        let mut text = format!(
+            "\n[[risk]]\nid = \"{}\"\ntitle = \"{}\"\ncategory = \"technical\"\nlikelihood = {}\nimpact = {}\ntime_to_detect = \"15m\"\ntime_to_recover = \"{recover}\"\nfrequency = \"{frequency}\"\nusers_affected = \"30%\"\nowner = \"{}\"\nreviewed = 2026-11-01\n",
+            risk.id, risk.title, risk.levels.0, risk.levels.1, risk.owner
+        );
+        let done = |what: &str, evidence: bool| {
+            format!(
+                "\n[[risk.action]]\nkind = \"detect\"\nwhat = \"{what}\"\nstatus = \"done\"\n{}",
+                if evidence {
+                    "time_to_detect = \"2m\"\n"
+                } else {
+                    ""
+                }
+            )
+        };
+        let planned = "\n[[risk.action]]\nkind = \"prevent\"\nwhat = \"Autoscale the workers on queue depth before the peak\"\nowner = \"someone-with-a-long-name\"\ndue = 2026-11-20\n";
+        match risk.state {
+            1 => text.push_str(&(done("Page on p95 latency", true) + planned)),
+            2 => text.push_str(&done(
+                "Page on p95 latency and the 5xx rate of checkout",
+                true,
+            )),
+            3 => text.push_str(&done("Announce deploys", false)),
+            4 | 5 => text.push_str(&format!(
+                "\n[risk.accepted]\nby = \"eng-manager-{}\"\nreason = \"cheap\"\nuntil = {}\n",
+                risk.owner,
+                if risk.state == 4 {
+                    "2027-03-31"
+                } else {
+                    "2026-10-01"
+                }
+            )),
+            6 => text.push_str(&format!(
+                "{}\n[[risk.action]]\nkind = \"respond\"\nwhat = \"Queue payments and retry when the processor is back\"\nstatus = \"failed\"\nfailed_on = 2026-07-02\nreason = \"the queue filled\"\n",
+                done("Synthetic payment probe every minute", true)
+            )),
+            _ => {}
+        }
+        if risk.waived() {
+            text.push_str(&format!(
+                "\n[[risk.waive]]\nrule = \"unevidenced-action\"\nreason = \"r\"\nby = \"{}\"\nuntil = {}\n",
+                risk.owner,
+                risk.waived_until()
+            ));
+        }
+        files[risk.system].push_str(&text);
+    }
+    files
+}
+
+fn rank_table(paths: Vec<PathBuf>, width: usize, colour: bool) -> Outcome {
+    let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+    let status = commands::rank(
+        &RankOptions {
+            limits: Default::default(),
+            paths,
+            format: RankFormat::Table,
+            output: None,
+            by: opx::score::RankBy::Severity,
+            top: None,
+            system: None,
+            min_band: None,
+            wide: false,
+            actions: true,
+            simulation: None,
+            config: None,
+            today: TODAY.parse().unwrap(),
+        },
+        &mut Io {
+            stdout: &mut stdout,
+            stderr: &mut stderr,
+            colour,
+            stderr_colour: false,
+            width,
+            step_summary: None,
+        },
+    )
+    .expect("writing to memory cannot fail");
+    Outcome {
+        status,
+        stdout: String::from_utf8(stdout).unwrap(),
+        stderr: String::from_utf8(stderr).unwrap(),
+    }
+}
+
+/// Text without its colour.
+fn uncoloured(text: &str) -> String {
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for c in chars.by_ref() {
+                if c == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `opx rank`'s guaranteed room for a title: whole, or shortened to no
+/// fewer columns than this (`TITLE_MIN` in report/rank_table.rs).
+const TITLE_MIN: usize = 24;
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    /// `opx rank` at any width from 60 to 240: no line wider than the
+    /// width (but an id too long for any line, alone on its own), every id
+    /// and date whole, every title whole or at least 24 columns long, and
+    /// the same layout with colour as without.
+    #[test]
+    fn the_rank_table_fits_any_width(
+        mut risks in prop::collection::vec(shown_risk(), 1..=60),
+        systems in prop::collection::vec((1usize..=64, "[a-z][a-z0-9-]{0,8}", any::<bool>()), 1..=3),
+        widths in prop::collection::vec(60usize..=240, 2),
+    ) {
+        use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+        let ids: Vec<String> = systems
+            .iter()
+            .enumerate()
+            .map(|(n, (len, seed, _))| sized_id(seed, *len, n))
+            .collect();
+        let factors: Vec<bool> = systems.iter().map(|s| s.2).collect();
+        let files = table_register(&mut risks, &ids, &factors);
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .enumerate()
+            .map(|(n, text)| write_register(&dir, &format!("s{n}.toml"), text.as_bytes()))
+            .collect();
+        let mut names: Vec<&str> = risks.iter().map(|r| r.id.as_str()).collect();
+        names.extend(ids.iter().map(String::as_str));
+        let factor_ids: Vec<String> = ids.iter().map(|id| factor_id(id)).collect();
+        names.extend(factor_ids.iter().map(String::as_str));
+        for width in widths.into_iter().chain([60, 80]) {
+            let plain = rank_table(paths.clone(), width, false);
+            prop_assert_eq!(plain.status, ExitStatus::Success, "{}", plain.stderr);
+            let coloured = rank_table(paths.clone(), width, true);
+            prop_assert_eq!(uncoloured(&coloured.stdout), plain.stdout.clone(), "colour moved the layout");
+            let text = plain.stdout;
+            for line in text.lines() {
+                if line.width() <= width {
+                    continue;
+                }
+                // An id wider than the line: alone, or after its rank.
+                let words: Vec<&str> = line.split_whitespace().collect();
+                let alone = match words.as_slice() {
+                    [id] => names.contains(id),
+                    [rank, id] => (*rank == "-" || rank.parse::<usize>().is_ok()) && names.contains(id),
+                    _ => false,
+                };
+                prop_assert!(alone, "a line of {} columns at {}:\n{}\n{}", line.width(), width, line, text);
+            }
+            let words: std::collections::HashSet<&str> = text
+                .split_whitespace()
+                .map(|w| w.trim_end_matches(','))
+                .collect();
+            for (id, &factor) in factor_ids.iter().zip(&factors) {
+                prop_assert!(!factor || words.contains(id.as_str()), "{} torn at {}:\n{}", id, width, text);
+            }
+            for risk in &risks {
+                prop_assert!(words.contains(risk.id.as_str()), "{} torn at {}:\n{}", risk.id, width, text);
+                // Dates whole: a planned action's due date, an acceptance's.
+                let date = match risk.state {
+                    1 => Some("2026-11-20"),
+                    4 => Some("2027-03-31"),
+                    5 => Some("2026-10-01"),
+                    6 => Some("2026-07-02"),
+                    _ => None,
+                };
+                if let Some(date) = date {
+                    prop_assert!(words.contains(date), "{}'s {} torn at {}:\n{}", risk.id, date, width, text);
+                }
+                if risk.waived() {
+                    prop_assert!(words.contains(risk.waived_until()) && words.contains("unevidenced-action"), "a waiver torn at {}:\n{}", width, text);
+                }
+                // The title, from its `T{n}` to the next gap of two spaces.
+                let tag = risk.title.split(' ').next().unwrap();
+                let shown = text
+                    .lines()
+                    .find_map(|line| {
+                        let at = line.match_indices(tag).find(|(at, _)| {
+                            let after = &line[at + tag.len()..];
+                            (*at == 0 || line[..*at].ends_with(' '))
+                                && (after.is_empty() || after.starts_with(' ') || after.starts_with('…'))
+                        })?.0;
+                        let rest = &line[at..];
+                        Some(rest[..rest.find("  ").unwrap_or(rest.len())].to_string())
+                    });
+                let Some(shown) = shown else {
+                    return Err(TestCaseError::fail(format!("no title {tag} at {width}:\n{text}")));
+                };
+                if shown != risk.title {
+                    let cut = shown.strip_suffix('…').unwrap_or(&shown);
+                    prop_assert!(risk.title.starts_with(cut), "{:?} is not {:?}", shown, risk.title);
+                    // A wide character that would straddle the edge
+                    // leaves its last column blank.
+                    let straddles = risk.title[cut.len()..].chars().next().is_some_and(|c| c.width() == Some(2));
+                    prop_assert!(
+                        shown.width() + usize::from(straddles) >= TITLE_MIN.min(risk.title.width()),
+                        "title cut to {} columns at {}: {:?}\n{}", shown.width(), width, shown, text
+                    );
+                }
+            }
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(config(24))]
+
+    /// `opx plan` at any width from 60 to 240: an owner gives way before
+    /// any action's text is shortened, and no line runs past the width but
+    /// for an id, which is never cut.
+    #[test]
+    fn the_plan_fits_any_width_what_before_owner(
+        mut risks in prop::collection::vec(shown_risk(), 1..=30),
+        systems in prop::collection::vec((1usize..=64, "[a-z][a-z0-9-]{0,8}", any::<bool>()), 1..=2),
+        width in 60usize..=240,
+    ) {
+        use unicode_width::UnicodeWidthStr;
+        let ids: Vec<String> = systems
+            .iter()
+            .enumerate()
+            .map(|(n, (len, seed, _))| sized_id(seed, *len, n))
+            .collect();
+        let factors: Vec<bool> = systems.iter().map(|s| s.2).collect();
+        let files = table_register(&mut risks, &ids, &factors);
+        let dir = tempfile::tempdir().unwrap();
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .enumerate()
+            .map(|(n, text)| write_register(&dir, &format!("s{n}.toml"), text.as_bytes()))
+            .collect();
+        let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+        let status = commands::plan(
+            &commands::PlanOptions {
+                limits: Default::default(),
+                paths,
+                format: opx::report::PlanFormat::Table,
+                output: None,
+                config: None,
+                single_risk_share: None,
+                today: TODAY.parse().unwrap(),
+            },
+            &mut Io {
+                stdout: &mut stdout,
+                stderr: &mut stderr,
+                colour: false,
+                stderr_colour: false,
+                width,
+                step_summary: None,
+            },
+        )
+        .unwrap();
+        prop_assert_eq!(status, ExitStatus::Success, "{}", String::from_utf8_lossy(&stderr));
+        let text = String::from_utf8(stdout).unwrap();
+        let mut names: Vec<String> = Vec::new();
+        for risk in &risks {
+            names.push(risk.id.clone());
+            names.push(format!("{}/{}", ids[risk.system], risk.id));
+        }
+        for (id, _) in ids.iter().zip(&factors) {
+            names.push(id.clone());
+            names.push(format!("{id}/{} (factor)", factor_id(id)));
+            names.push(format!("{} (factor)", factor_id(id)));
+        }
+        // An id runs past the width, whole, where a line has too little
+        // room for it: at the end of a row, or on a wrapped line of its own.
+        for line in text.lines().filter(|l| l.width() > width) {
+            prop_assert!(
+                names.iter().any(|n| line.contains(n.as_str()) && line.width() - n.width() <= width),
+                "a line of {} columns at {}:\n{}\n{}", line.width(), width, line, text
+            );
+        }
+        // Each table: its header, then its rows up to a blank line.
+        for table in text.split("\n\n").filter(|t| t.starts_with("action ")) {
+            let header = table.lines().next().unwrap();
+            let at = header.find("what").unwrap();
+            let cut = table.lines().skip(1).any(|row| {
+                row.get(at..).and_then(|rest| rest.split("  ").next()).is_some_and(|what| what.ends_with('…'))
+            });
+            prop_assert!(!(cut && header.contains(" owner ")), "owner kept while what is cut:\n{}", table);
+        }
+    }
+}

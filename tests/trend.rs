@@ -220,13 +220,15 @@ fn todays_matrix_bands_every_point() {
     );
     assert_eq!(bands(1)["very-high"], 1);
     let (_, table, _) = opx(dir.path(), &["trend", "risks"]);
-    // At 100 columns the lowest band is the first to give way.
+    // At 100 columns the commit's hash gives way first, then the change;
+    // every band shows.
     let table = table.replace('\n', " ");
     assert!(table.contains("high or very-high 0 → 1"), "{table}");
     assert!(
-        table.contains("risks  very-high  high  moderate  low  open high-impact"),
+        table.contains("risks  very-high  high  moderate  low  very-low  open high-impact"),
         "{table}"
     );
+    assert!(table.contains("hidden to fit: commit, change"), "{table}");
     let (_, csv, _) = opx(dir.path(), &["trend", "risks", "--format", "csv"]);
     assert!(
         csv.starts_with("date,commit,label,loaded,problem,risks,very-high,high,moderate,low,very-low,open_high_impact,accepted,"),

@@ -4,10 +4,12 @@
 //! `…` at a character when it must shrink; laying out a list costs time
 //! linear in its text.
 //!
-//! To fit, a column that may shrink is shortened (its cells end with `…`),
-//! then a column that may be left out is left out, the least telling
-//! first. Ids, numbers and dates sit in columns that do neither, so they
-//! are never cut.
+//! To fit, a column that yields to the others is left out first; then a
+//! column that may shrink is shortened (its cells end with `…`), then a
+//! column that may be left out is left out, the least telling first; then
+//! a column of ids may narrow, and an id wider than it is written whole on
+//! a line of its own, the rest of its row on the next. Ids, numbers and
+//! dates are never cut.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -103,6 +105,13 @@ pub struct Column {
     pub shrink_to: Option<(usize, usize)>,
     /// Left out when it does not fit, lowest first, when set.
     pub drop_order: Option<u8>,
+    /// Left out before any column is shortened (what it says matters less
+    /// than the whole of the free text beside it).
+    pub yields: bool,
+    /// Narrowed down to this many columns, when set, after every column
+    /// that may be left out is: a cell wider than the column is written
+    /// whole, alone after the cells before it, and the row goes on below.
+    pub spill_to: Option<usize>,
 }
 
 impl Column {
@@ -113,6 +122,8 @@ impl Column {
             align,
             shrink_to: None,
             drop_order: None,
+            yields: false,
+            spill_to: None,
         }
     }
 
@@ -131,6 +142,26 @@ impl Column {
             ..self
         }
     }
+
+    /// Left out, lowest `order` first, before any other column is
+    /// shortened or left out.
+    pub const fn yields(self, order: u8) -> Column {
+        Column {
+            drop_order: Some(order),
+            yields: true,
+            ..self
+        }
+    }
+
+    /// May narrow to `least` columns once nothing can be left out, its
+    /// wider cells each put on a line of their own: for ids, which are
+    /// never shortened.
+    pub const fn spills_to(self, least: usize) -> Column {
+        Column {
+            spill_to: Some(least),
+            ..self
+        }
+    }
 }
 
 /// The columns and the width each gets; a left-out column gets none.
@@ -138,6 +169,9 @@ impl Column {
 pub struct Layout {
     columns: Vec<Column>,
     widths: Vec<Option<usize>>,
+    /// The widths of the cells of each column that may spill: a narrowed
+    /// column takes the width of the widest that still fits it.
+    spilling: Vec<Vec<usize>>,
     colour: bool,
 }
 
@@ -145,6 +179,7 @@ impl Layout {
     pub fn new(columns: &[Column], colour: bool) -> Layout {
         Layout {
             widths: columns.iter().map(|c| Some(text_width(c.header))).collect(),
+            spilling: vec![Vec::new(); columns.len()],
             columns: columns.to_vec(),
             colour,
         }
@@ -152,9 +187,13 @@ impl Layout {
 
     /// Widens the columns to hold `row`.
     pub fn measure(&mut self, row: &[Cell<'_>]) {
-        for (width, cell) in self.widths.iter_mut().zip(row) {
+        for (i, (width, cell)) in self.widths.iter_mut().zip(row).enumerate() {
+            let cell = text_width(&cell.text);
             if let Some(width) = width {
-                *width = (*width).max(text_width(&cell.text));
+                *width = (*width).max(cell);
+            }
+            if self.columns[i].spill_to.is_some() {
+                self.spilling[i].push(cell);
             }
         }
     }
@@ -165,20 +204,28 @@ impl Layout {
         shown.clone().sum::<usize>() + GAP * shown.count().saturating_sub(1)
     }
 
-    /// Fits the list to `width` columns as well as it can: shortens what
-    /// may shorten to a width that still reads well, then leaves out what
-    /// may be left out, then shortens further; room left over goes back to
-    /// what was shortened.
+    /// Fits the list to `width` columns as well as it can: leaves out what
+    /// yields, then shortens what may shorten to a width that still reads
+    /// well, then leaves out what may be left out, then narrows a column of
+    /// ids (its wider ids each get a line of their own), then shortens
+    /// further; room left over goes back to what was shortened.
     pub fn fit(&mut self, width: usize) {
         let natural = self.widths.clone();
         let readable = |c: &Column| c.shrink_to.map(|(_, readable)| readable);
         let least = |c: &Column| c.shrink_to.map(|(least, _)| least);
+        let spill = |c: &Column| c.spill_to;
+        while self.total() > width && self.drop_one(true) {}
         while self.total() > width && self.shrink_one(readable) {}
-        while self.total() > width && self.drop_one() {}
+        while self.total() > width && self.drop_one(false) {}
+        while self.total() > width && self.shrink_one(spill) {}
+        self.snap_spilling();
         while self.total() > width && self.shrink_one(least) {}
-        // Give back what was taken and is no longer needed, widest need first.
+        // Give back what was taken and is no longer needed, widest need
+        // first; a column that spills keeps its width, whole ids being
+        // all it holds.
         while self.total() < width {
             let wanting = (0..self.columns.len())
+                .filter(|&i| self.columns[i].spill_to.is_none())
                 .filter(|&i| matches!((self.widths[i], natural[i]), (Some(w), Some(n)) if w < n))
                 .min_by_key(|&i| self.widths[i]);
             match wanting {
@@ -188,14 +235,28 @@ impl Layout {
         }
     }
 
-    /// Leaves out the least telling column that may be left out.
-    fn drop_one(&mut self) -> bool {
+    /// Narrows each column that spills to its widest cell that fits it:
+    /// a width between two cells' only spaces them out.
+    fn snap_spilling(&mut self) {
+        for (i, cells) in self.spilling.iter().enumerate() {
+            let (Some(width), Some(least)) = (self.widths[i], self.columns[i].spill_to) else {
+                continue;
+            };
+            let floor = least.max(text_width(self.columns[i].header));
+            let widest = cells.iter().copied().filter(|&w| w <= width).max();
+            self.widths[i] = Some(widest.unwrap_or(floor).max(floor).min(width));
+        }
+    }
+
+    /// Leaves out the least telling column that may be left out (only
+    /// those that yield, when `yielding`).
+    fn drop_one(&mut self, yielding: bool) -> bool {
         let dropped = self
             .columns
             .iter()
             .zip(&self.widths)
             .enumerate()
-            .filter(|(_, (c, w))| w.is_some() && c.drop_order.is_some())
+            .filter(|(_, (c, w))| w.is_some() && c.drop_order.is_some() && (c.yields || !yielding))
             .min_by_key(|(_, (c, _))| c.drop_order)
             .map(|(i, _)| i);
         match dropped {
@@ -239,6 +300,32 @@ impl Layout {
             .collect()
     }
 
+    /// Whether every row fits `width` as laid out.
+    pub fn fits(&self, width: usize) -> bool {
+        self.total() <= width
+    }
+
+    /// Whether `row` puts a cell on a line of its own, being wider than
+    /// its column.
+    pub fn spills(&self, row: &[Cell<'_>]) -> bool {
+        self.columns
+            .iter()
+            .zip(&self.widths)
+            .zip(row)
+            .any(|((c, w), cell)| {
+                c.spill_to.is_some() && w.is_some_and(|w| text_width(&cell.text) > w)
+            })
+    }
+
+    /// The width each column shown takes, by header.
+    pub fn width_of(&self, header: &str) -> Option<usize> {
+        self.columns
+            .iter()
+            .zip(&self.widths)
+            .find(|(c, _)| c.header == header)
+            .and_then(|(_, w)| *w)
+    }
+
     /// Where a row's first column starts its text: detail lines indent to
     /// the second column.
     pub fn indent(&self) -> usize {
@@ -263,12 +350,21 @@ impl Layout {
         let shown: Vec<usize> = (0..self.columns.len())
             .filter(|&i| self.widths[i].is_some())
             .collect();
+        // Where the next column starts.
+        let mut at = 0;
         for (n, &i) in shown.iter().enumerate() {
             let width = self.widths[i].unwrap_or_default();
             let last = n + 1 == shown.len();
-            let text = row
-                .get(i)
-                .map_or(Cow::Borrowed(""), |c| shorten(&c.text, width));
+            let spill = self.columns[i].spill_to.is_some()
+                && row.get(i).is_some_and(|c| text_width(&c.text) > width);
+            let text = match row.get(i) {
+                // An id too wide for its column, whole; the row goes on
+                // below, under the next column.
+                Some(c) if spill => one_line(&c.text),
+                Some(c) => shorten(&c.text, width),
+                None => Cow::Borrowed(""),
+            };
+            at += width + GAP;
             let pad = width.saturating_sub(text_width(&text));
             let right = self.columns[i].align == Align::Right;
             if n > 0 {
@@ -281,12 +377,20 @@ impl Layout {
                 Some(style) => line.push_str(&format!("{style}{text}{style:#}")),
                 None => line.push_str(&text),
             }
-            if !right && !last {
+            if spill && !last {
+                writeln!(out, "{}", line.trim_end())?;
+                line = " ".repeat(at - GAP);
+            } else if !right && !last {
                 line.push_str(&" ".repeat(pad));
             }
         }
-        // No trailing spaces, even after an empty last cell.
-        writeln!(out, "{}", line.trim_end())
+        // No trailing spaces, even after an empty last cell; no blank
+        // line after an id put on a line of its own at the end of a row.
+        let line = line.trim_end();
+        if line.is_empty() && !row.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "{line}")
     }
 }
 
@@ -340,6 +444,40 @@ mod tests {
             "id             title                              n  owner\n\
              traffic-spike  Traffic spikes saturate the pool  12  alice\n\
              db             Primary fails                      3  bob\n"
+        );
+    }
+
+    #[test]
+    fn an_id_too_wide_for_its_column_gets_a_line_of_its_own() {
+        let columns = [
+            Column::fixed("#", Align::Right),
+            Column::fixed("id", Align::Left).spills_to(4),
+            Column::fixed("owner", Align::Left).yields(1),
+            Column::fixed("state", Align::Left),
+        ];
+        let rows = [
+            ["1", "a-rather-long-risk-identifier", "alice", "open"],
+            ["2", "db", "bob", "mitigated"],
+        ];
+        let mut layout = Layout::new(&columns, false);
+        for row in &rows {
+            layout.measure(&row.map(Cell::new));
+        }
+        layout.fit(24);
+        assert_eq!(layout.left_out(), ["owner"], "the owner yields first");
+        assert!(layout.spills(&rows[0].map(Cell::new)));
+        assert!(!layout.spills(&rows[1].map(Cell::new)));
+        let mut out = Vec::new();
+        layout.write_header(&mut out).unwrap();
+        for row in &rows {
+            layout.write_row(&mut out, &row.map(Cell::new)).unwrap();
+        }
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "#  id    state\n\
+             1  a-rather-long-risk-identifier\n\
+             \x20        open\n\
+             2  db    mitigated\n"
         );
     }
 

@@ -6,8 +6,9 @@
 //!
 //! For a terminal, text and list items wrap at spaces to the width, and a
 //! table is laid out like `opx rank`'s list: it fits the width by
-//! shortening its free-text columns with `…`, then by leaving out the
-//! columns it may do without (and says so); a word, an id, a date or a
+//! leaving out the columns that yield to its free text, then shortening
+//! its free-text columns with `…`, then by leaving out the columns it may
+//! do without (and says so); a word, an id, a date or a
 //! number is never split. A table's detail column (a long "why") is
 //! written for a terminal as wrapped lines under its row, whole.
 
@@ -36,6 +37,14 @@ pub enum Block {
         text: Vec<&'static str>,
         /// The columns a terminal may leave out, the first first.
         optional: Vec<&'static str>,
+        /// The columns a terminal leaves out, the first first, before it
+        /// shortens any free text: what they say matters less than the
+        /// whole of the text (an owner or a commit hash beside what is
+        /// to be done).
+        yielding: Vec<&'static str>,
+        /// The columns that hold ids: never shortened, an id too wide for
+        /// its column is written on a line of its own instead.
+        ids: Vec<&'static str>,
         /// The column a terminal writes under each row, wrapped, rather
         /// than beside it.
         detail: Option<&'static str>,
@@ -73,6 +82,8 @@ impl Doc {
             header,
             text: text.to_vec(),
             optional: Vec::new(),
+            yielding: Vec::new(),
+            ids: Vec::new(),
             detail: None,
             rows,
         });
@@ -83,6 +94,23 @@ impl Doc {
     pub fn optional(&mut self, columns: &[&'static str]) {
         if let Some(Block::Table { optional, .. }) = self.blocks.last_mut() {
             optional.extend_from_slice(columns);
+        }
+    }
+
+    /// Lets a terminal leave out these columns of the last table, the
+    /// first first, before it shortens any of its free text.
+    pub fn yields(&mut self, columns: &[&'static str]) {
+        if let Some(Block::Table { yielding, .. }) = self.blocks.last_mut() {
+            yielding.extend_from_slice(columns);
+        }
+    }
+
+    /// Marks these columns of the last table as holding ids: a terminal
+    /// that cannot fit one beside the rest of its row writes it whole,
+    /// the row going on below.
+    pub fn ids(&mut self, columns: &[&'static str]) {
+        if let Some(Block::Table { ids, .. }) = self.blocks.last_mut() {
+            ids.extend_from_slice(columns);
         }
     }
 
@@ -182,6 +210,8 @@ impl Doc {
                     header,
                     text,
                     optional,
+                    yielding,
+                    ids,
                     detail,
                     rows,
                 } => {
@@ -189,6 +219,8 @@ impl Doc {
                         header,
                         text,
                         optional,
+                        yielding,
+                        ids,
                         detail: *detail,
                     };
                     let (text, note) = table(&shape, rows, width, colour);
@@ -215,6 +247,8 @@ struct Shape<'a> {
     header: &'a [&'static str],
     text: &'a [&'static str],
     optional: &'a [&'static str],
+    yielding: &'a [&'static str],
+    ids: &'a [&'static str],
     detail: Option<&'static str>,
 }
 
@@ -230,6 +264,8 @@ fn table(
         header,
         text,
         optional,
+        yielding,
+        ids,
         detail,
     } = *shape;
     let detail = detail.and_then(|d| header.iter().position(|&h| h == d));
@@ -245,6 +281,12 @@ fn table(
             }
             if let Some(order) = optional.iter().position(|&o| o == name) {
                 column = column.drops(u8::try_from(order).unwrap_or(u8::MAX));
+            }
+            if let Some(order) = yielding.iter().position(|&o| o == name) {
+                column = column.yields(u8::try_from(order).unwrap_or(u8::MAX));
+            }
+            if ids.contains(&name) {
+                column = column.spills_to(0);
             }
             column
         })
@@ -333,12 +375,14 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
             empty = false;
             continue;
         }
-        if !empty {
-            line.push(' ');
-        }
-        for c in word.chars() {
-            if !empty && text_width(&line) + c.width().unwrap_or(0) > width {
+        // The space before the word only where its first character fits
+        // after it: a line never ends in a space past the width.
+        for (i, c) in word.chars().enumerate() {
+            let space = usize::from(i == 0 && !empty);
+            if !empty && text_width(&line) + space + c.width().unwrap_or(0) > width {
                 lines.push(std::mem::replace(&mut line, rest.to_string()));
+            } else if space == 1 {
+                line.push(' ');
             }
             line.push(c);
             empty = false;
@@ -353,6 +397,57 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A trend-like table: a hash that yields, free text, an id.
+    fn laid_out(width: usize) -> String {
+        let mut doc = Doc::default();
+        doc.table(
+            vec!["commit", "risk", "change"],
+            &["change"],
+            vec![
+                vec![
+                    "d9e32edfeb67".to_string(),
+                    "a-rather-long-risk-id".to_string(),
+                    "Register format v1, scoring, owners".to_string(),
+                ],
+                vec![
+                    "38fb1530b6d8".to_string(),
+                    "db".to_string(),
+                    "Error budgets".to_string(),
+                ],
+            ],
+        );
+        doc.yields(&["commit"]);
+        doc.ids(&["risk"]);
+        let mut out = Vec::new();
+        doc.write_terminal(&mut out, width, false).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_column_that_yields_goes_before_any_text_is_shortened() {
+        let text = laid_out(60);
+        assert!(!text.contains("d9e32edfeb67"), "{text}");
+        assert!(
+            text.contains("Register format v1, scoring, owners"),
+            "{text}"
+        );
+        assert!(text.contains("hidden to fit: commit"), "{text}");
+        assert!(laid_out(80).contains("d9e32edfeb67"));
+    }
+
+    #[test]
+    fn an_id_too_wide_for_its_column_is_written_whole_on_its_own_line() {
+        let text = laid_out(30);
+        assert_eq!(
+            text,
+            "risk  change\n\
+             a-rather-long-risk-id\n\
+             \x20     Register format v1, sco…\n\
+             db    Error budgets\n\
+             hidden to fit: commit\n"
+        );
+    }
 
     #[test]
     fn a_change_stays_on_one_line() {

@@ -64,7 +64,10 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
                 })
                 .collect(),
         );
-        doc.optional(&["owner", "last exercised"]);
+        // What to exercise, whole, before who does it.
+        doc.yields(&["owner"]);
+        doc.optional(&["last exercised"]);
+        doc.ids(&["risk"]);
     }
 
     doc.heading(2, "Accepted risks");
@@ -88,6 +91,7 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
                 .collect(),
         );
         doc.optional(&["bad min/yr"]);
+        doc.ids(&["risk"]);
     }
 
     doc.heading(2, "Escalation paths");
@@ -145,6 +149,7 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
                 .collect(),
         );
         doc.optional(&["budget"]);
+        doc.ids(&["risk"]);
     }
     if !plan.budgets.is_empty() {
         doc.table(
@@ -166,6 +171,7 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
                 })
                 .collect(),
         );
+        doc.ids(&["system"]);
     }
 
     doc.heading(2, "No plan yet");
@@ -202,7 +208,11 @@ fn weeks(doc: &mut Doc, weeks: &[Week<'_>], one_system: bool) {
                 .map(|s| step_cells(s, one_system))
                 .collect(),
         );
+        // What is to be done and where it is tracked, whole, before who
+        // does it.
+        doc.yields(&["owner"]);
         doc.optional(&["link"]);
+        doc.ids(&["risk"]);
     }
 }
 
@@ -644,16 +654,16 @@ mod widths {
 
         Week of 2026-11-16
 
-        action     what              risk                    owner  due
-        ○ prevent  Autoscale worke…  checkout/traffic-spike  bob    2026-11-20 (overdue)
-        hidden to fit: link
+        action     what               risk                    due                   link
+        ○ prevent  Autoscale workers  checkout/traffic-spike  2026-11-20 (overdue)  -
+        hidden to fit: owner
 
         Later
 
         Week of 2027-01-11
 
-        action     what              risk                        owner        due
-        ○ prevent  Split the rotat…  checkout/overload (factor)  eng-manager  2027-01-15
+        action     what                risk                        due         link
+        ○ prevent  Split the rotation  checkout/overload (factor)  2027-01-15  -
 
         Drills to schedule
 

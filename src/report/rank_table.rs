@@ -3,30 +3,40 @@
 //! acceptance), then a one-line summary.
 //!
 //! The default view shows the columns that tell most; `--wide` shows every
-//! column, whole. To fit, the title and the owner shorten with `…`, and the least
-//! telling columns are left out (the summary says which); ids, numbers and
-//! dates are never cut.
+//! column, whole. To fit, the least telling columns are left out (the last
+//! line says which) and the title and the owner shorten with `…`; ids,
+//! numbers and dates are never cut. A title keeps [`TITLE_MIN`] columns: when
+//! its row cannot leave it that much, every title goes on a line of its own
+//! under its row. An id too wide for its column goes whole on a line of its
+//! own, the row going on below; only an id wider than the whole line runs
+//! past the width. Risks of more than one system are grouped under a line
+//! naming each, so no id repeats its system. Every other line (actions,
+//! acceptance, summary, notes) is kept within the width.
 
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::columns::{Align, Cell, Column, Layout, shorten, text_width};
+use super::columns::{Align, Cell, Column, Layout, one_line, shorten, text_width};
 use super::{
     RankReport, factor_row, minutes_cell, paint, rank_factor_cells, rank_header, rank_summary,
-    risk_name, severity_cell, share_cell, simulated_cells, simulation_lines, state_cell,
+    severity_cell, share_cell, simulated_cells, simulation_lines, state_cell,
 };
 use crate::analysis::{AssessedFactor, AssessedRisk};
 use crate::band::{Band, Tone};
+use crate::budget::Size;
+use crate::exception::{Exception, Standing};
 use crate::exercise::ActionFacts;
 use crate::register::model::{Action, ActionStatus};
 use crate::visible::visible_line;
 
-/// The default view: what to fix first, and why.
+/// The default view: what to fix first, and why. The rank, the id, the
+/// title, the severity and the state always show; the others as the width
+/// allows, exposure going first and the budget's share last.
 const COMPACT: [Column; 9] = [
     Column::fixed("#", Align::Right),
-    Column::fixed("risk", Align::Left),
-    Column::fixed("title", Align::Left).shrinks_to(12, 24),
+    Column::fixed("risk", Align::Left).spills_to(ID_MIN),
+    Column::fixed(TITLE, Align::Left).shrinks_to(TITLE_MIN, TITLE_MIN),
     Column::fixed("severity", Align::Left),
     Column::fixed("exposure", Align::Right).drops(1),
     Column::fixed("bad min/yr", Align::Right).drops(2),
@@ -36,6 +46,19 @@ const COMPACT: [Column; 9] = [
         .drops(3),
     Column::fixed("state", Align::Left),
 ];
+
+const TITLE: &str = "title";
+
+/// A title is shown whole, or shortened to no fewer than this many
+/// columns, at any width of at least this plus the rank column and its
+/// gap (30 columns for up to 9,999 risks): beside its row when the row
+/// leaves it that much room, else on a line of its own under the row.
+pub const TITLE_MIN: usize = 24;
+
+/// Beside its title, the id column narrows to no fewer than this many
+/// columns, and only when a quarter of the rows or fewer then put their id
+/// on a line of its own; else the titles go under their rows.
+const ID_MIN: usize = 12;
 
 /// `--wide`: every column, whole, however wide the table gets (for a
 /// pager such as `less -S`, or a file).
@@ -58,8 +81,58 @@ const WIDE: [Column; 16] = [
     Column::fixed("actions", Align::Left),
 ];
 
-/// Shorter than this, an action's text says too little; the line runs on.
-const MIN_WHAT: usize = 12;
+/// Shorter than this, an action's text says too little; what is said
+/// after it goes on a line of its own.
+const MIN_WHAT: usize = 24;
+
+/// Where the facts of a detail line that go on the lines below it start,
+/// past its indent: under an action's text (`✓ respond  `).
+const UNDER: usize = 11;
+
+/// A row of the list: a risk with its rank, or a systemic factor.
+#[derive(Clone, Copy)]
+enum Row<'a> {
+    Risk(usize, &'a AssessedRisk<'a>),
+    Factor(&'a AssessedFactor<'a>),
+}
+
+/// The rows under each system's heading, systems in the order their
+/// first row comes; one group without a heading when every row is of one
+/// system (or in `--wide`, whose rows name their system).
+fn groups<'a>(report: &RankReport<'a>) -> Vec<(Option<&'a str>, Vec<Row<'a>>)> {
+    let analysis = report.analysis;
+    let rows = report
+        .rows()
+        .map(|(rank, r)| (r.risk.system.as_str(), Row::Risk(rank, r)))
+        .chain(report.factor_rows().map(|f| {
+            (
+                analysis.systems[f.system].system.id.as_str(),
+                Row::Factor(f),
+            )
+        }));
+    let mut groups: Vec<(Option<&'a str>, Vec<Row<'a>>)> = Vec::new();
+    if report.view.wide {
+        return vec![(None, rows.map(|(_, row)| row).collect())];
+    }
+    for (system, row) in rows {
+        match groups.iter_mut().find(|(s, _)| *s == Some(system)) {
+            Some((_, rows)) => rows.push(row),
+            None => groups.push((Some(system), vec![row])),
+        }
+    }
+    if let [(system, _)] = groups.as_mut_slice() {
+        *system = None;
+    }
+    groups
+}
+
+/// Where the titles go: beside the rest of their row, or each on a line
+/// of its own under it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Titles {
+    Beside,
+    Under,
+}
 
 pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     if report.ranked.is_empty() && report.factors.is_empty() {
@@ -97,65 +170,167 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         };
         columns.splice(at..at, [simulated("P50", 1), simulated("P90", 3)]);
     }
-    let mut layout = Layout::new(&columns, report.colour);
-    // Measured over every row, then written row by row: the cells are made
-    // twice rather than held, so a long ranking costs one row of memory.
-    for (rank, r) in report.rows() {
-        layout.measure(&cells(report, rank, r));
-    }
-    for f in report.factor_rows() {
-        layout.measure(&factor_cells(report, f));
-    }
-    layout.fit(view.width);
-    layout.write_header(out)?;
-    for (rank, r) in report.rows() {
-        layout.write_row(out, &cells(report, rank, r))?;
-        if view.actions {
-            for line in detail_lines(report, r, layout.indent()) {
-                writeln!(out, "{line}")?;
-            }
+    let groups = groups(report);
+    let rows = || groups.iter().flat_map(|(_, rows)| rows.iter().copied());
+    if !view.wide {
+        // Beside the titles, the id column narrows only so far that a
+        // quarter of the rows or fewer put their id on a line of its own.
+        let mut ids: Vec<usize> = rows()
+            .map(|row| text_width(&row_cells(report, row)[1].text))
+            .collect();
+        ids.sort_unstable_by(|a, b| b.cmp(a));
+        let floor = ids.get(ids.len() / 4).copied().unwrap_or(0).max(ID_MIN);
+        for column in columns.iter_mut().filter(|c| c.spill_to.is_some()) {
+            column.spill_to = Some(floor);
         }
     }
-    for f in report.factor_rows() {
-        layout.write_row(out, &factor_cells(report, f))?;
-        if view.actions {
-            let owner = report.analysis.systems[f.system].system.owner.as_deref();
-            let actions = f.factor.actions.iter().map(|a| (a, false, None));
-            let mut lines = action_lines(report, actions, owner, layout.indent());
-            if lines.is_empty() {
-                lines.push(no_action_line(report, &" ".repeat(layout.indent())));
+    // The cells of a row as the layout has them: without the title when it
+    // goes under.
+    let laid_out = |row, titles| {
+        let mut cells = row_cells(report, row);
+        if titles == Titles::Under {
+            cells.remove(2);
+        }
+        cells
+    };
+    // Measured over every row, then written row by row: the cells are made
+    // again rather than held, so a long ranking holds one row's text.
+    let fitted = |columns: &[Column], titles| {
+        let mut layout = Layout::new(columns, report.colour);
+        for row in rows() {
+            layout.measure(&laid_out(row, titles));
+        }
+        layout.fit(view.width);
+        layout
+    };
+    let mut titles = Titles::Beside;
+    let mut layout = fitted(&columns, titles);
+    if !view.wide && !layout.fits(view.width) {
+        titles = Titles::Under;
+        columns.retain(|c| c.header != TITLE);
+        // Under its row, any id may have a line of its own.
+        for column in columns.iter_mut().filter(|c| c.spill_to.is_some()) {
+            column.spill_to = Some(0);
+        }
+        layout = fitted(&columns, titles);
+    }
+    layout.write_header(out)?;
+    let indent = layout.indent();
+    let pad = " ".repeat(indent);
+    for (system, rows) in &groups {
+        if let Some(system) = system {
+            writeln!(
+                out,
+                "{}",
+                paint(&one_line(system), Style::new().bold(), report.colour)
+            )?;
+        }
+        for &row in rows {
+            layout.write_row(out, &laid_out(row, titles))?;
+            if titles == Titles::Under {
+                let title = match row {
+                    Row::Risk(_, r) => &r.risk.title,
+                    Row::Factor(f) => &f.factor.title,
+                };
+                writeln!(
+                    out,
+                    "{pad}{}",
+                    shorten(title, view.width.saturating_sub(indent))
+                )?;
             }
+            if !view.actions {
+                continue;
+            }
+            let lines = match row {
+                Row::Risk(_, r) => detail_lines(report, r, indent),
+                Row::Factor(f) => {
+                    let owner = report.analysis.systems[f.system].system.owner.as_deref();
+                    let actions = f.factor.actions.iter().map(|a| (a, false, None));
+                    let mut lines = action_lines(report, actions, owner, indent);
+                    if lines.is_empty() {
+                        lines.push(no_action_line(report, &pad));
+                    }
+                    lines
+                }
+            };
             for line in lines {
                 writeln!(out, "{line}")?;
             }
         }
     }
-    writeln!(out, "{}", rank_summary(report))?;
-    for line in simulation_lines(report.analysis, &|system| report.shows_system(system)) {
-        for part in super::wrap(&line, view.width, "", "  ") {
-            writeln!(out, "{part}")?;
+    let plain = |text: &str, out: &mut dyn Write| -> io::Result<()> {
+        for line in fitted_lines(text, view.width) {
+            writeln!(out, "{line}")?;
         }
+        Ok(())
+    };
+    plain(&rank_summary(report), out)?;
+    for line in simulation_lines(report.analysis, &|system| report.shows_system(system)) {
+        plain(&line, out)?;
     }
-    let dim = |text: &str| paint(text, Style::new().dimmed(), report.colour);
+    let dim = |text: &str, out: &mut dyn Write| -> io::Result<()> {
+        for line in fitted_lines(text, view.width) {
+            writeln!(
+                out,
+                "{}",
+                paint(&line, Style::new().dimmed(), report.colour)
+            )?;
+        }
+        Ok(())
+    };
     if view.actions {
         // The failed mark is explained where one shows.
         let failed = report.rows().any(|(_, r)| r.failed_count() > 0);
-        writeln!(
-            out,
-            "{}",
-            dim(if failed {
+        dim(
+            if failed {
                 "✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted"
             } else {
                 "✓ done  ◐ in progress  ○ planned  ⊘ accepted"
-            })
+            },
+            out,
         )?;
     }
     let left_out = layout.left_out();
     if !left_out.is_empty() {
-        let hidden = format!("hidden to fit: {}; see --wide", left_out.join(", "));
-        writeln!(out, "{}", dim(&hidden))?;
+        // `see --wide` stays together, on the last line.
+        let mut lines = fitted_lines(
+            &format!("hidden to fit: {};", left_out.join(", ")),
+            view.width,
+        );
+        let see = "see --wide";
+        match lines.last_mut() {
+            Some(last) if text_width(last) + 1 + see.len() <= view.width => {
+                last.push(' ');
+                last.push_str(see);
+            }
+            _ => lines.push(format!("  {see}")),
+        }
+        for line in lines {
+            writeln!(
+                out,
+                "{}",
+                paint(&line, Style::new().dimmed(), report.colour)
+            )?;
+        }
     }
     Ok(())
+}
+
+/// A line of the list's foot as it is when it fits, else wrapped at
+/// spaces, its later lines indented.
+fn fitted_lines(text: &str, width: usize) -> Vec<String> {
+    if text_width(text) <= width {
+        vec![one_line(text).into_owned()]
+    } else {
+        super::wrap(text, width, "", "  ")
+    }
+}
+
+fn row_cells<'a>(report: &RankReport<'_>, row: Row<'a>) -> Vec<Cell<'a>> {
+    match row {
+        Row::Risk(rank, r) => cells(report, rank, r),
+        Row::Factor(f) => factor_cells(report, f),
+    }
 }
 
 fn cells<'a>(report: &RankReport<'_>, rank: usize, r: &'a AssessedRisk<'_>) -> Vec<Cell<'a>> {
@@ -173,10 +348,10 @@ fn cells<'a>(report: &RankReport<'_>, rank: usize, r: &'a AssessedRisk<'_>) -> V
             .collect();
     }
     let current = &r.score.current;
-    let name = risk_name(risk, report.analysis.one_system());
+    // A heading names the system over its rows.
     let mut cells = vec![
         Cell::new(rank.to_string()),
-        Cell::new(name),
+        Cell::new(risk.id.value.as_str()),
         Cell::new(risk.title.as_str()),
         severity,
         Cell::new(current.exposure.map_or("-".to_string(), |e| e.to_string())),
@@ -186,7 +361,7 @@ fn cells<'a>(report: &RankReport<'_>, rank: usize, r: &'a AssessedRisk<'_>) -> V
         cells.extend(simulated_cells(r).map(Cell::new));
     }
     cells.extend([
-        Cell::new(share_cell(r)),
+        Cell::styled(share_cell(r), budget_style(r)),
         Cell::new(risk.owner.as_deref().unwrap_or("-")),
         Cell::new(state_cell(r)),
     ]);
@@ -202,11 +377,7 @@ fn factor_cells<'a>(report: &RankReport<'_>, f: &'a AssessedFactor<'_>) -> Vec<C
             .map(Cell::new)
             .collect();
     }
-    let name = if report.analysis.one_system() {
-        f.factor.id.value.clone()
-    } else {
-        report.analysis.factor_name(f)
-    };
+    let name = f.factor.id.value.clone();
     let [
         rank,
         _,
@@ -242,8 +413,6 @@ fn factor_cells<'a>(report: &RankReport<'_>, f: &'a AssessedFactor<'_>) -> Vec<C
 /// What is being done about a risk, a line each, indented under its row:
 /// its actions (done first), or its acceptance, or that nothing is.
 fn detail_lines(report: &RankReport<'_>, r: &AssessedRisk<'_>, indent: usize) -> Vec<String> {
-    let colour = report.colour;
-    let room = report.view.width.saturating_sub(indent);
     let pad = " ".repeat(indent);
     let actions = r.actions().enumerate().map(|(i, (action, facts))| {
         let unmeasured = facts.in_effect && !r.shows_evidence(i);
@@ -252,22 +421,59 @@ fn detail_lines(report: &RankReport<'_>, r: &AssessedRisk<'_>, indent: usize) ->
     let mut lines = action_lines(report, actions, r.risk.owner.as_deref(), indent);
     if let Some(acceptance) = &r.risk.accepted {
         // `⊘ accepted by eng-manager until 2027-03-31`, and `, expired` once past.
-        let expired = if r.acceptance_expired {
-            paint(
+        let mut facts = vec![vec![Piece::plain(format!(
+            " until {}",
+            acceptance.until.value
+        ))]];
+        if r.acceptance_expired {
+            facts.push(vec![Piece::styled(
                 ", expired",
                 Style::new().fg_color(Some(AnsiColor::Red.into())),
-                colour,
-            )
-        } else {
-            String::new()
+            )]);
+        }
+        lines.extend(detail_line(
+            report,
+            indent,
+            ("⊘ accepted ", Style::new()),
+            &format!("by {}", acceptance.by),
+            facts,
+        ));
+    }
+    // `⊘ waived too-big until 2027-01-31 (lead)`: each waiver that holds
+    // today, a rule's findings on this risk set aside.
+    for stood in r.exceptions_held() {
+        let Exception::Waiver(waiver) = stood.exception else {
+            continue;
         };
-        lines.push(format!(
-            "{pad}⊘ accepted {} until {}{expired}",
-            shorten(
-                &format!("by {}", acceptance.by),
-                room.saturating_sub(34).max(MIN_WHAT)
-            ),
-            acceptance.until.value
+        let mut fact = vec![Piece::plain(format!(" until {}", waiver.until.value))];
+        let mut notes = Vec::new();
+        if let Some(by) = &waiver.by {
+            notes.push(Piece {
+                text: visible_line(by).into_owned(),
+                style: None,
+                shrinks: true,
+            });
+        }
+        if stood.standing == Standing::Ending {
+            let ends = if notes.is_empty() {
+                "ends soon"
+            } else {
+                ", ends soon"
+            };
+            notes.push(Piece::styled(ends, flag_style(false)));
+        }
+        if !notes.is_empty() {
+            fact.push(Piece::plain(" (".to_string()));
+            fact.extend(notes);
+            fact.push(Piece::plain(")".to_string()));
+        }
+        let head = format!("⊘ waived {}", waiver.rule.id());
+        lines.extend(detail_line(
+            report,
+            indent,
+            (&head, Style::new()),
+            "",
+            vec![fact],
         ));
     }
     if lines.is_empty() {
@@ -291,8 +497,6 @@ fn action_lines<'a, 'r: 'a>(
     owner: Option<&str>,
     indent: usize,
 ) -> Vec<String> {
-    let room = report.view.width.saturating_sub(indent);
-    let pad = " ".repeat(indent);
     let mut actions: Vec<_> = actions.collect();
     // Done first, then failed (done once, found not to work), then what is
     // under way, then what is planned.
@@ -306,69 +510,178 @@ fn action_lines<'a, 'r: 'a>(
     actions.sort_by_key(|(a, _, facts)| (order(status(a, *facts)), a.kind));
     actions
         .into_iter()
-        .map(|(action, unmeasured, facts)| {
-            format!(
-                "{pad}{}",
-                action_line(report, owner, action, unmeasured, facts, room)
-            )
+        .flat_map(|(action, unmeasured, facts)| {
+            action_line(report, owner, action, unmeasured, facts, indent)
         })
         .collect()
 }
 
+/// A piece of a detail line: its text as shown, and as written (with its
+/// colour); `shrinks` when it may be shortened (a name), never when it
+/// holds a date.
+struct Piece {
+    text: String,
+    style: Option<Style>,
+    shrinks: bool,
+}
+
+impl Piece {
+    fn plain(text: String) -> Piece {
+        Piece {
+            text,
+            style: None,
+            shrinks: false,
+        }
+    }
+
+    fn styled(text: &str, style: Style) -> Piece {
+        Piece {
+            text: text.to_string(),
+            style: Some(style),
+            shrinks: false,
+        }
+    }
+
+    fn width(&self) -> usize {
+        text_width(&self.text)
+    }
+}
+
+/// A detail line, indented by `indent`: `head`, then `what` shortened to
+/// leave room for the facts after it, down to [`MIN_WHAT`] columns; when
+/// that is too little, the facts go on the lines below, under an action's
+/// text, as many to a line as fit. No line is wider than `width` unless a single
+/// fact (an unbroken date) is.
+fn detail_line(
+    report: &RankReport<'_>,
+    indent: usize,
+    head: (&str, Style),
+    what: &str,
+    facts: Vec<Vec<Piece>>,
+) -> Vec<String> {
+    let colour = report.colour;
+    let width = report.view.width;
+    let pad = " ".repeat(indent);
+    let room = width.saturating_sub(indent + text_width(head.0));
+    let facts_width: usize = facts.iter().flatten().map(Piece::width).sum();
+    let write = |pieces: &[Piece], room: usize| -> String {
+        let fixed: usize = pieces.iter().filter(|p| !p.shrinks).map(Piece::width).sum();
+        let mut line = String::new();
+        for piece in pieces {
+            let text = if piece.shrinks {
+                shorten(&piece.text, room.saturating_sub(fixed))
+            } else {
+                one_line(&piece.text)
+            };
+            match piece.style {
+                Some(style) => line.push_str(&paint(&text, style, colour)),
+                None => line.push_str(&text),
+            }
+        }
+        line
+    };
+    let first = format!("{pad}{}", paint(head.0, head.1, colour));
+    let what_width = text_width(what);
+    if room >= facts_width + what_width.min(MIN_WHAT) {
+        let what = shorten(what, room - facts_width);
+        let pieces: Vec<Piece> = facts.into_iter().flatten().collect();
+        return vec![format!("{first}{what}{}", write(&pieces, facts_width))];
+    }
+    let mut lines = vec![format!("{first}{}", shorten(what, room))];
+    // Under an action's text; a longer head (a waiver's rule) would leave
+    // its facts too little room.
+    let under = text_width(head.0).min(UNDER);
+    let room = width.saturating_sub(indent + under);
+    let under = format!("{pad}{}", " ".repeat(under));
+    let mut line: Vec<Piece> = Vec::new();
+    let mut used = 0;
+    for mut fact in facts {
+        // A fact that starts a line loses its separator.
+        let fact_width: usize = fact.iter().map(Piece::width).sum();
+        if !line.is_empty() && used + fact_width > room {
+            lines.push(format!("{under}{}", write(&line, room)));
+            line.clear();
+            used = 0;
+        }
+        if line.is_empty()
+            && let Some(lead) = fact.first_mut()
+        {
+            lead.text = lead.text.trim_start_matches([' ', '·', ',']).to_string();
+        }
+        used += fact.iter().map(Piece::width).sum::<usize>();
+        line.extend(fact);
+    }
+    if !line.is_empty() {
+        lines.push(format!("{under}{}", write(&line, room)));
+    }
+    lines
+}
+
 /// `✓ detect   Page on queue depth · alice · due 2026-12-01, overdue`,
-/// `✓ respond  Restore drill · dave · exercised 2026-11-20`
+/// `✓ respond  Restore drill · dave · exercised 2026-11-20`, a line or
+/// more.
 fn action_line(
     report: &RankReport<'_>,
     owner: Option<&str>,
     action: &Action,
     unmeasured: bool,
     facts: Option<&ActionFacts<'_>>,
-    room: usize,
-) -> String {
-    let colour = report.colour;
+    indent: usize,
+) -> Vec<String> {
     // Found not to work by an incident: failed, whatever its status says.
     let status = facts.map_or(action.status, |f| f.status);
     let (mark, mark_style) = status_mark(status);
-    let mut suffix = String::new();
+    let mut pieces: Vec<Vec<Piece>> = Vec::new();
     if let Some(owner) = action.owner.as_deref().or(owner) {
-        suffix.push_str(" · ");
-        suffix.push_str(&visible_line(owner));
+        pieces.push(vec![
+            Piece::plain(" · ".to_string()),
+            Piece {
+                text: visible_line(owner).into_owned(),
+                style: None,
+                shrinks: true,
+            },
+        ]);
     }
     let mut overdue = false;
+    let mut due_piece = Vec::new();
     if let Some(due) = action.due.filter(|_| action.status != ActionStatus::Done) {
-        suffix.push_str(&format!(" · due {}", due.value));
+        due_piece.push(Piece::plain(format!(" · due {}", due.value)));
         overdue = due.value < report.analysis.today;
     }
-    let head = format!("{mark} {:<8} ", action.kind.name());
     // A late action, or a done one whose effect nobody measured.
-    let flag = if overdue {
-        ", overdue"
-    } else if unmeasured {
-        " · no evidence"
-    } else {
-        ""
-    };
+    if overdue {
+        due_piece.push(Piece::styled(", overdue", flag_style(true)));
+    }
+    if !due_piece.is_empty() {
+        pieces.push(due_piece);
+    }
+    if unmeasured && !overdue {
+        pieces.push(vec![Piece::styled(" · no evidence", flag_style(false))]);
+    }
     // Whether a done action was shown to work, or when it failed.
-    let proof = facts.and_then(super::exercise_note);
-    let proof_text = proof
-        .as_ref()
-        .map_or(String::new(), |(text, _)| format!(" · {text}"));
-    let room_for_what = room
-        .saturating_sub(
-            text_width(&head) + text_width(&suffix) + text_width(flag) + text_width(&proof_text),
-        )
-        .max(MIN_WHAT);
-    let what = shorten(&action.what, room_for_what);
-    let proof = match proof {
-        Some((_, true)) => paint(&proof_text, flag_style(true), colour),
-        Some((_, false)) => paint(&proof_text, Style::new().dimmed(), colour),
-        None => String::new(),
-    };
-    format!(
-        "{}{what}{suffix}{}{proof}",
-        paint(&head, mark_style, colour),
-        paint(flag, flag_style(overdue), colour)
-    )
+    match facts.and_then(super::exercise_note) {
+        Some((text, true)) => {
+            pieces.push(vec![Piece::styled(&format!(" · {text}"), flag_style(true))])
+        }
+        Some((text, false)) => pieces.push(vec![Piece::styled(
+            &format!(" · {text}"),
+            Style::new().dimmed(),
+        )]),
+        None => {}
+    }
+    let head = format!("{mark} {:<8} ", action.kind.name());
+    detail_line(report, indent, (&head, mark_style), &action.what, pieces)
+}
+
+/// Red for a risk too big for its budget, yellow for one nearly so; dim
+/// for one too big under a waiver that holds (its cell says `waived`).
+fn budget_style(r: &AssessedRisk<'_>) -> Style {
+    match r.size {
+        Some(Size::TooBig) if r.too_big_waived().is_some() => Style::new().dimmed(),
+        Some(Size::TooBig) => Style::new().fg_color(Some(AnsiColor::Red.into())),
+        Some(Size::Near) => Style::new().fg_color(Some(AnsiColor::Yellow.into())),
+        _ => Style::new(),
+    }
 }
 
 /// Red for late, yellow for unmeasured.
@@ -420,19 +733,23 @@ mod snapshot {
     #[test]
     fn the_fixture_at_80_columns() {
         insta::assert_snapshot!(at(80), @"
-        #  risk                    title                  severity            state
-        1  checkout/traffic-spike  Traffic spikes satur…  16 high → 8 medium  mitigating
+        #  risk           title                           severity            state
+        checkout
+        1  traffic-spike  Traffic spikes saturate the w…  16 high → 8 medium  mitigating
            ✓ detect   Page on queue depth · alice · exercised 2026-09-14
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
-        2  checkout/bad-deploy     A bad deploy breaks …  12 high             mitigated
-           ✓ prevent  Announce deploys … · payments-team · no evidence · never exercised
+        2  bad-deploy     A bad deploy breaks checkout    12 high             mitigated
+           ✓ prevent  Announce deploys in #eng
+                      payments-team · no evidence · never exercised
            ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
-        3  checkout/single-expert  Only one engineer kn…  12 high             open
+        3  single-expert  Only one engineer knows the r…  12 high             open
            ✗ prevent  Document the job · payments-team · failed 2026-10-10
-        4  search/stale-index      The index serves sta…  4 low               accepted
-           ⊘ accepted by eng-manager until 2027-01-31
-        -  checkout/overload       On-call is overloaded  factor              open
+           ⊘ waived no-runbook until 2027-02-28 (eng-manager)
+        -  overload       On-call is overloaded           factor              open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
+        search
+        4  stale-index    The index serves stale results  4 low               accepted
+           ⊘ accepted by eng-manager until 2027-01-31
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted
         hidden to fit: exposure, bad min/yr, budget, owner; see --wide
@@ -442,41 +759,46 @@ mod snapshot {
     #[test]
     fn the_fixture_at_120_columns() {
         insta::assert_snapshot!(at(120), @"
-        #  risk                    title                     severity              bad min/yr  budget  owner          state
-        1  checkout/traffic-spike  Traffic spikes saturate…  16 high → 8 medium         78.00  14.8%   alice          mitigating
+        #  risk           title                     severity            exposure    bad min/yr  budget  owner         state
+        checkout
+        1  traffic-spike  Traffic spikes saturate…  16 high → 8 medium         3         78.00  14.8%   alice         mitigating
            ✓ detect   Page on queue depth · alice · exercised 2026-09-14
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
-        2  checkout/bad-deploy     A bad deploy breaks che…  12 high                    60.00  11.4%   payments-team  mitigated
+        2  bad-deploy     A bad deploy breaks che…  12 high                    4         60.00  11.4%   payments-te…  mitigated
            ✓ prevent  Announce deploys in #eng · payments-team · no evidence · never exercised
            ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
-        3  checkout/single-expert  Only one engineer knows…  12 high                        -  -       payments-team  open
+        3  single-expert  Only one engineer knows…  12 high                    -             -  -       payments-te…  open
            ✗ prevent  Document the job · payments-team · failed 2026-10-10
-        4  search/stale-index      The index serves stale …  4 low                          -  -       search-team    accepted
-           ⊘ accepted by eng-manager until 2027-01-31
-        -  checkout/overload       On-call is overloaded     factor              32.00 → 0.00  6.1%    payments-team  open
+           ⊘ waived no-runbook until 2027-02-28 (eng-manager)
+        -  overload       On-call is overloaded     factor                     -  32.00 → 0.00  6.1%    payments-te…  open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
+        search
+        4  stale-index    The index serves stale …  4 low                      -             -  -       search-team   accepted
+           ⊘ accepted by eng-manager until 2027-01-31
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted
-        hidden to fit: exposure; see --wide
         ");
     }
 
     #[test]
     fn the_fixture_at_200_columns() {
         insta::assert_snapshot!(at(200), @"
-        #  risk                    title                                           severity            exposure    bad min/yr  budget  owner          state
-        1  checkout/traffic-spike  Traffic spikes saturate the worker pool         16 high → 8 medium         3         78.00  14.8%   alice          mitigating
+        #  risk           title                                           severity            exposure    bad min/yr  budget  owner          state
+        checkout
+        1  traffic-spike  Traffic spikes saturate the worker pool         16 high → 8 medium         3         78.00  14.8%   alice          mitigating
            ✓ detect   Page on queue depth · alice · exercised 2026-09-14
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
-        2  checkout/bad-deploy     A bad deploy breaks checkout                    12 high                    4         60.00  11.4%   payments-team  mitigated
+        2  bad-deploy     A bad deploy breaks checkout                    12 high                    4         60.00  11.4%   payments-team  mitigated
            ✓ prevent  Announce deploys in #eng · payments-team · no evidence · never exercised
            ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
-        3  checkout/single-expert  Only one engineer knows the reconciliation job  12 high                    -             -  -       payments-team  open
+        3  single-expert  Only one engineer knows the reconciliation job  12 high                    -             -  -       payments-team  open
            ✗ prevent  Document the job · payments-team · failed 2026-10-10
-        4  search/stale-index      The index serves stale results                  4 low                      -             -  -       search-team    accepted
-           ⊘ accepted by eng-manager until 2027-01-31
-        -  checkout/overload       On-call is overloaded                           factor                     -  32.00 → 0.00  6.1%    payments-team  open
+           ⊘ waived no-runbook until 2027-02-28 (eng-manager)
+        -  overload       On-call is overloaded                           factor                     -  32.00 → 0.00  6.1%    payments-team  open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
+        search
+        4  stale-index    The index serves stale results                  4 low                      -             -  -       search-team    accepted
+           ⊘ accepted by eng-manager until 2027-01-31
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted
         ");

@@ -145,12 +145,12 @@ pub fn doc(trend: &Trend) -> Doc {
             &["budget used", "change", "problem"],
             trend.points.iter().map(|p| row(trend, p)).collect(),
         );
-        // A narrow terminal loses the change, then the lowest bands.
-        let lowest = trend.matrix.names();
+        // A narrow terminal loses the commit's hash before it shortens the
+        // budget or the change (the date and the change say which commit
+        // it was), then the change, then the lowest bands.
+        doc.yields(&["commit"]);
         let mut optional = vec!["change"];
-        optional.extend(lowest.clone().take(1));
-        optional.push("commit");
-        optional.extend(lowest.skip(1).take(1));
+        optional.extend(trend.matrix.names().take(2));
         doc.optional(&optional);
         // A commit that does not load says why, under its row.
         doc.detail("problem");

@@ -322,11 +322,6 @@ pub fn overview<'a>(
 
 /// A risk's actions in a few facts: how many are done, and which is next.
 fn worst<'a>(r: &'a AssessedRisk<'a>) -> Worst<'a> {
-    let done = r
-        .actions
-        .iter()
-        .filter(|f| f.status == ActionStatus::Done)
-        .count();
     let next = r
         .risk
         .actions
@@ -337,7 +332,9 @@ fn worst<'a>(r: &'a AssessedRisk<'a>) -> Worst<'a> {
         .map(|(a, _)| a);
     Worst {
         risk: r,
-        done,
+        // In effect, as `opx show` counts them: a done action found not to
+        // work does not count.
+        done: r.done_count(),
         actions: r.risk.actions.len(),
         next,
     }

@@ -9,6 +9,7 @@
 //! no hidden folder, each file's size checked first). A file that does not
 //! load offers nothing; completion never fails on a register.
 
+use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::io::Write;
 use std::path::PathBuf;
@@ -93,9 +94,13 @@ fn risk_names(register: &Register) -> Vec<String> {
                 .map(|f| (system.id.as_str(), f.id.value.as_str())),
         );
     }
+    let mut uses: HashMap<&str, usize> = HashMap::new();
+    for (_, id) in &qualified {
+        *uses.entry(id).or_default() += 1;
+    }
     let mut names: Vec<String> = qualified
         .iter()
-        .filter(|(_, id)| qualified.iter().filter(|(_, other)| other == id).count() == 1)
+        .filter(|(_, id)| uses[id] == 1)
         .map(|(_, id)| id.to_string())
         .collect();
     names.extend(

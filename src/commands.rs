@@ -320,6 +320,7 @@ pub fn rank(options: &RankOptions, io: &mut Io<'_>) -> io::Result<ExitStatus> {
             width: io.width,
             wide: options.wide,
             actions: options.actions,
+            by: options.by,
         },
     };
     let delivered = io.deliver(options.output.as_deref(), &[&loaded.sources], |out| {

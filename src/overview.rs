@@ -85,7 +85,8 @@ pub struct StackRow<'a> {
     /// Its P50 and P90 in simulated years; a factor has none of its own.
     pub simulated: Option<Years>,
     pub own: Option<Against>,
-    /// The waiver that sets aside its `too-big` against its own SLO.
+    /// Its waiver of `too-big` that holds: each budget it is too big
+    /// for is set aside.
     pub waiver: Option<&'a Waiver>,
     pub targets: Vec<Against>,
 }
@@ -200,9 +201,13 @@ pub fn overview<'a>(
             let r = &analysis.risks[i];
             let minutes = r.score.current.bad_minutes?;
             let accepted = r.state == State::Accepted;
-            let waiver = r
-                .too_big_waived()
-                .filter(|_| r.size == Some(Size::TooBig) && !accepted);
+            // A waiver of `too-big` sets aside its size against any budget,
+            // its own SLO's and those the page sets beside it.
+            let waiver = r.too_big_waived().filter(|_| !accepted);
+            let fit = |fit: Fit| match fit {
+                Fit::Sized(Size::TooBig) if waiver.is_some() => Fit::Waived,
+                fit => fit,
+            };
             // Against its own SLO, the analysis has judged it already.
             let own = match (
                 r.score.current.budget_share,
@@ -214,11 +219,7 @@ pub fn overview<'a>(
                     target: target.value(),
                     budget: budget.budget,
                     share,
-                    fit: if waiver.is_some() {
-                        Fit::Waived
-                    } else {
-                        Fit::of(size, accepted)
-                    },
+                    fit: fit(Fit::of(size, accepted)),
                 }),
                 _ => None,
             };
@@ -232,7 +233,13 @@ pub fn overview<'a>(
                 waiver,
                 targets: SLO_TARGETS
                     .iter()
-                    .map(|&t| against(minutes, t, accepted, share))
+                    .map(|&t| {
+                        let a = against(minutes, t, accepted, share);
+                        Against {
+                            fit: fit(a.fit),
+                            ..a
+                        }
+                    })
                     .collect(),
             })
         })

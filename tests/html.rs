@@ -680,3 +680,58 @@ fn a_waived_too_big_says_who_waived_it_and_until_when() {
     // Another too-big stays red.
     assert!(html.contains("class=\"fit-too-big\" data-label=\"own SLO\""));
 }
+
+/// The risk table says what `opx rank` says of each action and exception:
+/// an action an incident found not to work is ✗, an acceptance past its
+/// end is expired, one within the policy's notice ends soon, and a waiver
+/// of `too-big` sets aside every budget the risk is too big for.
+#[test]
+fn the_risk_table_agrees_with_rank() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, html) = report(dir.path(), "tests/fixtures/exceptions/risks.toml");
+    let risks = between(&html, "id=\"risks\"", "</section>");
+    let synonyms = between(risks, ">stale-synonyms</span>", "</tr>");
+    assert!(synonyms.contains("⊘ accepted by"), "{synonyms}");
+    assert!(synonyms.contains("ends soon"), "{synonyms}");
+    let query = between(risks, ">query-of-death</span>", "</tr>");
+    assert!(query.contains("<code>no-runbook</code> waived"), "{query}");
+    assert!(query.contains("expired"), "{query}");
+    let stack = between(&html, "data-risk=\"search/reindex-stall\"", "</tr>");
+    assert!(!stack.contains("fit-too-big"), "{stack}");
+    assert!(stack.contains("fit-waived"), "{stack}");
+
+    let register = dir.path().join("failed.toml");
+    std::fs::write(
+        &register,
+        r#"[system]
+id = "db"
+owner = "infra"
+
+[[risk]]
+id = "backups"
+title = "Backups fail silently"
+category = "data"
+likelihood = "possible"
+impact = "severe"
+owner = "infra"
+
+[[risk.action]]
+id = "restore-test"
+kind = "detect"
+what = "Nightly restore test"
+status = "done"
+signal = "restore-test-failed"
+
+[[incident]]
+id = "INC-1"
+date = 2026-11-10
+risks = ["backups"]
+failed_actions = ["backups/restore-test"]
+"#,
+    )
+    .unwrap();
+    let (_, html) = report(dir.path(), register.to_str().unwrap());
+    let risks = between(&html, "id=\"risks\"", "</section>");
+    let row = between(risks, ">backups</span>", "</tr>");
+    assert!(row.contains("✗ detect: Nightly restore test"), "{row}");
+}

@@ -27,12 +27,13 @@ use super::{
 use crate::band::Band;
 use crate::budget::{minutes_text, percent_text};
 use crate::diag::{Tally, plural};
-use crate::exception::{Exception, Standing};
+use crate::exception::{Exception, Standing, Stood};
 use crate::matrix::Matrix;
 use crate::overview::{Against, BudgetBars, Fit, Overview, SLO_TARGETS};
 use crate::plan::Week;
 use crate::register::model::Waiver;
 use crate::scale::{Level, Scale};
+use crate::score::State;
 use crate::trend::{Trend, high_or_worse};
 use crate::units::format_duration;
 
@@ -299,7 +300,7 @@ fn summary_section(o: &Overview<'_>) -> Markup {
                             strong { (risk_name(&r.risk.name())) } " · "
                             span class=(band_class(r.score.current.band)) { (severity(&r.score)) }
                             " · " (super::state_cell(r)) ": "
-                            @if let Some(a) = &r.risk.accepted {
+                            @if let (State::Accepted, Some(a)) = (r.state, &r.risk.accepted) {
                                 "by " span.whole { (a.by) } " until " span.whole { (a.until.value) }
                             } @else if w.actions == 0 {
                                 span.overdue { "no action yet" }
@@ -500,7 +501,7 @@ fn risks_section(o: &Overview<'_>) -> Markup {
                                 td.doing data-label="what is being done" {
                                     @for (action, facts) in r.actions() {
                                         div {
-                                            (status_mark(action.status)) " " (action.kind.name()) ": " (action.what)
+                                            (status_mark(facts.status)) " " (action.kind.name()) ": " (action.what)
                                             @if let Some((note, alarm)) = super::exercise_note(facts) {
                                                 @if alarm { span.overdue { " · " (note) } } @else { span.muted { " · " (note) } }
                                             }
@@ -512,15 +513,7 @@ fn risks_section(o: &Overview<'_>) -> Markup {
                                             @if r.over_rpo.is_some() { span.overdue { ", over its system's RPO" } }
                                         }
                                     }
-                                    @if let Some(a) = &r.risk.accepted {
-                                        div { "⊘ accepted by " span.whole { (a.by) } " until " span.whole { (a.until.value) } }
-                                    }
-                                    @for w in r.exceptions_held().filter_map(|e| match e.exception { Exception::Waiver(w) => Some(w), Exception::Acceptance(_) => None }) {
-                                        div {
-                                            "⊘ " code { (w.rule.id()) } " waived until " span.whole { (w.until.value) }
-                                            @if let Some(by) = &w.by { " " span.whole { "(" (by) ")" } }
-                                        }
-                                    }
+                                    @for stood in &r.exceptions { (exception_line(stood)) }
                                     @if r.risk.actions.is_empty() && r.risk.accepted.is_none() { span.muted { "no action yet" } }
                                 }
                             }
@@ -569,6 +562,30 @@ fn matrix_table(m: &Matrix<'_>) -> Markup {
 
 /// A risk against one budget; a waived one says who waived it, and until
 /// when.
+/// `⊘ accepted by eng-manager until 2027-03-31` or `⊘ too-big waived until
+/// 2027-01-31 (lead)`, with `ends soon` or `expired` as `opx rank` says.
+fn exception_line(stood: &Stood<'_>) -> Markup {
+    let e = stood.exception;
+    html! {
+        div {
+            "⊘ "
+            @match e {
+                Exception::Acceptance(a) => { "accepted by " span.whole { (a.by) } },
+                Exception::Waiver(w) => { code { (w.rule.id()) } " waived" },
+            }
+            " until " span.whole { (e.until().value) }
+            @if let Exception::Waiver(Waiver { by: Some(by), .. }) = e {
+                " " span.whole { "(" (by) ")" }
+            }
+            @match stood.standing {
+                Standing::Holds => {},
+                Standing::Ending => { " " span.level-warning { "ends soon" } },
+                Standing::Expired => { " " span.overdue { "expired" } },
+            }
+        }
+    }
+}
+
 fn against_cell(label: &str, a: Option<&Against>, waiver: Option<&Waiver>) -> Markup {
     match a {
         Some(a) => html! {
@@ -622,7 +639,7 @@ fn stack_section(o: &Overview<'_>) -> Markup {
                                     td.num data-label="P50" { (p50) }
                                     td.num data-label="P90" { (p90) }
                                     (against_cell("own SLO", row.own.as_ref(), row.waiver))
-                                    @for a in &row.targets { (against_cell(&format!("{}%", a.target), Some(a), None)) }
+                                    @for a in &row.targets { (against_cell(&format!("{}%", a.target), Some(a), row.waiver)) }
                                 }
                             }
                         }
@@ -744,7 +761,7 @@ fn plan_section(o: &Overview<'_>) -> Markup {
                         tbody {
                             @for d in &plan.drills {
                                 tr {
-                                    td.whole data-label="action" { (status_mark(d.action.status)) " " (d.action.kind.name()) }
+                                    td.whole data-label="action" { (status_mark(d.facts.status)) " " (d.action.kind.name()) }
                                     td.prose data-label="what" { (d.action.what) }
                                     th.name scope="row" data-label="risk" { (risk_name(&d.risk.name())) }
                                     td.whole data-label="owner" { (d.action.owner.as_deref().or(d.risk.owner.as_deref()).unwrap_or("-")) }

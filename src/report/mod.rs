@@ -113,6 +113,8 @@ pub struct TableView {
     pub wide: bool,
     /// Each risk's actions as lines under it.
     pub actions: bool,
+    /// What the risks are ranked by: its column is never left out.
+    pub by: crate::score::RankBy,
 }
 
 impl TableView {
@@ -126,6 +128,7 @@ impl Default for TableView {
             width: TableView::DEFAULT_WIDTH,
             wide: false,
             actions: true,
+            by: crate::score::RankBy::Severity,
         }
     }
 }
@@ -862,14 +865,14 @@ fn minutes_change(now: Option<f64>, then: Option<f64>) -> String {
 }
 
 /// The current share of the error budget, `17.4%`, `22.0% nearly too big`,
-/// `31.0% too big`, `31.0% too big, waived` while a waiver of `too-big`
-/// holds, or `-`.
+/// `31.0% too big`, `31.0% waived` while a waiver of `too-big` holds (the
+/// waiver's own line says until when and by whom), or `-`.
 pub(crate) fn share_cell(r: &AssessedRisk<'_>) -> String {
-    let cell = size_cell(r.score.current.budget_share, r.size);
-    if r.size == Some(Size::TooBig) && r.too_big_waived().is_some() {
-        format!("{cell}, waived")
-    } else {
-        cell
+    match (r.score.current.budget_share, r.size) {
+        (Some(share), Some(Size::TooBig)) if r.too_big_waived().is_some() => {
+            format!("{} waived", percent_text(share))
+        }
+        (share, size) => size_cell(share, size),
     }
 }
 

@@ -46,7 +46,7 @@ pub fn doc(plan: &Plan<'_>) -> Doc {
                 .iter()
                 .map(|d| {
                     vec![
-                        format!("{} {}", status_mark(d.action.status), d.action.kind.name()),
+                        format!("{} {}", status_mark(d.facts.status), d.action.kind.name()),
                         d.action.what.clone(),
                         name(d.risk),
                         d.action

@@ -27,7 +27,8 @@ use crate::band::{Band, Tone};
 use crate::budget::Size;
 use crate::exception::{Exception, Standing};
 use crate::exercise::ActionFacts;
-use crate::register::model::{Action, ActionStatus};
+use crate::register::model::{Action, ActionStatus, Waiver};
+use crate::score::RankBy;
 use crate::visible::visible_line;
 
 /// The default view: what to fix first, and why. The rank, the id, the
@@ -144,6 +145,15 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     } else {
         COMPACT.to_vec()
     };
+    // The column the risks are ranked by explains the order: it stays.
+    let ranked_by = match view.by {
+        RankBy::Severity => "severity",
+        RankBy::Exposure => "exposure",
+        RankBy::Budget => "budget",
+    };
+    for column in columns.iter_mut().filter(|c| c.header == ranked_by) {
+        column.drop_order = None;
+    }
     if view.wide && report.analysis.has_data_loss() {
         // After `budget`, as `rank_header` has it.
         let at = 1 + columns
@@ -283,9 +293,9 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
         let failed = report.rows().any(|(_, r)| r.failed_count() > 0);
         dim(
             if failed {
-                "✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted"
+                "✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted or waived"
             } else {
-                "✓ done  ◐ in progress  ○ planned  ⊘ accepted"
+                "✓ done  ◐ in progress  ○ planned  ⊘ accepted or waived"
             },
             out,
         )?;
@@ -419,60 +429,47 @@ fn detail_lines(report: &RankReport<'_>, r: &AssessedRisk<'_>, indent: usize) ->
         (action, unmeasured, Some(facts))
     });
     let mut lines = action_lines(report, actions, r.risk.owner.as_deref(), indent);
-    if let Some(acceptance) = &r.risk.accepted {
-        // `⊘ accepted by eng-manager until 2027-03-31`, and `, expired` once past.
-        let mut facts = vec![vec![Piece::plain(format!(
-            " until {}",
-            acceptance.until.value
-        ))]];
-        if r.acceptance_expired {
-            facts.push(vec![Piece::styled(
-                ", expired",
-                Style::new().fg_color(Some(AnsiColor::Red.into())),
-            )]);
-        }
-        lines.extend(detail_line(
-            report,
-            indent,
-            ("⊘ accepted ", Style::new()),
-            &format!("by {}", acceptance.by),
-            facts,
-        ));
-    }
-    // `⊘ waived too-big until 2027-01-31 (lead)`: each waiver that holds
-    // today, a rule's findings on this risk set aside.
-    for stood in r.exceptions_held() {
-        let Exception::Waiver(waiver) = stood.exception else {
-            continue;
+    // `⊘ accepted by eng-manager until 2027-03-31` and `⊘ waived too-big
+    // until 2027-01-31 (lead)`: the acceptance, then each waiver, with
+    // `ends soon` within the policy's notice and `expired` once past, as
+    // the gate judges them.
+    for stood in &r.exceptions {
+        let until = stood.exception.until().value;
+        let (head, by) = match stood.exception {
+            Exception::Acceptance(a) => ("⊘ accepted ".to_string(), format!("by {}", a.by)),
+            Exception::Waiver(w) => (format!("⊘ waived {}", w.rule.id()), String::new()),
         };
-        let mut fact = vec![Piece::plain(format!(" until {}", waiver.until.value))];
+        let mut fact = vec![Piece::plain(format!(" until {until}"))];
         let mut notes = Vec::new();
-        if let Some(by) = &waiver.by {
+        if let Exception::Waiver(Waiver { by: Some(by), .. }) = stood.exception {
             notes.push(Piece {
                 text: visible_line(by).into_owned(),
                 style: None,
                 shrinks: true,
             });
         }
-        if stood.standing == Standing::Ending {
-            let ends = if notes.is_empty() {
-                "ends soon"
-            } else {
-                ", ends soon"
-            };
-            notes.push(Piece::styled(ends, flag_style(false)));
+        let flag = match stood.standing {
+            Standing::Holds => None,
+            Standing::Ending => Some(("ends soon", flag_style(false))),
+            Standing::Expired => Some((
+                "expired",
+                Style::new().fg_color(Some(AnsiColor::Red.into())),
+            )),
+        };
+        if let Some((word, style)) = flag {
+            let sep = if notes.is_empty() { "" } else { ", " };
+            notes.push(Piece::styled(&format!("{sep}{word}"), style));
         }
         if !notes.is_empty() {
             fact.push(Piece::plain(" (".to_string()));
             fact.extend(notes);
             fact.push(Piece::plain(")".to_string()));
         }
-        let head = format!("⊘ waived {}", waiver.rule.id());
         lines.extend(detail_line(
             report,
             indent,
             (&head, Style::new()),
-            "",
+            &by,
             vec![fact],
         ));
     }
@@ -751,7 +748,7 @@ mod snapshot {
         4  stale-index    The index serves stale results  4 low               accepted
            ⊘ accepted by eng-manager until 2027-01-31
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
-        ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted
+        ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted or waived
         hidden to fit: exposure, bad min/yr, budget, owner; see --wide
         ");
     }
@@ -776,7 +773,7 @@ mod snapshot {
         4  stale-index    The index serves stale …  4 low                      -             -  -       search-team   accepted
            ⊘ accepted by eng-manager until 2027-01-31
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
-        ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted
+        ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted or waived
         ");
     }
 
@@ -800,7 +797,7 @@ mod snapshot {
         4  stale-index    The index serves stale results                  4 low                      -             -  -       search-team    accepted
            ⊘ accepted by eng-manager until 2027-01-31
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
-        ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted
+        ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted or waived
         ");
     }
 
@@ -810,6 +807,7 @@ mod snapshot {
             width: 200,
             wide: true,
             actions: false,
+            ..TableView::default()
         });
         insta::assert_snapshot!(text, @"
         #  system    risk           title                                           L  I  severity            detect   recover  exposure    bad min/yr  budget  data loss      incidents    state       owner          actions

@@ -92,7 +92,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                 .iter()
                 .map(|e| {
                     vec![
-                        format!("{} {}", status_mark(e.action.status), e.action.kind.name()),
+                        format!("{} {}", status_mark(e.facts.status), e.action.kind.name()),
                         e.action.what.clone(),
                         name(e.risk),
                         e.action

@@ -76,8 +76,9 @@ pub fn render(command: Option<&str>, out: &mut dyn Write) -> io::Result<bool> {
     writeln!(out, "{}", pages.join(", "))?;
     writeln!(
         out,
-        ".PP\nThe opx book, in the docs/ folder of opx's source, holds the whole reference: \
-         every key of the register, the policy, the gate's rules and the output formats."
+        ".PP\nThe opx book holds the whole reference: every key of the register, the policy, \
+         the gate's rules and the output formats. It is the docs/ folder of opx's source \
+         repository; mdbook serve docs shows it as a site."
     )?;
     if versioned {
         man.render_version_section(out)?;

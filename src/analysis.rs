@@ -16,7 +16,7 @@ use crate::band::RiskMatrix;
 use crate::budget::{self, Size, SystemBudget};
 use crate::dates::{add_days, within};
 use crate::diag::Code;
-use crate::exception::{self, Exception, Stood};
+use crate::exception::{self, Exception, Standing, Stood};
 use crate::exercise::{ActionFacts, IncidentEvidence};
 use crate::factor::{self, Exposure, FactorState};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
@@ -60,8 +60,6 @@ pub struct AssessedRisk<'r> {
     /// Its incidents and near-misses of the last year.
     pub history: History,
     pub review: Review,
-    /// It names an acceptance whose `until` has passed.
-    pub acceptance_expired: bool,
     /// Its acceptance and waivers, each with where it stands under the
     /// policy's `expiring_within`.
     pub exceptions: Vec<Stood<'r>>,
@@ -142,6 +140,13 @@ impl<'r> AssessedRisk<'r> {
     /// budget on purpose, which views show without alarm.
     pub fn too_big_waived(&self) -> Option<&'r Waiver> {
         self.waiver(Code::TooBig)
+    }
+
+    /// It names an acceptance whose `until` has passed.
+    pub fn acceptance_expired(&self) -> bool {
+        self.exceptions.iter().any(|e| {
+            matches!(e.exception, Exception::Acceptance(_)) && e.standing == Standing::Expired
+        })
     }
 
     /// Its exceptions that set something aside today.
@@ -427,7 +432,6 @@ impl<'r> Analysis<'r> {
                         .reviewed
                         .map(|r| add_days(r.value, i64::from(every_days))),
                 },
-                acceptance_expired: score::acceptance_expired(risk, today),
                 exceptions: exception::of(risk, today, policy.expiring_within_days),
                 // Open: no action counts, so it is judged as written.
                 unmitigated: state == State::Open

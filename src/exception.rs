@@ -88,9 +88,15 @@ pub struct Stood<'r> {
     pub standing: Standing,
 }
 
+/// An exception whose last day is `until` has ended by `today`: it holds
+/// through its last day.
+pub fn ended(until: Date, today: Date) -> bool {
+    until < today
+}
+
 /// Where `until` stands on `today`, with `notice_days` of notice.
 pub fn standing(until: Date, today: Date, notice_days: u32) -> Standing {
-    if until < today {
+    if ended(until, today) {
         Standing::Expired
     } else if until <= add_days(today, i64::from(notice_days)) {
         Standing::Ending

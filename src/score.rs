@@ -50,7 +50,7 @@ impl State {
 pub fn acceptance_expired(risk: &Risk, today: Date) -> bool {
     risk.accepted
         .as_ref()
-        .is_some_and(|a| a.until.value < today)
+        .is_some_and(|a| crate::exception::ended(a.until.value, today))
 }
 
 /// Whether an action shows what it changes: an effect that improves on

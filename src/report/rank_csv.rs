@@ -172,7 +172,7 @@ fn row(report: &RankReport<'_>, rank: usize, r: &AssessedRisk<'_>) -> [String; 4
         r.review.every_days.to_string(),
         accepted.map_or(String::new(), |a| a.by.clone()),
         accepted.map_or(String::new(), |a| a.until.value.to_string()),
-        accepted.map_or(String::new(), |_| r.acceptance_expired.to_string()),
+        accepted.map_or(String::new(), |_| r.acceptance_expired().to_string()),
         risk.actions.len().to_string(),
         r.done_count().to_string(),
         r.unevidenced().count().to_string(),

@@ -529,7 +529,7 @@ pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'
                 by: &a.by,
                 reason: &a.reason,
                 until: a.until.value.to_string(),
-                expired: r.acceptance_expired,
+                expired: e.standing == Standing::Expired,
                 standing: e.standing,
             }),
             Exception::Waiver(_) => None,

@@ -78,6 +78,15 @@ pub struct ActionFacts<'r> {
     pub exercise: Option<Exercise>,
     /// It counts as mitigation under the policy.
     pub counts: bool,
+    /// Not done, and its `due` day has passed (see [`overdue`]).
+    pub overdue: bool,
+}
+
+/// An action not done, as written, whose `due` day has passed: what the
+/// gate's `action-overdue` finds and every view marks `overdue`. A risk's
+/// actions carry it in their facts; a systemic factor's are judged here.
+pub fn overdue(action: &Action, today: Date) -> bool {
+    action.status != ActionStatus::Done && action.due.is_some_and(|due| due.value < today)
 }
 
 /// What incidents say about each named action: the last day one showed
@@ -200,6 +209,7 @@ impl<'r> ActionFacts<'r> {
             in_effect,
             exercise,
             counts,
+            overdue: overdue(action, today),
         }
     }
 

@@ -168,11 +168,11 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             || r.unmitigated
             || r.size == Some(Size::TooBig)
             || over_budget;
-        for action in r.risk.actions.iter().filter(|a| a.is_open()) {
+        for (action, facts) in r.actions().filter(|(a, _)| a.is_open()) {
             let step = Step {
                 serves: Serves::Risk(r.risk),
                 action,
-                overdue: action.due.is_some_and(|d| d.value < today),
+                overdue: facts.overdue,
             };
             if urgent { &mut now } else { &mut later }.push(step);
         }
@@ -199,7 +199,7 @@ pub fn plan<'a>(analysis: &'a Analysis<'a>) -> Plan<'a> {
             let step = Step {
                 serves: serves(f),
                 action,
-                overdue: action.due.is_some_and(|d| d.value < today),
+                overdue: crate::exercise::overdue(action, today),
             };
             if urgent { &mut now } else { &mut later }.push(step);
         }

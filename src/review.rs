@@ -15,7 +15,7 @@ use crate::dates::{add_days, within};
 use crate::exception::{Exception, Standing};
 use crate::exercise::ActionFacts;
 use crate::history::Contradiction;
-use crate::register::model::{Action, ActionStatus, Incident, Risk};
+use crate::register::model::{Action, Incident, Risk};
 use crate::score::RankBy;
 
 #[derive(Debug)]
@@ -117,17 +117,13 @@ pub fn digest<'a>(analysis: &'a Analysis<'a>, days: i64) -> Digest<'a> {
                 });
             }
         }
-        for action in risk
-            .actions
-            .iter()
-            .filter(|a| matches!(a.status, ActionStatus::Planned | ActionStatus::InProgress))
-        {
+        for (action, facts) in r.actions().filter(|(a, _)| a.is_open()) {
             if let Some(due) = action.due.map(|d| d.value).filter(|d| *d <= horizon) {
                 digest.actions.push(ActionDue {
                     risk,
                     action,
                     due,
-                    overdue: due < today,
+                    overdue: facts.overdue,
                 });
             }
         }

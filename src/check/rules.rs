@@ -4,7 +4,7 @@
 use crate::analysis::{Analysis, AssessedFactor, AssessedRisk, AssessedSystem};
 use crate::budget::Size;
 use crate::dates::add_days;
-use crate::exercise::Exercise;
+use crate::exercise::{self, Exercise};
 use crate::policy::{Mitigation, Policy};
 use crate::register::model::{ActionKind, ActionStatus, Runbook};
 use crate::score::{State, ViewName};
@@ -82,11 +82,8 @@ pub(super) fn risk<'r>(
             accepted: assessed.state == State::Accepted,
         });
     }
-    for action in &risk.actions {
-        if let Some(due) = action.due
-            && due.value < today
-            && action.status != ActionStatus::Done
-        {
+    for (action, facts) in assessed.actions() {
+        if let Some(due) = action.due.filter(|_| facts.overdue) {
             findings.push(Finding::ActionOverdue { risk, action, due });
         }
     }
@@ -370,9 +367,9 @@ pub(super) fn factor<'r>(
         });
     }
     for action in &factor.actions {
-        if let Some(due) = action.due
-            && due.value < analysis.today
-            && action.status != ActionStatus::Done
+        if let Some(due) = action
+            .due
+            .filter(|_| exercise::overdue(action, analysis.today))
         {
             findings.push(Finding::FactorActionOverdue {
                 system: system.system,

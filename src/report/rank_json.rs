@@ -349,6 +349,9 @@ struct ActionOut<'a> {
     /// When and why it was found not to work; left out unless it failed.
     #[serde(skip_serializing_if = "Option::is_none")]
     failed: Option<FailedOut<'a>>,
+    /// Not done, and past its `due`; left out when not.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    overdue: bool,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -463,7 +466,10 @@ fn factor_out<'a>(report: &RankReport<'a>, f: &'a AssessedFactor<'a>) -> FactorO
         actions: factor
             .actions
             .iter()
-            .map(|a| action_out(a, true, None))
+            .map(|a| {
+                let overdue = crate::exercise::overdue(a, report.analysis.today);
+                action_out(a, true, None, overdue)
+            })
             .collect(),
         location: LocationOut {
             file: display_path(report.sources.path(factor.id.span.file)),
@@ -551,7 +557,7 @@ pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'
         actions: r
             .actions()
             .enumerate()
-            .map(|(i, (a, facts))| action_out(a, r.shows_evidence(i), Some(facts)))
+            .map(|(i, (a, facts))| action_out(a, r.shows_evidence(i), Some(facts), facts.overdue))
             .collect(),
         rpo_exceeded: r.over_rpo.is_some(),
         location: LocationOut {
@@ -563,8 +569,14 @@ pub(crate) fn risk_out<'a>(sources: &Sources, rank: usize, r: &'a AssessedRisk<'
 }
 
 /// An action as JSON; `facts` for a risk's action (a factor's has none).
-fn action_out<'a>(a: &'a Action, evidence: bool, facts: Option<&ActionFacts<'a>>) -> ActionOut<'a> {
+fn action_out<'a>(
+    a: &'a Action,
+    evidence: bool,
+    facts: Option<&ActionFacts<'a>>,
+    overdue: bool,
+) -> ActionOut<'a> {
     ActionOut {
+        overdue,
         id: a.id.as_ref().map(|id| id.value.as_str()),
         exercise: facts.and_then(|facts| {
             facts.exercise.map(|state| ExerciseOut {
@@ -866,7 +878,8 @@ mod snapshot {
                   "effects": {
                     "likelihood": 2
                   },
-                  "evidence": true
+                  "evidence": true,
+                  "overdue": true
                 }
               ],
               "location": {

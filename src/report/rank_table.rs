@@ -643,7 +643,10 @@ fn action_line(
     let mut due_piece = Vec::new();
     if let Some(due) = action.due.filter(|_| action.status != ActionStatus::Done) {
         due_piece.push(Piece::plain(format!(" · due {}", due.value)));
-        overdue = due.value < report.analysis.today;
+        overdue = facts.map_or_else(
+            || crate::exercise::overdue(action, report.analysis.today),
+            |f| f.overdue,
+        );
     }
     // A late action, or a done one whose effect nobody measured.
     if overdue {

@@ -59,7 +59,11 @@ pub fn doc(shown: &Shown<'_>) -> Doc {
         (Some(last), Some(due)) => format!(
             "last reviewed {}, next due {due}{} (every {})",
             last.value,
-            if due < today { ", overdue" } else { "" },
+            if r.review.overdue(today) {
+                ", overdue"
+            } else {
+                ""
+            },
             plural(r.review.every_days as usize, "day")
         ),
         _ => format!(
@@ -321,7 +325,8 @@ pub(super) fn action_item(
         details.push(owner.clone());
     }
     if let Some(due) = action.due.filter(|_| action.status != ActionStatus::Done) {
-        let overdue = if due.value < today { ", overdue" } else { "" };
+        let overdue = facts.map_or_else(|| crate::exercise::overdue(action, today), |f| f.overdue);
+        let overdue = if overdue { ", overdue" } else { "" };
         details.push(format!("due {}{overdue}", due.value));
     }
     let mut more = Vec::new();

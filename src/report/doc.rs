@@ -488,6 +488,24 @@ mod tests {
     }
 
     #[test]
+    fn a_table_too_wide_for_its_columns_is_written_a_block_per_row() {
+        let text = laid_out(24);
+        assert_eq!(
+            text,
+            "d9e32edfeb67\n\
+             \x20 risk:\n\
+             \x20  a-rather-long-risk-id\n\
+             \x20 change: Register\n\
+             \x20   format v1, scoring,\n\
+             \x20   owners\n\
+             \n\
+             38fb1530b6d8\n\
+             \x20 risk: db\n\
+             \x20 change: Error budgets\n"
+        );
+    }
+
+    #[test]
     fn a_change_stays_on_one_line() {
         assert_eq!(
             wrap("accepted 1 → 2, high 3 → 4", 12, "", ""),

@@ -964,3 +964,158 @@ proptest! {
         }
     }
 }
+
+/// Where a document's line may be wider than `width`: never, but for one
+/// word wider than the whole line (an id), alone on it or after a list's
+/// bullet.
+fn assert_document_fits(text: &str, width: usize, what: &str) -> Result<(), TestCaseError> {
+    use unicode_width::UnicodeWidthStr;
+    for line in text.lines().filter(|l| l.width() > width) {
+        let words: Vec<&str> = line.split_whitespace().filter(|w| *w != "•").collect();
+        prop_assert!(
+            words.len() == 1 && words[0].width() > width.saturating_sub(4),
+            "{} at {}: a line of {} columns:\n{}\n{}",
+            what,
+            width,
+            line.width(),
+            line,
+            text
+        );
+    }
+    Ok(())
+}
+
+/// No id is cut: a word that ends in `…` is not the start of one.
+fn assert_no_id_torn(
+    text: &str,
+    ids: &[String],
+    width: usize,
+    what: &str,
+) -> Result<(), TestCaseError> {
+    for word in text.split_whitespace() {
+        let Some(cut) = word.strip_suffix('…') else {
+            continue;
+        };
+        let cut = cut.rsplit('/').next().unwrap_or(cut);
+        prop_assert!(
+            cut.is_empty()
+                || !ids
+                    .iter()
+                    .any(|id| id.starts_with(cut) && id.len() > cut.len() && cut.len() > 3),
+            "{} at {}: an id cut to {:?}:\n{}",
+            what,
+            width,
+            word,
+            text
+        );
+    }
+    Ok(())
+}
+
+fn doc_io<'a>(stdout: &'a mut Vec<u8>, stderr: &'a mut Vec<u8>, width: usize) -> Io<'a> {
+    Io {
+        stdout,
+        stderr,
+        colour: false,
+        stderr_colour: false,
+        width,
+        step_summary: None,
+    }
+}
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    /// `opx review`, `opx plan` and `opx diff` for a terminal at any width
+    /// from 60 to 240: no line wider than the width but one id too long
+    /// for any line, alone on its own, and no id cut.
+    #[test]
+    fn document_tables_fit_any_width(
+        mut risks in prop::collection::vec(shown_risk(), 1..=24),
+        systems in prop::collection::vec((1usize..=64, "[a-z][a-z0-9-]{0,8}", any::<bool>()), 1..=2),
+        widths in prop::collection::vec(60usize..=240, 2),
+    ) {
+        let ids: Vec<String> = systems
+            .iter()
+            .enumerate()
+            .map(|(n, (len, seed, _))| sized_id(seed, *len, n))
+            .collect();
+        let factors: Vec<bool> = systems.iter().map(|s| s.2).collect();
+        let files = table_register(&mut risks, &ids, &factors);
+        // The register before: its systems, no risk yet.
+        let before = table_register(&mut [], &ids, &factors);
+        let (old, new) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let paths: Vec<PathBuf> = files
+            .iter()
+            .enumerate()
+            .map(|(n, text)| write_register(&new, &format!("s{n}.toml"), text.as_bytes()))
+            .collect();
+        for (n, text) in before.iter().enumerate() {
+            write_register(&old, &format!("s{n}.toml"), text.as_bytes());
+        }
+        let mut names: Vec<String> = risks.iter().map(|r| r.id.clone()).collect();
+        names.extend(ids.iter().cloned());
+        names.extend(ids.iter().map(|id| factor_id(id)));
+        let today = TODAY.parse().unwrap();
+        for width in widths.into_iter().chain([60, 80]) {
+            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+            commands::review(
+                &commands::ReviewOptions {
+                    paths: paths.clone(),
+                    format: opx::report::ReviewFormat::Table,
+                    output: None,
+                    days: 14,
+                    mark: Vec::new(),
+                    config: None,
+                    today,
+                    limits: Default::default(),
+                },
+                &mut doc_io(&mut stdout, &mut stderr, width),
+            )
+            .unwrap();
+            let review = String::from_utf8(stdout).unwrap();
+            assert_document_fits(&review, width, "review")?;
+            assert_no_id_torn(&review, &names, width, "review")?;
+
+            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+            commands::plan(
+                &commands::PlanOptions {
+                    limits: Default::default(),
+                    paths: paths.clone(),
+                    format: opx::report::PlanFormat::Table,
+                    output: None,
+                    config: None,
+                    single_risk_share: None,
+                    today,
+                },
+                &mut doc_io(&mut stdout, &mut stderr, width),
+            )
+            .unwrap();
+            let plan = String::from_utf8(stdout).unwrap();
+            assert_document_fits(&plan, width, "plan")?;
+            assert_no_id_torn(&plan, &names, width, "plan")?;
+
+            let (mut stdout, mut stderr) = (Vec::new(), Vec::new());
+            commands::diff(
+                &commands::DiffOptions {
+                    sides: commands::DiffSides::Paths {
+                        old: old.path().to_path_buf(),
+                        new: new.path().to_path_buf(),
+                    },
+                    format: opx::report::DiffFormat::Table,
+                    output: None,
+                    fail_on: None,
+                    config: None,
+                    today,
+                    limits: Default::default(),
+                },
+                &mut doc_io(&mut stdout, &mut stderr, width),
+            )
+            .unwrap();
+            let diff = String::from_utf8(stdout).unwrap();
+            prop_assert!(diff.contains("added"), "{}", diff);
+            assert_document_fits(&diff, width, "diff")?;
+            assert_no_id_torn(&diff, &names, width, "diff")?;
+        }
+    }
+}

@@ -5,11 +5,14 @@
 //! linear in its text.
 //!
 //! To fit, a column that yields to the others is left out first; then a
-//! column that may shrink is shortened (its cells end with `…`), then a
-//! column that may be left out is left out, the least telling first; then
-//! a column of ids may narrow, and an id wider than it is written whole on
-//! a line of its own, the rest of its row on the next. Ids, numbers and
-//! dates are never cut.
+//! column of free text is shortened (its cells end with `…`) to a width
+//! that reads comfortably ([`COMFORTABLE_TEXT`]), then a column that may
+//! be left out is left out, the least telling first; then free text
+//! shortens to the least that still reads ([`READABLE_TEXT`]); then a
+//! column of ids may narrow, and an id wider than it is written whole on
+//! a line of its own, the rest of its row on the next. Room left over
+//! puts back what was left out and fits, the most telling first, then
+//! lengthens what was shortened. Ids, numbers and dates are never cut.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
@@ -94,6 +97,17 @@ pub fn shorten(text: &str, width: usize) -> Cow<'_, str> {
 /// Spaces between two columns.
 const GAP: usize = 2;
 
+/// Free text (a title, what an action does) is never shortened below this
+/// many columns: shorter, "Monthly r…" says nothing. A table that cannot
+/// leave its text this much is laid out another way (a title under its
+/// row, a row as a block of lines).
+pub const READABLE_TEXT: usize = 24;
+
+/// Free text keeps up to this many columns before any column that may be
+/// left out is shown: a title read whole matters more than a risk's
+/// exposure or its owner, and most titles are shorter than this.
+pub const COMFORTABLE_TEXT: usize = 40;
+
 /// How a column behaves when the list is too wide.
 #[derive(Debug, Clone, Copy)]
 pub struct Column {
@@ -112,6 +126,9 @@ pub struct Column {
     /// that may be left out is: a cell wider than the column is written
     /// whole, alone after the cells before it, and the row goes on below.
     pub spill_to: Option<usize>,
+    /// Shortened no further than this before a column that may be left
+    /// out is, when set: free text read whole before the extras.
+    pub keep: Option<usize>,
 }
 
 impl Column {
@@ -124,6 +141,17 @@ impl Column {
             drop_order: None,
             yields: false,
             spill_to: None,
+            keep: None,
+        }
+    }
+
+    /// A column of free text: kept up to [`COMFORTABLE_TEXT`] columns
+    /// before any column that may be left out is shown, and shortened to
+    /// no fewer than [`READABLE_TEXT`].
+    pub const fn text(header: &'static str) -> Column {
+        Column {
+            keep: Some(COMFORTABLE_TEXT),
+            ..Column::fixed(header, Align::Left).shrinks_to(READABLE_TEXT, READABLE_TEXT)
         }
     }
 
@@ -164,6 +192,12 @@ impl Column {
     }
 }
 
+/// The width below which a column's text is not shortened before another
+/// column is left out.
+fn readable_of(c: &Column) -> usize {
+    c.shrink_to.map_or(0, |(_, readable)| readable)
+}
+
 /// The columns and the width each gets; a left-out column gets none.
 #[derive(Debug, Clone)]
 pub struct Layout {
@@ -173,6 +207,9 @@ pub struct Layout {
     /// column takes the width of the widest that still fits it.
     spilling: Vec<Vec<usize>>,
     colour: bool,
+    /// The width fitted to: a cell put on a line of its own starts where
+    /// it ends within it.
+    width: Option<usize>,
 }
 
 impl Layout {
@@ -182,6 +219,7 @@ impl Layout {
             spilling: vec![Vec::new(); columns.len()],
             columns: columns.to_vec(),
             colour,
+            width: None,
         }
     }
 
@@ -205,21 +243,53 @@ impl Layout {
     }
 
     /// Fits the list to `width` columns as well as it can: leaves out what
-    /// yields, then shortens what may shorten to a width that still reads
-    /// well, then leaves out what may be left out, then narrows a column of
-    /// ids (its wider ids each get a line of their own), then shortens
-    /// further; room left over goes back to what was shortened.
+    /// yields, then shortens free text to a width that reads comfortably,
+    /// then leaves out what may be left out, then shortens free text to
+    /// the least that reads, then narrows a column of ids (its wider ids
+    /// each get a line of their own), then shortens further. Room left
+    /// over first puts back the columns left out that fit, the most
+    /// telling first, then goes to what was shortened.
     pub fn fit(&mut self, width: usize) {
+        self.width = Some(width);
         let natural = self.widths.clone();
+        // Free text keeps its comfortable width here; any other column
+        // that shrinks goes down to what reads.
+        let keep = |c: &Column| {
+            c.shrink_to
+                .map(|_| c.keep.map_or(readable_of(c), |k| k.max(readable_of(c))))
+        };
         let readable = |c: &Column| c.shrink_to.map(|(_, readable)| readable);
         let least = |c: &Column| c.shrink_to.map(|(least, _)| least);
         let spill = |c: &Column| c.spill_to;
         while self.total() > width && self.drop_one(true) {}
-        while self.total() > width && self.shrink_one(readable) {}
+        while self.total() > width && self.shrink_one(keep) {}
         while self.total() > width && self.drop_one(false) {}
+        while self.total() > width && self.shrink_one(readable) {}
         while self.total() > width && self.shrink_one(spill) {}
         self.snap_spilling();
         while self.total() > width && self.shrink_one(least) {}
+        // A column left out for a wider one may fit in what that one
+        // freed: put back the most telling first, yielding ones last.
+        let mut out: Vec<usize> = (0..self.columns.len())
+            .filter(|&i| self.widths[i].is_none())
+            .collect();
+        out.sort_by_key(|&i| {
+            let c = &self.columns[i];
+            std::cmp::Reverse((!c.yields, c.drop_order))
+        });
+        for i in out {
+            let whole = natural[i].unwrap_or_default();
+            let least = self.columns[i]
+                .shrink_to
+                .map_or(whole, |(_, readable)| {
+                    readable.max(text_width(self.columns[i].header))
+                })
+                .min(whole);
+            let room = width.saturating_sub(self.total() + GAP);
+            if room >= least {
+                self.widths[i] = Some(whole.min(room));
+            }
+        }
         // Give back what was taken and is no longer needed, widest need
         // first; a column that spills keeps its width, whole ids being
         // all it holds.
@@ -305,6 +375,22 @@ impl Layout {
         self.total() <= width
     }
 
+    /// Whether every line fits `width` as laid out, an id put on a line of
+    /// its own included: written from its column's start, it ends within
+    /// the width.
+    pub fn fits_whole(&self, width: usize) -> bool {
+        let mut start = 0;
+        for (i, w) in self.widths.iter().enumerate() {
+            let Some(w) = w else { continue };
+            let widest = self.spilling[i].iter().copied().max().unwrap_or(0);
+            if self.columns[i].spill_to.is_some() && start + widest > width {
+                return false;
+            }
+            start += w + GAP;
+        }
+        self.fits(width)
+    }
+
     /// Whether `row` puts a cell on a line of its own, being wider than
     /// its column.
     pub fn spills(&self, row: &[Cell<'_>]) -> bool {
@@ -351,8 +437,9 @@ impl Layout {
             .filter(|&i| self.widths[i].is_some())
             .collect();
         // Where the next column starts.
-        let mut at = 0;
+        let mut at: usize = 0;
         for (n, &i) in shown.iter().enumerate() {
+            let mut gap = n > 0;
             let width = self.widths[i].unwrap_or_default();
             let last = n + 1 == shown.len();
             let spill = self.columns[i].spill_to.is_some()
@@ -360,14 +447,30 @@ impl Layout {
             let text = match row.get(i) {
                 // An id too wide for its column, whole; the row goes on
                 // below, under the next column.
-                Some(c) if spill => one_line(&c.text),
+                Some(c) if spill => {
+                    let text = one_line(&c.text);
+                    // Where it fits the width but not from its column's
+                    // start, the cells before go on a line of their own
+                    // and the id starts where it ends at the edge; wider
+                    // than the whole width, it runs past after them.
+                    let room = self.width.unwrap_or(usize::MAX);
+                    let wide = text_width(&text);
+                    if at.saturating_add(wide) > room && wide <= room {
+                        if !line.trim().is_empty() {
+                            writeln!(out, "{}", line.trim_end())?;
+                        }
+                        line = " ".repeat(room.saturating_sub(wide));
+                        gap = false;
+                    }
+                    text
+                }
                 Some(c) => shorten(&c.text, width),
                 None => Cow::Borrowed(""),
             };
             at += width + GAP;
             let pad = width.saturating_sub(text_width(&text));
             let right = self.columns[i].align == Align::Right;
-            if n > 0 {
+            if gap {
                 line.push_str(&" ".repeat(GAP));
             }
             if right {
@@ -494,5 +597,87 @@ mod tests {
         );
         assert!(!text.contains("12"), "n is left out first:\n{text}");
         assert!(text.contains("alice"), "{text}");
+    }
+
+    fn fitted(columns: &[Column], rows: &[[&str; 4]], width: usize) -> Layout {
+        let mut layout = Layout::new(columns, false);
+        for row in rows {
+            layout.measure(&row.map(Cell::new));
+        }
+        layout.fit(width);
+        layout
+    }
+
+    #[test]
+    fn a_title_keeps_comfortable_room_before_an_optional_column_shows() {
+        let columns = [
+            Column::fixed("id", Align::Left),
+            Column::text("title"),
+            Column::fixed("exposure", Align::Right).drops(1),
+            Column::fixed("owner", Align::Left).drops(2),
+        ];
+        let title = "Traffic spikes during peak hours saturate the worker pool";
+        let rows = [["traffic-spike", title, "6", "alice"]];
+        // 13 + 2 + 40 + 2 + 8 = 65: room for the owner, not exposure too.
+        let layout = fitted(&columns, &rows, 62);
+        assert_eq!(layout.width_of("title"), Some(62 - 13 - 2 - 5 - 2));
+        assert_eq!(layout.left_out(), ["exposure"]);
+        // Narrower, the optional columns go before the title goes under 40.
+        let layout = fitted(&columns, &rows, 55);
+        assert_eq!(layout.width_of("title"), Some(40));
+        assert_eq!(layout.left_out(), ["exposure", "owner"]);
+        // Narrower still, the title shortens to what reads, and no further.
+        let layout = fitted(&columns, &rows, 30);
+        assert_eq!(layout.width_of("title"), Some(READABLE_TEXT));
+        assert!(!layout.fits(30));
+    }
+
+    #[test]
+    fn a_column_left_out_comes_back_when_room_is_left() {
+        let columns = [
+            Column::fixed("id", Align::Left),
+            Column::text("title"),
+            Column::fixed("owner", Align::Left).drops(1),
+            Column::fixed("budget", Align::Left).drops(2),
+        ];
+        let rows = [[
+            "db",
+            "Primary fails",
+            "alice",
+            "a very long budget cell here",
+        ]];
+        // The budget, most telling, does not fit; the owner, left out
+        // first, fits in the room the budget leaves.
+        let layout = fitted(&columns, &rows, 40);
+        assert_eq!(layout.left_out(), ["budget"]);
+        assert!(layout.fits(40));
+    }
+
+    #[test]
+    fn an_id_put_on_a_line_of_its_own_ends_within_the_width() {
+        let columns = [
+            Column::fixed("action", Align::Left),
+            Column::fixed("what", Align::Left),
+            Column::fixed("risk", Align::Left).spills_to(0),
+            Column::fixed("due", Align::Left),
+        ];
+        let rows = [[
+            "detect",
+            "Monthly drill",
+            "search-indexing/snapshot-unreadable",
+            "2026-11-30",
+        ]];
+        let layout = fitted(&columns, &rows, 40);
+        assert!(layout.fits(40) && !layout.fits_whole(40));
+        let mut out = Vec::new();
+        layout.write_row(&mut out, &rows[0].map(Cell::new)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        for line in text.lines() {
+            assert!(text_width(line) <= 40, "{text}");
+        }
+        assert!(
+            text.contains("search-indexing/snapshot-unreadable\n"),
+            "{text}"
+        );
     }
 }

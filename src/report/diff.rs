@@ -85,6 +85,7 @@ pub fn doc(diff: &Diff<'_>) -> Doc {
                 .collect(),
         );
         doc.detail("reason");
+        doc.ids(&["risk"]);
     }
     if !diff.new_incidents.is_empty() {
         doc.heading(3, "New incidents");
@@ -129,6 +130,7 @@ fn changes_table(doc: &mut Doc, name: &'static str, rows: Vec<Vec<String>>) {
     );
     doc.optional(&["title"]);
     doc.detail("what changed");
+    doc.ids(&[name]);
 }
 
 /// `the risk (accepted)` or `no-runbook (waived)`.

@@ -10,7 +10,10 @@
 //! its free-text columns with `…`, then by leaving out the columns it may
 //! do without (and says so); a word, an id, a date or a
 //! number is never split. A table's detail column (a long "why") is
-//! written for a terminal as wrapped lines under its row, whole.
+//! written for a terminal as wrapped lines under its row, whole. A table
+//! that cannot fit as columns, its free text at its least readable width
+//! and every id within the line, is written as a block per row instead:
+//! no line runs past the width but a word wider than all of it.
 
 use std::io::{self, Write};
 
@@ -20,10 +23,6 @@ use super::columns::{Align, Cell, Column, Layout, one_line, text_width};
 use super::{markdown, paint};
 use crate::visible::log_safe;
 use unicode_width::UnicodeWidthChar;
-
-/// A free-text column shortens to no fewer characters than this, and to
-/// the second before any column is left out.
-const SHORTEST_TEXT: (usize, usize) = (10, 16);
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Block {
@@ -275,10 +274,11 @@ fn table(
         .enumerate()
         .filter(|(i, _)| beside(i))
         .map(|(_, &name)| {
-            let mut column = Column::fixed(name, Align::Left);
-            if text.contains(&name) {
-                column = column.shrinks_to(SHORTEST_TEXT.0, SHORTEST_TEXT.1);
-            }
+            let mut column = if text.contains(&name) {
+                Column::text(name)
+            } else {
+                Column::fixed(name, Align::Left)
+            };
             if let Some(order) = optional.iter().position(|&o| o == name) {
                 column = column.drops(u8::try_from(order).unwrap_or(u8::MAX));
             }
@@ -306,6 +306,9 @@ fn table(
         layout.measure(row);
     }
     layout.fit(width);
+    if !layout.fits_whole(width) {
+        return (stacked(header, rows, width, colour), None);
+    }
     let mut out = Vec::new();
     let written: io::Result<()> = (|| {
         layout.write_header(&mut out)?;
@@ -324,6 +327,33 @@ fn table(
     let left_out = layout.left_out();
     let note = (!left_out.is_empty()).then(|| format!("hidden to fit: {}", left_out.join(", ")));
     (String::from_utf8_lossy(&out).into_owned(), note)
+}
+
+/// A table too wide for its columns, each row as a block: its first cell
+/// as a heading, each other cell under it as `column: text`, wrapped with
+/// a hanging indent. It fits any width an id fits, and hides nothing.
+fn stacked(header: &[&'static str], rows: &[Vec<String>], width: usize, colour: bool) -> String {
+    let mut out = String::new();
+    for (n, row) in rows.iter().enumerate() {
+        if n > 0 {
+            out.push('\n');
+        }
+        let mut cells = header.iter().zip(row);
+        if let Some((_, first)) = cells.next() {
+            for line in wrap(first, width, "", "  ") {
+                out.push_str(&paint(&line, Style::new().bold(), colour));
+                out.push('\n');
+            }
+        }
+        for (name, text) in cells.filter(|(_, text)| !text.is_empty()) {
+            let text = format!("{name}: {}", text);
+            for line in wrap(&text, width, "  ", "    ") {
+                out.push_str(&line);
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// The words of `text`, with a change `a → b` kept as one: a reader
@@ -369,7 +399,15 @@ pub fn wrap(text: &str, width: usize, first: &str, rest: &str) -> Vec<String> {
         let breakable = word.chars().any(|c| c.width() == Some(2));
         if !breakable {
             if !empty {
-                lines.push(std::mem::replace(&mut line, rest.to_string()));
+                // A word that fits the width but not after the indent
+                // starts further left: it ends at the edge.
+                let room = width.saturating_sub(text_width(word));
+                let indent = if text_width(rest) > room {
+                    " ".repeat(room)
+                } else {
+                    rest.to_string()
+                };
+                lines.push(std::mem::replace(&mut line, indent));
             }
             line.push_str(word);
             empty = false;
@@ -446,6 +484,24 @@ mod tests {
              \x20     Register format v1, sco…\n\
              db    Error budgets\n\
              hidden to fit: commit\n"
+        );
+    }
+
+    #[test]
+    fn a_table_too_wide_for_its_columns_is_written_a_block_per_row() {
+        let text = laid_out(24);
+        assert_eq!(
+            text,
+            "d9e32edfeb67\n\
+             \x20 risk:\n\
+             \x20  a-rather-long-risk-id\n\
+             \x20 change: Register\n\
+             \x20   format v1, scoring,\n\
+             \x20   owners\n\
+             \n\
+             38fb1530b6d8\n\
+             \x20 risk: db\n\
+             \x20 change: Error budgets\n"
         );
     }
 

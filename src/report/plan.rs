@@ -676,8 +676,9 @@ mod widths {
 
         Accepted risks
 
-        risk                accepted by  why                      until       bad min/yr
-        search/stale-index  eng-manager  Users tolerate an hour…  2027-01-31  -
+        risk                accepted by  why                                  until
+        search/stale-index  eng-manager  Users tolerate an hour of staleness  2027-01-31
+        hidden to fit: bad min/yr
 
         Escalation paths
 

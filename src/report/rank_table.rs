@@ -5,7 +5,7 @@
 //! The default view shows the columns that tell most; `--wide` shows every
 //! column, whole. To fit, the least telling columns are left out (the last
 //! line says which) and the title and the owner shorten with `…`; ids,
-//! numbers and dates are never cut. A title keeps [`TITLE_MIN`] columns: when
+//! numbers and dates are never cut. A title keeps [`READABLE_TEXT`] columns: when
 //! its row cannot leave it that much, every title goes on a line of its own
 //! under its row. An id too wide for its column goes whole on a line of its
 //! own, the row going on below; only an id wider than the whole line runs
@@ -17,7 +17,7 @@ use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
 
-use super::columns::{Align, Cell, Column, Layout, one_line, shorten, text_width};
+use super::columns::{Align, Cell, Column, Layout, READABLE_TEXT, one_line, shorten, text_width};
 use super::{
     RankReport, factor_row, minutes_cell, paint, rank_factor_cells, rank_header, rank_summary,
     severity_cell, share_cell, simulated_cells, simulation_lines, state_cell,
@@ -37,7 +37,7 @@ use crate::visible::visible_line;
 const COMPACT: [Column; 9] = [
     Column::fixed("#", Align::Right),
     Column::fixed("risk", Align::Left).spills_to(ID_MIN),
-    Column::fixed(TITLE, Align::Left).shrinks_to(TITLE_MIN, TITLE_MIN),
+    Column::text(TITLE),
     Column::fixed("severity", Align::Left),
     Column::fixed("exposure", Align::Right).drops(1),
     Column::fixed("bad min/yr", Align::Right).drops(2),
@@ -50,11 +50,12 @@ const COMPACT: [Column; 9] = [
 
 const TITLE: &str = "title";
 
-/// A title is shown whole, or shortened to no fewer than this many
-/// columns, at any width of at least this plus the rank column and its
-/// gap (30 columns for up to 9,999 risks): beside its row when the row
-/// leaves it that much room, else on a line of its own under the row.
-pub const TITLE_MIN: usize = 24;
+// A title is shown whole, or shortened to no fewer than READABLE_TEXT
+// columns, at any width of at least that plus the rank column and its gap
+// (30 columns for up to 9,999 risks): beside its row when the row leaves
+// it that much room, else on a line of its own under the row. Beside its
+// row, it keeps up to COMFORTABLE_TEXT columns before exposure, bad
+// minutes, the owner or the budget is shown.
 
 /// Beside its title, the id column narrows to no fewer than this many
 /// columns, and only when a quarter of the rows or fewer then put their id
@@ -84,7 +85,7 @@ const WIDE: [Column; 16] = [
 
 /// Shorter than this, an action's text says too little; what is said
 /// after it goes on a line of its own.
-const MIN_WHAT: usize = 24;
+const MIN_WHAT: usize = READABLE_TEXT;
 
 /// Where the facts of a detail line that go on the lines below it start,
 /// past its indent: under an action's text (`✓ respond  `).
@@ -759,24 +760,25 @@ mod snapshot {
     #[test]
     fn the_fixture_at_120_columns() {
         insta::assert_snapshot!(at(120), @"
-        #  risk           title                     severity            exposure    bad min/yr  budget  owner         state
+        #  risk           title                                           severity            budget  owner          state
         checkout
-        1  traffic-spike  Traffic spikes saturate…  16 high → 8 medium         3         78.00  14.8%   alice         mitigating
+        1  traffic-spike  Traffic spikes saturate the worker pool         16 high → 8 medium  14.8%   alice          mitigating
            ✓ detect   Page on queue depth · alice · exercised 2026-09-14
            ○ prevent  Autoscale workers · bob · due 2026-11-20, overdue
-        2  bad-deploy     A bad deploy breaks che…  12 high                    4         60.00  11.4%   payments-te…  mitigated
+        2  bad-deploy     A bad deploy breaks checkout                    12 high             11.4%   payments-team  mitigated
            ✓ prevent  Announce deploys in #eng · payments-team · no evidence · never exercised
            ✓ respond  Roll back with the deploy tool · payments-team · exercise overdue
-        3  single-expert  Only one engineer knows…  12 high                    -             -  -       payments-te…  open
+        3  single-expert  Only one engineer knows the reconciliation job  12 high             -       payments-team  open
            ✗ prevent  Document the job · payments-team · failed 2026-10-10
            ⊘ waived no-runbook until 2027-02-28 (eng-manager)
-        -  overload       On-call is overloaded     factor                     -  32.00 → 0.00  6.1%    payments-te…  open
+        -  overload       On-call is overloaded                           factor              6.1%    payments-team  open
            ○ prevent  Split the rotation · eng-manager · due 2027-01-15
         search
-        4  stale-index    The index serves stale …  4 low                      -             -  -       search-team   accepted
+        4  stale-index    The index serves stale results                  4 low               -       search-team    accepted
            ⊘ accepted by eng-manager until 2027-01-31
         4 risks: 3 high, 1 low; 1 open; 1 systemic factor
         ✓ done  ◐ in progress  ○ planned  ✗ failed  ⊘ accepted or waived
+        hidden to fit: exposure, bad min/yr; see --wide
         ");
     }
 

@@ -53,6 +53,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                 .collect(),
         );
         doc.optional(&["owner"]);
+        doc.ids(&["risk"]);
     }
 
     doc.heading(2, "Actions due");
@@ -79,6 +80,8 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                 })
                 .collect(),
         );
+        doc.optional(&["owner"]);
+        doc.ids(&["risk"]);
     }
 
     doc.heading(2, "Exercises due");
@@ -111,6 +114,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                 .collect(),
         );
         doc.optional(&["owner", "last"]);
+        doc.ids(&["risk"]);
     }
 
     doc.heading(2, "Exceptions ending");
@@ -143,6 +147,7 @@ pub fn doc(d: &Digest<'_>) -> Doc {
                 })
                 .collect(),
         );
+        doc.ids(&["risk"]);
     }
 
     doc.heading(2, "Incidents and near-misses");
@@ -531,13 +536,14 @@ mod widths {
 
         Reviews due
 
-        risk                    title                      due             owner
-        checkout/single-expert  Only one engineer knows …  never reviewed  payments-team
+        risk                    title                                     due
+        checkout/single-expert  Only one engineer knows the reconciliat…  never reviewed
+        hidden to fit: owner
 
         Actions due
 
-        action     what              risk                    owner  due
-        ○ prevent  Autoscale worke…  checkout/traffic-spike  bob    2026-11-20 (overdue)
+        action     what               risk                    due
+        ○ prevent  Autoscale workers  checkout/traffic-spike  2026-11-20 (overdue)
 
         Exercises due
 

@@ -331,7 +331,8 @@ fn table(
 
 /// A table too wide for its columns, each row as a block: its first cell
 /// as a heading, each other cell under it as `column: text`, wrapped with
-/// a hanging indent. It fits any width an id fits, and hides nothing.
+/// a hanging indent, an empty one left out. It fits any width an id
+/// fits, and hides nothing.
 fn stacked(header: &[&'static str], rows: &[Vec<String>], width: usize, colour: bool) -> String {
     let mut out = String::new();
     for (n, row) in rows.iter().enumerate() {
@@ -345,7 +346,8 @@ fn stacked(header: &[&'static str], rows: &[Vec<String>], width: usize, colour: 
                 out.push('\n');
             }
         }
-        for (name, text) in cells.filter(|(_, text)| !text.is_empty()) {
+        // A cell with nothing to say (`-`) says it by its absence here.
+        for (name, text) in cells.filter(|(_, text)| !text.is_empty() && *text != "-") {
             let text = format!("{name}: {}", text);
             for line in wrap(&text, width, "  ", "    ") {
                 out.push_str(&line);

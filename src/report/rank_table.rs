@@ -99,8 +99,10 @@ enum Row<'a> {
 }
 
 /// The rows under each system's heading, systems in the order their
-/// first row comes; one group without a heading when every row is of one
-/// system (or in `--wide`, whose rows name their system).
+/// first row comes; one group without a heading when the register has one
+/// system (or in `--wide`, whose rows name their system). A register of
+/// several keeps the heading over a single group (`--top 2`, `--system`),
+/// so the bare ids under it still say whose they are.
 fn groups<'a>(report: &RankReport<'a>) -> Vec<(Option<&'a str>, Vec<Row<'a>>)> {
     let analysis = report.analysis;
     let rows = report
@@ -122,7 +124,9 @@ fn groups<'a>(report: &RankReport<'a>) -> Vec<(Option<&'a str>, Vec<Row<'a>>)> {
             None => groups.push((Some(system), vec![row])),
         }
     }
-    if let [(system, _)] = groups.as_mut_slice() {
+    if let [(system, _)] = groups.as_mut_slice()
+        && analysis.one_system()
+    {
         *system = None;
     }
     groups

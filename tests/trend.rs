@@ -401,3 +401,22 @@ fn a_file_over_the_cap_beside_the_register_is_named_at_every_commit() {
 fn points_loaded(json: &str) -> bool {
     points(json).iter().all(|p| p["loaded"] == true)
 }
+
+/// A `--today` before every commit reads no history, and says up to which
+/// day it looked.
+#[test]
+fn a_day_before_every_commit_says_which_days_were_read() {
+    let dir = repository();
+    let out = Command::cargo_bin("opx")
+        .unwrap()
+        .current_dir(dir.path())
+        .env("NO_COLOR", "1")
+        .args(["trend", "risks", "--today", "2025-12-01"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("No commit up to 2025-12-01 changed the register."),
+        "{stdout}"
+    );
+}

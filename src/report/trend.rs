@@ -36,7 +36,14 @@ fn points_summary(trend: &Trend) -> String {
     else {
         return match trend.points.len() {
             0 if trend.commits.tags => format!("No tagged commit{within}."),
-            0 => format!("No commit{within} changed the register."),
+            // `--today` may fall before every commit: say which days were read.
+            0 => {
+                let until = trend.commits.until.map(|d| format!(" up to {d}"));
+                format!(
+                    "No commit{within}{} changed the register.",
+                    until.unwrap_or_default()
+                )
+            }
             n => format!(
                 "{}{within}, and the register loads at none of them.",
                 plural(n, noun)

@@ -42,20 +42,10 @@ pub enum SchemaKind {
 }
 
 impl SchemaKind {
-    pub const ALL: [SchemaKind; 12] = [
-        SchemaKind::Register,
-        SchemaKind::Policy,
-        SchemaKind::RankReport,
-        SchemaKind::CheckReport,
-        SchemaKind::ReviewReport,
-        SchemaKind::MatrixReport,
-        SchemaKind::AssessReport,
-        SchemaKind::MeasureReport,
-        SchemaKind::ShowReport,
-        SchemaKind::DiffReport,
-        SchemaKind::PlanReport,
-        SchemaKind::TrendReport,
-    ];
+    /// Every schema opx publishes.
+    pub fn all() -> &'static [SchemaKind] {
+        <SchemaKind as clap::ValueEnum>::value_variants()
+    }
 
     /// The schema, as pretty JSON with a final newline.
     pub fn text(self) -> String {
@@ -66,60 +56,39 @@ impl SchemaKind {
     }
 
     fn schema(self) -> Value {
-        let generator = || SchemaSettings::draft07().into_generator();
+        use crate::report::*;
         match self {
             SchemaKind::Register => register::schema(),
             SchemaKind::Policy => register::policy(),
-            SchemaKind::RankReport => generator()
-                .into_root_schema_for::<crate::report::RankDocument<'static>>()
-                .to_value(),
-            SchemaKind::CheckReport => generator()
-                .into_root_schema_for::<crate::report::CheckDocument<'static>>()
-                .to_value(),
-            SchemaKind::ReviewReport => generator()
-                .into_root_schema_for::<crate::report::ReviewDocument<'static>>()
-                .to_value(),
-            SchemaKind::MatrixReport => generator()
-                .into_root_schema_for::<crate::report::MatrixDocument<'static>>()
-                .to_value(),
-            SchemaKind::AssessReport => generator()
-                .into_root_schema_for::<crate::report::AssessDocument<'static>>()
-                .to_value(),
-            SchemaKind::MeasureReport => generator()
-                .into_root_schema_for::<crate::report::MeasureDocument<'static>>()
-                .to_value(),
-            SchemaKind::ShowReport => generator()
-                .into_root_schema_for::<crate::report::ShowDocument<'static>>()
-                .to_value(),
-            SchemaKind::DiffReport => generator()
-                .into_root_schema_for::<crate::report::DiffDocument<'static>>()
-                .to_value(),
-            SchemaKind::PlanReport => generator()
-                .into_root_schema_for::<crate::report::PlanDocument<'static>>()
-                .to_value(),
-            SchemaKind::TrendReport => generator()
-                .into_root_schema_for::<crate::report::TrendDocument<'static>>()
-                .to_value(),
+            SchemaKind::RankReport => of::<RankDocument<'static>>(),
+            SchemaKind::CheckReport => of::<CheckDocument<'static>>(),
+            SchemaKind::ReviewReport => of::<ReviewDocument<'static>>(),
+            SchemaKind::MatrixReport => of::<MatrixDocument<'static>>(),
+            SchemaKind::AssessReport => of::<AssessDocument<'static>>(),
+            SchemaKind::MeasureReport => of::<MeasureDocument<'static>>(),
+            SchemaKind::ShowReport => of::<ShowDocument<'static>>(),
+            SchemaKind::DiffReport => of::<DiffDocument<'static>>(),
+            SchemaKind::PlanReport => of::<PlanDocument<'static>>(),
+            SchemaKind::TrendReport => of::<TrendDocument<'static>>(),
         }
     }
 
-    /// The copy kept in the repository, beside this file.
-    pub fn file_name(self) -> &'static str {
-        match self {
-            SchemaKind::Register => "register.schema.json",
-            SchemaKind::Policy => "policy.schema.json",
-            SchemaKind::RankReport => "rank-report.schema.json",
-            SchemaKind::CheckReport => "check-report.schema.json",
-            SchemaKind::ReviewReport => "review-report.schema.json",
-            SchemaKind::MatrixReport => "matrix-report.schema.json",
-            SchemaKind::AssessReport => "assess-report.schema.json",
-            SchemaKind::MeasureReport => "measure-report.schema.json",
-            SchemaKind::ShowReport => "show-report.schema.json",
-            SchemaKind::DiffReport => "diff-report.schema.json",
-            SchemaKind::PlanReport => "plan-report.schema.json",
-            SchemaKind::TrendReport => "trend-report.schema.json",
-        }
+    /// The copy kept in the repository, beside this file: its name on the
+    /// command line, `.schema.json` after it.
+    pub fn file_name(self) -> String {
+        let name = clap::ValueEnum::to_possible_value(&self)
+            .map(|value| value.get_name().to_string())
+            .unwrap_or_default();
+        format!("{name}.schema.json")
     }
+}
+
+/// The schema of a report, generated from the type it is written from.
+fn of<T: schemars::JsonSchema>() -> Value {
+    SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<T>()
+        .to_value()
 }
 
 #[cfg(test)]
@@ -131,7 +100,7 @@ mod tests {
     #[test]
     fn published_schemas_are_the_generated_ones() {
         let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/schema");
-        for kind in SchemaKind::ALL {
+        for &kind in SchemaKind::all() {
             let path = folder.join(kind.file_name());
             let generated = kind.text();
             if std::env::var_os("OPX_BLESS").is_some() {

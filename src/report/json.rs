@@ -1,11 +1,57 @@
 //! JSON written the way every opx report writes it: pretty, two spaces,
-//! a final newline; and long lists rendered in chunks on every core.
+//! a final newline; long lists rendered in chunks on every core; and the
+//! pieces several documents share.
 
 use std::io::{self, Write};
 use std::ops::Range;
 
 use serde::Serialize;
 use serde_json::ser::{Formatter, Serializer};
+
+/// A done action to be shown working again, or for the first time, as
+/// `review` and `plan` give it.
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(deny_unknown_fields)]
+pub(crate) struct DrillOut<'a> {
+    system: &'a str,
+    risk: &'a str,
+    /// Its id within its risk, where it has one.
+    action: Option<&'a str>,
+    kind: &'static str,
+    what: &'a str,
+    /// The action's owner, else its risk's.
+    owner: Option<&'a str>,
+    /// Its last exercise; null when never.
+    #[schemars(extend("format" = "date"))]
+    exercised: Option<String>,
+    every_days: u32,
+    /// Null when it was never exercised: due now.
+    #[schemars(extend("format" = "date"))]
+    due: Option<String>,
+    /// Past its cadence, or never exercised.
+    overdue: bool,
+}
+
+impl<'a> DrillOut<'a> {
+    pub(crate) fn of(
+        risk: &'a crate::register::model::Risk,
+        action: &'a crate::register::model::Action,
+        facts: &crate::exercise::ActionFacts<'_>,
+    ) -> Self {
+        DrillOut {
+            system: &risk.system,
+            risk: &risk.id.value,
+            action: action.id.as_ref().map(|id| id.value.as_str()),
+            kind: action.kind.name(),
+            what: &action.what,
+            owner: action.owner.as_deref().or(risk.owner.as_deref()),
+            exercised: facts.exercised.map(|d| d.to_string()),
+            every_days: facts.every_days,
+            due: facts.due.map(|d| d.to_string()),
+            overdue: facts.stale(),
+        }
+    }
+}
 
 /// Rows rendered at a time, per chunk.
 const CHUNK: usize = 256;

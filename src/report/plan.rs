@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::doc::Doc;
+use super::json::DrillOut;
 use super::{FACTOR_MARK, json, risk_name, round, status_mark};
 use crate::budget::{minutes_text, percent_text};
 use crate::plan::{Plan, Serves, Step, Week};
@@ -321,22 +322,6 @@ struct StepOut<'a> {
 
 #[derive(Serialize, JsonSchema)]
 #[schemars(deny_unknown_fields)]
-struct DrillOut<'a> {
-    system: &'a str,
-    risk: &'a str,
-    action: Option<&'a str>,
-    kind: &'static str,
-    what: &'a str,
-    owner: Option<&'a str>,
-    #[schemars(extend("format" = "date"))]
-    exercised: Option<String>,
-    every_days: u32,
-    #[schemars(extend("format" = "date"))]
-    due: Option<String>,
-}
-
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
 struct AcceptedOut<'a> {
     system: &'a str,
     risk: &'a str,
@@ -469,17 +454,7 @@ impl<'a> Document<'a> {
             drills: plan
                 .drills
                 .iter()
-                .map(|d| DrillOut {
-                    system: &d.risk.system,
-                    risk: &d.risk.id.value,
-                    action: d.action.id.as_ref().map(|id| id.value.as_str()),
-                    kind: d.action.kind.name(),
-                    what: &d.action.what,
-                    owner: d.action.owner.as_deref().or(d.risk.owner.as_deref()),
-                    exercised: d.facts.exercised.map(|e| e.to_string()),
-                    every_days: d.facts.every_days,
-                    due: d.facts.due.map(|e| e.to_string()),
-                })
+                .map(|d| DrillOut::of(d.risk, d.action, &d.facts))
                 .collect(),
             accepted: plan
                 .accepted

@@ -6,6 +6,7 @@ use schemars::JsonSchema;
 use serde::Serialize;
 
 use super::doc::Doc;
+use super::json::DrillOut;
 use super::{json, risk_name, status_mark};
 use crate::diag::plural;
 use crate::exception::Standing;
@@ -249,7 +250,7 @@ pub struct Document<'a> {
     /// Open actions due within the window, soonest first.
     actions: Vec<ActionOut<'a>>,
     /// Done actions to be shown to work again, or for the first time.
-    exercises: Vec<ExerciseOut<'a>>,
+    exercises: Vec<DrillOut<'a>>,
     /// Acceptances and waivers that end within the policy's
     /// `expiring_within`, or have ended; soonest first.
     exceptions: Vec<ExceptionOut<'a>>,
@@ -286,26 +287,6 @@ struct ActionOut<'a> {
     due: String,
     overdue: bool,
     status: &'static str,
-}
-
-#[derive(Serialize, JsonSchema)]
-#[schemars(deny_unknown_fields)]
-struct ExerciseOut<'a> {
-    system: &'a str,
-    risk: &'a str,
-    /// Its id within its risk, where it has one.
-    action: Option<&'a str>,
-    kind: &'static str,
-    what: &'a str,
-    owner: Option<&'a str>,
-    /// Its last exercise; null when never.
-    #[schemars(extend("format" = "date"))]
-    exercised: Option<String>,
-    every_days: u32,
-    /// Null when it was never exercised: due now.
-    #[schemars(extend("format" = "date"))]
-    due: Option<String>,
-    overdue: bool,
 }
 
 #[derive(Serialize, JsonSchema)]
@@ -395,18 +376,7 @@ impl<'a> Document<'a> {
             exercises: d
                 .exercises
                 .iter()
-                .map(|e| ExerciseOut {
-                    system: &e.risk.system,
-                    risk: &e.risk.id.value,
-                    action: e.action.id.as_ref().map(|id| id.value.as_str()),
-                    kind: e.action.kind.name(),
-                    what: &e.action.what,
-                    owner: owner(e.action, e.risk),
-                    exercised: e.facts.exercised.map(|d| d.to_string()),
-                    every_days: e.facts.every_days,
-                    due: e.facts.due.map(|d| d.to_string()),
-                    overdue: e.overdue(),
-                })
+                .map(|e| DrillOut::of(e.risk, e.action, &e.facts))
                 .collect(),
             exceptions: d
                 .exceptions

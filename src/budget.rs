@@ -18,9 +18,6 @@ use crate::units::{Percent, minutes};
 /// Minutes in an average year of the Gregorian calendar.
 pub const MINUTES_PER_YEAR: f64 = 1_440.0 * 365.25;
 
-/// The default share of a yearly budget that one risk may use before it is too big.
-pub const DEFAULT_SINGLE_RISK_SHARE: f64 = 0.25;
-
 /// A risk is "near" too big above this fraction of the threshold.
 pub const NEAR_FRACTION: f64 = 0.8;
 
@@ -219,9 +216,12 @@ mod tests {
         assert!(close(budget, 525.96, 1e-9), "{budget}");
         let used = share(minutes, budget);
         assert!(close(used * 100.0, 17.4, 0.05), "{used}");
-        let threshold = DEFAULT_SINGLE_RISK_SHARE * budget;
+        let threshold = crate::policy::DEFAULT_SINGLE_RISK_SHARE * budget;
         assert!(close(threshold, 131.49, 1e-9));
-        assert_eq!(size(used, DEFAULT_SINGLE_RISK_SHARE), Size::Fits);
+        assert_eq!(
+            size(used, crate::policy::DEFAULT_SINGLE_RISK_SHARE),
+            Size::Fits
+        );
     }
 
     #[test]

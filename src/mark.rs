@@ -7,7 +7,7 @@
 //! and a missing final newline all stay as they were. Each edited file is
 //! read back through the validator before anything is written; the files
 //! are locked, written atomically, and only if none changed on disk since
-//! opx read them (see [`crate::rewrite`]).
+//! opx read them (see `crate::rewrite`).
 
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -5,7 +5,7 @@
 //! the effects of every action: what the plan buys). In each view,
 //! severity = likelihood × impact (how bad), exposure = detect level ×
 //! recover level (how long the damage lasts), and bad minutes = the minutes
-//! of users' pain a year (see [`crate::budget`]). Rankings use the current
+//! of users' pain a year (see `crate::budget`). Rankings use the current
 //! view and are total orders, the same on every run.
 
 use std::cmp::Ordering;

@@ -4,7 +4,7 @@
 //! Each risk is simulated in its current view, year by year:
 //!
 //! - its rate is drawn from its frequency (a point, or lognormal for a
-//!   range, see [`crate::uncertainty`]), and the year's incidents from a
+//!   range, see `crate::uncertainty`), and the year's incidents from a
 //!   Poisson distribution with that rate;
 //! - each incident draws its own time to detect, time to recover and share
 //!   of users, and costs share × (detect + recover) minutes. A range is
@@ -65,10 +65,10 @@ impl Default for Settings {
 /// What the simulated years showed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Simulation {
-    /// One per risk of [`Analysis::risks`]; `None` where its bad minutes
+    /// One per risk of `Analysis::risks`; `None` where its bad minutes
     /// are unknown.
     pub risks: Vec<Option<Years>>,
-    /// One per system of [`Analysis::systems`]; `None` where none of its
+    /// One per system of `Analysis::systems`; `None` where none of its
     /// risks has known bad minutes.
     pub systems: Vec<Option<SystemYears>>,
 }

@@ -75,7 +75,7 @@ pub const TOOL_NAME: &str = "opx";
 pub const TOOL_VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// A risk's place in a ranking: its rank (1 is first) and its place in
-/// [`Analysis::risks`].
+/// `Analysis::risks`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Ranked {
     pub rank: usize,
@@ -88,7 +88,7 @@ pub struct RankReport<'a> {
     /// The risks to show, in rank order.
     pub ranked: &'a [Ranked],
     /// The systemic factors to show after them, as places in
-    /// [`Analysis::factors`], most bad minutes first.
+    /// `Analysis::factors`, most bad minutes first.
     pub factors: &'a [usize],
     pub sources: &'a Sources,
     pub colour: bool,

@@ -261,9 +261,11 @@ impl Write for Guard<'_> {
             if self.line.is_empty() {
                 self.out.write_all(&safe_line(head, self.escape))?;
             } else {
+                // Cleared, not taken: the next line reuses its room, so a
+                // long report of short writes does not allocate per line.
                 self.line.extend_from_slice(head);
-                let line = std::mem::take(&mut self.line);
-                self.out.write_all(&safe_line(&line, self.escape))?;
+                self.out.write_all(&safe_line(&self.line, self.escape))?;
+                self.line.clear();
             }
             buf = rest;
         }

@@ -45,6 +45,9 @@ pub struct Analysis<'r> {
     /// How the years were simulated, once [`Analysis::simulate`] has run.
     pub simulation: Option<Settings>,
     incidents: IncidentIndex<'r>,
+    /// Some risk says what data it would lose: asked for each row of a
+    /// ranking, so found once.
+    data_loss: bool,
 }
 
 /// One risk, assessed.
@@ -478,9 +481,13 @@ impl<'r> Analysis<'r> {
                 });
             }
         }
+        let data_loss = risks
+            .iter()
+            .any(|r| r.score.current.view.data_loss.is_some());
         Analysis {
             register,
             today,
+            data_loss,
             single_risk_share,
             notice_days: policy.expiring_within_days,
             matrix: policy.matrix.clone(),
@@ -527,9 +534,7 @@ impl<'r> Analysis<'r> {
     /// Whether any risk estimates the data it would lose: rankings then
     /// show a column for it.
     pub fn has_data_loss(&self) -> bool {
-        self.risks
-            .iter()
-            .any(|r| r.score.current.view.data_loss.is_some())
+        self.data_loss
     }
 
     /// Whether the register has one system: reports then name its risks

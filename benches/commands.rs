@@ -6,8 +6,11 @@
 //! Whole opx commands as a user runs them: the built binary, started as a
 //! process, its output read to the end through a pipe.
 //!
-//! For each size (1,000, 10,000 and 100,000 risks, 100 to a file, each risk a
-//! realistic ~610 bytes of TOML) it measures the parse floor (the toml crate
+//! For each of two registers, a varied one (risks with one to three actions
+//! of any kind and status, acceptances, waivers and incidents: many
+//! findings) and a tidy one (every risk with the same two actions), and each
+//! size (1,000, 10,000 and 100,000 risks, 100 to a file, each risk ~600
+//! bytes of TOML) it measures the parse floor (the toml crate
 //! parsing the same texts, already in memory, on one thread), then every
 //! `rank` and `check` format, `rank --top 1` and one `rank --output FILE`:
 //! best time of several runs, peak RSS, and both against the floor and the
@@ -16,7 +19,8 @@
 //! the goals, PASS or MISS: a report, never a failure.
 //!
 //! Run with `cargo bench --bench commands`; `OPX_BENCH_SIZES=1000,10000`
-//! leaves out the largest size, and `OPX_BENCH_DIR=folder` keeps the
+//! leaves out the largest size, `OPX_BENCH_SHAPES=varied` (or `tidy`)
+//! measures one register, and `OPX_BENCH_DIR=folder` keeps the
 //! registers there (to profile a command on them). Peak RSS is `ru_maxrss` of the only child of
 //! a fresh probe (this benchmark started again with [`PROBE`]), so no other
 //! process is counted; the kernel also counts the image a child replaces on

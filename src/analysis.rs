@@ -21,9 +21,10 @@ use crate::exercise::{ActionFacts, IncidentEvidence};
 use crate::factor::{self, Exposure, FactorState};
 use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
 use crate::policy::Policy;
-use crate::register::model::{Action, Factor, Register, Risk, System, Waiver};
+use crate::register::model::{Action, Factor, Incident, Register, Risk, System, Waiver};
 use crate::score::{self, RankBy, RankKey, Score, State, ViewName};
 use crate::simulate::{Settings, SystemYears, Years};
+use std::collections::HashMap;
 
 /// The register with every risk and system assessed on `today`.
 pub struct Analysis<'r> {
@@ -44,6 +45,9 @@ pub struct Analysis<'r> {
     /// How the years were simulated, once [`Analysis::simulate`] has run.
     pub simulation: Option<Settings>,
     incidents: IncidentIndex<'r>,
+    /// Some risk says what data it would lose: asked for each row of a
+    /// ranking, so found once.
+    data_loss: bool,
 }
 
 /// One risk, assessed.
@@ -323,6 +327,7 @@ impl<'r> Analysis<'r> {
         let single_risk_share = policy.single_risk_share;
         let incidents = IncidentIndex::new(register);
         let evidence = IncidentEvidence::new(register, today);
+        let incidents_by_system = system_incidents(register, today);
         let mut systems: Vec<AssessedSystem<'r>> = register
             .systems
             .iter()
@@ -332,7 +337,13 @@ impl<'r> Analysis<'r> {
                     .slo
                     .availability
                     .map(|a| SystemBudget::new(budget::yearly_budget(a))),
-                history: system_history(register, &system.id, today),
+                history: History::of(
+                    incidents_by_system
+                        .get(system.id.as_str())
+                        .into_iter()
+                        .flatten()
+                        .copied(),
+                ),
                 risks: Vec::new(),
                 factors: Vec::new(),
                 simulated: None,
@@ -474,9 +485,13 @@ impl<'r> Analysis<'r> {
                 });
             }
         }
+        let data_loss = risks
+            .iter()
+            .any(|r| r.score.current.view.data_loss.is_some());
         Analysis {
             register,
             today,
+            data_loss,
             single_risk_share,
             notice_days: policy.expiring_within_days,
             matrix: policy.matrix.clone(),
@@ -523,9 +538,7 @@ impl<'r> Analysis<'r> {
     /// Whether any risk estimates the data it would lose: rankings then
     /// show a column for it.
     pub fn has_data_loss(&self) -> bool {
-        self.risks
-            .iter()
-            .any(|r| r.score.current.view.data_loss.is_some())
+        self.data_loss
     }
 
     /// Whether the register has one system: reports then name its risks
@@ -632,13 +645,25 @@ impl<'r> Analysis<'r> {
     }
 }
 
-/// A system's incidents of the last year, each counted once however many
-/// risks it realised.
-fn system_history(register: &Register, system: &str, today: Date) -> History {
-    History::of(register.incidents.iter().filter(|i| {
-        (i.system == system || i.risks.iter().any(|r| r.value.0 == system))
-            && within(i.date.value, today, WINDOW_DAYS)
-    }))
+/// Each system's incidents of the last year, in register order, each
+/// counted once however many of its risks it realised; gathered in one
+/// pass, so many systems do not each walk every incident.
+fn system_incidents(register: &Register, today: Date) -> HashMap<&str, Vec<&Incident>> {
+    let mut by_system: HashMap<&str, Vec<&Incident>> = HashMap::new();
+    for incident in &register.incidents {
+        if !within(incident.date.value, today, WINDOW_DAYS) {
+            continue;
+        }
+        let named = std::iter::once(incident.system.as_str())
+            .chain(incident.risks.iter().map(|r| r.value.0.as_str()));
+        for (i, system) in named.clone().enumerate() {
+            // Once per system, at the first place the incident names it.
+            if named.clone().take(i).all(|earlier| earlier != system) {
+                by_system.entry(system).or_default().push(incident);
+            }
+        }
+    }
+    by_system
 }
 
 #[cfg(test)]

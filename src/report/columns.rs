@@ -61,6 +61,9 @@ pub fn one_line(text: &str) -> Cow<'_, str> {
 /// The columns `text` takes in a terminal, once made [`one_line`]: an
 /// escape such as `\u{1b}` takes its six.
 pub fn text_width(text: &str) -> usize {
+    if crate::visible::is_plain_ascii(text) {
+        return text.len();
+    }
     one_line(text).chars().map(|c| c.width().unwrap_or(0)).sum()
 }
 
@@ -68,6 +71,9 @@ pub fn text_width(text: &str) -> usize {
 /// character and ended with `…`. It costs at most `width` characters of
 /// work beyond the check, however long the text.
 pub fn shorten(text: &str, width: usize) -> Cow<'_, str> {
+    if crate::visible::is_plain_ascii(text) && text.len() <= width {
+        return Cow::Borrowed(text);
+    }
     let text = one_line(text);
     let mut used = 0;
     for (i, c) in text.char_indices() {

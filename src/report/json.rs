@@ -58,7 +58,12 @@ const CHUNK: usize = 256;
 
 /// A document, pretty-printed, with a final newline.
 pub(crate) fn write(out: &mut dyn Write, document: &impl Serialize) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, document)?;
+    // The serialiser writes a few bytes at a time; gathered first, they
+    // reach `out` (often the output filter) in large pieces.
+    let mut buffered = io::BufWriter::with_capacity(1 << 16, &mut *out);
+    serde_json::to_writer_pretty(&mut buffered, document)?;
+    buffered.flush()?;
+    drop(buffered);
     writeln!(out)
 }
 

@@ -118,11 +118,15 @@ fn groups<'a>(report: &RankReport<'a>) -> Vec<(Option<&'a str>, Vec<Row<'a>>)> {
     if report.view.wide {
         return vec![(None, rows.map(|(_, row)| row).collect())];
     }
+    // Each system's place among the groups: a long ranking of many systems
+    // finds its group at once rather than by a walk over all of them.
+    let mut at: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for (system, row) in rows {
-        match groups.iter_mut().find(|(s, _)| *s == Some(system)) {
-            Some((_, rows)) => rows.push(row),
-            None => groups.push((Some(system), vec![row])),
-        }
+        let index = *at.entry(system).or_insert_with(|| {
+            groups.push((Some(system), Vec::new()));
+            groups.len() - 1
+        });
+        groups[index].1.push(row);
     }
     if let [(system, _)] = groups.as_mut_slice()
         && analysis.one_system()
@@ -190,8 +194,15 @@ pub fn write(report: &RankReport<'_>, out: &mut dyn Write) -> io::Result<()> {
     if !view.wide {
         // Beside the titles, the id column narrows only so far that a
         // quarter of the rows or fewer put their id on a line of its own.
+        // The id cell of a row (see `cells` and `factor_cells`), without
+        // making the whole row.
         let mut ids: Vec<usize> = rows()
-            .map(|row| text_width(&row_cells(report, row)[1].text))
+            .map(|row| {
+                text_width(match row {
+                    Row::Risk(_, r) => &r.risk.id.value,
+                    Row::Factor(f) => &f.factor.id.value,
+                })
+            })
             .collect();
         ids.sort_unstable_by(|a, b| b.cmp(a));
         let floor = ids.get(ids.len() / 4).copied().unwrap_or(0).max(ID_MIN);

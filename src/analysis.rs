@@ -23,7 +23,7 @@ use crate::history::{Contradiction, History, IncidentIndex, WINDOW_DAYS};
 use crate::policy::Policy;
 use crate::register::model::{Action, Factor, Incident, Register, Risk, System, Waiver};
 use crate::score::{self, RankBy, RankKey, Score, State, ViewName};
-use crate::simulate::{Settings, SystemYears, Years};
+use crate::years::{Settings, SystemYears, Years};
 use std::collections::HashMap;
 
 /// The register with every risk and system assessed on `today`.
@@ -42,7 +42,7 @@ pub struct Analysis<'r> {
     pub systems: Vec<AssessedSystem<'r>>,
     /// One per systemic factor, system by system in the register's order.
     pub factors: Vec<AssessedFactor<'r>>,
-    /// How the years were simulated, once [`Analysis::simulate`] has run.
+    /// How the years were simulated, once `simulate::apply` has run.
     pub simulation: Option<Settings>,
     incidents: IncidentIndex<'r>,
     /// Some risk says what data it would lose: asked for each row of a
@@ -75,7 +75,7 @@ pub struct AssessedRisk<'r> {
     /// what they change (see [`score::shows_evidence`]); most often none.
     pub without_evidence: Vec<usize>,
     /// Its yearly bad minutes across simulated years, once
-    /// [`Analysis::simulate`] has run and where they are known.
+    /// `simulate::apply` has run and where they are known.
     pub simulated: Option<Years>,
     /// One per action, in its order: exercised, due, failed, counting.
     pub actions: Vec<ActionFacts<'r>>,
@@ -254,7 +254,7 @@ pub struct AssessedSystem<'r> {
     /// Its factors' places in [`Analysis::factors`], in the register's order.
     pub factors: Vec<usize>,
     /// Its risks together across simulated years, once
-    /// [`Analysis::simulate`] has run and where any has known bad minutes.
+    /// `simulate::apply` has run and where any has known bad minutes.
     pub simulated: Option<SystemYears>,
     /// Its risk that would lose the most recent data now, and how much
     /// (a range judged by its high end); `None` when none says.
@@ -502,21 +502,6 @@ impl<'r> Analysis<'r> {
             incidents,
         }
     }
-
-    /// Simulates `settings.simulations` years of every system (see
-    /// [`crate::simulate`]) and keeps what they showed beside each risk
-    /// and system. Only run when asked for: it costs far more than the rest.
-    pub fn simulate(&mut self, settings: Settings) {
-        let simulation = crate::simulate::simulate(self, settings);
-        for (risk, years) in self.risks.iter_mut().zip(simulation.risks) {
-            risk.simulated = years;
-        }
-        for (system, years) in self.systems.iter_mut().zip(simulation.systems) {
-            system.simulated = years;
-        }
-        self.simulation = Some(settings);
-    }
-
     /// The places of every risk in rank order: a total order, the same on
     /// every run.
     pub fn ranked(&self, by: RankBy) -> Vec<usize> {

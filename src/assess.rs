@@ -23,8 +23,8 @@ use crate::budget::{self, SystemBudget};
 use crate::history::History;
 use crate::policy::Thresholds;
 use crate::register::model::{Category, Risk, System};
-use crate::simulate::SystemYears;
 use crate::units::format_duration;
+use crate::years::SystemYears;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Verdict {

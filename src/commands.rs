@@ -21,10 +21,10 @@ use crate::report::{
 };
 use crate::schema::SchemaKind;
 use crate::score::{RankBy, ViewName};
-use crate::simulate::Settings;
 use crate::source::{Sources, display_path};
 use crate::suggest::did_you_mean;
 use crate::visible::{log_safe, visible_line};
+use crate::years::Settings;
 
 /// How a run ended; its number is the process's exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -354,7 +354,7 @@ fn analyse<'r>(
 ) -> Analysis<'r> {
     let mut analysis = Analysis::new(register, today, policy);
     if let Some(settings) = simulation {
-        analysis.simulate(settings);
+        crate::simulate::apply(&mut analysis, settings);
     }
     analysis
 }

@@ -58,3 +58,4 @@ pub(crate) mod trend;
 pub(crate) mod uncertainty;
 pub(crate) mod units;
 pub mod visible;
+pub(crate) mod years;

@@ -20,10 +20,10 @@ use crate::plan::Plan;
 use crate::policy::Policy;
 use crate::register::model::{Action, ActionStatus, Incident, Risk, Waiver};
 use crate::score::{RankBy, State, ViewName};
-use crate::simulate::Years;
 use crate::source::Sources;
 use crate::trend::Trend;
 use crate::units::Percent;
+use crate::years::Years;
 
 /// The availability targets every stack rank is read against, beside the
 /// system's own: how a risk would fare under a stricter or looser SLO.

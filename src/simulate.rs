@@ -30,37 +30,15 @@
 //! its own, so a result depends on neither the order of the files nor the
 //! number of cores.
 
+pub use crate::years::{
+    DEFAULT_SEED, DEFAULT_SIMULATIONS, MAX_SIMULATIONS, Settings, SystemYears, Years,
+};
+
 use crate::analysis::Analysis;
 use crate::factor::FactorState;
 use crate::register::model::View;
 use crate::uncertainty::{Distribution, Interval, inverse_normal_cdf};
 use crate::units::minutes;
-
-/// Simulated years unless `--simulations` says otherwise.
-pub const DEFAULT_SIMULATIONS: u32 = 10_000;
-
-/// The most years `--simulations` takes: the cost is linear in them.
-pub const MAX_SIMULATIONS: u32 = 1_000_000;
-
-/// The seed unless `--seed` says otherwise: fixed, so a report is the same
-/// on every run.
-pub const DEFAULT_SEED: u64 = 1;
-
-/// How many years to simulate, and from which seed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Settings {
-    pub simulations: u32,
-    pub seed: u64,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            simulations: DEFAULT_SIMULATIONS,
-            seed: DEFAULT_SEED,
-        }
-    }
-}
 
 /// What the simulated years showed.
 #[derive(Debug, Clone, PartialEq)]
@@ -73,19 +51,18 @@ pub struct Simulation {
     pub systems: Vec<Option<SystemYears>>,
 }
 
-/// Yearly bad minutes across the simulated years.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Years {
-    pub p50: f64,
-    pub p90: f64,
-}
-
-/// A system's risks together, across the simulated years.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct SystemYears {
-    pub years: Years,
-    /// The share of years over the error budget; `None` without an SLO.
-    pub miss_probability: Option<f64>,
+/// Simulates `analysis` (see [`simulate`]) and keeps what the years
+/// showed in it: each risk's and system's percentiles, and the settings.
+/// Only run when asked for: it costs far more than the rest.
+pub fn apply(analysis: &mut Analysis<'_>, settings: Settings) {
+    let simulation = simulate(analysis, settings);
+    for (risk, years) in analysis.risks.iter_mut().zip(simulation.risks) {
+        risk.simulated = years;
+    }
+    for (system, years) in analysis.systems.iter_mut().zip(simulation.systems) {
+        system.simulated = years;
+    }
+    analysis.simulation = Some(settings);
 }
 
 /// Simulates every system of `analysis`, each on its own core when there

@@ -608,7 +608,7 @@ pub(crate) fn simulated_cells(r: &AssessedRisk<'_>) -> [String; 2] {
 }
 
 /// P50 and P90 bad minutes a year, or `-`.
-pub(crate) fn years_cells(years: Option<crate::simulate::Years>) -> [String; 2] {
+pub(crate) fn years_cells(years: Option<crate::years::Years>) -> [String; 2] {
     years.map_or(["-".to_string(), "-".to_string()], |y| {
         [minutes_text(y.p50), minutes_text(y.p90)]
     })
@@ -704,7 +704,7 @@ pub(crate) fn budget_fact(system: &crate::analysis::AssessedSystem<'_>) -> Optio
 }
 
 /// `10,000 simulated years, seed 1`.
-pub(crate) fn simulation_settings_text(settings: crate::simulate::Settings) -> String {
+pub(crate) fn simulation_settings_text(settings: crate::years::Settings) -> String {
     let years = settings.simulations as usize;
     format!(
         "{} simulated {}, seed {}",

@@ -9,9 +9,9 @@ use crate::exception::Exception;
 use crate::exercise::Exercise;
 use crate::register::model::{ActionStatus, Source, TimeEstimate, Waiver};
 use crate::score::ViewName;
-use crate::simulate::Years;
 use crate::source::display_path;
 use crate::units::minutes;
+use crate::years::Years;
 
 const HEADER: &[&str] = &[
     "rank",

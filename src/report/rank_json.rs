@@ -22,10 +22,10 @@ use crate::register::model::{
 };
 use crate::scale::Scale;
 use crate::score::{State, ViewName, ViewScore};
-use crate::simulate::Years;
 use crate::source::{Sources, display_path};
 use crate::uncertainty::{Interval, Spread};
 use crate::units::minutes;
+use crate::years::Years;
 
 pub const VERSION: u32 = 1;
 

@@ -546,8 +546,8 @@ pub struct MatrixArgs {
     pub format: MatrixFormat,
 
     /// Which view places the risks
-    #[arg(long, value_enum, default_value_t = ViewName::Current)]
-    pub view: ViewName,
+    #[arg(long, value_enum, default_value_t = ViewArg::Current)]
+    pub view: ViewArg,
 
     /// List the risks' ids in each cell
     #[arg(long)]
@@ -570,7 +570,7 @@ impl MatrixArgs {
             paths: self.common.paths,
             format: self.format,
             output: self.common.output,
-            view: self.view,
+            view: self.view.into(),
             ids: self.ids,
             system: self.system,
             config: self.config,
@@ -1091,8 +1091,8 @@ pub struct RankArgs {
     pub format: RankFormat,
 
     /// What to rank by first: severity (then exposure), exposure (then severity), or budget (bad minutes a year)
-    #[arg(long, value_enum, default_value_t = RankBy::Severity)]
-    pub by: RankBy,
+    #[arg(long, value_enum, default_value_t = ByArg::Severity)]
+    pub by: ByArg,
 
     /// Show only the first N risks
     #[arg(long, value_name = "N", value_parser = parse_top)]
@@ -1246,7 +1246,7 @@ impl RankArgs {
             paths: self.common.paths,
             format: self.format,
             output: self.common.output,
-            by: self.by,
+            by: self.by.into(),
             top: self.top,
             system: self.system,
             min_band: self.min_band,
@@ -1328,4 +1328,46 @@ fn parse_impact(text: &str) -> Result<Level, String> {
         Err(_) => Scale::Impact.parse_word(text),
     };
     level.map_err(|e| format!("{}\n  = help: {}", e.message, e.help))
+}
+
+/// One of a risk's three views, as `--view` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    /// The risk as written
+    Inherent,
+    /// With its done actions applied
+    Current,
+    /// With every action done: after the plan
+    Target,
+}
+
+impl From<ViewArg> for ViewName {
+    fn from(view: ViewArg) -> ViewName {
+        match view {
+            ViewArg::Inherent => ViewName::Inherent,
+            ViewArg::Current => ViewName::Current,
+            ViewArg::Target => ViewName::Target,
+        }
+    }
+}
+
+/// What a ranking sorts by first, as `--by` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ByArg {
+    /// Severity, then exposure
+    Severity,
+    /// Exposure, then severity
+    Exposure,
+    /// Share of its own system's error budget, then bad minutes a year, then severity
+    Budget,
+}
+
+impl From<ByArg> for RankBy {
+    fn from(by: ByArg) -> RankBy {
+        match by {
+            ByArg::Severity => RankBy::Severity,
+            ByArg::Exposure => RankBy::Exposure,
+            ByArg::Budget => RankBy::Budget,
+        }
+    }
 }

@@ -349,7 +349,7 @@ impl Score {
 }
 
 /// One of a risk's three views, as a command names it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum ViewName {
     /// The risk as written
@@ -383,7 +383,7 @@ impl ViewName {
 }
 
 /// What a ranking sorts by first; every order falls back to the others and then to ids.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum RankBy {
     /// Severity, then exposure
     #[default]

@@ -456,9 +456,8 @@ pub struct AssessArgs {
     #[command(flatten)]
     pub simulate: SimulateArgs,
 
-    /// Read the policy from this file, not the opx.toml nearest the register
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArg,
 }
 
 #[derive(Debug, Args)]
@@ -473,9 +472,8 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub simulation: SimulationArgs,
 
-    /// Read the policy from this file, not the opx.toml nearest the register
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArg,
 }
 
 impl ReportArgs {
@@ -487,7 +485,7 @@ impl ReportArgs {
             output: self.common.output,
             trend: !self.no_trend,
             simulation: self.simulation.settings(),
-            config: self.config,
+            config: self.policy.config,
         }
     }
 }
@@ -513,9 +511,8 @@ pub struct TrendArgs {
     #[arg(long)]
     pub tags: bool,
 
-    /// Read the policy from this file, not the opx.toml nearest the register
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArg,
 }
 
 impl TrendArgs {
@@ -531,7 +528,7 @@ impl TrendArgs {
             paths: self.common.paths,
             format: self.format,
             output: self.common.output,
-            config: self.config,
+            config: self.policy.config,
         }
     }
 }
@@ -557,9 +554,8 @@ pub struct MatrixArgs {
     #[arg(long, value_name = "ID", add = crate::completion::system())]
     pub system: Option<String>,
 
-    /// Read the policy from this file, not the opx.toml nearest the register
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArg,
 }
 
 impl MatrixArgs {
@@ -573,7 +569,7 @@ impl MatrixArgs {
             view: self.view.into(),
             ids: self.ids,
             system: self.system,
-            config: self.config,
+            config: self.policy.config,
         }
     }
 }
@@ -587,7 +583,7 @@ impl AssessArgs {
             format: self.format,
             output: self.common.output,
             simulation: self.simulate.settings(),
-            config: self.config,
+            config: self.policy.config,
         }
     }
 }
@@ -608,9 +604,8 @@ pub struct ShowArgs {
     #[command(flatten)]
     pub simulate: SimulateArgs,
 
-    /// Read the policy from this file, not the opx.toml nearest the register
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArg,
 }
 
 impl ShowArgs {
@@ -623,7 +618,7 @@ impl ShowArgs {
             format: self.format,
             output: self.common.output,
             simulation: self.simulate.settings(),
-            config: self.config,
+            config: self.policy.config,
         }
     }
 }
@@ -637,9 +632,8 @@ pub struct PlanArgs {
     #[arg(long, value_enum)]
     pub format: Option<PlanFormat>,
 
-    /// Read the policy from this file, not the opx.toml nearest the register
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArg,
 
     /// The share of its system's yearly error budget one risk may use before it is too big [default: 0.25]
     #[arg(long, value_name = "SHARE", value_parser = parse_share)]
@@ -667,7 +661,7 @@ impl PlanArgs {
             ),
             paths: self.common.paths,
             output: self.common.output,
-            config: self.config,
+            config: self.policy.config,
             single_risk_share: self.single_risk_share,
         }
     }
@@ -690,9 +684,8 @@ pub struct ReviewArgs {
     #[arg(long, value_name = "ID", num_args = 1.., conflicts_with_all = ["format", "output"], add = crate::completion::risk())]
     pub mark: Vec<String>,
 
-    /// Read the policy from this file, not the opx.toml nearest the register
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArg,
 }
 
 impl ReviewArgs {
@@ -710,7 +703,7 @@ impl ReviewArgs {
             output: self.common.output,
             days: self.days,
             mark: self.mark,
-            config: self.config,
+            config: self.policy.config,
         }
     }
 }
@@ -740,9 +733,8 @@ pub struct MeasureArgs {
     #[arg(long)]
     pub check: bool,
 
-    /// Read the policy from this file, not the opx.toml nearest the register
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArg,
 }
 
 impl MeasureArgs {
@@ -758,7 +750,7 @@ impl MeasureArgs {
             ),
             paths: self.common.paths,
             output: self.common.output,
-            config: self.config,
+            config: self.policy.config,
             prometheus: self.prometheus,
             // Only from the environment: a token in a file would be committed.
             token: std::env::var(opx::prometheus::TOKEN_VARIABLE)
@@ -909,6 +901,14 @@ impl Common {
     fn today(&self) -> Date {
         today_or_local(self.today)
     }
+}
+
+/// Where the policy comes from, for every command that judges by one.
+#[derive(Debug, Args)]
+pub struct PolicyArg {
+    /// Read the policy from this file, not the opx.toml nearest the register
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 /// How much opx reads.
@@ -1117,9 +1117,8 @@ pub struct RankArgs {
     #[command(flatten)]
     pub simulate: SimulateArgs,
 
-    /// Read the policy from this file, not the opx.toml nearest the register
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArg,
 }
 
 #[derive(Debug, Args)]
@@ -1150,9 +1149,8 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub simulation: SimulationArgs,
 
-    /// Read the policy from this file, not the opx.toml nearest the register
-    #[arg(long, value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub policy: PolicyArg,
 
     /// Print only the summary line; the exit status is the same
     #[arg(long, short, conflicts_with = "format")]
@@ -1253,7 +1251,7 @@ impl RankArgs {
             wide: self.wide,
             actions: !self.no_actions,
             simulation: self.simulate.settings(),
-            config: self.config,
+            config: self.policy.config,
         }
     }
 }
@@ -1268,7 +1266,7 @@ impl CheckArgs {
             quiet: self.quiet,
             output: self.common.output,
             simulation: self.simulation.settings(),
-            config: self.config,
+            config: self.policy.config,
             overrides: Overrides {
                 fail_impact: self.fail_impact,
                 deny_warnings: match (self.deny_warnings, self.no_deny_warnings) {
